@@ -1,0 +1,33 @@
+# polyclean — two commands do everything on a fresh machine: `make demo` and `make test`.
+PY      ?= python3
+VENV    ?= .venv
+VPY     := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+# CPU wheel of torch; argostranslate -> stanza -> torch would otherwise pull a multi-GB CUDA build.
+TORCH   ?= torch==2.13.0
+
+.PHONY: install demo test bench fuzz models clean-venv
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(VPY) || $(PY) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet "$(TORCH)"
+	$(VPY) -m pip install --quiet -e ".[translate,dask,formats,test]"
+	touch $(STAMP)
+
+demo: install
+	$(VENV)/bin/polyclean clean samples/ -o - --no-translate --summary
+
+test: install
+	$(VPY) -m pytest -q
+
+bench: install
+	$(VPY) bench/bench_repair.py
+
+models: install
+	$(VENV)/bin/polyclean models install ru-en
+
+clean-venv:
+	rm -rf $(VENV)

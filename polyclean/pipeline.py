@@ -1,0 +1,213 @@
+"""The pipeline: decode -> repair -> segment -> detect -> boilerplate -> translate -> normalise.
+
+:class:`Cleaner` runs the stages in that order on each document and records every
+change in the document's report.  Heavy models (the language detector, translation
+models) load lazily, once per process, so a ``Cleaner`` pickles cheaply to workers.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+from . import boilerplate as _boilerplate
+from . import decode as _decode
+from . import detect as _detect
+from . import repair as _repair
+from . import translate as _translate
+from .config import Config
+from .normalize import normalize_text
+from .report import Change, Report, apply_changes, shift_changes
+from .segment import Segment
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CleanResult:
+    """The cleaned text of one document with what was done to it.
+
+    ``segments`` carry offsets into ``repaired`` (the text after decoding and
+    repair, before boilerplate removal, translation and normalisation).
+    ``error`` is set (and ``text`` empty) when the document could not be processed.
+    """
+
+    text: str
+    segments: list[Segment] = field(default_factory=list)
+    report: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+    repaired: str = ""
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _stage_note(module: Any, enabled: bool) -> str:
+    if not enabled:
+        return "off"
+    return "done" if getattr(module, "BUILT", True) else "not built yet: text passed through"
+
+
+class Cleaner:
+    """Cleans documents with one configuration.
+
+    >>> Cleaner(translate=False).clean("Caf\\u00c3\\u00a9   \\u201cnoir\\u201d").text
+    'Café "noir"'
+    """
+
+    def __init__(self, config: Config | None = None, **options: Any) -> None:
+        base = config or Config()
+        self.config = base.replace(**options) if options else base
+        self._boilerplate: _boilerplate.BoilerplateRemover | None = None
+        self._translator: _translate.Translator | None = None
+        self.stats: dict[str, int] = {}
+
+    # -- pickling: models and learned state stay behind ---------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        return {"config": self.config}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["config"])
+
+    @property
+    def boilerplate(self) -> _boilerplate.BoilerplateRemover:
+        if self._boilerplate is None:
+            self._boilerplate = _boilerplate.BoilerplateRemover(self.config)
+        return self._boilerplate
+
+    @property
+    def translator(self) -> _translate.Translator:
+        if self._translator is None:
+            self._translator = _translate.Translator(self.config)
+        return self._translator
+
+    def _count(self, key: str, n: int = 1) -> None:
+        self.stats[key] = self.stats.get(key, 0) + n
+
+    # -- public API ----------------------------------------------------------------
+    def clean(self, text: str | bytes, id: Any = None) -> CleanResult:
+        """Clean one document.  Raises ``DecodeError``/``TypeError`` for bad input."""
+        res = self.clean_batch([text], ids=[id], raise_errors=True)[0]
+        return res
+
+    def clean_batch(
+        self,
+        texts: Sequence[str | bytes],
+        ids: Sequence[Any] | None = None,
+        *,
+        raise_errors: bool = False,
+    ) -> list[CleanResult]:
+        """Clean many documents; translation and boilerplate learning span the batch.
+
+        A document that cannot be processed gives a result with ``error`` set
+        (or raises, with ``raise_errors=True``); the others are still cleaned.
+        """
+        cfg = self.config
+        if ids is None:
+            ids = list(range(len(texts)))
+        results: list[CleanResult | None] = [None] * len(texts)
+        work: list[tuple[int, Report, str, str]] = []  # (index, report, source, repaired)
+
+        # decode and repair ---------------------------------------------------------
+        for i, (doc, doc_id) in enumerate(zip(texts, ids)):
+            report = Report(id=doc_id)
+            try:
+                source = self._decode(doc, report)
+            except (_decode.DecodeError, TypeError) as exc:
+                if raise_errors:
+                    raise
+                self._count("errors")
+                results[i] = CleanResult("", report={"id": doc_id, "error": str(exc)},
+                                         error=str(exc))
+                continue
+            if cfg.repair:
+                repaired, changes = _repair.repair_text(source, cfg)
+                report.add(changes)
+            else:
+                repaired = source
+            report.stages["repair"] = _stage_note(_repair, cfg.repair)
+            work.append((i, report, source, repaired))
+
+        # segment and detect ----------------------------------------------------------
+        detections: list[_detect.DocDetection] = []
+        for _, report, _, repaired in work:
+            det = _detect.detect_document(repaired, cfg)
+            report.lang, report.lang_confidence = det.lang, det.confidence
+            report.stages["detect"] = _stage_note(_detect, True)
+            detections.append(det)
+
+        # boilerplate --------------------------------------------------------------------
+        removals: list[list[Change]] = []
+        if cfg.boilerplate:
+            self.boilerplate.learn(w[3] for w in work)
+        for _, report, _, repaired in work:
+            found = self.boilerplate.find(repaired) if cfg.boilerplate else []
+            removals.append(found)
+            report.stages["boilerplate"] = _stage_note(_boilerplate, cfg.boilerplate)
+
+        # translate: the foreign fragments of the whole batch in one call ----------------
+        frag_refs: list[tuple[int, Segment]] = []
+        for k, det in enumerate(detections):
+            removed = removals[k]
+            for seg in det.segments:
+                if seg.foreign and not _inside_any(seg, removed):
+                    frag_refs.append((k, seg))
+        translations: list[list[Change]] = [[] for _ in work]
+        if frag_refs:
+            self._count("fragments_foreign", len(frag_refs))
+        if frag_refs and cfg.translate:
+            outcomes = self.translator.translate(
+                [_translate.Fragment(seg.text, seg.lang or "und") for _, seg in frag_refs]
+            )
+            for (k, seg), out in zip(frag_refs, outcomes):
+                extra = {}
+                if out.package:
+                    extra["package"] = out.package
+                if out.cache:
+                    extra["cache"] = out.cache
+                    self._count(f"cache_{out.cache}")
+                if out.translated:
+                    self._count("fragments_translated")
+                if out.result != seg.text:
+                    translations[k].append(
+                        Change("translate", seg.start, seg.end, seg.text, out.result, out.reason,
+                               seg.lang, seg.confidence, extra or None)
+                    )
+        for k, (_, report, _, _) in enumerate(work):
+            report.stages["translate"] = _stage_note(_translate, cfg.translate)
+
+        # apply, normalise, assemble -------------------------------------------------------
+        for k, (i, report, source, repaired) in enumerate(work):
+            removed = removals[k]
+            text = apply_changes(repaired, removed)
+            report.add(removed)
+            self._count("lines_removed", len(removed))
+            tr = shift_changes(translations[k], removed) if removed else translations[k]
+            text = apply_changes(text, tr)
+            report.add(tr)
+            if cfg.normalize or cfg.ascii:
+                text, changes = normalize_text(text, cfg)
+                report.add(changes)
+            report.stages["normalize"] = "done" if (cfg.normalize or cfg.ascii) else "off"
+            self._count("documents")
+            results[i] = CleanResult(text, detections[k].segments, report.to_dict(), source,
+                                     repaired)
+        return [r for r in results if r is not None]
+
+    def _decode(self, doc: str | bytes, report: Report) -> str:
+        if isinstance(doc, str):
+            report.stages["decode"] = "text input"
+            return doc
+        if isinstance(doc, (bytes, bytearray, memoryview)):
+            dec = _decode.decode_bytes(bytes(doc), self.config.encoding)
+            report.encoding, report.encoding_confidence = dec.encoding, dec.confidence
+            report.stages["decode"] = dec.reason
+            return dec.text
+        raise TypeError(f"expected str or bytes, got {type(doc).__name__}")
+
+
+def _inside_any(seg: Segment, changes: Iterable[Change]) -> bool:
+    return any(c.start <= seg.start and seg.end <= c.end for c in changes)
