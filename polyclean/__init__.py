@@ -34,8 +34,8 @@ def clean(text: str | bytes, config: Config | None = None, **options: Any) -> st
 def repair(text: str | bytes, encoding: str | None = None) -> str:
     """Decode (bytes) and repair mojibake; nothing else is changed.
 
-    >>> repair("Ð\\u009fÑ\\u0080Ð¸Ð²ÐµÑ\\u0082".encode("latin-1").decode("utf-8", "replace") if False else "plain")
-    'plain'
+    >>> repair("\u0420\u045f\u0421\u0402\u0420\u0451\u0420\u0406\u0420\u00b5\u0421\u201a, \u201cworld\u201d")
+    '\u041f\u0440\u0438\u0432\u0435\u0442, \u201cworld\u201d'
     """
     from .decode import decode_bytes
     from .repair import repair_text
@@ -50,7 +50,8 @@ def repair(text: str | bytes, encoding: str | None = None) -> str:
 
 def detect(text: str, config: Config | None = None, **options: Any) -> list[Segment]:
     """Segments of ``text`` with language, confidence, script and ``foreign``."""
-    from . import detect as _detect
+    # ``polyclean.detect`` is this function; the stage lives in the module polyclean/detect.py.
+    from .detect import detect_document
 
     cfg = (config or Config()).replace(**options) if options else (config or Config())
-    return _detect.detect_document(text, cfg).segments
+    return detect_document(text, cfg).segments

@@ -1,6 +1,6 @@
 """Rebuild samples/ from ../shared (provenance of every sample; run from the repo root).
 
-    python samples/build_samples.py
+    python bench/make_samples.py
 """
 
 import csv
