@@ -34,6 +34,7 @@ _QUOTE_RE = re.compile(f"[{_SINGLE_QUOTES}{_DOUBLE_QUOTES}]")
 _EM_DASH_RE = re.compile("[ \t]*[\u2014\u2015\u2e3a\u2e3b]+[ \t]*")
 _DASH_RE = re.compile("[\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d]")
 _ELLIPSIS_RE = re.compile("\u2026")
+_DASH_CHARS_RE = re.compile("[\u2010-\u2015\u2212\u2e3a\u2e3b\ufe63\uff0d]")
 _BULLET_RE = re.compile("^([ \t]*)[\u2022\u2023\u2043\u25aa\u25ab\u25cf\u25e6\u25a0\u25a1\u25ba\u25b8\u2219\u00b7][ \t]*", re.M)
 _SPACE_CHARS = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 _SPACES_RE = re.compile(f"[{_SPACE_CHARS}]")
@@ -97,6 +98,8 @@ def _trim(old: str, new: str) -> tuple[int, int, int, int]:
 
 
 def _quotes(text: str) -> list[Change]:
+    if text.isascii():
+        return []
     return _sub_changes(
         _QUOTE_RE, text, lambda m: "'" if m.group(0) in _SINGLE_QUOTES else '"', "quotes"
     )
@@ -111,6 +114,8 @@ def _dashes(text: str) -> list[Change]:
             return "- "
         return " -" if at_end else " - "
 
+    if not _DASH_CHARS_RE.search(text):
+        return []
     # The two patterns match disjoint characters, so their changes never overlap.
     both = _sub_changes(_EM_DASH_RE, text, em, "dashes") + _sub_changes(
         _DASH_RE, text, lambda m: "-", "dashes"
@@ -119,10 +124,14 @@ def _dashes(text: str) -> list[Change]:
 
 
 def _ellipsis(text: str) -> list[Change]:
+    if "\u2026" not in text:
+        return []
     return _sub_changes(_ELLIPSIS_RE, text, lambda m: "...", "ellipsis")
 
 
 def _bullets(text: str) -> list[Change]:
+    if text.isascii():
+        return []
     return _sub_changes(_BULLET_RE, text, lambda m: m.group(1) + "- ", "bullets")
 
 
@@ -131,6 +140,8 @@ def _spaces(text: str) -> list[Change]:
 
 
 def _whitespace(text: str) -> list[Change]:
+    if not ("  " in text or " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " "):
+        return []
     def repl(m: re.Match[str]) -> str:
         s, a, b = m.string, m.start(), m.end()
         if a == 0 or s[a - 1] == "\n" or b == len(s) or s[b] == "\n":
@@ -141,6 +152,8 @@ def _whitespace(text: str) -> list[Change]:
 
 
 def _blank_lines(text: str) -> list[Change]:
+    if not ("\n\n\n" in text or text[:1] == "\n" or text[-1:] == "\n"):
+        return []
     def repl(m: re.Match[str]) -> str:
         return "" if m.start() == 0 or m.end() == len(m.string) else "\n\n"
 
