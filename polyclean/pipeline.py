@@ -8,8 +8,9 @@ models) load lazily, once per process, so a ``Cleaner`` pickles cheaply to worke
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from . import boilerplate as _boilerplate
 from . import decode as _decode
@@ -61,7 +62,6 @@ class Cleaner:
     def __init__(self, config: Config | None = None, **options: Any) -> None:
         base = config or Config()
         self.config = base.replace(**options) if options else base
-        self._boilerplate: _boilerplate.BoilerplateRemover | None = None
         self._translator: _translate.Translator | None = None
         self.stats: dict[str, int] = {}
 
@@ -71,12 +71,6 @@ class Cleaner:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(state["config"])
-
-    @property
-    def boilerplate(self) -> _boilerplate.BoilerplateRemover:
-        if self._boilerplate is None:
-            self._boilerplate = _boilerplate.BoilerplateRemover(self.config)
-        return self._boilerplate
 
     @property
     def translator(self) -> _translate.Translator:
@@ -116,6 +110,11 @@ class Cleaner:
             report = Report(id=doc_id)
             try:
                 source = self._decode(doc, report)
+                text = source
+                if _ENTRY_RE.search(source):
+                    fixes = _entry_changes(source)
+                    report.add(fixes)
+                    text = apply_changes(source, fixes)
             except (_decode.DecodeError, TypeError) as exc:
                 if raise_errors:
                     raise
@@ -124,10 +123,10 @@ class Cleaner:
                                          error=str(exc))
                 continue
             if cfg.repair:
-                repaired, changes = _repair.repair_text(source, cfg)
+                repaired, changes = _repair.repair_text(text, cfg)
                 report.add(changes)
             else:
-                repaired = source
+                repaired = text
             report.stages["repair"] = _stage_note(_repair, cfg.repair)
             work.append((i, report, source, repaired))
 
@@ -140,11 +139,15 @@ class Cleaner:
             detections.append(det)
 
         # boilerplate --------------------------------------------------------------------
+        # Lines recurring across documents are learned from this batch alone (a first
+        # pass over it), so a document's output depends only on its batch, never on
+        # what an earlier call or another worker saw.
         removals: list[list[Change]] = []
-        if cfg.boilerplate:
-            self.boilerplate.learn(w[3] for w in work)
+        remover = _boilerplate.BoilerplateRemover(cfg) if cfg.boilerplate else None
+        if remover is not None:
+            remover.learn(w[3] for w in work)
         for _, report, _, repaired in work:
-            found = self.boilerplate.find(repaired) if cfg.boilerplate else []
+            found = remover.find(repaired) if remover is not None else []
             removals.append(found)
             report.stages["boilerplate"] = _stage_note(_boilerplate, cfg.boilerplate)
 
@@ -153,7 +156,7 @@ class Cleaner:
         for k, det in enumerate(detections):
             removed = removals[k]
             for seg in det.segments:
-                if seg.foreign and not _inside_any(seg, removed):
+                if seg.foreign and not _overlaps_any(seg, removed):
                     frag_refs.append((k, seg))
         translations: list[list[Change]] = [[] for _ in work]
         if frag_refs:
@@ -197,6 +200,30 @@ class Cleaner:
                                      repaired)
         return [r for r in results if r is not None]
 
+    def iter_clean(
+        self, iterable: Iterable[str | bytes], batch_size: int = 256
+    ) -> "Iterator[CleanResult]":
+        """Clean a stream lazily, ``batch_size`` documents per :meth:`clean_batch` call
+        (so translation and boilerplate learning span documents); results come in
+        input order, ids are the positions, bad documents have ``error`` set.
+
+        >>> docs = iter(["It was  fine\\u2026", b"So was this."])
+        >>> [r.text for r in Cleaner(translate=False, boilerplate=False).iter_clean(docs, 1)]
+        ['It was fine...', 'So was this.']
+        """
+        if batch_size < 1:
+            raise ValueError("batch_size must be 1 or more")
+        batch: list[str | bytes] = []
+        done = 0
+        for doc in iterable:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self.clean_batch(batch, ids=range(done, done + len(batch)))
+                done += len(batch)
+                batch = []
+        if batch:
+            yield from self.clean_batch(batch, ids=range(done, done + len(batch)))
+
     def _decode(self, doc: str | bytes, report: Report) -> str:
         if isinstance(doc, str):
             report.stages["decode"] = "text input"
@@ -209,5 +236,31 @@ class Cleaner:
         raise TypeError(f"expected str or bytes, got {type(doc).__name__}")
 
 
-def _inside_any(seg: Segment, changes: Iterable[Change]) -> bool:
-    return any(c.start <= seg.start and seg.end <= c.end for c in changes)
+_ENTRY_RE = re.compile("[\ud800-\udfff\r\u2028\u2029]")
+_ENTRY_FIX_RE = re.compile("[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]|\r\n?|[\u2028\u2029]")
+
+
+def _entry_changes(text: str) -> list[Change]:
+    r"""What every later stage relies on, fixed first (step "decode"): line breaks
+    become "\n" (so lines are the same for boilerplate removal and the output), and
+    surrogate code points, which cannot be encoded, are resolved: a high+low pair
+    becomes the character it stands for, a lone one U+FFFD.
+
+    >>> [(ascii(c.result), c.reason) for c in _entry_changes("a\ud83d\ude00b\udc00\r\nc")]
+    [("'\\U0001f600'", 'surrogate pair'), ("'\\ufffd'", 'lone surrogate'), ("'\\n'", 'line-breaks')]
+    """
+    out = []
+    for m in _ENTRY_FIX_RE.finditer(text):
+        g = m.group(0)
+        if g[0] in "\r\u2028\u2029":
+            out.append(Change("decode", m.start(), m.end(), g, "\n", "line-breaks"))
+        elif len(g) == 2:
+            res = g.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+            out.append(Change("decode", m.start(), m.end(), g, res, "surrogate pair"))
+        else:
+            out.append(Change("decode", m.start(), m.end(), g, "\ufffd", "lone surrogate"))
+    return out
+
+
+def _overlaps_any(seg: Segment, changes: Iterable[Change]) -> bool:
+    return any(c.start < seg.end and seg.start < c.end for c in changes)

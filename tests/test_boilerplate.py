@@ -1,0 +1,256 @@
+"""Boilerplate removal: rules, the learned batch rule, the pipeline contract, and the
+quality floors on real scraped pages (../shared/data)."""
+
+import importlib.util
+import json
+import pickle
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from polyclean import Cleaner, Config
+from polyclean.boilerplate import BUILT, BoilerplateRemover, line_rule, normalize_key
+from polyclean.report import apply_changes
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+DATA = SHARED / "data"
+CASES = json.loads((ROOT / "tests" / "cases" / "boilerplate_lines.json").read_text("utf-8"))
+SPUTNIK = SHARED / "samples" / "sputnik-truss-2022-09-06.txt"
+CAPTION = ("Moscow Kremlin and Bolshoi Moskvoretsky Bridge. In the background: the building "
+           "of the Ministry of Foreign Affairs of the Russian Federation.")
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("eval_boilerplate", ROOT / "bench" / "eval_boilerplate.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _remove(texts, config=None):
+    r = BoilerplateRemover(config or Config())
+    r.learn(texts)
+    return [(apply_changes(t, r.find(t)), r.find(t)) for t in texts]
+
+
+def _need(path: Path):
+    if not path.exists():
+        pytest.skip(f"shared data not found: {path} (expected beside the repository)")
+
+
+# --- single lines -------------------------------------------------------------------------
+def test_stage_is_built():
+    assert BUILT
+
+
+@pytest.mark.parametrize("line,rule", CASES["boilerplate"])
+def test_furniture_lines_get_their_rule(line, rule):
+    assert line_rule(line) == rule
+
+
+@pytest.mark.parametrize("line", CASES["body"])
+def test_body_sentences_in_any_language_get_no_rule(line):
+    assert line_rule(line) is None
+
+
+# --- the seed page ----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def sputnik():
+    _need(SPUTNIK)
+    text = SPUTNIK.read_text("utf-8")
+    (out, changes), = _remove([text])
+    return text, out, changes
+
+
+def test_sputnik_body_kept_and_furniture_removed(sputnik):
+    text, out, changes = sputnik
+    out_lines = set(out.split("\n"))
+    body = [ln for ln in text.split("\n")
+            if len(ln.split()) >= 10 and re.search(r"[.!?:\"\u201d]$", ln.strip())
+            and "Sputnik International" not in ln and not ln.startswith("\u00a9")]
+    assert len(body) >= 15
+    for ln in body:
+        assert ln in out_lines, ln
+    for ui in ("Subscribe", "Newsfeed", "0", "To participate in the discussion",
+               "log in or register", "loader", "Chats"):
+        assert ui in text.split("\n") and ui not in out_lines, ui
+    assert "Sputnik International, 1920" in text
+    assert "Sputnik International, 1920" not in out  # every dateline line is gone
+    assert text.count(CAPTION) == 2 and out.count(CAPTION) == 1  # the caption kept once
+    reasons = {c.original.strip(): c.reason for c in changes}
+    assert reasons["- Sputnik International, 1920"] == "dateline"
+    assert reasons["Subscribe"] == "ui-phrase" and reasons["0"] == "counter"
+
+
+def test_pipeline_reports_every_removed_line_and_can_be_turned_off(sputnik):
+    text = sputnik[0]
+    res = Cleaner(translate=False).clean(text)
+    removed = [c for c in res.report["changes"] if c["step"] == "boilerplate"]
+    assert removed and all(c["result"] == "" and c["reason"] for c in removed)
+    assert {"Subscribe", "Chats"} <= {c["original"].strip() for c in removed}
+    assert "\nSubscribe\n" not in res.text
+    kept = Cleaner(translate=False, boilerplate=False).clean(text)
+    assert not [c for c in kept.report["changes"] if c["step"] == "boilerplate"]
+    assert "\nSubscribe\n" in kept.text
+
+
+def test_removed_lines_are_never_sent_to_translation():
+    text = ("The Kremlin said on Monday that relations would not improve soon.\n"
+            "\u041f\u043e\u0434\u043f\u0438\u0441\u0430\u0442\u044c\u0441\u044f\n"
+            "Peskov said the new government had made many hostile statements.\n")
+    res = Cleaner(translate=False).clean(text)
+    gone = [c for c in res.report["changes"] if c["step"] == "boilerplate"]
+    assert [c["reason"] for c in gone] == ["ui-phrase"]
+    assert "\u041f\u043e\u0434\u043f\u0438\u0441\u0430\u0442\u044c\u0441\u044f" not in res.text
+
+
+# --- document rules -------------------------------------------------------------------------
+def test_short_documents_and_foreign_body_sentences_are_kept():
+    assert _remove(["Caf\u00e9 noir"])[0][0] == "Caf\u00e9 noir"
+    doc = ("Officials met in Geneva on Tuesday to discuss the new trade agreement.\n"
+           "\u00abМы не ожидаем быстрых перемен в отношениях\u00bb, \u2014 заявил Песков.\n"
+           "Further talks are planned for next month, the spokesman added.\n")
+    assert _remove([doc])[0][0] == doc
+
+
+def test_subheading_between_paragraphs_stays_menu_around_them_goes():
+    doc = ("Home\nWorld\nBusiness\n"
+           "The central bank raised its key rate by half a point on Thursday morning.\n"
+           "What comes next\n"
+           "Economists expect one more increase before the end of the year, analysts said.\n"
+           "Most Read\nMarkets Rally As Oil Slides\nFive Things To Watch This Week\n")
+    out, changes = _remove([doc])[0]
+    assert "What comes next\n" in out
+    assert "Most Read" not in out and "Markets Rally As Oil Slides" not in out
+    assert {c.reason for c in changes} <= {"ui-phrase", "no-sentence-structure"}
+
+
+def test_duplicate_lines_keep_the_first_copy():
+    doc = ("Flood waters rose across the region overnight, officials said on Sunday.\n"
+           "Flood waters rose across the region overnight, officials said on Sunday.\n"
+           "Rescue teams reached the last villages cut off by the river on Monday.\n")
+    out, changes = _remove([doc])[0]
+    assert out.count("Flood waters") == 1 and changes[0].reason == "duplicate-line"
+    assert changes[0].start > 0  # the second copy went
+
+
+_CITIES = ["Lyon", "Porto", "Gdansk", "Turin", "Malmo", "Leeds", "Graz", "Brno", "Cork",
+           "Aarhus", "Bergen", "Split"]
+
+
+def _site_docs(n):
+    return [f"The city council of {c} met on Monday to discuss the new budget for schools.\n"
+            f"Members in {c} voted late in the evening before they agreed on a plan.\n"
+            "Our newsroom verifies every story before it is published online.\n"
+            for c in _CITIES[:n]]
+
+
+def test_recurring_line_is_learned_from_the_batch_not_from_one_document():
+    template = "Our newsroom verifies every story before it is published online."
+    single = _remove(_site_docs(1))[0][0]
+    assert template in single  # one document alone: no learned rule
+    results = _remove(_site_docs(5))
+    for out, changes in results:
+        assert template not in out and "council" in out
+        assert [c.reason for c in changes] == ["recurring-in-batch (5 of 5 docs)"]
+
+
+def test_copies_of_one_article_are_not_emptied():
+    body = ("The storm made landfall on Tuesday near the coastal town, officials said.\n"
+            "Thousands of homes lost power and several roads were closed by flooding.\n"
+            "Forecasters expect the rain to ease by Thursday afternoon.\n")
+    docs = [f"Site {c} News\n{body}" for c in "ABCD"]
+    for out, _ in _remove(docs):
+        assert body in out
+
+
+def test_window_is_bounded_and_remover_pickles():
+    r = BoilerplateRemover(Config(boilerplate_window=3))
+    r.learn(_site_docs(10))
+    assert r.documents_seen == 3
+    assert r.recurrence("Our newsroom verifies every story before it is published online.") == 3
+    r.learn(_site_docs(10)[:1])  # an exact duplicate document counts once
+    r2 = pickle.loads(pickle.dumps(r))
+    doc = _site_docs(12)[11]
+    assert [c.to_dict() for c in r2.find(doc)] == [c.to_dict() for c in r.find(doc)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([
+    "Subscribe", "0", "", "  ", "Share", "Nov. 19, 2019", "\u00a9 AFP",
+    "The minister said on Monday that the talks would continue next week.",
+    "What comes next", "Related Stories", "He said: \u201cWe will see.\u201d",
+    "Markets Rally As Oil Slides", "\u0417\u0430\u0433\u043e\u043b\u043e\u0432\u043e\u043a",
+    "A long paragraph of body text that goes on and ends with a full stop.", "\r",
+]), max_size=25), st.booleans())
+def test_changes_are_whole_lines_and_replay(lines, trailing_newline):
+    text = "\n".join(lines) + ("\n" if trailing_newline else "")
+    r = BoilerplateRemover(Config())
+    r.learn([text])
+    changes = r.find(text)
+    pos = -1
+    for c in changes:
+        assert c.step == "boilerplate" and c.result == "" and c.reason
+        assert c.start > pos and text[c.start:c.end] == c.original
+        assert c.start == 0 or text[c.start - 1] == "\n"  # starts a line
+        assert c.original.endswith("\n") or c.end == len(text)  # with its line break
+        assert "\n" not in c.original[:-1]  # one line only
+        pos = c.end - 1
+    kept = apply_changes(text, changes)
+    assert set(kept.split("\n")) - {""} <= set(text.split("\n"))
+
+
+def test_normalize_key_ignores_case_punctuation_and_numbers():
+    assert normalize_key("Comments (12)") == normalize_key("COMMENTS: 3")
+    assert normalize_key("Log in / Register \u00bb") == "log in register"
+
+
+# --- quality floors on real data --------------------------------------------------------------
+@pytest.fixture(scope="module")
+def bench():
+    _need(DATA / "scrapinghub-article-extraction-benchmark")
+    return _bench()
+
+
+def test_scrapinghub_floors_by_characters(bench):
+    pages = bench.load_scrapinghub()
+    ours = bench.char_scores(pages, bench.polyclean_batch)
+    c4 = bench.char_scores(pages, bench.c4_rule)
+    assert ours["body_kept"] >= 0.98
+    assert ours["other_removed"] >= 0.70
+    assert ours["f1"] > c4["f1"]  # and better than the C4-style line rule
+
+
+def test_trafilatura_multilingual_segment_floors(bench):
+    _need(DATA / "trafilatura-eval-subset")
+    pytest.importorskip("html_text")
+    pages = bench.load_trafilatura()
+    r = bench.segment_scores(pages, bench.polyclean_batch)
+    assert r["include_n"] > 400 and r["exclude_n"] > 350
+    assert r["include_kept"] >= 0.97
+    assert r["exclude_removed"] >= 0.60
+
+
+def test_ui_strings_of_the_ghost_themes_are_removed_in_every_language():
+    tsv = DATA / "ghost-theme-ui-strings" / "ui_strings.tsv"
+    _need(tsv)
+    rows = [ln.split("\t") for ln in tsv.read_text("utf-8").splitlines()[1:]]
+    plain = [r[4] for r in rows if len(r) > 4 and r[4].strip() and "{" not in r[4]
+             and "%" not in r[4] and "@" not in r[4] and r[2].strip() != "and"]
+    hits = sum(line_rule(s) is not None for s in plain)
+    assert hits / len(plain) >= 0.97
+
+
+def test_body_sentences_of_many_languages_survive_inside_a_page():
+    folder = DATA / "lingua-language-testdata" / "sentences"
+    _need(folder)
+    for f in sorted(folder.glob("*.txt")):
+        sents = [s.strip() for s in f.read_text("utf-8").splitlines()[:40] if s.strip()]
+        page = "Subscribe\nShare\n0\n" + "\n".join(sents) + "\nCookie Policy\nPrivacy Policy\n"
+        out = _remove([page])[0][0].split("\n")
+        lost = [s for s in sents if s not in out]
+        assert len(lost) <= 1, (f.name, lost)
