@@ -549,9 +549,23 @@ def line_rule(line: str) -> str | None:
     return rule
 
 
+def _canonical(s: str) -> str:
+    from .normalize import normalize_text
+
+    return normalize_text(s, _DEFAULT_CONFIG)[0]
+
+
+_DEFAULT_CONFIG = Config()
+
+
 def _analyse(s: str) -> tuple[str, str | None, int]:
     """(key, definite rule, kind) of a stripped line; kind 0 removed by a rule, 1 no
-    sentence structure, 2 a sentence, 3 a sentence long enough to anchor others."""
+    sentence structure, 2 a sentence, 3 a sentence long enough to anchor others.
+
+    A line is judged in the form the normaliser will give it (quotes, dashes,
+    spaces), so cleaning already-clean text takes the same decisions again."""
+    if not s.isascii():
+        s = _canonical(s)
     key = normalize_key(s)
     units = _units(s)
     ends = _ends_sentence(s, units)
