@@ -1,8 +1,9 @@
 """Command line: ``polyclean clean``, ``polyclean detect``, ``polyclean models``.
 
-Exit codes: 0 everything was processed; 1 some input could not be processed (each
-failure is a one-line ``polyclean: error: …`` on stderr, and the other inputs are
+Exit codes: 0 everything was processed; 1 some input or record could not be processed
+(each failure is a one-line ``polyclean: error: …`` on stderr, and the other inputs are
 still processed and written); 2 usage error (bad option, unreadable config file).
+``clean`` runs through :mod:`polyclean.runner` (formats, worker processes, resume).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -74,6 +74,66 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="FILE", help="TOML file with options (flags win over it)")
 
 
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {n}")
+    return n
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _add_clean_options(p: argparse.ArgumentParser) -> None:
+    """The flags of ``polyclean clean`` that are not :class:`Config` fields."""
+    from .formats import FORMATS
+
+    io = p.add_argument_group("input and output")
+    io.add_argument("-o", "--output", metavar="OUT",
+                    help="output file, or folder for several inputs / a folder input; "
+                    "'-' or none: stdout")
+    io.add_argument("--format", dest="input_format", choices=("auto",) + FORMATS,
+                    default="auto", help="format of the inputs (and so of the outputs) "
+                    "instead of what the extension says: .jsonl/.ndjson, .csv, .tsv, "
+                    ".parquet, anything else is text; .gz is decompressed (default: auto)")
+    io.add_argument("--glob", metavar="PATTERN", default="*",
+                    help="files of folder inputs to clean, recursively (default: '*')")
+    io.add_argument("--text-field", metavar="NAME", default="text",
+                    help="JSONL field / CSV, Parquet column with the text (default: text)")
+    io.add_argument("--output-field", metavar="NAME",
+                    help="put the cleaned text in this field (default: replace the text)")
+    io.add_argument("--report", metavar="REPORT.jsonl",
+                    help="write one JSON report line per document ('-' for stderr)")
+    io.add_argument("--report-field", metavar="NAME",
+                    help="keep each record's report in this field (JSONL, CSV, Parquet)")
+
+    run = p.add_argument_group("batch run")
+    run.add_argument("-j", "--jobs", type=_positive, metavar="N", default=None,
+                     help=f"worker processes (default: the number of cores, {_cores()})")
+    run.add_argument("--batch-docs", type=_positive, metavar="N", default=None,
+                     help="records per batch; boilerplate learning and translation span "
+                     "a batch (default: 256)")
+    run.add_argument("--errors", metavar="PATH",
+                     help="JSONL file listing every bad record with its location "
+                     "(default: OUT.errors.jsonl beside the output; stderr only for stdout)")
+    run.add_argument("--on-error", choices=("continue", "fail"), default="continue",
+                     help="continue past bad records (default) or stop at the first")
+    run.add_argument("--resume", action="store_true",
+                     help="continue a killed or interrupted run with the same inputs, "
+                     "output and options")
+    run.add_argument("--summary", action="store_true",
+                     help="print a summary to stderr (always when the progress bar shows)")
+    run.add_argument("-q", "--quiet", action="store_true",
+                     help="no progress bar and no summary; errors only")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="polyclean",
@@ -83,19 +143,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"polyclean {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("clean", help="clean files, folders or stdin",
+    p = sub.add_parser("clean", help="clean files, folders, JSONL/CSV/Parquet or stdin",
                        description="Clean documents: decode, repair, detect, remove "
-                       "boilerplate, translate, normalise.")
+                       "boilerplate, translate, normalise.  Text files are one document "
+                       "each; JSONL, CSV/TSV and Parquet inputs are cleaned record by record "
+                       "and written in the same format.",
+                       epilog="Exit codes: 0 ok, 1 some record or input failed (the others "
+                       "are still written), 2 usage error.")
     p.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="files or folders; none or '-' reads stdin")
-    io = p.add_argument_group("output")
-    io.add_argument("-o", "--output", metavar="OUT",
-                    help="output file, or folder for several inputs / a folder input; "
-                    "'-' or none: stdout")
-    io.add_argument("--report", metavar="REPORT.jsonl",
-                    help="write one JSON report line per document ('-' for stderr)")
-    io.add_argument("--summary", action="store_true", help="print a summary to stderr")
-    io.add_argument("-q", "--quiet", action="store_true", help="no summary, warnings only")
+    _add_clean_options(p)
     _add_config_options(p)
     p.set_defaults(func=cmd_clean)
 
@@ -175,17 +232,40 @@ def _err(msg: str) -> None:
 
 
 # --- commands ---------------------------------------------------------------------------
-def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
-    from .decode import DecodeError
-    from .pipeline import Cleaner
+def _clean_units(args: argparse.Namespace) -> tuple[list, Path | None, bool]:
+    """The units of a clean run: (units, output path or None for stdout, folder output)."""
+    from .formats import detect_format, strip_gz
+    from .runner import Unit
 
-    cleaner = Cleaner(cfg)
-    items = list(iter_input_files(args.inputs))
+    items: list[tuple[str, Path | None, Path | None]] = []
+    for item in args.inputs or ["-"]:
+        path = None if item == "-" else Path(item)
+        if path is not None and path.is_dir():
+            found = sorted(f for f in path.rglob(args.glob) if f.is_file())
+            if not found:
+                _err(f"{item}: no files match {args.glob!r}")
+                args._failed_before += 1
+            items.extend((str(f), f, path) for f in found)
+        else:
+            items.append((item, path, None))
     out = args.output
     to_stdout = out in (None, "-")
-    # Several documents or a folder go into a folder OUT unless OUT is stdout.
     folder_out = not to_stdout and (len(items) > 1 or any(root for _, _, root in items)
                                     or Path(out).is_dir())
+    units = []
+    for name, path, root in items:
+        fmt = args.input_format
+        if fmt == "auto":
+            fmt = "text" if path is None else detect_format(path.name)
+        if to_stdout:
+            target = None
+        elif folder_out:
+            rel = path.relative_to(root) if root else Path(path.name if path else "stdin.txt")
+            target = Path(out) / rel.with_name(strip_gz(rel.name))
+        else:
+            target = Path(out)
+        header = name if to_stdout and fmt == "text" and len(items) > 1 else None
+        units.append(Unit(name, path, fmt, target, header))
     if not to_stdout:
         out_path = Path(out).resolve()
         for name, path, _ in items:
@@ -194,62 +274,62 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
             ):
                 raise UsageError(f"output {out} would overwrite or sit inside input {name}; "
                                  "choose another -o")
-    report_fh = None
-    if args.report:
-        report_fh = sys.stderr if args.report == "-" else open(args.report, "w", encoding="utf-8")
-    failed = 0
-    start = time.perf_counter()
-    bytes_in = bytes_out = 0
+        for root in {r.resolve() for _, _, r in items if r is not None}:
+            if root == out_path or root in out_path.parents:
+                raise UsageError(f"output {out} is inside the input folder {root}; its "
+                                 "outputs would become inputs of the next run; choose another -o")
+    fmts = [u.fmt for u in units]
+    if to_stdout and "parquet" in fmts:
+        raise UsageError("Parquet output needs a file: give -o OUT.parquet")
+    if to_stdout and len(units) > 1 and any(f in ("csv", "tsv") for f in fmts):
+        raise UsageError("several CSV/TSV inputs cannot share stdout; give -o FOLDER")
+    return units, None if to_stdout else Path(out), folder_out
+
+
+def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .formats import FieldOptions, partial_path
+    from .runner import BATCH_DOCS, ResumeError, RunOptions, run
+
+    args._failed_before = 0
+    units, out, _ = _clean_units(args)
+    if args.resume and out is None:
+        raise UsageError("--resume needs an output file or folder (-o OUT), not stdout")
+    if args.resume and any(u.path is None for u in units):
+        raise UsageError("--resume cannot continue reading stdin; give input files")
+    errors = Path(args.errors) if args.errors else (
+        out.with_name(out.name + ".errors.jsonl") if out is not None else None)
+    inputs = {u.path.resolve() for u in units if u.path is not None and u.path.exists()}
+    for flag, path in (("--errors", errors), ("--report", args.report)):
+        if path not in (None, "-") and Path(path).resolve() in inputs:
+            raise UsageError(f"{flag} {path} would overwrite an input; choose another path")
+    progress = not args.quiet and sys.stderr.isatty()
+    opts = RunOptions(
+        config=cfg,
+        fields=FieldOptions(args.text_field, args.output_field, args.report_field,
+                            cfg.encoding),
+        jobs=args.jobs or _cores(),
+        batch_docs=args.batch_docs or BATCH_DOCS,
+        report=args.report,
+        errors=errors,
+        on_error=args.on_error,
+        resume=args.resume,
+        journal=partial_path(out, "journal") if out is not None else None,
+        progress=progress,
+    )
     try:
-        for name, path, root in items:
-            try:
-                data = read_input(path)
-                if path is not None and not data:
-                    raise InputError("file is empty (0 bytes); nothing to clean")
-                bytes_in += len(data)
-                result = cleaner.clean(data, id=name)
-            except (InputError, DecodeError) as exc:
-                _err(f"{name}: {exc}")
-                failed += 1
-                if report_fh:
-                    report_fh.write(json.dumps({"id": name, "error": str(exc)}, ensure_ascii=False) + "\n")
-                continue
-            text = result.text + ("\n" if result.text else "")
-            bytes_out += len(text.encode("utf-8"))
-            if to_stdout:
-                if len(items) > 1:
-                    sys.stdout.write(f"==> {name} <==\n")
-                sys.stdout.write(text)
-                sys.stdout.flush()
-            else:
-                if folder_out:
-                    rel = path.relative_to(root) if root else Path(path.name if path else "stdin.txt")
-                    target = Path(out) / rel
-                else:
-                    target = Path(out)
-                try:
-                    write_atomic(target, text)
-                except OSError as exc:
-                    _err(f"{name}: cannot write {target}: {exc.strerror or exc}")
-                    failed += 1
-                    continue
-            if report_fh:
-                report_fh.write(json.dumps(result.report, ensure_ascii=False) + "\n")
-    finally:
-        if report_fh and report_fh is not sys.stderr:
-            report_fh.close()
-    if args.summary and not args.quiet:
-        st = cleaner.stats
-        secs = time.perf_counter() - start
-        print(
-            f"polyclean: {st.get('documents', 0)} documents, {failed} failed, "
-            f"{bytes_in:,} bytes in, {bytes_out:,} bytes out, "
-            f"{st.get('fragments_foreign', 0)} foreign fragments, "
-            f"{st.get('fragments_translated', 0)} translated, "
-            f"{st.get('lines_removed', 0)} boilerplate lines removed, {secs:.2f} s",
-            file=sys.stderr,
-        )
-    return EXIT_FAILED if failed else EXIT_OK
+        summary = run(units, opts)
+    except ResumeError as exc:
+        raise UsageError(str(exc)) from None
+    except BrokenProcessPool:
+        _err("a worker process died (out of memory or killed); the run can be continued "
+             "with --resume" if opts.journal else "a worker process died (out of memory or "
+             "killed)")
+        return EXIT_FAILED
+    if (args.summary or progress) and not args.quiet:
+        print(summary.line(), file=sys.stderr)
+    return EXIT_FAILED if summary.errors or args._failed_before else EXIT_OK
 
 
 def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
