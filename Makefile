@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	test -x $(VPY) || $(PY) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --upgrade pip
 	$(VPY) -m pip install --quiet "$(TORCH)"
-	$(VPY) -m pip install --quiet -e ".[translate,dask,formats,test]"
+	$(VPY) -m pip install --quiet -e ".[translate,compat,dask,formats,test]"
 	touch $(STAMP)
 
 demo: install
@@ -24,7 +24,7 @@ test: install
 	$(VPY) -m pytest -q
 
 bench: install
-	$(VPY) bench/bench_repair.py
+	for b in bench/bench_*.py bench/eval_*.py; do echo "== $$b"; $(VPY) $$b || exit 1; done
 
 models: install
 	$(VENV)/bin/polyclean models install ru-en

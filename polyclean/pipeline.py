@@ -152,15 +152,19 @@ class Cleaner:
             report.stages["boilerplate"] = _stage_note(_boilerplate, cfg.boilerplate)
 
         # translate: the foreign fragments of the whole batch in one call ----------------
+        # Everything not in the target language is translated: fragments foreign to
+        # their document, and the whole text of a document in another language.
         frag_refs: list[tuple[int, Segment]] = []
         for k, det in enumerate(detections):
             removed = removals[k]
             for seg in det.segments:
-                if seg.foreign and not _overlaps_any(seg, removed):
+                if _overlaps_any(seg, removed):
+                    continue
+                if seg.foreign:
+                    self._count("fragments_foreign")
+                if seg.lang and seg.lang != cfg.target_lang and seg.lang != "und":
                     frag_refs.append((k, seg))
         translations: list[list[Change]] = [[] for _ in work]
-        if frag_refs:
-            self._count("fragments_foreign", len(frag_refs))
         if frag_refs and cfg.translate:
             outcomes = self.translator.translate(
                 [_translate.Fragment(seg.text, seg.lang or "und") for _, seg in frag_refs]
@@ -174,7 +178,11 @@ class Cleaner:
                     self._count(f"cache_{out.cache}")
                 if out.translated:
                     self._count("fragments_translated")
-                if out.result != seg.text:
+                else:
+                    self._count("fragments_untranslated")
+                # An untranslated fragment is recorded too (result == original), so the
+                # report says why it stayed as it was.
+                if out.result != seg.text or not out.translated:
                     translations[k].append(
                         Change("translate", seg.start, seg.end, seg.text, out.result, out.reason,
                                seg.lang, seg.confidence, extra or None)

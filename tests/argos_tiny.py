@@ -31,6 +31,7 @@ RU_EN = {
     "большая": "big", "маленькая": "small", "чёрная": "black", "белая": "white",
     "и": "and", "не": "not", "очень": "very", "тоже": "too",
     "сегодня": "today", "вчера": "yesterday", "дома": "home", "здесь": "here",
+    "молоко.": "milk.", "мясо.": "meat.", "воду.": "water.", "хлеб.": "bread.",
     "спит.": "sleeps.", "бежит.": "runs.", "поёт.": "sings.", "плавает.": "swims.",
     "Кошка": "Cat", "Собака": "Dog", "Птица": "Bird", "Рыба": "Fish",
     "имя_пользователя": "user_name",
@@ -58,6 +59,7 @@ def _sentencepiece_model(words: list[str]) -> bytes:
         vocab_size=len(words) + 3,
         hard_vocab_limit=False,
         normalization_rule_name="identity",
+        character_coverage=1.0,  # else words with rare letters fall out of the vocabulary
         add_dummy_prefix=True,
         unk_id=0, bos_id=1, eos_id=2, pad_id=-1,
         minloglevel=2,
@@ -206,7 +208,7 @@ def build_package_dir(
     vocab = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
     assert vocab[:3] == [UNK, BOS, EOS], vocab[:3]
     piece = {w: sp.encode(w, out_type=str) for w in words}
-    bad = [w for w, p in piece.items() if len(p) != 1]
+    bad = [w for w, p in piece.items() if len(p) != 1 or sp.piece_to_id(p[0]) == 0]
     assert not bad, f"words that are not one piece: {bad}"
     mapping = {vocab.index(piece[s][0]): vocab.index(piece[t][0]) for s, t in lexicon.items()}
     mapping[0], mapping[2] = 0, 2  # <unk> -> <unk> (copied through), </s> -> </s>
@@ -257,3 +259,46 @@ if __name__ == "__main__":  # pragma: no cover - manual use
     import sys
 
     print(build_package(Path(sys.argv[1] if len(sys.argv) > 1 else ".")))
+
+
+# --- pytest fixtures (imported by the test modules) -----------------------------------------
+try:
+    import pytest
+except ImportError:  # pragma: no cover - the bench runs without pytest
+    pytest = None
+
+if pytest is not None:
+
+    @pytest.fixture(scope="session")
+    def tiny_zips(tmp_path_factory) -> dict[str, Path]:
+        """The tiny packages as .argosmodel files: ru-en 1.0, ru-en 1.1, uk-ru 1.0."""
+        root = tmp_path_factory.mktemp("argos-tiny")
+        return {
+            "ru-en": build_package(root / "a", RU_EN),
+            "ru-en-1.1": build_package(root / "b", RU_EN, version="1.1"),
+            "uk-ru": build_package(root / "c", UK_RU, from_code="uk", to_code="ru"),
+        }
+
+    @pytest.fixture
+    def argos_env(tmp_path, monkeypatch):
+        """A private packages folder, XDG folders and cache file; no proxies, no index."""
+        env = {
+            "ARGOS_PACKAGES_DIR": tmp_path / "argos" / "packages",
+            "XDG_DATA_HOME": tmp_path / "xdg" / "data",
+            "XDG_CONFIG_HOME": tmp_path / "xdg" / "config",
+            "XDG_CACHE_HOME": tmp_path / "xdg" / "cache",
+        }
+        for k, v in env.items():
+            monkeypatch.setenv(k, str(v))
+        for k in ("ARGOS_PACKAGE_INDEX", "http_proxy", "HTTP_PROXY", "https_proxy",
+                  "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+            monkeypatch.delenv(k, raising=False)
+        monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+
+        class Env:
+            root = tmp_path
+            packages = env["ARGOS_PACKAGES_DIR"]
+            cache = tmp_path / "cache.sqlite3"
+            vars = {k: str(v) for k, v in env.items()}
+
+        return Env

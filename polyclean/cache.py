@@ -1,0 +1,166 @@
+"""A persistent translation cache in one SQLite file.
+
+Rows are keyed by the package (its identity, version and a fingerprint of its files,
+plus the decoding options that change results) and the exact source sentence.  The
+file is opened in WAL mode with a generous busy timeout and every write is one
+short ``BEGIN IMMEDIATE`` transaction of ``INSERT OR IGNORE``, so several worker
+processes can read and write it at once.  (SQLite's WAL needs a local file system:
+do not put the cache on NFS.)
+
+A :class:`TranslationCache` holds only its path, so it pickles cheaply; the
+connection is opened lazily, once per process and path.
+
+>>> import tempfile, os
+>>> c = TranslationCache(os.path.join(tempfile.mkdtemp(), "t.sqlite3"))
+>>> c.put_many("pkg-1.0", {"кошка": "cat"})
+>>> c.get_many("pkg-1.0", ["кошка", "собака"])
+{'кошка': 'cat'}
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Iterable, Mapping
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS translations (
+    package TEXT NOT NULL,
+    source  TEXT NOT NULL,
+    result  TEXT NOT NULL,
+    created REAL NOT NULL,
+    PRIMARY KEY (package, source)
+) WITHOUT ROWID
+"""
+_CHUNK = 500  # bound parameters per SELECT (SQLite's limit is 999 on old builds)
+_CONNECTIONS: dict[tuple[str, int], object] = {}
+_LOCK = threading.Lock()
+
+
+class CacheError(RuntimeError):
+    """The cache file cannot be opened or written (use --cache PATH or --no-cache)."""
+
+
+def default_path() -> Path:
+    """``translations.sqlite3`` in the user's cache folder (``$XDG_CACHE_HOME/polyclean``)."""
+    try:
+        from platformdirs import user_cache_dir
+
+        base = Path(user_cache_dir("polyclean", appauthor=False))
+    except ImportError:  # pragma: no cover - platformdirs is a dependency
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "polyclean"
+    return base / "translations.sqlite3"
+
+
+def _retry(fn, attempts: int = 50):
+    import sqlite3
+
+    for i in range(attempts):
+        try:
+            return fn()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or i == attempts - 1:
+                raise
+            time.sleep(0.05 + 0.01 * i)
+
+
+class TranslationCache:
+    """Lookups and inserts of translated sentences for one SQLite file."""
+
+    def __init__(self, path: str | os.PathLike | None = None, timeout: float = 60.0) -> None:
+        self.path = Path(path) if path else default_path()
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"TranslationCache({str(self.path)!r})"
+
+    def _conn(self):
+        import sqlite3
+
+        key = (str(self.path), os.getpid())
+        with _LOCK:
+            conn = _CONNECTIONS.get(key)
+            if conn is not None:
+                return conn
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(str(self.path), timeout=self.timeout,
+                                       isolation_level=None, check_same_thread=False)
+                conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+                _retry(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone())
+                conn.execute("PRAGMA synchronous = NORMAL")
+                _retry(lambda: conn.execute(SCHEMA))
+            except (sqlite3.Error, OSError) as exc:
+                raise CacheError(
+                    f"cannot open the translation cache {self.path}: {exc} "
+                    "(choose another file with --cache PATH, or --no-cache)") from None
+            _CONNECTIONS[key] = conn
+            return conn
+
+    def get_many(self, package: str, sources: Iterable[str]) -> dict[str, str]:
+        """The cached translations of ``sources`` under ``package`` (missing ones absent)."""
+        import sqlite3
+
+        sources = list(dict.fromkeys(sources))
+        conn = self._conn()
+        found: dict[str, str] = {}
+        try:
+            with _LOCK:
+                for i in range(0, len(sources), _CHUNK):
+                    chunk = sources[i:i + _CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    rows = _retry(lambda: conn.execute(
+                        f"SELECT source, result FROM translations "
+                        f"WHERE package = ? AND source IN ({marks})", [package, *chunk]
+                    ).fetchall())
+                    found.update(rows)
+        except sqlite3.Error as exc:
+            raise CacheError(f"reading the translation cache {self.path} failed: {exc}") from None
+        return found
+
+    def put_many(self, package: str, items: Mapping[str, str]) -> None:
+        """Store translations (an existing row for the same key is kept)."""
+        import sqlite3
+
+        if not items:
+            return
+        conn = self._conn()
+        now = time.time()
+        rows = [(package, s, r, now) for s, r in items.items()]
+
+        def write():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany(
+                    "INSERT OR IGNORE INTO translations (package, source, result, created) "
+                    "VALUES (?, ?, ?, ?)", rows)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+        try:
+            with _LOCK:
+                _retry(write)
+        except sqlite3.Error as exc:
+            raise CacheError(f"writing the translation cache {self.path} failed: {exc}") from None
+
+    def count(self, package: str | None = None) -> int:
+        """Number of cached sentences (for one package, or all)."""
+        conn = self._conn()
+        with _LOCK:
+            if package is None:
+                return conn.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
+            return conn.execute("SELECT COUNT(*) FROM translations WHERE package = ?",
+                                (package,)).fetchone()[0]
+
+
+def close_all() -> None:
+    """Close this process's cache connections (tests, forked workers)."""
+    with _LOCK:
+        for key in [k for k in _CONNECTIONS if k[1] == os.getpid()]:
+            _CONNECTIONS.pop(key).close()
+        for key in list(_CONNECTIONS):  # inherited from a parent process: just forget
+            _CONNECTIONS.pop(key)

@@ -1,0 +1,166 @@
+"""``polyclean models ...``: list, install, see available and remove Argos packages.
+
+``register(subparsers)`` adds the ``models`` parser to polyclean's command line; each
+action sets ``func=handler(args) -> exit code`` (0 done, 1 failed, 2 bad usage).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import models as _models
+
+EPILOG = """\
+Packages live in the same folder as argostranslate's (ARGOS_PACKAGES_DIR, else
+$XDG_DATA_HOME/argos-translate/packages), so packages installed with argospm work here
+and the other way round.  Without network, download the .argosmodel file elsewhere and
+run `polyclean models install PATH.argosmodel`.
+"""
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    """Add the ``models`` command (with its actions) to ``subparsers``."""
+    p = subparsers.add_parser(
+        "models", help="manage Argos Translate packages (list, install, available, remove)",
+        description="Manage the Argos Translate packages that polyclean translates with.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
+    sub = p.add_subparsers(dest="models_command", metavar="ACTION")
+
+    def common(sp, index: bool = False, folder: bool = True):
+        if folder:
+            sp.add_argument("--packages-dir", metavar="DIR",
+                            help="packages folder (default: ARGOS_PACKAGES_DIR or "
+                                 "argostranslate's default)")
+        if index:
+            sp.add_argument("--index", metavar="URL",
+                            help="package index: URL or local path of index.json, or its "
+                                 "base URL (default: ARGOS_PACKAGE_INDEX or the Argos index)")
+            sp.add_argument("--timeout", type=float, default=60.0, metavar="S",
+                            help="network timeout in seconds (default: 60)")
+
+    sp = sub.add_parser("list", help="installed packages: name, from -> to, version, size, folder")
+    common(sp)
+    sp.add_argument("--json", action="store_true", help="one JSON object per line")
+    sp.set_defaults(func=cmd_list)
+
+    sp = sub.add_parser("install", help="install PATH.argosmodel, or ru / ru-en from the index")
+    sp.add_argument("what", metavar="PATH|LANG|FROM-TO",
+                    help="a local .argosmodel file, or a source language (ru) or pair (ru-en)")
+    sp.add_argument("--to", default="en", metavar="LANG",
+                    help="target language when only a source language is given (default: en)")
+    common(sp, index=True)
+    sp.set_defaults(func=cmd_install)
+
+    sp = sub.add_parser("available", help="translation packages offered by the package index")
+    common(sp, index=True, folder=False)
+    sp.add_argument("--json", action="store_true", help="one JSON object per line")
+    sp.set_defaults(func=cmd_available)
+
+    sp = sub.add_parser("remove", help="remove an installed package (name, folder or ru-en)")
+    sp.add_argument("name")
+    common(sp)
+    sp.set_defaults(func=cmd_remove)
+    return p
+
+
+def _fail(msg: str) -> int:
+    print(f"polyclean models: error: {msg}", file=sys.stderr)
+    return 1
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+
+
+def cmd_list(args) -> int:
+    try:
+        pkgs, problems = _models.scan(args.packages_dir)
+    except _models.ModelsError as exc:
+        return _fail(str(exc))
+    folder = _models.packages_dir(args.packages_dir)
+    if args.json:
+        for p in pkgs:
+            print(json.dumps(p.to_dict(), ensure_ascii=False))
+    elif pkgs:
+        rows = [["NAME", "FROM -> TO", "VERSION", "SIZE", "FOLDER"]]
+        for p in pkgs:
+            note = "" if p.usable else f"  (not usable: {p.tokenizer} tokenizer)"
+            rows.append([p.name, f"{p.from_code} -> {p.to_code}", p.version or "-",
+                         _models.human_size(p.size), str(p.path) + note])
+        print(_table(rows))
+    else:
+        print(f"no packages installed in {folder}", file=sys.stderr)
+    for problem in problems:
+        print(f"polyclean models: warning: skipped {problem}", file=sys.stderr)
+    return 0
+
+
+def cmd_install(args) -> int:
+    what = args.what
+    try:
+        path = Path(what).expanduser()
+        looks_like_file = path.suffix == ".argosmodel" or path.exists() or "/" in what
+        if looks_like_file:
+            if not path.is_file():
+                return _fail(f"{what}: no such file")
+            result = _models.install_file(path, args.packages_dir)
+        else:
+            result = _models.install_from_index(what, args.packages_dir, url=args.index,
+                                                target=args.to, timeout=args.timeout)
+    except _models.ModelsError as exc:
+        return _fail(str(exc))
+    p = result.package
+    print(f"installed {p.key} ({p.from_code} -> {p.to_code}, "
+          f"{_models.human_size(p.size)}) in {p.path}")
+    for r in result.replaced:
+        print(f"replaced {r}")
+    return 0
+
+
+def cmd_available(args) -> int:
+    try:
+        entries = _models.available(args.index, args.timeout)
+    except _models.ModelsError as exc:
+        return _fail(str(exc))
+    if args.json:
+        for e in entries:
+            print(json.dumps({"name": e.name, "key": e.key, "from": e.from_code,
+                              "to": e.to_code, "version": e.version,
+                              "links": list(e.links)}, ensure_ascii=False))
+        return 0
+    rows = [["NAME", "FROM -> TO", "VERSION", "LANGUAGES"]]
+    for e in entries:
+        rows.append([e.name, f"{e.from_code} -> {e.to_code}", e.version or "-",
+                     f"{e.from_name} -> {e.to_name}"])
+    print(_table(rows))
+    return 0
+
+
+def cmd_remove(args) -> int:
+    try:
+        removed = _models.remove(args.name, args.packages_dir)
+    except _models.ModelsError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"removing {args.name} failed: {exc}")
+    for p in removed:
+        print(f"removed {p.key} ({p.path})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``polyclean models`` on its own (``python -m polyclean.cli_models list``)."""
+    parser = argparse.ArgumentParser(prog="polyclean")
+    sub = parser.add_subparsers(dest="command")
+    register(sub)
+    args = parser.parse_args(["models", *(sys.argv[1:] if argv is None else argv)])
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""The SQLite translation cache: exact keys, several writers at once, warm runs skip the model."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from argos_tiny import argos_env, tiny_zips  # noqa: F401
+from polyclean import Config, models, translate
+from polyclean.cache import CacheError, TranslationCache, default_path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_keys_are_package_and_exact_source(tmp_path):
+    c = TranslationCache(tmp_path / "c.sqlite3")
+    c.put_many("translate-ru_en-1.9:abc:beam=2", {"Кошка спит.": "Cat sleeps.", "кошка": "cat"})
+    assert c.get_many("translate-ru_en-1.9:abc:beam=2", ["Кошка спит.", "Кошка спит. ", "кошка"]) \
+        == {"Кошка спит.": "Cat sleeps.", "кошка": "cat"}
+    assert c.get_many("translate-ru_en-2.0:abc:beam=2", ["кошка"]) == {}
+    # Reopened by another object (another run): still there.
+    assert TranslationCache(tmp_path / "c.sqlite3").get_many(
+        "translate-ru_en-1.9:abc:beam=2", ["кошка"]) == {"кошка": "cat"}
+
+
+def test_many_sources_in_one_lookup(tmp_path):
+    c = TranslationCache(tmp_path / "c.sqlite3")
+    items = {f"предложение {i}": f"sentence {i}" for i in range(1_500)}
+    c.put_many("p", items)
+    assert c.get_many("p", list(items) + ["нет"]) == items
+
+
+def test_default_path_is_in_the_user_cache_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_path() == tmp_path / "polyclean" / "translations.sqlite3"
+
+
+def test_unusable_cache_file_is_a_clear_error(tmp_path):
+    (tmp_path / "dir.sqlite3").mkdir()
+    with pytest.raises(CacheError, match="--no-cache"):
+        TranslationCache(tmp_path / "dir.sqlite3").get_many("p", ["x"])
+
+
+def test_several_processes_write_at_once(tmp_path):
+    path = tmp_path / "shared.sqlite3"
+    code = textwrap.dedent("""
+        import sys
+        from polyclean.cache import TranslationCache
+        w = int(sys.argv[1]); c = TranslationCache(sys.argv[2])
+        for i in range(40):
+            c.put_many("pkg", {f"w{w} s{i} {j}": f"r{w}-{i}-{j}" for j in range(10)})
+            c.put_many("pkg", {f"shared {i}": f"same {i}"})
+            assert c.get_many("pkg", [f"w{w} s{i} 0"]) == {f"w{w} s{i} 0": f"r{w}-{i}-0"}
+        print("ok")
+    """)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(w), str(path)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for w in range(4)]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, [r[1] for r in results]
+    c = TranslationCache(path)
+    assert c.count("pkg") == 4 * 40 * 10 + 40
+    assert c.get_many("pkg", ["w3 s39 9", "shared 7"]) == {"w3 s39 9": "r3-39-9", "shared 7": "same 7"}
+
+
+# --- through the translator -------------------------------------------------------------------
+FRAGS = [("Кошка любит молоко. Собака спит.", "ru"), ("Птица ест хлеб", "ru"),
+         ("Кошка любит молоко.", "ru")]
+
+
+@pytest.fixture
+def ru_en(argos_env, tiny_zips):
+    models.install_file(tiny_zips["ru-en"])
+    return argos_env
+
+
+def _run(cfg):
+    before = translate.model_stats()["model_calls"]
+    outs = translate.Translator(cfg).translate([translate.Fragment(t, l) for t, l in FRAGS])
+    return outs, translate.model_stats()["model_calls"] - before
+
+
+def test_second_run_makes_no_model_calls(ru_en):
+    cfg = Config(cache=str(ru_en.cache))
+    first, calls = _run(cfg)
+    assert calls == 1 and [o.cache for o in first] == ["miss", "miss", "miss"]
+    second, calls = _run(cfg)
+    assert calls == 0 and [o.cache for o in second] == ["hit", "hit", "hit"]
+    assert [o.result for o in second] == [o.result for o in first] == [
+        "Cat loves milk. Dog sleeps.", "Bird eats bread", "Cat loves milk."]
+    assert TranslationCache(ru_en.cache).count() == 3  # distinct sentences
+
+
+def test_decoding_options_and_package_version_are_part_of_the_key(ru_en, tiny_zips):
+    cfg = Config(cache=str(ru_en.cache))
+    _run(cfg)
+    assert _run(cfg.replace(beam_size=1))[1] == 1  # other decoding: other key
+    models.install_file(tiny_zips["ru-en-1.1"])  # another version replaces 1.0
+    outs, calls = _run(cfg)
+    assert calls == 1 and outs[0].package == "translate-ru_en-1.1"
+
+
+def test_no_cache_means_no_file_and_no_status(ru_en):
+    outs, calls = _run(Config(cache=str(ru_en.cache), use_cache=False))
+    assert calls == 1 and {o.cache for o in outs} == {None}
+    assert not ru_en.cache.exists()
+
+
+def test_warm_cache_run_does_not_even_load_ctranslate2(ru_en):
+    cfg = Config(cache=str(ru_en.cache))
+    _run(cfg)
+    code = textwrap.dedent(f"""
+        import sys
+        from polyclean import Config, translate
+        cfg = Config(cache={str(ru_en.cache)!r})
+        outs = translate.Translator(cfg).translate(
+            [translate.Fragment(t, l) for t, l in {FRAGS!r}])
+        print([o.cache for o in outs], "ctranslate2" in sys.modules, "torch" in sys.modules)
+    """)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "['hit', 'hit', 'hit'] False False"
