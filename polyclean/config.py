@@ -61,10 +61,14 @@ class Config:
         choices=("auto", "fasttext", "langdetect"),
     )
     min_foreign_chars: int = _opt(
-        8, "Segments with fewer letters than this inherit the document language."
+        8,
+        "Segments in the document's script with fewer letters than this inherit the "
+        "document language (a segment in another script needs 2 letters).",
     )
     min_confidence: float = _opt(
-        0.5, "A segment is called foreign only when the detector is at least this confident."
+        0.5,
+        "A segment in the document's script is foreign only when the chance that it is "
+        "not in the document's language is at least this.",
     )
 
     # --- boilerplate ---------------------------------------------------------------

