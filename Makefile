@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: install
-	$(VENV)/bin/polyclean clean samples/ -o - --no-translate --summary
+	$(VENV)/bin/polyclean clean samples/ -o - --summary
 
 test: install
 	$(VPY) -m pytest -q

@@ -5,6 +5,8 @@
 
 import csv
 import json
+
+import ftfy  # noqa: F401  (registers the "sloppy-windows-1252" codec)
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +31,7 @@ def main() -> None:
     broken = []
     for line in lines:
         if not line.isascii():
-            line = line.encode("utf-8").decode("cp1252", errors="replace")
+            line = line.encode("utf-8").decode("sloppy-windows-1252")
         broken.append(line)
     quote = "Все это только начало, сказал нам один из разработчиков."
     broken.insert(40, quote.encode("cp1251").decode("cp1252"))

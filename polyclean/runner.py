@@ -17,6 +17,7 @@ done.  A bad record becomes one JSON line in the errors file and the run goes on
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import itertools
@@ -53,6 +54,30 @@ class ResumeError(ValueError):
 
 class StopRun(Exception):
     """``on_error="fail"`` and a record failed."""
+
+
+class OutputError(Exception):
+    """An output cannot be written (disk full, stdout failing, the errors or report file
+    unwritable): the run stops.  Complete outputs stay in place; when there is a
+    journal the run can be continued with ``resume``."""
+
+    def __init__(self, message: str, errno: int | None = None) -> None:
+        super().__init__(message)
+        self.errno = errno
+
+
+# Out of space: every later write would fail too, so the run stops (resumably).
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def _why(exc: BaseException) -> str:
+    """The reason of an OS error as the other messages put it (lower case).
+
+    >>> _why(OSError(28, "No space left on device"))
+    'no space left on device'
+    """
+    why = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return why[:1].lower() + why[1:]
 
 
 @dataclass
@@ -105,6 +130,8 @@ class Summary:
                 f"{self.bytes_in:,} bytes in, {self.bytes_out:,} bytes out, "
                 f"{st.get('fragments_foreign', 0)} foreign fragments, "
                 f"{st.get('fragments_translated', 0)} translated, "
+                f"{st.get('fragments_untranslated', 0)} left untranslated, "
+                f"translation cache {st.get('cache_hit', 0)} hits / {st.get('cache_miss', 0)} misses, "
                 f"{st.get('lines_removed', 0)} boilerplate lines removed, "
                 f"{self.seconds:.2f} s ({self.documents / secs:,.0f} docs/s, "
                 f"{self.bytes_in / secs / 1e6:.2f} MB/s)")
@@ -112,6 +139,9 @@ class Summary:
             text += f"; resumed after {self.resumed_at:,} records"
         if self.errors_path and self.errors:
             text += f"; errors in {self.errors_path}"
+        if st.get("fragments_untranslated"):
+            text += ("\npolyclean: some fragments had no installed translation package: see "
+                     "'polyclean models list' and 'polyclean models install LANG'")
         return text
 
 
@@ -242,6 +272,7 @@ class _Input:
                 self.done_size += _size(unit.path)
                 continue
             reader = self.reader = READERS[unit.fmt](unit.path, self.fields)
+            started = False
             try:
                 try:
                     meta = reader.open()
@@ -249,24 +280,37 @@ class _Input:
                     yield ("fail", u, str(exc))
                     continue
                 yield ("start", u, meta)
+                started, last = True, None
                 recs = reader.records()
                 if u == self.start_unit and self.skip:
-                    for _ in itertools.islice(recs, self.skip):
+                    for last in itertools.islice(recs, self.skip):
                         pass
-                for rec in recs:
-                    yield ("rec", u, rec)
+                for last in recs:
+                    yield ("rec", u, last)
                 yield ("end", u, None)
-            except (OSError, EOFError, ValueError, zlib.error, gzip.BadGzipFile) as exc:
-                yield ("fail", u, f"cannot read: {exc}")
-            except Exception as exc:  # pyarrow errors
-                if type(exc).__module__.startswith("pyarrow"):
-                    yield ("fail", u, f"cannot read: {exc}")
-                else:
+            except Exception as exc:
+                if not isinstance(exc, _READ_ERRORS) and not type(exc).__module__.startswith(
+                        "pyarrow"):
                     raise
+                if not started:
+                    yield ("fail", u, f"cannot read: {exc}")
+                    continue
+                # A stream that breaks part-way (a truncated gzip, a damaged Parquet row
+                # group): what was read before stays cleaned and written, and the break is
+                # an error record that says where it happened.
+                after = f" after {last.where}" if last is not None and last.where else ""
+                msg = f"cannot read{after}: {exc}"
+                if last is not None:
+                    msg += " (the records before it are kept)"
+                yield ("rec", u, Record("", None, 0, error=msg))
+                yield ("end", u, None)
             finally:
                 reader.close()
                 self.reader = None
                 self.done_size += _size(unit.path)
+
+
+_READ_ERRORS = (OSError, EOFError, ValueError, zlib.error, gzip.BadGzipFile)
 
 
 def _size(path: Path | None) -> int:
@@ -373,22 +417,46 @@ def fingerprint(units: Sequence[Unit], opts: RunOptions) -> str:
 
 def _write_json_atomic(path: Path, data: dict) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(data, fh)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 class _Lines:
-    """An errors or report JSONL: a partial file renamed at the end, or stderr."""
+    """An errors or report JSONL: a partial file renamed at the end, or stderr.
 
-    def __init__(self, path: str | Path | None, resume_at: int | None) -> None:
+    A failed write raises :class:`OutputError` (errors must never be lost silently).
+    """
+
+    def __init__(self, path: str | Path | None, resume_at: int | None, what: str) -> None:
         self.path = None if path in (None, "-") else Path(path)
         self.stderr = path == "-"
-        self.sink = StreamSink(self.path, resume_at=resume_at) if self.path else None
+        self.what = what
+        self.sink = None
+        if self.path:
+            with self._guard():
+                self.sink = StreamSink(self.path, resume_at=resume_at)
+
+    def _guard(self):
+        import contextlib
+
+        @contextlib.contextmanager
+        def guard():
+            try:
+                yield
+            except OSError as exc:
+                raise OutputError(f"{self.path}: cannot write the {self.what} file: "
+                                  f"{_why(exc)}", exc.errno) from None
+        return guard()
 
     def write(self, line: str) -> None:
         if self.sink:
-            self.sink.write(line.encode("utf-8"))
+            with self._guard():
+                self.sink.write(line.encode("utf-8"))
         elif self.stderr:
             sys.stderr.write(line)
 
@@ -397,17 +465,23 @@ class _Lines:
 
     def commit(self) -> None:
         if self.sink:
-            self.sink.commit()
+            with self._guard():
+                self.sink.commit()
+
+    def close(self) -> None:
+        if self.sink:
+            self.sink.close()
 
     def finalize(self, keep: bool = True) -> None:
         if not self.sink:
             return
-        if keep:
-            self.sink.finalize()
-        else:
-            self.sink.abort()
-            if self.path is not None:
-                self.path.unlink(missing_ok=True)  # a stale file of an earlier run
+        with self._guard():
+            if keep:
+                self.sink.finalize()
+            else:
+                self.sink.abort()
+                if not self.sink.direct:  # a stale file of an earlier run
+                    self.sink.path.unlink(missing_ok=True)
 
 
 # --- main side: progress -----------------------------------------------------------
@@ -456,9 +530,11 @@ class _Run:
         self.sum = Summary(errors_path=str(opts.errors) if opts.errors else None)
         self.fp = fingerprint(units, opts) if opts.journal else ""
         self.sinks: dict[int, Sink] = {}
+        self.dead: set[int] = set()  # units whose output could not be written
         self.units_done = 0
         self.unit_records = 0
         self.error_lines = 0
+        self.errors = self.report = _Lines(None, None, "")
 
     # -- journal ------------------------------------------------------------------
     def _load_journal(self) -> dict | None:
@@ -480,15 +556,19 @@ class _Run:
             return
         open_sink = self.sinks.get(self.units_done)
         s = self.sum
-        _write_json_atomic(self.opts.journal, {
-            "version": JOURNAL_VERSION, "fingerprint": self.fp, "finished": finished,
-            "records": s.records, "units_done": self.units_done,
-            "unit_records": self.unit_records,
-            "sink_offset": open_sink.offset() if open_sink is not None else None,
-            "errors_offset": self.errors.offset(), "report_offset": self.report.offset(),
-            "errors": s.errors, "bytes_in": s.bytes_in,
-            "bytes_out": s.bytes_out, "stats": s.stats,
-        })
+        try:
+            _write_json_atomic(self.opts.journal, {
+                "version": JOURNAL_VERSION, "fingerprint": self.fp, "finished": finished,
+                "records": s.records, "units_done": self.units_done,
+                "unit_records": self.unit_records,
+                "sink_offset": open_sink.offset() if open_sink is not None else None,
+                "errors_offset": self.errors.offset(), "report_offset": self.report.offset(),
+                "errors": s.errors, "bytes_in": s.bytes_in,
+                "bytes_out": s.bytes_out, "stats": s.stats, "dead": sorted(self.dead),
+            })
+        except OSError as exc:
+            raise OutputError(f"{self.opts.journal}: cannot write the journal: {_why(exc)}",
+                              exc.errno) from None
 
     # -- the loop -------------------------------------------------------------------
     def go(self) -> Summary:
@@ -501,8 +581,9 @@ class _Run:
             s.stats = dict(state["stats"])
             s.resumed_at = s.records
             self.units_done, self.unit_records = state["units_done"], state["unit_records"]
-            for unit in self.units[:self.units_done]:
-                if unit.target is not None and unit.fmt != "text":
+            self.dead = set(state.get("dead", ()))
+            for u, unit in enumerate(self.units[:self.units_done]):
+                if unit.target is not None and unit.fmt != "text" and u not in self.dead:
                     finish_interrupted(unit.target)
         if state is not None and state.get("finished"):  # killed while putting files in place
             for path in (opts.errors, opts.report):
@@ -513,8 +594,8 @@ class _Run:
             opts.journal.unlink(missing_ok=True)
             s.seconds = time.perf_counter() - t0
             return s
-        self.errors = _Lines(opts.errors, state["errors_offset"] if state else None)
-        self.report = _Lines(opts.report, state["report_offset"] if state else None)
+        self.errors = _Lines(opts.errors, state["errors_offset"] if state else None, "errors")
+        self.report = _Lines(opts.report, state["report_offset"] if state else None, "report")
         resume_offset = state["sink_offset"] if state else None
         want_report = opts.report is not None
         inp = _Input(self.units, opts.fields, self.units_done, self.unit_records)
@@ -527,13 +608,15 @@ class _Run:
                 completed = self._write_batch(batch, outs, resume_offset)
                 resume_offset = None
                 _add(s.stats, stats)
-                for sink in self.sinks.values():
-                    sink.commit()
+                for u, sink in list(self.sinks.items()):
+                    self._unit_io(u, sink.commit)
                 self.errors.commit()
                 self.report.commit()
                 self._save_journal()
                 for u in completed:
-                    self.sinks.pop(u).finalize()
+                    if u in self.sinks:
+                        self._unit_io(u, self.sinks[u].finalize)
+                        self.sinks.pop(u, None)
                 progress.update(s.records, s.bytes_in, inp.position())
         except StopRun:
             for sink in self.sinks.values():
@@ -545,6 +628,20 @@ class _Run:
             s.stopped = True
             s.seconds = time.perf_counter() - t0
             return s
+        except OutputError as exc:
+            # Stop; leave the partial files and the last journal as they are, so that
+            # --resume continues from the last batch that was written completely.
+            for sink in self.sinks.values():
+                sink.close()
+            self.errors.close()
+            self.report.close()
+            s.stopped = True
+            msg = f"{exc}; stopped after {s.records:,} record{'' if s.records == 1 else 's'}"
+            if opts.journal is not None and opts.journal.exists():
+                msg += ("; make room, then run the same command with --resume to "
+                        "continue" if exc.errno in _NO_SPACE else
+                        "; fix it, then run the same command with --resume to continue")
+            raise OutputError(msg, exc.errno) from None
         finally:
             progress.close()
         self._save_journal(finished=True)
@@ -558,15 +655,43 @@ class _Run:
         self.sum.seconds = time.perf_counter() - t0
         return self.sum
 
+    # -- output failures ----------------------------------------------------------------
+    def _unit_io(self, u: int, fn: Any, *args: Any) -> Any:
+        """``fn(*args)`` on unit ``u``'s output; a failure fails that unit only (its
+        partial output is removed, one error says why), unless the disk is full or the
+        output is stdout: then the whole run stops (:class:`OutputError`)."""
+        try:
+            return fn(*args)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            unit = self.units[u]
+            where = str(unit.target) if unit.target is not None else "stdout"
+            if unit.target is None or exc.errno in _NO_SPACE:
+                raise OutputError(f"{where}: cannot write: {_why(exc)}", exc.errno) from None
+            sink = self.sinks.pop(u, None)
+            if sink is not None:
+                try:
+                    sink.abort()
+                except OSError:
+                    pass
+            self.dead.add(u)
+            self._error(unit, None, f"cannot write the output {where}: {_why(exc)}; "
+                        "nothing was written for this input")
+            return None
+
     def _write_batch(self, batch: Batch, outs: list, resume_offset: int | None) -> list[int]:
-        s, opts = self.sum, self.opts
+        s = self.sum
         completed: list[int] = []
         j = 0
         for kind, u, x in batch.events:
             unit = self.units[u]
             if kind == "start":
-                self.sinks[u] = self._open_sink(unit, x, resume_offset
-                                                if u == self.units_done else None)
+                if u not in self.dead:
+                    sink = self._unit_io(u, self._open_sink, unit, x,
+                                         resume_offset if u == self.units_done else None)
+                    if sink is not None:
+                        self.sinks[u] = sink
             elif kind == "rec":
                 rec: Record = x
                 s.records += 1
@@ -582,9 +707,13 @@ class _Run:
                 if err is not None:
                     self._error(unit, rec, err)
                     continue
-                s.bytes_out += self.sinks[u].write(out, rec.keep)
+                if u in self.dead:
+                    continue
+                n = self._unit_io(u, self.sinks[u].write, out, rec.keep)
+                s.bytes_out += n or 0
             elif kind == "end":
-                completed.append(u)
+                if u not in self.dead:
+                    completed.append(u)
                 self.units_done, self.unit_records = u + 1, 0
             elif kind == "fail":
                 sink = self.sinks.pop(u, None)
@@ -620,14 +749,13 @@ class _Run:
         entry["error"] = msg
         if rec is not None and unit.fmt == "jsonl" and isinstance(rec.payload, bytes):
             entry["raw"] = rec.payload.decode("utf-8", "replace").rstrip("\n")[:MAX_RAW]
-        self.errors.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        if self.opts.report is not None and rec is not None and rec.error is not None:
-            self.report.write(_error_report(_location(unit, rec), msg))
         if self.opts.errors is None or self.error_lines < self.opts.max_error_lines:
             print(f"polyclean: error: {_location(unit, rec)}: {msg}", file=sys.stderr)
         elif self.error_lines == self.opts.max_error_lines:
             print(f"polyclean: error: more errors: see {self.opts.errors}", file=sys.stderr)
         self.error_lines += 1
+        self.errors.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        if self.opts.report is not None and rec is not None and rec.error is not None:
+            self.report.write(_error_report(_location(unit, rec), msg))
         if self.opts.on_error == "fail":
             raise StopRun(msg)
-

@@ -3,6 +3,7 @@
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -72,19 +73,29 @@ def test_several_inputs_to_stdout_get_headers(tmp_path, capsys):
     assert capsys.readouterr().out == expected
 
 
-def test_make_demo_command_prints_every_sample_and_a_summary():
+def test_make_demo_command_prints_every_sample_and_a_summary(tmp_path):
+    # The command `make demo` runs, on a machine with no translation package installed.
+    env = {**os.environ, "ARGOS_PACKAGES_DIR": str(tmp_path / "packages"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache")}
     proc = subprocess.run(
-        [sys.executable, "-m", "polyclean", "clean", "samples/", "-o", "-", "--no-translate",
-         "--summary"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+        [sys.executable, "-m", "polyclean", "clean", "samples/", "-o", "-", "--summary"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode == 0, proc.stderr
     samples = sorted(p for p in (ROOT / "samples").rglob("*") if p.is_file())
     headers = [l for l in proc.stdout.splitlines() if l.startswith("==> ")]
     assert headers == [f"==> samples/{p.relative_to(ROOT / 'samples')} <==" for p in samples]
-    summary = proc.stderr.strip().splitlines()[-1]
+    out = proc.stdout
+    assert "\u00e2\u20ac" not in out and "\u00c2\u00f1\u00e5" not in out  # mojibake repaired
+    assert "\u0412\u0441\u0435 \u044d\u0442\u043e \u0442\u043e\u043b\u044c\u043a\u043e" in out  # cp1251 shown as cp1252, repaired
+    assert "\u0412\u0430\u043a\u0446\u0438\u043d\u0443 Pfizer" in out  # the cp1251 file decoded
+    assert "\nSubscribe\n" not in out and "log in or register" not in out  # boilerplate gone
+    assert "Liz Truss was declared the next British PM" in out  # body kept
+    summary, hint = proc.stderr.strip().splitlines()[-2:]
     assert summary.startswith(f"polyclean: {len(samples)} documents, 0 failed, ")
     for part in ("bytes in", "bytes out", "foreign fragments", "translated",
-                 "boilerplate lines removed", "docs/s"):
+                 "left untranslated", "boilerplate lines removed", "docs/s"):
         assert part in summary
+    assert "polyclean models install" in hint
 
 
 def test_bad_inputs_are_reported_and_the_others_written(tmp_path, capsys):
