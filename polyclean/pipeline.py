@@ -8,6 +8,7 @@ models) load lazily, once per process, so a ``Cleaner`` pickles cheaply to worke
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
@@ -36,7 +37,7 @@ class CleanResult:
 
     text: str
     segments: list[Segment] = field(default_factory=list)
-    report: dict[str, Any] = field(default_factory=dict)
+    record: Report | dict[str, Any] = field(default_factory=dict)
     source: str = ""
     repaired: str = ""
     error: str | None = None
@@ -44,6 +45,13 @@ class CleanResult:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def report(self) -> dict[str, Any]:
+        """The JSON-ready report (built on first access: most runs never ask for it)."""
+        if isinstance(self.record, Report):
+            self.record = self.record.to_dict()
+        return self.record
 
 
 def _stage_note(module: Any, enabled: bool) -> str:
@@ -119,7 +127,7 @@ class Cleaner:
                 if raise_errors:
                     raise
                 self._count("errors")
-                results[i] = CleanResult("", report={"id": doc_id, "error": str(exc)},
+                results[i] = CleanResult("", record={"id": doc_id, "error": str(exc)},
                                          error=str(exc))
                 continue
             if cfg.repair:
@@ -157,8 +165,9 @@ class Cleaner:
         frag_refs: list[tuple[int, Segment]] = []
         for k, det in enumerate(detections):
             removed = removals[k]
+            starts = [c.start for c in removed]
             for seg in det.segments:
-                if _overlaps_any(seg, removed):
+                if removed and _overlaps(seg, removed, starts):
                     continue
                 if seg.foreign:
                     self._count("fragments_foreign")
@@ -204,7 +213,7 @@ class Cleaner:
                 report.add(changes)
             report.stages["normalize"] = "done" if (cfg.normalize or cfg.ascii) else "off"
             self._count("documents")
-            results[i] = CleanResult(text, detections[k].segments, report.to_dict(), source,
+            results[i] = CleanResult(text, detections[k].segments, report, source,
                                      repaired)
         return [r for r in results if r is not None]
 
@@ -270,5 +279,11 @@ def _entry_changes(text: str) -> list[Change]:
     return out
 
 
-def _overlaps_any(seg: Segment, changes: Iterable[Change]) -> bool:
-    return any(c.start < seg.end and seg.start < c.end for c in changes)
+def _overlaps(seg: Segment, changes: Sequence[Change], starts: list[int]) -> bool:
+    """Whether ``seg`` overlaps one of ``changes`` (sorted, non-overlapping)."""
+    i = bisect_right(starts, seg.start) - 1
+    for c in changes[max(i, 0):i + 2 if i >= 0 else 1]:
+        if c.start < seg.end and seg.start < c.end:
+            return True
+    j = bisect_right(starts, seg.end - 1)  # a change starting inside the segment
+    return j > 0 and changes[j - 1].start >= seg.start and changes[j - 1].start < seg.end
