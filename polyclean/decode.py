@@ -1,8 +1,62 @@
-"""Bytes to text: detect the encoding of byte input (placeholder: UTF-8 only)."""
+"""Bytes to text: detect the encoding of byte input.
+
+Order of evidence: an explicit ``encoding`` wins; then a byte-order mark
+(UTF-8/16/32); then UTF-16 without a BOM (alternating NUL bytes); binary data
+is refused; then strict UTF-8; then the single-byte codecs of the Cyrillic, Latin
+and Greek families are scored by language statistics (letter bigrams of Russian,
+Ukrainian, Bulgarian, Macedonian, Greek and 22 Latin-script languages, derived
+from wordfreq's lists and shipped in ``data/charstats.json``; see
+``data/build_charstats.py``), and where no reading looks like real language
+(Arabic, Hebrew, CJK, ...) charset-normalizer decides.
+
+>>> decode_bytes("Привет, мир".encode("koi8_r")).encoding
+'koi8-r'
+>>> decode_bytes(b"\\x00\\x01\\x02binary")
+Traceback (most recent call last):
+...
+polyclean.decode.DecodeError: binary data, not text: 1 NUL byte in the first 1 KiB
+"""
 
 from __future__ import annotations
 
+import codecs
+import json
+import logging
+import math
+import re
+from collections import Counter
 from dataclasses import dataclass
+from itertools import repeat
+from operator import add, mul
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+BUILT = True
+
+#: Single-byte codecs chosen by language statistics; ``cp1252``/``cp1254`` fall back
+#: to their ISO twin (``latin_1``/``iso8859_9``) when no byte is in 0x80-0x9F.
+CYRILLIC_CODECS = ("cp1251", "koi8_r", "koi8_u", "cp866", "mac_cyrillic", "iso8859_5")
+LATIN_CODECS = ("cp1252", "cp1250", "iso8859_2", "cp1254")
+GREEK_CODECS = ("cp1253", "iso8859_7")
+SCRIPTS = ("cyrillic", "latin", "greek")
+_ISO_TWIN = {"cp1252": "latin_1", "cp1254": "iso8859_9"}
+_SCRIPT_OF = {c: s for s, cs in zip(SCRIPTS, (CYRILLIC_CODECS, LATIN_CODECS, GREEK_CODECS))
+              for c in cs} | {"latin_1": "latin", "iso8859_9": "latin"}
+#: Tie-breaking prior (log units) by how common a codec is on the web.
+CODEC_PRIOR = {"cp1252": 0.0, "latin_1": 0.0, "cp1251": -1.0}
+
+FLOOR = -15.0  # log frequency of a letter pair never seen (as in data/charstats.json)
+SYMBOL_LOOSE = -5.0  # a non-ASCII symbol next to a space or ASCII punctuation
+CASE_COST = -6.0  # a lowercase letter followed by an uppercase one inside a word
+ISOLATED_COST = -10.0  # a Cyrillic word standing alone between ASCII words
+UNION_COST = -1.0  # per pair, for scoring by the union of a script's languages
+OTHER_PRIOR = -3.0  # codec prior of the codecs not in CODEC_PRIOR
+CYRILLIC_TRUST = -8.5  # mean score per high byte below which a Cyrillic/Greek reading is doubtful
+LATIN_MAX_RUNS = 0.55  # a Latin reading is doubtful when high bytes come in runs (measured:
+# real Latin-script text <= 0.5 high bytes per high byte next to another; other scripts >= 0.6)
+SAMPLE_BYTES = 65536  # statistics look at the start of long inputs only ...
+SAMPLE_HIGH = 1500  # ... and stop once they have this many bytes above 0x7F
 
 
 class DecodeError(ValueError):
@@ -17,14 +71,465 @@ class Decoded:
     reason: str
 
 
+# --- language statistics (shared with repair) -----------------------------------------
+
+_MODELS: dict[str, list[dict[str, float]]] | None = None
+_SYMBOL = "\x01"  # stands for a non-ASCII character that is not a letter
+
+
+def _models() -> dict[str, list[dict[str, float]]]:
+    """Per script, the bigram model of each of its languages followed by their union
+    (the best log frequency of each bigram in any of them); loaded once per process."""
+    global _MODELS
+    if _MODELS is None:
+        path = Path(__file__).with_name("data") / "charstats.json"
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if float(raw["floor"]) != FLOOR:
+            raise RuntimeError("data/charstats.json was built with another floor")
+        # a symbol next to a space or ASCII punctuation is ordinary punctuation;
+        # glued to a letter or to another symbol it scores as an unseen pair
+        loose = {_SYMBOL + "_": SYMBOL_LOOSE, "_" + _SYMBOL: SYMBOL_LOOSE}
+        models: dict[str, list[dict[str, float]]] = {}
+        for script in SCRIPTS:
+            langs = [dict(raw["langs"][lang], **loose) for lang in raw[script]]
+            union: dict[str, float] = {}
+            for model in langs:
+                for k, v in model.items():
+                    if v > union.get(k, -math.inf):
+                        union[k] = v
+            models[script] = langs + [union]
+        _MODELS = models
+    return _MODELS
+
+
+class _LetterMap(dict):
+    """str.translate table: letter -> its lower case, ASCII non-letter -> ``_``,
+    non-ASCII non-letter -> ``\x01`` (filled in lazily)."""
+
+    def __missing__(self, code: int) -> str:
+        c = chr(code)
+        if c.isalpha():
+            out = c.lower()[0]
+        else:
+            out = "_" if code < 128 else _SYMBOL
+        self[code] = out
+        return out
+
+
+class _CaseClasses(dict):
+    """str.translate table: lowercase letter -> l, uppercase -> U, other -> space
+    (filled in lazily)."""
+
+    def __missing__(self, code: int) -> str:
+        c = chr(code)
+        cls = "l" if c.islower() else "U" if c.isupper() else " "
+        self[code] = cls
+        return cls
+
+
+_LETTER_MAP = _LetterMap()
+_CASE_CLASSES = _CaseClasses()
+
+
+def letter_pairs(text: str) -> dict[str, int]:
+    r"""Counts of adjacent character pairs that involve a non-ASCII character: letters
+    lower-cased, ASCII non-letters shown as ``_``, other symbols as ``\x01``, the
+    text padded with ``_``.
+
+    >>> sorted(letter_pairs("Ça va?").items())
+    [('_ç', 1), ('ça', 1)]
+    >>> sorted(letter_pairs("f№r").items())
+    [('\x01r', 1), ('f\x01', 1)]
+    """
+    m = "_" + text.translate(_LETTER_MAP) + "_"
+    pairs = Counter(map(add, m, m[1:]))
+    return {k: n for k, n in pairs.items() if not k.isascii() or _SYMBOL in k}
+
+
+def _dot(model: dict[str, float], keys: list[str], counts: list[int]) -> float:
+    """Sum of count x log frequency (unseen pairs at ``FLOOR``), all in C."""
+    return sum(map(mul, counts, map(model.get, keys, repeat(FLOOR, len(keys)))))
+
+
+def _union_score(keys: dict[str, int], script: str) -> float:
+    """Score under the union model: an upper bound of every language's score.
+
+    >>> _union_score(letter_pairs("мир"), "cyrillic") >= pairs_score(letter_pairs("мир"), "cyrillic")
+    True
+    """
+    return _dot(_models()[script][-1], list(keys), list(keys.values()))
+
+
+def pairs_score(keys: dict[str, int], script: str) -> float:
+    """Log-likelihood of letter pairs (from :func:`letter_pairs`) under the best
+    language of ``script`` (``"cyrillic"``, ``"latin"`` or ``"greek"``), or under the
+    union of its languages at ``UNION_COST`` per pair (for languages without a table
+    of their own, such as Belarusian).
+
+    >>> pairs_score(letter_pairs("привет"), "cyrillic") > pairs_score(letter_pairs("ПРЙЧЕФ"), "cyrillic")
+    True
+    """
+    return _lists_score(list(keys), list(keys.values()), script)
+
+
+def _lists_score(ks: list[str], ns: list[int], script: str) -> float:
+    """:func:`pairs_score` of keys and counts given as two lists (keys may repeat)."""
+    models = _models()[script]
+    best = _dot(models[-1], ks, ns) + UNION_COST * sum(ns)
+    for model in models[:-1]:
+        best = max(best, _dot(model, ks, ns))
+    return best
+
+
+def case_cost(text: str) -> float:
+    """Penalty for lower-to-upper case changes inside words (a sign of the wrong
+    Cyrillic codec: KOI8-R and cp1251 swap the cases).
+
+    >>> case_cost("Привет") == 0 and case_cost("пРИВЕТ") < 0
+    True
+    """
+    return CASE_COST * text.translate(_CASE_CLASSES).count("lU")
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_ISOLATED = re.compile(r"(?=ana)")
+
+
+def isolated_words(text: str) -> int:
+    """Words with non-ASCII letters standing alone between ASCII words (as "и" in
+    Italian "padre è morto" read as cp1251).
+
+    >>> isolated_words("Il padre и morto, и basta.")
+    2
+    """
+    kinds = "".join("a" if w.isascii() else "n" for w in _WORD.findall(text))
+    return len(_ISOLATED.findall(kinds))
+
+
+def text_score(text: str, script: str) -> float:
+    """How much ``text`` reads as real ``script`` language: pair log-likelihood,
+    case changes and (Cyrillic) isolated words.  Only non-ASCII characters and
+    their neighbours count, so two readings of the same bytes are comparable.
+
+    >>> text_score("Все это", "cyrillic") > text_score("Âñå ýòî", "latin")
+    True
+    >>> text_score("Ça été", "latin") > text_score("Зa йтй", "cyrillic")
+    True
+    """
+    score = pairs_score(letter_pairs(text), script) + case_cost(text)
+    if script == "cyrillic":
+        score += ISOLATED_COST * isolated_words(text)
+    return score
+
+
+def _script_of(codec: str) -> str:
+    return _SCRIPT_OF[codec]
+
+
+_CODEC_TABLES: dict[str, tuple[list[str], bytes, bytes]] = {}
+
+
+def _codec_table(codec: str) -> tuple[list[str], bytes, bytes]:
+    """Per byte value: its letter-map character, is-lowercase and is-uppercase flags."""
+    table = _CODEC_TABLES.get(codec)
+    if table is None:
+        chars = bytes(range(256)).decode(codec, "replace")
+        classes = chars.translate(_CASE_CLASSES)
+        table = (list(chars.translate(_LETTER_MAP)),
+                 bytes(c == "l" for c in classes), bytes(c == "U" for c in classes))
+        _CODEC_TABLES[codec] = table
+    return table
+
+
+def _byte_keys(xs: list[int], ys: list[int], ns: list[int], codec: str
+               ) -> tuple[list[str], int]:
+    """:func:`letter_pairs` keys (repeating) of the byte pairs ``xs[i], ys[i]`` read
+    with ``codec`` and the count of lower-to-upper pairs among them, ``ns`` being the
+    pair counts (one count of the bytes serves every codec; a high byte always reads
+    as a non-ASCII letter or symbol, so every pair with one counts)."""
+    letters, lower, upper = _codec_table(codec)
+    get = letters.__getitem__
+    keys = list(map(add, map(get, xs), map(get, ys)))
+    lu = sum(map(mul, ns, map(mul, map(lower.__getitem__, xs), map(upper.__getitem__, ys))))
+    return keys, lu
+
+
+# --- checks -----------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\v\f\r\x1b") + b"\x7f"
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_C1_BYTES = bytes(range(0x80, 0xA0))
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+
+
+def binary_reason(data: bytes) -> str | None:
+    """Why ``data`` looks like binary rather than text, or None.
+
+    >>> binary_reason(b"plain text\\n") is None
+    True
+    >>> binary_reason(bytes(range(1, 9)) * 4)
+    '100% control bytes'
+    """
+    if not data:
+        return None
+    head = data[:1024]
+    nul_head = head.count(0)
+    if nul_head:
+        return f"{nul_head} NUL byte{'s' * (nul_head > 1)} in the first 1 KiB"
+    nul = data.count(0)
+    if nul and nul * 1000 >= len(data):
+        return f"{nul} NUL byte{'s' * (nul > 1)} in {len(data)} bytes"
+    sample = data[:8192]
+    ctrl = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if ctrl * 10 > len(sample):
+        return f"{100 * ctrl // len(sample)}% control bytes"
+    return None
+
+
+def _text_binary_reason(text: str) -> str | None:
+    """Why decoded ``text`` looks like binary data, or None.
+
+    >>> _text_binary_reason("a\\x00b"), _text_binary_reason("tab\\tand newline\\n")
+    ('NUL characters', None)
+    """
+    sample = text[:8192]
+    if "\x00" in text:
+        return "NUL characters"
+    ctrl = len(_CONTROL_CHARS.findall(sample))
+    if sample and ctrl * 10 > len(sample):
+        return f"{100 * ctrl // len(sample)}% control characters"
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when NUL bytes sit at every other position.
+
+    >>> _utf16_without_bom("plain text".encode("utf-16-le")), _utf16_without_bom(b"plain text")
+    ('utf-16-le', None)
+    """
+    sample = data[:4096]
+    half = len(sample) // 2
+    if half < 4:
+        return None
+    even = sample[0::2].count(0) / half
+    odd = sample[1::2].count(0) / half
+    if even >= 0.3 and odd <= 0.02:
+        return "utf-16-be"
+    if odd >= 0.3 and even <= 0.02:
+        return "utf-16-le"
+    return None
+
+
+# --- decoding ---------------------------------------------------------------------------
+
+def _decode_given(data: bytes, encoding: str) -> Decoded:
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise DecodeError(f"unknown encoding {encoding!r}") from None
+    try:
+        text = data.decode(name)
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start:exc.end].hex(" ")
+        raise DecodeError(
+            f"invalid {encoding} bytes at offset {exc.start} ({bad}): {exc.reason}"
+        ) from None
+    why = _text_binary_reason(text)
+    if why:
+        raise DecodeError(f"binary data, not text: {why} when read as {encoding}")
+    return Decoded(text, name, 1.0, "given")
+
+
+def _sample(data: bytes) -> bytes:
+    """The start of ``data`` that holds ``SAMPLE_HIGH`` high bytes, in 4 KiB steps, at
+    most ``SAMPLE_BYTES``.
+
+    >>> len(_sample(b"a" * 100_000)), len(_sample("я".encode("cp1251") * 100_000))
+    (65536, 4096)
+    """
+    end = high = 0
+    while end < min(len(data), SAMPLE_BYTES) and high < SAMPLE_HIGH:
+        chunk = data[end:end + 4096]
+        high += len(chunk) - len(chunk.translate(None, _HIGH_BYTES))
+        end += 4096
+    return data[:end]
+
+
+def _single_byte_candidates(data: bytes) -> tuple[list[tuple[float, str, float]], float]:
+    """Readings of ``data`` by each single-byte codec as (score, codec, score per high
+    byte), best first, and how much high bytes come in runs (pairs of high bytes
+    per high byte: 0 when each stands alone between ASCII letters, near 1 in words
+    written wholly with high bytes).
+
+    Readings whose upper bound (the union-model score) cannot beat the best exact
+    score so far keep that bound as their score."""
+    sample = _sample(data)
+    padded = b" " + sample + b" "
+    pair_counts = {p: n for p, n in Counter(zip(padded, padded[1:])).items()
+                   if p[0] > 0x7F or p[1] > 0x7F}
+    xs = [x for x, _ in pair_counts]
+    ys = [y for _, y in pair_counts]
+    ns = list(pair_counts.values())
+    n_high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
+    runs = sum(n for (x, y), n in pair_counts.items() if x > 0x7F and y > 0x7F)
+    has_c1 = len(sample.translate(None, _C1_BYTES)) < len(sample)
+    readings = []
+    seen: set[str] = set()
+    for codec in CYRILLIC_CODECS + LATIN_CODECS + GREEK_CODECS:
+        name = _ISO_TWIN[codec] if codec in _ISO_TWIN and not has_c1 else codec
+        try:
+            text = sample.decode(name)
+        except UnicodeDecodeError:
+            if codec not in _ISO_TWIN:
+                continue
+            name = _ISO_TWIN[codec]
+            text = sample.decode(name)
+        if text in seen:  # the same reading as an earlier codec: keep the first
+            continue
+        seen.add(text)
+        keys, lu = _byte_keys(xs, ys, ns, name)
+        script = _script_of(name)
+        fixed = CASE_COST * lu + CODEC_PRIOR.get(name, OTHER_PRIOR)
+        bound = _dot(_models()[script][-1], keys, ns) + fixed
+        readings.append((bound, name, keys, fixed, text))
+    readings.sort(key=lambda r: -r[0])
+    best = -math.inf
+    out = []
+    for bound, name, keys, fixed, text in readings:
+        score = bound
+        if bound >= best:
+            script = _script_of(name)
+            agg: dict[str, int] = {}
+            for k, n in zip(keys, ns):
+                agg[k] = agg.get(k, 0) + n
+            score = pairs_score(agg, script) + fixed
+            if script == "cyrillic":
+                score += ISOLATED_COST * isolated_words(text)
+            best = max(best, score)
+        out.append((score, name, score / max(n_high, 1)))
+    out.sort(key=lambda c: -c[0])
+    return out, runs / max(n_high, 1)
+
+
+def _trusted(best: tuple[float, str, float], runs: float) -> bool:
+    """Whether the best single-byte reading is real language, not Arabic or CJK
+    bytes forced through a Cyrillic or Latin codec.
+
+    >>> _trusted((-700.0, "cp1251", -7.0), 0.8), _trusted((-900.0, "koi8_r", -9.5), 0.8)
+    (True, False)
+    >>> _trusted((-400.0, "latin_1", -13.0), 0.05), _trusted((-400.0, "cp1252", -13.0), 0.9)
+    (True, False)
+    """
+    if _script_of(best[1]) == "latin":
+        return runs <= LATIN_MAX_RUNS
+    return best[2] >= CYRILLIC_TRUST
+
+
+def _canonical(codec: str) -> str:
+    """Python's canonical name of a codec.
+
+    >>> _canonical("koi8_r"), _canonical("latin_1"), _canonical("UTF8")
+    ('koi8-r', 'iso8859-1', 'utf-8')
+    """
+    return codecs.lookup(codec).name
+
+
+def _confidence(margin: float) -> float:
+    """Logistic in the score margin between the best and the runner-up reading.
+
+    >>> _confidence(0.0), round(_confidence(40.0), 3)
+    (0.5, 1.0)
+    """
+    return 1.0 / (1.0 + math.exp(-margin / 4.0))
+
+
 def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
     """Decode ``data``; ``encoding`` overrides detection.
 
     >>> decode_bytes("h\\u00e9".encode("utf-8")).text
     'hé'
+    >>> decode_bytes("Всё хорошо".encode("cp1251")).text
+    'Всё хорошо'
+    >>> decode_bytes(b"").text
+    ''
+    >>> decode_bytes(b"caf\\xe9", "utf-8")
+    Traceback (most recent call last):
+    ...
+    polyclean.decode.DecodeError: invalid utf-8 bytes at offset 3 (e9): unexpected end of data
     """
-    codec = encoding or "utf-8"
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"expected bytes, got {type(data).__name__}")
+    data = bytes(data)
+    if encoding:
+        return _decode_given(data, encoding)
+    if not data:
+        return Decoded("", "utf-8", 1.0, "empty input")
+
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise DecodeError(
+                    f"byte-order mark says {codec} but bytes at offset {exc.start} are invalid"
+                ) from None
+            why = _text_binary_reason(text)
+            if why:
+                raise DecodeError(f"binary data, not text: {why}")
+            return Decoded(text, codec, 1.0, f"byte-order mark ({codec})")
+
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        try:
+            text = data.decode(utf16)
+        except UnicodeDecodeError:
+            pass
+        else:
+            if not _text_binary_reason(text):
+                return Decoded(text, utf16, 0.9, f"{utf16} without byte-order mark (NUL pattern)")
+
+    why = binary_reason(data)
+    if why:
+        raise DecodeError(f"binary data, not text: {why}")
+
     try:
-        return Decoded(data.decode(codec), codec, 1.0, "given" if encoding else "utf-8")
-    except UnicodeDecodeError as exc:
-        raise DecodeError(f"invalid {codec} bytes at offset {exc.start}") from exc
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if data.isascii():
+            return Decoded(text, "ascii", 1.0, "ascii")
+        return Decoded(text, "utf-8", 1.0, "valid utf-8")
+
+    cands, runs = _single_byte_candidates(data)
+    if cands and _trusted(cands[0], runs):
+        score, name, _ = cands[0]
+        margin = score - cands[1][0] if len(cands) > 1 else 40.0
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:  # a byte beyond the sample is undefined in this codec
+            text = None
+        if text is not None:
+            return Decoded(text, _canonical(name), round(_confidence(margin), 4),
+                           f"{_script_of(name)} letter statistics")
+
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(data).best()
+    if best is not None:
+        text = str(best)
+        if not _text_binary_reason(text):
+            conf = max(0.0, min(1.0, 1.0 - float(best.chaos)))
+            return Decoded(text, _canonical(best.encoding), round(conf, 4), "charset-normalizer")
+    if cands:
+        name = cands[0][1]
+        return Decoded(data.decode(name, "replace"), _canonical(name), 0.1,
+                       "best guess (weak letter statistics)")
+    raise DecodeError("cannot decode: no supported encoding reads these bytes as text")

@@ -1,0 +1,188 @@
+"""Throughput of mojibake repair against ftfy, on one real corpus, in one run.
+
+    .venv/bin/python bench/bench_repair.py [--repeat 3] [--quick] [--no-decode]
+
+Corpus (built from ../shared/data): the 100 scrapinghub full-page texts, the 2,016
+WMT22 Russian segments (one document per upstream document), the lingua sentences
+of 17 languages (50 lines per document) and 400 mojibaked lines (WMT22 Russian
+sentences corrupted five ways, plus the ftfy test cases).  Figures are MB/s of
+UTF-8 input, best of ``--repeat`` runs; ratios are against ``ftfy.fix_text`` measured
+in the same run.  The whole-pipeline figure includes detection, boilerplate and
+normalisation, which are built by others and will move.  Then, unless
+``--no-decode``: how exactly ``decode_bytes`` decodes each label of the chardet
+files (charset-normalizer alone beside it) and the speed of both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import gc
+import glob
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DATA = ROOT.parent / "shared" / "data"
+
+
+def _c1(exc: UnicodeDecodeError):
+    return "".join(chr(b) for b in exc.object[exc.start:exc.end]), exc.end
+
+
+codecs.register_error("polyclean-bench-c1", _c1)
+
+
+def _mix(s: str, enc: str, dec: str) -> str:
+    out = []
+    for ch in s:
+        try:
+            out.append(ch.encode(enc).decode(dec, "polyclean-bench-c1"))
+        except UnicodeEncodeError:
+            out.append(ch)
+    return "".join(out)
+
+
+def build_corpus() -> dict[str, list[str]]:
+    parts: dict[str, list[str]] = {}
+    parts["scrapinghub (en pages)"] = [
+        json.loads(line)["text"]
+        for line in open(DATA / "scrapinghub-article-extraction-benchmark"
+                         / "fullpage_text_html-text.jsonl", encoding="utf-8")
+    ]
+    rows = [line.split("\t") for line in
+            (DATA / "wmt22-generaltest-ru-en" / "wmt22_ru_en.tsv").read_text("utf-8").split("\n")[1:]
+            if line]
+    docs: dict[str, list[str]] = {}
+    for r in rows:
+        docs.setdefault(r[1], []).append(r[4])
+    parts["wmt22 (ru docs)"] = ["\n".join(v) for v in docs.values()]
+    lingua = []
+    for f in sorted(glob.glob(str(DATA / "lingua-language-testdata" / "sentences" / "*.txt"))):
+        lines = Path(f).read_text("utf-8").split("\n")
+        lingua += ["\n".join(lines[i:i + 50]) for i in range(0, len(lines), 50)]
+    parts["lingua (17 langs)"] = lingua
+    ru = [r[4] for r in rows][:80]
+    broken = []
+    for s in ru:
+        broken.append(s.encode("utf-8").decode("cp1251", "polyclean-bench-c1"))
+        broken.append(s.encode("utf-8").decode("cp1252", "polyclean-bench-c1"))
+        broken.append(_mix(s, "cp1251", "cp1252"))
+        broken.append(_mix(s, "koi8_r", "cp1251"))
+        broken.append(_mix(s, "cp1251", "koi8_r"))
+    broken += [json.loads(line)["original"] for line in
+               open(DATA / "ftfy-test-cases" / "ftfy_cases.jsonl", encoding="utf-8")]
+    parts["mojibake lines"] = ["\n".join(broken[i:i + 20]) for i in range(0, len(broken), 20)]
+    return parts
+
+
+def timed(fn, docs: list[str], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        t = time.perf_counter()
+        for d in docs:
+            fn(d)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def bench_decode(repeat: int) -> None:
+    """Per-label exactness of decode_bytes on the chardet files, and its speed against
+    charset-normalizer's ``from_bytes(...).best()`` on the same files."""
+    import charset_normalizer
+
+    from polyclean.decode import DecodeError, decode_bytes
+
+    folder = DATA / "chardet-legacy-encodings"
+    rows = [json.loads(line) for line in
+            (folder / "manifest.jsonl").read_text("utf-8").split("\n") if line]
+    files = [((folder / r["file"]).read_bytes(), r) for r in rows]
+    table: dict[str, list[int]] = {}
+    for data, r in files:
+        try:
+            ok = decode_bytes(data).text == data.decode(r["python_codec"])
+        except DecodeError:
+            ok = False
+        cn = charset_normalizer.from_bytes(data).best()
+        cn_ok = cn is not None and str(cn) == data.decode(r["python_codec"])
+        row = table.setdefault(r["label_dir"], [0, 0, 0])
+        row[0] += ok
+        row[1] += cn_ok
+        row[2] += 1
+    print("\ndecode_bytes on chardet-legacy-encodings: files decoded exactly "
+          "(* = Cyrillic or Western European)")
+    print(f"  {'label':26s} {'polyclean':>10s} {'charset-normalizer':>19s}")
+    star = {"KOI8-R", "windows-1251-russian", "windows-1251-bulgarian", "IBM866", "MacCyrillic",
+            "iso-8859-5-russian", "iso-8859-5-bulgarian", "iso-8859-1", "windows-1252"}
+    tot = [0, 0, 0]
+    for label, (ok, cn_ok, n) in sorted(table.items()):
+        print(f"{'*' if label in star else ' '} {label:26s} {ok:6d}/{n:<3d} {cn_ok:14d}/{n:<3d}")
+        if label in star:
+            tot = [tot[0] + ok, tot[1] + cn_ok, tot[2] + n]
+    print(f"  {'Cyrillic + Western':26s} {tot[0]:6d}/{tot[2]:<3d} {tot[1]:14d}/{tot[2]:<3d}")
+    blobs = [d for d, _ in files]
+    mb = sum(map(len, blobs)) / 1e6
+
+    def safe(d: bytes) -> None:
+        try:
+            decode_bytes(d)
+        except DecodeError:
+            pass
+
+    ours = mb / timed(safe, blobs, repeat)
+    theirs = mb / timed(lambda d: charset_normalizer.from_bytes(d).best(), blobs, repeat)
+    print(f"  speed: decode_bytes {ours:.2f} MB/s, charset-normalizer {theirs:.2f} MB/s "
+          f"({mb:.2f} MB of legacy bytes)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--quick", action="store_true", help="a quarter of each part")
+    ap.add_argument("--no-decode", action="store_true", help="skip the decode table")
+    args = ap.parse_args()
+    if not DATA.is_dir():
+        sys.exit(f"test data not found at {DATA}")
+
+    import ftfy
+
+    import polyclean
+    from polyclean.config import Config
+    from polyclean.pipeline import Cleaner
+    from polyclean.repair import repair_text
+
+    parts = build_corpus()
+    if args.quick:
+        parts = {k: v[: max(1, len(v) // 4)] for k, v in parts.items()}
+    cfg = Config()
+    cleaner = Cleaner(translate=False)
+    contenders = {
+        "polyclean.repair": lambda d: polyclean.repair(d),
+        "repair_text": lambda d: repair_text(d, cfg),
+        "Cleaner.clean": lambda d: cleaner.clean(d),
+        "ftfy.fix_text": ftfy.fix_text,
+        "ftfy.fix_encoding": ftfy.fix_encoding,
+    }
+    # warm up: models, tables and regexes load once
+    for fn in contenders.values():
+        fn("Caf\u00c3\u00a9 \u00c2\u00f1\u00e5 \u043f\u0420\u0418\u0412\u0415\u0422 warm-up")
+    parts["ALL"] = [d for k, v in parts.items() for d in v]
+    head = f"{'part':24s} {'MB':>6s} " + " ".join(f"{k:>18s}" for k in contenders)
+    print("MB/s (best of %d); [x] = ratio to ftfy.fix_text in this run" % args.repeat)
+    print(head)
+    for name, docs in parts.items():
+        mb = sum(len(d.encode("utf-8")) for d in docs) / 1e6
+        rates = {k: mb / timed(fn, docs, args.repeat) for k, fn in contenders.items()}
+        base = rates["ftfy.fix_text"]
+        cells = " ".join(f"{r:9.2f} [{r / base:5.1f}x]" for r in rates.values())
+        print(f"{name:24s} {mb:6.2f} {cells}")
+    if not args.no_decode:
+        bench_decode(args.repeat)
+
+
+if __name__ == "__main__":
+    main()
