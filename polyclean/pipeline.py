@@ -211,6 +211,8 @@ class Cleaner:
             if cfg.normalize or cfg.ascii:
                 text, changes = normalize_text(text, cfg)
                 report.add(changes)
+                if cfg.repair and changes:
+                    text = self._settle(text, report)
             report.stages["normalize"] = "done" if (cfg.normalize or cfg.ascii) else "off"
             self._count("documents")
             results[i] = CleanResult(text, detections[k].segments, report, source,
@@ -240,6 +242,35 @@ class Cleaner:
                 batch = []
         if batch:
             yield from self.clean_batch(batch, ids=range(done, done + len(batch)))
+
+    def _settle(self, text: str, report: Report) -> str:
+        """Run repair, boilerplate and normalisation again until repair has nothing
+        more to do (at most three rounds).
+
+        Normalising can turn text that repair left alone into a pattern repair
+        recognises (a guillemet straightened next to a mojibake pair), and what repair
+        then changes can turn a line into furniture.  Settling here keeps ``clean``
+        idempotent; the extra edits are in the report like any other, with
+        "(after normalisation)" in their reason.  Ordinary text never gets here.
+        """
+        cfg = self.config
+        for _ in range(3):
+            fixed, changes = _repair.repair_text(text, cfg)
+            if not changes:
+                break
+            for ch in changes:
+                ch.reason = f"{ch.reason} (after normalisation)"
+            report.add(changes)
+            if cfg.boilerplate:
+                removed = _boilerplate.BoilerplateRemover(cfg).find(fixed)
+                for ch in removed:
+                    ch.reason = f"{ch.reason} (after normalisation)"
+                report.add(removed)
+                self._count("lines_removed", len(removed))
+                fixed = apply_changes(fixed, removed)
+            text, more = normalize_text(fixed, cfg)
+            report.add(more)
+        return text
 
     def _decode(self, doc: str | bytes, report: Report) -> str:
         if isinstance(doc, str):
