@@ -26,6 +26,13 @@ test: install
 bench: install
 	for b in bench/bench_*.py bench/eval_*.py; do echo "== $$b"; $(VPY) $$b || exit 1; done
 
+# Bounded fuzzing of the readers, the decoder, the pipeline and .argosmodel installs
+# (fuzz/run.py; not part of `make test`).  FUZZ_SECONDS is the budget of all targets.
+FUZZ_SECONDS ?= 60
+fuzz: install
+	$(VPY) -m pip install --quiet -e ".[fuzz]" || echo "fuzz: atheris not installable here; using hypothesis"
+	$(VPY) fuzz/run.py --seconds $(FUZZ_SECONDS)
+
 models: install
 	$(VENV)/bin/polyclean models install ru-en
 

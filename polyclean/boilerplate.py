@@ -107,7 +107,8 @@ def normalize_key(line: str) -> str:
 
 # --- the shipped phrase lists (loaded once per process) -------------------------------------
 class _Phrases:
-    __slots__ = ("ui", "prefix", "lang", "cover", "max_len", "first", "lang_first")
+    __slots__ = ("ui", "prefix", "lang", "cover", "max_len", "first", "lang_first",
+                 "cover_tokens", "lang_tokens", "prefix_first")
 
     def __init__(self, ui: set[str], prefix: set[str], lang: set[str]) -> None:
         self.ui = ui
@@ -118,6 +119,10 @@ class _Phrases:
         self.max_len = max((p.count(" ") + 1 for p in self.cover), default=1)
         self.first = {p.split(" ", 1)[0] for p in self.cover}
         self.lang_first = {p.split(" ", 1)[0] for p in lang}
+        # every token of a tiled line is a token of some piece
+        self.cover_tokens = {t for p in self.cover for t in p.split(" ")}
+        self.lang_tokens = {t for p in lang for t in p.split(" ")}
+        self.prefix_first = {p.split(" ", 1)[0] for p in prefix}
 
 
 _PHRASES: _Phrases | None = None
@@ -400,8 +405,12 @@ _INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff
 _TITLE_SPLIT_RE = re.compile(r"\s+[-|\u2013\u2014:\u00b7\u2022]+\s+")
 
 
-def _covered(tokens: list[str], pieces: set[str], max_len: int) -> bool:
-    """Can ``tokens`` be tiled with entries of ``pieces`` (each of 1..max_len tokens)?"""
+def _covered(tokens: list[str], pieces: set[str], max_len: int,
+             piece_tokens: set[str] | None = None) -> bool:
+    """Can ``tokens`` be tiled with entries of ``pieces`` (each of 1..max_len tokens)?
+    ``piece_tokens``, the tokens of the pieces, rules most lines out at once."""
+    if piece_tokens is not None and not piece_tokens.issuperset(tokens):
+        return False
     n = len(tokens)
     ok = [False] * (n + 1)
     ok[0] = True
@@ -414,8 +423,9 @@ def _covered(tokens: list[str], pieces: set[str], max_len: int) -> bool:
     return ok[n]
 
 
-def _is_date(key: str) -> bool:
-    tokens = key.split()
+def _is_date(key: str, tokens: list[str] | None = None) -> bool:
+    if tokens is None:
+        tokens = key.split()
     if not tokens or len(tokens) > 14:
         return False
     marker = False
@@ -429,23 +439,25 @@ def _is_date(key: str) -> bool:
     return marker
 
 
-def _phrase_rule(key: str, ends: bool, units: int) -> str | None:
-    ph = _load_phrases()
+def _phrase_rule(key: str, ends: bool, units: int, tokens: list[str] | None = None
+                 ) -> str | None:
+    ph = _PHRASES or _load_phrases()
     if key in ph.ui or (key.endswith(" 0") and key[:-2] in ph.ui):  # "Comments (12)"
         return "ui-phrase"
     if key in ph.lang:
         return "language-picker"
     if ends or units > 12:
         return None
-    tokens = key.split()
+    if tokens is None:
+        tokens = key.split()
     if len(tokens) < 2:
         return None
     first = tokens[0]
-    if first in ph.lang_first and _covered(tokens, ph.lang, 3):
+    if first in ph.lang_first and _covered(tokens, ph.lang, 3, ph.lang_tokens):
         return "language-picker"
-    if first in ph.first and _covered(tokens, ph.cover, ph.max_len):
+    if first in ph.first and _covered(tokens, ph.cover, ph.max_len, ph.cover_tokens):
         return "ui-phrase"
-    if len(tokens) <= 7:
+    if len(tokens) <= 7 and first in ph.prefix_first:
         for k in (1, 2, 3):
             if len(tokens) > k and " ".join(tokens[:k]) in ph.prefix and len(tokens) - k <= 4:
                 return "ui-phrase"
@@ -468,16 +480,17 @@ def _rule(s: str, key: str, units: int, ends: bool) -> str | None:
             m = _DATELINE_PLACE_RE.match(s)
             if m and _is_date(normalize_key(m.group("rest"))):
                 return "dateline"
+    tokens = key.split() if n <= 1000 else None
     if n <= 200:
-        rule = _phrase_rule(key, ends, units)
+        rule = _phrase_rule(key, ends, units, tokens)
         if rule:
             return rule
         if units <= 8:
             if _NUMBER_LINE_RE.fullmatch(s):
                 return "counter"
-            if not ends and not _AGENCY_TOKENS.isdisjoint(key.split()) and _AGENCY_RE.search(s):
+            if not ends and not _AGENCY_TOKENS.isdisjoint(tokens) and _AGENCY_RE.search(s):
                 return "photo-credit"
-        if units <= 14 and _is_date(key):
+        if units <= 14 and _is_date(key, tokens):
             return "date"
         if first in _READ_ALSO_FIRST:
             m = _READ_ALSO_RE.match(s)
@@ -496,7 +509,7 @@ def _rule(s: str, key: str, units: int, ends: bool) -> str | None:
     if n <= 1000:
         ascii_key = key.isascii()
         if first == "copyright" or (
-                not _RIGHTS_TOKENS.isdisjoint(key.split()) and _RIGHTS_RE.search(key)) or (
+                not _RIGHTS_TOKENS.isdisjoint(tokens) and _RIGHTS_RE.search(key)) or (
                 not ascii_key and any(h in key for h in _RIGHTS_UNSPACED)):
             return "copyright"
         if "\u00a9" in s and ((s[0] == "\u00a9" and (not ends or _COMPANY_RE.match(s)))
@@ -550,37 +563,77 @@ def line_rule(line: str) -> str | None:
 
 
 def _canonical(s: str) -> str:
-    from .normalize import normalize_text
+    from .normalize import normalized
 
-    return normalize_text(s, _DEFAULT_CONFIG)[0]
+    return normalized(s, _DEFAULT_CONFIG)
 
 
 _DEFAULT_CONFIG = Config()
 
 
-def _analyse(s: str) -> tuple[str, str | None, int]:
-    """(key, definite rule, kind) of a stripped line; kind 0 removed by a rule, 1 no
-    sentence structure, 2 a sentence, 3 a sentence long enough to anchor others.
+def _analyse(s: str) -> tuple[str, str | None, int, int]:
+    """(key, definite rule, kind, digest of the key) of a stripped line; kind 0 removed
+    by a rule, 1 no sentence structure, 2 a sentence, 3 a sentence long enough to
+    anchor others.
 
     A line is judged in the form the normaliser will give it (quotes, dashes,
     spaces), so cleaning already-clean text takes the same decisions again."""
     if not s.isascii():
         s = _canonical(s)
     key = normalize_key(s)
+    digest = _digest(key) if key else 0
     units = _units(s)
     ends = _ends_sentence(s, units)
     rule = _rule(s, key, units, ends)
     if rule is not None:
-        return key, rule, 0
+        return key, rule, 0, digest
     if ends or _has_sentences(s, units):
-        return key, None, 3 if units >= STRONG_UNITS else 2
-    return key, None, 1
+        return key, None, 3 if units >= STRONG_UNITS else 2, digest
+    return key, None, 1, digest
+
+
+class _LineCache:
+    """Analyses of recent lines: two generations of at most ``size`` lines; when the
+    current one is full it becomes the previous one and the one before is dropped,
+    so memory stays flat however long the process runs, while the lines in use (a
+    site's menus and footers) survive."""
+
+    __slots__ = ("size", "new", "old")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.new: dict[str, tuple[str, str | None, int, int]] = {}
+        self.old: dict[str, tuple[str, str | None, int, int]] = {}
+
+    def analyse(self, s: str) -> tuple[str, str | None, int, int]:
+        """``_analyse(s)``, remembered when ``s`` is short (long lines are article text
+        and rarely recur)."""
+        hit = self.new.get(s)
+        if hit is None:
+            hit = self.old.get(s)
+            if hit is None:
+                hit = _analyse(s)
+                if len(s) > _CACHED_CHARS:
+                    return hit
+            if len(self.new) >= self.size:
+                self.old = self.new
+                self.new = {}
+            self.new[s] = hit
+        return hit
+
+    def clear(self) -> None:
+        self.new = {}
+        self.old = {}
+
+    def __len__(self) -> int:
+        return len(self.new) + len(self.old)
 
 
 # Lines recur across the pages of a site: the analysis of short lines is cached (per
-# process, bounded, cleared when full; the analysis is a pure function of the line).
-_LINE_CACHE: dict[str, tuple[str, str | None, int]] = {}
-_LINE_CACHE_SIZE = 20_000
+# process, bounded; the analysis is a pure function of the line).
+_LINE_CACHE_SIZE = 8_192  # lines per generation
+_CACHED_CHARS = 300  # longer lines are not cached
+_LINE_CACHE = _LineCache(_LINE_CACHE_SIZE)
 
 
 # --- document-level remover --------------------------------------------------------------------
@@ -629,17 +682,14 @@ class BoilerplateRemover:
             for raw in text.split("\n", _MAX_LINES_PER_DOC)[:_MAX_LINES_PER_DOC]:
                 s = raw.strip()
                 if s and len(s) <= _MAX_KEY_CHARS:
-                    if len(s) <= 300:  # find() will need the analysis anyway
-                        hit = cache.get(s)
-                        if hit is None:
-                            if len(cache) >= _LINE_CACHE_SIZE:
-                                cache.clear()
-                            hit = cache[s] = _analyse(s)
-                        key = hit[0]
+                    if len(s) <= _CACHED_CHARS:  # find() will need the analysis anyway
+                        hit = cache.new.get(s) or cache.analyse(s)
+                        if hit[0]:
+                            keys.add(hit[3])
                     else:
                         key = normalize_key(s)
-                    if key:
-                        keys.add(_digest(key))
+                        if key:
+                            keys.add(_digest(key))
             entry = (doc_hash, tuple(keys))
             self._window.append(entry)
             self._doc_hashes[doc_hash] = self._doc_hashes.get(doc_hash, 0) + 1
@@ -701,6 +751,7 @@ class BoilerplateRemover:
         reasons: list[str | None] = [None] * n
         kind = [0] * n  # 0 removed by a rule, 1 no sentence structure, 2 sentence, 3 strong
         keys = [""] * n
+        digests = [0] * n
         first_seen: dict[str, int] = {}
         recent: deque[tuple[int, str]] = deque(maxlen=3)  # near repeats (captions)
         dup_of: dict[int, int] = {}
@@ -709,14 +760,7 @@ class BoilerplateRemover:
         title_key = ""
         cache = _LINE_CACHE
         for i, s in enumerate(strs):
-            hit = cache.get(s)
-            if hit is None:
-                hit = _analyse(s)
-                if len(s) <= 300:
-                    if len(cache) >= _LINE_CACHE_SIZE:
-                        cache.clear()
-                    cache[s] = hit
-            key, rule, kind[i] = hit
+            key, rule, kind[i], digests[i] = cache.new.get(s) or cache.analyse(s)
             keys[i] = key
             if rule is None:
                 if i == 0 and kind[i] == 1:
@@ -764,7 +808,7 @@ class BoilerplateRemover:
             hits = [0] * n
             for i in range(n):
                 if kind[i] and keys[i] and len(strs[i]) <= _MAX_KEY_CHARS:
-                    hits[i] = counts.get(_digest(keys[i]), 0)
+                    hits[i] = counts.get(digests[i], 0)
             kept_sentences = sum(1 for i in range(n) if kind[i] >= 2 and hits[i] < min_docs)
             for i in range(n):
                 if hits[i] < min_docs:

@@ -177,7 +177,32 @@ def config_from_args(args: argparse.Namespace) -> Config:
     if getattr(args, "config", None):
         base = Config.from_toml(args.config)
     given = {f.name: getattr(args, f.name) for f in fields(Config) if hasattr(args, f.name)}
-    return base.replace(**given) if given else base
+    cfg = base.replace(**given) if given else base
+    check_encoding(cfg.encoding)
+    return cfg
+
+
+def check_encoding(name: str | None) -> None:
+    """Refuse, as a usage error, a codec that Python lacks or that does not decode
+    bytes into text (``base64``, ``rot13``).
+
+    >>> check_encoding("koi8-r"), check_encoding(None)
+    (None, None)
+    >>> check_encoding("hex")
+    Traceback (most recent call last):
+    ...
+    polyclean.config.ConfigError: --encoding hex is not a text encoding
+    """
+    import codecs
+
+    if name is None:
+        return
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise ConfigError(f"--encoding {name}: unknown encoding") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise ConfigError(f"--encoding {name} is not a text encoding")
 
 
 # --- inputs ------------------------------------------------------------------------------
@@ -193,6 +218,57 @@ def iter_input_files(inputs: Sequence[str]) -> Iterator[tuple[str, Path | None, 
                 yield str(f), f, path
         else:
             yield item, path, None
+
+
+def folder_files(root: Path, pattern: str = "*") -> tuple[list[Path], list[str]]:
+    """The files under ``root`` matching ``pattern`` (recursively, sorted), and one
+    message per folder that could not be read (so none is skipped silently)."""
+    problems: list[str] = []
+
+    def onerror(exc: OSError) -> None:
+        problems.append(f"{exc.filename}: cannot read the folder: "
+                        f"{(exc.strerror or str(exc)).lower()}")
+
+    for _ in os.walk(root, onerror=onerror):
+        pass
+    try:
+        found = sorted(f for f in root.rglob(pattern) if f.is_file())
+    except (OSError, ValueError) as exc:  # e.g. a pattern pathlib refuses
+        problems.append(f"{root}: cannot list files matching {pattern!r}: {exc}")
+        found = []
+    return found, problems
+
+
+def check_output(out: Path, folder: bool) -> None:
+    """Fail early (:class:`OutputProblem`) when nothing could be written at ``out``."""
+    from .formats import is_special
+
+    if not folder and is_special(out):
+        return
+    where = out if folder else out.parent
+    probe = None
+    try:
+        if where.exists() and not where.is_dir():
+            raise OutputProblem(f"{out}: cannot write the output ({where} is not a folder); "
+                                "nothing was cleaned")
+        where.mkdir(parents=True, exist_ok=True)
+        import tempfile
+
+        fd, probe = tempfile.mkstemp(prefix=".polyclean-probe-", dir=where)
+        os.close(fd)
+    except OSError as exc:
+        bad = exc.filename if exc.filename and ".polyclean-probe-" not in str(exc.filename) \
+            else where
+        raise OutputProblem(f"{out}: cannot write the output ({bad}: "
+                            f"{(exc.strerror or str(exc)).lower()}); nothing was cleaned"
+                            ) from None
+    finally:
+        if probe is not None:
+            os.unlink(probe)
+
+
+class OutputProblem(Exception):
+    """The output cannot be written at all (exit code 1, nothing is processed)."""
 
 
 def read_input(path: Path | None) -> bytes:
@@ -241,8 +317,11 @@ def _clean_units(args: argparse.Namespace) -> tuple[list, Path | None, bool]:
     for item in args.inputs or ["-"]:
         path = None if item == "-" else Path(item)
         if path is not None and path.is_dir():
-            found = sorted(f for f in path.rglob(args.glob) if f.is_file())
-            if not found:
+            found, unreadable = folder_files(path, args.glob)
+            for problem in unreadable:
+                _err(problem)
+                args._failed_before += 1
+            if not found and not unreadable:
                 _err(f"{item}: no files match {args.glob!r}")
                 args._failed_before += 1
             items.extend((str(f), f, path) for f in found)
@@ -289,17 +368,19 @@ def _clean_units(args: argparse.Namespace) -> tuple[list, Path | None, bool]:
 def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
     from concurrent.futures.process import BrokenProcessPool
 
-    from .formats import FieldOptions, partial_path
-    from .runner import BATCH_DOCS, ResumeError, RunOptions, run
+    from .formats import FieldOptions, is_special, partial_path
+    from .runner import BATCH_DOCS, OutputError, ResumeError, RunOptions, run
 
     args._failed_before = 0
-    units, out, _ = _clean_units(args)
-    if args.resume and out is None:
+    units, out, folder_out = _clean_units(args)
+    special = out is not None and not folder_out and is_special(out)  # e.g. -o /dev/null
+    if args.resume and (out is None or special):
         raise UsageError("--resume needs an output file or folder (-o OUT), not stdout")
     if args.resume and any(u.path is None for u in units):
         raise UsageError("--resume cannot continue reading stdin; give input files")
     errors = Path(args.errors) if args.errors else (
-        out.with_name(out.name + ".errors.jsonl") if out is not None else None)
+        out.with_name(out.name + ".errors.jsonl") if out is not None and not special
+        else None)
     inputs = {u.path.resolve() for u in units if u.path is not None and u.path.exists()}
     for flag, path in (("--errors", errors), ("--report", args.report)):
         if path not in (None, "-") and Path(path).resolve() in inputs:
@@ -315,13 +396,24 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
         errors=errors,
         on_error=args.on_error,
         resume=args.resume,
-        journal=partial_path(out, "journal") if out is not None else None,
+        journal=partial_path(out, "journal") if out is not None and not special else None,
         progress=progress,
     )
+    if out is not None:
+        try:
+            check_output(out, folder_out)
+        except OutputProblem as exc:
+            _err(str(exc))
+            return EXIT_FAILED
     try:
         summary = run(units, opts)
     except ResumeError as exc:
         raise UsageError(str(exc)) from None
+    except OutputError as exc:
+        if out is None:
+            _quiet_stdout()
+        _err(str(exc))
+        return EXIT_FAILED
     except BrokenProcessPool:
         _err("a worker process died (out of memory or killed); the run can be continued "
              "with --resume" if opts.journal else "a worker process died (out of memory or "
@@ -338,7 +430,12 @@ def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
     from .repair import repair_text
 
     failed = 0
-    fh = sys.stdout if args.output in (None, "-") else open(args.output, "w", encoding="utf-8")
+    try:
+        fh = (sys.stdout if args.output in (None, "-")
+              else open(args.output, "w", encoding="utf-8"))
+    except OSError as exc:
+        _err(f"{args.output}: cannot write the output: {(exc.strerror or str(exc)).lower()}")
+        return EXIT_FAILED
     try:
         for idx, (name, path, _) in enumerate(iter_input_files(args.inputs)):
             try:
@@ -358,6 +455,17 @@ def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _quiet_stdout() -> None:
+    """After stdout failed, point it at /dev/null so the interpreter's final flush
+    does not print a second, confusing error."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -372,12 +480,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(f"{exc}\n  Run 'polyclean {args.command} --help' for the options.")
         return EXIT_USAGE
     try:
-        return int(args.func(args, cfg))
+        rc = int(args.func(args, cfg))
+        sys.stdout.flush()  # a full disk behind stdout shows here, not at exit
+        return rc
     except UsageError as exc:
         _err(str(exc))
         return EXIT_USAGE
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away (`| head`): not an error
+        _quiet_stdout()
         return EXIT_OK
+    except OSError as exc:  # an output failing outside the runner (detect, stdout)
+        _quiet_stdout()
+        _err(f"{exc.filename or 'stdout'}: {(exc.strerror or str(exc)).lower()}")
+        return EXIT_FAILED
     except KeyboardInterrupt:
         _err("interrupted")
         return 130

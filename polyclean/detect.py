@@ -44,12 +44,11 @@ import math
 import re
 import threading
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .segment import Segment, has_letters, iter_segments
+from .segment import Segment, has_letters, segment
 
 BUILT = True
 
@@ -143,7 +142,10 @@ HAN_ZH_PRIOR = 4.0  # log-odds bonus of Chinese for Han-only text (no kana)
 RARE_FREQ = 1e-6  # below this (the 'small' lists' floor) a word is rare
 EXTENDED_MIN_FREQ = 1e-7  # rarest word of the document language's extended vocabulary
 FAST_CONFIDENCE = 0.99  # confidence reported for fast-path answers
-DECISION_CACHE_SIZE = 50_000  # segment decisions kept per process (then cleared)
+DECISION_CACHE_SIZE = 4_096  # segment decisions kept per process (x2 generations, see _Memo)
+DECISION_MAX_CHARS = 400  # ... of segments at most this long (longer ones rarely recur)
+LEXICON_MEMO_SIZE = 32_768  # words whose facts are kept per language (x2 generations)
+LEXICON_TABLE_AFTER = 8_192  # ... new vocabulary words of a language before its peer table
 DOC_VOTE_MIN = 20  # letters a segment needs to vote for the document language
 DOC_VOTE_SEGMENTS = 40  # at most this many model calls to find the document language
 
@@ -156,6 +158,9 @@ _NOISE_RE = re.compile(
     r"|(?<![!-~])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|org|net|gov|edu|io|co|uk|ru|de|fr)\b[!-~]*",
     re.IGNORECASE,
 )
+
+# Every match of _NOISE_RE holds one of these characters.
+_NOISE_HINT_RE = re.compile(r"[\d@:.{}<>%#]")
 
 _lock = threading.Lock()
 
@@ -264,26 +269,74 @@ def _make_backend(name: str):
 
 _freq_cache: dict[str, dict[str, float] | None] = {}
 _lexicons: dict[str, "_Lexicon | None"] = {}
+_lists: dict[str, dict[str, str]] = {}  # wordlist name -> {wordfreq code: file}
 _DISTINCT_UNIT = 1 << 20
 
 
+def _wordlists(name: str) -> dict[str, str]:
+    # wordfreq's files of one list ("small" or "large"); it globs its folder on each call
+    files = _lists.get(name)
+    if files is None:
+        import wordfreq
+
+        files = _lists[name] = wordfreq.available_languages(wordlist=name)
+    return files
+
+
+def _buckets(path: str, min_freq: float = 0.0):
+    """(frequency, words) of a wordfreq cBpack file, most frequent first, down to
+    ``min_freq``: bucket ``i`` holds the words of frequency ``10 ** (-i / 100)``.
+
+    The file is read as a stream and left as soon as the buckets are rare enough, and
+    nothing stays in wordfreq's own caches (its ``get_frequency_list`` keeps every list
+    it ever read, rare words included, for the life of the process)."""
+    try:
+        import msgpack  # a dependency of wordfreq
+    except ImportError:  # pragma: no cover
+        from wordfreq import read_cBpack
+
+        packs = iter(read_cBpack(path))
+    else:
+        import gzip
+
+        def stream():
+            with gzip.open(path, "rb") as fh:
+                unpacker = msgpack.Unpacker(fh, raw=False)
+                n = unpacker.read_array_header()
+                header = unpacker.unpack()
+                if not isinstance(header, dict) or header.get("format") != "cB" \
+                        or header.get("version") != 1:
+                    raise ValueError(f"unexpected wordfreq header in {path}: {header!r}")
+                for _ in range(n - 1):
+                    yield unpacker.unpack()
+
+        packs = stream()
+    for cb, bucket in enumerate(packs):
+        freq = 10.0 ** (-cb / 100)
+        if freq < min_freq:
+            return  # the stream closes with this generator
+        yield freq, bucket
+
+
 def _freqs(lang: str) -> dict[str, float] | None:
-    """wordfreq's 'small' list for ``lang`` (word -> frequency), or None."""
+    """wordfreq's 'small' list for ``lang`` (word -> frequency, the same mapping as
+    ``wordfreq.get_frequency_dict(code, "small")``), or None."""
     try:
         return _freq_cache[lang]
     except KeyError:
         pass
     code = _WORDFREQ_CODES.get(lang, lang)
+    d: dict[str, float] | None = None
     try:
-        import wordfreq
-
-        if code in wordfreq.available_languages(wordlist="small"):
-            d = wordfreq.get_frequency_dict(code, wordlist="small")
-        else:
-            d = None
+        path = _wordlists("small").get(code)
     except ImportError:  # pragma: no cover - wordfreq is a dependency
-        d = None
-    _freq_cache[lang] = d
+        path = None
+    if path is not None:
+        d = {}
+        for freq, bucket in _buckets(path):
+            d.update(dict.fromkeys(bucket, freq))  # a word is in one bucket only
+    with _lock:
+        d = _freq_cache.setdefault(lang, d)
     return d
 
 
@@ -293,35 +346,146 @@ def _extended_freqs(lang: str) -> dict[str, float] | None:
     small = _freqs(lang)
     code = _WORDFREQ_CODES.get(lang, lang)
     try:
-        import wordfreq
-
-        if small is None or code not in wordfreq.available_languages(wordlist="large"):
-            return small
-        pack = wordfreq.get_frequency_list(code, wordlist="large")
+        path = _wordlists("large").get(code) if small is not None else None
     except ImportError:  # pragma: no cover - wordfreq is a dependency
+        path = None
+    if path is None:
         return small
-    out = dict(small)
-    for cb, bucket in enumerate(pack):  # bucket i holds words of frequency 10^(-i/100)
-        freq = 10.0 ** (-cb / 100)
-        if freq < EXTENDED_MIN_FREQ:
-            break
-        for w in bucket:
-            out.setdefault(w, freq)
+    out: dict[str, float] = {}
+    for freq, bucket in reversed(list(_buckets(path, EXTENDED_MIN_FREQ))):
+        out.update(dict.fromkeys(bucket, freq))  # rarest first: the most frequent wins
+    out.update(small)  # and the 'small' list over both
     return out
 
 
-@dataclass(frozen=True)
+# Facts about one word of a lexicon, worked out on first use (see _Lexicon.facts).  The
+# low bits of a word's value are its fast-path score (0 unknown, 1 known, 1 +
+# _DISTINCT_UNIT distinctive), so that is_fast adds the values up directly.
+_KNOWN = 1 << 42  # in the language's extended vocabulary
+_DISTINCT = 1 << 43  # ... DISTINCT_RATIO times more frequent than in any peer
+_LOWER_SAFE = 1 << 44  # ... no peer favours it EVIDENCE_RATIO times (lower case)
+_CAP_SAFE = 1 << 45  # ... no peer could claim it when capitalised
+_CLAIMED = 1 << 46  # some peer has it as a common word (NAME_MIN_FREQ), known or not
+_UNCHECKED = 1 << 47  # an unknown word whose _CLAIMED bit is not worked out yet
+_SCORE_BITS = (1 << 42) - 1
+# value of each combination of the bits above, score included (shared int objects)
+_VALUES = tuple(
+    (v << 42) | ((1 + _DISTINCT_UNIT if v & 2 else 1) if v & 1 else 0) for v in range(64)
+)
+
+
+class _Memo:
+    """A bounded memo: two generations of at most ``size`` entries.  When the current
+    one is full it becomes the previous one and the one before is dropped, so memory
+    stays flat however long the process runs, while entries in use survive (a hit in
+    the previous generation moves back)."""
+
+    __slots__ = ("size", "new", "old")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.new: dict = {}
+        self.old: dict = {}
+
+    def get(self, key):
+        v = self.new.get(key)
+        if v is None:
+            v = self.old.get(key)
+            if v is not None:
+                self.put(key, v)
+        return v
+
+    def put(self, key, value) -> None:
+        if len(self.new) >= self.size:
+            self.old = self.new
+            self.new = {}
+        self.new[key] = value
+
+    def clear(self) -> None:
+        self.new = {}
+        self.old = {}
+
+    def __len__(self) -> int:
+        return len(self.new) + len(self.old)
+
+
 class _Lexicon:
-    """What the word lists say about one language against its peers (same script)."""
+    """What the word lists say about one language against its peers (same script).
 
-    freqs: dict  # the extended vocabulary (see _extended_freqs)
+    ``freqs`` is the extended vocabulary (see :func:`_extended_freqs`), ``peers`` the
+    peers' frequency dicts.  What a word is against the peers (distinctive, safe as
+    evidence: the ``_KNOWN`` ... ``_CLAIMED`` bits) is worked out when the word is first
+    seen and kept in a bounded memo; precomputing it for the whole vocabulary took
+    about a second per language and held millions of references that the garbage
+    collector kept walking.  A language that keeps meeting new words (the document
+    language of a long run) gets a table of its words' highest peer frequency after
+    ``LEXICON_TABLE_AFTER`` of them, so a new word then costs two look-ups instead of
+    one per peer.
+    """
 
-    known: frozenset  # the language's words (the extended vocabulary)
-    score: dict  # known word -> 1, distinctive word -> 1 + _DISTINCT_UNIT (fast path)
-    distinct: frozenset  # ... DISTINCT_RATIO times more frequent than in any peer
-    lower_safe: frozenset  # ... that no peer favours EVIDENCE_RATIO times (lower case)
-    cap_safe: frozenset  # ... that no peer could claim when capitalised
-    peers: tuple  # the peers' frequency dicts
+    __slots__ = ("lang", "freqs", "peers", "memo", "top", "_until_table")
+
+    def __init__(self, lang: str, freqs: dict, peers: tuple) -> None:
+        self.lang = lang
+        self.freqs = freqs
+        self.peers = peers
+        self.memo = _Memo(LEXICON_MEMO_SIZE)
+        self.top: dict[str, float] | None = None  # own word -> highest peer frequency
+        self._until_table = LEXICON_TABLE_AFTER
+
+    def _peer_top(self, w: str) -> float:
+        t = 0.0
+        for d in self.peers:
+            f = d.get(w)
+            if f is not None and f > t:
+                t = f
+        return t
+
+    def _build_top(self) -> dict[str, float]:
+        top: dict[str, float] = {}
+        own = self.freqs.keys()
+        for d in self.peers:
+            get = top.get
+            for w in d.keys() & own:
+                f = d[w]
+                if f > get(w, 0.0):
+                    top[w] = f
+        return top
+
+    def facts(self, w: str) -> int:
+        """The ``_KNOWN | _DISTINCT | _LOWER_SAFE | _CAP_SAFE`` bits of ``w``; for a word
+        not in the vocabulary ``_UNCHECKED`` (see :meth:`claimed`)."""
+        v = self.memo.get(w)
+        if v is not None:
+            return v
+        f = self.freqs.get(w)
+        if f is None:
+            v = _UNCHECKED
+        else:
+            top = self.top
+            if top is None:
+                self._until_table -= 1
+                if self._until_table <= 0:
+                    top = self.top = self._build_top()
+            t = self._peer_top(w) if top is None else top.get(w, 0.0)
+            v = _KNOWN | (_CLAIMED if t >= NAME_MIN_FREQ else 0)
+            if t * DISTINCT_RATIO <= f:
+                v |= _DISTINCT
+            if t < EVIDENCE_RATIO * f:
+                v |= _LOWER_SAFE
+            if t < NAME_MIN_FREQ or t < NAME_RATIO * f:
+                v |= _CAP_SAFE
+            v = _VALUES[v >> 42]
+        self.memo.put(w, v)
+        return v
+
+    def claimed(self, w: str) -> int:
+        """:meth:`facts` with the ``_CLAIMED`` bit worked out for unknown words too."""
+        v = self.facts(w)
+        if v & _UNCHECKED:
+            v = _CLAIMED if self._peer_top(w) >= NAME_MIN_FREQ else 0
+            self.memo.put(w, v)
+        return v
 
 
 def _lexicon(lang: str) -> _Lexicon | None:
@@ -335,55 +499,27 @@ def _lexicon(lang: str) -> _Lexicon | None:
     if own is not None:
         peers = [p for p in _PEERS.get(_SCRIPT_OF_LANG.get(lang, ""), ()) if p != lang]
         peer_dicts = tuple(d for d in (_freqs(p) for p in peers) if d)
-        top: dict[str, float] = {}  # highest frequency of each word among the peers
-        for d in peer_dicts:
-            for w in own.keys() & d.keys():
-                f = d[w]
-                if f > top.get(w, 0.0):
-                    top[w] = f
-        distinct, lower_safe, cap_safe = [], [], []
-        for w, f in own.items():
-            t = top.get(w, 0.0)
-            if t * DISTINCT_RATIO <= f:
-                distinct.append(w)
-            if t < EVIDENCE_RATIO * f:
-                lower_safe.append(w)
-            if t < NAME_MIN_FREQ or t < NAME_RATIO * f:
-                cap_safe.append(w)
-        score = dict.fromkeys(own, 1)
-        score.update(dict.fromkeys(distinct, 1 + _DISTINCT_UNIT))
-        lex = _Lexicon(own, frozenset(own), score, frozenset(distinct), frozenset(lower_safe),
-                       frozenset(cap_safe), peer_dicts)
-    _lexicons[lang] = lex
+        lex = _Lexicon(lang, own, peer_dicts)
+    with _lock:
+        lex = _lexicons.setdefault(lang, lex)
     return lex
-
-
-_claims: dict[tuple[str, int], bool] = {}
-
-
-def _peer_claims(word: str, lex: _Lexicon) -> bool:
-    # Whether some peer has ``word`` as a common word (memoised: names recur).
-    key = (word, id(lex))
-    hit = _claims.get(key)
-    if hit is None:
-        hit = any(d.get(word, 0.0) >= NAME_MIN_FREQ for d in lex.peers)
-        if len(_claims) >= DECISION_CACHE_SIZE:
-            _claims.clear()
-        _claims[key] = hit
-    return hit
 
 
 def _max_evidence(text: str, lex: _Lexicon) -> int:
     """An upper bound of :func:`word_evidence` for any peer of the lexicon's language."""
     ub = n = caps = 0
+    facts, claimed = lex.facts, lex.claimed
     for w in _tokens(text):
         lw = w.lower()
         n += 1
         if w != lw:
             caps += 1
-            if lw not in lex.cap_safe and (lw in lex.known or _peer_claims(lw, lex)):
+            f = facts(lw)
+            if f & _UNCHECKED:
+                f = claimed(lw)
+            if not f & _CAP_SAFE and f & (_KNOWN | _CLAIMED):
                 ub += len(w)
-        elif lw not in lex.lower_safe:
+        elif not facts(lw) & _LOWER_SAFE:
             ub += len(w)
     if n > 1 and caps == n:
         ub //= 2
@@ -405,6 +541,8 @@ def _tokens(text: str) -> list[str]:
         return _ASCII_WORD_RE.findall(text)
     if "\u2019" in text:
         text = text.replace("\u2019", "'")
+        if text.isascii():  # English with typographic apostrophes
+            return _ASCII_WORD_RE.findall(text)
     return _WORD_RE.findall(text)
 
 
@@ -416,14 +554,46 @@ def is_fast(words: list[str], lang: str) -> bool:
     >>> is_fast(words_of("de la casa de mi madre"), "en")
     False
     """
-    n = len(words)
-    if n < FAST_MIN_WORDS:
+    if len(words) < FAST_MIN_WORDS:
         return False
     lex = _lexicon(lang)
-    if lex is None:
-        return False
-    distinct, known = divmod(sum(map(lex.score.get, words, repeat(0, n))), _DISTINCT_UNIT)
+    return lex is not None and _fast(words, lex)
+
+
+def _fast(words: list[str], lex: _Lexicon) -> bool:
+    # is_fast for a lexicon and at least FAST_MIN_WORDS words
+    n = len(words)
+    facts = list(map(lex.memo.new.get, words))
+    if None in facts:  # words not seen lately
+        facts = [lex.facts(w) if v is None else v for w, v in zip(words, facts)]
+    if n < 1 << 21:  # the scores cannot reach the facts bits
+        score = sum(facts) & _SCORE_BITS
+    else:  # pragma: no cover - a "segment" of two million words
+        score = sum(v & _SCORE_BITS for v in facts)
+    distinct, known = divmod(score, _DISTINCT_UNIT)
     return known >= FAST_KNOWN * n and distinct >= FAST_DISTINCT * n
+
+
+def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
+               todo: "list[int] | range") -> None:
+    """``fast[i] = lang`` for the segments ``i`` in ``todo`` that the fast path of
+    ``lang`` settles: in its script, three or more words, plainly ``lang``."""
+    lex = _lexicon(lang)
+    if lex is None:
+        return
+    script = _SCRIPT_OF_LANG.get(lang)
+    ascii_words = _ASCII_WORD_RE.findall
+    for i in todo:
+        s = segs[i]
+        if s.script != script or fast[i] is not None:
+            continue
+        t = s.text
+        if t.count(" ") < 2:
+            continue
+        t = t.lower()
+        words = ascii_words(t) if t.isascii() else _tokens(t)
+        if len(words) >= FAST_MIN_WORDS and _fast(words, lex):
+            fast[i] = lang
 
 
 # --- classification -------------------------------------------------------------------
@@ -580,10 +750,12 @@ def _evidence(text: str) -> str:
     >>> _evidence("2019年11月20日发布")
     ' 年 月 日发布'
     """
+    if _NOISE_HINT_RE.search(text) is None:  # no digit, "@", ":", ".", ... : no noise
+        return text
     return _NOISE_RE.sub(" ", text)
 
 
-_decisions: dict[tuple, tuple[str, float | None, bool]] = {}
+_decisions = _Memo(DECISION_CACHE_SIZE)  # (text, script, doc lang, options) -> decision
 
 
 def _against(text: str, cands: tuple[str, ...], ref: str, cfg: Config,
@@ -596,7 +768,7 @@ def _against(text: str, cands: tuple[str, ...], ref: str, cfg: Config,
         return ref, None
     ev = _evidence(text)
     lex = _lexicon(ref)
-    if not has_letters(ev, min_chars) or (
+    if (ev is not text and not has_letters(ev, min_chars)) or (
         lex is not None and _max_evidence(ev, lex) < EVIDENCE_MIN
     ):
         return ref, None
@@ -656,17 +828,12 @@ def detect_document(text: str, config: Config | None = None) -> DocDetection:
     cfg = config or Config()
     backend = get_backend(cfg.detector)
     target = cfg.target_lang
-    segs = list(iter_segments(text))
+    segs = segment(text)
     fast: list[str | None] = [None] * len(segs)  # language given by the fast path
 
     # 1. fast path for the expected language (the forced one, else the target)
     expected = cfg.doc_lang or target
-    exp_script = _SCRIPT_OF_LANG.get(expected)
-    if _lexicon(expected) is not None:
-        for i, s in enumerate(segs):
-            t = s.text
-            if s.script == exp_script and t.count(" ") >= 2 and is_fast(words_of(t), expected):
-                fast[i] = expected
+    _mark_fast(segs, fast, expected, range(len(segs)))
 
     # 2. document language
     if cfg.doc_lang:
@@ -675,13 +842,8 @@ def detect_document(text: str, config: Config | None = None) -> DocDetection:
         doc_lang, doc_conf = _document_language(segs, fast, backend, target)
 
     # 3. fast path for the document language when it differs from the expected one
-    doc_script = _SCRIPT_OF_LANG.get(doc_lang)
-    if doc_lang != expected and _lexicon(doc_lang) is not None:
-        for i, s in enumerate(segs):
-            t = s.text
-            if (fast[i] is None and s.script == doc_script and t.count(" ") >= 2
-                    and is_fast(words_of(t), doc_lang)):
-                fast[i] = doc_lang
+    if doc_lang != expected:
+        _mark_fast(segs, fast, doc_lang, range(len(segs)))
 
     # 4. every other segment (decisions are cached: menus and footers repeat)
     opts = (cfg.detector, cfg.min_foreign_chars, cfg.min_confidence, target)
@@ -691,13 +853,15 @@ def detect_document(text: str, config: Config | None = None) -> DocDetection:
         if f is not None:
             s.lang, s.confidence, s.foreign = f, FAST_CONFIDENCE, f != doc_lang
             continue
-        key = (s.text, s.script, doc_lang, opts)
-        hit = cache.get(key)
-        if hit is None:
-            hit = _decide(s.text, s.script, doc_lang, target, cfg, backend)
-            if len(cache) >= DECISION_CACHE_SIZE:
-                cache.clear()
-            cache[key] = hit
+        t = s.text
+        if len(t) > DECISION_MAX_CHARS:
+            hit = _decide(t, s.script, doc_lang, target, cfg, backend)
+        else:
+            key = (t, s.script, doc_lang, opts)
+            hit = cache.get(key)
+            if hit is None:
+                hit = _decide(t, s.script, doc_lang, target, cfg, backend)
+                cache.put(key, hit)
         s.lang, s.foreign = hit[0], hit[2]
         s.confidence = doc_conf if hit[1] is None else hit[1]
     return DocDetection(doc_lang, doc_conf, segs)
@@ -711,13 +875,16 @@ def _document_language(segs, fast, backend, target) -> tuple[str, float]:
     votes: dict[str, float] = {}
     total = 0.0
     pending: list[tuple[int, int]] = []
+    script_langs = SCRIPT_LANGS.get
     for i, s in enumerate(segs):
-        cands = SCRIPT_LANGS.get(s.script)
+        script = s.script
+        cands = script_langs(script)
         if not cands:
             continue
-        weight = len(s.text) * (3 if s.script in ("Han", "Kana", "Hangul") else 1)
-        if fast[i] is not None:
-            votes[fast[i]] = votes.get(fast[i], 0.0) + weight
+        weight = len(s.text) * (3 if script in ("Han", "Kana", "Hangul") else 1)
+        f = fast[i]
+        if f is not None:
+            votes[f] = votes.get(f, 0.0) + weight
             total += weight
         elif len(cands) == 1:
             votes[cands[0]] = votes.get(cands[0], 0.0) + weight
@@ -744,12 +911,10 @@ def _document_language(segs, fast, backend, target) -> tuple[str, float]:
         if lang not in tried and _lexicon(lang) is not None:
             # the fast path of a language the model names settles its plain segments
             tried.add(lang)
-            script = _SCRIPT_OF_LANG.get(lang)
+            _mark_fast(segs, fast, lang, [j for _, j in pending])  # all None so far
             rest = []
             for w, j in pending:
-                t = segs[j]
-                if t.script == script and t.text.count(" ") >= 2 and is_fast(words_of(t.text), lang):
-                    fast[j] = lang
+                if fast[j] is not None:
                     votes[lang] += w
                     total += w
                 else:

@@ -29,6 +29,7 @@ import io
 import json
 import os
 import shutil
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,6 +195,8 @@ class JsonlReader(Reader):
 
     def records(self) -> Iterator[Record]:
         for n, line in enumerate(self.fh, 1):
+            if n == 1 and line.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark
+                line = line[3:]
             if line.strip():
                 yield Record(f"line {n}", line, len(line))
 
@@ -204,8 +207,11 @@ class CsvReader(Reader):
 
     def open(self) -> Any:
         self.fh = open_input(self.path)
-        self.text = io.TextIOWrapper(self.fh, encoding=self.opts.encoding or "utf-8",
-                                     errors="surrogateescape", newline="")
+        enc = self.opts.encoding or "utf-8"
+        if enc.lower().replace("_", "-") in ("utf-8", "utf8"):
+            enc = "utf-8-sig"  # a byte order mark is not part of the first column's name
+        self.text = io.TextIOWrapper(self.fh, encoding=enc, errors="surrogateescape",
+                                     newline="")
         self.rows = csv.reader(self.text, delimiter=self.delimiter, strict=True)
         try:
             header = next(self.rows)
@@ -214,6 +220,12 @@ class CsvReader(Reader):
         except csv.Error as exc:
             raise InputError(f"header row: {exc}") from exc
         o = self.opts
+        for i, name in enumerate(header):
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError(f"header row: undecodable bytes in column {i + 1} "
+                                 f"(not {self.opts.encoding or 'utf-8'})") from None
         if o.text_field not in header:
             raise InputError(f"no column {o.text_field!r} (columns: {', '.join(header)})")
         out_header = list(header)
@@ -356,6 +368,22 @@ def extract(fmt: str, payload: Any, opts: FieldOptions) -> tuple[Any, str | byte
     raise ValueError(f"unknown format {fmt!r}")
 
 
+def to_json(obj: Any) -> str:
+    """JSON text that can always be written as UTF-8: non-ASCII characters as they
+    are, unless a string holds a lone surrogate (valid in JSON, e.g. ``"\\ud800"``,
+    but not in UTF-8): then everything non-ASCII is escaped, losslessly.
+
+    >>> to_json({"a": "caf\\u00e9"}), to_json({"a": "\\ud800"})
+    ('{"a": "café"}', '{"a": "\\\\ud800"}')
+    """
+    text = json.dumps(obj, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(obj)
+    return text
+
+
 def render(fmt: str, state: Any, cleaned: str | None, report: dict | None,
            opts: FieldOptions) -> Any:
     """The output record: ``str`` (text), ``bytes`` (JSONL, CSV) or a value (Parquet).
@@ -369,18 +397,18 @@ def render(fmt: str, state: Any, cleaned: str | None, report: dict | None,
         state[opts.out] = cleaned
         if opts.report_field:
             state[opts.report_field] = report
-        return (json.dumps(state, ensure_ascii=False) + "\n").encode("utf-8")
+        return (to_json(state) + "\n").encode("utf-8")
     if fmt in ("csv", "tsv"):
         row, (_, _, oi, ri, width, delim) = state
         row = row + [""] * (width - len(row))
         row[oi] = "" if cleaned is None else cleaned
         if ri >= 0:
-            row[ri] = json.dumps(report, ensure_ascii=False) if report is not None else ""
+            row[ri] = to_json(report) if report is not None else ""
         buf = io.StringIO()
         csv.writer(buf, delimiter=delim, lineterminator="\n").writerow(row)
         return buf.getvalue().encode("utf-8")
     if fmt == "parquet":
-        return (cleaned, json.dumps(report, ensure_ascii=False) if report is not None else None)
+        return (cleaned, to_json(report) if report is not None else None)
     raise ValueError(f"unknown format {fmt!r}")
 
 
@@ -394,13 +422,46 @@ def partial_path(final: Path, suffix: str = "partial") -> Path:
     return final.with_name(f".{final.name}.polyclean-{suffix}")
 
 
+def is_special(path: Path) -> bool:
+    """True when ``path`` exists and is neither a regular file nor a folder: a device
+    such as ``/dev/null``, a FIFO, a socket, ``/dev/stdout`` on a pipe.  Outputs are
+    written into such a path in place, never renamed over it (which, as root, would
+    replace the device with a regular file).
+
+    >>> is_special(Path("/dev/null")), is_special(Path(__file__)), is_special(Path("/nowhere"))
+    (True, False, False)
+    """
+    try:
+        mode = path.stat().st_mode  # follows links
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def real_target(path: Path) -> Path:
+    """The file an atomic write replaces: a symbolic link is followed, so the file it
+    points at is replaced and the link itself stays.
+
+    >>> real_target(Path("out/a.txt")).as_posix()
+    'out/a.txt'
+    """
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write through a temporary file in the same folder, then rename."""
+    """Write through a temporary file in the same folder, then rename (a device or
+    FIFO is written in place)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if is_special(path):
+        with open(path, "wb") as fh:
+            fh.write(raw)
+        return
+    path = real_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.polyclean-tmp-{os.getpid()}")
     try:
         with open(tmp, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            fh.write(raw)
         os.replace(tmp, path)
     finally:
         if tmp.exists():
@@ -425,6 +486,9 @@ class Sink:
 
     def abort(self) -> None:
         """The unit failed: remove what was written."""
+
+    def close(self) -> None:
+        """The run stops: release files but keep them for ``--resume``; never raises."""
 
 
 class TextFileSink(Sink):
@@ -453,16 +517,19 @@ class StdoutTextSink(Sink):
 class StreamSink(Sink):
     """Bytes appended to a hidden partial file, renamed over ``path`` when complete.
 
-    ``path=None`` writes stdout instead (no partial file, no resume).
+    ``path=None`` writes stdout instead, and a device or FIFO (``/dev/null``) is
+    written in place (no partial file, no resume).
     """
 
     def __init__(self, path: Path | None, header: bytes = b"", resume_at: int | None = None):
+        self.direct = path is None or is_special(path)
         self.path = path
-        if path is None:
-            self.fh: Any = sys.stdout.buffer
+        if self.direct:
+            self.fh: Any = sys.stdout.buffer if path is None else open(path, "wb")
             self.pos = 0
             self.write(header)
             return
+        self.path = path = real_target(path)
         self.partial = partial_path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         if resume_at is not None and self.partial.exists():
@@ -489,18 +556,30 @@ class StreamSink(Sink):
 
     def finalize(self) -> None:
         self.fh.flush()
-        if self.path is None:
+        if self.direct:
+            if self.path is not None:
+                self.fh.close()
             return
         os.fsync(self.fh.fileno())
         self.fh.close()
         os.replace(self.partial, self.path)
 
     def abort(self) -> None:
-        if self.path is None:
-            self.fh.flush()
+        if self.direct:
+            self.close()
             return
-        self.fh.close()
+        self.close()
         self.partial.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Stop writing, keep what is on disk (for ``--resume``); never raises."""
+        try:
+            if self.path is None:
+                self.fh.flush()
+            else:
+                self.fh.close()
+        except (OSError, ValueError):
+            pass
 
 
 class ParquetSink(Sink):
@@ -510,6 +589,9 @@ class ParquetSink(Sink):
     row_group_rows = 65_536
 
     def __init__(self, path: Path, schema: Any, opts: FieldOptions, resume_at: int | None = None):
+        self.special = is_special(path)
+        if not self.special:
+            path = real_target(path)
         self.path, self.schema, self.opts = path, schema, opts
         self.dir = partial_path(path, "partial.d")
         if resume_at is None or not self.dir.exists():
@@ -572,7 +654,12 @@ class ParquetSink(Sink):
             if pending or self.parts == 0:
                 table = pa.concat_tables(pending) if pending else self.schema.empty_table()
                 writer.write_table(table, row_group_size=max(count, 1))
-        os.replace(tmp, self.path)
+        if self.special:  # e.g. /dev/null: copy into it, never rename over it
+            with open(tmp, "rb") as src, open(self.path, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+            tmp.unlink()
+        else:
+            os.replace(tmp, self.path)
         self.abort()
 
     def abort(self) -> None:

@@ -24,7 +24,6 @@ import shutil
 import stat
 import tempfile
 import zipfile
-import zlib
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -341,7 +340,8 @@ def check_archive(path: str | os.PathLike, max_size: int = MAX_UNCOMPRESSED) -> 
         raise PackageError(f"{where}: not a zip archive (an .argosmodel file is a zip)")
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except Exception as exc:  # BadZipFile, OSError, and e.g. UnicodeDecodeError on a
+        # member name flagged UTF-8 that is not: zipfile raises many kinds on bad input
         raise PackageError(f"{where}: unreadable zip archive ({exc})") from None
     with zf:
         members = zf.infolist()
@@ -395,7 +395,7 @@ def check_archive(path: str | os.PathLike, max_size: int = MAX_UNCOMPRESSED) -> 
             meta = json.loads(zf.read(meta_info).decode("utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:
             raise PackageError(f"{where}: metadata.json is not readable JSON ({exc})") from None
-        except (zipfile.BadZipFile, OSError) as exc:
+        except Exception as exc:  # BadZipFile, zlib.error, NotImplementedError, ...
             raise PackageError(f"{where}: metadata.json cannot be read ({exc})") from None
         check_metadata(meta, where)
         if not (has("model/model.bin") and has("model/config.json")):
@@ -483,7 +483,10 @@ def install_file(path: str | os.PathLike, folder: str | os.PathLike | None = Non
     try:
         try:
             _extract(path, check, work)
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        except (PackageError, OSError):
+            raise
+        except Exception as exc:  # BadZipFile, zlib.error, EOFError, NotImplementedError,
+            # lzma/bz2 errors of a damaged member: all mean the same to the user
             raise PackageError(f"{path}: damaged archive ({exc}); refused") from None
         staged = work / check.top
         _verify_extracted(staged, str(path))

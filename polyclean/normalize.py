@@ -21,11 +21,12 @@ from .report import Change, apply_changes, compose
 # --- character classes ---------------------------------------------------------------
 # Control characters except tab and newline, zero-width and bidi formatting characters,
 # the BOM, soft hyphens, and non-characters.  Line/paragraph separators become "\n".
-_CONTROL_RE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_CONTROL_CHARS = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
     "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
-    "\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]+"
+    "\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
 )
+_CONTROL_RE = re.compile(f"[{_CONTROL_CHARS}]+")
 _LINEBREAK_RE = re.compile("\r\n?|[\u2028\u2029\x85]")
 _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\uff07"
 _DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb\uff02"
@@ -34,18 +35,30 @@ _QUOTE_RE = re.compile(f"[{_SINGLE_QUOTES}{_DOUBLE_QUOTES}]")
 _EM_DASH_RE = re.compile("[ \t]*[\u2014\u2015\u2e3a\u2e3b]+[ \t]*")
 _DASH_RE = re.compile("[\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d]")
 _ELLIPSIS_RE = re.compile("\u2026")
-_DASH_CHARS_RE = re.compile("[\u2010-\u2015\u2212\u2e3a\u2e3b\ufe63\uff0d]")
-_BULLET_RE = re.compile("^([ \t]*)[\u2022\u2023\u2043\u25aa\u25ab\u25cf\u25e6\u25a0\u25a1\u25ba\u25b8\u2219\u00b7][ \t]*", re.M)
+_DASH_CHARS = "\u2010-\u2015\u2212\u2e3a\u2e3b\ufe63\uff0d"
+_DASH_CHARS_RE = re.compile(f"[{_DASH_CHARS}]")
+_BULLET_CHARS = "\u2022\u2023\u2043\u25aa\u25ab\u25cf\u25e6\u25a0\u25a1\u25ba\u25b8\u2219\u00b7"
+_BULLET_RE = re.compile(f"^([ \t]*)[{_BULLET_CHARS}][ \t]*", re.M)
 _SPACE_CHARS = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 _SPACES_RE = re.compile(f"[{_SPACE_CHARS}]")
 _LINE_WS_RE = re.compile(r"^[ ]+|[ ]+$|(?<=[^ \n])[ ]{2,}", re.M)
 _BLANK_RE = re.compile(r"\A\n+|\n+\Z|\n{3,}")
+_NEWLINES3_RE = re.compile("\n\n\n+")
+_LINEBREAK_CHARS_RE = re.compile("[\r\u2028\u2029\x85]")
+_ASCII_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_EM_RUN_RE = re.compile("[\u2014\u2015\u2e3a\u2e3b]+")
 _HYPHEN_BREAK_RE = re.compile(r"(?<=[^\W\d_])-[ \t]*\n[ \t]*(?=[a-z\u00df-\u00ff])")
 
 
 def _sub_changes(
-    pattern: re.Pattern[str], text: str, repl: Callable[[re.Match[str]], str], reason: str
+    pattern: re.Pattern[str], text: str, repl: Callable[[re.Match[str]], str] | str,
+    reason: str
 ) -> list[Change]:
+    """The changes of ``pattern.sub(repl, text)``, each match that changes; ``repl`` is
+    a function of the match or a plain string."""
+    if isinstance(repl, str):
+        return [Change("normalize", m.start(), m.end(), g, repl, reason)
+                for m in pattern.finditer(text) if (g := m.group()) != repl]
     out = []
     for m in pattern.finditer(text):
         new = repl(m)
@@ -56,11 +69,15 @@ def _sub_changes(
 
 # --- passes: each returns the changes it makes to its input ---------------------------
 def _linebreaks(text: str) -> list[Change]:
-    return _sub_changes(_LINEBREAK_RE, text, lambda m: "\n", "line-breaks")
+    if _LINEBREAK_CHARS_RE.search(text) is None:  # a plain scan, much faster
+        return []
+    return _sub_changes(_LINEBREAK_RE, text, "\n", "line-breaks")
 
 
 def _control(text: str) -> list[Change]:
-    return _sub_changes(_CONTROL_RE, text, lambda m: "", "control-characters")
+    if text.isascii() and _ASCII_CONTROL_RE.search(text) is None:
+        return []
+    return _sub_changes(_CONTROL_RE, text, "", "control-characters")
 
 
 def _unicode_form(form: str) -> Callable[[str], list[Change]]:
@@ -100,9 +117,9 @@ def _trim(old: str, new: str) -> tuple[int, int, int, int]:
 def _quotes(text: str) -> list[Change]:
     if text.isascii():
         return []
-    return _sub_changes(
-        _QUOTE_RE, text, lambda m: "'" if m.group(0) in _SINGLE_QUOTES else '"', "quotes"
-    )
+    # one character per match, never an ASCII quote: every match is a change
+    return [Change("normalize", m.start(), m.end(), g, "'" if g in _SINGLE_QUOTES else '"',
+                   "quotes") for m in _QUOTE_RE.finditer(text) for g in (m.group(),)]
 
 
 def _dashes(text: str) -> list[Change]:
@@ -117,16 +134,46 @@ def _dashes(text: str) -> list[Change]:
     if not _DASH_CHARS_RE.search(text):
         return []
     # The two patterns match disjoint characters, so their changes never overlap.
-    both = _sub_changes(_EM_DASH_RE, text, em, "dashes") + _sub_changes(
-        _DASH_RE, text, lambda m: "-", "dashes"
-    )
+    both = _em_dashes(text) + _sub_changes(_DASH_RE, text, "-", "dashes")
     return sorted(both, key=lambda c: c.start)
+
+
+def _em_dashes(text: str) -> list[Change]:
+    """The changes of ``_EM_DASH_RE`` with the replacement of ``_dashes``: each run of
+    em dashes found by a plain scan, grown over the spaces and tabs around it (the
+    pattern's own search tries every position, which is slow).
+
+    >>> [(c.start, c.end, c.result) for c in _em_dashes("a \u2014 b\\n\u2014x\\ny \u2014\u2014")]
+    [(1, 4, ' - '), (6, 7, '- '), (10, 13, ' -')]
+    """
+    out = []
+    n = len(text)
+    pos = 0
+    for m in _EM_RUN_RE.finditer(text):
+        a, b = m.start(), m.end()
+        if a < pos:  # inside the spaces taken by the previous match
+            continue
+        while a > pos and text[a - 1] in " \t":
+            a -= 1
+        while b < n and text[b] in " \t":
+            b += 1
+        pos = b
+        if a == 0 or text[a - 1] == "\n":
+            new = "- "
+        elif b == n or text[b] == "\n":
+            new = " -"
+        else:
+            new = " - "
+        old = text[a:b]
+        if new != old:
+            out.append(Change("normalize", a, b, old, new, "dashes"))
+    return out
 
 
 def _ellipsis(text: str) -> list[Change]:
     if "\u2026" not in text:
         return []
-    return _sub_changes(_ELLIPSIS_RE, text, lambda m: "...", "ellipsis")
+    return _sub_changes(_ELLIPSIS_RE, text, "...", "ellipsis")
 
 
 def _bullets(text: str) -> list[Change]:
@@ -136,7 +183,7 @@ def _bullets(text: str) -> list[Change]:
 
 
 def _spaces(text: str) -> list[Change]:
-    return _sub_changes(_SPACES_RE, text, lambda m: " ", "whitespace")
+    return _sub_changes(_SPACES_RE, text, " ", "whitespace")
 
 
 def _whitespace(text: str) -> list[Change]:
@@ -154,14 +201,23 @@ def _whitespace(text: str) -> list[Change]:
 def _blank_lines(text: str) -> list[Change]:
     if not ("\n\n\n" in text or text[:1] == "\n" or text[-1:] == "\n"):
         return []
-    def repl(m: re.Match[str]) -> str:
-        return "" if m.start() == 0 or m.end() == len(m.string) else "\n\n"
-
-    return _sub_changes(_BLANK_RE, text, repl, "whitespace")
+    # The matches of _BLANK_RE (leading newlines, trailing newlines, runs of three or
+    # more), found with plain scans: the pattern's own search tries every position.
+    n = len(text)
+    lead = n - len(text.lstrip("\n"))
+    trail = n - len(text.rstrip("\n")) if lead < n else 0
+    out = []
+    if lead:
+        out.append(Change("normalize", 0, lead, text[:lead], "", "whitespace"))
+    for m in _NEWLINES3_RE.finditer(text, lead, n - trail):
+        out.append(Change("normalize", m.start(), m.end(), m.group(), "\n\n", "whitespace"))
+    if trail:
+        out.append(Change("normalize", n - trail, n, text[n - trail:], "", "whitespace"))
+    return out
 
 
 def _hyphenation(text: str) -> list[Change]:
-    return _sub_changes(_HYPHEN_BREAK_RE, text, lambda m: "", "hyphenation")
+    return _sub_changes(_HYPHEN_BREAK_RE, text, "", "hyphenation")
 
 
 def _ascii(text: str) -> list[Change]:
@@ -174,6 +230,9 @@ def _ascii(text: str) -> list[Change]:
         new = unidecode(m.group(0))
         out.append(Change("normalize", m.start(), m.end(), m.group(0), new, "ascii"))
     return out
+
+
+_DEFAULT = Config()
 
 
 def _passes(cfg: Config) -> list[Callable[[str], list[Change]]]:
@@ -202,6 +261,52 @@ def _passes(cfg: Config) -> list[Callable[[str], list[Change]]]:
     return passes
 
 
+_PLANS: dict[int, tuple] = {}  # id(config) -> (config, passes, trigger, form, whitespace)
+
+
+def _plan(cfg: Config) -> tuple:
+    """The passes of ``cfg`` and what lets :func:`normalize_text` skip them all: a
+    character class that every pass needs to find something (built once per config)."""
+    entry = _PLANS.get(id(cfg))
+    if entry is not None and entry[0] is cfg:
+        return entry
+    chars = ["\r\u2028\u2029\x85"]  # line breaks, always
+    if cfg.remove_control:
+        chars.append(_CONTROL_CHARS)
+    if cfg.normalize:
+        if cfg.whitespace:
+            chars.append(_SPACE_CHARS)
+        if cfg.quotes:
+            chars.append(_SINGLE_QUOTES + _DOUBLE_QUOTES)
+        if cfg.dashes:
+            chars.append(_DASH_CHARS)
+        if cfg.ellipsis:
+            chars.append("\u2026")
+        if cfg.bullets:
+            chars.append(_BULLET_CHARS)
+        if cfg.join_hyphenated:
+            chars.append("\\-")
+    if cfg.ascii:
+        chars.append("\x80-\U0010ffff")
+    entry = (cfg, _passes(cfg), re.compile("[" + "".join(chars) + "]"),
+             cfg.unicode_form if cfg.normalize else None, cfg.normalize and cfg.whitespace)
+    if len(_PLANS) >= 64:
+        _PLANS.clear()
+    _PLANS[id(cfg)] = entry
+    return entry
+
+
+def _untouched(text: str, plan: tuple) -> bool:
+    """True when no pass of ``plan`` would change ``text`` (so none needs to run)."""
+    _, _, trigger, form, whitespace = plan
+    if trigger.search(text):
+        return False
+    if whitespace and ("  " in text or " \n" in text or "\n " in text or "\n\n\n" in text
+                       or (text and (text[0] in " \n" or text[-1] in " \n"))):
+        return False
+    return form is None or unicodedata.is_normalized(form, text)
+
+
 def normalize_text(text: str, config: Config | None = None) -> tuple[str, list[Change]]:
     """Run the enabled passes; return the text and the changes (offsets into ``text``).
 
@@ -211,16 +316,45 @@ def normalize_text(text: str, config: Config | None = None) -> tuple[str, list[C
     >>> sorted({r for c in ch for r in c.reason.split("+")})
     ['dashes', 'ellipsis', 'quotes', 'whitespace']
     """
-    cfg = config or Config()
+    plan = _plan(config or _DEFAULT)
+    if _untouched(text, plan):
+        return text, []
     changes: list[Change] = []
     current = text
-    for run in _passes(cfg):
+    for run in plan[1]:
         step = run(current)
         if not step:
             continue
         changes = compose(text, changes, step, "normalize") if changes else step
         current = apply_changes(current, step)
     return current, changes
+
+
+def normalized(text: str, config: Config | None = None) -> str:
+    """``normalize_text(text, config)[0]``: the same passes, without the report.
+
+    >>> normalized("\u201cHi\u201d \u2014 it\u2019s  fine\u2026")
+    '"Hi" - it\\'s fine...'
+    """
+    plan = _plan(config or _DEFAULT)
+    if _untouched(text, plan):
+        return text
+    for run in plan[1]:
+        direct = _AS_STR.get(run)
+        if direct is not None:
+            text = direct(text)
+            continue
+        step = run(text)
+        if step:
+            text = apply_changes(text, step)
+    return text
+
+
+# Passes whose result is a plain substitution, for normalized(): the same text, no Change.
+_AS_STR: dict[Callable[[str], list[Change]], Callable[[str], str]] = {
+    _quotes: lambda t: _QUOTE_RE.sub(lambda m: "'" if m.group() in _SINGLE_QUOTES else '"', t),
+    _ellipsis: lambda t: t.replace("\u2026", "..."),
+}
 
 
 def normalize(text: str, config: Config | None = None, **options: Any) -> str:

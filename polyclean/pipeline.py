@@ -20,7 +20,7 @@ from . import repair as _repair
 from . import translate as _translate
 from .config import Config
 from .normalize import normalize_text
-from .report import Change, Report, apply_changes, shift_changes
+from .report import Change, Report, apply_changes, compose, shift_changes
 from .segment import Segment
 
 log = logging.getLogger(__name__)
@@ -254,22 +254,36 @@ class Cleaner:
         "(after normalisation)" in their reason.  Ordinary text never gets here.
         """
         cfg = self.config
+        # (step, text before, changes); consecutive passes of one step are composed
+        # into one set of changes, so the report still replays step by step.
+        groups: list[tuple[str, str, list[Change]]] = []
+
+        def record(step: str, before: str, changes: list[Change]) -> None:
+            if not changes:
+                return
+            for ch in changes:
+                ch.reason = f"{ch.reason} (after normalisation)"
+            if groups and groups[-1][0] == step:
+                _, before0, earlier = groups[-1]
+                groups[-1] = (step, before0, compose(before0, earlier, changes, step))
+            else:
+                groups.append((step, before, list(changes)))
+
         for _ in range(3):
             fixed, changes = _repair.repair_text(text, cfg)
             if not changes:
                 break
-            for ch in changes:
-                ch.reason = f"{ch.reason} (after normalisation)"
-            report.add(changes)
+            record("repair", text, changes)
             if cfg.boilerplate:
                 removed = _boilerplate.BoilerplateRemover(cfg).find(fixed)
-                for ch in removed:
-                    ch.reason = f"{ch.reason} (after normalisation)"
-                report.add(removed)
+                record("boilerplate", fixed, removed)
                 self._count("lines_removed", len(removed))
                 fixed = apply_changes(fixed, removed)
-            text, more = normalize_text(fixed, cfg)
-            report.add(more)
+            normalized, more = normalize_text(fixed, cfg)
+            record("normalize", fixed, more)
+            text = normalized
+        for _, _, changes in groups:
+            report.add(changes)
         return text
 
     def _decode(self, doc: str | bytes, report: Report) -> str:

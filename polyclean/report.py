@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 from typing import Any, Iterable, Sequence
 
 STEPS = ("decode", "repair", "segment", "detect", "boilerplate", "translate", "normalize")
@@ -62,19 +63,24 @@ def apply_changes(text: str, changes: Sequence[Change]) -> str:
     if not changes:
         return text
     out: list[str] = []
+    append = out.append
     pos = 0
-    for ch in sorted(changes, key=lambda c: (c.start, c.end)):
-        if ch.start < pos:
-            raise ValueError(f"overlapping changes at {ch.start} in step {ch.step!r}")
-        if text[ch.start:ch.end] != ch.original:
+    for ch in sorted(changes, key=_SPAN):
+        start, end = ch.start, ch.end
+        if start < pos:
+            raise ValueError(f"overlapping changes at {start} in step {ch.step!r}")
+        if text[start:end] != ch.original:
             raise ValueError(
-                f"change in step {ch.step!r} at {ch.start}:{ch.end} does not match the text"
+                f"change in step {ch.step!r} at {start}:{end} does not match the text"
             )
-        out.append(text[pos:ch.start])
-        out.append(ch.result)
-        pos = ch.end
-    out.append(text[pos:])
+        append(text[pos:start])
+        append(ch.result)
+        pos = end
+    append(text[pos:])
     return "".join(out)
+
+
+_SPAN = attrgetter("start", "end")  # the order changes are applied in
 
 
 def shift_changes(changes: Iterable[Change], earlier: Sequence[Change]) -> list[Change]:
@@ -143,8 +149,8 @@ def compose(text0: str, first: Sequence[Change], second: Sequence[Change], step:
     """
     if not second:
         return list(first)
-    first = sorted(first, key=lambda c: (c.start, c.end))
-    second = sorted(second, key=lambda c: (c.start, c.end))
+    first = sorted(first, key=_SPAN)
+    second = sorted(second, key=_SPAN)
     if not first:
         return list(second)
     text1 = apply_changes(text0, first)
@@ -177,35 +183,47 @@ def compose(text0: str, first: Sequence[Change], second: Sequence[Change], step:
             i -= 1
         return 0
 
-    spans: list[list] = [[c.start, c.end, {c.reason}, c] for c in first]
+    spans = [(c.start, c.end, c) for c in first]
     for c in second:
-        spans.append([back(c.start, False), back(c.end, True), {c.reason}, c])
+        spans.append((back(c.start, False), back(c.end, True), c))
     # Merge spans that overlap or touch, so that every merged span's boundaries lie
     # outside all changes of both passes and map cleanly from text0 to text2.
-    spans.sort(key=lambda s: (s[0], s[1]))
-    merged: list[list] = []
-    for s in spans:
-        if merged and s[0] <= merged[-1][1]:
+    spans.sort(key=_FIRST_TWO)
+    merged: list[list] = []  # [start, end, changes]
+    for a, b, c in spans:
+        if merged and a <= merged[-1][1]:
             m = merged[-1]
-            m[1] = max(m[1], s[1])
-            m[2] |= s[2]
-            m.append(s[3])
+            if b > m[1]:
+                m[1] = b
+            m[2].append(c)
         else:
-            merged.append(s)
+            merged.append([a, b, [c]])
     map1, map2 = _Mapper(first), _Mapper(second)
     out: list[Change] = []
-    for m in merged:
-        a, b = m[0], m[1]
+    for a, b, cs in merged:
         ra2 = map2(map1(a))
         rb2 = map2(map1(b, True), True)
-        cs = m[3:]
-        lang = next((x.lang for x in cs if x.lang), None)
-        conf = next((x.confidence for x in cs if x.confidence is not None), None)
         original = text0[a:b]
         result = text2[ra2:rb2]
-        if original != result:
-            out.append(Change(step, a, b, original, result, "+".join(sorted(m[2])), lang, conf))
+        if original == result:
+            continue
+        if len(cs) == 1:
+            c = cs[0]
+            out.append(Change(step, a, b, original, result, c.reason, c.lang or None,
+                              c.confidence))
+            continue
+        lang = conf = None
+        for x in cs:
+            if lang is None and x.lang:
+                lang = x.lang
+            if conf is None and x.confidence is not None:
+                conf = x.confidence
+        reason = "+".join(sorted({x.reason for x in cs}))
+        out.append(Change(step, a, b, original, result, reason, lang, conf))
     return out
+
+
+_FIRST_TWO = itemgetter(0, 1)
 
 
 @dataclass

@@ -12,7 +12,9 @@ when complete.  After each batch a small journal (records done, byte offsets of 
 partial output, errors and report files, counters) is replaced atomically; ``resume``
 truncates the partial files to the journalled offsets and skips the records already
 done.  A bad record becomes one JSON line in the errors file and the run goes on
-(``on_error="fail"`` stops at the first).
+(``on_error="fail"`` stops at the first).  An output that cannot be written fails its
+input alone; a full disk, failing stdout or an unwritable errors/report file stops the
+run with :class:`OutputError` (complete outputs stay; ``resume`` continues).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from .config import Config
 from .formats import (
     READERS, FieldOptions, InputError, Record, RecordError, Sink, StdoutTextSink,
     StreamSink, TextFileSink, ParquetSink, extract, finish_interrupted, partial_path, render,
-    MAX_RAW,
+    to_json, MAX_RAW,
 )
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,17 @@ class OutputError(Exception):
 
 # Out of space: every later write would fail too, so the run stops (resumably).
 _NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def _safe(text: str) -> str:
+    """``text`` without lone surrogates (bytes that a reader could not decode, quoted in
+    a message), so that it can be written as UTF-8.
+
+    >>> _safe("no column 'caf\\udce9'")
+    "no column 'caf\ufffd'"
+    """
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if any(
+        "\ud800" <= c <= "\udfff" for c in text) else text
 
 
 def _why(exc: BaseException) -> str:
@@ -204,13 +217,13 @@ def process_batch(config: Config, fields: FieldOptions, jobs: Sequence[tuple[str
             msg = f"cannot write the record: {type(exc).__name__}: {exc}"
             outs[i] = (None, msg, _error_report(ids[i], msg) if want_report else None)
             continue
-        line = json.dumps(res.report, ensure_ascii=False) + "\n" if want_report else None
+        line = to_json(res.report) + "\n" if want_report else None
         outs[i] = (out, None, line)
     return outs, stats
 
 
 def _error_report(doc_id: str, error: str) -> str:
-    return json.dumps({"id": doc_id, "error": error}, ensure_ascii=False) + "\n"
+    return to_json({"id": doc_id, "error": error}) + "\n"
 
 
 def _clean_isolated(config: Config, texts: list, ids: list, stats: dict[str, int]) -> list:
@@ -292,18 +305,13 @@ class _Input:
                 if not isinstance(exc, _READ_ERRORS) and not type(exc).__module__.startswith(
                         "pyarrow"):
                     raise
-                if not started:
-                    yield ("fail", u, f"cannot read: {exc}")
-                    continue
-                # A stream that breaks part-way (a truncated gzip, a damaged Parquet row
-                # group): what was read before stays cleaned and written, and the break is
-                # an error record that says where it happened.
-                after = f" after {last.where}" if last is not None and last.where else ""
-                msg = f"cannot read{after}: {exc}"
-                if last is not None:
-                    msg += " (the records before it are kept)"
-                yield ("rec", u, Record("", None, 0, error=msg))
-                yield ("end", u, None)
+                # An input that breaks part-way (a truncated gzip, a damaged Parquet row
+                # group) fails as a whole, like one that cannot be opened: outputs are put
+                # in place only when complete.  The message says where it broke.
+                after = f" after {last.where}" if started and last is not None and last.where \
+                    else ""
+                tail = "; no output is written for this input" if after else ""
+                yield ("fail", u, f"cannot read{after}: {exc}{tail}")
             finally:
                 reader.close()
                 self.reader = None
@@ -741,6 +749,7 @@ class _Run:
 
     def _error(self, unit: Unit, rec: Record | None, msg: str) -> None:
         s = self.sum
+        msg = _safe(msg)
         s.errors += 1
         entry: dict[str, Any] = {"input": unit.name}
         if rec is not None and rec.where:
@@ -754,7 +763,7 @@ class _Run:
         elif self.error_lines == self.opts.max_error_lines:
             print(f"polyclean: error: more errors: see {self.opts.errors}", file=sys.stderr)
         self.error_lines += 1
-        self.errors.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self.errors.write(to_json(entry) + "\n")
         if self.opts.report is not None and rec is not None and rec.error is not None:
             self.report.write(_error_report(_location(unit, rec), msg))
         if self.opts.on_error == "fail":

@@ -106,6 +106,11 @@ _ABBREVIATIONS = frozenset(
     "г гг т д ул им стр см тыс млн млрд руб др пр проф".split()
 )
 _OPENERS = frozenset("\"'(\u00ab[{\u201c\u2018\u201e\u201a\u2039\u300c\u300e\uff08\u00bf\u00a1")
+# Every match of _SENT_RE starts with one of these characters: a line without them has
+# one sentence, and the (slower) sentence pattern is only tried from the first of them.
+_TERMINATOR_RE = re.compile(
+    "[.!?\u2026\u203c\u2047-\u2049\u3002\uff01\uff1f\uff61\u061f\u06d4\u0964\u0965]"
+)
 
 
 @dataclass(slots=True)
@@ -185,27 +190,52 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     """
     if end is None:
         end = len(text)
-    m = _SENT_RE.search(text, start, end)
+    m = _next_end(text, start, end)
     if m is None or m.end() >= end:
         a, b = _strip_span(text, start, end)
         return [(a, b)] if a < b else []
+    return _split_sentences(text, start, end, m)
+
+
+def _next_end(text: str, pos: int, end: int) -> re.Match | None:
+    """The first match of ``_SENT_RE`` in ``text[pos:end]``, as ``search`` finds it, but
+    only tried where a terminator stands (a plain character-class scan is much faster
+    than the pattern's search)."""
+    term = _TERMINATOR_RE.search
+    match = _SENT_RE.match
+    while True:
+        t = term(text, pos, end)
+        if t is None:
+            return None
+        p = t.start()
+        m = match(text, p, end)
+        if m is not None:
+            return m
+        pos = p + 1
+
+
+def _split_sentences(text: str, start: int, end: int, m: re.Match) -> list[tuple[int, int]]:
+    # the loop of sentence_spans from its first candidate end ``m``
     spans: list[tuple[int, int]] = []
     cur = start
-    for m in _SENT_RE.finditer(text, m.start(), end):
+    while m is not None:
         cut = m.end()
         nxt = m.group(2)
+        accept = True
         if nxt is not None:  # . ! ? ... followed by a space
             if nxt.islower():
-                continue
-            if m.group(1) == ".":
+                accept = False
+            elif m.group(1) == ".":
                 word = text[max(cur, text.rfind(" ", cur, m.start()) + 1):m.start()]
                 word = word.lstrip("\"'(\u00ab\u201c\u2018[").rpartition(".")[2]
                 if (len(word) == 1 and word.isalpha()) or word.lower() in _ABBREVIATIONS:
-                    continue
-        a, b = _strip_span(text, cur, cut)
-        if a < b:
-            spans.append((a, b))
-        cur = cut
+                    accept = False
+        if accept:
+            a, b = _strip_span(text, cur, cut)
+            if a < b:
+                spans.append((a, b))
+            cur = cut
+        m = _next_end(text, cut, end)
     a, b = _strip_span(text, cur, end)
     if a < b:
         spans.append((a, b))
@@ -245,15 +275,24 @@ def has_letters(text: str, n: int) -> bool:
     return rx.match(text) is not None
 
 
+_GROUP_OF: dict[str, str | None] = {}  # letter -> its group (bounded by Unicode)
+
+
+def _group_of(ch: str) -> str | None:
+    g = _GROUP_OF.get(ch, "")
+    if g == "":
+        g = next((g for g, rx in _GROUP_RES if rx.match(ch)), None)
+        _GROUP_OF[ch] = g
+    return g
+
+
 def _single_script(text: str, a: int, b: int, first: str) -> str | None:
     # The script label of text[a:b] when all its letters belong to the group of the
     # letter ``first``; None when it mixes groups.
-    for g, rx in _GROUP_RES:
-        if rx.match(first):
-            if _OTHER_LETTER_RE[g].search(text, a, b):
-                return None
-            return _label(text, a, b, g)
-    return None
+    g = _group_of(first)
+    if g is None or _OTHER_LETTER_RE[g].search(text, a, b):
+        return None
+    return _label(text, a, b, g)
 
 
 def _name_like(run: str) -> bool:
@@ -346,13 +385,20 @@ def segment(text: str) -> list[Segment]:
     >>> all(doc[s.start:s.end] == s.text for s in segment(doc))
     True
     """
-    return list(iter_segments(text))
+    return _segments(text)
 
 
 def iter_segments(text: str) -> Iterator[Segment]:
-    """Generator behind :func:`segment`."""
+    """The segments of :func:`segment`, one by one."""
+    return iter(segment(text))
+
+
+def _segments(text: str) -> list[Segment]:
+    # segment(): one pass over the lines, the common cases first
+    out: list[Segment] = []
+    add = out.append
     mixed = _NONLATIN_RE.search(text) is not None
-    sent_search = _SENT_RE.search
+    next_end = _next_end
     latin_search = _LATIN_RE.search
     nonlatin_search = _NONLATIN_RE.search
     ascii_search = _ASCII_LETTER_RE.search
@@ -372,30 +418,34 @@ def iter_segments(text: str) -> Iterator[Segment]:
         a = pos + n - len(line.lstrip())
         b = a + len(body)
         pos += n + 1
-        m = sent_search(text, a, b)
         ascii_line = body.isascii()
+        if ascii_line and "." not in body and "!" not in body and "?" not in body:
+            m = None  # no terminator (the others are not ASCII)
+        else:
+            m = next_end(text, a, b)
         if m is None or m.end() >= b:
             if mixed and not ascii_line and (c := nonlatin_search(body)):
                 script = _single_script(text, a, b, c.group())
                 if script is not None:
-                    yield Segment(a, b, body, script, line=i, para=para)
+                    add(Segment(a, b, body, script, None, 0.0, False, i, para))
                     continue
                 spans = [(a, b)]
             else:
                 script = "Latin" if (ascii_search if ascii_line else latin_search)(body) else "Common"
-                yield Segment(a, b, body, script, line=i, para=para)
+                add(Segment(a, b, body, script, None, 0.0, False, i, para))
                 continue
         else:
-            spans = sentence_spans(text, a, b)
+            spans = _split_sentences(text, a, b, m)
         for sa, sb in spans:
             if mixed and not ascii_line and (c := nonlatin_search(text, sa, sb)):
                 script = _single_script(text, sa, sb, c.group())
                 if script is not None:
-                    yield Segment(sa, sb, text[sa:sb], script, line=i, para=para)
+                    add(Segment(sa, sb, text[sa:sb], script, None, 0.0, False, i, para))
                     continue
                 for ra, rb, script in script_runs(text, sa, sb):
                     if ra < rb:
-                        yield Segment(ra, rb, text[ra:rb], script, line=i, para=para)
+                        add(Segment(ra, rb, text[ra:rb], script, None, 0.0, False, i, para))
             else:
                 script = "Latin" if latin_search(text, sa, sb) else "Common"
-                yield Segment(sa, sb, text[sa:sb], script, line=i, para=para)
+                add(Segment(sa, sb, text[sa:sb], script, None, 0.0, False, i, para))
+    return out

@@ -1,0 +1,330 @@
+"""Throughput of the whole pipeline against ftfy, each stage alone, cold start and memory.
+
+    .venv/bin/python bench/bench_pipeline.py            # everything (about 2-3 minutes)
+    .venv/bin/python bench/bench_pipeline.py --quick    # a smaller corpus, no 100k-doc run
+
+Corpus (deterministic, built from ../shared/data): the 100 scrapinghub full-page texts
+with WMT22 Russian lines, lingua sentences of other languages and mojibake lines
+(UTF-8 read as cp1252, cp1251 read as cp1252) injected into some of them, plus
+whole documents of lingua sentences in 14 languages, WMT22 Russian documents and
+whole-page mojibake.  It is split in two disjoint halves (different pages, different
+sentences): every measurement first runs on the warm-up half, then is timed on the
+measured half.  Per-text caches of the stages are emptied before each measurement,
+so no timed text was seen before; repeats *inside* the measured half (menus and
+footers of one site) still hit them, as in production.
+
+Figures are MB/s of UTF-8 input in CPU seconds of this process (``time.process_time``:
+less sensitive than wall time to the other processes on a shared machine).  Ratios are
+against ``ftfy.fix_text`` on the same documents, timed in alternation with it 25
+documents at a time (so a busy moment slows both), median of the rounds.
+Cold start: a fresh interpreter imports polyclean and cleans one document (wall time).
+Memory: a fresh interpreter cleans N short documents of distinct text (random word
+sequences) in batches of 256 and prints its RSS after 10k and after 100k documents.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DATA = ROOT.parent / "shared" / "data"
+LINGUA_LANGS = "de fr es it pt nl pl tr uk bg zh ja ko ar".split()
+
+
+# --- corpus ----------------------------------------------------------------------------------
+def _require() -> None:
+    need = [DATA / "scrapinghub-article-extraction-benchmark" / "fullpage_text_html-text.jsonl",
+            DATA / "wmt22-generaltest-ru-en" / "wmt22_ru_en.tsv",
+            DATA / "lingua-language-testdata" / "sentences"]
+    missing = [str(p) for p in need if not p.exists()]
+    if missing:
+        sys.exit(f"bench_pipeline: shared data not found: {', '.join(missing)}")
+
+
+def _sloppy(text: str, enc: str, dec: str) -> str:
+    import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252)
+
+    return text.encode(enc, "replace").decode(dec, "replace")
+
+
+def _mojibake(rng: random.Random, en: list[str], ru: list[str]) -> str:
+    k = rng.random()
+    if k < 0.4:
+        return _sloppy(rng.choice(en).replace("'", "\u2019"), "utf-8", "sloppy-windows-1252")
+    if k < 0.7:
+        return _sloppy(rng.choice(ru), "utf-8", "sloppy-windows-1252")
+    return _sloppy(rng.choice(ru), "cp1251", "sloppy-windows-1252")
+
+
+def build_corpus(quick: bool = False) -> tuple[list[str], list[str]]:
+    """(warm-up documents, measured documents): disjoint pages and sentences."""
+    _require()
+    pages = [json.loads(line)["text"] for line in open(
+        DATA / "scrapinghub-article-extraction-benchmark" / "fullpage_text_html-text.jsonl",
+        encoding="utf-8")]
+    rows = [line.split("\t") for line in (DATA / "wmt22-generaltest-ru-en" / "wmt22_ru_en.tsv")
+            .read_text("utf-8").split("\n")[1:] if line]
+    wmt_docs: dict[str, list[str]] = {}
+    for r in rows:
+        wmt_docs.setdefault(r[1], []).append(r[4])
+    lingua = {lang: (DATA / "lingua-language-testdata" / "sentences" / f"{lang}.txt")
+              .read_text("utf-8").splitlines() for lang in LINGUA_LANGS + ["en"]}
+    if quick:
+        pages = pages[:40]
+    halves: list[list[str]] = []
+    for half in (0, 1):
+        rng = random.Random(20240 + half)
+        ru = [r[4] for r in rows[half::2]]
+        pools = {lang: lines[half::2] for lang, lines in lingua.items()}
+        docs = []
+        for page in pages[half::2]:
+            lines = page.split("\n")
+            for _ in range(rng.choice((0, 0, 1, 2, 3))):  # Russian lines
+                lines.insert(rng.randrange(len(lines) + 1), rng.choice(ru))
+            if rng.random() < 0.3:  # a sentence of another language
+                lang = rng.choice(LINGUA_LANGS)
+                lines.insert(rng.randrange(len(lines) + 1), rng.choice(pools[lang]))
+            if rng.random() < 0.25:  # mojibake lines
+                for _ in range(rng.randint(1, 3)):
+                    lines.insert(rng.randrange(len(lines) + 1), _mojibake(rng, pools["en"], ru))
+            docs.append("\n".join(lines))
+        per_lang = 1 if quick else 2
+        for lang in LINGUA_LANGS:  # whole documents in other languages
+            for _ in range(per_lang):
+                docs.append("\n".join(rng.sample(pools[lang], rng.randint(8, 20))))
+        ids = sorted(wmt_docs)[half::2][: 3 if quick else 8]
+        docs.extend("\n".join(wmt_docs[i]) for i in ids)
+        docs.append(_sloppy(pages[-1 - half], "utf-8", "sloppy-windows-1252"))  # whole page
+        rng.shuffle(docs)
+        halves.append(docs)
+    return halves[0], halves[1]
+
+
+def mb(docs: list[str]) -> float:
+    return sum(len(d.encode("utf-8")) for d in docs) / 1e6
+
+
+# --- measuring -------------------------------------------------------------------------------
+def clear_caches() -> None:
+    """Empty the stages' per-text caches (not the models or word lists)."""
+    for modname in ("polyclean.detect", "polyclean.boilerplate", "polyclean.segment",
+                    "polyclean.normalize", "polyclean.repair"):
+        mod = sys.modules.get(modname)
+        if mod is None:
+            continue
+        for name, value in list(vars(mod).items()):
+            if hasattr(value, "clear") and name in ("_decisions", "_LINE_CACHE"):
+                value.clear()
+            elif hasattr(value, "clear_caches") and name == "_CACHES":
+                value.clear_caches()
+        clear = getattr(mod, "clear_caches", None)
+        if callable(clear):
+            clear()
+
+
+CHUNK = 25  # documents per timed step (and per clean_batch call)
+
+
+def paired(fn, base, warm: list[str], docs: list[str], raw: list[str],
+           caches: bool = True) -> tuple[float, float]:
+    """CPU seconds of ``fn`` on ``docs`` and of ``base`` (ftfy) on the same documents
+    ``raw``, after ``fn`` ran on ``warm`` (per-text caches emptied first).  The two are
+    timed in alternation, CHUNK documents at a time, so that a busy moment on a shared
+    machine slows both alike and their ratio holds."""
+    if caches:
+        clear_caches()
+    for i in range(0, len(warm), CHUNK):
+        fn(warm[i:i + CHUNK])
+    gc.collect()
+    t_fn = t_base = 0.0
+    clock = time.process_time
+    for i in range(0, len(docs), CHUNK):
+        a = clock()
+        base(raw[i:i + CHUNK])
+        b = clock()
+        fn(docs[i:i + CHUNK])
+        t_base += b - a
+        t_fn += clock() - b
+    return t_base, t_fn
+
+
+def run_throughput(warm: list[str], docs: list[str], rounds: int) -> dict[str, float]:
+    import ftfy
+
+    from polyclean import Cleaner
+    from polyclean.boilerplate import BoilerplateRemover
+    from polyclean.config import Config
+    from polyclean.detect import detect_document
+    from polyclean.normalize import normalize_text
+    from polyclean.repair import repair_text
+
+    cfg = Config(translate=False)
+    size = mb(docs)
+    print(f"corpus: warm-up {len(warm)} docs {mb(warm):.2f} MB, measured {len(docs)} docs "
+          f"{size:.2f} MB; {rounds} rounds")
+
+    def each(f):
+        return lambda ds: [f(d) for d in ds]
+
+    def boiler(ds):
+        r = BoilerplateRemover(cfg)
+        r.learn(ds)
+        return [r.find(d) for d in ds]
+
+    cleaner = Cleaner(translate=False)
+    # the later stages get their input as the pipeline hands it over
+    repaired_w = [repair_text(d, cfg)[0] for d in warm]
+    repaired_m = [repair_text(d, cfg)[0] for d in docs]
+    fix_text = each(ftfy.fix_text)
+    runs = [
+        ("ftfy.fix_encoding", each(ftfy.fix_encoding), False, False),
+        (f"Cleaner(translate=False).clean_batch, {CHUNK}/batch", cleaner.clean_batch, True,
+         False),
+        ("Cleaner(translate=False).clean, one by one", each(cleaner.clean), True, False),
+        ("stage: repair.repair_text", each(lambda d: repair_text(d, cfg)), True, False),
+        ("stage: detect.detect_document", each(lambda d: detect_document(d, cfg)), True, True),
+        (f"stage: BoilerplateRemover learn+find, {CHUNK}/batch", boiler, True, True),
+        ("stage: normalize.normalize_text", each(lambda d: normalize_text(d, cfg)), True, True),
+    ]
+    ratios: dict[str, list[float]] = {name: [] for name, *_ in runs}
+    best = {name: float("inf") for name, *_ in runs}
+    best_base = float("inf")
+    for _ in range(rounds):
+        for name, fn, caches, repaired in runs:
+            w, m = (repaired_w, repaired_m) if repaired else (warm, docs)
+            t_base, t_fn = paired(fn, fix_text, w, m, docs, caches)
+            ratios[name].append(t_base / t_fn)
+            best[name] = min(best[name], t_fn)
+            best_base = min(best_base, t_base)
+    print("throughput (CPU time, best round; ratio: ftfy.fix_text time / its time on the same "
+          "documents, timed in alternation, median of the rounds)")
+    print(f"  {'ftfy.fix_text':<48} {size / best_base:7.2f} MB/s    1.00x")
+    out = {"ftfy.fix_text": size / best_base}
+    for name, *_ in runs:
+        med = sorted(ratios[name])[len(ratios[name]) // 2]
+        out[name] = med
+        print(f"  {name:<48} {size / best[name]:7.2f} MB/s  {med:6.2f}x  "
+              f"(rounds: {' '.join(f'{r:.2f}' for r in ratios[name])})")
+    print(f"  RATIO whole clean_batch / ftfy.fix_text: {out[runs[1][0]]:.2f}x; "
+          f"clean one by one: {out[runs[2][0]]:.2f}x (target >= 1.0x)")
+    return out
+
+
+# --- cold start ------------------------------------------------------------------------------
+_COLD = r"""
+import json, resource, sys, time
+t0 = time.perf_counter()
+sys.path.insert(0, {root!r})
+from polyclean import Cleaner
+t1 = time.perf_counter()
+docs = json.loads(sys.stdin.read())
+res = Cleaner(translate=False).clean_batch(docs)
+t2 = time.perf_counter()
+print(json.dumps({{"import": t1 - t0, "first": t2 - t1,
+                  "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}}))
+"""
+
+
+def run_cold(docs: dict[str, list[str]]) -> None:
+    print("cold start (fresh interpreter: import polyclean, then the first batch; wall time)")
+    for name, doc in docs.items():
+        out = subprocess.run([sys.executable, "-c", _COLD.format(root=str(ROOT))],
+                             input=json.dumps(doc), capture_output=True, text=True, check=True)
+        d = json.loads(out.stdout)
+        print(f"  {name:<40} import {d['import']:5.2f} s + first batch {d['first']:5.2f} s"
+              f"  (peak RSS {d['maxrss'] / 1e6:4.0f} MB)")
+
+
+# --- memory ----------------------------------------------------------------------------------
+_MEMORY = r"""
+import random, resource, sys, time
+sys.path.insert(0, {root!r})
+from polyclean import Cleaner
+words = {words!r}
+checkpoints = {checkpoints!r}
+def rss():
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * 4096
+def docs(n):
+    rng = random.Random(7)
+    for i in range(n):
+        lines = []
+        for _ in range(rng.randint(2, 5)):
+            lang = rng.choice(("en", "en", "en", "ru", "de", "fr"))
+            w = rng.sample(words[lang], rng.randint(1, 12))
+            if rng.random() < 0.5:
+                w[0] = w[0].capitalize()
+            lines.append(" ".join(w) + rng.choice((".", "", "", "!")))
+        yield "\n".join(lines)
+t0 = time.perf_counter()
+for i, _ in enumerate(Cleaner(translate=False).iter_clean(docs(checkpoints[-1]), 256), 1):
+    if i in checkpoints:
+        print(i, rss(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+              time.perf_counter() - t0, flush=True)
+"""
+
+
+def run_memory(checkpoints: list[int]) -> None:
+    pools: dict[str, list[str]] = {}
+    for lang in ("en", "de", "fr"):
+        text = (DATA / "lingua-language-testdata" / "sentences" / f"{lang}.txt").read_text("utf-8")
+        pools[lang] = sorted({w.strip(".,;:!?\"'()").lower() for w in text.split()} - {""})
+    ru = (DATA / "wmt22-generaltest-ru-en" / "wmt22_ru_en.tsv").read_text("utf-8")
+    pools["ru"] = sorted({w.strip(".,;:!?\"'()«»").lower()
+                         for line in ru.split("\n")[1:] if line for w in line.split("\t")[4].split()}
+                         - {""})
+    print(f"memory (fresh interpreter; documents of distinct random word sequences, batches "
+          f"of 256)")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _MEMORY.format(root=str(ROOT), words=pools,
+                                              checkpoints=checkpoints)],
+        stdout=subprocess.PIPE, text=True)
+    seen = []
+    for line in proc.stdout:
+        n, rss, peak, secs = line.split()
+        seen.append((int(n), int(rss), int(peak)))
+        print(f"  after {int(n):>7,} docs: RSS {int(rss) / 1e6:5.0f} MB, peak RSS "
+              f"{int(peak) / 1e6:5.0f} MB  ({float(secs):5.1f} s)")
+    proc.wait()
+    if len(seen) >= 2:
+        print(f"  peak after {seen[-1][0]:,} / after {seen[0][0]:,} docs: "
+              f"{seen[-1][2] / seen[0][2]:.2f} (flat is 1.00)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="smaller corpus, short memory run")
+    ap.add_argument("--rounds", type=int, default=None,
+                    help="timed rounds per measurement, best kept (default 3, --quick 2)")
+    ap.add_argument("--skip", default="", help="comma-separated: throughput,cold,memory")
+    args = ap.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
+    if args.rounds is None:
+        args.rounds = 2 if args.quick else 3
+    warm, docs = build_corpus(args.quick)
+    print(f"load average: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if "cold" not in skip:
+        english = max((d for d in docs if d.isascii()), key=len, default=docs[0])
+        lingua = DATA / "lingua-language-testdata" / "sentences"
+        langs = "de fr es ru uk pt it".split()
+        others = ["\n".join((lingua / f"{lang}.txt").read_text("utf-8").splitlines()[:10])
+                  for lang in langs]
+        run_cold({"one English page": [english],
+                  f"8 documents: en {' '.join(langs)}": [english] + others})
+    if "throughput" not in skip:
+        run_throughput(warm, docs, args.rounds)
+    if "memory" not in skip:
+        run_memory([2_000, 10_000] if args.quick else [10_000, 100_000])
+
+
+if __name__ == "__main__":
+    main()
