@@ -154,8 +154,10 @@ class Cleaner:
         remover = _boilerplate.BoilerplateRemover(cfg) if cfg.boilerplate else None
         if remover is not None:
             remover.learn(w[3] for w in work)
-        for _, report, _, repaired in work:
+        for k, (_, report, _, repaired) in enumerate(work):
             found = remover.find(repaired) if remover is not None else []
+            if found:
+                found = _keep_foreign_lines(found, detections[k].segments)
             removals.append(found)
             report.stages["boilerplate"] = _stage_note(_boilerplate, cfg.boilerplate)
 
@@ -321,6 +323,23 @@ def _entry_changes(text: str) -> list[Change]:
             out.append(Change("decode", m.start(), m.end(), g, res, "surrogate pair"))
         else:
             out.append(Change("decode", m.start(), m.end(), g, "\ufffd", "lone surrogate"))
+    return out
+
+
+def _keep_foreign_lines(removals: list[Change], segments: list[Segment]) -> list[Change]:
+    """A line holding a fragment in another language is content to translate, not UI
+    furniture: the rule for short lines without sentence structure does not remove it
+    (a UI phrase, a dateline or a line recurring across the batch still does)."""
+    foreign = [s.start for s in segments if s.foreign]
+    if not foreign:
+        return removals
+    out = []
+    for c in removals:
+        if c.reason == "no-sentence-structure":
+            i = bisect_right(foreign, c.start - 1)
+            if i < len(foreign) and foreign[i] < c.end:
+                continue
+        out.append(c)
     return out
 
 

@@ -123,3 +123,27 @@ def test_english_only_cleaning_imports_no_torch_or_translation_stack():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_short_foreign_line_is_translated_not_dropped_as_furniture():
+    # A two-word Bulgarian line inside an English article: without sentence structure,
+    # but it is content in another language, so it reaches translation (here: no
+    # package installed, so it is kept and the report says why).
+    text = (
+        "The government said on Monday that the reform would take effect next year. "
+        "Officials expect a long debate in parliament before the final vote.\n\n\n\n"
+        "\u043f\u0440\u0435\u0445\u043e\u0434\u0435\u043d \u043f\u0435\u0440\u0438\u043e\u0434\n"
+    )
+    # The boilerplate rule alone would remove it (no sentence structure, after the body).
+    from polyclean.boilerplate import BoilerplateRemover
+    alone = BoilerplateRemover(Config())
+    alone.learn([text])
+    assert [c.reason for c in alone.find(text)] == ["no-sentence-structure"]
+    res = Cleaner(packages_dir="/nonexistent-polyclean-test", use_cache=False).clean(text)
+    assert "\u043f\u0440\u0435\u0445\u043e\u0434\u0435\u043d \u043f\u0435\u0440\u0438\u043e\u0434" in res.text
+    steps = {c["step"] for c in res.report["changes"]
+             if c["original"].startswith("\u043f\u0440\u0435\u0445\u043e\u0434\u0435\u043d")}
+    assert steps == {"translate"}
+    # Ordinary short English furniture on the same page still goes.
+    res2 = Cleaner(translate=False).clean(text + "\nMost Popular\nRelated Stories\n")
+    assert "Related Stories" not in res2.text
