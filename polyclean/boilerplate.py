@@ -58,6 +58,7 @@ from typing import Iterable
 
 from .config import Config
 from .report import Change
+from .segment import TYPOGRAPHIC
 
 BUILT = True
 
@@ -80,6 +81,8 @@ class _KeyTable(dict):
 
 _KEY_TABLE = _KeyTable()
 _ZEROS_RE = re.compile("0{2,}")
+_TYPOGRAPHIC_RE = re.compile(f"[{TYPOGRAPHIC}]+")
+_NON_ASCII_RE = re.compile("[^\x00-\x7f]")
 _ASCII_KEY_TABLE = bytes(
     ord("0") if chr(c).isdigit() else (c if chr(c).isalnum() else ord(" ")) for c in range(256)
 )
@@ -96,12 +99,19 @@ def normalize_key(line: str) -> str:
     >>> normalize_key("2020年01月02日")
     '0 0 0'
     """
-    if line.isascii():
-        key = " ".join(line.lower().encode("ascii").translate(_ASCII_KEY_TABLE).decode("ascii").split())
-    else:
+    if not line.isascii():
         if "\u5e74" in line or "\u6708" in line or "\u65e5" in line or "\u53f7" in line:
             line = _CJK_DATE_RE.sub(" ", line)
-        key = " ".join(line.casefold().translate(_KEY_TABLE).split())
+        # typographic punctuation becomes a space either way; what is left may be ASCII
+        bare = line
+        m = _NON_ASCII_RE.search(line)  # None when the dates were all that was not ASCII
+        if m is not None and m.group() in TYPOGRAPHIC:  # worth a try
+            bare = _TYPOGRAPHIC_RE.sub(" ", line)
+        if not bare.isascii():
+            key = " ".join(line.casefold().translate(_KEY_TABLE).split())
+            return _ZEROS_RE.sub("0", key) if "00" in key else key
+        line = bare
+    key = " ".join(line.lower().encode("ascii").translate(_ASCII_KEY_TABLE).decode("ascii").split())
     return _ZEROS_RE.sub("0", key) if "00" in key else key
 
 
@@ -369,6 +379,10 @@ _CTA_ANY_RE = re.compile(
     r"have read and agree)\b.{0,80}\b(?:terms|privacy|policy|cookies?|conditions)",
     re.I,
 )
+# what the line's key holds when _CTA_ANY_RE can match, besides "newsletter" and "nbox"
+# ("inbox" but for the dotted and dotless i that the pattern's IGNORECASE also takes)
+_CTA_ANY_WORDS = ("you agree", "you accept", "you consent", "you acknowledge",
+                  "you have read and agree")
 _CTA_FIRST = frozenset(
     "sign signi signu subsc follo join downl get regis like stay never don click tap suppo "
     "becom alrea pleas log login to newsl abonn inscr suive folge folgen melde jetzt suscr "
@@ -521,7 +535,9 @@ def _rule(s: str, key: str, units: int, ends: bool) -> str | None:
     if units <= 60:
         if first[:5] in _CTA_FIRST and _CTA_START_RE.match(s):
             return "call-to-action"
-        if ("inbox" in key or "you " in key) and _CTA_ANY_RE.search(s):
+        if ("inbox" in key or "you " in key) and (
+                "newsletter" in key or "nbox" in key or any(p in key for p in _CTA_ANY_WORDS)
+        ) and _CTA_ANY_RE.search(s):
             return "call-to-action"
     if not ends and units <= 40 and ("|" in s or " / " in s or "\u00b7" in s or "\u2022" in s
                                      or " \u00bb " in s or " > " in s or "\u203a" in s):

@@ -43,6 +43,7 @@ import logging
 import math
 import re
 import threading
+from itertools import repeat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,6 +162,7 @@ _NOISE_RE = re.compile(
 
 # Every match of _NOISE_RE holds one of these characters.
 _NOISE_HINT_RE = re.compile(r"[\d@:.{}<>%#]")
+_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 
 _lock = threading.Lock()
 
@@ -368,6 +370,7 @@ _CAP_SAFE = 1 << 45  # ... no peer could claim it when capitalised
 _CLAIMED = 1 << 46  # some peer has it as a common word (NAME_MIN_FREQ), known or not
 _UNCHECKED = 1 << 47  # an unknown word whose _CLAIMED bit is not worked out yet
 _SCORE_BITS = (1 << 42) - 1
+_MISSING = 1 << 60  # more than 4096 words' values (is_fast: a word to work out)
 # value of each combination of the bits above, score included (shared int objects)
 _VALUES = tuple(
     (v << 42) | ((1 + _DISTINCT_UNIT if v & 2 else 1) if v & 1 else 0) for v in range(64)
@@ -563,13 +566,13 @@ def is_fast(words: list[str], lang: str) -> bool:
 def _fast(words: list[str], lex: _Lexicon) -> bool:
     # is_fast for a lexicon and at least FAST_MIN_WORDS words
     n = len(words)
-    facts = list(map(lex.memo.new.get, words))
-    if None in facts:  # words not seen lately
-        facts = [lex.facts(w) if v is None else v for w, v in zip(words, facts)]
-    if n < 1 << 21:  # the scores cannot reach the facts bits
-        score = sum(facts) & _SCORE_BITS
-    else:  # pragma: no cover - a "segment" of two million words
-        score = sum(v & _SCORE_BITS for v in facts)
+    if n < 4096:  # a word missing from the memo adds _MISSING, more than all the rest
+        total = sum(map(lex.memo.new.get, words, repeat(_MISSING, n)))
+        if total < _MISSING:
+            distinct, known = divmod(total & _SCORE_BITS, _DISTINCT_UNIT)
+            return known >= FAST_KNOWN * n and distinct >= FAST_DISTINCT * n
+    facts = lex.facts
+    score = sum(facts(w) & _SCORE_BITS for w in words)
     distinct, known = divmod(score, _DISTINCT_UNIT)
     return known >= FAST_KNOWN * n and distinct >= FAST_DISTINCT * n
 
@@ -677,7 +680,7 @@ def posterior(
         if alphabet is not None:
             # letters of the script that the language does not use count against it
             if foreign_letters is None:
-                foreign_letters = {c for c in text.lower() if "\u0400" <= c <= "\u04ff"}
+                foreign_letters = set(_CYRILLIC_RE.findall(text.lower()))
             s -= ALPHABET_PENALTY * len(foreign_letters - alphabet)
         scores[lang] = s
     top = max(scores.values())

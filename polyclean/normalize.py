@@ -94,6 +94,7 @@ def _unicode_form(form: str) -> Callable[[str], list[Change]]:
             pos += len(line) + 1
         return out
 
+    run.form = form  # type: ignore[attr-defined]
     return run
 
 
@@ -261,50 +262,86 @@ def _passes(cfg: Config) -> list[Callable[[str], list[Change]]]:
     return passes
 
 
-_PLANS: dict[int, tuple] = {}  # id(config) -> (config, passes, trigger, form, whitespace)
+class _Plan:
+    """The passes of one configuration, each with the characters it needs to find
+    anything (None: it checks for itself), and their union as one pattern: a single
+    scan of a text tells which passes can be skipped.  Built once per config."""
 
+    __slots__ = ("config", "steps", "trigger", "form", "whitespace", "form_pass")
 
-def _plan(cfg: Config) -> tuple:
-    """The passes of ``cfg`` and what lets :func:`normalize_text` skip them all: a
-    character class that every pass needs to find something (built once per config)."""
-    entry = _PLANS.get(id(cfg))
-    if entry is not None and entry[0] is cfg:
-        return entry
-    chars = ["\r\u2028\u2029\x85"]  # line breaks, always
-    if cfg.remove_control:
-        chars.append(_CONTROL_CHARS)
-    if cfg.normalize:
-        if cfg.whitespace:
-            chars.append(_SPACE_CHARS)
-        if cfg.quotes:
-            chars.append(_SINGLE_QUOTES + _DOUBLE_QUOTES)
-        if cfg.dashes:
-            chars.append(_DASH_CHARS)
-        if cfg.ellipsis:
-            chars.append("\u2026")
-        if cfg.bullets:
-            chars.append(_BULLET_CHARS)
-        if cfg.join_hyphenated:
+    def __init__(self, cfg: Config) -> None:
+        needs = {
+            _linebreaks: "\r\u2028\u2029\x85",
+            _control: _CONTROL_CHARS,
+            _spaces: _SPACE_CHARS,
+            _quotes: _SINGLE_QUOTES + _DOUBLE_QUOTES,
+            _dashes: _DASH_CHARS,
+            _ellipsis: "\u2026",
+            _bullets: _BULLET_CHARS,
+        }
+        self.config = cfg
+        self.steps = [(run, re.compile(f"[{needs[run]}]") if run in needs else None)
+                      for run in _passes(cfg)]
+        chars = [needs[run] for run, need in self.steps if need is not None]
+        if cfg.normalize and cfg.join_hyphenated:
             chars.append("\\-")
-    if cfg.ascii:
-        chars.append("\x80-\U0010ffff")
-    entry = (cfg, _passes(cfg), re.compile("[" + "".join(chars) + "]"),
-             cfg.unicode_form if cfg.normalize else None, cfg.normalize and cfg.whitespace)
-    if len(_PLANS) >= 64:
-        _PLANS.clear()
-    _PLANS[id(cfg)] = entry
-    return entry
+        if cfg.ascii:
+            chars.append("\x80-\U0010ffff")
+        self.trigger = re.compile("[" + "".join(chars) + "]")
+        self.form = cfg.unicode_form if cfg.normalize else None
+        self.whitespace = cfg.normalize and cfg.whitespace
+        self.form_pass = next((run for run, _ in self.steps if hasattr(run, "form")), None)
 
 
-def _untouched(text: str, plan: tuple) -> bool:
-    """True when no pass of ``plan`` would change ``text`` (so none needs to run)."""
-    _, _, trigger, form, whitespace = plan
-    if trigger.search(text):
+_PLANS: dict[int, _Plan] = {}  # id(config) -> its plan (which keeps the config alive)
+
+
+def _plan(cfg: Config) -> _Plan:
+    plan = _PLANS.get(id(cfg))
+    if plan is None or plan.config is not cfg:
+        if len(_PLANS) >= 64:
+            _PLANS.clear()
+        plan = _PLANS[id(cfg)] = _Plan(cfg)
+    return plan
+
+
+def _quiet(text: str, plan: _Plan) -> bool:
+    """True when, ``text`` holding none of the plan's trigger characters, no pass would
+    change it (the whitespace passes and the normal form are checked here)."""
+    if plan.whitespace and ("  " in text or " \n" in text or "\n " in text or "\n\n\n" in text
+                            or (text and (text[0] in " \n" or text[-1] in " \n"))):
         return False
-    if whitespace and ("  " in text or " \n" in text or "\n " in text or "\n\n\n" in text
-                       or (text and (text[0] in " \n" or text[-1] in " \n"))):
-        return False
-    return form is None or unicodedata.is_normalized(form, text)
+    return plan.form is None or unicodedata.is_normalized(plan.form, text)
+
+
+def _run(text: str, plan: _Plan, report: bool) -> tuple[str, list[Change]]:
+    # The passes in order, each on the output of the one before; a pass is skipped
+    # when none of the characters it needs is in the text (one scan finds them all).
+    # Only the normal form can bring in new ones: the others put in ASCII characters
+    # that no skippable pass looks for.
+    found = plan.trigger.findall(text)
+    if not found and _quiet(text, plan):
+        return text, []
+    present = "".join(set(found))
+    changes: list[Change] = []
+    current = text
+    for run, need in plan.steps:
+        if need is not None and need.search(present) is None:
+            continue
+        if not report and run in _AS_STR:
+            new = _AS_STR[run](current)
+            if new != current:
+                current = new
+            continue
+        step = run(current)
+        if not step:
+            continue
+        if report:
+            changes = compose(text, changes, step, "normalize") if changes else step
+        current = apply_changes(current, step)
+        if run is plan.form_pass:  # the normal form may bring new characters: look again
+            present = "".join(set(plan.trigger.findall(current)))
+    return current, changes
 
 
 def normalize_text(text: str, config: Config | None = None) -> tuple[str, list[Change]]:
@@ -316,18 +353,7 @@ def normalize_text(text: str, config: Config | None = None) -> tuple[str, list[C
     >>> sorted({r for c in ch for r in c.reason.split("+")})
     ['dashes', 'ellipsis', 'quotes', 'whitespace']
     """
-    plan = _plan(config or _DEFAULT)
-    if _untouched(text, plan):
-        return text, []
-    changes: list[Change] = []
-    current = text
-    for run in plan[1]:
-        step = run(current)
-        if not step:
-            continue
-        changes = compose(text, changes, step, "normalize") if changes else step
-        current = apply_changes(current, step)
-    return current, changes
+    return _run(text, _plan(config or _DEFAULT), True)
 
 
 def normalized(text: str, config: Config | None = None) -> str:
@@ -336,18 +362,7 @@ def normalized(text: str, config: Config | None = None) -> str:
     >>> normalized("\u201cHi\u201d \u2014 it\u2019s  fine\u2026")
     '"Hi" - it\\'s fine...'
     """
-    plan = _plan(config or _DEFAULT)
-    if _untouched(text, plan):
-        return text
-    for run in plan[1]:
-        direct = _AS_STR.get(run)
-        if direct is not None:
-            text = direct(text)
-            continue
-        step = run(text)
-        if step:
-            text = apply_changes(text, step)
-    return text
+    return _run(text, _plan(config or _DEFAULT), False)[0]
 
 
 # Passes whose result is a plain substitution, for normalized(): the same text, no Change.
