@@ -31,6 +31,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -246,10 +247,10 @@ def run_cold(docs: dict[str, list[str]]) -> None:
 
 # --- memory ----------------------------------------------------------------------------------
 _MEMORY = r"""
-import random, resource, sys, time
+import json, random, resource, sys, time
 sys.path.insert(0, {root!r})
 from polyclean import Cleaner
-words = {words!r}
+words = json.load(open({words!r}, encoding="utf-8"))
 checkpoints = {checkpoints!r}
 def rss():
     with open("/proc/self/statm") as fh:
@@ -258,7 +259,7 @@ def docs(n):
     rng = random.Random(7)
     for i in range(n):
         lines = []
-        for _ in range(rng.randint(2, 5)):
+        for _ in range(rng.randint(1, 3)):
             lang = rng.choice(("en", "en", "en", "ru", "de", "fr"))
             w = rng.sample(words[lang], rng.randint(1, 12))
             if rng.random() < 0.5:
@@ -282,19 +283,22 @@ def run_memory(checkpoints: list[int]) -> None:
     pools["ru"] = sorted({w.strip(".,;:!?\"'()«»").lower()
                          for line in ru.split("\n")[1:] if line for w in line.split("\t")[4].split()}
                          - {""})
-    print(f"memory (fresh interpreter; documents of distinct random word sequences, batches "
-          f"of 256)")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _MEMORY.format(root=str(ROOT), words=pools,
-                                              checkpoints=checkpoints)],
-        stdout=subprocess.PIPE, text=True)
-    seen = []
-    for line in proc.stdout:
-        n, rss, peak, secs = line.split()
-        seen.append((int(n), int(rss), int(peak)))
-        print(f"  after {int(n):>7,} docs: RSS {int(rss) / 1e6:5.0f} MB, peak RSS "
-              f"{int(peak) / 1e6:5.0f} MB  ({float(secs):5.1f} s)")
-    proc.wait()
+    print("memory (fresh interpreter; documents of distinct random word sequences, batches "
+          "of 256)")
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as fh:
+        json.dump(pools, fh, ensure_ascii=False)
+        fh.flush()
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _MEMORY.format(root=str(ROOT), words=fh.name,
+                                                  checkpoints=checkpoints)],
+            stdout=subprocess.PIPE, text=True)
+        seen = []
+        for line in proc.stdout:
+            n, rss, peak, secs = line.split()
+            seen.append((int(n), int(rss), int(peak)))
+            print(f"  after {int(n):>7,} docs: RSS {int(rss) / 1e6:5.0f} MB, peak RSS "
+                  f"{int(peak) / 1e6:5.0f} MB  ({float(secs):5.1f} s)")
+        proc.wait()
     if len(seen) >= 2:
         print(f"  peak after {seen[-1][0]:,} / after {seen[0][0]:,} docs: "
               f"{seen[-1][2] / seen[0][2]:.2f} (flat is 1.00)")
@@ -304,12 +308,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="smaller corpus, short memory run")
     ap.add_argument("--rounds", type=int, default=None,
-                    help="timed rounds per measurement, best kept (default 3, --quick 2)")
+                    help="timed rounds per measurement: median ratio, best MB/s (default 5, "
+                         "--quick 3)")
     ap.add_argument("--skip", default="", help="comma-separated: throughput,cold,memory")
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     if args.rounds is None:
-        args.rounds = 2 if args.quick else 3
+        args.rounds = 3 if args.quick else 5
     warm, docs = build_corpus(args.quick)
     print(f"load average: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if "cold" not in skip:

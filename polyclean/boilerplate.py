@@ -58,7 +58,6 @@ from typing import Iterable
 
 from .config import Config
 from .report import Change
-from .segment import TYPOGRAPHIC
 
 BUILT = True
 
@@ -75,13 +74,27 @@ class _KeyTable(dict):
     def __missing__(self, code: int) -> str:
         ch = chr(code)
         value = "0" if ch.isdecimal() else (ch if ch.isalnum() else " ")
+        if len(self) >= 65_536:  # bounded: a text in every script cannot make it grow
+            self.clear()
         self[code] = value
         return value
 
 
 _KEY_TABLE = _KeyTable()
-_ZEROS_RE = re.compile("0{2,}")
-_TYPOGRAPHIC_RE = re.compile(f"[{TYPOGRAPHIC}]+")
+# Non-ASCII punctuation and spaces common in Latin text: not letters, digits or "_",
+# each its own case fold, so normalize_key turns each into a space: a line whose only
+# non-ASCII characters are these takes the ASCII path.
+_TYPOGRAPHIC = "".join(
+    c for c in (
+        "\u00a0\u00a1\u00a6\u00a7\u00a9\u00ab\u00ae\u00b0\u00b1\u00b6\u00b7\u00bb"
+        "\u00bf\u00d7\u2010\u2011\u2012\u2013\u2014\u2015\u2016\u2018\u2019\u201a"
+        "\u201b\u201c\u201d\u201e\u201f\u2020\u2021\u2022\u2026\u2030\u2032\u2033"
+        "\u2039\u203a\u2122\u2190\u2192\u2212\u25aa\u25b6\u25ba\u25cf\u3000"
+        "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
+    )
+    if not c.isalnum() and c != "_" and c.casefold() == c and not re.match(r"\w", c)
+)
+_TYPOGRAPHIC_RE = re.compile(f"[{_TYPOGRAPHIC}]+")
 _NON_ASCII_RE = re.compile("[^\x00-\x7f]")
 _ASCII_KEY_TABLE = bytes(
     ord("0") if chr(c).isdigit() else (c if chr(c).isalnum() else ord(" ")) for c in range(256)
@@ -105,14 +118,25 @@ def normalize_key(line: str) -> str:
         # typographic punctuation becomes a space either way; what is left may be ASCII
         bare = line
         m = _NON_ASCII_RE.search(line)  # None when the dates were all that was not ASCII
-        if m is not None and m.group() in TYPOGRAPHIC:  # worth a try
+        if m is not None and m.group() in _TYPOGRAPHIC:  # worth a try
             bare = _TYPOGRAPHIC_RE.sub(" ", line)
         if not bare.isascii():
             key = " ".join(line.casefold().translate(_KEY_TABLE).split())
-            return _ZEROS_RE.sub("0", key) if "00" in key else key
+            return _squeeze_zeros(key) if "00" in key else key
         line = bare
     key = " ".join(line.lower().encode("ascii").translate(_ASCII_KEY_TABLE).decode("ascii").split())
-    return _ZEROS_RE.sub("0", key) if "00" in key else key
+    return _squeeze_zeros(key) if "00" in key else key
+
+
+def _squeeze_zeros(key: str) -> str:
+    """Runs of zeros as one zero (what ``re.sub("0{2,}", "0", key)`` does, faster).
+
+    >>> _squeeze_zeros("0000 a 000 0 00")
+    '0 a 0 0 0'
+    """
+    while "00" in key:
+        key = key.replace("00", "0")
+    return key
 
 
 # --- the shipped phrase lists (loaded once per process) -------------------------------------
@@ -647,7 +671,7 @@ class _LineCache:
 
 # Lines recur across the pages of a site: the analysis of short lines is cached (per
 # process, bounded; the analysis is a pure function of the line).
-_LINE_CACHE_SIZE = 8_192  # lines per generation
+_LINE_CACHE_SIZE = 4_096  # lines per generation
 _CACHED_CHARS = 300  # longer lines are not cached
 _LINE_CACHE = _LineCache(_LINE_CACHE_SIZE)
 
@@ -678,6 +702,9 @@ class BoilerplateRemover:
         self._window: deque[tuple[int, tuple[int, ...]]] = deque()
         self._counts: dict[int, int] = {}
         self._doc_hashes: dict[int, int] = {}
+        # analyses of the long lines of the last learned batch, which find() needs next
+        # (too long for the per-process cache: article paragraphs rarely recur)
+        self._long: dict[str, tuple[str, str | None, int, int]] = {}
 
     # -- learning -----------------------------------------------------------------------
     def learn(self, texts: Iterable[str]) -> None:
@@ -687,6 +714,7 @@ class BoilerplateRemover:
         ``config.boilerplate_window`` documents; exact duplicate documents count once.
         """
         size = max(1, int(self.config.boilerplate_window))
+        long_lines = self._long = {}
         for text in texts:
             if not isinstance(text, str):
                 continue
@@ -702,10 +730,17 @@ class BoilerplateRemover:
                         hit = cache.new.get(s) or cache.analyse(s)
                         if hit[0]:
                             keys.add(hit[3])
-                    else:
-                        key = normalize_key(s)
-                        if key:
-                            keys.add(_digest(key))
+                    else:  # analysed now for find(); counted by the key of the line as it is
+                        hit = long_lines.get(s)
+                        if hit is None:
+                            hit = long_lines[s] = _analyse(s)
+                        if s.isascii():  # then the analysis used the same key
+                            if hit[0]:
+                                keys.add(hit[3])
+                        else:
+                            key = normalize_key(s)
+                            if key:
+                                keys.add(_digest(key))
             entry = (doc_hash, tuple(keys))
             self._window.append(entry)
             self._doc_hashes[doc_hash] = self._doc_hashes.get(doc_hash, 0) + 1
@@ -775,8 +810,10 @@ class BoilerplateRemover:
         headline = -1
         title_key = ""
         cache = _LINE_CACHE
+        long_lines = self._long
         for i, s in enumerate(strs):
-            key, rule, kind[i], digests[i] = cache.new.get(s) or cache.analyse(s)
+            key, rule, kind[i], digests[i] = (cache.new.get(s) or long_lines.get(s)
+                                              or cache.analyse(s))
             keys[i] = key
             if rule is None:
                 if i == 0 and kind[i] == 1:

@@ -147,6 +147,8 @@ DECISION_CACHE_SIZE = 4_096  # segment decisions kept per process (x2 generation
 DECISION_MAX_CHARS = 400  # ... of segments at most this long (longer ones rarely recur)
 LEXICON_MEMO_SIZE = 32_768  # words whose facts are kept per language (x2 generations)
 LEXICON_TABLE_AFTER = 8_192  # ... new vocabulary words of a language before its peer table
+LEXICONS_KEPT = 16  # languages whose extended vocabulary (wordfreq 'large') stays loaded
+FREQS_KEPT = 16  # word lists of languages outside _PEERS kept loaded per process
 DOC_VOTE_MIN = 20  # letters a segment needs to vote for the document language
 DOC_VOTE_SEGMENTS = 40  # at most this many model calls to find the document language
 
@@ -160,8 +162,12 @@ _NOISE_RE = re.compile(
     re.IGNORECASE,
 )
 
-# Every match of _NOISE_RE holds one of these characters.
-_NOISE_HINT_RE = re.compile(r"[\d@:.{}<>%#]")
+# Every match of _NOISE_RE holds one of these characters, or a full stop that starts a
+# domain name ending or ends a "www" (a plain character scan finds the first, the full
+# stops are all the second pattern looks at).
+_NOISE_HINT_RE = re.compile(r"[\d@:{}<>%#]")
+_NOISE_DOT_RE = re.compile(r"\.(?:com|org|net|gov|edu|io|co|uk|ru|de|fr)\b|(?<=www)\.",
+                           re.IGNORECASE)
 _CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 
 _lock = threading.Lock()
@@ -269,19 +275,33 @@ def _make_backend(name: str):
     raise ValueError(f"unknown detector {name!r}")
 
 
-_freq_cache: dict[str, dict[str, float] | None] = {}
-_lexicons: dict[str, "_Lexicon | None"] = {}
+_freq_cache: dict[str, dict[str, float] | None] = {}  # least recently used first
+_lexicons: dict[str, "_Lexicon | None"] = {}  # least recently used first
+_ABSENT = object()
+_CORE = frozenset(p for peers in _PEERS.values() for p in peers)  # lists always kept
 _lists: dict[str, dict[str, str]] = {}  # wordlist name -> {wordfreq code: file}
 _DISTINCT_UNIT = 1 << 20
 
 
 def _wordlists(name: str) -> dict[str, str]:
-    # wordfreq's files of one list ("small" or "large"); it globs its folder on each call
+    """wordfreq's files of one list ("small" or "large"), by language code: what
+    ``wordfreq.available_languages(name)`` returns, found without importing wordfreq
+    (its import takes about 0.4 s and nothing else of it is used)."""
     files = _lists.get(name)
     if files is None:
-        import wordfreq
+        import importlib.util
 
-        files = _lists[name] = wordfreq.available_languages(wordlist=name)
+        spec = importlib.util.find_spec("wordfreq")
+        if spec is None or not spec.submodule_search_locations:
+            raise ImportError("wordfreq is not installed")
+        folder = Path(list(spec.submodule_search_locations)[0]) / "data"
+        files = {}
+        for path in folder.glob("*.msgpack.gz"):
+            if not path.name.startswith("_"):
+                list_name, lang = path.name.split(".")[0].split("_")
+                if list_name == name:
+                    files[lang] = str(path)
+        _lists[name] = files
     return files
 
 
@@ -322,11 +342,16 @@ def _buckets(path: str, min_freq: float = 0.0):
 
 def _freqs(lang: str) -> dict[str, float] | None:
     """wordfreq's 'small' list for ``lang`` (word -> frequency, the same mapping as
-    ``wordfreq.get_frequency_dict(code, "small")``), or None."""
-    try:
-        return _freq_cache[lang]
-    except KeyError:
-        pass
+    ``wordfreq.get_frequency_dict(code, "small")``), or None.
+
+    The lists of the peer languages (``_PEERS``) stay loaded; of the others the
+    ``FREQS_KEPT`` used last (loaded again when needed), so memory does not grow
+    with the number of languages a long run meets."""
+    d = _freq_cache.get(lang, _ABSENT)
+    if d is not _ABSENT:
+        if d is not None and lang not in _CORE:
+            _freq_cache[lang] = _freq_cache.pop(lang, d)  # most recently used last
+        return d
     code = _WORDFREQ_CODES.get(lang, lang)
     d: dict[str, float] | None = None
     try:
@@ -339,7 +364,17 @@ def _freqs(lang: str) -> dict[str, float] | None:
             d.update(dict.fromkeys(bucket, freq))  # a word is in one bucket only
     with _lock:
         d = _freq_cache.setdefault(lang, d)
+        _forget_oldest(_freq_cache, FREQS_KEPT, _CORE)
     return d
+
+
+def _forget_oldest(cache: dict, keep: int, spare: frozenset = frozenset(),
+                   weighs=lambda v: True) -> None:
+    # Drop the least recently used entries beyond ``keep`` that ``weighs`` (``spare``
+    # and the None entries of languages without a list do not count).  Under _lock.
+    heavy = [k for k, v in cache.items() if v is not None and k not in spare and weighs(v)]
+    for k in heavy[:max(0, len(heavy) - keep)]:
+        cache.pop(k, None)
 
 
 def _extended_freqs(lang: str) -> dict[str, float] | None:
@@ -426,11 +461,12 @@ class _Lexicon:
     one per peer.
     """
 
-    __slots__ = ("lang", "freqs", "peers", "memo", "top", "_until_table")
+    __slots__ = ("lang", "freqs", "small", "peers", "memo", "top", "_until_table")
 
-    def __init__(self, lang: str, freqs: dict, peers: tuple) -> None:
+    def __init__(self, lang: str, freqs: dict, peers: tuple, small: dict | None = None) -> None:
         self.lang = lang
         self.freqs = freqs
+        self.small = small  # the 'small' list (``freqs`` itself when there is no 'large' one)
         self.peers = peers
         self.memo = _Memo(LEXICON_MEMO_SIZE)
         self.top: dict[str, float] | None = None  # own word -> highest peer frequency
@@ -492,19 +528,23 @@ class _Lexicon:
 
 
 def _lexicon(lang: str) -> _Lexicon | None:
-    """The lexicon of ``lang`` (built once per process), or None without a word list."""
-    try:
-        return _lexicons[lang]
-    except KeyError:
-        pass
+    """The lexicon of ``lang``, or None without a word list.  The ``LEXICONS_KEPT``
+    used last stay built (a long run meeting many languages does not keep them all)."""
+    lex = _lexicons.get(lang, _ABSENT)
+    if lex is not _ABSENT:
+        if lex is not None:
+            _lexicons[lang] = _lexicons.pop(lang, lex)  # most recently used last
+        return lex
     own = _extended_freqs(lang)
     lex = None
     if own is not None:
         peers = [p for p in _PEERS.get(_SCRIPT_OF_LANG.get(lang, ""), ()) if p != lang]
         peer_dicts = tuple(d for d in (_freqs(p) for p in peers) if d)
-        lex = _Lexicon(lang, own, peer_dicts)
+        lex = _Lexicon(lang, own, peer_dicts, _freqs(lang))
     with _lock:
         lex = _lexicons.setdefault(lang, lex)
+        # a lexicon without a 'large' list shares the small one: it costs nothing to keep
+        _forget_oldest(_lexicons, LEXICONS_KEPT, weighs=lambda v: v.freqs is not v.small)
     return lex
 
 
@@ -586,6 +626,8 @@ def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
         return
     script = _SCRIPT_OF_LANG.get(lang)
     ascii_words = _ASCII_WORD_RE.findall
+    memo = lex.memo
+    get = memo.new.get
     for i in todo:
         s = segs[i]
         if s.script != script or fast[i] is not None:
@@ -595,8 +637,19 @@ def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
             continue
         t = t.lower()
         words = ascii_words(t) if t.isascii() else _tokens(t)
-        if len(words) >= FAST_MIN_WORDS and _fast(words, lex):
+        n = len(words)
+        if n < FAST_MIN_WORDS:
+            continue
+        if n < 4096:  # _fast, inline: the common case, every word in the memo
+            total = sum(map(get, words, repeat(_MISSING, n)))
+            if total < _MISSING:
+                distinct, known = divmod(total & _SCORE_BITS, _DISTINCT_UNIT)
+                if known >= FAST_KNOWN * n and distinct >= FAST_DISTINCT * n:
+                    fast[i] = lang
+                continue
+        if _fast(words, lex):
             fast[i] = lang
+        get = memo.new.get  # the memo may have turned over
 
 
 # --- classification -------------------------------------------------------------------
@@ -753,8 +806,9 @@ def _evidence(text: str) -> str:
     >>> _evidence("2019年11月20日发布")
     ' 年 月 日发布'
     """
-    if _NOISE_HINT_RE.search(text) is None:  # no digit, "@", ":", ".", ... : no noise
-        return text
+    if _NOISE_HINT_RE.search(text) is None and (
+            "." not in text or _NOISE_DOT_RE.search(text) is None):
+        return text  # no digit, "@", ":", ..., domain or "www.": no noise
     return _NOISE_RE.sub(" ", text)
 
 

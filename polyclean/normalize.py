@@ -32,21 +32,23 @@ _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\uff07"
 _DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb\uff02"
 _QUOTE_RE = re.compile(f"[{_SINGLE_QUOTES}{_DOUBLE_QUOTES}]")
 # em dash, horizontal bar, figure dash, two-em/three-em dashes: a clause break
+# what the dashes pass replaces with " - " (found faster by _em_dashes)
 _EM_DASH_RE = re.compile("[ \t]*[\u2014\u2015\u2e3a\u2e3b]+[ \t]*")
 _DASH_RE = re.compile("[\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d]")
 _ELLIPSIS_RE = re.compile("\u2026")
 _DASH_CHARS = "\u2010-\u2015\u2212\u2e3a\u2e3b\ufe63\uff0d"
-_DASH_CHARS_RE = re.compile(f"[{_DASH_CHARS}]")
 _BULLET_CHARS = "\u2022\u2023\u2043\u25aa\u25ab\u25cf\u25e6\u25a0\u25a1\u25ba\u25b8\u2219\u00b7"
 _BULLET_RE = re.compile(f"^([ \t]*)[{_BULLET_CHARS}][ \t]*", re.M)
 _SPACE_CHARS = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 _SPACES_RE = re.compile(f"[{_SPACE_CHARS}]")
 _LINE_WS_RE = re.compile(r"^[ ]+|[ ]+$|(?<=[^ \n])[ ]{2,}", re.M)
+# what the blank-lines pass replaces (found faster by _blank_lines)
 _BLANK_RE = re.compile(r"\A\n+|\n+\Z|\n{3,}")
 _NEWLINES3_RE = re.compile("\n\n\n+")
-_LINEBREAK_CHARS_RE = re.compile("[\r\u2028\u2029\x85]")
 _ASCII_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_EM_RUN_RE = re.compile("[\u2014\u2015\u2e3a\u2e3b]+")
+_EM_CHARS = "\u2014\u2015\u2e3a\u2e3b"
+_EM_RUN_RE = re.compile(f"[{_EM_CHARS}]+")
+_OTHER_DASHES = "\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d"  # what _DASH_RE matches
 _HYPHEN_BREAK_RE = re.compile(r"(?<=[^\W\d_])-[ \t]*\n[ \t]*(?=[a-z\u00df-\u00ff])")
 
 
@@ -69,8 +71,8 @@ def _sub_changes(
 
 # --- passes: each returns the changes it makes to its input ---------------------------
 def _linebreaks(text: str) -> list[Change]:
-    if _LINEBREAK_CHARS_RE.search(text) is None:  # a plain scan, much faster
-        return []
+    if not ("\r" in text or "\u2028" in text or "\u2029" in text or "\x85" in text):
+        return []  # (plain character searches: much faster than the pattern's)
     return _sub_changes(_LINEBREAK_RE, text, "\n", "line-breaks")
 
 
@@ -124,19 +126,16 @@ def _quotes(text: str) -> list[Change]:
 
 
 def _dashes(text: str) -> list[Change]:
-    def em(m: re.Match[str]) -> str:
-        s = m.string
-        at_start = m.start() == 0 or s[m.start() - 1] == "\n"
-        at_end = m.end() == len(s) or s[m.end()] == "\n"
-        if at_start:
-            return "- "
-        return " -" if at_end else " - "
-
-    if not _DASH_CHARS_RE.search(text):
+    # Which dashes are there, by plain character searches (much faster than a pattern
+    # over a long text); the two patterns match disjoint characters, so their changes
+    # never overlap.
+    em = any(c in text for c in _EM_CHARS)
+    other = any(c in text for c in _OTHER_DASHES)
+    if not (em or other):
         return []
-    # The two patterns match disjoint characters, so their changes never overlap.
-    both = _em_dashes(text) + _sub_changes(_DASH_RE, text, "-", "dashes")
-    return sorted(both, key=lambda c: c.start)
+    both = (_em_dashes(text) if em else []) + (
+        _sub_changes(_DASH_RE, text, "-", "dashes") if other else [])
+    return sorted(both, key=lambda c: c.start) if em and other else both
 
 
 def _em_dashes(text: str) -> list[Change]:
@@ -329,9 +328,7 @@ def _run(text: str, plan: _Plan, report: bool) -> tuple[str, list[Change]]:
         if need is not None and need.search(present) is None:
             continue
         if not report and run in _AS_STR:
-            new = _AS_STR[run](current)
-            if new != current:
-                current = new
+            current = _AS_STR[run](current)
             continue
         step = run(current)
         if not step:

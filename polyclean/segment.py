@@ -72,19 +72,6 @@ SCRIPT_RANGES: tuple[tuple[str, str], ...] = (
     ("CJK", _HAN + _KANA + _HANGUL),
 )
 _GROUPS = tuple(g for g, _ in SCRIPT_RANGES)
-# Non-ASCII punctuation and spaces common in Latin text: not letters, digits or "_" (so
-# never part of a word), and each its own case fold.  Text whose only non-ASCII
-# characters are these can be taken apart with ASCII-only patterns.
-TYPOGRAPHIC = "".join(
-    c for c in (
-        "\u00a0\u00a1\u00a6\u00a7\u00a9\u00ab\u00ae\u00b0\u00b1\u00b6\u00b7\u00bb"
-        "\u00bf\u00d7\u2010\u2011\u2012\u2013\u2014\u2015\u2016\u2018\u2019\u201a"
-        "\u201b\u201c\u201d\u201e\u201f\u2020\u2021\u2022\u2026\u2030\u2032\u2033"
-        "\u2039\u203a\u2122\u2190\u2192\u2212\u25aa\u25b6\u25ba\u25cf\u3000"
-        "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
-    )
-    if not c.isalnum() and c != "_" and c.casefold() == c and not re.match(r"\w", c)
-)
 _ALL_LETTERS = "".join(r for _, r in SCRIPT_RANGES)
 _NEUTRAL = f"[^{_ALL_LETTERS}]"
 # One alternative per group: a maximal run of that script's letters, neutral characters
@@ -288,13 +275,15 @@ def has_letters(text: str, n: int) -> bool:
     return rx.match(text) is not None
 
 
-_GROUP_OF: dict[str, str | None] = {}  # letter -> its group (bounded by Unicode)
+_GROUP_OF: dict[str, str | None] = {}  # letter -> its group
 
 
 def _group_of(ch: str) -> str | None:
     g = _GROUP_OF.get(ch, "")
     if g == "":
         g = next((g for g, rx in _GROUP_RES if rx.match(ch)), None)
+        if len(_GROUP_OF) >= 65_536:  # bounded
+            _GROUP_OF.clear()
         _GROUP_OF[ch] = g
     return g
 
@@ -410,7 +399,9 @@ def _segments(text: str) -> list[Segment]:
     # segment(): one pass over the lines, the common cases first
     out: list[Segment] = []
     add = out.append
-    mixed = _NONLATIN_RE.search(text) is not None
+    # Lines with a letter of another script than Latin are looked at more closely; an
+    # ASCII document has none (the others are searched line by line, non-ASCII only).
+    mixed = not text.isascii()
     next_end = _next_end
     latin_search = _LATIN_RE.search
     nonlatin_search = _NONLATIN_RE.search
