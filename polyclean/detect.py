@@ -147,7 +147,8 @@ DECISION_CACHE_SIZE = 4_096  # segment decisions kept per process (x2 generation
 DECISION_MAX_CHARS = 400  # ... of segments at most this long (longer ones rarely recur)
 LEXICON_MEMO_SIZE = 32_768  # words whose facts are kept per language (x2 generations)
 LEXICON_TABLE_AFTER = 8_192  # ... new vocabulary words of a language before its peer table
-LEXICONS_KEPT = 16  # languages whose extended vocabulary (wordfreq 'large') stays loaded
+LEXICONS_KEPT = 4  # languages whose extended vocabulary (wordfreq 'large') stays loaded
+TRIAL_MEMO_SIZE = 4_096  # words whose facts are kept per trial lexicon (x2 generations)
 FREQS_KEPT = 16  # word lists of languages outside _PEERS kept loaded per process
 DOC_VOTE_MIN = 20  # letters a segment needs to vote for the document language
 DOC_VOTE_SEGMENTS = 40  # at most this many model calls to find the document language
@@ -388,10 +389,11 @@ def _extended_freqs(lang: str) -> dict[str, float] | None:
         path = None
     if path is None:
         return small
-    out: dict[str, float] = {}
-    for freq, bucket in reversed(list(_buckets(path, EXTENDED_MIN_FREQ))):
-        out.update(dict.fromkeys(bucket, freq))  # rarest first: the most frequent wins
-    out.update(small)  # and the 'small' list over both
+    out = dict(small)  # the 'small' list wins over the 'large' one
+    setdefault = out.setdefault
+    for freq, bucket in _buckets(path, EXTENDED_MIN_FREQ):  # most frequent first, streamed
+        for w in bucket:
+            setdefault(w, freq)  # a word's first (highest) frequency wins
     return out
 
 
@@ -527,6 +529,35 @@ class _Lexicon:
         return v
 
 
+_small_lexicons: dict[str, "_Lexicon | None"] = {}  # least recently used first
+
+
+def _trial_lexicon(lang: str) -> _Lexicon | None:
+    """A lexicon of ``lang`` for trying a language the model names while it looks for
+    the document language: the extended one when it is built, else one on the 'small'
+    list alone (loaded already for the peer languages, so it costs only its memo).
+    An English run in which the model now and then names French for a segment then
+    does not build French's extended vocabulary (about 15 MB) on the way."""
+    lex = _lexicons.get(lang, _ABSENT)
+    if lex is not _ABSENT:
+        return _lexicon(lang)
+    lex = _small_lexicons.get(lang, _ABSENT)
+    if lex is not _ABSENT:
+        if lex is not None:
+            _small_lexicons[lang] = _small_lexicons.pop(lang, lex)  # most recently used last
+        return lex
+    own = _freqs(lang)
+    lex = None
+    if own is not None:
+        peers = [p for p in _PEERS.get(_SCRIPT_OF_LANG.get(lang, ""), ()) if p != lang]
+        lex = _Lexicon(lang, own, tuple(d for d in (_freqs(p) for p in peers) if d), own)
+        lex.memo = _Memo(TRIAL_MEMO_SIZE)
+    with _lock:
+        lex = _small_lexicons.setdefault(lang, lex)
+        _forget_oldest(_small_lexicons, LEXICONS_KEPT)
+    return lex
+
+
 def _lexicon(lang: str) -> _Lexicon | None:
     """The lexicon of ``lang``, or None without a word list.  The ``LEXICONS_KEPT``
     used last stay built (a long run meeting many languages does not keep them all)."""
@@ -618,10 +649,12 @@ def _fast(words: list[str], lex: _Lexicon) -> bool:
 
 
 def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
-               todo: "list[int] | range") -> None:
+               todo: "list[int] | range", lex: "_Lexicon | None" = None) -> None:
     """``fast[i] = lang`` for the segments ``i`` in ``todo`` that the fast path of
-    ``lang`` settles: in its script, three or more words, plainly ``lang``."""
-    lex = _lexicon(lang)
+    ``lang`` (with ``lex``, by default the lexicon of ``lang``) settles: in its script,
+    three or more words, plainly ``lang``."""
+    if lex is None:
+        lex = _lexicon(lang)
     if lex is None:
         return
     script = _SCRIPT_OF_LANG.get(lang)
@@ -965,10 +998,11 @@ def _document_language(segs, fast, backend, target) -> tuple[str, float]:
             continue
         votes[lang] = votes.get(lang, 0.0) + weight
         total += weight
-        if lang not in tried and _lexicon(lang) is not None:
+        if lang not in tried and _trial_lexicon(lang) is not None:
             # the fast path of a language the model names settles its plain segments
             tried.add(lang)
-            _mark_fast(segs, fast, lang, [j for _, j in pending])  # all None so far
+            _mark_fast(segs, fast, lang, [j for _, j in pending],  # all None so far
+                       _trial_lexicon(lang))
             rest = []
             for w, j in pending:
                 if fast[j] is not None:

@@ -78,10 +78,19 @@ _NEUTRAL = f"[^{_ALL_LETTERS}]"
 # allowed inside, starting and ending on a letter.  Groups are disjoint: linear time.
 _RUN_RE = re.compile("|".join(f"([{r}]+(?:{_NEUTRAL}+[{r}]+)*)" for _, r in SCRIPT_RANGES))
 _NONLATIN_RE = re.compile("[" + "".join(r for g, r in SCRIPT_RANGES if g != "Latin") + "]")
-# For each group, a letter of any other group (a line without one needs no splitting).
-_OTHER_LETTER_RE = {
-    g: re.compile("[" + "".join(r for h, r in SCRIPT_RANGES if h != g) + "]") for g in _GROUPS
-}
+
+
+class _OtherLetterRes(dict):
+    """For each group, a letter of any other group (a line without one needs no
+    splitting).  Compiled on first use: each pattern is a large class (about 10 ms to
+    compile), and a run usually meets two or three groups, not all of them."""
+
+    def __missing__(self, g: str) -> re.Pattern:
+        rx = self[g] = re.compile("[" + "".join(r for h, r in SCRIPT_RANGES if h != g) + "]")
+        return rx
+
+
+_OTHER_LETTER_RE = _OtherLetterRes()
 _GROUP_RES = tuple((g, re.compile(f"[{r}]")) for g, r in SCRIPT_RANGES)
 _LATIN_RE = re.compile(f"[{_LATIN}]")
 _ASCII_LETTER_RE = re.compile("[A-Za-z]")
