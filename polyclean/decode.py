@@ -330,12 +330,24 @@ def _utf16_without_bom(data: bytes) -> str | None:
 # --- decoding ---------------------------------------------------------------------------
 
 def _decode_given(data: bytes, encoding: str) -> Decoded:
+    """``data`` in the encoding the caller named; any failure is a :class:`DecodeError`.
+
+    >>> _decode_given(b"caf\\xe9", "latin-1").text
+    'café'
+    >>> _decode_given(b"abc", "rot13")
+    Traceback (most recent call last):
+    ...
+    polyclean.decode.DecodeError: 'rot13' is not a text encoding (a bytes/str transform)
+    """
     try:
         name = codecs.lookup(encoding).name
     except LookupError:
         raise DecodeError(f"unknown encoding {encoding!r}") from None
     try:
         text = data.decode(name)
+    except LookupError:  # a codec that is not a text encoding: rot13, base64, zlib, ...
+        raise DecodeError(f"{encoding!r} is not a text encoding (a bytes/str transform)") \
+            from None
     except UnicodeDecodeError as exc:
         bad = data[exc.start:exc.end].hex(" ")
         raise DecodeError(

@@ -147,7 +147,7 @@ DECISION_CACHE_SIZE = 4_096  # segment decisions kept per process (x2 generation
 DECISION_MAX_CHARS = 400  # ... of segments at most this long (longer ones rarely recur)
 LEXICON_MEMO_SIZE = 32_768  # words whose facts are kept per language (x2 generations)
 LEXICON_TABLE_AFTER = 8_192  # ... new vocabulary words of a language before its peer table
-LEXICONS_KEPT = 4  # languages whose extended vocabulary (wordfreq 'large') stays loaded
+LEXICONS_KEPT = 8  # languages whose extended vocabulary (wordfreq 'large') stays loaded
 TRIAL_MEMO_SIZE = 4_096  # words whose facts are kept per trial lexicon (x2 generations)
 FREQS_KEPT = 16  # word lists of languages outside _PEERS kept loaded per process
 DOC_VOTE_MIN = 20  # letters a segment needs to vote for the document language
@@ -534,13 +534,11 @@ _small_lexicons: dict[str, "_Lexicon | None"] = {}  # least recently used first
 
 def _trial_lexicon(lang: str) -> _Lexicon | None:
     """A lexicon of ``lang`` for trying a language the model names while it looks for
-    the document language: the extended one when it is built, else one on the 'small'
-    list alone (loaded already for the peer languages, so it costs only its memo).
-    An English run in which the model now and then names French for a segment then
-    does not build French's extended vocabulary (about 15 MB) on the way."""
-    lex = _lexicons.get(lang, _ABSENT)
-    if lex is not _ABSENT:
-        return _lexicon(lang)
+    the document language: one on the 'small' list alone (loaded already for the peer
+    languages, so it costs only its memo).  An English run in which the model now and
+    then names French for a segment then does not build French's extended vocabulary
+    (about 15 MB) on the way.  Always this one, never the extended one even when it is
+    built: the decision must not depend on what earlier documents left loaded."""
     lex = _small_lexicons.get(lang, _ABSENT)
     if lex is not _ABSENT:
         if lex is not None:

@@ -74,6 +74,34 @@ def test_same_answer_in_another_process():
         assert json.loads(out.stdout) == here
 
 
+def test_trial_of_a_language_does_not_depend_on_what_earlier_documents_loaded():
+    # While it looks for the document language, detection tries a language the model
+    # names on that language's small word list, also once an earlier document built the
+    # language's extended vocabulary: the answer must not depend on processing history
+    # (the order of documents, --jobs).
+    import importlib
+
+    det = importlib.import_module("polyclean.detect")
+    before = det._trial_lexicon("fr")
+    det._lexicon("fr")  # an earlier French document
+    after = det._trial_lexicon("fr")
+    assert before.freqs is det._freqs("fr") and after.freqs is det._freqs("fr")
+    assert len(det._lexicon("fr").freqs) > len(after.freqs)  # the extended one is bigger
+
+
+def test_extended_vocabularies_kept_are_bounded():
+    # A long run meeting many document languages keeps at most LEXICONS_KEPT extended
+    # vocabularies (each 10-50 MB) loaded: memory does not grow with the languages met.
+    import importlib
+
+    det = importlib.import_module("polyclean.detect")
+    for lang in ("de", "fr", "es", "it", "nl", "pt", "pl", "sv", "ru", "cs"):
+        det._lexicon(lang)
+    heavy = [k for k, v in det._lexicons.items() if v is not None and v.freqs is not v.small]
+    assert 0 < len(heavy) <= det.LEXICONS_KEPT
+    assert "cs" in heavy and "de" not in heavy  # the least recently used went first
+
+
 def test_to_dict_has_the_cli_fields():
     text = ("Hello there, how are you today? We hope that you are enjoying the weather.\n"
             "Заголовок открываемого материала")
