@@ -22,6 +22,7 @@ from __future__ import annotations
 import errno
 import gzip
 import hashlib
+import gc
 import itertools
 import json
 import logging
@@ -389,8 +390,15 @@ def _results(batch_iter: Iterator[Batch], opts: RunOptions, want_report: bool,
     import multiprocessing
 
     method = _start_method()
+    frozen = False
     if method == "fork":  # load the models once, here; the workers share them
         process_batch(opts.config, opts.fields, [("text", _WARM_UP)], ["warm-up"], False)
+        # Move everything loaded so far out of the collector's reach: a collection in a
+        # worker would otherwise write to the header of every inherited container (the
+        # word lists hold hundreds of thousands) and copy its page, so the shared models
+        # would slowly become one private copy per worker.
+        gc.freeze()
+        frozen = True
     ctx = multiprocessing.get_context(method)
     ex = ProcessPoolExecutor(opts.jobs, mp_context=ctx, initializer=_init_worker,
                              initargs=(opts.config, opts.fields, want_report))
@@ -406,6 +414,8 @@ def _results(batch_iter: Iterator[Batch], opts: RunOptions, want_report: bool,
             yield (b0, *fut.result())
     finally:
         ex.shutdown(wait=True, cancel_futures=True)
+        if frozen:
+            gc.unfreeze()
 
 
 # --- main side: journal ------------------------------------------------------------
