@@ -638,22 +638,41 @@ class _LineCache:
     so memory stays flat however long the process runs, while the lines in use (a
     site's menus and footers) survive."""
 
-    __slots__ = ("size", "new", "old")
+    __slots__ = ("size", "new", "old", "seen")
 
     def __init__(self, size: int) -> None:
         self.size = size
         self.new: dict[str, tuple[str, str | None, int, int]] = {}
         self.old: dict[str, tuple[str, str | None, int, int]] = {}
+        # hashes of lines met once: a line enters the cache the second time it is met,
+        # so the sentences of articles, which rarely recur, do not fill it
+        self.seen: set[int] = set()
 
-    def analyse(self, s: str) -> tuple[str, str | None, int, int]:
+    def analyse(self, s: str, spill: dict | None = None) -> tuple[str, str | None, int, int]:
         """``_analyse(s)``, remembered when ``s`` is short (long lines are article text
-        and rarely recur)."""
+        and rarely recur) and met before; a line met for the first time goes into
+        ``spill`` instead (the batch's own table, when given).
+
+        >>> c = _LineCache(8); spill = {}
+        >>> _ = c.analyse("Subscribe", spill); len(c), len(spill)
+        (0, 1)
+        >>> _ = c.analyse("Subscribe", spill); len(c)
+        1
+        """
         hit = self.new.get(s)
         if hit is None:
             hit = self.old.get(s)
             if hit is None:
                 hit = _analyse(s)
                 if len(s) > _CACHED_CHARS:
+                    return hit
+                h = hash(s)
+                if h not in self.seen:
+                    if len(self.seen) >= 4 * self.size:
+                        self.seen.clear()
+                    self.seen.add(h)
+                    if spill is not None:
+                        spill[s] = hit
                     return hit
             if len(self.new) >= self.size:
                 self.old = self.new
@@ -664,6 +683,7 @@ class _LineCache:
     def clear(self) -> None:
         self.new = {}
         self.old = {}
+        self.seen = set()
 
     def __len__(self) -> int:
         return len(self.new) + len(self.old)
@@ -702,8 +722,9 @@ class BoilerplateRemover:
         self._window: deque[tuple[int, tuple[int, ...]]] = deque()
         self._counts: dict[int, int] = {}
         self._doc_hashes: dict[int, int] = {}
-        # analyses of the long lines of the last learned batch, which find() needs next
-        # (too long for the per-process cache: article paragraphs rarely recur)
+        # analyses that find() needs next of the lines of the last learned batch that
+        # the per-process cache does not keep: long lines (article paragraphs rarely
+        # recur) and short ones met for the first time
         self._long: dict[str, tuple[str, str | None, int, int]] = {}
 
     # -- learning -----------------------------------------------------------------------
@@ -727,7 +748,7 @@ class BoilerplateRemover:
                 s = raw.strip()
                 if s and len(s) <= _MAX_KEY_CHARS:
                     if len(s) <= _CACHED_CHARS:  # find() will need the analysis anyway
-                        hit = cache.new.get(s) or cache.analyse(s)
+                        hit = cache.new.get(s) or long_lines.get(s) or cache.analyse(s, long_lines)
                         if hit[0]:
                             keys.add(hit[3])
                     else:  # analysed now for find(); counted by the key of the line as it is
