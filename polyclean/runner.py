@@ -397,8 +397,10 @@ def _results(batch_iter: Iterator[Batch], opts: RunOptions, want_report: bool,
         # worker would otherwise write to the header of every inherited container (the
         # word lists hold hundreds of thousands) and copy its page, so the shared models
         # would slowly become one private copy per worker.
-        gc.freeze()
-        frozen = True
+        # (Left alone when the caller froze objects itself: unfreeze would thaw theirs.)
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            frozen = True
     ctx = multiprocessing.get_context(method)
     ex = ProcessPoolExecutor(opts.jobs, mp_context=ctx, initializer=_init_worker,
                              initargs=(opts.config, opts.fields, want_report))
