@@ -349,10 +349,8 @@ def _freqs(lang: str) -> dict[str, float] | None:
     The lists of the peer languages (``_PEERS``) stay loaded; of the others the
     ``FREQS_KEPT`` used last (loaded again when needed), so memory does not grow
     with the number of languages a long run meets."""
-    d = _freq_cache.get(lang, _ABSENT)
+    d = _recent(_freq_cache, lang)
     if d is not _ABSENT:
-        if d is not None and lang not in _CORE:
-            _freq_cache[lang] = _freq_cache.pop(lang, d)  # most recently used last
         return d
     code = _WORDFREQ_CODES.get(lang, lang)
     d: dict[str, float] | None = None
@@ -368,6 +366,14 @@ def _freqs(lang: str) -> dict[str, float] | None:
         d = _freq_cache.setdefault(lang, d)
         _forget_oldest(_freq_cache, FREQS_KEPT, _CORE)
     return d
+
+
+def _recent(cache: dict, lang: str):
+    """``cache[lang]``, moved to the end (most recently used last), or ``_ABSENT``."""
+    v = cache.get(lang, _ABSENT)
+    if v is not _ABSENT and v is not None:
+        cache[lang] = cache.pop(lang, v)
+    return v
 
 
 def _forget_oldest(cache: dict, keep: int, spare: frozenset = frozenset(),
@@ -516,13 +522,13 @@ class _Lexicon:
 
     __slots__ = ("lang", "freqs", "small", "peers", "memo", "top", "_until_table")
 
-    def __init__(self, lang: str, freqs: "dict | _Vocab", peers: tuple,
-                 small: dict | None = None) -> None:
+    def __init__(self, lang: str, freqs: "dict | _Vocab", peers: tuple, small: dict,
+                 memo_size: int = LEXICON_MEMO_SIZE) -> None:
         self.lang = lang
         self.freqs = freqs
         self.small = small  # the 'small' list (``freqs`` itself when there is no 'large' one)
         self.peers = peers
-        self.memo = _Memo(LEXICON_MEMO_SIZE)
+        self.memo = _Memo(memo_size)
         self.top: dict[str, float] | None = None  # own word -> highest peer frequency
         self._until_table = LEXICON_TABLE_AFTER
 
@@ -538,7 +544,7 @@ class _Lexicon:
         # over the words of the 'small' list only (the rarer words of an extended
         # vocabulary are packed, see _Vocab): facts() looks those up in the peers
         top: dict[str, float] = {}
-        own = (self.small if self.small is not None else self.freqs).keys()
+        own = self.small.keys()
         for d in self.peers:
             get = top.get
             for w in d.keys() & own:
@@ -562,8 +568,7 @@ class _Lexicon:
                 self._until_table -= 1
                 if self._until_table <= 0:
                     top = self.top = self._build_top()
-            small = self.small if self.small is not None else self.freqs
-            t = top.get(w, 0.0) if top is not None and w in small else self._peer_top(w)
+            t = top.get(w, 0.0) if top is not None and w in self.small else self._peer_top(w)
             v = _KNOWN | (_CLAIMED if t >= NAME_MIN_FREQ else 0)
             if t * DISTINCT_RATIO <= f:
                 v |= _DISTINCT
@@ -587,24 +592,26 @@ class _Lexicon:
 _small_lexicons: dict[str, "_Lexicon | None"] = {}  # least recently used first
 
 
+def _build_lexicon(lang: str, own: "dict | _Vocab | None", memo_size: int) -> "_Lexicon | None":
+    # the lexicon of ``lang`` on the vocabulary ``own``, against its script's peers
+    if own is None:
+        return None
+    peers = [p for p in _PEERS.get(_SCRIPT_OF_LANG.get(lang, ""), ()) if p != lang]
+    return _Lexicon(lang, own, tuple(d for d in (_freqs(p) for p in peers) if d),
+                    _freqs(lang), memo_size)
+
+
 def _trial_lexicon(lang: str) -> _Lexicon | None:
     """A lexicon of ``lang`` for trying a language the model names while it looks for
     the document language: one on the 'small' list alone (loaded already for the peer
     languages, so it costs only its memo).  An English run in which the model now and
     then names French for a segment then does not build French's extended vocabulary
-    (about 15 MB) on the way.  Always this one, never the extended one even when it is
-    built: the decision must not depend on what earlier documents left loaded."""
-    lex = _small_lexicons.get(lang, _ABSENT)
+    on the way.  Always this one, never the extended one even when it is built: the
+    decision must not depend on what earlier documents left loaded."""
+    lex = _recent(_small_lexicons, lang)
     if lex is not _ABSENT:
-        if lex is not None:
-            _small_lexicons[lang] = _small_lexicons.pop(lang, lex)  # most recently used last
         return lex
-    own = _freqs(lang)
-    lex = None
-    if own is not None:
-        peers = [p for p in _PEERS.get(_SCRIPT_OF_LANG.get(lang, ""), ()) if p != lang]
-        lex = _Lexicon(lang, own, tuple(d for d in (_freqs(p) for p in peers) if d), own)
-        lex.memo = _Memo(TRIAL_MEMO_SIZE)
+    lex = _build_lexicon(lang, _freqs(lang), TRIAL_MEMO_SIZE)
     with _lock:
         lex = _small_lexicons.setdefault(lang, lex)
         _forget_oldest(_small_lexicons, LEXICONS_KEPT)
@@ -614,17 +621,10 @@ def _trial_lexicon(lang: str) -> _Lexicon | None:
 def _lexicon(lang: str) -> _Lexicon | None:
     """The lexicon of ``lang``, or None without a word list.  The ``LEXICONS_KEPT``
     used last stay built (a long run meeting many languages does not keep them all)."""
-    lex = _lexicons.get(lang, _ABSENT)
+    lex = _recent(_lexicons, lang)
     if lex is not _ABSENT:
-        if lex is not None:
-            _lexicons[lang] = _lexicons.pop(lang, lex)  # most recently used last
         return lex
-    own = _extended_freqs(lang)
-    lex = None
-    if own is not None:
-        peers = [p for p in _PEERS.get(_SCRIPT_OF_LANG.get(lang, ""), ()) if p != lang]
-        peer_dicts = tuple(d for d in (_freqs(p) for p in peers) if d)
-        lex = _Lexicon(lang, own, peer_dicts, _freqs(lang))
+    lex = _build_lexicon(lang, _extended_freqs(lang), LEXICON_MEMO_SIZE)
     with _lock:
         lex = _lexicons.setdefault(lang, lex)
         # a lexicon without a 'large' list shares the small one: it costs nothing to keep
@@ -712,8 +712,6 @@ def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
         return
     script = _SCRIPT_OF_LANG.get(lang)
     ascii_words = _ASCII_WORD_RE.findall
-    memo = lex.memo
-    get = memo.new.get
     for i in todo:
         s = segs[i]
         if s.script != script or fast[i] is not None:
@@ -723,19 +721,8 @@ def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
             continue
         t = t.lower()
         words = ascii_words(t) if t.isascii() else _tokens(t)
-        n = len(words)
-        if n < FAST_MIN_WORDS:
-            continue
-        if n < 4096:  # _fast, inline: the common case, every word in the memo
-            total = sum(map(get, words, repeat(_MISSING, n)))
-            if total < _MISSING:
-                distinct, known = divmod(total & _SCORE_BITS, _DISTINCT_UNIT)
-                if known >= FAST_KNOWN * n and distinct >= FAST_DISTINCT * n:
-                    fast[i] = lang
-                continue
-        if _fast(words, lex):
+        if len(words) >= FAST_MIN_WORDS and _fast(words, lex):
             fast[i] = lang
-        get = memo.new.get  # the memo may have turned over
 
 
 # --- classification -------------------------------------------------------------------
