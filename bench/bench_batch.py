@@ -92,7 +92,6 @@ def write_sized(path: Path, megabytes: int) -> int:
 
 
 MAIN_PEAK = [0]  # peak PSS of the main process alone in the last run_measured()
-CPU: dict[str, tuple[float, float]] = {}  # command -> (CPU s of the tree, CPU s of main)
 
 
 def _pss(p) -> int:
@@ -104,39 +103,31 @@ def _pss(p) -> int:
         return p.memory_info().rss
 
 
-def run_measured(cmd: list[str]) -> tuple[float, int, subprocess.CompletedProcess]:
-    """(seconds, peak memory (PSS) of the process tree in bytes, completed process)."""
+def run_measured(cmd: list[str]) -> tuple[float, int]:
+    """(seconds, peak memory (PSS) of the process tree in bytes) of one run.  For the
+    memory figures only: the sampling itself costs CPU."""
     import psutil
 
-    import resource
-
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     MAIN_PEAK[0] = 0
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True)
     peak = 0
     ps = psutil.Process(proc.pid)
-    main_cpu = 0.0
     while proc.poll() is None:
         try:
             procs = [ps, *ps.children(recursive=True)]
             peak = max(peak, sum(_pss(p) for p in procs if p.is_running()))
             MAIN_PEAK[0] = max(MAIN_PEAK[0], _pss(ps))
-            t = ps.cpu_times()
-            main_cpu = t.user + t.system
         except psutil.Error:
             pass
         time.sleep(0.1)
     secs = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    CPU[" ".join(cmd)] = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
-                          main_cpu)
     err = proc.stderr.read()
     proc.wait()
     if proc.returncode != 0:
         sys.exit(f"bench_batch: {' '.join(cmd)} failed ({proc.returncode}):\n{err[-2000:]}")
-    return secs, peak, subprocess.CompletedProcess(cmd, proc.returncode, "", err)
+    return secs, peak
 
 
 def run_timed(cmd: list[str]) -> tuple[float, float]:
@@ -199,7 +190,7 @@ def bench_memory(tmp: Path, sizes: list[int]) -> None:
         src = tmp / f"sized-{mb}.jsonl"
         size = write_sized(src, mb)
         out = tmp / f"sized-{mb}.out.jsonl"
-        secs, peak, _ = run_measured(POLYCLEAN + [str(src), "-o", str(out), "-j", "2",
+        secs, peak = run_measured(POLYCLEAN + [str(src), "-o", str(out), "-j", "2",
                                                   "--no-translate", "-q"])
         peaks[mb], mains[mb] = peak, MAIN_PEAK[0]
         print(f"[memory] {size / 1e6:7.0f} MB in: {secs:6.1f} s, {size / secs / 1e6:5.2f} MB/s, "

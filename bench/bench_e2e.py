@@ -281,21 +281,10 @@ def run_naive(docs: list[Doc], translate: bool) -> dict:
     DetectorFactory.seed = 0
     argos = None
     if translate:
-        import argostranslate.sbd as sbd
         import argostranslate.translate as argos
+        from offline_argos import use_polyclean_splitter
 
-        from polyclean.translate import split_sentences
-
-        def split(self, text):  # MiniSBD would download a model; the same sentences
-            pieces = []
-            for p, tr in split_sentences(text):
-                if tr or not pieces:
-                    pieces.append(p)
-                else:
-                    pieces[-1] += p
-            return pieces
-
-        sbd.MiniSBDSentencizer.split_sentences = split
+        use_polyclean_splitter()  # MiniSBD would download a model
         argos.translate("Кошка", "ru", "en")
     detect("The council met on Tuesday.")
     load = time.perf_counter() - t0

@@ -112,7 +112,8 @@ def peak_mb():
 
 
 def run_py(code: str, env: dict[str, str], timeout: float = 1800) -> dict:
-    full = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+    path = os.pathsep.join([str(ROOT), str(ROOT / "bench")])  # polyclean, offline_argos
+    full = {**os.environ, **env, "PYTHONPATH": path}
     out = subprocess.run([sys.executable, "-c", PEAK + textwrap.dedent(code)], env=full,
                          capture_output=True, text=True, timeout=timeout)
     if out.returncode != 0:
@@ -124,20 +125,10 @@ ARGOS_CODE = """
     import json, sys, time
     frags = json.load(open({frags!r}))
     t0 = time.perf_counter()
-    import argostranslate.translate as at, argostranslate.sbd as sbd
+    import argostranslate.translate as at
     t_import = time.perf_counter() - t0
-    from polyclean.translate import split_sentences
-    # MiniSBD downloads its model on first use (offline: URLError); use polyclean's splitter.
-    # Same sentences; the untranslated glue between them rides on the sentence before.
-    def split(self, text):
-        pieces = []
-        for p, tr in split_sentences(text):
-            if tr or not pieces:
-                pieces.append(p)
-            else:
-                pieces[-1] += p
-        return pieces
-    sbd.MiniSBDSentencizer.split_sentences = split
+    from offline_argos import use_polyclean_splitter
+    use_polyclean_splitter()  # MiniSBD downloads its model on first use (offline: URLError)
     t0 = time.perf_counter()
     out = [at.translate(f, "ru", "en") for f in frags]
     t = time.perf_counter() - t0
