@@ -220,12 +220,10 @@ class CsvReader(Reader):
         except csv.Error as exc:
             raise InputError(f"header row: {exc}") from exc
         o = self.opts
-        for i, name in enumerate(header):
-            try:
-                name.encode("utf-8")
-            except UnicodeEncodeError:
-                raise InputError(f"header row: undecodable bytes in column {i + 1} "
-                                 f"(not {self.opts.encoding or 'utf-8'})") from None
+        bad = _undecodable(header)
+        if bad:
+            raise InputError(f"header row: undecodable bytes in column {bad} "
+                             f"(not {self.opts.encoding or 'utf-8'})")
         if o.text_field not in header:
             raise InputError(f"no column {o.text_field!r} (columns: {', '.join(header)})")
         out_header = list(header)
@@ -324,6 +322,22 @@ READERS: dict[str, type[Reader]] = {
 
 
 # --- worker side: payload -> text to clean -> output record --------------------------
+def _undecodable(cells: Any) -> int:
+    """The number (from 1) of the first CSV cell holding bytes the reader could not
+    decode (kept as lone surrogates by ``surrogateescape``), or 0.
+
+    >>> _undecodable(["id", "text"]), _undecodable(["id", "caf\\udce9"])
+    (0, 2)
+    """
+    for i, cell in enumerate(cells, 1):
+        if not cell.isascii():
+            try:
+                cell.encode("utf-8")
+            except UnicodeEncodeError:
+                return i
+    return 0
+
+
 def extract(fmt: str, payload: Any, opts: FieldOptions) -> tuple[Any, str | bytes | None]:
     """(state for :func:`render`, the document to clean or None for null).
 
@@ -356,12 +370,10 @@ def extract(fmt: str, payload: Any, opts: FieldOptions) -> tuple[Any, str | byte
         return obj, value
     if fmt in ("csv", "tsv"):
         row, layout = payload
-        for i, cell in enumerate(row):
-            try:
-                cell.encode("utf-8")
-            except UnicodeEncodeError:
-                raise RecordError(f"undecodable bytes in field {i + 1} "
-                                  f"(not {opts.encoding or 'utf-8'})") from None
+        bad = _undecodable(row)
+        if bad:
+            raise RecordError(f"undecodable bytes in field {bad} "
+                              f"(not {opts.encoding or 'utf-8'})")
         return payload, row[layout[1]]
     if fmt == "parquet":
         return None, payload
