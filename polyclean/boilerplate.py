@@ -57,6 +57,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .config import Config
+from .memo import Memo
 from .report import Change
 
 BUILT = True
@@ -632,68 +633,30 @@ def _analyse(s: str) -> tuple[str, str | None, int, int]:
     return key, None, 1, digest
 
 
-class _LineCache:
-    """Analyses of recent lines: two generations of at most ``size`` lines; when the
-    current one is full it becomes the previous one and the one before is dropped,
-    so memory stays flat however long the process runs, while the lines in use (a
-    site's menus and footers) survive."""
+def _analysed(s: str, spill: dict | None = None) -> tuple[str, str | None, int, int]:
+    """``_analyse(s)``, remembered in the per-process memo when ``s`` is short (long
+    lines are article text and rarely recur) and met before; a line met for the first
+    time goes into ``spill`` instead (the batch's own table, when given).
 
-    __slots__ = ("size", "new", "old", "seen")
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.new: dict[str, tuple[str, str | None, int, int]] = {}
-        self.old: dict[str, tuple[str, str | None, int, int]] = {}
-        # hashes of lines met once: a line enters the cache the second time it is met,
-        # so the sentences of articles, which rarely recur, do not fill it
-        self.seen: set[int] = set()
-
-    def analyse(self, s: str, spill: dict | None = None) -> tuple[str, str | None, int, int]:
-        """``_analyse(s)``, remembered when ``s`` is short (long lines are article text
-        and rarely recur) and met before; a line met for the first time goes into
-        ``spill`` instead (the batch's own table, when given).
-
-        >>> c = _LineCache(8); spill = {}
-        >>> _ = c.analyse("Subscribe", spill); len(c), len(spill)
-        (0, 1)
-        >>> _ = c.analyse("Subscribe", spill); len(c)
-        1
-        """
-        hit = self.new.get(s)
-        if hit is None:
-            hit = self.old.get(s)
-            if hit is None:
-                hit = _analyse(s)
-                if len(s) > _CACHED_CHARS:
-                    return hit
-                h = hash(s)
-                if h not in self.seen:
-                    if len(self.seen) >= 4 * self.size:
-                        self.seen.clear()
-                    self.seen.add(h)
-                    if spill is not None:
-                        spill[s] = hit
-                    return hit
-            if len(self.new) >= self.size:
-                self.old = self.new
-                self.new = {}
-            self.new[s] = hit
-        return hit
-
-    def clear(self) -> None:
-        self.new = {}
-        self.old = {}
-        self.seen = set()
-
-    def __len__(self) -> int:
-        return len(self.new) + len(self.old)
+    >>> _LINE_CACHE.clear(); spill = {}
+    >>> _ = _analysed("Subscribe", spill); len(_LINE_CACHE), len(spill)
+    (0, 1)
+    >>> _ = _analysed("Subscribe", spill); len(_LINE_CACHE)
+    1
+    """
+    hit = _LINE_CACHE.get(s)
+    if hit is None:
+        hit = _analyse(s)
+        if len(s) <= _CACHED_CHARS and not _LINE_CACHE.offer(s, hit) and spill is not None:
+            spill[s] = hit
+    return hit
 
 
 # Lines recur across the pages of a site: the analysis of short lines is cached (per
 # process, bounded; the analysis is a pure function of the line).
 _LINE_CACHE_SIZE = 4_096  # lines per generation
 _CACHED_CHARS = 300  # longer lines are not cached
-_LINE_CACHE = _LineCache(_LINE_CACHE_SIZE)
+_LINE_CACHE = Memo(_LINE_CACHE_SIZE, admit_on_second=True)
 
 
 # --- document-level remover --------------------------------------------------------------------
@@ -743,12 +706,12 @@ class BoilerplateRemover:
             if doc_hash in self._doc_hashes:
                 continue
             keys: set[int] = set()
-            cache = _LINE_CACHE
+            peek = _LINE_CACHE.peek
             for raw in text.split("\n", _MAX_LINES_PER_DOC)[:_MAX_LINES_PER_DOC]:
                 s = raw.strip()
                 if s and len(s) <= _MAX_KEY_CHARS:
                     if len(s) <= _CACHED_CHARS:  # find() will need the analysis anyway
-                        hit = cache.new.get(s) or long_lines.get(s) or cache.analyse(s, long_lines)
+                        hit = peek(s) or long_lines.get(s) or _analysed(s, long_lines)
                         if hit[0]:
                             keys.add(hit[3])
                     else:  # analysed now for find(); counted by the key of the line as it is
@@ -830,11 +793,11 @@ class BoilerplateRemover:
         titles: set[str] = set()  # the page title and its parts: a later copy is the headline
         headline = -1
         title_key = ""
-        cache = _LINE_CACHE
+        peek = _LINE_CACHE.peek
         long_lines = self._long
         for i, s in enumerate(strs):
-            key, rule, kind[i], digests[i] = (cache.new.get(s) or long_lines.get(s)
-                                              or cache.analyse(s))
+            key, rule, kind[i], digests[i] = (peek(s) or long_lines.get(s)
+                                              or _analysed(s))
             keys[i] = key
             if rule is None:
                 if i == 0 and kind[i] == 1:

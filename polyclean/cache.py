@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from .errors import CacheError  # noqa: F401  (re-exported)
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
     package TEXT NOT NULL,
@@ -37,10 +39,6 @@ CREATE TABLE IF NOT EXISTS translations (
 _CHUNK = 500  # bound parameters per SELECT (SQLite's limit is 999 on old builds)
 _CONNECTIONS: dict[tuple[str, int], object] = {}
 _LOCK = threading.Lock()
-
-
-class CacheError(RuntimeError):
-    """The cache file cannot be opened or written (use --cache PATH or --no-cache)."""
 
 
 def default_path() -> Path:

@@ -17,13 +17,10 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from . import __version__
-from .config import Config, ConfigError
+from .config import Config
+from .errors import ConfigError, InputError, OutputError, UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """A problem with the command line itself (exit code 2)."""
 
 
 # --- argument parsing ------------------------------------------------------------------
@@ -191,7 +188,7 @@ def check_encoding(name: str | None) -> None:
     >>> check_encoding("hex")
     Traceback (most recent call last):
     ...
-    polyclean.config.ConfigError: --encoding hex is not a text encoding
+    polyclean.errors.ConfigError: --encoding hex is not a text encoding
     """
     import codecs
 
@@ -240,7 +237,7 @@ def folder_files(root: Path, pattern: str = "*") -> tuple[list[Path], list[str]]
 
 
 def check_output(out: Path, folder: bool) -> None:
-    """Fail early (:class:`OutputProblem`) when nothing could be written at ``out``."""
+    """Fail early (:class:`OutputError`) when nothing could be written at ``out``."""
     from .formats import is_special
 
     if not folder and is_special(out):
@@ -249,7 +246,7 @@ def check_output(out: Path, folder: bool) -> None:
     probe = None
     try:
         if where.exists() and not where.is_dir():
-            raise OutputProblem(f"{out}: cannot write the output ({where} is not a folder); "
+            raise OutputError(f"{out}: cannot write the output ({where} is not a folder); "
                                 "nothing was cleaned")
         where.mkdir(parents=True, exist_ok=True)
         import tempfile
@@ -259,16 +256,12 @@ def check_output(out: Path, folder: bool) -> None:
     except OSError as exc:
         bad = exc.filename if exc.filename and ".polyclean-probe-" not in str(exc.filename) \
             else where
-        raise OutputProblem(f"{out}: cannot write the output ({bad}: "
+        raise OutputError(f"{out}: cannot write the output ({bad}: "
                             f"{(exc.strerror or str(exc)).lower()}); nothing was cleaned"
                             ) from None
     finally:
         if probe is not None:
             os.unlink(probe)
-
-
-class OutputProblem(Exception):
-    """The output cannot be written at all (exit code 1, nothing is processed)."""
 
 
 def read_input(path: Path | None) -> bytes:
@@ -284,10 +277,6 @@ def read_input(path: Path | None) -> bytes:
         raise InputError("is a folder")
     except OSError as exc:
         raise InputError(exc.strerror or str(exc))
-
-
-class InputError(Exception):
-    """An input could not be read."""
 
 
 def write_atomic(path: Path, data: str) -> None:
@@ -369,7 +358,8 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
     from concurrent.futures.process import BrokenProcessPool
 
     from .formats import FieldOptions, is_special, partial_path
-    from .runner import BATCH_DOCS, OutputError, ResumeError, RunOptions, run
+    from .errors import ResumeError
+    from .runner import BATCH_DOCS, RunOptions, run
 
     args._failed_before = 0
     units, out, folder_out = _clean_units(args)
@@ -402,7 +392,7 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
     if out is not None:
         try:
             check_output(out, folder_out)
-        except OutputProblem as exc:
+        except OutputError as exc:
             _err(str(exc))
             return EXIT_FAILED
     try:

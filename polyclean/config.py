@@ -23,16 +23,14 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
+from .errors import ConfigError  # noqa: F401  (re-exported)
+
 
 def _opt(default: Any, doc: str, *, choices: tuple | None = None):
     meta = {"doc": doc}
     if choices is not None:
         meta["choices"] = choices
     return field(default=default, metadata=meta)
-
-
-class ConfigError(ValueError):
-    """An option has an invalid value or a config file cannot be read."""
 
 
 @dataclass(frozen=True)

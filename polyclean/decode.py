@@ -14,7 +14,7 @@ from wordfreq's lists and shipped in ``data/charstats.json``; see
 >>> decode_bytes(b"\\x00\\x01\\x02binary")
 Traceback (most recent call last):
 ...
-polyclean.decode.DecodeError: binary data, not text: 1 NUL byte in the first 1 KiB
+polyclean.errors.DecodeError: binary data, not text: 1 NUL byte in the first 1 KiB
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from itertools import repeat
 from operator import add, mul
 from pathlib import Path
+
+from .errors import DecodeError  # noqa: F401  (re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +59,6 @@ LATIN_MAX_RUNS = 0.55  # a Latin reading is doubtful when high bytes come in run
 # real Latin-script text <= 0.5 high bytes per high byte next to another; other scripts >= 0.6)
 SAMPLE_BYTES = 65536  # statistics look at the start of long inputs only ...
 SAMPLE_HIGH = 1500  # ... and stop once they have this many bytes above 0x7F
-
-
-class DecodeError(ValueError):
-    """The bytes are not text in any supported encoding (binary data, invalid bytes)."""
 
 
 @dataclass(frozen=True)
@@ -337,7 +335,7 @@ def _decode_given(data: bytes, encoding: str) -> Decoded:
     >>> _decode_given(b"abc", "rot13")
     Traceback (most recent call last):
     ...
-    polyclean.decode.DecodeError: 'rot13' is not a text encoding (a bytes/str transform)
+    polyclean.errors.DecodeError: 'rot13' is not a text encoding (a bytes/str transform)
     """
     try:
         name = codecs.lookup(encoding).name
@@ -474,7 +472,7 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
     >>> decode_bytes(b"caf\\xe9", "utf-8")
     Traceback (most recent call last):
     ...
-    polyclean.decode.DecodeError: invalid utf-8 bytes at offset 3 (e9): unexpected end of data
+    polyclean.errors.DecodeError: invalid utf-8 bytes at offset 3 (e9): unexpected end of data
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"expected bytes, got {type(data).__name__}")

@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
+from .memo import Memo
 from .segment import Segment, has_letters, segment
 
 BUILT = True
@@ -144,7 +145,7 @@ HAN_ZH_PRIOR = 4.0  # log-odds bonus of Chinese for Han-only text (no kana)
 RARE_FREQ = 1e-6  # below this (the 'small' lists' floor) a word is rare
 EXTENDED_MIN_FREQ = 1e-7  # rarest word of the document language's extended vocabulary
 FAST_CONFIDENCE = 0.99  # confidence reported for fast-path answers
-DECISION_CACHE_SIZE = 4_096  # segment decisions kept per process (x2 generations, see _Memo)
+DECISION_CACHE_SIZE = 4_096  # segment decisions kept per process (x2 generations, see polyclean.memo)
 DECISION_MAX_CHARS = 400  # ... of segments at most this long (longer ones rarely recur)
 LEXICON_MEMO_SIZE = 32_768  # words whose facts are kept per language (x2 generations)
 LEXICON_TABLE_AFTER = 8_192  # ... new vocabulary words of a language before its peer table
@@ -471,41 +472,6 @@ _VALUES = tuple(
 )
 
 
-class _Memo:
-    """A bounded memo: two generations of at most ``size`` entries.  When the current
-    one is full it becomes the previous one and the one before is dropped, so memory
-    stays flat however long the process runs, while entries in use survive (a hit in
-    the previous generation moves back)."""
-
-    __slots__ = ("size", "new", "old")
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.new: dict = {}
-        self.old: dict = {}
-
-    def get(self, key):
-        v = self.new.get(key)
-        if v is None:
-            v = self.old.get(key)
-            if v is not None:
-                self.put(key, v)
-        return v
-
-    def put(self, key, value) -> None:
-        if len(self.new) >= self.size:
-            self.old = self.new
-            self.new = {}
-        self.new[key] = value
-
-    def clear(self) -> None:
-        self.new = {}
-        self.old = {}
-
-    def __len__(self) -> int:
-        return len(self.new) + len(self.old)
-
-
 class _Lexicon:
     """What the word lists say about one language against its peers (same script).
 
@@ -528,7 +494,7 @@ class _Lexicon:
         self.freqs = freqs
         self.small = small  # the 'small' list (``freqs`` itself when there is no 'large' one)
         self.peers = peers
-        self.memo = _Memo(memo_size)
+        self.memo = Memo(memo_size)
         self.top: dict[str, float] | None = None  # own word -> highest peer frequency
         self._until_table = LEXICON_TABLE_AFTER
 
@@ -691,7 +657,7 @@ def _fast(words: list[str], lex: _Lexicon) -> bool:
     # is_fast for a lexicon and at least FAST_MIN_WORDS words
     n = len(words)
     if n < 4096:  # a word missing from the memo adds _MISSING, more than all the rest
-        total = sum(map(lex.memo.new.get, words, repeat(_MISSING, n)))
+        total = sum(map(lex.memo.peek, words, repeat(_MISSING, n)))
         if total < _MISSING:
             distinct, known = divmod(total & _SCORE_BITS, _DISTINCT_UNIT)
             return known >= FAST_KNOWN * n and distinct >= FAST_DISTINCT * n
@@ -885,7 +851,7 @@ def _evidence(text: str) -> str:
     return _NOISE_RE.sub(" ", text)
 
 
-_decisions = _Memo(DECISION_CACHE_SIZE)  # (text, script, doc lang, options) -> decision
+_decisions = Memo(DECISION_CACHE_SIZE)  # (text, script, doc lang, options) -> decision
 
 
 def _against(text: str, cands: tuple[str, ...], ref: str, cfg: Config,

@@ -35,20 +35,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
+from .errors import InputError, RecordError  # noqa: F401  (re-exported)
+
 FORMATS = ("text", "jsonl", "csv", "tsv", "parquet")
 _EXTENSIONS = {
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv",
     ".parquet": "parquet", ".pq": "parquet",
 }
 MAX_RAW = 10_000  # characters of a bad record kept in the errors file
-
-
-class InputError(Exception):
-    """A whole input cannot be read (missing, unreadable, missing text column)."""
-
-
-class RecordError(Exception):
-    """One record is bad (invalid JSON, missing field, undecodable bytes)."""
 
 
 @dataclass(frozen=True)
@@ -346,7 +340,7 @@ def extract(fmt: str, payload: Any, opts: FieldOptions) -> tuple[Any, str | byte
     >>> extract("jsonl", b'{"id": 1}', FieldOptions())
     Traceback (most recent call last):
     ...
-    polyclean.formats.RecordError: no field 'text'
+    polyclean.errors.RecordError: no field 'text'
     """
     if fmt == "text":
         return None, payload

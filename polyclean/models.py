@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
+from .errors import IndexUnreachableError, ModelsError, PackageError  # noqa: F401  (re-exported)
+
 log = logging.getLogger(__name__)
 
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
@@ -37,18 +39,6 @@ MAX_DOWNLOAD = 2 * 1024**3  # bytes a downloaded .argosmodel may have
 MAX_MEMBERS = 10_000
 MAX_METADATA = 1024**2
 _CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,19}$")
-
-
-class ModelsError(Exception):
-    """A package operation failed; the message says why and what to do."""
-
-
-class PackageError(ModelsError):
-    """A package file or folder is invalid (refused at install, skipped when listing)."""
-
-
-class IndexUnreachableError(ModelsError):
-    """The Argos package index (or a package link) could not be fetched."""
 
 
 # --- locations ---------------------------------------------------------------------
@@ -178,7 +168,7 @@ def check_metadata(meta: Any, where: str) -> dict[str, Any]:
     >>> check_metadata({"from_code": "ru"}, "x")
     Traceback (most recent call last):
     ...
-    polyclean.models.PackageError: x: metadata.json has no valid to_code
+    polyclean.errors.PackageError: x: metadata.json has no valid to_code
     """
     if not isinstance(meta, dict):
         raise PackageError(f"{where}: metadata.json is not a JSON object")

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from .config import Config
+from .errors import OutputError, ResumeError, StopRun  # noqa: F401  (re-exported)
 from .formats import (
     READERS, FieldOptions, InputError, Record, RecordError, Sink, StdoutTextSink,
     StreamSink, TextFileSink, ParquetSink, extract, finish_interrupted, partial_path, render,
@@ -49,24 +50,6 @@ log = logging.getLogger(__name__)
 JOURNAL_VERSION = 1
 BATCH_DOCS = 256
 BATCH_BYTES = 8 << 20
-
-
-class ResumeError(ValueError):
-    """The journal does not belong to these inputs and options."""
-
-
-class StopRun(Exception):
-    """``on_error="fail"`` and a record failed."""
-
-
-class OutputError(Exception):
-    """An output cannot be written (disk full, stdout failing, the errors or report file
-    unwritable): the run stops.  Complete outputs stay in place; when there is a
-    journal the run can be continued with ``resume``."""
-
-    def __init__(self, message: str, errno: int | None = None) -> None:
-        super().__init__(message)
-        self.errno = errno
 
 
 # Out of space: every later write would fail too, so the run stops (resumably).

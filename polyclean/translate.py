@@ -29,6 +29,7 @@ from typing import Any
 
 from . import models as _models
 from .config import Config
+from .errors import MissingModelError, TranslationError  # noqa: F401  (re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -60,14 +61,6 @@ class Outcome:
     translated: bool = False
     package: str | None = None
     cache: str | None = None
-
-
-class MissingModelError(RuntimeError):
-    """No installed package translates a language and missing_model='fail'."""
-
-
-class TranslationError(RuntimeError):
-    """An installed package could not be loaded or run."""
 
 
 # --- sentences ------------------------------------------------------------------------
