@@ -36,7 +36,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+if "--child-throughput" not in sys.argv:  # a child imports the tree on its PYTHONPATH
+    sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data"
 LINGUA_LANGS = "de fr es it pt nl pl tr uk bg zh ja ko ar".split()
 
@@ -116,20 +117,17 @@ def mb(docs: list[str]) -> float:
 
 # --- measuring -------------------------------------------------------------------------------
 def clear_caches() -> None:
-    """Empty the stages' per-text caches (not the models or word lists)."""
-    for modname in ("polyclean.detect", "polyclean.boilerplate", "polyclean.segment",
-                    "polyclean.normalize", "polyclean.repair"):
-        mod = sys.modules.get(modname)
-        if mod is None:
-            continue
-        for name, value in list(vars(mod).items()):
-            if hasattr(value, "clear") and name in ("_decisions", "_LINE_CACHE"):
-                value.clear()
-            elif hasattr(value, "clear_caches") and name == "_CACHES":
-                value.clear_caches()
-        clear = getattr(mod, "clear_caches", None)
-        if callable(clear):
-            clear()
+    """Empty the stages' per-text memos (not the models or word lists)."""
+    try:
+        from polyclean import memo
+    except ImportError:  # a base commit from before polyclean/memo.py
+        for modname in ("polyclean.detect", "polyclean.boilerplate"):
+            mod = sys.modules.get(modname)
+            for name in ("_decisions", "_LINE_CACHE"):
+                if mod is not None and hasattr(getattr(mod, name, None), "clear"):
+                    getattr(mod, name).clear()
+        return
+    memo.clear_all()
 
 
 CHUNK = 25  # documents per timed step (and per clean_batch call)
@@ -158,66 +156,96 @@ def paired(fn, base, warm: list[str], docs: list[str], raw: list[str],
     return t_base, t_fn
 
 
-def run_throughput(warm: list[str], docs: list[str], rounds: int) -> dict[str, float]:
+def run_throughput(warm: list[str], docs: list[str], rounds: int,
+                   quiet: bool = False) -> dict[str, float]:
+    """Whole-clean throughput against ``ftfy.fix_text`` on the same documents, and each
+    stage's share of the whole clean (from the Cleaner's own per-stage timings)."""
     import ftfy
 
     from polyclean import Cleaner
-    from polyclean.boilerplate import BoilerplateRemover
-    from polyclean.config import Config
-    from polyclean.detect import detect_document
-    from polyclean.normalize import normalize_text
-    from polyclean.repair import repair_text
 
-    cfg = Config(translate=False)
+    say = (lambda *a, **k: None) if quiet else print
     size = mb(docs)
-    print(f"corpus: warm-up {len(warm)} docs {mb(warm):.2f} MB, measured {len(docs)} docs "
-          f"{size:.2f} MB; {rounds} rounds")
+    say(f"corpus: warm-up {len(warm)} docs {mb(warm):.2f} MB, measured {len(docs)} docs "
+        f"{size:.2f} MB; {rounds} rounds")
 
     def each(f):
         return lambda ds: [f(d) for d in ds]
 
-    def boiler(ds):
-        r = BoilerplateRemover(cfg)
-        r.learn(ds)
-        return [r.find(d) for d in ds]
-
     cleaner = Cleaner(translate=False)
-    # the later stages get their input as the pipeline hands it over
-    repaired_w = [repair_text(d, cfg)[0] for d in warm]
-    repaired_m = [repair_text(d, cfg)[0] for d in docs]
     fix_text = each(ftfy.fix_text)
+    batch_name = f"Cleaner(translate=False).clean_batch, {CHUNK}/batch"
     runs = [
-        ("ftfy.fix_encoding", each(ftfy.fix_encoding), False, False),
-        (f"Cleaner(translate=False).clean_batch, {CHUNK}/batch", cleaner.clean_batch, True,
-         False),
-        ("Cleaner(translate=False).clean, one by one", each(cleaner.clean), True, False),
-        ("stage: repair.repair_text", each(lambda d: repair_text(d, cfg)), True, False),
-        ("stage: detect.detect_document", each(lambda d: detect_document(d, cfg)), True, True),
-        (f"stage: BoilerplateRemover learn+find, {CHUNK}/batch", boiler, True, True),
-        ("stage: normalize.normalize_text", each(lambda d: normalize_text(d, cfg)), True, True),
+        ("ftfy.fix_encoding", each(ftfy.fix_encoding), False),
+        (batch_name, cleaner.clean_batch, True),
+        ("Cleaner(translate=False).clean, one by one", each(cleaner.clean), True),
     ]
     ratios: dict[str, list[float]] = {name: [] for name, *_ in runs}
     best = {name: float("inf") for name, *_ in runs}
     best_base = float("inf")
+    shares: dict[str, list[float]] = {}
     for _ in range(rounds):
-        for name, fn, caches, repaired in runs:
-            w, m = (repaired_w, repaired_m) if repaired else (warm, docs)
-            t_base, t_fn = paired(fn, fix_text, w, m, docs, caches)
+        for name, fn, caches in runs:
+            timings = getattr(cleaner, "timings", {})  # a base commit may have none
+            timings.clear()
+            t_base, t_fn = paired(fn, fix_text, warm, docs, docs, caches)
             ratios[name].append(t_base / t_fn)
             best[name] = min(best[name], t_fn)
             best_base = min(best_base, t_base)
-    print("throughput (CPU time, best round; ratio: ftfy.fix_text time / its time on the same "
-          "documents, timed in alternation, median of the rounds)")
-    print(f"  {'ftfy.fix_text':<48} {size / best_base:7.2f} MB/s    1.00x")
+            if name == batch_name:  # the stages' shares of the measured half only
+                total = sum(timings.values()) or 1.0
+                for stage, secs in timings.items():
+                    shares.setdefault(stage, []).append(secs / total)
+    say("throughput (CPU time, best round; ratio: ftfy.fix_text time / its time on the same "
+        "documents, timed in alternation, median of the rounds)")
+    say(f"  {'ftfy.fix_text':<48} {size / best_base:7.2f} MB/s    1.00x")
     out = {"ftfy.fix_text": size / best_base}
     for name, *_ in runs:
         med = sorted(ratios[name])[len(ratios[name]) // 2]
         out[name] = med
-        print(f"  {name:<48} {size / best[name]:7.2f} MB/s  {med:6.2f}x  "
-              f"(rounds: {' '.join(f'{r:.2f}' for r in ratios[name])})")
-    print(f"  RATIO whole clean_batch / ftfy.fix_text: {out[runs[1][0]]:.2f}x; "
-          f"clean one by one: {out[runs[2][0]]:.2f}x (target >= 1.0x)")
+        say(f"  {name:<48} {size / best[name]:7.2f} MB/s  {med:6.2f}x  "
+            f"(rounds: {' '.join(f'{r:.2f}' for r in ratios[name])})")
+    whole = out[batch_name]
+    for stage, vals in shares.items():
+        share = sorted(vals)[len(vals) // 2]
+        out[f"stage {stage}"] = whole / share if share else float("inf")
+        say(f"  stage {stage:<42} {share:6.1%} of the clean  ->  {whole / share if share else 0:6.2f}x "
+            "ftfy alone")
+    say(f"  RATIO whole clean_batch / ftfy.fix_text: {whole:.2f}x; "
+        f"clean one by one: {out[runs[2][0]]:.2f}x (target >= 1.0x)")
     return out
+
+
+def run_against_base(base: str, quick: bool, rounds: int) -> None:
+    """The whole clean of this tree and of ``base`` (a git worktree), in alternating
+    fresh processes on the same corpus; each process times itself against ftfy."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from compare_base import drop_worktree, worktree
+
+    with tempfile.TemporaryDirectory(prefix="polyclean-bench-base-") as tmp:
+        tree = worktree(base, Path(tmp) / "base")
+        try:
+            got: dict[str, list[float]] = {"base": [], "now": []}
+            for r in range(rounds):
+                for which, root in (("base", tree), ("now", ROOT)) if r % 2 == 0 else \
+                        (("now", ROOT), ("base", tree)):
+                    cmd = [sys.executable, str(ROOT / "bench" / "bench_pipeline.py"),
+                           "--child-throughput"] + (["--quick"] if quick else [])
+                    env = dict(os.environ, PYTHONPATH=str(root))
+                    done = subprocess.run(cmd, env=env, capture_output=True, text=True,
+                                          check=True)
+                    got[which].append(json.loads(done.stdout.strip().splitlines()[-1]))
+            print(f"whole clean_batch vs ftfy.fix_text, base {base} against this tree, "
+                  f"{rounds} alternating fresh processes:")
+            for which in ("base", "now"):
+                vals = sorted(got[which])
+                print(f"  {which:5s} median {vals[len(vals) // 2]:.2f}x  "
+                      f"(range {vals[0]:.2f}-{vals[-1]:.2f})")
+            b = sorted(got["base"])[rounds // 2]
+            n = sorted(got["now"])[rounds // 2]
+            print(f"  RATIO now / base: {n / b:.2f}")
+        finally:
+            drop_worktree(tree)
 
 
 # --- cold start ------------------------------------------------------------------------------
@@ -311,7 +339,18 @@ def main() -> None:
                     help="timed rounds per measurement: median ratio, best MB/s (default 5, "
                          "--quick 3)")
     ap.add_argument("--skip", default="", help="comma-separated: throughput,cold,memory")
+    ap.add_argument("--base", metavar="SHA",
+                    help="compare the whole clean with this commit's (alternating processes)")
+    ap.add_argument("--child-throughput", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child_throughput:
+        warm, docs = build_corpus(args.quick)
+        out = run_throughput(warm, docs, 1, quiet=True)
+        print(out[f"Cleaner(translate=False).clean_batch, {CHUNK}/batch"])
+        return
+    if args.base:
+        run_against_base(args.base, args.quick, args.rounds or 5)
+        return
     skip = set(filter(None, args.skip.split(",")))
     if args.rounds is None:
         args.rounds = 3 if args.quick else 5

@@ -19,9 +19,6 @@ from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from typing import Any, Iterable, Sequence
 
-STEPS = ("decode", "repair", "segment", "detect", "boilerplate", "translate", "normalize")
-
-
 @dataclass(slots=True)
 class Change:
     """One edit: ``text[start:end]`` (== ``original``) became ``result``."""
@@ -109,7 +106,7 @@ def shift_changes(changes: Iterable[Change], earlier: Sequence[Change]) -> list[
     return out
 
 
-class _Mapper:
+class Mapper:
     """Maps boundary positions of a text through a sorted set of changes (O(log n)).
 
     A left boundary counts only changes wholly before it; a right boundary also
@@ -198,7 +195,7 @@ def compose(text0: str, first: Sequence[Change], second: Sequence[Change], step:
             m[2].append(c)
         else:
             merged.append([a, b, [c]])
-    map1, map2 = _Mapper(first), _Mapper(second)
+    map1, map2 = Mapper(first), Mapper(second)
     out: list[Change] = []
     for a, b, cs in merged:
         ra2 = map2(map1(a))

@@ -1,0 +1,153 @@
+"""The :class:`Doc` record: one document as it travels through the stages.
+
+A ``Doc`` holds the input as given (``raw``), the decoded text that the report replays
+from (``source``), the text as it now stands (``text``), the segments found by
+detection, the report, and the record's own fields and metadata.  Stages read and
+write its attributes (they declare which, see :mod:`polyclean.stages`).
+
+:meth:`Doc.apply` is the only offset bookkeeping in polyclean: it applies one step's
+changes (offsets into ``text`` as it entered the step), records them in the report, and
+re-maps the live segments onto the new text, so a later stage (translation) finds its
+fragments where they now are.
+
+>>> from polyclean.report import Change
+>>> from polyclean.segment import Segment
+>>> d = Doc.from_text("Menu\\nHallo Welt.\\n")
+>>> d.segments = [Segment(5, 16, "Hallo Welt.", "Latin", "de", 0.9, True)]
+>>> d.apply([Change("boilerplate", 0, 5, "Menu\\n", "", "ui-phrase")])
+>>> d.text, [(s.start, s.end, s.text) for s in d.segments]
+('Hallo Welt.\\n', [(0, 11, 'Hallo Welt.')])
+>>> d.report.counts
+{'boilerplate': 1}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from .report import Change, Mapper, Report, apply_changes, compose
+from .segment import Segment
+
+
+@dataclass(eq=False)
+class Doc:
+    """One document (see the module documentation).
+
+    ``detected`` keeps the segments as detection gave them, with offsets into
+    ``repaired`` (the text as it entered detection); ``segments`` are the same
+    segments re-mapped onto ``text`` as later stages change it (a segment inside
+    a removed line is dropped).  ``fields`` are the record's other fields (JSONL,
+    CSV, Parquet, WARC headers) and ``meta`` what stages learn on the way
+    (``host``, ``url``, extraction counts ...).  ``error`` set means the document
+    could not be processed; stages leave such documents alone.
+    """
+
+    id: Any = None
+    raw: Any = None
+    source: str = ""
+    text: str = ""
+    repaired: str = ""
+    detected: list[Segment] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    report: Report = field(default_factory=Report)
+    fields: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    # the step and text before the last applied group of changes, so that two passes
+    # of one step in a row (the settle loop) are composed into one group
+    _last_step: str | None = field(default=None, repr=False)
+    _last_before: str = field(default="", repr=False)
+    _last_at: int = field(default=0, repr=False)
+
+    @classmethod
+    def from_text(cls, text: str, id: Any = None) -> "Doc":
+        """A document whose decoded text is ``text`` (no decode stage needed)."""
+        return cls(id=id, raw=text, source=text, text=text, report=Report(id=id))
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def apply(self, changes: Sequence[Change], suffix: str = "", result: str | None = None
+              ) -> None:
+        """Apply one step's ``changes`` to :attr:`text`, record them, re-map segments.
+
+        ``changes`` are non-overlapping, all of one step, with offsets into ``text``
+        as it is now.  ``suffix`` is appended to each change's reason (the settle
+        loop's "(after normalisation)").  ``result``, when the stage already has it,
+        is the text after the changes (it must equal what applying them gives).  When the last recorded group of changes is
+        of the same step, the two are composed into one group on the earlier text, so
+        that :func:`polyclean.report.replay` (which applies changes step by step)
+        still rebuilds the output.
+        """
+        if not changes:
+            return
+        if suffix:
+            for ch in changes:
+                ch.reason += suffix
+        before = self.text
+        step = changes[0].step
+        self.text = apply_changes(before, changes) if result is None else result
+        rep = self.report
+        if step == self._last_step and len(rep.changes) > self._last_at:
+            earlier = rep.changes[self._last_at:]
+            del rep.changes[self._last_at:]
+            rep.counts[step] -= len(earlier)
+            rep.add(compose(self._last_before, earlier, changes, step))
+        else:
+            self._last_step, self._last_before, self._last_at = step, before, len(rep.changes)
+            rep.add(changes)
+        if self.segments:
+            self.segments = remap(self.segments, changes, self.text)
+
+    def note(self, stage: str, status: str) -> None:
+        """Record ``stage``'s status in the report (see :data:`polyclean.stages.STATUS`)."""
+        self.report.stages[stage] = status
+
+
+def remap(segments: Sequence[Segment], changes: Sequence[Change], text: str) -> list[Segment]:
+    """``segments`` (offsets before ``changes``) re-expressed in ``text`` (the text
+    after them).  A segment that overlaps a deletion (a change whose result is empty:
+    a removed line) is dropped; any other is moved, and grows to cover a change that
+    overlaps it (a translated fragment becomes its translation).
+
+    >>> segs = [Segment(0, 3, "abc"), Segment(4, 7, "def"), Segment(8, 11, "ghi")]
+    >>> new = remap(segs, [Change("b", 4, 8, "def\\n", "", "r"), Change("t", 8, 11, "ghi", "GHI!", "r")], "abc\\nGHI!")
+    >>> [(s.start, s.end, s.text) for s in new]
+    [(0, 3, 'abc'), (4, 8, 'GHI!')]
+    """
+    ordered = sorted(changes, key=_START)
+    deletions = [(c.start, c.end) for c in ordered if not c.result]
+    mapper = Mapper(ordered)
+    out: list[Segment] = []
+    k = 0
+    for seg in segments:  # segments come in text order
+        while k < len(deletions) and deletions[k][1] <= seg.start:
+            k += 1
+        if k < len(deletions) and deletions[k][0] < seg.end and seg.start < deletions[k][1]:
+            continue
+        a, b = mapper(seg.start), mapper(seg.end, True)
+        if a == seg.start and b == seg.end:
+            out.append(seg)
+            continue
+        out.append(Segment(a, b, text[a:b], seg.script, seg.lang, seg.confidence, seg.foreign,
+                           seg.line, seg.para))
+    return out
+
+
+def _START(c: Change) -> int:
+    return c.start
+
+
+def new_docs(items: Sequence[Any], ids: Sequence[Any] | None = None) -> list[Doc]:
+    """One :class:`Doc` per input (``str`` or ``bytes``; a ``Doc`` passes through)."""
+    if ids is None:
+        ids = range(len(items))
+    docs = []
+    for item, doc_id in zip(items, ids):
+        if isinstance(item, Doc):
+            docs.append(item)
+        else:
+            docs.append(Doc(id=doc_id, raw=item, report=Report(id=doc_id)))
+    return docs

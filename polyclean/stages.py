@@ -1,0 +1,417 @@
+"""The stages of the pipeline and their order — the one place that knows it.
+
+Every stage is a :class:`Stage`: it has a ``name`` (the report key and the ``step`` of
+its changes), declares the :class:`~polyclean.doc.Doc` attributes it ``requires`` and
+``assigns``, says whether a configuration ``enabled`` it, and is called once per batch
+with the batch's documents (boilerplate learning and translation batching span the
+batch).  Heavy models are loaded lazily by the modules the stages call, once per
+process, so stage objects are cheap and a :class:`~polyclean.pipeline.Cleaner`
+pickles as its config.
+
+:data:`STAGES` is the order.  :data:`SETTLE` are the stages run again, at most
+:data:`SETTLE_ROUNDS` times, on a document whose normalisation exposed mojibake that
+repair then fixes (a guillemet straightened next to a mojibake pair): settling keeps
+``clean`` idempotent.
+
+Each stage writes its status into the report (``report["stages"][name]``) as one of
+:data:`STATUS`, optionally followed by ``": "`` and details, e.g.
+``"partial: 2 of 5 fragments translated; 3 left (no installed package for ru->en)"``.
+
+>>> [s.name for s in STAGES]
+['decode', 'repair', 'detect', 'boilerplate', 'translate', 'normalize']
+>>> check_order(STAGES)
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import Any, ClassVar, Sequence
+
+from . import boilerplate as _boilerplate
+from . import decode as _decode
+from . import detect as _detect
+from . import repair as _repair
+from . import translate as _translate
+from .config import Config
+from .doc import Doc
+from .errors import DecodeError, PolycleanError
+from .normalize import normalize_text
+from .report import Change
+from .segment import Segment
+
+#: The kinds of stage status, in the order of how much was done.
+STATUS = (
+    "done",     # the stage ran on the document
+    "partial",  # it ran, but part of its work could not be done (the details say what)
+    "none",     # there was nothing for it to do (no foreign fragment to translate)
+    "off",      # an option turned it off
+    "failed",   # the document failed in this stage (its ``error`` says why)
+)
+
+AFTER_NORMALISATION = " (after normalisation)"
+SETTLE_ROUNDS = 3
+
+#: What every document has before the first stage runs.
+GIVEN = frozenset({"id", "raw", "fields", "meta"})
+
+
+class Stage:
+    """One step of the pipeline (see the module documentation)."""
+
+    name: ClassVar[str] = ""
+    requires: ClassVar[tuple[str, ...]] = ()
+    assigns: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, config: Config, stats: dict[str, int] | None = None, *,
+                 suffix: str = "") -> None:
+        self.config = config
+        self.stats = stats if stats is not None else {}
+        self.suffix = suffix  # appended to the reasons of its changes (the settle loop)
+
+    @classmethod
+    def enabled(cls, config: Config) -> bool:
+        """Whether ``config`` runs this stage (a disabled stage reports ``off``)."""
+        return True
+
+    def __call__(self, docs: Sequence[Doc]) -> list[Doc]:
+        """Process the batch's documents (those without an error); return the ones
+        whose text changed."""
+        raise NotImplementedError
+
+    def count(self, key: str, n: int = 1) -> None:
+        if n:
+            self.stats[key] = self.stats.get(key, 0) + n
+
+    def __repr__(self) -> str:
+        return f"<stage {self.name}: requires {', '.join(self.requires) or '-'}; " \
+               f"assigns {', '.join(self.assigns)}>"
+
+
+# --- decode ---------------------------------------------------------------------------------
+_ENTRY_RE = re.compile("[\ud800-\udfff\r\u2028\u2029]")
+_ENTRY_FIX_RE = re.compile("[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]|\r\n?|[\u2028\u2029]")
+
+
+def entry_changes(text: str) -> list[Change]:
+    r"""What every later stage relies on, fixed first (step "decode"): line breaks
+    become "\n" (so lines are the same for boilerplate removal and the output), and
+    surrogate code points, which cannot be encoded, are resolved: a high+low pair
+    becomes the character it stands for, a lone one U+FFFD.
+
+    >>> [(ascii(c.result), c.reason) for c in entry_changes("a\ud83d\ude00b\udc00\r\nc")]
+    [("'\\U0001f600'", 'surrogate pair'), ("'\\ufffd'", 'lone surrogate'), ("'\\n'", 'line-breaks')]
+    """
+    out = []
+    for m in _ENTRY_FIX_RE.finditer(text):
+        g = m.group(0)
+        if g[0] in "\r\u2028\u2029":
+            out.append(Change("decode", m.start(), m.end(), g, "\n", "line-breaks"))
+        elif len(g) == 2:
+            res = g.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+            out.append(Change("decode", m.start(), m.end(), g, res, "surrogate pair"))
+        else:
+            out.append(Change("decode", m.start(), m.end(), g, "\ufffd", "lone surrogate"))
+    return out
+
+
+class Decode(Stage):
+    """Bytes to text (``decode.decode_bytes``), then the entry fixes every later stage
+    relies on (:func:`entry_changes`).  A document that cannot be decoded gets an
+    ``error`` (and, for :meth:`Cleaner.clean`, its exception in ``meta["exception"]``)."""
+
+    name = "decode"
+    requires = ("raw",)
+    assigns = ("source", "text")
+
+    def __call__(self, docs: Sequence[Doc]) -> list[Doc]:
+        for doc in docs:
+            try:
+                doc.source = doc.text = self._decode(doc)
+            except (DecodeError, TypeError) as exc:
+                doc.error = str(exc)
+                doc.meta["exception"] = exc
+                self.count("errors")
+                continue
+            if _ENTRY_RE.search(doc.text):
+                doc.apply(entry_changes(doc.text))
+        return list(docs)
+
+    def _decode(self, doc: Doc) -> str:
+        raw = doc.raw
+        if isinstance(raw, str):
+            doc.note(self.name, "done: text input")
+            return raw
+        if isinstance(raw, (bytes, bytearray, memoryview)):
+            dec = _decode.decode_bytes(bytes(raw), self.config.encoding)
+            doc.report.encoding, doc.report.encoding_confidence = dec.encoding, dec.confidence
+            doc.note(self.name, f"done: {dec.reason}")
+            return dec.text
+        raise TypeError(f"expected str or bytes, got {type(raw).__name__}")
+
+
+# --- repair -----------------------------------------------------------------------------------
+class Repair(Stage):
+    """Mojibake repair (``repair.repair_text``): ftfy per line plus the single-byte
+    mix-ups ftfy does not attempt, each verified by language statistics."""
+
+    name = "repair"
+    requires = ("text",)
+    assigns = ("text",)
+
+    @classmethod
+    def enabled(cls, config: Config) -> bool:
+        return config.repair
+
+    def __call__(self, docs: Sequence[Doc]) -> list[Doc]:
+        changed = []
+        for doc in docs:
+            text, changes = _repair.repair_text(doc.text, self.config)
+            if changes:
+                doc.apply(changes, self.suffix, text)
+                changed.append(doc)
+            if not self.suffix:
+                doc.note(self.name, "done")
+        return changed
+
+
+# --- detect -----------------------------------------------------------------------------------
+class Detect(Stage):
+    """Segments and their languages, with the document as context
+    (``detect.detect_document``); sets the report's ``lang``."""
+
+    name = "detect"
+    requires = ("text",)
+    assigns = ("repaired", "detected", "segments")
+
+    def __call__(self, docs: Sequence[Doc]) -> list[Doc]:
+        for doc in docs:
+            det = _detect.detect_document(doc.text, self.config)
+            doc.repaired = doc.text
+            doc.detected = det.segments
+            doc.segments = list(det.segments)
+            doc.report.lang, doc.report.lang_confidence = det.lang, det.confidence
+            doc.note(self.name, "done")
+        return []
+
+
+# --- boilerplate ------------------------------------------------------------------------------
+class Boilerplate(Stage):
+    """Removes page furniture line by line (``boilerplate.BoilerplateRemover``).  Lines
+    recurring across documents are learned from this batch alone (a first pass over
+    it), so a document's output depends only on its batch.  A line holding a fragment
+    in another language is content to translate: rules meant for short UI lines do not
+    remove it.  In the settle loop (``learn=False``) nothing is learned."""
+
+    name = "boilerplate"
+    requires = ("text", "segments")
+    assigns = ("text", "segments")
+
+    def __init__(self, config: Config, stats: dict[str, int] | None = None, *,
+                 suffix: str = "", learn: bool = True) -> None:
+        super().__init__(config, stats, suffix=suffix)
+        self.learn = learn
+
+    @classmethod
+    def enabled(cls, config: Config) -> bool:
+        return config.boilerplate
+
+    def __call__(self, docs: Sequence[Doc]) -> list[Doc]:
+        remover = _boilerplate.BoilerplateRemover(self.config)
+        if self.learn:
+            remover.learn(d.text for d in docs)
+        changed = []
+        for doc in docs:
+            found = remover.find(doc.text)
+            if found and self.learn:
+                found = _keep_foreign_lines(found, doc.segments)
+            if not self.suffix:
+                doc.note(self.name, "done")
+            if found:
+                self.count("lines_removed", len(found))
+                doc.apply(found, self.suffix)
+                changed.append(doc)
+        return changed
+
+
+def _keep_foreign_lines(removals: list[Change], segments: list[Segment]) -> list[Change]:
+    """A line holding a fragment in another language is content to translate, not UI
+    furniture: the rule for short lines without sentence structure does not remove it
+    (a UI phrase, a dateline or a line recurring across the batch still does)."""
+    foreign = [s.start for s in segments if s.foreign]
+    if not foreign:
+        return removals
+    out = []
+    for c in removals:
+        if c.reason == "no-sentence-structure":
+            i = bisect_right(foreign, c.start - 1)
+            if i < len(foreign) and foreign[i] < c.end:
+                continue
+        out.append(c)
+    return out
+
+
+# --- translate --------------------------------------------------------------------------------
+class Translate(Stage):
+    """Translates every segment not in the target language (fragments foreign to their
+    document, and the whole text of a document in another language) through the
+    installed Argos packages, in one call for the whole batch (``translate.Translator``).
+    It always runs, to count the foreign fragments; with ``translate=False`` its status
+    is ``off`` and the text is left as it is."""
+
+    name = "translate"
+    requires = ("text", "segments")
+    assigns = ("text",)
+
+    def __init__(self, config: Config, stats: dict[str, int] | None = None, *,
+                 suffix: str = "") -> None:
+        super().__init__(config, stats, suffix=suffix)
+        self._translator: _translate.Translator | None = None
+
+    @property
+    def translator(self) -> _translate.Translator:
+        if self._translator is None:
+            self._translator = _translate.Translator(self.config)
+        return self._translator
+
+    def __call__(self, docs: Sequence[Doc]) -> list[Doc]:
+        cfg = self.config
+        refs: list[tuple[Doc, Segment]] = []
+        for doc in docs:
+            for seg in doc.segments:
+                if seg.foreign:
+                    self.count("fragments_foreign")
+                if seg.lang and seg.lang != cfg.target_lang and seg.lang != "und":
+                    refs.append((doc, seg))
+        if not cfg.translate:
+            for doc in docs:
+                doc.note(self.name, "off")
+            return []
+        outcomes = self.translator.translate(
+            [_translate.Fragment(seg.text, seg.lang or "und") for _, seg in refs]) if refs else []
+        per_doc: dict[int, list[Change]] = {}
+        tally: dict[int, list[int]] = {}
+        left: dict[int, dict[str, None]] = {}
+        for (doc, seg), out in zip(refs, outcomes):
+            key = id(doc)
+            n = tally.setdefault(key, [0, 0])
+            n[0] += 1
+            extra = {}
+            if out.package:
+                extra["package"] = out.package
+            if out.cache:
+                extra["cache"] = out.cache
+                self.count(f"cache_{out.cache}")
+            if out.translated:
+                n[1] += 1
+                self.count("fragments_translated")
+            else:
+                self.count("fragments_untranslated")
+                left.setdefault(key, {})[out.reason] = None
+            # An untranslated fragment is recorded too (result == original), so the
+            # report says why it stayed as it was.
+            if out.result != seg.text or not out.translated:
+                per_doc.setdefault(key, []).append(
+                    Change(self.name, seg.start, seg.end, seg.text, out.result, out.reason,
+                           seg.lang, seg.confidence, extra or None))
+        changed = []
+        for doc in docs:
+            key = id(doc)
+            doc.note(self.name, _translate_status(tally.get(key), left.get(key)))
+            if key in per_doc:
+                doc.apply(per_doc[key])
+                changed.append(doc)
+        return changed
+
+
+def _translate_status(tally: list[int] | None, left: dict[str, None] | None) -> str:
+    """The honest status of translation for one document.
+
+    >>> _translate_status(None, None)
+    'none: no foreign fragments'
+    >>> _translate_status([3, 3], None)
+    'done: 3 of 3 fragments translated'
+    >>> _translate_status([5, 2], {"no installed package for ru->en (kept)": None})
+    'partial: 2 of 5 fragments translated; 3 left: no installed package for ru->en (kept)'
+    """
+    if not tally:
+        return "none: no foreign fragments"
+    total, done = tally
+    if done == total:
+        return f"done: {done} of {total} fragments translated"
+    return (f"partial: {done} of {total} fragments translated; {total - done} left: "
+            + "; ".join(left or ()))
+
+
+# --- normalise --------------------------------------------------------------------------------
+class Normalize(Stage):
+    """Unicode form, quotes, dashes, ellipsis, bullets, controls, whitespace; ASCII
+    transliteration last (``normalize.normalize_text``)."""
+
+    name = "normalize"
+    requires = ("text",)
+    assigns = ("text",)
+
+    @classmethod
+    def enabled(cls, config: Config) -> bool:
+        return config.normalize or config.ascii
+
+    def __call__(self, docs: Sequence[Doc]) -> list[Doc]:
+        changed = []
+        for doc in docs:
+            text, changes = normalize_text(doc.text, self.config)
+            if not self.suffix:
+                doc.note(self.name, "done")
+            if changes:
+                doc.apply(changes, self.suffix, text)
+                changed.append(doc)
+        return changed
+
+
+#: The pipeline, in order.
+STAGES: tuple[type[Stage], ...] = (Decode, Repair, Detect, Boilerplate, Translate, Normalize)
+#: Run again, in this order, when normalising exposed something to repair.
+SETTLE: tuple[type[Stage], ...] = (Repair, Boilerplate, Normalize)
+
+
+class PipelineError(PolycleanError):
+    """A stage requires what no earlier stage assigns."""
+
+
+def check_order(stages: Sequence[type[Stage]], given: frozenset[str] = GIVEN) -> None:
+    """Raise :class:`PipelineError` when a stage requires an attribute that no stage
+    before it assigns (compare spaCy's pipeline analysis).
+
+    >>> check_order((Detect, Decode))
+    Traceback (most recent call last):
+    ...
+    polyclean.stages.PipelineError: stage 'detect' requires 'text', which no earlier stage assigns (order: detect, decode)
+    """
+    have = set(given)
+    for stage in stages:
+        missing = [r for r in stage.requires if r not in have]
+        if missing:
+            raise PipelineError(
+                f"stage {stage.name!r} requires {missing[0]!r}, which no earlier stage "
+                f"assigns (order: {', '.join(s.name for s in stages)})")
+        have.update(stage.assigns)
+
+
+def prefix(until: str | None) -> tuple[type[Stage], ...]:
+    """The stages up to and including ``until`` (all of them for None).
+
+    >>> [s.name for s in prefix("detect")]
+    ['decode', 'repair', 'detect']
+    """
+    if until is None:
+        return STAGES
+    names = [s.name for s in STAGES]
+    if until not in names:
+        raise ValueError(f"no stage {until!r}; stages: {', '.join(names)}")
+    return STAGES[: names.index(until) + 1]
+
+
+def describe() -> list[dict[str, Any]]:
+    """(name, module, requires, assigns) of every stage, for the README's table."""
+    return [{"name": s.name, "class": s.__name__, "requires": s.requires,
+             "assigns": s.assigns} for s in STAGES]
