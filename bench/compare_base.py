@@ -136,8 +136,12 @@ def compare(name: str, a: Path, b: Path, ra: Path, rb: Path, ignore: set[str]) -
     if len(la) != len(lb):
         problems.append(f"{name}: {len(la)} report lines in base, {len(lb)} now")
     for i, (x, y) in enumerate(zip(la, lb)):
-        if _strip(x, ignore) != _strip(y, ignore):
-            problems.append(f"{name}: report line {i + 1} differs:\n  base: {x[:300]}\n  now:  {y[:300]}")
+        sx, sy = _strip(x, ignore), _strip(y, ignore)
+        if sx != sy:
+            k = next((j for j, (p, q) in enumerate(zip(sx, sy)) if p != q), min(len(sx), len(sy)))
+            problems.append(f"{name}: report line {i + 1} differs at character {k}:\n"
+                            f"  base: ...{sx[max(0, k - 150):k + 150]}\n"
+                            f"  now:  ...{sy[max(0, k - 150):k + 150]}")
     return problems
 
 

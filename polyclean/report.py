@@ -223,9 +223,18 @@ def compose(text0: str, first: Sequence[Change], second: Sequence[Change], step:
 _FIRST_TWO = itemgetter(0, 1)
 
 
+#: Version of the report's JSON layout (the ``schema`` key of every report line).
+REPORT_SCHEMA = 2
+
+
 @dataclass
 class Report:
-    """What happened to one document; :meth:`to_dict` is the JSON line in ``--report``."""
+    """What happened to one document; :meth:`to_dict` is the JSON line in ``--report``.
+
+    ``fragments`` are the segments detection found in a language other than the target
+    (the candidates for translation), with offsets into the text as it entered
+    detection — the same offsets ``polyclean detect`` prints.
+    """
 
     id: Any = None
     lang: str | None = None
@@ -235,6 +244,7 @@ class Report:
     changes: list[Change] = field(default_factory=list)
     stages: dict[str, str] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    fragments: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, changes: Iterable[Change]) -> None:
         for ch in changes:
@@ -242,7 +252,7 @@ class Report:
             self.counts[ch.step] = self.counts.get(ch.step, 0) + 1
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"id": self.id, "lang": self.lang}
+        d: dict[str, Any] = {"schema": REPORT_SCHEMA, "id": self.id, "lang": self.lang}
         if self.lang_confidence is not None:
             d["lang_confidence"] = round(float(self.lang_confidence), 4)
         if self.encoding is not None:
@@ -251,6 +261,8 @@ class Report:
                 d["encoding_confidence"] = round(float(self.encoding_confidence), 4)
         d["stages"] = dict(self.stages)
         d["counts"] = dict(self.counts)
+        if self.fragments:
+            d["fragments"] = self.fragments
         d["changes"] = [c.to_dict() for c in self.changes]
         return d
 

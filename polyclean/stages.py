@@ -89,23 +89,27 @@ class Stage:
 
 
 # --- decode ---------------------------------------------------------------------------------
-_ENTRY_RE = re.compile("[\ud800-\udfff\r\u2028\u2029]")
-_ENTRY_FIX_RE = re.compile("[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]|\r\n?|[\u2028\u2029]")
+_ENTRY_RE = re.compile("[\ud800-\udfff\r\u2028\u2029\x00]")
+_ENTRY_FIX_RE = re.compile(
+    "[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]|\r\n?|[\u2028\u2029]|\x00+")
 
 
 def entry_changes(text: str) -> list[Change]:
     r"""What every later stage relies on, fixed first (step "decode"): line breaks
-    become "\n" (so lines are the same for boilerplate removal and the output), and
-    surrogate code points, which cannot be encoded, are resolved: a high+low pair
-    becomes the character it stands for, a lone one U+FFFD.
+    become "\n" (so lines are the same for boilerplate removal and the output),
+    surrogate code points, which cannot be encoded, are resolved (a high+low pair
+    becomes the character it stands for, a lone one U+FFFD), and NUL characters,
+    which end strings in C tools and are never text, are removed.
 
-    >>> [(ascii(c.result), c.reason) for c in entry_changes("a\ud83d\ude00b\udc00\r\nc")]
-    [("'\\U0001f600'", 'surrogate pair'), ("'\\ufffd'", 'lone surrogate'), ("'\\n'", 'line-breaks')]
+    >>> [(ascii(c.result), c.reason) for c in entry_changes("a\ud83d\ude00b\udc00\r\nc\x00\x00")]
+    [("'\\U0001f600'", 'surrogate pair'), ("'\\ufffd'", 'lone surrogate'), ("'\\n'", 'line-breaks'), ("''", 'nul')]
     """
     out = []
     for m in _ENTRY_FIX_RE.finditer(text):
         g = m.group(0)
-        if g[0] in "\r\u2028\u2029":
+        if g[0] == "\x00":
+            out.append(Change("decode", m.start(), m.end(), g, "", "nul"))
+        elif g[0] in "\r\u2028\u2029":
             out.append(Change("decode", m.start(), m.end(), g, "\n", "line-breaks"))
         elif len(g) == 2:
             res = g.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
@@ -185,14 +189,23 @@ class Detect(Stage):
     assigns = ("repaired", "detected", "segments")
 
     def __call__(self, docs: Sequence[Doc]) -> list[Doc]:
+        target = self.config.target_lang
         for doc in docs:
             det = _detect.detect_document(doc.text, self.config)
             doc.repaired = doc.text
             doc.detected = det.segments
             doc.segments = list(det.segments)
             doc.report.lang, doc.report.lang_confidence = det.lang, det.confidence
+            doc.report.fragments = [_fragment(s) for s in det.segments
+                                    if s.foreign or (s.lang and s.lang not in (target, "und"))]
             doc.note(self.name, "done")
         return []
+
+
+def _fragment(seg: Segment) -> dict[str, Any]:
+    return {"start": seg.start, "end": seg.end, "lang": seg.lang,
+            "confidence": round(float(seg.confidence), 4), "script": seg.script,
+            "text": seg.text}
 
 
 # --- boilerplate ------------------------------------------------------------------------------
@@ -225,6 +238,8 @@ class Boilerplate(Stage):
             found = remover.find(doc.text)
             if found and self.learn:
                 found = _keep_foreign_lines(found, doc.segments)
+            if found:
+                _name_languages(found, doc.segments)
             if not self.suffix:
                 doc.note(self.name, "done")
             if found:
@@ -249,6 +264,19 @@ def _keep_foreign_lines(removals: list[Change], segments: list[Segment]) -> list
                 continue
         out.append(c)
     return out
+
+
+def _name_languages(removals: list[Change], segments: list[Segment]) -> None:
+    """A removed line that held a fragment in another language says which (``lang``),
+    so the report shows what was dropped before translation."""
+    foreign = [s for s in segments if s.foreign]
+    if not foreign:
+        return
+    starts = [s.start for s in foreign]
+    for c in removals:
+        i = bisect_right(starts, c.end - 1) - 1
+        if i >= 0 and foreign[i].end > c.start and c.lang is None:
+            c.lang = foreign[i].lang
 
 
 # --- translate --------------------------------------------------------------------------------
@@ -299,8 +327,7 @@ class Translate(Stage):
             extra = {}
             if out.package:
                 extra["package"] = out.package
-            if out.cache:
-                extra["cache"] = out.cache
+            if out.cache:  # depends on history (and workers): counted, never reported
                 self.count(f"cache_{out.cache}")
             if out.translated:
                 n[1] += 1
