@@ -424,6 +424,6 @@ def human_size(n: float) -> str:
 
 from .models_install import (  # noqa: E402,F401  (re-exported: the public API of packages)
     MAX_DOWNLOAD, MAX_MEMBERS, MAX_UNCOMPRESSED, ArchiveCheck, IndexEntry, InstallResult,
-    available, check_archive, download, fetch_index, install_file, install_from_index,
-    parse_pair, remove,
+    available, check_archive, clean_leftovers, download, fetch_index, install_file,
+    install_from_index, matching, parse_pair, remove,
 )

@@ -320,17 +320,22 @@ def _remove_one(p: PackageInfo, root: Path) -> None:
         raise
 
 
+def matching(name: str, folder: str | os.PathLike | None = None) -> list[PackageInfo]:
+    """The installed packages named ``name`` (argospm name, ``key``, folder, ``ru-en``),
+    oldest first; raise :class:`ModelsError` when there is none."""
+    pair = parse_pair(name, None)
+    matches = [p for p in scan(folder, with_size=False)[0]
+               if name in (p.name, p.key, p.folder) or (pair and pair == (p.from_code, p.to_code))]
+    if not matches:
+        raise ModelsError(f"no installed package named {name!r} in {packages_dir(folder)} "
+                          "(see `polyclean models list`)")
+    return matches
+
+
 def remove(name: str, folder: str | os.PathLike | None = None) -> list[PackageInfo]:
     """Remove the packages matching ``name`` (argospm name, ``key``, folder, ``ru-en``)."""
-    pair = parse_pair(name, None)
     root = packages_dir(folder)
-    matches = []
-    for p in scan(folder, with_size=False)[0]:
-        if name in (p.name, p.key, p.folder) or (pair and pair == (p.from_code, p.to_code)):
-            matches.append(p)
-    if not matches:
-        raise ModelsError(f"no installed package named {name!r} in {root} "
-                          "(see `polyclean models list`)")
+    matches = matching(name, folder)
     for p in matches:
         try:
             _remove_one(p, root)
