@@ -96,6 +96,8 @@ def max_run(words: list[str], n: int) -> int:
 
 def _looping(source: str, output: str) -> bool:
     out, src = output.lower().split(), source.lower().split()
+    if len(set(out)) == len(out):  # no word twice: no loop
+        return False
     for n in (1, 2, 3, 4):
         limit = 4 if n == 1 else 3
         if max_run(out, n) >= max(limit, max_run(src, n) + 2):

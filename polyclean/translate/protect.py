@@ -39,6 +39,10 @@ PATTERNS: list[tuple[str, str]] = [
                     rf"|(?<![\w.,]){_NUMBER}\s?(?:{_UNIT}|{_CURRENCY})(?![\w])"),
 ]
 _COMPILED = [(kind, re.compile(p)) for kind, p in PATTERNS]
+# A pattern runs only when its trigger occurs in the text (most sentences have none).
+_TRIGGERS = {"code": re.compile("`"), "url": re.compile(r"://|www\."), "email": re.compile("@"),
+             "handle": re.compile("@"), "hashtag": re.compile("#"),
+             "placeholder": re.compile(r"[%{]"), "number-unit": re.compile(r"\d")}
 _TRAILING = ".,;:!?)]}'\"»”"
 STAND_IN_BASE = 8001
 
@@ -117,6 +121,8 @@ def find_spans(text: str, glossary: Glossary | None = None) -> list[Span]:
     """
     found: list[Span] = list(glossary.find(text)) if glossary else []
     for kind, rx in _COMPILED:
+        if not _TRIGGERS[kind].search(text):
+            continue
         for m in rx.finditer(text):
             end = _trim_url(text, m.start(), m.end()) if kind in ("url", "email") else m.end()
             if end > m.start():
