@@ -2,7 +2,7 @@
 
 argostranslate's MiniSBD sentence splitter downloads a model the first time it is used,
 and this machine is offline (``URLError``).  :func:`use_polyclean_splitter` replaces it
-with polyclean's splitter: the same sentences, with the untranslated glue between them
+with polyclean's splitter (Russian rules): the same sentences, with the untranslated glue between them
 riding on the sentence before.
 """
 
@@ -16,7 +16,7 @@ def use_polyclean_splitter() -> None:
 
     def split(self, text):
         pieces = []
-        for p, tr in split_sentences(text):
+        for p, tr in split_sentences(text, "ru"):
             if tr or not pieces:
                 pieces.append(p)
             else:

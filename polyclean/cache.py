@@ -1,7 +1,11 @@
 """A persistent translation cache in one SQLite file.
 
-Rows are keyed by the package (its identity, version and a fingerprint of its files,
-plus the decoding options that change results) and the exact source sentence.  The
+Rows are keyed by the package (its identity, version, a content fingerprint of its
+files, and the options that change results: beam, decoding length, compute type,
+device) and the exact source sentence (protected spans already replaced by their
+stand-ins).  A row holds the model's output, its score, the number of ``<unk>`` tokens
+it produced and its length, so that the output checks give the same answer on a
+cache hit as on the model's first run.  The
 file is opened in WAL mode with a generous busy timeout and every write is one
 short ``BEGIN IMMEDIATE`` transaction of ``INSERT OR IGNORE``, so several worker
 processes can read and write it at once.  (SQLite's WAL needs a local file system:
@@ -12,9 +16,9 @@ connection is opened lazily, once per process and path.
 
 >>> import tempfile, os
 >>> c = TranslationCache(os.path.join(tempfile.mkdtemp(), "t.sqlite3"))
->>> c.put_many("pkg-1.0", {"кошка": "cat"})
+>>> c.put_many("pkg-1.0", {"кошка": ("cat", -0.1, 0, 1)})
 >>> c.get_many("pkg-1.0", ["кошка", "собака"])
-{'кошка': 'cat'}
+{'кошка': ('cat', -0.1, 0, 1)}
 """
 
 from __future__ import annotations
@@ -27,15 +31,20 @@ from typing import Iterable, Mapping
 
 from .errors import CacheError  # noqa: F401  (re-exported)
 
+# "translations" (polyclean <= 0.x) held the result only; its rows are not read.
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS translations (
+CREATE TABLE IF NOT EXISTS translations_v2 (
     package TEXT NOT NULL,
     source  TEXT NOT NULL,
     result  TEXT NOT NULL,
+    score   REAL,
+    unknown INTEGER NOT NULL DEFAULT 0,
+    tokens  INTEGER NOT NULL DEFAULT 0,
     created REAL NOT NULL,
     PRIMARY KEY (package, source)
 ) WITHOUT ROWID
 """
+Row = tuple  # (result, score, unknown tokens, output tokens)
 _CHUNK = 500  # bound parameters per SELECT (SQLite's limit is 999 on old builds)
 _CONNECTIONS: dict[tuple[str, int], object] = {}
 _LOCK = threading.Lock()
@@ -97,43 +106,45 @@ class TranslationCache:
             _CONNECTIONS[key] = conn
             return conn
 
-    def get_many(self, package: str, sources: Iterable[str]) -> dict[str, str]:
-        """The cached translations of ``sources`` under ``package`` (missing ones absent)."""
+    def get_many(self, package: str, sources: Iterable[str]) -> dict[str, Row]:
+        """The cached rows ``(result, score, unknown, tokens)`` of ``sources`` under
+        ``package`` (missing ones absent)."""
         import sqlite3
 
         sources = list(dict.fromkeys(sources))
         conn = self._conn()
-        found: dict[str, str] = {}
+        found: dict[str, Row] = {}
         try:
             with _LOCK:
                 for i in range(0, len(sources), _CHUNK):
                     chunk = sources[i:i + _CHUNK]
                     marks = ",".join("?" * len(chunk))
                     rows = _retry(lambda: conn.execute(
-                        f"SELECT source, result FROM translations "
+                        f"SELECT source, result, score, unknown, tokens FROM translations_v2 "
                         f"WHERE package = ? AND source IN ({marks})", [package, *chunk]
                     ).fetchall())
-                    found.update(rows)
+                    found.update((r[0], tuple(r[1:])) for r in rows)
         except sqlite3.Error as exc:
             raise CacheError(f"reading the translation cache {self.path} failed: {exc}") from None
         return found
 
-    def put_many(self, package: str, items: Mapping[str, str]) -> None:
-        """Store translations (an existing row for the same key is kept)."""
+    def put_many(self, package: str, items: Mapping[str, Row]) -> None:
+        """Store rows ``source -> (result, score, unknown, tokens)`` (an existing row
+        for the same key is kept)."""
         import sqlite3
 
         if not items:
             return
         conn = self._conn()
         now = time.time()
-        rows = [(package, s, r, now) for s, r in items.items()]
+        rows = [(package, s, r[0], r[1], r[2], r[3], now) for s, r in items.items()]
 
         def write():
             conn.execute("BEGIN IMMEDIATE")
             try:
                 conn.executemany(
-                    "INSERT OR IGNORE INTO translations (package, source, result, created) "
-                    "VALUES (?, ?, ?, ?)", rows)
+                    "INSERT OR IGNORE INTO translations_v2 (package, source, result, score, "
+                    "unknown, tokens, created) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
@@ -150,8 +161,8 @@ class TranslationCache:
         conn = self._conn()
         with _LOCK:
             if package is None:
-                return conn.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
-            return conn.execute("SELECT COUNT(*) FROM translations WHERE package = ?",
+                return conn.execute("SELECT COUNT(*) FROM translations_v2").fetchone()[0]
+            return conn.execute("SELECT COUNT(*) FROM translations_v2 WHERE package = ?",
                                 (package,)).fetchone()[0]
 
 

@@ -58,6 +58,18 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--no-cache", dest="use_cache", action="store_false", default=S,
                    help="do not use the translation cache")
     g.add_argument("--packages-dir", metavar="DIR", default=S, help="Argos packages folder")
+    g.add_argument("--compute-type", metavar="TYPE", default=S,
+                   help="CTranslate2 compute type, e.g. int8 (default: the model's own)")
+    g.add_argument("--device-index", type=int, metavar="N", default=S,
+                   help="CUDA device to use with --device cuda (default: 0)")
+    g.add_argument("--glossary", metavar="FILE", default=S,
+                   help="terms never translated ('term') or always rendered one way "
+                        "('term<TAB>translation'), one a line, UTF-8")
+    g.add_argument("--min-translation-score", type=float, metavar="X", default=S,
+                   help="keep the source sentence when the model's score is below X "
+                        "(default: off)")
+    g.add_argument("--no-protect", dest="protect_spans", action="store_false", default=S,
+                   help="let the model see URLs, e-mails, placeholders... (default: masked)")
 
     g = p.add_argument_group("normalisation")
     g.add_argument("--ascii", action="store_true", default=S,
@@ -466,6 +478,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     try:
         cfg = config_from_args(args)
+        if getattr(cfg, "glossary", None):  # a bad glossary is a usage error, before any work
+            from .translate.protect import Glossary
+
+            Glossary.load(cfg.glossary)
     except (ConfigError, TypeError) as exc:
         _err(f"{exc}\n  Run 'polyclean {args.command} --help' for the options.")
         return EXIT_USAGE

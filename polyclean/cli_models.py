@@ -24,7 +24,7 @@ run `polyclean models install PATH.argosmodel`.
 def register(subparsers) -> argparse.ArgumentParser:
     """Add the ``models`` command (with its actions) to ``subparsers``."""
     p = subparsers.add_parser(
-        "models", help="manage Argos Translate packages (list, install, available, remove)",
+        "models", help="manage Argos Translate packages (list, install, available, remove, check)",
         description="Manage the Argos Translate packages that polyclean translates with.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
@@ -52,6 +52,9 @@ def register(subparsers) -> argparse.ArgumentParser:
                     help="a local .argosmodel file, or a source language (ru) or pair (ru-en)")
     sp.add_argument("--to", default="en", metavar="LANG",
                     help="target language when only a source language is given (default: en)")
+    sp.add_argument("--force", action="store_true",
+                    help="install even when a newer version of the pair is installed "
+                         "(it is replaced)")
     common(sp, index=True)
     sp.set_defaults(func=cmd_install)
 
@@ -64,6 +67,17 @@ def register(subparsers) -> argparse.ArgumentParser:
     sp.add_argument("name")
     common(sp)
     sp.set_defaults(func=cmd_remove)
+
+    sp = sub.add_parser("check", help="load a package and translate a probe sentence")
+    sp.add_argument("name", help="package name, folder or pair (ru-en)")
+    sp.add_argument("--sentence", metavar="TEXT",
+                    help="probe sentence (default: a built-in one for the source language)")
+    sp.add_argument("--compute-type", default=None, metavar="TYPE",
+                    help="CTranslate2 compute type (default: the model's own)")
+    sp.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    sp.add_argument("--device-index", type=int, default=0, metavar="N")
+    common(sp)
+    sp.set_defaults(func=cmd_check)
     return p
 
 
@@ -79,6 +93,7 @@ def _table(rows: list[list[str]]) -> str:
 
 def cmd_list(args) -> int:
     try:
+        _models.clean_leftovers(args.packages_dir)
         pkgs, problems = _models.scan(args.packages_dir)
     except _models.ModelsError as exc:
         return _fail(str(exc))
@@ -89,7 +104,7 @@ def cmd_list(args) -> int:
     elif pkgs:
         rows = [["NAME", "FROM -> TO", "VERSION", "SIZE", "FOLDER"]]
         for p in pkgs:
-            note = "" if p.usable else f"  (not usable: {p.tokenizer} tokenizer)"
+            note = "" if p.usable else "  (not usable: it declares no source language)"
             rows.append([p.name, f"{p.from_code} -> {p.to_code}", p.version or "-",
                          _models.human_size(p.size), str(p.path) + note])
         print(_table(rows))
@@ -108,10 +123,11 @@ def cmd_install(args) -> int:
         if looks_like_file:
             if not path.is_file():
                 return _fail(f"{what}: no such file")
-            result = _models.install_file(path, args.packages_dir)
+            result = _models.install_file(path, args.packages_dir, force=args.force)
         else:
             result = _models.install_from_index(what, args.packages_dir, url=args.index,
-                                                target=args.to, timeout=args.timeout)
+                                                target=args.to, timeout=args.timeout,
+                                                force=args.force)
     except _models.ModelsError as exc:
         return _fail(str(exc))
     p = result.package
@@ -151,6 +167,52 @@ def cmd_remove(args) -> int:
     for p in removed:
         print(f"removed {p.key} ({p.path})")
     return 0
+
+
+PROBES = {
+    "ru": "Кошка любит молоко. Подробности на https://example.org/user_name.",
+    "uk": "Кішка любить молоко. Подробиці на https://example.org/user_name.",
+    "de": "Die Katze trinkt Milch. Mehr unter https://example.org/user_name.",
+    "fr": "Le chat boit du lait. Plus sur https://example.org/user_name.",
+    "es": "El gato bebe leche. Más en https://example.org/user_name.",
+}
+DEFAULT_PROBE = "Hello, world. More at https://example.org/user_name."
+
+
+def cmd_check(args) -> int:
+    """Load one package, translate a probe sentence, print what a user needs to know."""
+    from .config import Config
+    from .errors import ConfigError, TranslationError
+    from .translate import Fragment, Translator, engine
+
+    try:
+        pkgs = _models.matching(args.name, args.packages_dir)
+        pkg = pkgs[-1]
+        cfg = Config(packages_dir=args.packages_dir, use_cache=False, device=args.device,
+                     device_index=args.device_index, compute_type=args.compute_type,
+                     target_lang=pkg.to_code)
+        loaded = engine.load(pkg, cfg)
+        probe = args.sentence or PROBES.get(_models.ARGOS_CODES.get(pkg.from_code, pkg.from_code),
+                                            DEFAULT_PROBE)
+        tokens = loaded.tokenizer.encode(probe.split(". ")[0])
+        (out,) = Translator(cfg).translate([Fragment(probe, pkg.from_code)])
+    except (_models.ModelsError, TranslationError, ConfigError) as exc:
+        return _fail(str(exc))
+    print(f"package      : {pkg.key} ({pkg.from_code} -> {pkg.to_code}) in {pkg.path}")
+    print(f"layout       : {', '.join(pkg.layout)}")
+    print(f"tokenizer    : {loaded.tokenizer.name} ({pkg.tokenizer_file.name}); "
+          f"first sentence -> {len(tokens)} tokens: {' '.join(tokens[:12])}")
+    print(f"compute type : {loaded.compute_type} on {args.device}"
+          f"{'' if args.compute_type else ' (the model own type)'}; "
+          f"threads {engine.threads(cfg)}; fingerprint {pkg.fingerprint()}")
+    print(f"probe        : {probe}")
+    print(f"output       : {out.result}")
+    score = "-" if out.score is None else f"{out.score:.3f}"
+    print(f"outcome      : {out.reason}; score {score}; protected spans survived: "
+          f"{sum(p['survived'] for p in out.protected)}/{len(out.protected)}")
+    for r in out.refused:
+        print(f"refused      : {r['code']}: {r['detail']}: {r['sentence']}")
+    return 0 if out.translated else 1
 
 
 def main(argv: list[str] | None = None) -> int:

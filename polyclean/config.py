@@ -97,6 +97,26 @@ class Config:
     packages_dir: str | None = _opt(
         None, "Argos packages folder; None uses ARGOS_PACKAGES_DIR or argostranslate's default."
     )
+    # (issue 15: compute type, devices, protected spans, refusals, threads per worker)
+    compute_type: str | None = _opt(
+        None,
+        "CTranslate2 compute type; None runs each model in the type it was saved in "
+        "(as argostranslate does since its PR #511).",
+        choices=(None, "default", "auto", "int8", "int8_float32", "int8_float16",
+                 "int8_bfloat16", "int16", "float16", "bfloat16", "float32"),
+    )
+    device_index: int = _opt(0, "Which CUDA device to use with device='cuda' (0 is the first).")
+    glossary: str | None = _opt(
+        None, "Glossary file (UTF-8): 'term' is never translated, 'term<TAB>translation' "
+        "always becomes translation; whole words, case-sensitive.")
+    protect_spans: bool = _opt(
+        True, "Keep URLs, e-mails, handles, hashtags, numbers with units, placeholders, "
+        "inline code and glossary terms away from the model, byte for byte.")
+    min_translation_score: float | None = _opt(
+        None, "Keep the source sentence when the model's score is below this (None: off).")
+    workers: int = _opt(
+        1, "Worker processes sharing the machine (the runner sets it); threads=0 gives "
+        "each its share of the cores.")
 
     # --- normalisation -------------------------------------------------------------
     normalize: bool = _opt(True, "Normalise Unicode, punctuation and whitespace.")
@@ -131,6 +151,8 @@ class Config:
                 raise ConfigError(f"option {name} must be a positive number")
         if self.threads < 0:
             raise ConfigError("option threads must be 0 (automatic) or more")
+        if self.device_index < 0 or self.workers < 1:
+            raise ConfigError("option device_index must be 0 or more and workers 1 or more")
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ConfigError("option min_confidence must be between 0 and 1")
 

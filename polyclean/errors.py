@@ -74,6 +74,20 @@ class TranslationError(PolycleanError, RuntimeError):
     """A translation model failed while running."""
 
 
+class PackageLoadError(TranslationError):
+    """An installed package cannot be loaded or run (a truncated ``model.bin``...).
+    The translator passes it over for the next valid version or the missing-model
+    policy, with one warning per package."""
+
+    def __init__(self, package, message: str) -> None:
+        super().__init__(message)
+        self.package = package
+
+
+class GlossaryError(ConfigError):
+    """The ``--glossary`` file cannot be read or has a malformed line."""
+
+
 class CacheError(PolycleanError, RuntimeError):
     """The SQLite translation cache cannot be opened, read or written."""
 
@@ -127,3 +141,6 @@ class E:
     NO_PACKAGE = "no installed package for {src}->{dst}"
     INSTALL_HINT = ("see 'polyclean models list' and 'polyclean models install {src}' "
                     "(or install an .argosmodel file on an offline machine)")
+    PACKAGE_SKIPPED = "{why}; using {instead} instead"
+    GLOSSARY_UNREADABLE = "--glossary {path}: cannot read it: {why}"
+    GLOSSARY_LINE = "--glossary {path}, line {line}: {why}"

@@ -6,12 +6,13 @@ so a package installed with ``argospm`` works here and the other way round.  Thi
 module never imports argostranslate (its import pulls in torch) and imports
 CTranslate2/SentencePiece only to check a package being installed.
 
-An install validates the ``.argosmodel`` zip before anything lands in the packages
-folder: one top-level folder; no absolute paths, ``..``, links or special files; a
-bounded uncompressed size; a readable ``metadata.json`` with from/to codes; a
-CTranslate2 model folder and a SentencePiece tokenizer.  The archive is extracted
-into a temporary folder beside the packages folder and moved into place in one
-rename, so a refused or interrupted install leaves nothing half-installed.
+Every layout of the Argos index is read: SentencePiece (``sentencepiece.model``) and
+BPE (``bpe.model``) tokenizers, CTranslate2 models with or without ``config.json``
+(converted with CTranslate2 < 3.0), Locomotive-built packages without ``type`` and
+``links`` and with a ``stanza/`` folder.  Language codes are checked against the
+IANA/ISO 639 registry (plus Argos's ``pb`` and ``zt``, which serve detected ``pt`` and
+``zh``).  Installing, removing and the online index are in
+:mod:`polyclean.models_install` (re-exported here).
 """
 
 from __future__ import annotations
@@ -20,13 +21,10 @@ import json
 import logging
 import os
 import re
-import shutil
 import stat
-import tempfile
-import zipfile
 from collections import deque
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import IndexUnreachableError, ModelsError, PackageError  # noqa: F401  (re-exported)
@@ -34,11 +32,12 @@ from .errors import IndexUnreachableError, ModelsError, PackageError  # noqa: F4
 log = logging.getLogger(__name__)
 
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
-MAX_UNCOMPRESSED = 4 * 1024**3  # bytes a package may unpack to (real ones: 50-400 MB)
-MAX_DOWNLOAD = 2 * 1024**3  # bytes a downloaded .argosmodel may have
-MAX_MEMBERS = 10_000
 MAX_METADATA = 1024**2
-_CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,19}$")
+FINGERPRINT_FILE = ".polyclean-fingerprint.json"
+# Argos's own codes: "pb" is Brazilian Portuguese, "zt" Chinese (traditional script).
+ARGOS_CODES = {"pb": "pt", "zt": "zh"}
+# Codes that name no language: a package declaring them is never routed to.
+NO_LANGUAGE = {"und", "mul", "zxx", "mis"}
 
 
 # --- locations ---------------------------------------------------------------------
@@ -96,6 +95,33 @@ def index_url(explicit: str | None = None) -> str:
     return base.rstrip("/") + "/index.json"
 
 
+# --- language codes -----------------------------------------------------------------
+def valid_code(code: Any) -> bool:
+    """Is ``code`` a language code a package may declare (ISO 639 / BCP 47, pb, zt)?
+
+    >>> [valid_code(c) for c in ("ru", "pb", "zt", "zh-Hant", "xx", "ru_en", "", 5)]
+    [True, True, True, True, False, False, False, False]
+    """
+    if not isinstance(code, str) or not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", code):
+        return False
+    if code in ARGOS_CODES:
+        return True
+    import langcodes
+
+    return bool(langcodes.tag_is_valid(code))
+
+
+def source_codes(lang: str) -> list[str]:
+    """Package source codes that serve text detected as ``lang`` (best first).
+
+    >>> source_codes("pt"), source_codes("zh"), source_codes("ru"), source_codes("und")
+    (['pt', 'pb'], ['zh', 'zt'], ['ru'], [])
+    """
+    if lang in NO_LANGUAGE:
+        return []
+    return [lang] + sorted(a for a, base in ARGOS_CODES.items() if base == lang)
+
+
 # --- installed packages ------------------------------------------------------------
 def _version_key(version: str) -> tuple:
     """Sortable key for versions such as '1.9' or '1.10.2'.
@@ -120,6 +146,7 @@ class PackageInfo:
     tokenizer: str = "sentencepiece"  # or "bpe"
     target_prefix: str = ""
     size: int = 0
+    layout: tuple[str, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -138,30 +165,82 @@ class PackageInfo:
 
     @property
     def usable(self) -> bool:
-        return self.type == "translate" and self.tokenizer == "sentencepiece"
+        return (self.type == "translate" and self.tokenizer in ("sentencepiece", "bpe")
+                and self.from_code not in NO_LANGUAGE)
+
+    @property
+    def tokenizer_file(self) -> Path:
+        return self.path / ("bpe.model" if self.tokenizer == "bpe" else "sentencepiece.model")
+
+    def model_files(self) -> list[Path]:
+        """The files whose bytes decide the translations (sorted)."""
+        files = [p for p in (self.path / "model").iterdir() if p.is_file()]
+        return sorted(files + [self.tokenizer_file, self.path / "metadata.json"])
 
     def fingerprint(self) -> str:
-        """Short digest of the metadata and model/tokenizer sizes (for cache keys)."""
-        import hashlib
-
-        h = hashlib.sha256()
-        h.update(json.dumps(self.metadata, sort_keys=True, ensure_ascii=False).encode())
-        for rel in ("model/model.bin", "sentencepiece.model"):
-            try:
-                h.update(f"{rel}:{(self.path / rel).stat().st_size}".encode())
-            except OSError:
-                h.update(f"{rel}:-".encode())
-        return h.hexdigest()[:12]
+        """Content digest of the model, tokenizer and metadata (see :func:`fingerprint`)."""
+        return fingerprint(self)
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "key": self.key, "from": self.from_code,
                 "to": self.to_code, "version": self.version, "size": self.size,
                 "folder": str(self.path), "tokenizer": self.tokenizer,
-                "usable": self.usable}
+                "layout": list(self.layout), "usable": self.usable}
+
+
+_FINGERPRINTS: dict[str, tuple[Any, str]] = {}
+
+
+def fingerprint(pkg: PackageInfo) -> str:
+    """SHA-256 (16 hex digits) of the package's model files, computed once.
+
+    The digest is stored beside the package (``.polyclean-fingerprint.json`` in its
+    folder) with each file's size and modification time; it is recomputed when one
+    of them changes (a package reinstalled in place by argospm), and kept in memory
+    only when the folder is not writable.
+    """
+    import hashlib
+
+    try:
+        stats = {p.relative_to(pkg.path).as_posix(): [p.stat().st_size, p.stat().st_mtime_ns]
+                 for p in pkg.model_files()}
+    except OSError as exc:
+        raise PackageError(f"{pkg.path}: cannot read the model files ({exc})") from None
+    memo = _FINGERPRINTS.get(str(pkg.path))
+    if memo and memo[0] == stats:
+        return memo[1]
+    stored = pkg.path / FINGERPRINT_FILE
+    try:
+        data = json.loads(stored.read_text("utf-8")) if stored.is_file() else None
+    except (OSError, ValueError):
+        data = None
+    if isinstance(data, dict) and data.get("files") == stats and isinstance(data.get("sha256"), str):
+        digest = data["sha256"]
+    else:
+        h = hashlib.sha256()
+        for rel in sorted(stats):
+            h.update(rel.encode() + b"\0")
+            with open(pkg.path / rel, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+        digest = h.hexdigest()[:16]
+        tmp = stored.with_name(f"{stored.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps({"sha256": digest, "files": stats}), "utf-8")
+            os.replace(tmp, stored)
+        except OSError:  # a read-only packages folder: keep it in memory only
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+    _FINGERPRINTS[str(pkg.path)] = (stats, digest)
+    return digest
 
 
 def check_metadata(meta: Any, where: str) -> dict[str, Any]:
     """Validate a parsed ``metadata.json``; return it or raise :class:`PackageError`.
+
+    ``type`` and ``links`` may be absent (Locomotive-built packages have neither).
 
     >>> check_metadata({"from_code": "ru", "to_code": "en"}, "x")["from_code"]
     'ru'
@@ -169,13 +248,20 @@ def check_metadata(meta: Any, where: str) -> dict[str, Any]:
     Traceback (most recent call last):
     ...
     polyclean.errors.PackageError: x: metadata.json has no valid to_code
+    >>> check_metadata({"from_code": "russian", "to_code": "en"}, "x")
+    Traceback (most recent call last):
+    ...
+    polyclean.errors.PackageError: x: metadata.json has no valid from_code ('russian' is not an ISO 639 language code)
     """
     if not isinstance(meta, dict):
         raise PackageError(f"{where}: metadata.json is not a JSON object")
     for key in ("from_code", "to_code"):
         value = meta.get(key)
-        if not isinstance(value, str) or not _CODE_RE.match(value):
+        if not isinstance(value, str) or not value:
             raise PackageError(f"{where}: metadata.json has no valid {key}")
+        if not valid_code(value):
+            raise PackageError(f"{where}: metadata.json has no valid {key} "
+                               f"({value[:40]!r} is not an ISO 639 language code)")
     ptype = meta.get("type", "translate")
     if ptype != "translate":
         raise PackageError(f"{where}: package type {ptype!r} is not a translation package")
@@ -196,11 +282,23 @@ def _folder_size(path: Path) -> int:
     return total
 
 
-def read_package(path: str | os.PathLike, *, with_size: bool = True) -> PackageInfo:
-    """Read an installed package folder; raise :class:`PackageError` when it is not one."""
-    path = Path(path)
+def _regular(path: Path) -> bool:
+    """Is ``path`` a regular file (a FIFO or device would block or never end)?"""
     try:
-        raw = (path / "metadata.json").read_text(encoding="utf-8")
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _read_metadata(path: Path) -> dict[str, Any]:
+    meta_path = path / "metadata.json"
+    if (meta_path.exists() or meta_path.is_symlink()) and not _regular(meta_path):
+        raise PackageError(f"{path}: metadata.json is not a regular file (a FIFO, device "
+                           "or broken link); skipped")
+    try:
+        if meta_path.stat().st_size > MAX_METADATA:
+            raise PackageError(f"{path}: metadata.json is implausibly large")
+        raw = meta_path.read_text(encoding="utf-8")
     except OSError as exc:
         raise PackageError(f"{path}: no readable metadata.json ({exc.strerror})") from None
     except UnicodeDecodeError:
@@ -209,21 +307,35 @@ def read_package(path: str | os.PathLike, *, with_size: bool = True) -> PackageI
         meta = json.loads(raw)
     except ValueError as exc:
         raise PackageError(f"{path}: metadata.json is not valid JSON ({exc})") from None
-    check_metadata(meta, str(path))
-    if (path / "sentencepiece.model").is_file():
+    return check_metadata(meta, str(path))
+
+
+def read_package(path: str | os.PathLike, *, with_size: bool = True) -> PackageInfo:
+    """Read an installed package folder; raise :class:`PackageError` when it is not one."""
+    path = Path(path)
+    meta = _read_metadata(path)
+    if _regular(path / "sentencepiece.model"):
         tokenizer = "sentencepiece"
-    elif (path / "bpe.model").is_file():
+    elif _regular(path / "bpe.model"):
         tokenizer = "bpe"
     else:
-        raise PackageError(f"{path}: no tokenizer model (sentencepiece.model)")
-    if not (path / "model" / "model.bin").is_file():
+        raise PackageError(f"{path}: no tokenizer model (sentencepiece.model or bpe.model)")
+    if not _regular(path / "model" / "model.bin"):
         raise PackageError(f"{path}: no CTranslate2 model (model/model.bin)")
+    layout = [tokenizer]
+    if not (path / "model" / "config.json").exists():
+        layout.append("no config.json (CTranslate2 < 3.0)")
+    if "type" not in meta or "links" not in meta:
+        layout.append("locomotive metadata")
+    for sbd in ("minisbd", "stanza", "spacy"):
+        if (path / sbd).is_dir():
+            layout.append(f"{sbd}/ (not used: polyclean splits sentences itself)")
     return PackageInfo(
         path=path, from_code=meta["from_code"], to_code=meta["to_code"],
         version=str(meta.get("package_version", "")), type=meta.get("type", "translate"),
         from_name=meta.get("from_name", ""), to_name=meta.get("to_name", ""),
         tokenizer=tokenizer, target_prefix=meta.get("target_prefix", "") or "",
-        size=_folder_size(path) if with_size else 0, metadata=meta,
+        size=_folder_size(path) if with_size else 0, layout=tuple(layout), metadata=meta,
     )
 
 
@@ -255,25 +367,32 @@ def installed(folder: str | os.PathLike | None = None) -> list[PackageInfo]:
     return scan(folder)[0]
 
 
-def find_route(src: str, dst: str, packages: Iterable[PackageInfo], max_hops: int = 3
-               ) -> list[PackageInfo] | None:
+def find_route(src: str, dst: str, packages: Iterable[PackageInfo], max_hops: int = 3,
+               exclude: Iterable[Path] = ()) -> list[PackageInfo] | None:
     """The shortest chain of usable packages translating ``src`` into ``dst``.
 
-    For each language pair the newest version wins; ties break on codes, so the
-    choice is deterministic.  ``[]`` when ``src == dst``; None when there is no chain.
+    For each language pair the newest version wins (packages whose folder is in
+    ``exclude``, e.g. ones that failed to load, are passed over); ties break on codes,
+    so the choice is deterministic.  ``pb``/``zt`` packages serve ``pt``/``zh``; no
+    package serves ``und``.  ``[]`` when ``src == dst``; None when there is no chain.
     """
     if src == dst:
         return []
+    skip = {str(p) for p in exclude}
     best: dict[tuple[str, str], PackageInfo] = {}
     for p in packages:
-        if not p.usable:
+        if not p.usable or str(p.path) in skip:
             continue
         k = (p.from_code, p.to_code)
         if k not in best or _version_key(p.version) > _version_key(best[k].version):
             best[k] = p
     edges: dict[str, list[PackageInfo]] = {}
     for (a, _b), p in sorted(best.items()):
-        edges.setdefault(a, []).append(p)
+        edges.setdefault(ARGOS_CODES.get(a, a), []).append(p)
+    for lang in edges:  # an exact code before an Argos alias (pt before pb)
+        edges[lang].sort(key=lambda p: (p.from_code != lang, p.from_code, p.to_code))
+    if not source_codes(src):
+        return None
     queue: deque[tuple[str, list[PackageInfo]]] = deque([(src, [])])
     seen = {src}
     while queue:
@@ -281,405 +400,13 @@ def find_route(src: str, dst: str, packages: Iterable[PackageInfo], max_hops: in
         if len(chain) >= max_hops:
             continue
         for p in edges.get(lang, []):
-            if p.to_code == dst:
+            to = ARGOS_CODES.get(p.to_code, p.to_code)
+            if to == dst or p.to_code == dst:
                 return chain + [p]
-            if p.to_code not in seen:
-                seen.add(p.to_code)
-                queue.append((p.to_code, chain + [p]))
+            if to not in seen:
+                seen.add(to)
+                queue.append((to, chain + [p]))
     return None
-
-
-# --- validating and installing a package file -------------------------------------------
-@dataclass
-class ArchiveCheck:
-    top: str
-    metadata: dict[str, Any]
-    members: list[zipfile.ZipInfo]
-    total_size: int
-
-
-def _member_problem(info: zipfile.ZipInfo) -> str | None:
-    name = info.filename
-    if "\\" in name:
-        return f"entry {name!r} has a backslash in its path"
-    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        return f"entry {name!r} has an absolute path"
-    parts = PurePosixPath(name).parts
-    if any(p == ".." for p in parts):
-        return f"entry {name!r} leaves the package folder ('..')"
-    if "\x00" in name:
-        return f"entry {name!r} has a NUL byte in its name"
-    mode = (info.external_attr >> 16) & 0xFFFF
-    if stat.S_ISLNK(mode):
-        return f"entry {name!r} is a symbolic link"
-    ftype = stat.S_IFMT(mode)
-    if ftype and ftype not in (stat.S_IFREG, stat.S_IFDIR):
-        return f"entry {name!r} is not a regular file or folder"
-    if info.flag_bits & 0x1:
-        return f"entry {name!r} is encrypted"
-    return None
-
-
-def check_archive(path: str | os.PathLike, max_size: int = MAX_UNCOMPRESSED) -> ArchiveCheck:
-    """Validate an ``.argosmodel`` zip without extracting it; raise :class:`PackageError`."""
-    path = Path(path)
-    where = str(path)
-    if not path.is_file():
-        raise PackageError(f"{where}: no such file")
-    if not zipfile.is_zipfile(path):
-        raise PackageError(f"{where}: not a zip archive (an .argosmodel file is a zip)")
-    try:
-        zf = zipfile.ZipFile(path)
-    except Exception as exc:  # BadZipFile, OSError, and e.g. UnicodeDecodeError on a
-        # member name flagged UTF-8 that is not: zipfile raises many kinds on bad input
-        raise PackageError(f"{where}: unreadable zip archive ({exc})") from None
-    with zf:
-        members = zf.infolist()
-        if not members:
-            raise PackageError(f"{where}: the archive is empty")
-        if len(members) > MAX_MEMBERS:
-            raise PackageError(f"{where}: too many entries ({len(members)} > {MAX_MEMBERS})")
-        tops: set[str] = set()
-        names: set[str] = set()
-        total = 0
-        for info in members:
-            problem = _member_problem(info)
-            if problem:
-                raise PackageError(f"{where}: {problem}; refused")
-            norm = PurePosixPath(info.filename)
-            key = norm.as_posix()
-            if key in names:
-                raise PackageError(f"{where}: entry {info.filename!r} appears twice; refused")
-            names.add(key)
-            parts = [p for p in norm.parts if p not in ("", ".")]
-            if not parts:
-                raise PackageError(f"{where}: entry {info.filename!r} has an empty path")
-            tops.add(parts[0])
-            if len(parts) == 1 and not info.is_dir():
-                raise PackageError(
-                    f"{where}: file {info.filename!r} lies outside the package folder "
-                    "(a package is one top-level folder)")
-            total += info.file_size
-            if total > max_size:
-                raise PackageError(
-                    f"{where}: unpacks to more than {max_size // 1024**2} MB; refused")
-        if len(tops) != 1:
-            raise PackageError(
-                f"{where}: a package must hold exactly one top-level folder, found "
-                f"{len(tops)} ({', '.join(sorted(tops)[:5])})")
-        top = tops.pop()
-        if top.startswith(".") or not re.match(r"^[\w.+-]+$", top):
-            raise PackageError(f"{where}: unsuitable package folder name {top!r}")
-        present = {PurePosixPath(n).as_posix().rstrip("/") for n in names}
-
-        def has(rel: str) -> bool:
-            return f"{top}/{rel}" in present
-
-        if not has("metadata.json"):
-            raise PackageError(f"{where}: no {top}/metadata.json; not an Argos package")
-        meta_info = zf.getinfo(next(i.filename for i in members
-                                    if PurePosixPath(i.filename).as_posix() == f"{top}/metadata.json"))
-        if meta_info.file_size > MAX_METADATA:
-            raise PackageError(f"{where}: metadata.json is implausibly large")
-        try:
-            meta = json.loads(zf.read(meta_info).decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise PackageError(f"{where}: metadata.json is not readable JSON ({exc})") from None
-        except Exception as exc:  # BadZipFile, zlib.error, NotImplementedError, ...
-            raise PackageError(f"{where}: metadata.json cannot be read ({exc})") from None
-        check_metadata(meta, where)
-        if not (has("model/model.bin") and has("model/config.json")):
-            raise PackageError(
-                f"{where}: no CTranslate2 model folder ({top}/model/model.bin and config.json)")
-        vocab = any(has(f"model/{v}_vocabulary.{ext}")
-                    for v in ("shared", "source") for ext in ("txt", "json"))
-        if not vocab:
-            raise PackageError(f"{where}: the CTranslate2 model has no vocabulary file")
-        if not has("sentencepiece.model"):
-            if has("bpe.model"):
-                raise PackageError(
-                    f"{where}: this package uses a BPE tokenizer (bpe.model), which polyclean "
-                    "does not run; use a SentencePiece package (all packages of the current "
-                    "Argos index are)")
-            raise PackageError(f"{where}: no tokenizer model ({top}/sentencepiece.model)")
-    return ArchiveCheck(top, meta, members, total)
-
-
-def _extract(path: Path, check: ArchiveCheck, dest: Path) -> None:
-    """Extract the checked members under ``dest``, counting the real bytes written."""
-    budget = check.total_size
-    dest_resolved = dest.resolve()
-    with zipfile.ZipFile(path) as zf:
-        for info in check.members:
-            target = (dest / info.filename).resolve()
-            if dest_resolved not in target.parents and target != dest_resolved:
-                raise PackageError(f"{path}: entry {info.filename!r} escapes the folder")
-            if info.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            left = info.file_size
-            with zf.open(info) as src, open(target, "xb") as out:
-                while True:
-                    chunk = src.read(1 << 20)
-                    if not chunk:
-                        break
-                    left -= len(chunk)
-                    budget -= len(chunk)
-                    if left < 0 or budget < 0:
-                        raise PackageError(
-                            f"{path}: entry {info.filename!r} is larger than it declares")
-                    out.write(chunk)
-            os.chmod(target, 0o644)
-
-
-def _verify_extracted(pkg: Path, where: str) -> None:
-    """Load the tokenizer and ask CTranslate2 whether the model folder is a model."""
-    import ctranslate2
-    import sentencepiece
-
-    try:
-        json.loads((pkg / "model" / "config.json").read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise PackageError(f"{where}: model/config.json is not readable JSON ({exc})") from None
-    if not ctranslate2.contains_model(str(pkg / "model")):
-        raise PackageError(f"{where}: model/ is not a CTranslate2 model")
-    try:
-        sp = sentencepiece.SentencePieceProcessor(model_file=str(pkg / "sentencepiece.model"))
-        sp.encode("test", out_type=str)
-    except Exception as exc:  # sentencepiece raises OSError/RuntimeError variants
-        raise PackageError(f"{where}: sentencepiece.model cannot be loaded ({exc})") from None
-
-
-@dataclass
-class InstallResult:
-    package: PackageInfo
-    replaced: list[str] = field(default_factory=list)
-
-
-def install_file(path: str | os.PathLike, folder: str | os.PathLike | None = None,
-                 *, max_size: int = MAX_UNCOMPRESSED) -> InstallResult:
-    """Validate and install an ``.argosmodel`` file; replace older packages of its pair."""
-    path = Path(path)
-    check = check_archive(path, max_size)
-    root = packages_dir(folder)
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        # Work beside (not inside) the packages folder: argostranslate lists every
-        # folder in it as a package and fails on a half-extracted one.
-        work = Path(tempfile.mkdtemp(prefix=".polyclean-install-", dir=root.parent))
-    except OSError as exc:
-        raise ModelsError(f"cannot write to the packages folder {root}: {exc.strerror}") from None
-    try:
-        try:
-            _extract(path, check, work)
-        except (PackageError, OSError):
-            raise
-        except Exception as exc:  # BadZipFile, zlib.error, EOFError, NotImplementedError,
-            # lzma/bz2 errors of a damaged member: all mean the same to the user
-            raise PackageError(f"{path}: damaged archive ({exc}); refused") from None
-        staged = work / check.top
-        _verify_extracted(staged, str(path))
-        new = read_package(staged)
-        others = [p for p in scan(root, with_size=False)[0]
-                  if p.from_code == new.from_code and p.to_code == new.to_code
-                  and p.folder != check.top]
-        dest = root / check.top
-        old = work / ".old"
-        if dest.exists() or dest.is_symlink():
-            os.rename(dest, old)
-        try:
-            os.rename(staged, dest)
-        except OSError:
-            if old.exists():
-                os.rename(old, dest)
-            raise
-        replaced = [f"{p.key} ({p.folder})" for p in others]
-        if old.exists():
-            replaced.insert(0, f"the previous copy of {check.top}")
-        for p in others:
-            shutil.rmtree(p.path, ignore_errors=True)
-        return InstallResult(read_package(dest), replaced)
-    except OSError as exc:
-        raise ModelsError(f"installing {path} failed: {exc}") from None
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def remove(name: str, folder: str | os.PathLike | None = None) -> list[PackageInfo]:
-    """Remove the packages matching ``name`` (argospm name, ``key``, folder, ``ru-en``)."""
-    pair = parse_pair(name, None)
-    matches = []
-    for p in scan(folder, with_size=False)[0]:
-        if name in (p.name, p.key, p.folder) or (pair and pair == (p.from_code, p.to_code)):
-            matches.append(p)
-    if not matches:
-        raise ModelsError(f"no installed package named {name!r} in {packages_dir(folder)} "
-                          "(see `polyclean models list`)")
-    for p in matches:
-        shutil.rmtree(p.path)
-    return matches
-
-
-# --- the online index ------------------------------------------------------------------
-def parse_pair(spec: str, default_target: str | None = "en") -> tuple[str, str] | None:
-    """Language pair named by ``ru``, ``ru-en``, ``ru_en`` or ``translate-ru_en``.
-
-    >>> parse_pair("ru"), parse_pair("ru-en"), parse_pair("translate-uk_ru")
-    (('ru', 'en'), ('ru', 'en'), ('uk', 'ru'))
-    >>> parse_pair("ru", None) is None
-    True
-    """
-    s = spec.strip()
-    if s.startswith("translate-"):
-        s = s[len("translate-"):]
-    m = re.fullmatch(r"([A-Za-z]{2,3}(?:-[A-Za-z]{4})?)[-_]([A-Za-z]{2,3}(?:-[A-Za-z]{4})?)", s)
-    if m:
-        return m.group(1), m.group(2)
-    if default_target and re.fullmatch(r"[A-Za-z]{2,3}", s):
-        return s, default_target
-    return None
-
-
-def _offline_help(what: str, url: str, reason: str) -> str:
-    return (
-        f"cannot reach {what} at {url}: {reason}. This machine looks offline (or the "
-        "address is blocked). To install without network: download the .argosmodel file "
-        "on a machine that is online (links: `polyclean models available` there, or the "
-        "Argos package index), copy it here and run "
-        "`polyclean models install PATH.argosmodel`."
-    )
-
-
-def _open(url: str, timeout: float):
-    import urllib.error
-    import urllib.request
-
-    if "://" not in url:
-        return open(url, "rb")
-    if not url.startswith(("http://", "https://", "file://")):
-        raise ModelsError(f"unsupported address {url!r} (http, https, file or a local path)")
-    req = urllib.request.Request(url, headers={"User-Agent": "polyclean"})
-    return urllib.request.urlopen(req, timeout=timeout)
-
-
-def _fetch_error(exc: BaseException) -> str:
-    import urllib.error
-
-    if isinstance(exc, urllib.error.HTTPError):
-        return f"HTTP {exc.code} {exc.reason}"
-    if isinstance(exc, urllib.error.URLError):
-        return f"{type(exc.reason).__name__}: {exc.reason}"
-    return f"{type(exc).__name__}: {exc}"
-
-
-def fetch_index(url: str | None = None, timeout: float = 30.0) -> list[dict[str, Any]]:
-    """The package index: a list of metadata records (raises :class:`IndexUnreachableError`)."""
-    url = index_url(url)
-    try:
-        with _open(url, timeout) as fh:
-            data = fh.read(64 * 1024**2)
-    except (OSError, ValueError) as exc:  # URLError, timeouts, missing file
-        raise IndexUnreachableError(_offline_help("the Argos package index", url,
-                                                  _fetch_error(exc))) from None
-    try:
-        index = json.loads(data.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ModelsError(f"the package index at {url} is not valid JSON ({exc})") from None
-    if not isinstance(index, list):
-        raise ModelsError(f"the package index at {url} is not a list of packages")
-    return [e for e in index if isinstance(e, dict)]
-
-
-@dataclass(frozen=True)
-class IndexEntry:
-    from_code: str
-    to_code: str
-    version: str
-    links: tuple[str, ...]
-    type: str = "translate"
-    from_name: str = ""
-    to_name: str = ""
-
-    @property
-    def name(self) -> str:
-        return f"{self.type}-{self.from_code}_{self.to_code}"
-
-    @property
-    def key(self) -> str:
-        return f"{self.name}-{self.version or '0'}"
-
-
-def available(url: str | None = None, timeout: float = 30.0) -> list[IndexEntry]:
-    """Translation packages offered by the index, sorted by name."""
-    out = []
-    for e in fetch_index(url, timeout):
-        if e.get("type", "translate") != "translate":
-            continue
-        fc, tc = e.get("from_code"), e.get("to_code")
-        if not (isinstance(fc, str) and isinstance(tc, str)):
-            continue
-        links = tuple(x for x in e.get("links", []) if isinstance(x, str))
-        out.append(IndexEntry(fc, tc, str(e.get("package_version", "")), links,
-                              from_name=str(e.get("from_name", "")),
-                              to_name=str(e.get("to_name", ""))))
-    out.sort(key=lambda x: (x.name, _version_key(x.version)))
-    return out
-
-
-def download(entry: IndexEntry, dest_dir: Path, timeout: float = 60.0,
-             max_size: int = MAX_DOWNLOAD) -> Path:
-    """Download a package file into ``dest_dir`` (tries each link in order)."""
-    if not entry.links:
-        raise ModelsError(f"the index lists no download link for {entry.key}")
-    errors = []
-    for link in entry.links:
-        fd, tmp = tempfile.mkstemp(prefix=".polyclean-download-", suffix=".argosmodel",
-                                   dir=dest_dir)
-        try:
-            with os.fdopen(fd, "wb") as out, _open(link, timeout) as src:
-                size = 0
-                while True:
-                    chunk = src.read(1 << 20)
-                    if not chunk:
-                        break
-                    size += len(chunk)
-                    if size > max_size:
-                        raise ModelsError(f"{link}: larger than {max_size // 1024**2} MB")
-                    out.write(chunk)
-            return Path(tmp)
-        except (OSError, ValueError) as exc:
-            errors.append(f"{link}: {_fetch_error(exc)}")
-            os.unlink(tmp)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    raise IndexUnreachableError(_offline_help(f"the download of {entry.key}", entry.links[0],
-                                              "; ".join(errors)))
-
-
-def install_from_index(spec: str, folder: str | os.PathLike | None = None, *,
-                       url: str | None = None, target: str = "en",
-                       timeout: float = 60.0) -> InstallResult:
-    """Install the newest index package for ``spec`` (``ru``, ``ru-en``, ``translate-ru_en``)."""
-    pair = parse_pair(spec, target)
-    if pair is None:
-        raise ModelsError(f"{spec!r} is neither a file nor a language pair such as ru or ru-en")
-    entries = [e for e in available(url, timeout) if (e.from_code, e.to_code) == pair]
-    if not entries:
-        raise ModelsError(f"the package index offers no {pair[0]}->{pair[1]} package "
-                          "(see `polyclean models available`)")
-    entry = entries[-1]
-    root = packages_dir(folder)
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ModelsError(f"cannot create the packages folder {root}: {exc.strerror}") from None
-    tmp = download(entry, root.parent, timeout)
-    try:
-        return install_file(tmp, root)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def human_size(n: float) -> str:
@@ -693,3 +420,10 @@ def human_size(n: float) -> str:
             return f"{n:.0f} {unit}"
         n /= 1024
     return f"{n:.1f} GB"
+
+
+from .models_install import (  # noqa: E402,F401  (re-exported: the public API of packages)
+    MAX_DOWNLOAD, MAX_MEMBERS, MAX_UNCOMPRESSED, ArchiveCheck, IndexEntry, InstallResult,
+    available, check_archive, clean_leftovers, download, fetch_index, install_file,
+    install_from_index, matching, parse_pair, remove,
+)

@@ -386,7 +386,8 @@ def _results(batch_iter: Iterator[Batch], opts: RunOptions, want_report: bool,
             frozen = True
     ctx = multiprocessing.get_context(method)
     ex = ProcessPoolExecutor(opts.jobs, mp_context=ctx, initializer=_init_worker,
-                             initargs=(opts.config, opts.fields, want_report))
+                             initargs=(opts.config.replace(workers=opts.jobs), opts.fields,
+                                       want_report))
     try:
         pending: deque = deque()
         for b in itertools.chain(head, batch_iter):

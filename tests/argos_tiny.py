@@ -11,6 +11,20 @@ decoder attends to source position ``t``; the output projection maps the copied
 source word to its translation.  Unknown words come out as ``<unk>`` and
 CTranslate2's ``replace_unknowns`` copies the source word through.
 
+Variants for the tests (``build_package_dir`` keywords):
+
+* ``behaviour``: ``"translate"`` (the lexicon), ``"repeat"`` (every step emits
+  ``the`` and never ``</s>``: a word repeated up to the decoding limit), ``"empty"``
+  (``</s>`` first: no output), ``"copy"`` (the source copied through);
+* ``tokenizer="bpe"``: Moses tokenisation + a subword-nmt ``bpe.model`` learned over
+  the lexicon words (each word one BPE unit; unknown words fall apart into letters);
+* ``layout="ct2-old"``: a model saved as CTranslate2 < 3.0 did (binary version 5, no
+  ``config.json``, so no source ``</s>``: the tiny model then never stops);
+  ``layout="locomotive"``: metadata without ``type``/``links`` and a ``stanza/``
+  folder, as Locomotive builds packages.
+
+:func:`corrupt_model` truncates a package's ``model.bin``.
+
 Used by the tests (a pytest fixture) and by ``bench/bench_translate.py``.
 """
 
@@ -43,6 +57,15 @@ UK_RU = {
     "любить": "любит", "їсть": "ест", "бачить": "видит", "молоко": "молоко",
     "м'ясо": "мясо", "хліб": "хлеб", "і": "и", "сьогодні": "сегодня",
 }
+
+# Brazilian Portuguese -> English, as Argos's "pb" packages (they serve detected "pt").
+PB_EN = {"gato": "cat", "cachorro": "dog", "come": "eats", "bebe": "drinks",
+         "leite": "milk", "carne": "meat", "O": "The", "o": "the"}
+
+# Russian -> English without words ending in '.': Moses splits the full stop off.
+RU_EN_BPE = {**{k: v for k, v in RU_EN.items() if not k.endswith(".")},
+             "спит": "sleeps", "бежит": "runs", ".": "."}
+NAMES = {"ru": "Russian", "uk": "Ukrainian", "en": "English", "pb": "Portuguese (Brazil)"}
 
 UNK, BOS, EOS = "<unk>", "<s>", "</s>"
 
@@ -182,6 +205,79 @@ def _ctranslate2_model(out_dir: Path, vocab: list[str], mapping: Mapping[int, in
     spec.save(str(out_dir))
 
 
+def _bpe_model(words: list[str]) -> str:
+    """subword-nmt BPE codes learned over ``words`` until each is one unit."""
+    import contextlib
+
+    from subword_nmt.learn_bpe import learn_bpe
+
+    out = io.StringIO()
+    with contextlib.redirect_stderr(io.StringIO()):
+        learn_bpe(io.StringIO("".join(f"{w} 1\n" for w in words)), out, 100_000,
+                  min_frequency=1, is_dict=True)
+    return out.getvalue()
+
+
+def _vocab_and_pieces(pkg: Path, words: list[str], tokenizer: str
+                      ) -> tuple[list[str], dict[str, str]]:
+    """Write the tokenizer model; return the vocabulary and each word's one piece."""
+    if tokenizer == "bpe":
+        from subword_nmt.apply_bpe import BPE
+
+        codes = _bpe_model(words)
+        (pkg / "bpe.model").write_text(codes, encoding="utf-8")
+        bpe = BPE(io.StringIO(codes))
+        piece = {w: bpe.segment_tokens([w]) for w in words}
+        vocab = [UNK, BOS, EOS] + sorted({p[0] for p in piece.values()})
+    else:
+        import sentencepiece as spm
+
+        sp_bytes = _sentencepiece_model(words)
+        (pkg / "sentencepiece.model").write_bytes(sp_bytes)
+        sp = spm.SentencePieceProcessor(model_proto=sp_bytes)
+        vocab = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+        piece = {w: sp.encode(w, out_type=str) for w in words}
+    assert vocab[:3] == [UNK, BOS, EOS], vocab[:3]
+    bad = [w for w, p in piece.items() if len(p) != 1 or p[0] not in vocab[3:]]
+    assert not bad, f"words that are not one piece: {bad}"
+    return vocab, {w: p[0] for w, p in piece.items()}
+
+
+def _mapping(vocab: list[str], piece: Mapping[str, str], lexicon: Mapping[str, str],
+             behaviour: str) -> dict[int, int]:
+    ids = {v: i for i, v in enumerate(vocab)}
+    if behaviour == "translate":
+        mapping = {ids[piece[s]]: ids[piece[t]] for s, t in lexicon.items()}
+        mapping[0], mapping[2] = 0, 2  # <unk> -> <unk> (copied through), </s> -> </s>
+    elif behaviour == "repeat":
+        mapping = {i: ids[piece["the"]] for i in range(len(vocab))}
+    elif behaviour == "empty":
+        mapping = {i: 2 for i in range(len(vocab))}
+    elif behaviour == "copy":
+        mapping = {i: i for i in range(len(vocab))}
+    else:
+        raise ValueError(f"unknown behaviour {behaviour!r}")
+    return mapping
+
+
+def _old_layout(model: Path) -> None:
+    """Make ``model`` look converted by CTranslate2 < 3.0: binary version 5, no config."""
+    import struct
+
+    (model / "config.json").unlink()
+    data = bytearray((model / "model.bin").read_bytes())
+    data[0:4] = struct.pack("<I", 5)
+    (model / "model.bin").write_bytes(bytes(data))
+
+
+def corrupt_model(pkg: Path) -> Path:
+    """Truncate ``pkg/model/model.bin`` to half its size (a damaged download)."""
+    f = Path(pkg) / "model" / "model.bin"
+    data = f.read_bytes()
+    f.write_bytes(data[: len(data) // 2])
+    return Path(pkg)
+
+
 def build_package_dir(
     dest: Path,
     lexicon: Mapping[str, str] = RU_EN,
@@ -192,37 +288,36 @@ def build_package_dir(
     folder: str | None = None,
     max_positions: int = 128,
     extra_metadata: Mapping[str, object] | None = None,
+    behaviour: str = "translate",
+    tokenizer: str = "sentencepiece",
+    layout: str = "current",
 ) -> Path:
     """Write the package folder ``dest/folder`` and return its path."""
-    import sentencepiece as spm
-
     folder = folder or f"translate-{from_code}_{to_code}-{version.replace('.', '_')}"
     pkg = Path(dest) / folder
     if pkg.exists():
         shutil.rmtree(pkg)
     (pkg / "model").mkdir(parents=True)
-    words = sorted(set(lexicon) | set(lexicon.values()))
-    sp_bytes = _sentencepiece_model(words)
-    (pkg / "sentencepiece.model").write_bytes(sp_bytes)
-    sp = spm.SentencePieceProcessor(model_proto=sp_bytes)
-    vocab = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
-    assert vocab[:3] == [UNK, BOS, EOS], vocab[:3]
-    piece = {w: sp.encode(w, out_type=str) for w in words}
-    bad = [w for w, p in piece.items() if len(p) != 1 or sp.piece_to_id(p[0]) == 0]
-    assert not bad, f"words that are not one piece: {bad}"
-    mapping = {vocab.index(piece[s][0]): vocab.index(piece[t][0]) for s, t in lexicon.items()}
-    mapping[0], mapping[2] = 0, 2  # <unk> -> <unk> (copied through), </s> -> </s>
-    _ctranslate2_model(pkg / "model", vocab, mapping, max_positions)
+    words = sorted(set(lexicon) | set(lexicon.values()) | {"the"})
+    vocab, piece = _vocab_and_pieces(pkg, words, tokenizer)
+    _ctranslate2_model(pkg / "model", vocab, _mapping(vocab, piece, lexicon, behaviour),
+                       max_positions)
+    if layout == "ct2-old":
+        _old_layout(pkg / "model")
     meta = {
         "package_version": version,
         "argos_version": "1.9.0",
         "from_code": from_code,
-        "from_name": {"ru": "Russian", "uk": "Ukrainian", "en": "English"}.get(from_code, from_code),
+        "from_name": NAMES.get(from_code, from_code),
         "to_code": to_code,
-        "to_name": {"ru": "Russian", "uk": "Ukrainian", "en": "English"}.get(to_code, to_code),
+        "to_name": NAMES.get(to_code, to_code),
         "type": "translate",
         "links": [],
     }
+    if layout == "locomotive":
+        del meta["type"], meta["links"]
+        (pkg / "stanza").mkdir()
+        (pkg / "stanza" / "README").write_text("stanza sentence-splitter model (unused)\n")
     meta.update(extra_metadata or {})
     (pkg / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2),
                                        encoding="utf-8")

@@ -19,18 +19,19 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_keys_are_package_and_exact_source(tmp_path):
     c = TranslationCache(tmp_path / "c.sqlite3")
-    c.put_many("translate-ru_en-1.9:abc:beam=2", {"Кошка спит.": "Cat sleeps.", "кошка": "cat"})
+    cat, sleeps = ("cat", -0.5, 0, 1), ("Cat sleeps.", -0.25, 0, 3)
+    c.put_many("translate-ru_en-1.9:abc:beam=2", {"Кошка спит.": sleeps, "кошка": cat})
     assert c.get_many("translate-ru_en-1.9:abc:beam=2", ["Кошка спит.", "Кошка спит. ", "кошка"]) \
-        == {"Кошка спит.": "Cat sleeps.", "кошка": "cat"}
+        == {"Кошка спит.": sleeps, "кошка": cat}
     assert c.get_many("translate-ru_en-2.0:abc:beam=2", ["кошка"]) == {}
-    # Reopened by another object (another run): still there.
+    # Reopened by another object (another run): still there, score and counts too.
     assert TranslationCache(tmp_path / "c.sqlite3").get_many(
-        "translate-ru_en-1.9:abc:beam=2", ["кошка"]) == {"кошка": "cat"}
+        "translate-ru_en-1.9:abc:beam=2", ["кошка"]) == {"кошка": cat}
 
 
 def test_many_sources_in_one_lookup(tmp_path):
     c = TranslationCache(tmp_path / "c.sqlite3")
-    items = {f"предложение {i}": f"sentence {i}" for i in range(1_500)}
+    items = {f"предложение {i}": (f"sentence {i}", -float(i), 0, 2) for i in range(1_500)}
     c.put_many("p", items)
     assert c.get_many("p", list(items) + ["нет"]) == items
 
@@ -53,9 +54,9 @@ def test_several_processes_write_at_once(tmp_path):
         from polyclean.cache import TranslationCache
         w = int(sys.argv[1]); c = TranslationCache(sys.argv[2])
         for i in range(40):
-            c.put_many("pkg", {f"w{w} s{i} {j}": f"r{w}-{i}-{j}" for j in range(10)})
-            c.put_many("pkg", {f"shared {i}": f"same {i}"})
-            assert c.get_many("pkg", [f"w{w} s{i} 0"]) == {f"w{w} s{i} 0": f"r{w}-{i}-0"}
+            c.put_many("pkg", {f"w{w} s{i} {j}": (f"r{w}-{i}-{j}", 0.0, 0, 1) for j in range(10)})
+            c.put_many("pkg", {f"shared {i}": (f"same {i}", 0.0, 0, 1)})
+            assert c.get_many("pkg", [f"w{w} s{i} 0"])[f"w{w} s{i} 0"][0] == f"r{w}-{i}-0"
         print("ok")
     """)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -66,7 +67,8 @@ def test_several_processes_write_at_once(tmp_path):
     assert [p.returncode for p in procs] == [0] * 4, [r[1] for r in results]
     c = TranslationCache(path)
     assert c.count("pkg") == 4 * 40 * 10 + 40
-    assert c.get_many("pkg", ["w3 s39 9", "shared 7"]) == {"w3 s39 9": "r3-39-9", "shared 7": "same 7"}
+    assert c.get_many("pkg", ["w3 s39 9", "shared 7"]) == {"w3 s39 9": ("r3-39-9", 0.0, 0, 1),
+                                                          "shared 7": ("same 7", 0.0, 0, 1)}
 
 
 # --- through the translator -------------------------------------------------------------------
@@ -128,3 +130,25 @@ def test_warm_cache_run_does_not_even_load_ctranslate2(ru_en):
                          timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "['hit', 'hit', 'hit'] False False"
+
+
+def test_same_size_weights_reinstalled_in_place_get_another_key(ru_en, tiny_zips, tmp_path):
+    """argospm reinstalls by extracting over the folder: same sizes, other weights."""
+    import shutil
+
+    from argos_tiny import build_package_dir
+
+    cfg = Config(cache=str(ru_en.cache))
+    first, _ = _run(cfg)
+    pkg = models.installed()[0]
+    key1 = translate.Translator(cfg)._cache_key(pkg)
+    other = build_package_dir(tmp_path / "o", {**dict(__import__("argos_tiny").RU_EN),
+                                               "Кошка": "Dog"})
+    shutil.copy(other / "model" / "model.bin", pkg.path / "model" / "model.bin")
+    key2 = translate.Translator(cfg)._cache_key(models.installed()[0])
+    assert key1 != key2 and "compute=model" in key2 and "device=cpu" in key2
+    outs, calls = _run(cfg)
+    # A new key: the new weights run (no stale translation from the old ones).
+    assert calls == 1 and outs[0].result != first[0].result
+    # The digest is stored beside the package, so other processes do not hash again.
+    assert (pkg.path / models.FINGERPRINT_FILE).is_file()

@@ -140,10 +140,12 @@ def _bad_zips(tmp: Path) -> dict[str, tuple[Path, str]]:
     out["no-model"] = (variant("nomodel", lambda p: shutil.rmtree(p / "model")),
                        "no CTranslate2 model folder")
 
-    def bpe(p):
-        (p / "sentencepiece.model").rename(p / "bpe.model")
+    def bad_code(p):
+        m = json.loads((p / "metadata.json").read_text())
+        m["from_code"] = "xx"
+        (p / "metadata.json").write_text(json.dumps(m))
 
-    out["bpe"] = (variant("bpe", bpe), "BPE tokenizer")
+    out["bad-code"] = (variant("badcode", bad_code), "not an ISO 639 language code")
     not_zip = tmp / "text.argosmodel"
     not_zip.write_text("not a zip")
     out["not-zip"] = (not_zip, "not a zip archive")
@@ -157,7 +159,7 @@ def bad_zips(tmp_path_factory):
 
 @pytest.mark.parametrize("case", ["dotdot", "absolute", "symlink", "two-folders", "loose-file",
                                   "no-metadata", "metadata-not-json", "no-to-code", "no-model",
-                                  "bpe", "not-zip"])
+                                  "bad-code", "not-zip"])
 def test_bad_package_is_refused_and_nothing_lands(case, bad_zips, capsys, argos_env):
     path, words = bad_zips[case]
     rc, out, err = run(capsys, "install", path)
@@ -270,3 +272,81 @@ def test_install_names_a_missing_file(capsys, argos_env, tmp_path):
     rc, out, err = run(capsys, "install", tmp_path / "nope.argosmodel")
     assert rc == 1 and "no such file" in err
 
+
+
+# --- robustness (issue 15) ---------------------------------------------------------------
+def test_older_version_needs_force(capsys, argos_env, tiny_zips):
+    assert run(capsys, "install", tiny_zips["ru-en-1.1"])[0] == 0
+    rc, out, err = run(capsys, "install", tiny_zips["ru-en"])
+    assert rc == 1 and "newer than translate-ru_en-1.0" in err and "--force" in err
+    assert [p.key for p in models.installed()] == ["translate-ru_en-1.1"]
+    rc, out, err = run(capsys, "install", tiny_zips["ru-en"], "--force")
+    assert rc == 0 and [p.key for p in models.installed()] == ["translate-ru_en-1.0"]
+
+
+def test_killed_install_leftovers_are_removed(capsys, argos_env, tiny_zips):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    argos_env.packages.mkdir(parents=True)
+    left = argos_env.packages / f".polyclean-install-{dead}-abc"
+    (left / "translate-ru_en-1_0").mkdir(parents=True)
+    live = argos_env.packages / f".polyclean-install-{os.getpid()}-xyz"
+    live.mkdir()
+    assert run(capsys, "list")[0] == 0
+    assert not left.exists() and live.exists()  # a running install's folder stays
+
+
+def test_fifo_metadata_is_skipped_with_a_warning(capsys, argos_env, tiny_zips):
+    assert run(capsys, "install", tiny_zips["ru-en"])[0] == 0
+    fifo_pkg = argos_env.packages / "translate-de_en-1_0"
+    shutil.copytree(argos_env.packages / "translate-ru_en-1_0", fifo_pkg)
+    (fifo_pkg / "metadata.json").unlink()
+    os.mkfifo(fifo_pkg / "metadata.json")
+    rc, out, err = run(capsys, "list")  # used to hang reading the FIFO
+    assert rc == 0 and "translate-ru_en" in out
+    assert "metadata.json is not a regular file" in err
+
+
+def test_remove_in_an_unwritable_folder_keeps_the_package(capsys, argos_env, tiny_zips):
+    if os.geteuid() == 0:
+        pytest.skip("root writes anywhere: permissions cannot make the folder unwritable")
+    assert run(capsys, "install", tiny_zips["ru-en"])[0] == 0
+    os.chmod(argos_env.packages, 0o555)
+    try:
+        rc, out, err = run(capsys, "remove", "ru-en")
+    finally:
+        os.chmod(argos_env.packages, 0o755)
+    assert rc == 1 and "left as it was" in err
+    assert [p.key for p in models.installed()] == ["translate-ru_en-1.0"]
+
+
+def test_remove_renames_aside_and_restores_on_failure(argos_env, tiny_zips, monkeypatch):
+    models.install_file(tiny_zips["ru-en"])
+    import polyclean.models_install as mi
+
+    def fail(path, *a, **k):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(mi.shutil, "rmtree", fail)
+    with pytest.raises(models.ModelsError, match="left as it was"):
+        models.remove("ru-en")
+    assert [p.key for p in models.installed()] == ["translate-ru_en-1.0"]
+
+
+def test_remote_index_cannot_point_at_local_files(capsys, argos_env, tiny_zips, local_server):
+    root, url = local_server
+    (root / "index.json").write_text(_index([
+        ("ru", "en", "1.0", [f"file://{tiny_zips['ru-en']}", str(tiny_zips["ru-en"])])]))
+    rc, out, err = run(capsys, "install", "ru", "--index", url + "/")
+    assert rc == 1 and "no download link" in err
+    assert models.installed() == []
+
+
+def test_check_prints_tokenizer_layout_compute_type_and_probe(capsys, argos_env, tiny_zips):
+    assert run(capsys, "install", tiny_zips["ru-en"])[0] == 0
+    rc, out, err = run(capsys, "check", "ru-en")
+    assert rc == 0, err
+    assert "tokenizer    : sentencepiece" in out and "layout       : sentencepiece" in out
+    assert "compute type : int8" in out and "(the model own type)" in out
+    assert "output       : Cat loves milk. " in out
+    assert "https://example.org/user_name" in out.split("output")[1]

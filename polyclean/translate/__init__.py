@@ -1,0 +1,365 @@
+"""Translation of foreign fragments with installed Argos packages, fully offline.
+
+Packages run through CTranslate2 and SentencePiece/BPE directly (argostranslate is
+never imported: its import pulls in torch, stanza and spaCy, and its first translation
+downloads a sentence splitter).  :meth:`Translator.translate` takes the foreign
+fragments of many documents at once.  For each fragment:
+
+1. protected spans are found (URLs, e-mails, handles, hashtags, numbers with units,
+   placeholders, inline code, glossary terms: :mod:`.protect`);
+2. the fragment is split into sentences (sentencex plus general rules, never inside
+   a protected span: :mod:`.sentences`); each sentence goes to the model alone, with
+   its spans replaced by numbered stand-ins;
+3. the distinct masked sentences are looked up in the persistent cache, and the misses
+   go to the model, one package at a time (:mod:`.engine`);
+4. each output is checked (:mod:`.checks`): empty, looping, out of proportion, still in
+   the source script, mostly ``<unk>``, below ``--min-translation-score``, or a lost
+   protected span keeps the *source* sentence, with the reason code on the outcome;
+5. the spans are put back, byte for byte.
+
+A language without a package into the target is pivoted through an installed chain
+(``uk -> ru -> en``) when there is one; otherwise ``config.missing_model`` applies:
+``keep`` (unchanged, marked untranslated), ``transliterate`` (unidecode), ``drop`` or
+``fail`` (:class:`MissingModelError`).  A package that fails to load is passed over
+(one warning per package and process) for the next valid version of its pair, or the
+missing-model policy.
+
+CTranslate2 translators and tokenizers load lazily, once per process (module-level
+cache), so a :class:`Translator` pickles cheaply to workers.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import models as _models
+from ..config import Config
+from ..errors import MissingModelError, PackageLoadError, TranslationError  # noqa: F401
+from . import checks, protect
+from .checks import REASONS
+from .engine import Hypothesis, model_stats, run_package  # noqa: F401  (re-exported)
+from .sentences import MAX_SENTENCE_CHARS, split_sentences  # noqa: F401  (re-exported)
+
+log = logging.getLogger(__name__)
+
+BUILT = True
+_BROKEN: dict[str, str] = {}  # package folder -> why it cannot be used (this process)
+
+
+@dataclass
+class Fragment:
+    """A piece of a document to translate and its (detected) language."""
+
+    text: str
+    lang: str
+
+
+@dataclass
+class Outcome:
+    """What became of one fragment.
+
+    ``translated`` is True when a package produced (part of) ``result``; ``package``
+    names it (``translate-ru_en-1.9``; a pivot chain joins names with ``+``); ``cache``
+    is ``"hit"`` when every sentence came from the cache, ``"miss"`` when at least one
+    went to a model, None when the cache was not used.  ``score`` is the lowest model
+    score (CTranslate2's, as argostranslate reports it) of the sentences used;
+    ``refused`` lists the sentences whose output was not used (``code`` from
+    :data:`REASONS`, the source ``sentence`` kept instead); ``protected`` lists each
+    protected span (``kind``, ``text``) and whether it ``survived`` the model.
+    """
+
+    result: str
+    reason: str
+    translated: bool = False
+    package: str | None = None
+    cache: str | None = None
+    score: float | None = None
+    refused: list[dict[str, Any]] = field(default_factory=list)
+    protected: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class _Piece:
+    text: str
+    unit: int | None = None  # index of the masked sentence; None: kept as it is
+    subs: list[tuple[str, protect.Span]] = field(default_factory=list)
+
+
+class Translator:
+    """Translates fragments of many documents into ``config.target_lang``."""
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config or Config()
+        self.stats: dict[str, int] = {}
+        self._routes: dict[str, list[_models.PackageInfo] | None] = {}
+        self._packages: list[_models.PackageInfo] | None = None
+        self._cache = None
+        self._glossary: protect.Glossary | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"config": self.config}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["config"])
+
+    # -- packages and routes --------------------------------------------------------------
+    @property
+    def packages_dir(self) -> Path:
+        return _models.packages_dir(self.config.packages_dir)
+
+    def packages(self) -> list[_models.PackageInfo]:
+        if self._packages is None:
+            self._packages, problems = _models.scan(self.packages_dir, with_size=False)
+            for p in problems:
+                _warn_once(p, f"skipping a package folder: {p}")
+        return self._packages
+
+    def route(self, lang: str) -> list[_models.PackageInfo] | None:
+        """The chain of packages translating ``lang`` into the target (None: no chain)."""
+        if lang not in self._routes:
+            self._routes[lang] = _models.find_route(
+                lang, self.config.target_lang, self.packages(), exclude=_BROKEN)
+        return self._routes[lang]
+
+    @property
+    def glossary(self) -> protect.Glossary | None:
+        if self._glossary is None and self.config.glossary:
+            self._glossary = protect.Glossary.load(self.config.glossary)
+        return self._glossary
+
+    def _cache_obj(self):
+        if not self.config.use_cache:
+            return None
+        if self._cache is None:
+            from ..cache import TranslationCache
+
+            self._cache = TranslationCache(self.config.cache)
+        return self._cache
+
+    def _cache_key(self, pkg: _models.PackageInfo) -> str:
+        c = self.config
+        return (f"{pkg.key}:{pkg.fingerprint()}:beam={c.beam_size}:"
+                f"maxlen={c.max_decoding_length}:compute={c.compute_type or 'model'}:"
+                f"device={c.device}")
+
+    def _count(self, key: str, n: int = 1) -> None:
+        self.stats[key] = self.stats.get(key, 0) + n
+
+    # -- policy for languages without a package -----------------------------------------
+    def _missing_message(self, lang: str) -> str:
+        tgt = self.config.target_lang
+        if lang == "und":
+            return ("some foreign fragments have no identified language (und), so no "
+                    "package can translate them; choose --missing-model keep, "
+                    "transliterate or drop")
+        broken = [p for p in self.packages() if p.from_code in _models.source_codes(lang)
+                  and str(p.path) in _BROKEN]
+        note = f" ({_BROKEN[str(broken[0].path)]})" if broken else ""
+        return (f"no installed Argos package translates {lang}->{tgt}{note} "
+                f"(packages folder: {self.packages_dir}). Install one with "
+                f"`polyclean models install {lang}-{tgt}` on a machine that is online, or "
+                "`polyclean models install PATH.argosmodel` from a file; or choose "
+                "--missing-model keep, transliterate or drop")
+
+    def _missing(self, frag: Fragment, lang: str) -> Outcome:
+        policy = self.config.missing_model
+        base = f"no installed package for {lang}->{self.config.target_lang}"
+        self._count("fragments_untranslated")
+        if policy == "transliterate":
+            from unidecode import unidecode
+
+            return Outcome(unidecode(frag.text), f"{base} (transliterated)")
+        if policy == "drop":
+            return Outcome("", f"{base} (dropped)")
+        return Outcome(frag.text, f"{base} (kept)")
+
+    # -- main entry point -------------------------------------------------------------------
+    def translate(self, fragments: list[Fragment]) -> list[Outcome]:
+        """One :class:`Outcome` per fragment, in order.
+
+        A package that cannot be loaded or run is passed over, with one warning, and
+        the fragments are routed again (the next valid version, or the policy).
+        """
+        while True:
+            try:
+                return self._translate(fragments)
+            except PackageLoadError as exc:
+                path = str(exc.package.path)
+                if path in _BROKEN:
+                    raise
+                _BROKEN[path] = str(exc)
+                _warn_once(path, f"{exc}; passing it over (reinstall it with "
+                                 "`polyclean models install`)")
+                self._routes = {}
+
+    def _translate(self, fragments: list[Fragment]) -> list[Outcome]:
+        cfg = self.config
+        outcomes: list[Outcome | None] = [None] * len(fragments)
+        jobs: dict[str, list[int]] = {}
+        for i, frag in enumerate(fragments):
+            if not frag.text.strip():
+                outcomes[i] = Outcome(frag.text, "nothing to translate")
+            elif frag.lang == cfg.target_lang:
+                outcomes[i] = Outcome(frag.text, f"already {cfg.target_lang}")
+            else:
+                jobs.setdefault(frag.lang or "und", []).append(i)
+
+        routes = {lang: self.route(lang) for lang in sorted(jobs)}
+        missing = [lang for lang, r in routes.items() if r is None]
+        if missing and cfg.missing_model == "fail":
+            raise MissingModelError(
+                "; ".join(self._missing_message(lang) for lang in missing))
+        for lang in missing:
+            for i in jobs[lang]:
+                outcomes[i] = self._missing(fragments[i], lang)
+
+        plans: dict[str, tuple[list[str], dict[int, list[_Piece]]]] = {}
+        for lang, route in routes.items():
+            if route:
+                plans[lang] = self._plan(lang, [(i, fragments[i].text) for i in jobs[lang]])
+        results, hits = self._run_chains(routes, plans)
+        use_cache = self._cache_obj() is not None
+        for lang, (units, layout) in plans.items():
+            for i, pieces in layout.items():
+                outcomes[i] = self._assemble(lang, routes[lang], pieces, units, results[lang],
+                                             hits[lang] if use_cache else None)
+        assert all(o is not None for o in outcomes)
+        return outcomes  # type: ignore[return-value]
+
+    def _plan(self, lang: str, texts: list[tuple[int, str]]
+              ) -> tuple[list[str], dict[int, list[_Piece]]]:
+        """Split fragments into masked sentences shared by the fragments of ``lang``."""
+        units: dict[str, int] = {}
+        layout: dict[int, list[_Piece]] = {}
+        protecting = self.config.protect_spans
+        for i, text in texts:
+            spans = protect.find_spans(text, self.glossary) if protecting else []
+            pieces, pos = [], 0
+            for piece, tr in split_sentences(text, lang, [(s.start, s.end) for s in spans]):
+                if tr:
+                    local = [protect.Span(s.start - pos, s.end - pos, s.kind, s.text, s.output)
+                             for s in spans if s.start >= pos and s.end <= pos + len(piece)]
+                    masked, subs = protect.mask(piece, local)
+                    pieces.append(_Piece(piece, units.setdefault(masked, len(units)), subs))
+                else:
+                    pieces.append(_Piece(piece))
+                pos += len(piece)
+            layout[i] = pieces
+        return list(units), layout
+
+    def _run_chains(self, routes, plans):
+        """Run every chain: one package run per package over the distinct sentences of
+        every language whose chain uses it.  A package runs once no chain still has to
+        reach it through an earlier hop (so uk->ru->en and ru->en share one ru->en run)."""
+        current = {lang: [Hypothesis(u, 0.0, 0, 0) for u in units]
+                   for lang, (units, _) in plans.items()}
+        worst = {lang: [0.0] * len(units) for lang, (units, _) in plans.items()}
+        hits = {lang: [True] * len(units) for lang, (units, _) in plans.items()}
+        pos = {lang: 0 for lang in plans}
+        while True:
+            pending: dict[tuple[str, str], list[str]] = {}
+            later: set[tuple[str, str]] = set()
+            pkgs: dict[tuple[str, str], _models.PackageInfo] = {}
+            for lang in plans:
+                route = routes[lang]
+                for h in range(pos[lang], len(route)):
+                    k = (route[h].key, str(route[h].path))
+                    pkgs[k] = route[h]
+                    if h == pos[lang]:
+                        pending.setdefault(k, []).append(lang)
+                    else:
+                        later.add(k)
+            if not pending:
+                break
+            ready = sorted(k for k in pending if k not in later) or sorted(pending)
+            for k in ready:
+                langs = pending[k]
+                texts = list(dict.fromkeys(h.text for lang in langs for h in current[lang]))
+                done, hit = self._translate_sentences(pkgs[k], texts)
+                for lang in langs:
+                    src = [h.text for h in current[lang]]
+                    hits[lang] = [a and hit[t] for a, t in zip(hits[lang], src)]
+                    current[lang] = [done[t] for t in src]
+                    worst[lang] = [min(w, h.score) for w, h in zip(worst[lang], current[lang])]
+                    pos[lang] += 1
+        for lang in current:
+            current[lang] = [Hypothesis(h.text, w, h.unknown, h.tokens)
+                             for h, w in zip(current[lang], worst[lang])]
+        return current, hits
+
+    def _assemble(self, lang: str, route: list[_models.PackageInfo], pieces: list[_Piece],
+                  units: list[str], results: list[Hypothesis], hits: list[bool] | None
+                  ) -> Outcome:
+        cfg = self.config
+        out: list[str] = []
+        refused: list[dict[str, Any]] = []
+        protected: list[dict[str, Any]] = []
+        scores: list[float] = []
+        for piece in pieces:
+            if piece.unit is None:
+                out.append(piece.text)
+                continue
+            hyp = results[piece.unit]
+            restored, lost = protect.restore(hyp.text, piece.subs)
+            code = "protected-lost" if lost else checks.refusal(
+                units[piece.unit], hyp, cfg.target_lang, cfg.min_translation_score)
+            for _stand_in, span in piece.subs:
+                protected.append({"kind": span.kind, "text": span.text,
+                                  "survived": span not in lost})
+            if code:
+                refused.append({"code": code, "sentence": piece.text, "score": hyp.score,
+                                "detail": ", ".join(f"{s.kind} {s.text!r}" for s in lost)
+                                or REASONS[code]})
+                out.append(piece.text)
+                self._count(f"refused_{code}")
+            else:
+                out.append(restored)
+                scores.append(hyp.score)
+        used = [p.unit for p in pieces if p.unit is not None]
+        cache = None
+        if hits is not None and used:
+            cache = "hit" if all(hits[u] for u in used) else "miss"
+        name = "+".join(p.key for p in route)
+        via = "->".join([lang] + [p.to_code for p in route])
+        reason = f"translated {via} with {name}"
+        if refused:
+            codes = ", ".join(dict.fromkeys(r["code"] for r in refused))
+            reason = (f"kept the source: {codes} ({name})" if not scores else
+                      f"{reason}; kept {len(refused)} of {len(used)} sentences as they "
+                      f"were: {codes}")
+        self._count("fragments_translated" if scores else "fragments_untranslated")
+        return Outcome("".join(out), reason, bool(scores), name, cache,
+                       min(scores) if scores else None, refused, protected)
+
+    def _translate_sentences(self, pkg: _models.PackageInfo, texts: list[str]
+                             ) -> tuple[dict[str, Hypothesis], dict[str, bool]]:
+        cache = self._cache_obj()
+        key = self._cache_key(pkg)
+        done = {t: Hypothesis("", 0.0, 0, 0) for t in texts if not t.strip()}
+        if cache:
+            done.update({s: Hypothesis(*row) for s, row in
+                         cache.get_many(key, [t for t in texts if t not in done]).items()})
+        hits = {t: t in done for t in texts}
+        todo = [t for t in texts if t not in done]
+        self._count("sentences_cached", len(texts) - len(todo))
+        if todo:
+            fresh = dict(zip(todo, run_package(pkg, todo, self.config)))
+            self._count("sentences_translated", len(todo))
+            self._count("model_calls")
+            if cache:
+                cache.put_many(key, {s: (h.text, h.score, h.unknown, h.tokens)
+                                     for s, h in fresh.items()})
+            done.update(fresh)
+        return done, hits
+
+
+_WARNED: set[str] = set()
+
+
+def _warn_once(key: str, message: str) -> None:
+    if key not in _WARNED:
+        _WARNED.add(key)
+        log.warning("%s", message)
