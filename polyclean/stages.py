@@ -318,15 +318,12 @@ class Translate(Stage):
         outcomes = self.translator.translate(
             [_translate.Fragment(seg.text, seg.lang or "und") for _, seg in refs]) if refs else []
         per_doc: dict[int, list[Change]] = {}
-        tally: dict[int, list[int]] = {}
+        tally: dict[int, list[int]] = {}  # fragments, translated, sentences refused
         left: dict[int, dict[str, None]] = {}
         for (doc, seg), out in zip(refs, outcomes):
             key = id(doc)
-            n = tally.setdefault(key, [0, 0])
+            n = tally.setdefault(key, [0, 0, 0])
             n[0] += 1
-            extra = {}
-            if out.package:
-                extra["package"] = out.package
             if out.cache:  # depends on history (and workers): counted, never reported
                 self.count(f"cache_{out.cache}")
             if out.translated:
@@ -335,12 +332,15 @@ class Translate(Stage):
             else:
                 self.count("fragments_untranslated")
                 left.setdefault(key, {})[out.reason] = None
+            for r in out.refused:
+                n[2] += 1
+                self.count(f"refused_{r['code']}")
             # An untranslated fragment is recorded too (result == original), so the
             # report says why it stayed as it was.
             if out.result != seg.text or not out.translated:
                 per_doc.setdefault(key, []).append(
                     Change(self.name, seg.start, seg.end, seg.text, out.result, out.reason,
-                           seg.lang, seg.confidence, extra or None))
+                           seg.lang, seg.confidence, _outcome_fields(out)))
         changed = []
         for doc in docs:
             key = id(doc)
@@ -351,23 +351,48 @@ class Translate(Stage):
         return changed
 
 
+def _outcome_fields(out: "_translate.Outcome") -> dict[str, Any] | None:
+    """What the report keeps of a translation outcome besides the change itself: the
+    package, the model's score, the sentences refused (with their reason codes) and
+    the protected spans with whether each survived."""
+    extra: dict[str, Any] = {}
+    if out.package:
+        extra["package"] = out.package
+    if out.score is not None:
+        extra["score"] = round(float(out.score), 4)
+    if out.refused:
+        extra["refused"] = [{k: (round(v, 4) if isinstance(v, float) else v)
+                             for k, v in r.items()} for r in out.refused]
+    if out.protected:
+        extra["protected"] = out.protected
+    return extra or None
+
+
 def _translate_status(tally: list[int] | None, left: dict[str, None] | None) -> str:
-    """The honest status of translation for one document.
+    """The honest status of translation for one document (``tally``: fragments,
+    fragments translated, sentences whose output was refused).
 
     >>> _translate_status(None, None)
     'none: no foreign fragments'
-    >>> _translate_status([3, 3], None)
+    >>> _translate_status([3, 3, 0], None)
     'done: 3 of 3 fragments translated'
-    >>> _translate_status([5, 2], {"no installed package for ru->en (kept)": None})
+    >>> _translate_status([3, 3, 1], None)
+    'partial: 3 of 3 fragments translated; 1 sentence kept in the source language (output refused)'
+    >>> _translate_status([5, 2, 0], {"no installed package for ru->en (kept)": None})
     'partial: 2 of 5 fragments translated; 3 left: no installed package for ru->en (kept)'
     """
     if not tally:
         return "none: no foreign fragments"
-    total, done = tally
-    if done == total:
+    total, done, refused = tally
+    if done == total and not refused:
         return f"done: {done} of {total} fragments translated"
-    return (f"partial: {done} of {total} fragments translated; {total - done} left: "
-            + "; ".join(left or ()))
+    status = f"partial: {done} of {total} fragments translated"
+    if done < total:
+        status += f"; {total - done} left: " + "; ".join(left or ())
+    elif refused:
+        status += (f"; {refused} sentence{'s' if refused > 1 else ''} kept in the source "
+                   "language (output refused)")
+    return status
 
 
 # --- normalise --------------------------------------------------------------------------------

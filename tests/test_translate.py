@@ -433,3 +433,29 @@ def test_threads_share_the_cores_among_workers():
     assert engine.threads(Config(workers=cores)) == 1
     assert engine.threads(Config(workers=1)) == max(1, min(4, cores))
     assert engine.threads(Config(workers=2, threads=3)) == 3
+
+
+def test_report_says_what_translation_refused_scored_and_protected(argos_env, tmp_path):
+    """The translate change of the report carries the model's score, each refused
+    sentence with its reason code, and each protected span with whether it survived;
+    the stage status says the output was refused."""
+    _install(argos_env, tmp_path, "copy", behaviour="copy")
+    doc = ("The council met on Tuesday to discuss the new budget for the city.\n"
+           f"{SENTENCE}\n"
+           "Several members asked for more money for schools in the district.\n")
+    res = Cleaner(Config(use_cache=False)).clean(doc)
+    (ch,) = [c for c in res.report["changes"] if c["step"] == "translate"]
+    assert ch["original"] == ch["result"] == SENTENCE  # kept, never garbage
+    assert [r["code"] for r in ch["refused"]] == ["source-script"]
+    assert res.report["stages"]["translate"].startswith("partial: 0 of 1 fragments translated")
+
+
+def test_report_keeps_scores_and_protected_spans_of_good_output(ru_en):
+    doc = ("The council met on Tuesday to discuss the new budget for the city.\n"
+           "Кошка любит %1$s молоко.\n"
+           "Several members asked for more money for schools in the district.\n")
+    res = Cleaner(Config(use_cache=False)).clean(doc)
+    (ch,) = [c for c in res.report["changes"] if c["step"] == "translate"]
+    assert isinstance(ch["score"], float) and ch["package"] == "translate-ru_en-1.0"
+    assert ch["protected"] == [{"kind": "placeholder", "text": "%1$s", "survived": True}]
+    assert "%1$s" in res.text and "Cat loves" in res.text
