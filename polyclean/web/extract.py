@@ -22,7 +22,7 @@ What extraction dropped is measured against the visible text (the ``all`` text o
 same page, computed on the way, cheap next to trafilatura): a visible block counts as
 kept when at least half of its words are found, not yet used up, in the extracted
 text (words are matched as a multiset, so trafilatura's own line breaks do not
-matter); the others are dropped.  :class:`Extracted` carries the counts and the
+matter), or when it is itself a line of the extracted text; the others are dropped.  :class:`Extracted` carries the counts and the
 dropped blocks' spans in the visible text (:func:`visible_text` gives it again).
 
 >>> page = ("<html><head><title>Budget</title></head><body><nav><a href=/>Home</a> "
@@ -175,30 +175,32 @@ def _main_text(html: str, url: str | None) -> str:
 
 
 def dropped(visible: list[str], kept_text: str) -> list[int]:
-    """Indexes of the ``visible`` blocks that ``kept_text`` does not hold: fewer than
-    half of a block's words (``\\w+``, case-folded) are found among the kept text's
-    words not yet used by an earlier block.  A block without words is kept when it
-    is a line of the kept text.
+    """Indexes of the ``visible`` blocks that ``kept_text`` does not hold.
 
-    >>> dropped(["Home News", "The council met on Tuesday.", "Share", "|"],
-    ...         "The council met\\non Tuesday.")
-    [0, 2, 3]
+    A block that is a line of the kept text is kept (as many times as the line is
+    there); of the others, a block is kept when at least half of its words (``\\w+``,
+    case-folded) are found among the kept text's words that no earlier block used.
+
+    >>> dropped(["Home News", "The council met on Tuesday.", "Share", "|", "Share"],
+    ...         "The council met\\non Tuesday.\\nShare")
+    [0, 3, 4]
     """
+    lines = Counter(kept_text.split("\n"))
     pool = Counter(_WORD_RE.findall(kept_text.casefold()))
-    kept_lines = None
-    out = []
+    rest = []
     for i, block in enumerate(visible):
-        words = _WORD_RE.findall(block.casefold())
-        if not words:
-            if kept_lines is None:
-                kept_lines = set(kept_text.split("\n"))
-            if block not in kept_lines:
-                out.append(i)
-            continue
-        need_ = Counter(words)
-        found = sum(min(n, pool[w]) for w, n in need_.items())
-        if found * 2 >= len(words):
-            pool -= need_
+        if lines[block] > 0:
+            lines[block] -= 1
+            pool -= Counter(_WORD_RE.findall(block.casefold()))
+        else:
+            rest.append(i)
+    out = []
+    for i in rest:
+        words = _WORD_RE.findall(visible[i].casefold())
+        want = Counter(words)
+        found = sum(min(n, pool[w]) for w, n in want.items())
+        if words and found * 2 >= len(words):
+            pool -= want
         else:
             out.append(i)
     return out
