@@ -230,8 +230,19 @@ def test_declared_charset_order_and_fallbacks():
     d = decode_html(cyr.encode("cp1251"), "no-such-charset")
     assert d.text == cyr and "not an encoding a browser reads" in d.reason
     assert decode_html(cyr.encode("koi8-r"), content_type="text/html; charset=koi8-r").text == cyr
+    # a UTF-8 page with one character cut short stays UTF-8, as a browser reads it
+    d = decode_html('<meta charset="utf-8"><p>Zażółć gęślą jaźń'.encode() + b"\xc3</p>")
+    assert d.encoding == "utf-8" and d.text.endswith("<p>Zażółć gęślą jaźń\ufffd</p>")
+    assert "1 invalid byte sequence replaced by U+FFFD" in d.reason
     # <meta> declaring UTF-16 means UTF-8
     assert decode_html('<meta charset="utf-16"><p>é</p>'.encode()).text.endswith("<p>é</p>")
+
+
+def test_real_page_cut_inside_a_character_is_read_as_declared():
+    name = "Sprzeciw_wobec_atak_w_na_Fundacj__Lux_Veritatis___RadioMaryja.pl.html.gz"
+    _need(TRAF / "html" / name)
+    d = decode_html(gzip.open(TRAF / "html" / name).read())
+    assert d.encoding == "utf-8" and "Fundacji" in d.text and "papieros\ufffd" in d.text
 
 
 def test_koi8_page_from_the_issue_loses_its_markup():

@@ -16,9 +16,12 @@ ignored.  A ``<meta>`` that declares UTF-16 means UTF-8 (a page whose markup can
 read as ASCII is not UTF-16).
 
 A declaration is authoritative unless the bytes are invalid in that encoding (a page
-declared UTF-8 that is really windows-1251, or declared windows-1252 but holding a
-byte windows-1252 leaves undefined): then the next declaration is tried, and then
-detection decides; the reason says so.
+declared UTF-8 that is really windows-1251): then the next declaration is tried, and
+then detection decides; the reason says so.  "Invalid" means that most of the page's
+non-ASCII characters would be invalid sequences: a few invalid sequences in a page
+that is otherwise valid in its declared encoding (a teaser cut inside a multi-byte
+character) are damage, replaced by U+FFFD as a browser does, and counted in the
+reason.
 
 >>> decode_html("<p>Привет</p>".encode("koi8-r"), http_charset="KOI8-R").text
 '<p>Привет</p>'
@@ -106,6 +109,36 @@ def meta_charset(data: bytes) -> str | None:
     return w3lib_encoding.html_body_declared_encoding(data)
 
 
+def _declared(data: bytes, codec: str) -> Decoded:
+    """``data`` in the declared ``codec``.  Invalid byte sequences become U+FFFD when
+    they are a minority of the non-ASCII characters (a page cut inside a character,
+    a stray byte: the declaration is right and the bytes are damaged); when they are
+    the majority, the declaration is wrong and :class:`DecodeError` says so.
+
+    >>> _declared("Zażółć gęślą jaźń".encode() + b"\\xc3", "utf-8").reason
+    '1 invalid byte sequence replaced by U+FFFD'
+    >>> _declared("Всё хорошо".encode("cp1251"), "utf-8")
+    Traceback (most recent call last):
+    ...
+    polyclean.errors.DecodeError: 8 of 8 non-ASCII characters are invalid sequences
+    """
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        text = data.decode(codec, errors="replace")
+        known = data.decode(codec, errors="ignore").count("\ufffd")  # real U+FFFD in the page
+        bad = text.count("\ufffd") - known
+        non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+        if bad * 2 >= non_ascii:
+            raise DecodeError(f"{bad} of {non_ascii} non-ASCII characters are invalid sequences"
+                              ) from None
+        dec = decode_bytes(text.encode("utf-8"), "utf-8")  # the binary-data check
+        s = "s" if bad > 1 else ""
+        return Decoded(dec.text, codecs.lookup(codec).name, 1.0,
+                       f"{bad} invalid byte sequence{s} replaced by U+FFFD")
+    return decode_bytes(data, codec)
+
+
 def decode_html(data: bytes, http_charset: str | None = None, *,
                 content_type: str | None = None) -> Decoded:
     """Decode the bytes of an HTML page (see the module documentation).
@@ -140,12 +173,13 @@ def decode_html(data: bytes, http_charset: str | None = None, *,
         if where == "<meta>" and name.startswith("utf-16"):
             name, pyname = "utf-8", "utf-8"
         try:
-            dec = decode_bytes(data, pyname)
+            dec = _declared(data, pyname)
         except DecodeError as exc:
             rejected.append(f"{where} declares {label} but the bytes are not {name} ({exc})")
             continue
         mapped = f" = {name}" if name.lower() != label.lower() else ""
-        return Decoded(dec.text, dec.encoding, 1.0, f"declared in {where}: {label}{mapped}")
+        return Decoded(dec.text, dec.encoding, 1.0, f"declared in {where}: {label}{mapped}"
+                       + (f"; {dec.reason}" if dec.reason != "given" else ""))
     dec = decode_bytes(data)
     if rejected:
         return Decoded(dec.text, dec.encoding, dec.confidence,
