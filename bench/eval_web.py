@@ -15,6 +15,8 @@ once by :func:`polyclean.web.decode_html` (declared charset, then detection):
   ``polyclean.Cleaner(translate=False)`` (line-level boilerplate removal on), each
   data set one batch (a CLI run with the default ``--batch-docs 256`` makes the same
   batch); ``... boilerplate off`` -- the same with ``boilerplate=False``;
+* ``main + rules but no-sentence-structure`` -- diagnostic: the boilerplate stage with
+  that one rule's removals left out (see :func:`without_structure_rule`);
 * ``all + Cleaner`` -- ``extract(mode="all")`` then the Cleaner;
 * ``resiliparse main + Cleaner``.
 
@@ -99,6 +101,20 @@ def cleaned(texts: list[str], **options) -> list[str]:
     return [r.text for r in Cleaner(translate=False, **options).clean_batch(texts)]
 
 
+def without_structure_rule(texts: list[str]) -> list[str]:
+    """Diagnostic: the boilerplate stage alone (``BoilerplateRemover``, learning over the
+    batch) with its ``no-sentence-structure`` removals left out, then the Cleaner with
+    boilerplate off (repair, normalisation): what a switch for that rule would give."""
+    from polyclean.boilerplate import BoilerplateRemover
+    from polyclean.report import apply_changes
+
+    remover = BoilerplateRemover(Config())
+    remover.learn(texts)
+    kept = [apply_changes(t, [c for c in remover.find(t) if c.reason != "no-sentence-structure"])
+            for t in texts]
+    return cleaned(kept, boilerplate=False)
+
+
 def main_cleaned_results(pages: list[Page]) -> list:
     """The Cleaner's results (with reports) after ``extract(mode="main")``."""
     return Cleaner(translate=False).clean_batch(polyclean_extract(pages, "main"))
@@ -111,6 +127,8 @@ METHODS: dict[str, Callable[[list[Page]], list[str]]] = {
     "main + Cleaner": lambda ps: [r.text for r in main_cleaned_results(ps)],
     "main + Cleaner, boilerplate off": lambda ps: cleaned(polyclean_extract(ps, "main"),
                                                           boilerplate=False),
+    "main + rules but no-sentence-structure": lambda ps: without_structure_rule(
+        polyclean_extract(ps, "main")),
     "all + Cleaner": lambda ps: cleaned(polyclean_extract(ps, "all")),
     "resiliparse main + Cleaner": lambda ps: cleaned(resiliparse_main(ps)),
 }
@@ -215,14 +233,14 @@ def main(argv: list[str] | None = None) -> int:
     traf, sh = load()
     print(f"{len(traf)} trafilatura-subset pages, {len(sh)} Scrapinghub pages; "
           f"{sum(len(p['raw']) for p in traf + sh) / 1e6:.1f} MB of HTML\n")
-    print(f"{'method':<34}{'incl. kept':>11}{'excl. removed':>14}{'SH P':>8}{'SH R':>7}"
+    print(f"{'method':<40}{'incl. kept':>11}{'excl. removed':>14}{'SH P':>8}{'SH R':>7}"
           f"{'SH F1':>7}{'4-gram F1':>10}")
     for name, fn in METHODS.items():
         inc, exc = segment_scores(traf, fn(traf))
         sh_out = fn(sh)
         p, r, f = prf(sh, sh_out)
         f4 = prf(sh, sh_out, 4)[2]
-        print(f"{name:<34}{inc:>11.3f}{exc:>14.3f}{p:>8.3f}{r:>7.3f}{f:>7.3f}{f4:>10.3f}",
+        print(f"{name:<40}{inc:>11.3f}{exc:>14.3f}{p:>8.3f}{r:>7.3f}{f:>7.3f}{f4:>10.3f}",
               flush=True)
     lost, gained, examples = losses(traf)
     print(f"\nAfter main extraction, the Cleaner's boilerplate stage removed "
