@@ -115,52 +115,52 @@ def _html(doc: dict[str, Any], page: bytes | str, extract: str, **kw: Any) -> di
     return {**web.fields, **doc, "text": web.text}
 
 
-def _warc(name: str, extract: str) -> Iterator[dict[str, Any]]:
-    reader = WarcReader(Path(name))
+def _records(reader: Any, name: str) -> Iterator[Any]:
+    """The records of an opened ``reader``; an input that cannot be opened or read
+    gives one error dict instead (the caller passes dicts through)."""
     try:
         reader.open()
+        yield from reader.records()
     except InputError as exc:
         yield {"source": name, "where": "", "text": None, "error": str(exc)}
-        return
-    try:
-        for rec in reader.records():
-            doc: dict[str, Any] = {"source": name, "where": rec.where}
-            if rec.error is not None:
-                extra = {"status": "skipped", **rec.keep.fields} if is_skipped(rec) else {}
-                yield {**extra, **doc, "text": None, "error": rec.error}
-                continue
-            try:
-                web = record_to_text(rec.payload, "all" if extract == "none" else extract)
-            except (ValueError, TypeError) as exc:
-                yield {**rec.payload.fields(), **doc, "text": None, "error": str(exc)}
-                continue
-            yield {**web.fields, **doc, "text": web.text}
-    finally:
-        reader.close()
-
-
-def _jsonl(name: str, extract: str, markup: str, text_field: str) -> Iterator[dict[str, Any]]:
-    opts = FieldOptions(text_field=text_field)
-    reader = JsonlReader(Path(name), opts)
-    try:
-        reader.open()
-    except InputError as exc:
-        yield {"source": name, "where": "", "text": None, "error": str(exc)}
-        return
-    try:
-        for rec in reader.records():
-            doc = {"source": name, "where": rec.where}
-            try:
-                obj, text = field_of("jsonl", rec.payload, opts)
-            except RecordError as exc:
-                yield {**doc, "text": None, "error": str(exc)}
-                continue
-            fields = {k: v for k, v in obj.items() if k != text_field}
-            if markup == "html" and text is not None:
-                yield _html({**fields, **doc}, text, extract)
-            else:
-                yield {**fields, **doc, "text": text}
     except (OSError, EOFError) as exc:
         yield {"source": name, "where": "", "text": None, "error": f"cannot read: {exc}"}
     finally:
         reader.close()
+
+
+def _warc(name: str, extract: str) -> Iterator[dict[str, Any]]:
+    for rec in _records(WarcReader(Path(name)), name):
+        if isinstance(rec, dict):
+            yield rec
+            continue
+        doc: dict[str, Any] = {"source": name, "where": rec.where}
+        if rec.error is not None:
+            extra = {"status": "skipped", **rec.keep.fields} if is_skipped(rec) else {}
+            yield {**extra, **doc, "text": None, "error": rec.error}
+            continue
+        try:
+            web = record_to_text(rec.payload, "all" if extract == "none" else extract)
+        except (ValueError, TypeError) as exc:
+            yield {**rec.payload.fields(), **doc, "text": None, "error": str(exc)}
+            continue
+        yield {**web.fields, **doc, "text": web.text}
+
+
+def _jsonl(name: str, extract: str, markup: str, text_field: str) -> Iterator[dict[str, Any]]:
+    opts = FieldOptions(text_field=text_field)
+    for rec in _records(JsonlReader(Path(name), opts), name):
+        if isinstance(rec, dict):
+            yield rec
+            continue
+        doc = {"source": name, "where": rec.where}
+        try:
+            obj, text = field_of("jsonl", rec.payload, opts)
+        except RecordError as exc:
+            yield {**doc, "text": None, "error": str(exc)}
+            continue
+        fields = {k: v for k, v in obj.items() if k != text_field}
+        if markup == "html" and text is not None:
+            yield _html({**fields, **doc}, text, extract)
+        else:
+            yield {**fields, **doc, "text": text}
