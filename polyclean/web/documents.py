@@ -66,11 +66,19 @@ def expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list
     return list(out)
 
 
+def is_html_file(name: str | os.PathLike) -> bool:
+    """Whether a file name says HTML (``.html``, ``.htm``, ``.xhtml``, with ``.gz``).
+
+    >>> is_html_file("a/page.HTML.gz"), is_html_file("page.txt")
+    (True, False)
+    """
+    return strip_gz(os.fspath(name)).lower().endswith(HTML_EXTENSIONS)
+
+
 def _kind(name: str, markup: str) -> str:
     if is_warc(name):
         return "warc"
-    base = strip_gz(name).lower()
-    if base.endswith(HTML_EXTENSIONS):
+    if is_html_file(name):
         return "html"
     fmt = detect_format(name)
     if fmt == "jsonl":
