@@ -136,6 +136,35 @@ class Config:
         False, "Transliterate what is left to ASCII with unidecode (after translation only)."
     )
 
+    # --- web inputs: HTML pages, WARC/WET records, record ids (issue 14) -------------
+    extract: str = _opt(
+        "main",
+        "How HTML becomes text: main (the main content, by trafilatura), all (all visible "
+        "text, one line per block, for boilerplate removal to judge) or none (markup kept "
+        "as text).  Applies to HTML inputs only.",
+        choices=("main", "all", "none"),
+    )
+    markup: str = _opt(
+        "text",
+        "Markup of text fields and text files: text, or html (extracted as `extract` says). "
+        ".html/.htm files and WARC response records are HTML whatever this says.",
+        choices=("text", "html"),
+    )
+    learn_by: str | None = _opt(
+        None,
+        "Group the documents of a batch for learning recurring lines: None (the whole "
+        "batch), 'host' (the host of the document's URL) or the name of a record field.",
+    )
+    id_field: str | None = _opt(
+        None, "Record field whose value names the document in reports and errors."
+    )
+    lang_field: str | None = _opt(
+        None, "Record field to write each document's detected language into."
+    )
+    status_field: str | None = _opt(
+        None, "Record field to write ok, partial (fragments left untranslated) or the error into."
+    )
+
     # ------------------------------------------------------------------------------
     def __post_init__(self) -> None:
         for f in fields(self):

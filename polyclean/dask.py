@@ -1,4 +1,10 @@
-"""Dask helpers (extra ``polyclean[dask]``): clean a Bag or a DataFrame column on a cluster.
+"""Dask helpers (extra ``polyclean[dask]``): read documents into a Bag, clean a Bag or a
+DataFrame column on a cluster.
+
+:func:`read_documents` makes one Bag element per *document*: per file (text, HTML),
+per JSONL line, per WARC/WET record (HTML and WARC need the ``web`` extra), never per
+line of a text file as ``db.read_text`` does, so boilerplate removal sees whole pages
+and learns the lines that recur across them.
 
 Each partition is cleaned by a fresh :class:`Cleaner` built from the (small, picklable)
 config, ``batch_size`` documents per batch; the detector and translation models are
@@ -20,13 +26,77 @@ from .config import Config
 from .pandas import _config, clean_values
 
 
+def _read_files(files: Any, extract: str, markup: str, text_field: str) -> list[dict]:
+    from .web.documents import iter_documents
+
+    return [doc for f in files for doc in iter_documents(f, extract=extract, markup=markup,
+                                                         text_field=text_field)]
+
+
+def read_documents(paths: Any, *, files_per_partition: int = 64, extract: str = "main",
+                   markup: str = "text", text_field: str = "text") -> db.Bag:
+    """A Bag with one ``dict`` per document of the files named by ``paths`` (a path,
+    a glob pattern such as ``"crawl/*"``, a folder or a list of them).
+
+    Each element has ``source`` (the file), ``where`` (``"line N"``, ``"offset N"``,
+    ``""`` for a whole file) and ``text`` (None with ``error`` set for a record that
+    cannot be read or, with ``status: "skipped"``, a WARC record that is not HTML), plus
+    the record's other fields (JSONL fields; ``url``, ``warc_record_id``, ``date``,
+    ``http_charset`` of WARC records); see :mod:`polyclean.web.documents`.  Files are
+    read on the workers, ``files_per_partition`` files per partition (a WARC file is
+    one partition's worth by itself), in sorted order, so the partitions, and hence
+    the batches that learn recurring lines together, depend only on the files.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> for i in range(3): _ = (d / f"{i}.txt").write_text(f"Page {i}.\\nLine two.")
+    >>> [x["text"] for x in read_documents(str(d / "*.txt")).compute(scheduler="sync")]
+    [b'Page 0.\\nLine two.', b'Page 1.\\nLine two.', b'Page 2.\\nLine two.']
+    """
+    from .web.documents import expand_paths
+
+    files = expand_paths(paths)
+    if not files:
+        raise ValueError("no files to read")
+    parts = [files[i:i + files_per_partition] for i in range(0, len(files), files_per_partition)]
+    return db.from_sequence(parts, npartitions=len(parts)).map_partitions(
+        lambda chunks: _read_files([f for c in chunks for f in c], extract, markup, text_field))
+
+
 def _clean_partition(items: Any, config: Config, batch_size: int, errors: str) -> list:
-    return clean_values(list(items), config, batch_size, errors)
+    items = list(items)
+    if not any(isinstance(x, dict) for x in items):
+        return clean_values(items, config, batch_size, errors)
+    return _clean_dicts(items, config, batch_size, errors)
+
+
+def _clean_dicts(items: list, config: Config, batch_size: int, errors: str) -> list:
+    """Documents from :func:`read_documents`: the ``text`` of each is cleaned (in
+    batches of ``batch_size``); one that cannot be cleaned gets ``error`` (or raises,
+    with ``errors="raise"``); those that already have an ``error`` pass unchanged."""
+    from .pipeline import Cleaner
+
+    todo = [i for i, d in enumerate(items) if d.get("text") is not None and not d.get("error")]
+    out = list(items)
+    cleaner = Cleaner(config)
+    results = cleaner.iter_clean((items[i]["text"] for i in todo), batch_size)
+    for i, res in zip(todo, results):
+        if res.error is not None and errors == "raise":
+            raise ValueError(f"{items[i].get('source')} {items[i].get('where')}: {res.error}")
+        out[i] = {**items[i], "text": res.text if res.error is None else None}
+        if res.error is not None:
+            out[i]["error"] = res.error
+    return out
 
 
 def clean_bag(bag: db.Bag, *, config: Config | None = None, batch_size: int = 256,
               errors: str = "raise", **options: Any) -> db.Bag:
     """A Bag of cleaned texts (same order and partitions); nulls pass through.
+
+    Elements are texts (str/bytes), or the dicts of :func:`read_documents`, whose
+    ``text`` is cleaned (a document that cannot be cleaned keeps ``text`` None and
+    gets ``error`` when ``errors`` is not ``"raise"``).  Boilerplate learning spans a
+    batch of ``batch_size`` documents within a partition.
 
     >>> import dask, dask.bag as db
     >>> bag = db.from_sequence(["It was  fine\\u2026", "So was this."], npartitions=2)

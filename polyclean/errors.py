@@ -104,6 +104,15 @@ class IndexUnreachableError(ModelsError):
     """The package index cannot be reached (offline machine, firewall)."""
 
 
+# --- web inputs (HTML pages, WARC/WET archives) -----------------------------------------------
+class ExtractError(PolycleanError, ValueError):
+    """Text cannot be extracted from an HTML page (the extractor failed on it)."""
+
+
+class WebDependencyError(PolycleanError, ImportError):
+    """HTML or WARC input needs the ``web`` extra (``pip install 'polyclean[web]'``)."""
+
+
 # --- messages -------------------------------------------------------------------------------
 class E:
     """Message templates, grouped like the exceptions above.  ``str.format`` them with
@@ -144,3 +153,13 @@ class E:
     PACKAGE_SKIPPED = "{why}; using {instead} instead"
     GLOSSARY_UNREADABLE = "--glossary {path}: cannot read it: {why}"
     GLOSSARY_LINE = "--glossary {path}, line {line}: {why}"
+
+    # web inputs
+    WEB_EXTRA = "{what} needs the 'web' extra: pip install 'polyclean[web]' ({why})"
+    NOT_HTML = "skipped: not HTML ({content_type})"
+    HTTP_STATUS = "skipped: HTTP status {status}"
+    RECORD_TOO_LARGE = "record of {size} bytes is larger than max_record_bytes ({limit})"
+    TRUNCATED_RECORD = "truncated record: {got} of {size} bytes"
+    MALFORMED_RECORD = "malformed or truncated WARC record ({why})"
+    UNREADABLE_ARCHIVE = "cannot read the archive after this offset ({why}); {resync}"
+    EXTRACT_FAILED = "HTML extraction failed: {why}"

@@ -1,6 +1,7 @@
 """Dask helpers on a real 2-process LocalCluster and on the synchronous scheduler."""
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +75,89 @@ def test_local_cluster_of_two_processes():
         assert [None if pd.isna(v) else v for v in res["clean"]] == expected(4)
         assert res["id"].tolist() == list(range(len(TEXTS)))
         assert os.getpid() not in pids  # the work ran in the worker processes
+
+
+# --- documents, not lines: read_documents and the README's example ------------------------------
+FOOTER = "The Springfield Gazette is published by the Springfield Media Group every morning."
+
+
+def _crawl(folder):
+    """30 text pages sharing a footer sentence, a JSONL file and an HTML page."""
+    folder.mkdir()
+    topics = ("bridges", "parks", "buses", "libraries", "schools", "water", "housing", "roads",
+              "taxes", "museums", "police", "hospitals", "bicycles", "markets", "harbours",
+              "trees", "lighting", "parking", "tourism", "rivers", "theatres", "clinics",
+              "sewers", "playgrounds", "cemeteries", "beaches", "stadiums", "canals", "zoos",
+              "airports")
+    for i, topic in enumerate(topics):
+        other = topics[(i * 7 + 3) % 30]
+        body = (f"Story about {topic}: the council discussed what the {topic} cost the city.\n"
+                f"A member asked why {other} and {topic} were never discussed together.\n")
+        (folder / f"page{i:02d}.txt").write_text(body + FOOTER + "\n", encoding="utf-8")
+    (folder / "more.jsonl").write_text(
+        '{"id": "j1", "text": "A JSONL record with one sentence in it."}\n'
+        '{"id": "j2", "body": "no text field"}\n', encoding="utf-8")
+    (folder / "page.html").write_text(
+        "<html><body><nav>Home</nav><article><p>An HTML page whose article has one long "
+        "paragraph about the budget of the city council and its schools.</p></article>"
+        "</body></html>", encoding="utf-8")
+
+
+def _readme_block(marker: str) -> str:
+    import re
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    return next(b for b in blocks if marker in b)
+
+
+def test_read_documents_one_element_per_document(tmp_path):
+    pytest.importorskip("trafilatura")
+    from polyclean.dask import read_documents
+
+    warcio = pytest.importorskip("warcio")
+    import io
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    _crawl(tmp_path / "crawl")
+    with open(tmp_path / "crawl" / "x.warc.gz", "wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        for url, body, ctype in (("http://a.example/", b"<p>First record of the archive.</p>", "text/html"),
+                                 ("http://b.example/i.png", b"\x89PNG....", "image/png"),
+                                 ("http://c.example/", b"<p>Second record here.</p>", "text/html")):
+            hh = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            w.write_record(w.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                                http_headers=hh))
+    docs = read_documents(str(tmp_path / "crawl" / "*"), files_per_partition=16, extract="all")
+    assert docs.npartitions == 3  # 33 files
+    got = docs.compute(scheduler="synchronous")
+    assert len(got) == 30 + 2 + 1 + 3  # not one per line
+    warc = [(d.get("url"), d["text"], d.get("status")) for d in got if d["source"].endswith(".warc.gz")]
+    assert warc == [("http://a.example/", "First record of the archive.", None),
+                    ("http://b.example/i.png", None, "skipped"),
+                    ("http://c.example/", "Second record here.", None)]
+    assert [d["where"] for d in got if d["source"].endswith("more.jsonl")] == ["line 1", "line 2"]
+    bad = [d for d in got if d.get("error") and not d.get("status")]
+    assert [(d["id"] if "id" in d else None, d["error"]) for d in bad] == [(None, "no field 'text'")]
+    html = next(d for d in got if d["source"].endswith("page.html"))
+    assert html["text"] == ("Home\nAn HTML page whose article has one long paragraph about the "
+                            "budget of the city council and its schools.")  # all: one line per block
+
+
+def test_readme_dask_example_runs_as_written(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("distributed")
+    pytest.importorskip("trafilatura")
+    _crawl(tmp_path / "crawl")
+    monkeypatch.chdir(tmp_path)
+    scope = {"__name__": "__main__"}
+    exec(compile(_readme_block("read_documents("), "README.md", "exec"), scope)
+    cleaned = scope["cleaned"]
+    assert capsys.readouterr().out.strip() == "33 documents, 1 not cleaned"
+    texts = [d["text"] for d in cleaned if d["source"].endswith(".txt")]
+    assert len(texts) == 30 and all(t.startswith("Story about") for t in texts)
+    # whole pages learn together: the footer recurring in every page is removed ...
+    assert not any(FOOTER in t for t in texts)
+    # ... which a line-by-line Bag (db.read_text) cannot do: each line is its own document
+    lines = db.read_text(str(tmp_path / "crawl" / "*.txt")).compute(scheduler="synchronous")
+    assert len(lines) == 90
+    assert FOOTER in clean_values([ln.strip() for ln in lines if FOOTER in ln][:1], CFG)[0]

@@ -1,0 +1,174 @@
+"""Files to documents, one per file or per record, for the Dask and Hugging Face helpers.
+
+:func:`iter_documents` reads one file by its name and yields one ``dict`` per
+document:
+
+* ``.warc``/``.warc.gz``/``.wet``/``.warc.wet.gz`` -- one per HTML (or WET) record,
+  through :class:`~polyclean.web.warc.WarcReader`, the text extracted
+  (``extract``), with ``url``, ``warc_record_id``, ``date`` and ``http_charset``;
+* ``.html``/``.htm`` (and ``.gz``) -- the page, extracted;
+* ``.jsonl``/``.ndjson`` (and ``.gz``) -- one per line, through
+  :class:`polyclean.formats.JsonlReader` (blank lines skipped); the text is the
+  ``text_field`` value and the record's other fields come along;
+* anything else -- the whole file is one document (bytes, decoded by the pipeline),
+  or, with ``markup="html"``, an HTML page.
+
+Every dict has ``source`` (the file), ``where`` (``""`` for a whole file, ``"line N"``,
+``"offset N"``) and ``text`` (str, or bytes for a text file).  A record that cannot be
+read has ``text`` None and ``error`` set; a WARC record skipped on purpose (not HTML)
+also has ``status: "skipped"``.  Nothing is dropped without a dict saying so.
+
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "a.jsonl").write_text('{"id": 1, "text": "Hi."}\\n\\n{"id": 2}\\n')
+>>> [(x["where"], x.get("id"), x["text"], x.get("error")) for x in iter_documents(d / "a.jsonl")]
+[('line 1', 1, 'Hi.', None), ('line 3', None, None, "no field 'text'")]
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import os
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from ..errors import InputError, RecordError
+from ..formats import FieldOptions, JsonlReader, detect_format, extract as field_of, strip_gz
+from .document import html_to_text, record_to_text
+from .warc import WarcReader, is_skipped, is_warc
+
+HTML_EXTENSIONS = (".html", ".htm", ".xhtml")
+
+
+def expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[str]:
+    """Files named by ``paths`` (a path, a glob pattern or a list of them): patterns
+    expanded in sorted order, folders walked recursively (sorted), duplicates once.
+
+    >>> expand_paths([]) == []
+    True
+    """
+    items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    out: dict[str, None] = {}
+    for item in items:
+        s = os.fspath(item)
+        found = sorted(glob.glob(s, recursive=True)) if glob.has_magic(s) else [s]
+        if not found:
+            raise InputError(f"{s}: no files match")
+        for f in found:
+            if os.path.isdir(f):
+                for root, dirs, files in os.walk(f):
+                    dirs.sort()
+                    for name in sorted(files):
+                        out[os.path.join(root, name)] = None
+            else:
+                out[f] = None
+    return list(out)
+
+
+def is_html_file(name: str | os.PathLike) -> bool:
+    """Whether a file name says HTML (``.html``, ``.htm``, ``.xhtml``, with ``.gz``).
+
+    >>> is_html_file("a/page.HTML.gz"), is_html_file("page.txt")
+    (True, False)
+    """
+    return strip_gz(os.fspath(name)).lower().endswith(HTML_EXTENSIONS)
+
+
+def _kind(name: str, markup: str) -> str:
+    if is_warc(name):
+        return "warc"
+    if is_html_file(name):
+        return "html"
+    fmt = detect_format(name)
+    if fmt == "jsonl":
+        return "jsonl"
+    return "html" if markup == "html" else "text"
+
+
+def iter_documents(path: str | os.PathLike, *, extract: str = "main", markup: str = "text",
+                   text_field: str = "text") -> Iterator[dict[str, Any]]:
+    """The documents of one file (see the module documentation)."""
+    name = os.fspath(path)
+    kind = _kind(name, markup)
+    if kind == "warc":
+        yield from _warc(name, extract)
+    elif kind == "jsonl":
+        yield from _jsonl(name, extract, markup, text_field)
+    else:
+        yield _whole_file(name, kind, extract)
+
+
+def _whole_file(name: str, kind: str, extract: str) -> dict[str, Any]:
+    doc: dict[str, Any] = {"source": name, "where": ""}
+    try:
+        with open(name, "rb") as fh:
+            data = fh.read()
+        if name.lower().endswith(".gz"):
+            data = gzip.decompress(data)
+    except (OSError, EOFError) as exc:
+        return {**doc, "text": None, "error": f"cannot read: {exc}"}
+    if kind == "html":
+        return _html(doc, data, extract)
+    return {**doc, "text": data}
+
+
+def _html(doc: dict[str, Any], page: bytes | str, extract: str, **kw: Any) -> dict[str, Any]:
+    if extract == "none":
+        return {**doc, "text": page}
+    try:
+        web = html_to_text(page, extract, **kw)
+    except (ValueError, TypeError) as exc:  # DecodeError, ExtractError
+        return {**doc, "text": None, "error": str(exc)}
+    return {**web.fields, **doc, "text": web.text}
+
+
+def _records(reader: Any, name: str) -> Iterator[Any]:
+    """The records of an opened ``reader``; an input that cannot be opened or read
+    gives one error dict instead (the caller passes dicts through)."""
+    try:
+        reader.open()
+        yield from reader.records()
+    except InputError as exc:
+        yield {"source": name, "where": "", "text": None, "error": str(exc)}
+    except (OSError, EOFError) as exc:
+        yield {"source": name, "where": "", "text": None, "error": f"cannot read: {exc}"}
+    finally:
+        reader.close()
+
+
+def _warc(name: str, extract: str) -> Iterator[dict[str, Any]]:
+    for rec in _records(WarcReader(Path(name)), name):
+        if isinstance(rec, dict):
+            yield rec
+            continue
+        doc: dict[str, Any] = {"source": name, "where": rec.where}
+        if rec.error is not None:
+            extra = {"status": "skipped", **rec.keep.fields} if is_skipped(rec) else {}
+            yield {**extra, **doc, "text": None, "error": rec.error}
+            continue
+        try:
+            web = record_to_text(rec.payload, "all" if extract == "none" else extract)
+        except (ValueError, TypeError) as exc:
+            yield {**rec.payload.fields(), **doc, "text": None, "error": str(exc)}
+            continue
+        yield {**web.fields, **doc, "text": web.text}
+
+
+def _jsonl(name: str, extract: str, markup: str, text_field: str) -> Iterator[dict[str, Any]]:
+    opts = FieldOptions(text_field=text_field)
+    for rec in _records(JsonlReader(Path(name), opts), name):
+        if isinstance(rec, dict):
+            yield rec
+            continue
+        doc = {"source": name, "where": rec.where}
+        try:
+            obj, text = field_of("jsonl", rec.payload, opts)
+        except RecordError as exc:
+            yield {**doc, "text": None, "error": str(exc)}
+            continue
+        fields = {k: v for k, v in obj.items() if k != text_field}
+        if markup == "html" and text is not None:
+            yield _html({**fields, **doc}, text, extract)
+        else:
+            yield {**fields, **doc, "text": text}

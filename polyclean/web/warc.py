@@ -1,0 +1,294 @@
+"""Common Crawl WARC and WET archives as a stream of documents, through FastWARC.
+
+:class:`WarcReader` has the shape of :class:`polyclean.formats.Reader` (``open()``,
+``records()``, ``position()``, ``close()``) and yields
+:class:`polyclean.formats.Record` objects, so the batch runner can read an archive
+like any other unit:
+
+* an HTML ``response`` record (HTTP status 2xx, ``Content-Type`` text/html or
+  application/xhtml+xml, or Common Crawl's ``WARC-Identified-Payload-Type`` when the
+  header says nothing), an HTML ``resource`` record, and a WET ``conversion`` record
+  become one document each: the record's payload is a
+  :class:`~polyclean.web.document.WebRecord` (body bytes, ``url``,
+  ``warc_record_id``, ``date``, HTTP charset) for
+  :func:`~polyclean.web.document.record_to_text` on the worker side;
+* any other response or resource (an image, a PDF, a redirect) is *skipped*: the
+  record has ``error`` set to the reason and ``keep`` a :class:`Skip`, and goes to
+  the errors file with status ``skipped``;
+* ``warcinfo``, ``request``, ``metadata``, ``revisit`` and ``continuation`` records are
+  not documents; they are only counted (:attr:`WarcReader.counts`);
+* a broken record (a damaged gzip member, a record cut short, headers without a
+  ``Content-Length``) is an error record at its byte offset.  Reading goes on at the
+  next record that can be read: in a ``.warc.gz`` every record is its own gzip member
+  (as the WARC standard recommends and Common Crawl writes them), so the reader looks
+  for the next member that starts a WARC record; in an uncompressed archive, for the
+  next ``WARC/1.x`` header line.  A record longer than ``max_record_bytes`` is an
+  error record and is never read into memory.
+
+Memory is bounded by one record (at most ``max_record_bytes``) plus FastWARC's buffer:
+the archive is streamed, never read whole.  Offsets (``where`` is ``"offset N"``)
+are positions in the file as stored, compressed, as Common Crawl's indexes give them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, Iterator
+
+from ..errors import E, InputError
+from ..formats import Record
+from ._deps import need
+from .document import WebRecord
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+DOCUMENT_TYPES = ("response", "resource", "conversion")
+MAX_RECORD_BYTES = 64 * 1024 * 1024
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+_WARC_MAGIC = b"WARC/1."
+_SCAN_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Skip:
+    """The ``keep`` of a record skipped on purpose (status ``skipped``, not an error):
+    why, and the record's fields (``url``, ``warc_record_id``, ...)."""
+
+    reason: str
+    fields: dict[str, Any]
+
+
+def is_skipped(record: Record) -> bool:
+    """Whether a reader's record was skipped on purpose (see :class:`Skip`).
+
+    >>> is_skipped(Record("offset 0", None, 0, error="skipped: x", keep=Skip("x", {})))
+    True
+    """
+    return isinstance(record.keep, Skip)
+
+
+def _media_type(value: str | None) -> str:
+    """The media type of a ``Content-Type`` value, lower case, without parameters.
+
+    >>> _media_type("Text/HTML; charset=UTF-8"), _media_type(None)
+    ('text/html', '')
+    """
+    return (value or "").split(";", 1)[0].strip().lower()
+
+
+class WarcReader:
+    """Reads one ``.warc``, ``.warc.gz``, ``.warc.wet.gz`` (... ``.zst``/``.lz4``,
+    which FastWARC detects) archive; see the module documentation.
+
+    ``opts`` is accepted for the shape of :class:`polyclean.formats.Reader` and not
+    used.  After :meth:`records` has run, :attr:`counts` holds ``records`` (every
+    record met), ``documents``, ``skipped``, ``errors`` and one ``type:NAME`` entry
+    per record type that is not a document.
+    """
+
+    fmt = "warc"
+
+    def __init__(self, path: Path | None, opts: Any = None, *,
+                 max_record_bytes: int = MAX_RECORD_BYTES) -> None:
+        self.path, self.opts = path, opts
+        self.max_record_bytes = max_record_bytes
+        self.fh: BinaryIO | None = None
+        self.counts: Counter[str] = Counter()
+
+    # -- the Reader interface ------------------------------------------------------------
+    def open(self) -> None:
+        """Open the archive (``InputError`` when it cannot be); no metadata."""
+        need("fastwarc.warc", "WARC input")
+        if self.path is None:
+            self.fh = sys.stdin.buffer
+            return None
+        path = Path(self.path)
+        if not path.exists():
+            raise InputError(E.NO_SUCH_FILE)
+        if path.is_dir():
+            raise InputError(E.IS_A_FOLDER)
+        try:
+            self.fh = open(path, "rb")
+        except PermissionError:
+            raise InputError(E.PERMISSION_DENIED) from None
+        except OSError as exc:
+            raise InputError(exc.strerror or str(exc)) from exc
+        return None
+
+    def records(self) -> Iterator[Record]:
+        if self.fh is None:
+            self.open()
+        warc = need("fastwarc.warc", "WARC input")
+        fh = self.fh
+        while True:
+            start = self._tell()
+            it = iter(warc.ArchiveIterator(fh, parse_http=True, record_types=warc.WarcRecordType.any_type))
+            offset = start
+            try:
+                for rec in it:
+                    offset = rec.stream_pos
+                    self.counts["records"] += 1
+                    out = self._record(rec)
+                    if out is not None:
+                        yield out
+                return
+            except OSError as exc:
+                bad = self._broken_offset(offset, offset != start or self.counts["records"] == 0)
+                nxt = self._resync(bad + 1)
+                where = "the end of the archive" if nxt is None else f"offset {nxt}"
+                self.counts["errors"] += 1
+                yield Record(f"offset {bad}", None, 0, error=E.UNREADABLE_ARCHIVE.format(
+                    why=exc, resync=f"reading resumes at {where}"))
+                if nxt is None:
+                    return
+                fh.seek(nxt)
+
+    def position(self) -> int:
+        """Bytes of the archive file consumed so far (for progress)."""
+        return self._tell()
+
+    def close(self) -> None:
+        if self.fh is not None and self.fh is not sys.stdin.buffer:
+            self.fh.close()
+        self.fh = None
+
+    # -- one record ---------------------------------------------------------------------------
+    def _record(self, rec: Any) -> Record | None:
+        kind = str(rec.record_type)
+        if kind not in DOCUMENT_TYPES:
+            self.counts[f"type:{kind}"] += 1
+            return None
+        headers = rec.headers
+        where = f"offset {rec.stream_pos}"
+        if headers.get("Content-Length") is None:
+            return self._error(where, E.MALFORMED_RECORD.format(why="no Content-Length header"))
+        size = rec.content_length
+        http_type = rec.http_content_type if rec.is_http else None
+        fields = {"url": headers.get("WARC-Target-URI"), "warc_record_id": rec.record_id,
+                  "date": headers.get("WARC-Date")}
+        why = self._not_a_document(rec, kind, http_type)
+        if why:
+            self.counts["skipped"] += 1
+            return Record(where, None, size, error=why, keep=Skip(why, fields))
+        if size > self.max_record_bytes:
+            return self._error(where, E.RECORD_TOO_LARGE.format(size=size, limit=self.max_record_bytes))
+        body = rec.reader.read(size + 1)
+        if len(body) != size:
+            return self._error(where, E.TRUNCATED_RECORD.format(got=len(body), size=size))
+        self.counts["documents"] += 1
+        payload = WebRecord(
+            body, "text" if kind == "conversion" else "html", fields["url"], fields["warc_record_id"],
+            fields["date"], rec.http_charset if rec.is_http else None,
+            http_type or headers.get("Content-Type"), rec.stream_pos)
+        return Record(where, payload, size)
+
+    @staticmethod
+    def _not_a_document(rec: Any, kind: str, http_type: str | None) -> str | None:
+        """Why a response/resource record is not an HTML document (None when it is)."""
+        if kind == "conversion":
+            return None
+        if kind == "response":
+            if not rec.is_http:
+                return E.NOT_HTML.format(content_type=rec.headers.get("Content-Type") or "no type")
+            status = rec.http_headers.status_code
+            if not 200 <= status < 300:
+                return E.HTTP_STATUS.format(status=status)
+            media = _media_type(http_type) or \
+                _media_type(rec.headers.get("WARC-Identified-Payload-Type"))
+        else:
+            media = _media_type(rec.headers.get("Content-Type"))
+        if media in HTML_TYPES:
+            return None
+        return E.NOT_HTML.format(content_type=media or "no Content-Type")
+
+    def _error(self, where: str, message: str) -> Record:
+        self.counts["errors"] += 1
+        return Record(where, None, 0, error=message)
+
+    # -- broken archives ----------------------------------------------------------------------
+    def _tell(self) -> int:
+        try:
+            return self.fh.tell() if self.fh is not None else 0
+        except (OSError, ValueError):
+            return 0
+
+    def _read_at(self, pos: int, n: int) -> bytes:
+        self.fh.seek(pos)
+        return self.fh.read(n)
+
+    def _gzipped(self, pos: int) -> bool:
+        return self._read_at(pos, 3) == _GZIP_MAGIC
+
+    def _broken_offset(self, last: int, last_was_read: bool) -> int:
+        """Where the record that could not be read starts: the end of the last record
+        that was read (the end of its gzip member), or ``last`` itself when nothing
+        was read since the iterator started there."""
+        if not self.fh.seekable() or not last_was_read:
+            return last
+        if not self._gzipped(last):
+            nxt = self._find(last + 1, _WARC_MAGIC)
+            return last if nxt is None else nxt
+        d = zlib.decompressobj(wbits=31)
+        pos = last
+        while not d.eof:
+            chunk = self._read_at(pos, _SCAN_CHUNK)
+            if not chunk:
+                return last
+            d.decompress(chunk, 0)
+            pos += len(chunk)
+            if d.eof:
+                return pos - len(d.unused_data)
+        return last
+
+    def _find(self, pos: int, magic: bytes) -> int | None:
+        """The first offset at or after ``pos`` where ``magic`` starts, or None."""
+        while True:
+            chunk = self._read_at(pos, _SCAN_CHUNK + len(magic))
+            if len(chunk) < len(magic):
+                return None
+            i = chunk.find(magic)
+            if 0 <= i < _SCAN_CHUNK or (i >= 0 and len(chunk) < _SCAN_CHUNK + len(magic)):
+                return pos + i
+            if len(chunk) <= _SCAN_CHUNK:
+                return None
+            pos += _SCAN_CHUNK
+
+    def _resync(self, pos: int) -> int | None:
+        """The offset of the next readable record at or after ``pos`` (None: none)."""
+        if not self.fh.seekable():
+            return None
+        gz = self._gzipped(0)
+        magic = _GZIP_MAGIC if gz else _WARC_MAGIC
+        while True:
+            cand = self._find(pos, magic)
+            if cand is None:
+                return None
+            if self._starts_record(cand, gz):
+                return cand
+            pos = cand + 1
+
+    def _starts_record(self, pos: int, gz: bool) -> bool:
+        head = self._read_at(pos, 4096)
+        if not gz:
+            return pos == 0 or self._read_at(pos - 1, 1) == b"\n"
+        try:
+            return zlib.decompressobj(wbits=31).decompress(head, 16).startswith(_WARC_MAGIC)
+        except zlib.error:
+            return False
+
+
+def is_warc(name: str | os.PathLike) -> bool:
+    """Whether a file name is a WARC or WET archive.
+
+    >>> is_warc("CC-MAIN-1.warc.gz"), is_warc("x.warc.wet.gz"), is_warc("page.html")
+    (True, True, False)
+    """
+    n = os.fspath(name).lower()
+    for ext in (".gz", ".zst", ".lz4"):
+        if n.endswith(ext):
+            n = n[: -len(ext)]
+    return n.endswith((".warc", ".wet"))
