@@ -233,7 +233,9 @@ class Report:
 
     ``fragments`` are the segments detection found in a language other than the target
     (the candidates for translation), with offsets into the text as it entered
-    detection — the same offsets ``polyclean detect`` prints.
+    detection — the same offsets ``polyclean detect`` prints.  ``source`` says where an
+    extracted document came from (URL, WARC record id, date, charset and its reason,
+    and what extraction kept and dropped); the changes replay from the extracted text.
     """
 
     id: Any = None
@@ -245,6 +247,7 @@ class Report:
     stages: dict[str, str] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     fragments: list[dict[str, Any]] = field(default_factory=list)
+    source: dict[str, Any] | None = None  # where an extracted document came from
 
     def add(self, changes: Iterable[Change]) -> None:
         for ch in changes:
@@ -259,6 +262,8 @@ class Report:
             d["encoding"] = self.encoding
             if self.encoding_confidence is not None:
                 d["encoding_confidence"] = round(float(self.encoding_confidence), 4)
+        if self.source:
+            d["source"] = self.source
         d["stages"] = dict(self.stages)
         d["counts"] = dict(self.counts)
         if self.fragments:

@@ -18,7 +18,7 @@ Each stage writes its status into the report (``report["stages"][name]``) as one
 ``"partial: 2 of 5 fragments translated; 3 left (no installed package for ru->en)"``.
 
 >>> [s.name for s in STAGES]
-['decode', 'repair', 'detect', 'boilerplate', 'translate', 'normalize']
+['extract', 'decode', 'repair', 'detect', 'boilerplate', 'translate', 'normalize']
 >>> check_order(STAGES)
 """
 
@@ -420,8 +420,11 @@ class Normalize(Stage):
         return changed
 
 
+from .web.stage import Extract  # noqa: E402  (it subclasses Stage, defined above)
+
 #: The pipeline, in order.
-STAGES: tuple[type[Stage], ...] = (Decode, Repair, Detect, Boilerplate, Translate, Normalize)
+STAGES: tuple[type[Stage], ...] = (Extract, Decode, Repair, Detect, Boilerplate, Translate,
+                                   Normalize)
 #: Run again, in this order, when normalising exposed something to repair.
 SETTLE: tuple[type[Stage], ...] = (Repair, Boilerplate, Normalize)
 
@@ -453,7 +456,7 @@ def prefix(until: str | None) -> tuple[type[Stage], ...]:
     """The stages up to and including ``until`` (all of them for None).
 
     >>> [s.name for s in prefix("detect")]
-    ['decode', 'repair', 'detect']
+    ['extract', 'decode', 'repair', 'detect']
     """
     if until is None:
         return STAGES

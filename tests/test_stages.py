@@ -49,8 +49,8 @@ def test_doc_apply_remaps_segments_and_drops_those_in_removed_lines():
 
 
 def test_stage_order_lives_in_one_tuple_and_is_checked():
-    assert [s.name for s in STAGES] == ["decode", "repair", "detect", "boilerplate",
-                                        "translate", "normalize"]
+    assert [s.name for s in STAGES] == ["extract", "decode", "repair", "detect",
+                                        "boilerplate", "translate", "normalize"]
     check_order(STAGES)
     with pytest.raises(PipelineError, match="requires 'segments'"):
         check_order((Decode, Boilerplate, Detect))

@@ -1,9 +1,8 @@
 """The extraction stage: HTML (and WARC/WET records) to the text the pipeline cleans.
 
-Not yet in :data:`polyclean.stages.STAGES`: wiring it is putting :class:`Extract`
-first, before ``Decode`` (it requires ``raw`` and assigns ``raw``: the extracted text
-replaces the page, so ``Decode`` takes it as text input and the report replays from
-the extracted text).  A document is HTML when its ``raw`` is a
+The first of :data:`polyclean.stages.STAGES`, before ``Decode``: it requires ``raw``
+and assigns ``raw`` (the extracted text replaces the page, so ``Decode`` takes it as
+text input and the report replays from the extracted text).  A document is HTML when its ``raw`` is a
 :class:`~polyclean.web.document.WebRecord` (from :class:`~polyclean.web.warc.WarcReader`),
 when ``doc.meta["markup"] == "html"`` (an ``.html`` file) or when
 ``config.markup == "html"`` (``--markup html`` on JSONL/CSV/Parquet fields); other
@@ -12,7 +11,7 @@ documents pass untouched with status ``none``.
 What the stage records: the report's ``encoding`` (the page's charset and, in
 ``doc.meta["web"]["encoding_reason"]``, which declaration or detection gave it), the
 stage status (mode, extractor, blocks and characters kept and dropped), and in
-``doc.meta["web"]`` the record's fields (``url``, ``warc_record_id``, ``date``,
+``doc.meta["web"]`` (and the report's ``source``) the record's fields (``url``, ``warc_record_id``, ``date``,
 ``http_charset``) and the extraction counts (:meth:`Extracted.summary`); the record's
 fields are also merged into ``doc.fields``.
 
@@ -77,7 +76,7 @@ class Extract(Stage):
                 continue
             doc.raw = web.text
             doc.fields.update(web.fields)
-            doc.meta["web"] = web.summary()
+            doc.meta["web"] = doc.report.source = web.summary()
             if web.encoding is not None:
                 doc.report.encoding = web.encoding.encoding
                 doc.report.encoding_confidence = web.encoding.confidence
