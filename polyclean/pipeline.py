@@ -93,7 +93,7 @@ class Cleaner:
         """The enabled stages, in order (up to and including ``until``).
 
         >>> [s.name for s in Cleaner(repair=False).pipeline("detect")]
-        ['decode', 'detect']
+        ['extract', 'decode', 'detect']
         """
         kinds = [k for k in prefix(until) if k.enabled(self.config)]
         check_order(kinds)
