@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from polyclean import cli
-from polyclean.formats import partial_path
+from polyclean.sinks import partial_path
 
 ROOT = Path(__file__).resolve().parents[1]
 EN = ["The council met on Tuesday to discuss the new budget for the city.",
