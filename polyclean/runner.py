@@ -148,7 +148,7 @@ class _Run:
         state = self._restore()
         self._sweep(state)
         if state is not None and state.get("finished"):  # killed while putting files in place
-            self._side_files(state)
+            self._side_files(state, complete=True)
             self.log.lines.finalize(keep=s.errors + s.skipped > 0)
             self.report.finalize()
             self.journal.remove()
@@ -185,10 +185,14 @@ class _Run:
         self._save({}, finished=True)
         return self._finish(t0)
 
-    def _side_files(self, state: dict | None) -> None:
-        self.log = ErrorLog(Lines(self.opts.errors, state and state["errors_state"], "errors"),
+    def _side_files(self, state: dict | None, complete: bool = False) -> None:
+        def resume(key: str) -> dict | None:
+            st = state and state[key]
+            return {**st, "complete": True} if st and complete else st
+
+        self.log = ErrorLog(Lines(self.opts.errors, resume("errors_state"), "errors"),
                             self.sum.errors_path, self.cfg.quiet)
-        self.report = Lines(self.opts.report, state and state["report_state"], "report")
+        self.report = Lines(self.opts.report, resume("report_state"), "report")
 
     def _batch(self, batch: Batch, outs: list, stats: dict) -> None:
         """Write one batch, make it a resume point, put completed outputs in place."""

@@ -512,25 +512,23 @@ class ParquetSink(Sink):
 
 
 def _table(rows: list[dict], schema: Any) -> Any:
-    """A pyarrow table of ``rows``; a column whose values pyarrow cannot type together
-    (an int and a string, say) is written as text."""
+    """A pyarrow table of ``rows`` (columns: the union of their keys, in order of
+    appearance); a column whose values pyarrow cannot type together (an int and a
+    string, say) is written as text."""
     import pyarrow as pa
 
     if schema is not None:
         return pa.Table.from_pylist(rows, schema=schema)
-    try:
-        return pa.Table.from_pylist(rows)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-        names = list(dict.fromkeys(k for r in rows for k in r))
-        arrays = []
-        for name in names:
-            values = [r.get(name) for r in rows]
-            try:
-                arrays.append(pa.array(values))
-            except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-                arrays.append(pa.array([None if v is None else v if isinstance(v, str)
-                                        else to_json(v) for v in values], pa.string()))
-        return pa.Table.from_arrays(arrays, names=names)
+    names = list(dict.fromkeys(k for r in rows for k in r))
+    arrays = []
+    for name in names:
+        values = [r.get(name) for r in rows]
+        try:
+            arrays.append(pa.array(values))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            arrays.append(pa.array([None if v is None else v if isinstance(v, str)
+                                    else to_json(v) for v in values], pa.string()))
+    return pa.Table.from_arrays(arrays, names=names)
 
 
 def _unify(schemas: list[Any]) -> Any:

@@ -30,10 +30,10 @@ from .config import Config
 from .errors import RecordError
 from .formats import FieldOptions
 from .records import Route, extract, render, to_json
+from .report import REPORT_SCHEMA
 
 log = logging.getLogger(__name__)
 
-REPORT_SCHEMA = "polyclean-report/1"
 _WARM_UP = "The council met on Tuesday to discuss the new budget for the city.\n"
 _WORKER: dict[str, Any] = {}
 
@@ -72,7 +72,8 @@ def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route]
             docs.append((i, text))
     stats: dict[str, int] = {"nulls": nulls} if nulls else {}
     results = clean_isolated(config, [d for _, d in docs], [ids[i] for i, _ in docs], stats)
-    if stats.get("fragments_untranslated"):
+    if stats.get("fragments_untranslated") and not any(k.startswith("untranslated:")
+                                                       for k in stats):
         _count_untranslated(results, stats)
     keep_report = want_report or fields.report_field is not None
     for (i, _), res in zip(docs, results):
@@ -80,7 +81,7 @@ def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route]
             err = res if isinstance(res, str) else res.error
             outs[i] = (None, err, error_report(ids[i], err) if want_report else None)
             continue
-        report = _versioned(res.report) if keep_report else None
+        report = res.report if keep_report else None
         try:
             out = render(routes[jobs[i][0]], states[i], res.text,
                          report if fields.report_field else None, fields)
@@ -92,13 +93,6 @@ def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route]
     return outs, stats
 
 
-def _versioned(report: dict) -> dict:
-    """The report with the schema version of its format (kept if the pipeline set it)."""
-    if "schema" in report:
-        return report
-    return {"schema": REPORT_SCHEMA, **report}
-
-
 def error_report(doc_id: str, error: str) -> str:
     """The report line of a record that failed."""
     return to_json({"schema": REPORT_SCHEMA, "id": doc_id, "status": "error",
@@ -106,7 +100,8 @@ def error_report(doc_id: str, error: str) -> str:
 
 
 def _count_untranslated(results: list, stats: dict[str, int]) -> None:
-    """``untranslated:LANG`` counts: fragments left as they were for want of a package."""
+    """``untranslated:LANG`` counts: fragments left as they were for want of a package
+    (a translate change without a package), when the pipeline does not count them."""
     for res in results:
         if isinstance(res, str) or res.error is not None:
             continue
