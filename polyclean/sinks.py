@@ -198,6 +198,21 @@ def _resumable(work: Path, target: Path, resume: dict | None) -> bool:
     raise ResumeError(E.PARTIAL_MISSING.format(path=work))
 
 
+def _work_file(path: Path, resume: dict | None) -> Any:
+    """The work file of an output: continued at the journalled offset, or new."""
+    if resume is None:
+        return _create(path)
+    fh = open(path, "r+b")
+    _truncate(fh, resume["offset"])
+    return fh
+
+
+def _truncate(fh: Any, offset: int) -> None:
+    fh.flush()
+    fh.truncate(offset)
+    fh.seek(offset)
+
+
 class StreamSink(Sink):
     """Bytes (or text documents) appended to a partial file renamed over ``target``
     when complete.  ``target=None`` is stdout; a device or FIFO is written in place.
@@ -217,17 +232,11 @@ class StreamSink(Sink):
             return
         self.partial = partial_path(target)
         self.done = _resumable(self.partial, target, resume)
-        if self.done:
-            return
-        if resume is not None:
-            self.fh = open(self.partial, "r+b")
-            self.fh.truncate(resume["offset"])
-            self.fh.seek(resume["offset"])
-            self.pos = resume["offset"]
-        else:
-            self.fh = _create(self.partial)
-            self.pos = 0
-            self.write(header)
+        if not self.done:
+            self.fh = _work_file(self.partial, resume)
+            self.pos = self.fh.tell()
+            if resume is None:
+                self.write(header)
 
     def write(self, out: Any, label: str = "") -> int:
         if isinstance(out, str):
@@ -252,9 +261,7 @@ class StreamSink(Sink):
         self.fh.flush()
 
     def rollback(self, mark: Any) -> None:
-        self.fh.flush()
-        self.fh.truncate(mark["offset"])
-        self.fh.seek(mark["offset"])
+        _truncate(self.fh, mark["offset"])
         self.pos = mark["offset"]
 
     def finalize(self) -> None:
@@ -326,14 +333,8 @@ class TableSink(Sink):
         self.columns: list[str] = list(resume["columns"]) if resume else []
         self.index = {c: i for i, c in enumerate(self.columns)}
         self.done = not self.special and _resumable(self.partial, target, resume)
-        if self.done:
-            return
-        if resume is not None:
-            self.fh = open(self.partial, "r+b")
-            self.fh.truncate(resume["offset"])
-            self.fh.seek(resume["offset"])
-        else:
-            self.fh = _create(self.partial)
+        if not self.done:
+            self.fh = _work_file(self.partial, resume)
 
     def write(self, out: Any, label: str = "") -> int:
         cells = [""] * len(self.columns)
@@ -356,9 +357,7 @@ class TableSink(Sink):
             self.fh.flush()
 
     def rollback(self, mark: Any) -> None:
-        self.fh.flush()
-        self.fh.truncate(mark["offset"])
-        self.fh.seek(mark["offset"])
+        _truncate(self.fh, mark["offset"])
         del self.columns[len(mark["columns"]):]
         self.index = {c: i for i, c in enumerate(self.columns)}
 

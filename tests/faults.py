@@ -30,7 +30,7 @@ EN = ["The council met on Tuesday to discuss the new budget for the city.",
 
 
 def text(i: int) -> str:
-    return f"Record {i} of the crawl.\n" + "\n".join(EN[(i + k) % 6] for k in range(i % 4 + 1))
+    return f"Record {i} of the crawl.\n" + "\n".join(EN[(i + k) % 6] for k in range(i % 5 + 1))
 
 
 def make_inputs(root: Path) -> Path:
