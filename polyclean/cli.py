@@ -354,7 +354,7 @@ def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
         fh = (sys.stdout if args.output in (None, "-")
               else open(args.output, "w", encoding="utf-8"))
     except OSError as exc:
-        _err(f"{show(args.output)}: cannot write the output: {why(exc)}")
+        _err(E.DETECT_OUTPUT_FAILED.format(where=show(args.output), why=why(exc)))
         return EXIT_FAILED
     try:
         failed = _detect_units(plan, cfg, fh)
@@ -457,7 +457,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(f"{show(str(exc.filename or 'stdout'))}: {why(exc)}")
         return EXIT_FAILED
     except KeyboardInterrupt:
-        _err("interrupted")
+        _err(E.INTERRUPTED_BEFORE)
         return EXIT_SIGINT
 
 

@@ -42,7 +42,7 @@ class InputError(PolycleanError):
     """An input as a whole cannot be read (missing, unreadable, no header row...)."""
 
 
-class RecordError(PolycleanError):
+class RecordError(PolycleanError, ValueError):
     """One record of an input cannot be used (invalid JSON, missing field...)."""
 
 
@@ -178,6 +178,9 @@ class E:
     NOT_AN_OBJECT = "not a JSON object but {kind}"
     NO_FIELD = "no field {field!r}"
     FIELD_NOT_TEXT = "field {field!r} is {kind}, not text"
+    RECORD_UNWRITABLE = "cannot write the record: {why}"
+    DOCUMENT_FAILED = "document at position {i}: {why}"
+    BAD_ERRORS_CHOICE = "errors must be 'raise' or 'null', not {value!r}"
 
     # outputs (polyclean.plan, polyclean.sinks)
     OUTPUT_UNWRITABLE = "{out}: cannot write the output ({where}: {why}); nothing was cleaned"
@@ -196,6 +199,7 @@ class E:
     COMPRESSED_PARQUET = "{out}: Parquet compresses itself; drop the .{kind} from the name"
     NEEDS_ZSTANDARD_OUT = "writing .zst needs the zstandard package: pip install 'polyclean[formats]'"
     WRITE_FAILED = "{where}: cannot write: {why}"
+    DETECT_OUTPUT_FAILED = "{where}: cannot write the output: {why}"
     UNIT_UNWRITABLE = ("cannot write the output {where}: {why}; nothing was written for this "
                        "input")
     SIDE_FILE_FAILED = "{path}: cannot write the {what} file: {why}"
@@ -216,6 +220,7 @@ class E:
               "or choose another -o")
     WORKER_DIED = "a worker process died (out of memory or killed)"
     INTERRUPTED = "{signal}; stopped after {n:,} records"
+    INTERRUPTED_BEFORE = "interrupted"
     INTERRUPTED_RESUME = "; run the same command with --resume to continue"
     SAME_ERROR_STOP = ("the first {n:,} records all failed with the same error ({why}); stopped; "
                        "check the options (--text-field, --format, --encoding) or raise "

@@ -332,6 +332,12 @@ def csv_state(chunk: str, state: int, delimiter: str) -> int:
     >>> csv_state('x"y,"z"\\n', _START, ","), csv_state('x,"y', _START, ",")
     (0, 2)
     """
+    if '"' not in chunk:  # the common lines: no quote changes the state
+        if state == _QUOTED:
+            return _QUOTED
+        if chunk[-1:] in ("\n", "\r"):
+            return _START
+        return _START if chunk.endswith(delimiter) else _FIELD
     i, n = 0, len(chunk)
     while i < n:
         if state == _QUOTED:

@@ -33,7 +33,7 @@ from json.decoder import scanstring
 from typing import Any
 
 from .errors import E, RecordError
-from .formats import FieldOptions, _undecodable
+from .formats import FORMATS, FieldOptions, _undecodable
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,8 @@ def _no_constant(name: str) -> Any:
 
 _DECODER = json.JSONDecoder(parse_constant=_no_constant, strict=False)
 _WS = re.compile(r"[ \t\n\r]*")
+_COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
+_SEP = re.compile(r"[ \t\n\r]*([,}])[ \t\n\r]*")
 
 
 def _syntax(msg: str, line: str, pos: int) -> RecordError:
@@ -90,19 +92,17 @@ def scan_object(line: str) -> list[tuple[str, int, int, Any]]:
                 if line[i:i + 1] != '"':
                     raise _syntax("Expecting property name enclosed in double quotes", line, i)
                 key, i = scanstring(line, i + 1, False)
-                i = _WS.match(line, i).end()
-                if line[i:i + 1] != ":":
-                    raise _syntax("Expecting ':' delimiter", line, i)
-                i = _WS.match(line, i + 1).end()
-                value, end = _DECODER.raw_decode(line, i)
-                members.append((key, i, end, value))
-                i = _WS.match(line, end).end()
-                sep = line[i:i + 1]
-                i = _WS.match(line, i + 1).end()
-                if sep == "}":
+                m = _COLON.match(line, i)
+                if m is None:
+                    raise _syntax("Expecting ':' delimiter", line, _WS.match(line, i).end())
+                value, end = _DECODER.raw_decode(line, m.end())
+                members.append((key, m.end(), end, value))
+                m = _SEP.match(line, end)
+                if m is None:
+                    raise _syntax("Expecting ',' delimiter", line, _WS.match(line, end).end())
+                i = m.end()
+                if m.group(1) == "}":
                     break
-                if sep != ",":
-                    raise _syntax("Expecting ',' delimiter", line, i - 1)
     except RecordError:
         raise
     except ValueError as exc:  # JSONDecodeError, or a NaN/Infinity constant
@@ -245,7 +245,7 @@ def extract(fmt: str, payload: Any, opts: FieldOptions) -> tuple[Any, str | byte
             raise RecordError(E.FIELD_UNDECODABLE.format(n=bad, codec=opts.encoding or "utf-8"))
         text = row[layout[1]]
         return payload, tsv_unescape(text) if fmt == "tsv" else text
-    raise ValueError(f"unknown format {fmt!r}")
+    raise RecordError(E.NOT_ONE_OF.format(name="format", value=fmt, choices=", ".join(FORMATS)))
 
 
 def _extract_json(payload: bytes | str, opts: FieldOptions) -> tuple[Any, str | None]:

@@ -27,7 +27,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Iterator, Sequence
 
 from .config import Config
-from .errors import RecordError
+from .errors import E, RecordError
 from .formats import FieldOptions
 from .records import Route, extract, render, to_json
 from .report import REPORT_SCHEMA
@@ -86,7 +86,7 @@ def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route]
             out = render(routes[jobs[i][0]], states[i], res.text,
                          report if fields.report_field else None, fields)
         except Exception as exc:  # e.g. a report field that cannot be serialised
-            msg = f"cannot write the record: {type(exc).__name__}: {exc}"
+            msg = E.RECORD_UNWRITABLE.format(why=f"{type(exc).__name__}: {exc}")
             outs[i] = (None, msg, error_report(ids[i], msg) if want_report else None)
             continue
         outs[i] = (out, None, to_json(report) + "\n" if want_report else None)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from argos_tiny import argos_env, tiny_zips  # noqa: F401  (fixtures)
 from polyclean import Cleaner, cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -633,3 +634,27 @@ def test_detect_reads_records_and_gives_the_offsets_of_clean_report(tmp_path):
     assert clean(src, "-o", tmp_path / "c.jsonl", "--text-field", "body", "--report", rep) == 0
     (report,) = read_jsonl(rep)
     assert foreign == [(f["start"], f["end"]) for f in report["fragments"]]
+
+
+def test_reports_do_not_depend_on_workers_or_the_cache_and_the_summary_counts_it(
+        tmp_path, argos_env, tiny_zips):
+    """Item 12 (the batch side): with the translation cache on, the reports are
+    byte-identical between -j 1 and -j 2 and between a cold and a warm cache; the
+    cache's hits and misses are in the run summary (--summary-json) instead."""
+    assert cli.main(["models", "install", str(tiny_zips["ru-en"])]) == 0
+    docs = [{"id": i, "text": f"{GOOD} {i}.\n{RU}\n{OTHER}"} for i in range(40)]
+    src = write(tmp_path / "d.jsonl", jsonl(docs))
+    runs = []
+    for n, jobs in enumerate(("1", "2", "2")):
+        out, rep, summ = (tmp_path / f"o{n}.jsonl", tmp_path / f"r{n}.jsonl",
+                          tmp_path / f"s{n}.json")
+        assert cli.main(["clean", str(src), "-o", str(out), "--report", str(rep), "-j", jobs,
+                         "--batch-docs", "10", "--cache", str(argos_env.cache),
+                         "--keep-boilerplate", "--summary-json", str(summ)]) == 0
+        runs.append((out.read_bytes(), rep.read_bytes(), json.loads(summ.read_text())))
+    assert runs[0][:2] == runs[1][:2] == runs[2][:2]
+    assert b"cache" not in runs[0][1]
+    assert "Cat loves milk" in runs[0][0].decode()
+    stats = [r[2]["stats"] for r in runs]
+    assert stats[0]["cache_miss"] >= 1 and stats[2].get("cache_hit", 0) >= 1
+    assert "cache_miss" not in stats[2]
