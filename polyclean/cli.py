@@ -304,10 +304,10 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
         except OutputError as exc:
             _err(str(exc))
             return EXIT_FAILED
-    stop_on_sigterm()
     summary = None
     try:
-        summary = run(plan, opts)
+        with stop_on_sigterm():
+            summary = run(plan, opts)
         rc = EXIT_FAILED if summary.errors else EXIT_OK
     except (ResumeError, UsageError) as exc:
         raise UsageError(str(exc)) from None

@@ -18,11 +18,12 @@ output or an unwritable errors/report file stops the run with :class:`OutputErro
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .config import Config
 from .errors import E, Interrupted, OutputError, StopRun
@@ -409,13 +410,23 @@ class _Run:
 _LAST_SIGNAL = ["SIGINT"]
 
 
-def stop_on_sigterm() -> None:
-    """Make SIGTERM stop a run the way Ctrl-C does (the command line installs this):
-    partial files and the journal stay, and the message names ``--resume``."""
+@contextlib.contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """Within this block SIGTERM stops a run the way Ctrl-C does (the command line uses
+    it): partial files and the journal stay, and the message names ``--resume``."""
     import signal
+    import threading
 
     def handler(signum: int, frame: Any) -> None:
         _LAST_SIGNAL[0] = "SIGTERM"
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, handler)
+    _LAST_SIGNAL[0] = "SIGINT"
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
