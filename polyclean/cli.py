@@ -104,74 +104,67 @@ def _count(minimum: int):
     return parse
 
 
-def _add_input_options(p: argparse.ArgumentParser) -> argparse._ArgumentGroup:
-    """How inputs are read (``clean`` and ``detect``); every flag is a Config field."""
-    from .config import FORMATS
+_N, _N0 = _count(1), _count(0)
+# (flags, Config field, argparse keywords) of the batch options; each flag's help is the
+# field's documentation, and its choices are the field's.
+_INPUT_FLAGS = [
+    (("--format",), "format", {}),
+    (("--glob",), "glob", {"metavar": "PATTERN"}),
+    (("--text-field",), "text_field", {"metavar": "NAME"}),
+    (("--delimiter",), "delimiter", {}),
+    (("--max-record-bytes",), "max_record_bytes", {"type": _N, "metavar": "N"}),
+    (("--batch-docs",), "batch_docs", {"type": _N, "metavar": "N"}),
+]
+_OUTPUT_FLAGS = [
+    (("--output-format",), "output_format", {}),
+    (("--output-field",), "output_field", {"metavar": "NAME"}),
+    (("--report",), "report", {"metavar": "REPORT.jsonl"}),
+    (("--report-field",), "report_field", {"metavar": "NAME"}),
+    (("--errors",), "errors", {"metavar": "PATH"}),
+    (("--summary-json",), "summary_json", {"metavar": "FILE"}),
+]
+_RUN_FLAGS = [
+    (("-j", "--jobs"), "jobs", {"type": _N, "metavar": "N"}),
+    (("--on-error",), "on_error", {}),
+    (("--max-errors",), "max_errors", {"type": _N0, "metavar": "N"}),
+    (("--resume",), "resume", {"action": "store_true"}),
+    (("--summary",), "summary", {"action": "store_true"}),
+    (("-q", "--quiet"), "quiet", {"action": "store_true"}),
+]
 
-    S = argparse.SUPPRESS
-    io = p.add_argument_group("input and output")
-    io.add_argument("--format", choices=("auto",) + FORMATS, default=S,
-                    help="format of the inputs instead of what the name says: .jsonl/.ndjson, "
-                    ".csv, .tsv/.tab, .parquet/.pq, anything else is text; .gz and .zst are "
-                    "decompressed (default: auto)")
-    io.add_argument("--glob", metavar="PATTERN", default=S,
-                    help="files of folder inputs to clean, matched against their path inside "
-                    "the folder at any depth (default: '*')")
-    io.add_argument("--text-field", metavar="NAME", default=S,
-                    help="JSONL field / CSV, TSV, Parquet column with the text (default: text)")
-    io.add_argument("--delimiter", choices=(",", ";", "|", ":", "tab"), default=S,
-                    help="delimiter of CSV (quoted) files; 'tab' with --format csv reads a "
-                    "quoted tab-separated file (default: ',')")
-    io.add_argument("--max-record-bytes", type=_count(1), metavar="N", default=S,
-                    help="largest record read (a text file, a JSONL line, a CSV/TSV record); "
-                    "a bigger one is an error record (default: 67108864 = 64 MiB)")
-    io.add_argument("--batch-docs", type=_count(1), metavar="N", default=S,
-                    help="records per batch; boilerplate learning and translation span "
-                    "a batch (default: 256)")
-    return io
+
+def _add_fields(group: Any, table: list) -> None:
+    """Flags that set Config fields (absent flags leave the field to the config file)."""
+    known = {f.name: f for f in fields(Config)}
+    for flags, name, kw in table:
+        f = known[name]
+        kw = dict(kw)
+        if "choices" in f.metadata and "action" not in kw:
+            kw["choices"] = f.metadata["choices"]
+        doc = f.metadata["doc"].replace("%", "%%")
+        if f.default not in (None, False, "auto"):
+            doc += f" (default: {f.default})"
+        group.add_argument(*flags, dest=name, default=argparse.SUPPRESS, help=doc, **kw)
+
+
+def _add_input_options(p: argparse.ArgumentParser) -> Any:
+    """How inputs are read (``clean`` and ``detect``)."""
+    group = p.add_argument_group("input and output")
+    _add_fields(group, _INPUT_FLAGS)
+    return group
 
 
 def _add_clean_options(p: argparse.ArgumentParser) -> None:
-    """The batch flags of ``polyclean clean``; every flag is a Config field."""
-    from .config import FORMATS
-
-    S = argparse.SUPPRESS
+    """The batch flags of ``polyclean clean``."""
     io = _add_input_options(p)
     io.add_argument("-o", "--output", metavar="OUT",
                     help="output file (its name says the format: .jsonl, .csv, .tsv, .parquet, "
                     ".txt, each with .gz or .zst; all inputs go into it), or folder (an "
                     "existing folder, a name ending in '/', or any other name with several "
                     "inputs): a mirrored tree; '-' or none: stdout")
-    io.add_argument("--output-format", choices=("auto",) + FORMATS, default=S,
-                    help="format of the output instead of what the -o name says")
-    io.add_argument("--output-field", metavar="NAME", default=S,
-                    help="put the cleaned text in this field (default: replace the text)")
-    io.add_argument("--report", metavar="REPORT.jsonl", default=S,
-                    help="write one JSON report line per document ('-' for stderr)")
-    io.add_argument("--report-field", metavar="NAME", default=S,
-                    help="keep each record's report in this field (JSONL, CSV, Parquet)")
-    io.add_argument("--errors", metavar="PATH", default=S,
-                    help="JSONL file listing every record that failed or was skipped, with "
-                    "its location (default: OUT.errors.jsonl beside the output; stderr only "
-                    "for stdout)")
-    io.add_argument("--summary-json", metavar="FILE", default=S,
-                    help="write the run summary as JSON (schema polyclean-summary/1)")
-
-    run = p.add_argument_group("batch run")
-    run.add_argument("-j", "--jobs", type=_count(1), metavar="N", default=S,
-                     help=f"worker processes (default: the number of cores, {cores()})")
-    run.add_argument("--on-error", choices=("continue", "fail"), default=S,
-                     help="continue past bad records (default) or stop at the first")
-    run.add_argument("--max-errors", type=_count(0), metavar="N", default=S,
-                     help="stop when the first N records all fail with the same error, as a "
-                     "wrong --text-field makes them (default: 100; 0: never)")
-    run.add_argument("--resume", action="store_true", default=S,
-                     help="continue a killed or interrupted run with the same inputs, "
-                     "output and options")
-    run.add_argument("--summary", action="store_true", default=S,
-                     help="print a summary to stderr (always when the progress bar shows)")
-    run.add_argument("-q", "--quiet", action="store_true", default=S,
-                     help="no progress bar, summary or warnings; errors only")
+    _add_fields(io, _OUTPUT_FLAGS)
+    _add_fields(p.add_argument_group(f"batch run (jobs 0: one per core, here {cores()})"),
+                _RUN_FLAGS)
 
 
 def build_parser() -> argparse.ArgumentParser:

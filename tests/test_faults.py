@@ -68,7 +68,7 @@ def _check(setups, tmp_path, name: str, n: int, when: str, fsize: int | None = N
 def _points(total: int, full: bool) -> list[int]:
     if full:
         return list(range(1, total + 1))
-    return sorted(set(list(range(1, 4)) + list(range(4, total + 1, 9)) + [total]))
+    return sorted(set(list(range(1, 4)) + list(range(4, total + 1, 12)) + [total]))
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
