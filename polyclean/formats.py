@@ -78,8 +78,9 @@ class Record:
     """One record of a unit as the reader saw it.
 
     ``payload`` goes to a worker; ``error`` is set when the reader already knows the
-    record is bad (``raw`` then holds an excerpt of it); ``keep`` stays in the main
-    process (a Parquet row).
+    record yields no output (``raw`` then holds an excerpt of it, and ``status`` says
+    whether it is an ``error`` or was ``skipped`` on purpose, as a non-HTML WARC record
+    is); ``keep`` stays in the main process (a Parquet row).
     """
 
     where: str
@@ -88,6 +89,7 @@ class Record:
     error: str | None = None
     keep: Any = None
     raw: str | None = None
+    status: str = "error"
 
 
 def split_compression(name: str) -> tuple[str, str | None]:

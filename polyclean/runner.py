@@ -350,7 +350,11 @@ class _Run:
         self.unit_records += 1
         s.bytes_in += rec.size
         if out is None:
-            self._error(unit, rec, rec.error, rec.raw)
+            if rec.status == "skipped":
+                s.skipped += 1
+                self.log.add(unit.name, rec.where, "skipped", rec.error, rec.raw)
+            else:
+                self._error(unit, rec, rec.error, rec.raw)
             return
         result, err, line = out
         if line is not None:

@@ -140,7 +140,7 @@ def _maxrss_run(args: list, limit_as: int | None = None) -> tuple[int, str, int]
 
 
 def test_reading_is_bounded_by_max_record_bytes(tmp_path):
-    """Item 4: /dev/zero as a text input and a .jsonl.gz holding a 300 MB line end as
+    """Item 4: /dev/zero as a text input and a .jsonl.gz holding a 200 MB line end as
     error records, the valid records around them are written, and memory stays flat
     (peak RSS within 100 MB of a run on a tiny input)."""
     good = write(tmp_path / "good.txt", GOOD)
@@ -149,7 +149,7 @@ def test_reading_is_bounded_by_max_record_bytes(tmp_path):
         fh.write(json.dumps({"id": 1, "text": GOOD}).encode() + b"\n")
         fh.write(b'{"id": 2, "text": "')
         chunk = b"a" * (1 << 20)
-        for _ in range(300):
+        for _ in range(200):
             fh.write(chunk)
         fh.write(b'"}\n')
         fh.write(json.dumps({"id": 3, "text": OTHER}).encode() + b"\n")
@@ -658,3 +658,27 @@ def test_reports_do_not_depend_on_workers_or_the_cache_and_the_summary_counts_it
     stats = [r[2]["stats"] for r in runs]
     assert stats[0]["cache_miss"] >= 1 and stats[2].get("cache_hit", 0) >= 1
     assert "cache_miss" not in stats[2]
+
+
+def test_records_skipped_on_purpose_are_listed_with_status_skipped(tmp_path, monkeypatch):
+    """Clarification ("nothing lost" covers skipped records): a record a reader skips on
+    purpose (as a non-HTML WARC record is) is in the errors file with status skipped,
+    and is not an error (exit 0)."""
+    from polyclean import formats
+
+    class Skipping(formats.JsonlReader):
+        def records(self):
+            for rec in super().records():
+                if b'"kind": "image"' in rec.payload:
+                    rec = formats.Record(rec.where, None, rec.size, error="skipped: not HTML "
+                                         "(image/png)", status="skipped")
+                yield rec
+
+    monkeypatch.setitem(formats.READERS, "jsonl", Skipping)
+    src = write(tmp_path / "d.jsonl", jsonl([{"text": GOOD}, {"kind": "image", "text": ""},
+                                             {"text": OTHER}]))
+    out = tmp_path / "o.jsonl"
+    assert clean(src, "-o", out) == 0
+    assert [r["text"] for r in read_jsonl(out)] == [cleaned(GOOD), cleaned(OTHER)]
+    assert errors_of(out) == [{"input": str(src), "line": 2, "status": "skipped",
+                               "error": "skipped: not HTML (image/png)"}]
