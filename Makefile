@@ -27,11 +27,14 @@ bench: install
 	for b in bench/bench_*.py bench/eval_*.py; do echo "== $$b"; $(VPY) $$b || exit 1; done
 
 # Bounded fuzzing of the readers, the decoder, the pipeline and .argosmodel installs
-# (fuzz/run.py; not part of `make test`).  FUZZ_SECONDS is the budget of all targets.
+# (fuzz/run.py), then the long loops of the test suite (`-m slow`: a kill at every file
+# operation of a run, then --resume); not part of `make test`.  FUZZ_SECONDS is the
+# budget of all fuzz targets.
 FUZZ_SECONDS ?= 60
 fuzz: install
 	$(VPY) -m pip install --quiet -e ".[fuzz]" || echo "fuzz: atheris not installable here; using hypothesis"
 	$(VPY) fuzz/run.py --seconds $(FUZZ_SECONDS)
+	$(VPY) -m pytest -q -m slow tests/
 
 models: install
 	$(VENV)/bin/polyclean models install ru-en

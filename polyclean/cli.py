@@ -1,26 +1,35 @@
 """Command line: ``polyclean clean``, ``polyclean detect``, ``polyclean models``.
 
-Exit codes: 0 everything was processed; 1 some input or record could not be processed
-(each failure is a one-line ``polyclean: error: …`` on stderr, and the other inputs are
-still processed and written); 2 usage error (bad option, unreadable config file).
+Every flag of ``clean`` and ``detect`` (but ``-o`` and ``--config``) sets a
+:class:`Config` field, so a TOML file (``--config``) can set it too; flags win.
 ``clean`` runs through :mod:`polyclean.runner` (formats, worker processes, resume).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 from . import __version__
 from .config import Config
-from .errors import ConfigError, InputError, OutputError, UsageError
+from .errors import (E, ConfigError, Interrupted, OutputError, ResumeError, StopRun,
+                     UsageError)
+from .plan import show
+from .runlog import say, why
+from .workers import cores
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_SIGINT, EXIT_SIGTERM = 0, 1, 2, 130, 143
+EXIT_CODES = ("Exit codes: 0 ok (empty inputs and skipped entries only warn); 1 some input "
+              "or record failed (the others are still written), an output could not be "
+              "written, or the run stopped (--on-error fail, --max-errors); 2 usage error "
+              "(bad option or config value, conflicting paths, an output in use by another "
+              "run, a journal of another run); 130 Ctrl-C; 143 SIGTERM (both: --resume "
+              "continues).")
 
 
 # --- argument parsing ------------------------------------------------------------------
@@ -83,101 +92,115 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="FILE", help="TOML file with options (flags win over it)")
 
 
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more, got {n}")
-    return n
+def _count(minimum: int):
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if n < minimum:
+            raise argparse.ArgumentTypeError(f"expected {minimum} or more, got {n}")
+        return n
+    return parse
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+_N, _N0 = _count(1), _count(0)
+# (flags, Config field, argparse keywords) of the batch options; each flag's help is the
+# field's documentation, and its choices are the field's.
+_INPUT_FLAGS = [
+    (("--format",), "format", {}),
+    (("--glob",), "glob", {"metavar": "PATTERN"}),
+    (("--text-field",), "text_field", {"metavar": "NAME"}),
+    (("--delimiter",), "delimiter", {}),
+    (("--max-record-bytes",), "max_record_bytes", {"type": _N, "metavar": "N"}),
+    (("--batch-docs",), "batch_docs", {"type": _N, "metavar": "N"}),
+]
+_OUTPUT_FLAGS = [
+    (("--output-format",), "output_format", {}),
+    (("--output-field",), "output_field", {"metavar": "NAME"}),
+    (("--report",), "report", {"metavar": "REPORT.jsonl"}),
+    (("--report-field",), "report_field", {"metavar": "NAME"}),
+    (("--errors",), "errors", {"metavar": "PATH"}),
+    (("--summary-json",), "summary_json", {"metavar": "FILE"}),
+]
+_RUN_FLAGS = [
+    (("-j", "--jobs"), "jobs", {"type": _N, "metavar": "N"}),
+    (("--on-error",), "on_error", {}),
+    (("--max-errors",), "max_errors", {"type": _N0, "metavar": "N"}),
+    (("--resume",), "resume", {"action": "store_true"}),
+    (("--summary",), "summary", {"action": "store_true"}),
+    (("-q", "--quiet"), "quiet", {"action": "store_true"}),
+]
+
+
+def _add_fields(group: Any, table: list) -> None:
+    """Flags that set Config fields (absent flags leave the field to the config file)."""
+    known = {f.name: f for f in fields(Config)}
+    for flags, name, kw in table:
+        f = known[name]
+        kw = dict(kw)
+        if "choices" in f.metadata and "action" not in kw:
+            kw["choices"] = f.metadata["choices"]
+        doc = f.metadata["doc"].replace("%", "%%")
+        if f.default not in (None, False, "auto"):
+            doc += f" (default: {f.default})"
+        group.add_argument(*flags, dest=name, default=argparse.SUPPRESS, help=doc, **kw)
+
+
+def _add_input_options(p: argparse.ArgumentParser) -> Any:
+    """How inputs are read (``clean`` and ``detect``)."""
+    group = p.add_argument_group("input and output")
+    _add_fields(group, _INPUT_FLAGS)
+    return group
 
 
 def _add_clean_options(p: argparse.ArgumentParser) -> None:
-    """The flags of ``polyclean clean`` that are not :class:`Config` fields."""
-    from .formats import FORMATS
-
-    io = p.add_argument_group("input and output")
+    """The batch flags of ``polyclean clean``."""
+    io = _add_input_options(p)
     io.add_argument("-o", "--output", metavar="OUT",
-                    help="output file, or folder for several inputs / a folder input; "
-                    "'-' or none: stdout")
-    io.add_argument("--format", dest="input_format", choices=("auto",) + FORMATS,
-                    default="auto", help="format of the inputs (and so of the outputs) "
-                    "instead of what the extension says: .jsonl/.ndjson, .csv, .tsv, "
-                    ".parquet, anything else is text; .gz is decompressed (default: auto)")
-    io.add_argument("--glob", metavar="PATTERN", default="*",
-                    help="files of folder inputs to clean, recursively (default: '*')")
-    io.add_argument("--text-field", metavar="NAME", default="text",
-                    help="JSONL field / CSV, Parquet column with the text (default: text)")
-    io.add_argument("--output-field", metavar="NAME",
-                    help="put the cleaned text in this field (default: replace the text)")
-    io.add_argument("--report", metavar="REPORT.jsonl",
-                    help="write one JSON report line per document ('-' for stderr)")
-    io.add_argument("--report-field", metavar="NAME",
-                    help="keep each record's report in this field (JSONL, CSV, Parquet)")
-
-    run = p.add_argument_group("batch run")
-    run.add_argument("-j", "--jobs", type=_positive, metavar="N", default=None,
-                     help=f"worker processes (default: the number of cores, {_cores()})")
-    run.add_argument("--batch-docs", type=_positive, metavar="N", default=None,
-                     help="records per batch; boilerplate learning and translation span "
-                     "a batch (default: 256)")
-    run.add_argument("--errors", metavar="PATH",
-                     help="JSONL file listing every bad record with its location "
-                     "(default: OUT.errors.jsonl beside the output; stderr only for stdout)")
-    run.add_argument("--on-error", choices=("continue", "fail"), default="continue",
-                     help="continue past bad records (default) or stop at the first")
-    run.add_argument("--resume", action="store_true",
-                     help="continue a killed or interrupted run with the same inputs, "
-                     "output and options")
-    run.add_argument("--summary", action="store_true",
-                     help="print a summary to stderr (always when the progress bar shows)")
-    run.add_argument("-q", "--quiet", action="store_true",
-                     help="no progress bar and no summary; errors only")
+                    help="output file (its name says the format: .jsonl, .csv, .tsv, .parquet, "
+                    ".txt, each with .gz or .zst; all inputs go into it), or folder (an "
+                    "existing folder, a name ending in '/', or any other name with several "
+                    "inputs): a mirrored tree; '-' or none: stdout")
+    _add_fields(io, _OUTPUT_FLAGS)
+    _add_fields(p.add_argument_group(f"batch run (jobs 0: one per core, here {cores()})"),
+                _RUN_FLAGS)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import cli_models
+
     parser = argparse.ArgumentParser(
         prog="polyclean",
         description="Turn scraped, multilingual, broken web text into clean, consistent English.",
-        epilog="Exit codes: 0 ok, 1 some input failed (others still written), 2 usage error.",
+        epilog=EXIT_CODES,
     )
     parser.add_argument("--version", action="version", version=f"polyclean {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("clean", help="clean files, folders, JSONL/CSV/Parquet or stdin",
+    p = sub.add_parser("clean", help="clean files, folders, JSONL/CSV/TSV/Parquet or stdin",
                        description="Clean documents: decode, repair, detect, remove "
                        "boilerplate, translate, normalise.  Text files are one document "
-                       "each; JSONL, CSV/TSV and Parquet inputs are cleaned record by record "
-                       "and written in the same format.",
-                       epilog="Exit codes: 0 ok, 1 some record or input failed (the others "
-                       "are still written), 2 usage error.")
+                       "each; JSONL, CSV/TSV and Parquet inputs are cleaned record by record.",
+                       epilog=EXIT_CODES)
     p.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="files or folders; none or '-' reads stdin")
     _add_clean_options(p)
     _add_config_options(p)
     p.set_defaults(func=cmd_clean)
 
-    p = sub.add_parser("detect", help="one JSON line per segment with its language",
-                       description="Segment documents and detect the language of each segment.")
+    p = sub.add_parser("detect", help="one JSON line per document: its language and segments",
+                       description="Detect the language of each document and of its "
+                       "segments (offsets into the text as it entered detection: decoded, "
+                       "line breaks made \\n, repaired).  JSONL, CSV/TSV and Parquet inputs "
+                       "are read record by record.", epilog=EXIT_CODES)
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="files or folders; none or '-' reads stdin")
     p.add_argument("-o", "--output", metavar="OUT", help="output JSONL file (default: stdout)")
+    _add_input_options(p)
     _add_config_options(p)
     p.set_defaults(func=cmd_detect)
 
-    try:
-        from . import cli_models
-    except ImportError:  # pragma: no cover - models CLI not built yet
-        cli_models = None  # type: ignore[assignment]
-    if cli_models is not None:
-        cli_models.register(sub)
+    cli_models.register(sub)
     return parser
 
 
@@ -209,252 +232,179 @@ def check_encoding(name: str | None) -> None:
     try:
         info = codecs.lookup(name)
     except LookupError:
-        raise ConfigError(f"--encoding {name}: unknown encoding") from None
+        raise ConfigError(E.UNKNOWN_ENCODING.format(name=name)) from None
     if not getattr(info, "_is_text_encoding", True):
-        raise ConfigError(f"--encoding {name} is not a text encoding")
-
-
-# --- inputs ------------------------------------------------------------------------------
-def iter_input_files(inputs: Sequence[str]) -> Iterator[tuple[str, Path | None, Path | None]]:
-    """(display name, file path or None for stdin, root folder or None), in a stable order."""
-    for item in inputs or ["-"]:
-        if item == "-":
-            yield "-", None, None
-            continue
-        path = Path(item)
-        if path.is_dir():
-            for f in sorted(p for p in path.rglob("*") if p.is_file()):
-                yield str(f), f, path
-        else:
-            yield item, path, None
-
-
-def folder_files(root: Path, pattern: str = "*") -> tuple[list[Path], list[str]]:
-    """The files under ``root`` matching ``pattern`` (recursively, sorted), and one
-    message per folder that could not be read (so none is skipped silently)."""
-    problems: list[str] = []
-
-    def onerror(exc: OSError) -> None:
-        problems.append(f"{exc.filename}: cannot read the folder: "
-                        f"{(exc.strerror or str(exc)).lower()}")
-
-    for _ in os.walk(root, onerror=onerror):
-        pass
-    try:
-        found = sorted(f for f in root.rglob(pattern) if f.is_file())
-    except (OSError, ValueError) as exc:  # e.g. a pattern pathlib refuses
-        problems.append(f"{root}: cannot list files matching {pattern!r}: {exc}")
-        found = []
-    return found, problems
-
-
-def check_output(out: Path, folder: bool) -> None:
-    """Fail early (:class:`OutputError`) when nothing could be written at ``out``."""
-    from .formats import is_special
-
-    if not folder and is_special(out):
-        return
-    where = out if folder else out.parent
-    probe = None
-    try:
-        if where.exists() and not where.is_dir():
-            raise OutputError(f"{out}: cannot write the output ({where} is not a folder); "
-                                "nothing was cleaned")
-        where.mkdir(parents=True, exist_ok=True)
-        import tempfile
-
-        fd, probe = tempfile.mkstemp(prefix=".polyclean-probe-", dir=where)
-        os.close(fd)
-    except OSError as exc:
-        bad = exc.filename if exc.filename and ".polyclean-probe-" not in str(exc.filename) \
-            else where
-        raise OutputError(f"{out}: cannot write the output ({bad}: "
-                            f"{(exc.strerror or str(exc)).lower()}); nothing was cleaned"
-                            ) from None
-    finally:
-        if probe is not None:
-            os.unlink(probe)
-
-
-def read_input(path: Path | None) -> bytes:
-    if path is None:
-        return sys.stdin.buffer.read()
-    if not path.exists():
-        raise InputError("no such file or folder")
-    if not os.access(path, os.R_OK):
-        raise InputError("permission denied")
-    try:
-        return path.read_bytes()
-    except IsADirectoryError:
-        raise InputError("is a folder")
-    except OSError as exc:
-        raise InputError(exc.strerror or str(exc))
-
-
-def write_atomic(path: Path, data: str) -> None:
-    """Write through a temporary file in the same folder, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.polyclean-tmp-{os.getpid()}")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+        raise ConfigError(E.NOT_TEXT_ENCODING.format(name=name))
 
 
 def _err(msg: str) -> None:
-    print(f"polyclean: error: {msg}", file=sys.stderr)
+    say("error", msg)
 
 
-# --- commands ---------------------------------------------------------------------------
-def _clean_units(args: argparse.Namespace) -> tuple[list, Path | None, bool]:
-    """The units of a clean run: (units, output path or None for stdout, folder output)."""
-    from .formats import detect_format, strip_gz
-    from .runner import Unit
+# --- clean ---------------------------------------------------------------------------------
+def _lock_output(out: Path, folder: bool) -> None:
+    """Fail early (:class:`OutputError`) when nothing could be written at ``out``: its
+    folder (or the first existing one above it) is a file, or cannot be written."""
+    where = out if folder else out.parent
+    probe = where
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir() or where.exists() and not where.is_dir():
+        bad = where if where.exists() else probe
+        raise OutputError(E.OUTPUT_NOT_FOLDER.format(out=show(str(out)), where=show(str(bad))))
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        if not os.access(where, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied", str(where))
+    except OSError as exc:
+        bad = exc.filename or where
+        raise OutputError(E.OUTPUT_UNWRITABLE.format(
+            out=show(str(out)), where=show(str(bad)), why=why(exc))) from None
 
-    items: list[tuple[str, Path | None, Path | None]] = []
-    for item in args.inputs or ["-"]:
-        path = None if item == "-" else Path(item)
-        if path is not None and path.is_dir():
-            found, unreadable = folder_files(path, args.glob)
-            for problem in unreadable:
-                _err(problem)
-                args._failed_before += 1
-            if not found and not unreadable:
-                _err(f"{item}: no files match {args.glob!r}")
-                args._failed_before += 1
-            items.extend((str(f), f, path) for f in found)
-        else:
-            items.append((item, path, None))
-    out = args.output
-    to_stdout = out in (None, "-")
-    folder_out = not to_stdout and (len(items) > 1 or any(root for _, _, root in items)
-                                    or Path(out).is_dir())
-    units = []
-    for name, path, root in items:
-        fmt = args.input_format
-        if fmt == "auto":
-            fmt = "text" if path is None else detect_format(path.name)
-        if to_stdout:
-            target = None
-        elif folder_out:
-            rel = path.relative_to(root) if root else Path(path.name if path else "stdin.txt")
-            target = Path(out) / rel.with_name(strip_gz(rel.name))
-        else:
-            target = Path(out)
-        header = name if to_stdout and fmt == "text" and len(items) > 1 else None
-        units.append(Unit(name, path, fmt, target, header))
-    if not to_stdout:
-        out_path = Path(out).resolve()
-        for name, path, _ in items:
-            if path is not None and path.exists() and (
-                path.resolve() == out_path or (folder_out and out_path in path.resolve().parents)
-            ):
-                raise UsageError(f"output {out} would overwrite or sit inside input {name}; "
-                                 "choose another -o")
-        for root in {r.resolve() for _, _, r in items if r is not None}:
-            if root == out_path or root in out_path.parents:
-                raise UsageError(f"output {out} is inside the input folder {root}; its "
-                                 "outputs would become inputs of the next run; choose another -o")
-    fmts = [u.fmt for u in units]
-    if to_stdout and "parquet" in fmts:
-        raise UsageError("Parquet output needs a file: give -o OUT.parquet")
-    if to_stdout and len(units) > 1 and any(f in ("csv", "tsv") for f in fmts):
-        raise UsageError("several CSV/TSV inputs cannot share stdout; give -o FOLDER")
-    return units, None if to_stdout else Path(out), folder_out
+
+def run_options(plan, cfg: Config):
+    """The side files of a clean run: errors (default beside the output), report,
+    journal and lock (none for stdout or a device)."""
+    from .runner import RunOptions
+    from .sinks import is_special, partial_path
+
+    out = plan.out
+    special = out is not None and not plan.folder and is_special(out)
+    errors = Path(cfg.errors) if cfg.errors else (
+        out.with_name(out.name + ".errors.jsonl") if out is not None and not special else None)
+    keeps = out is not None and not special
+    return RunOptions(config=cfg, errors=errors, report=cfg.report,
+                      journal=partial_path(out, "journal") if keeps else None,
+                      lock=out if keeps else None,
+                      progress=not cfg.quiet and sys.stderr.isatty())
 
 
 def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
-    from concurrent.futures.process import BrokenProcessPool
+    from .plan import check_paths, make_plan
+    from .runner import run, stop_on_sigterm
 
-    from .formats import FieldOptions, is_special, partial_path
-    from .errors import ResumeError
-    from .runner import BATCH_DOCS, RunOptions, run
-
-    args._failed_before = 0
-    units, out, folder_out = _clean_units(args)
-    special = out is not None and not folder_out and is_special(out)  # e.g. -o /dev/null
-    if args.resume and (out is None or special):
-        raise UsageError("--resume needs an output file or folder (-o OUT), not stdout")
-    if args.resume and any(u.path is None for u in units):
-        raise UsageError("--resume cannot continue reading stdin; give input files")
-    errors = Path(args.errors) if args.errors else (
-        out.with_name(out.name + ".errors.jsonl") if out is not None and not special
-        else None)
-    inputs = {u.path.resolve() for u in units if u.path is not None and u.path.exists()}
-    for flag, path in (("--errors", errors), ("--report", args.report)):
-        if path not in (None, "-") and Path(path).resolve() in inputs:
-            raise UsageError(f"{flag} {path} would overwrite an input; choose another path")
-    progress = not args.quiet and sys.stderr.isatty()
-    opts = RunOptions(
-        config=cfg,
-        fields=FieldOptions(args.text_field, args.output_field, args.report_field,
-                            cfg.encoding),
-        jobs=args.jobs or _cores(),
-        batch_docs=args.batch_docs or BATCH_DOCS,
-        report=args.report,
-        errors=errors,
-        on_error=args.on_error,
-        resume=args.resume,
-        journal=partial_path(out, "journal") if out is not None and not special else None,
-        progress=progress,
-    )
-    if out is not None:
+    plan = make_plan(args.inputs, args.output, cfg)
+    opts = run_options(plan, cfg)
+    if cfg.resume and opts.journal is None:
+        raise UsageError(E.RESUME_NEEDS_OUTPUT)
+    if cfg.resume and any(u.path is None for u in plan.units):
+        raise UsageError(E.RESUME_NEEDS_FILES)
+    check_paths(plan, {"--errors": str(opts.errors) if opts.errors else None,
+                       "--report": cfg.report, "--summary-json": cfg.summary_json})
+    if opts.lock is not None:
         try:
-            check_output(out, folder_out)
+            _lock_output(plan.out, plan.folder)
         except OutputError as exc:
             _err(str(exc))
             return EXIT_FAILED
+    summary = None
     try:
-        summary = run(units, opts)
-    except ResumeError as exc:
+        with stop_on_sigterm():
+            summary = run(plan, opts)
+        rc = EXIT_FAILED if summary.errors else EXIT_OK
+    except (ResumeError, UsageError) as exc:
         raise UsageError(str(exc)) from None
-    except OutputError as exc:
-        if out is None:
+    except (OutputError, StopRun, Interrupted) as exc:
+        summary = getattr(exc, "summary", None)
+        if isinstance(exc, OutputError) and plan.out is None:
             _quiet_stdout()
-        _err(str(exc))
-        return EXIT_FAILED
+        if not isinstance(exc, StopRun):
+            _err(str(exc))
+        rc = (EXIT_FAILED if not isinstance(exc, Interrupted)
+              else EXIT_SIGTERM if exc.signal == "SIGTERM" else EXIT_SIGINT)
     except BrokenProcessPool:
-        _err("a worker process died (out of memory or killed); the run can be continued "
-             "with --resume" if opts.journal else "a worker process died (out of memory or "
-             "killed)")
+        _err(E.WORKER_DIED + (E.INTERRUPTED_RESUME if opts.journal else ""))
         return EXIT_FAILED
-    if (args.summary or progress) and not args.quiet:
+    if summary is not None:
+        _end_of_run(summary, cfg, opts.progress)
+    return rc
+
+
+def _end_of_run(summary, cfg: Config, progress: bool) -> None:
+    """The summary line, the untranslated warning and the summary JSON."""
+    from .runlog import write_summary_json
+
+    if (cfg.summary or progress) and not cfg.quiet:
         print(summary.line(), file=sys.stderr)
-    return EXIT_FAILED if summary.errors or args._failed_before else EXIT_OK
+    warning = summary.untranslated_warning()
+    if warning and not cfg.quiet:
+        say("warning", warning)
+    if cfg.summary_json:
+        try:
+            write_summary_json(cfg.summary_json, summary)
+        except OutputError as exc:
+            _err(str(exc))
 
 
+# --- detect --------------------------------------------------------------------------------
 def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
-    from .decode import DecodeError, decode_bytes
-    from .detect import detect_document
-    from .repair import repair_text
+    """One JSON line per document: its language and its segments, through the same
+    readers and the same stages as ``clean`` (the prefix up to detection)."""
+    from .plan import make_plan
 
-    failed = 0
+    plan = make_plan(args.inputs, None, cfg.replace(output_format="jsonl"))
     try:
         fh = (sys.stdout if args.output in (None, "-")
               else open(args.output, "w", encoding="utf-8"))
     except OSError as exc:
-        _err(f"{args.output}: cannot write the output: {(exc.strerror or str(exc)).lower()}")
+        _err(E.DETECT_OUTPUT_FAILED.format(where=show(args.output), why=why(exc)))
         return EXIT_FAILED
     try:
-        for idx, (name, path, _) in enumerate(iter_input_files(args.inputs)):
-            try:
-                text = decode_bytes(read_input(path), cfg.encoding).text
-            except (InputError, DecodeError) as exc:
-                _err(f"{name}: {exc}")
-                failed += 1
-                continue
-            if cfg.repair:
-                text = repair_text(text, cfg)[0]
-            doc = idx if path is None else name
-            for seg in detect_document(text, cfg).segments:
-                fh.write(json.dumps({"doc": doc, **seg.to_dict()}, ensure_ascii=False) + "\n")
+        failed = _detect_units(plan, cfg, fh)
     finally:
         if fh is not sys.stdout:
             fh.close()
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _detect_units(plan, cfg: Config, fh: Any) -> int:
+    from .events import InputStream, batches, location
+    from .formats import FieldOptions
+    from .records import extract, to_json
+    from .runlog import ErrorLog, Lines
+
+    fields_ = FieldOptions.from_config(cfg)
+    log = ErrorLog(Lines(None, None, ""), None, cfg.quiet)
+    failed = 0
+    for batch in batches(InputStream(plan.units, fields_).events(), plan.units,
+                         cfg.batch_docs, cfg.batch_bytes):
+        texts, ids = [], []
+        for kind, u, x in batch.events:
+            unit = plan.units[u]
+            if kind in ("fail", "skip") or kind == "rec" and x.error is not None:
+                failed += kind != "skip"
+                log.add(unit.name, x.where if kind == "rec" else "",
+                        "skipped" if kind == "skip" else "error",
+                        x.error if kind == "rec" else x, None)
+            elif kind == "rec":
+                try:
+                    text = extract(unit.fmt, x.payload, fields_)[1]
+                except Exception as exc:  # RecordError, RecursionError
+                    failed += 1
+                    log.add(unit.name, x.where, "error", str(exc), None)
+                    continue
+                if text is not None:
+                    texts.append(text)
+                    ids.append(location(unit, x))
+        for res in _detect(cfg, texts, ids):
+            if res.error is not None:
+                failed += 1
+                _err(f"{show(str(res.report.get('id')))}: {res.error}")
+                continue
+            rep = res.report
+            fh.write(to_json({"id": rep.get("id"), "lang": rep.get("lang"),
+                              "lang_confidence": rep.get("lang_confidence"),
+                              "segments": [seg.to_dict() for seg in res.segments]}) + "\n")
+    log.repeats()
+    return failed
+
+
+def _detect(cfg: Config, texts: list, ids: list) -> list:
+    from .pipeline import Cleaner
+
+    if not texts:
+        return []
+    return Cleaner(cfg).clean_batch(texts, ids, until="detect")
 
 
 def _quiet_stdout() -> None:
@@ -483,7 +433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             Glossary.load(cfg.glossary)
     except (ConfigError, TypeError) as exc:
-        _err(f"{exc}\n  Run 'polyclean {args.command} --help' for the options.")
+        _err(f"{exc}\n  {E.HELP_HINT.format(command=args.command)}")
         return EXIT_USAGE
     try:
         rc = int(args.func(args, cfg))
@@ -497,11 +447,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except OSError as exc:  # an output failing outside the runner (detect, stdout)
         _quiet_stdout()
-        _err(f"{exc.filename or 'stdout'}: {(exc.strerror or str(exc)).lower()}")
+        _err(f"{show(str(exc.filename or 'stdout'))}: {why(exc)}")
         return EXIT_FAILED
     except KeyboardInterrupt:
-        _err("interrupted")
-        return 130
+        _err(E.INTERRUPTED_BEFORE)
+        return EXIT_SIGINT
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,17 +19,34 @@ TypeError: Config.__init__() got an unexpected keyword argument 'unknown_option'
 from __future__ import annotations
 
 import dataclasses
+import functools
+import math
+import types
+import typing
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
-from .errors import ConfigError  # noqa: F401  (re-exported)
+from .errors import E, ConfigError  # noqa: F401  (re-exported)
+
+#: The record formats of batch runs (``polyclean.formats`` reads and writes them).
+FORMATS = ("text", "jsonl", "csv", "tsv", "parquet")
 
 
-def _opt(default: Any, doc: str, *, choices: tuple | None = None):
-    meta = {"doc": doc}
-    if choices is not None:
-        meta["choices"] = choices
+def _opt(default: Any, doc: str, *, choices: tuple | None = None, min: float | None = None,
+         max: float | None = None, lang: bool = False, output: bool = True):
+    """A documented option.  ``choices``, ``min``/``max`` and ``lang`` (an ISO 639 /
+    BCP 47 language code) are checked with the field's type when a Config is made;
+    ``output=False`` marks an option that cannot change a byte of the output (``jobs``,
+    ``quiet``), which a ``--resume`` journal therefore does not compare."""
+    meta: dict[str, Any] = {"doc": doc}
+    for key, value in (("choices", choices), ("min", min), ("max", max)):
+        if value is not None:
+            meta[key] = value
+    if lang:
+        meta["lang"] = True
+    if not output:
+        meta["output"] = False
     return field(default=default, metadata=meta)
 
 
@@ -49,9 +66,10 @@ class Config:
     )
 
     # --- segmentation and detection --------------------------------------------------
-    target_lang: str = _opt("en", "Language of the output; fragments in other languages are foreign.")
+    target_lang: str = _opt("en", "Language of the output; fragments in other languages are foreign.",
+                            lang=True)
     doc_lang: str | None = _opt(
-        None, "Force the document language instead of detecting it (ISO 639-1 code)."
+        None, "Force the document language instead of detecting it (ISO 639-1 code).", lang=True
     )
     detector: str = _opt(
         "auto",
@@ -61,21 +79,21 @@ class Config:
     min_foreign_chars: int = _opt(
         8,
         "Segments in the document's script with fewer letters than this inherit the "
-        "document language (a segment in another script needs 2 letters).",
+        "document language (a segment in another script needs 2 letters).", min=0,
     )
     min_confidence: float = _opt(
         0.5,
         "A segment in the document's script is foreign only when the chance that it is "
-        "not in the document's language is at least this.",
+        "not in the document's language is at least this.", min=0.0, max=1.0,
     )
 
     # --- boilerplate ---------------------------------------------------------------
     boilerplate: bool = _opt(True, "Remove page furniture (UI phrases, datelines, counters, repeats).")
     boilerplate_min_docs: int = _opt(
-        3, "A line recurring in at least this many documents of a batch is boilerplate."
+        3, "A line recurring in at least this many documents of a batch is boilerplate.", min=1
     )
     boilerplate_window: int = _opt(
-        1000, "Documents kept in the streaming window that learns recurring lines."
+        1000, "Documents kept in the streaming window that learns recurring lines.", min=1
     )
 
     # --- translation ---------------------------------------------------------------
@@ -85,11 +103,13 @@ class Config:
         "When no installed package translates a language: keep, transliterate, drop or fail.",
         choices=("keep", "transliterate", "drop", "fail"),
     )
-    beam_size: int = _opt(2, "Beam size for translation (1 is greedy and fastest).")
+    beam_size: int = _opt(2, "Beam size for translation (1 is greedy and fastest).", min=1)
     device: str = _opt("cpu", "Device for CTranslate2: cpu or cuda.", choices=("cpu", "cuda"))
-    threads: int = _opt(0, "CTranslate2 threads per translator (0: one per core, at most 4).")
-    batch_size: int = _opt(64, "Maximum sentences per translate_batch call.")
-    max_decoding_length: int = _opt(256, "Maximum tokens generated per translated sentence.")
+    threads: int = _opt(0, "CTranslate2 threads per translator (0: one per core, at most 4).",
+                        min=0)
+    batch_size: int = _opt(64, "Maximum sentences per translate_batch call.", min=1)
+    max_decoding_length: int = _opt(256, "Maximum tokens generated per translated sentence.",
+                                    min=1)
     cache: str | None = _opt(
         None, "Translation cache SQLite file; None uses the user cache folder."
     )
@@ -105,7 +125,8 @@ class Config:
         choices=(None, "default", "auto", "int8", "int8_float32", "int8_float16",
                  "int8_bfloat16", "int16", "float16", "bfloat16", "float32"),
     )
-    device_index: int = _opt(0, "Which CUDA device to use with device='cuda' (0 is the first).")
+    device_index: int = _opt(0, "Which CUDA device to use with device='cuda' (0 is the first).",
+                             min=0)
     glossary: str | None = _opt(
         None, "Glossary file (UTF-8): 'term' is never translated, 'term<TAB>translation' "
         "always becomes translation; whole words, case-sensitive.")
@@ -116,7 +137,7 @@ class Config:
         None, "Keep the source sentence when the model's score is below this (None: off).")
     workers: int = _opt(
         1, "Worker processes sharing the machine (the runner sets it); threads=0 gives "
-        "each its share of the cores.")
+        "each its share of the cores.", min=1, output=False)
 
     # --- normalisation -------------------------------------------------------------
     normalize: bool = _opt(True, "Normalise Unicode, punctuation and whitespace.")
@@ -165,25 +186,71 @@ class Config:
         None, "Record field to write ok, partial (fragments left untranslated) or the error into."
     )
 
+    # --- batch runs: inputs, outputs and workers (polyclean clean / detect) -----------
+    format: str = _opt(
+        "auto", "Input format: auto goes by the file name (.jsonl/.ndjson, .csv, .tsv/.tab, "
+        ".parquet/.pq, anything else is text; .gz and .zst are decompressed).",
+        choices=("auto",) + FORMATS,
+    )
+    output_format: str = _opt(
+        "auto", "Output format: auto goes by the -o name (.jsonl, .csv, .tsv, .parquet, .txt, "
+        "each with .gz or .zst), else it is the input's.", choices=("auto",) + FORMATS,
+    )
+    glob: str = _opt(
+        "*", "Files of folder inputs to clean, matched against their path inside the folder "
+        "at any depth; absolute patterns and '..' are refused.",
+    )
+    text_field: str = _opt("text", "JSONL field / CSV, TSV or Parquet column with the text.")
+    output_field: str | None = _opt(
+        None, "Field or column for the cleaned text; None replaces the text field."
+    )
+    report_field: str | None = _opt(
+        None, "Field or column that keeps each record's report; None: no report in the records."
+    )
+    delimiter: str = _opt(
+        ",", "Field delimiter of CSV (quoted) input and output; 'tab' reads a quoted "
+        "tab-separated file with format csv.", choices=(",", ";", "|", ":", "tab"),
+    )
+    max_record_bytes: int = _opt(
+        64 << 20, "Largest record read: a text file, a JSONL line, a CSV/TSV record (in "
+        "characters), a Parquet text cell; a bigger one is an error record.", min=1,
+    )
+    jobs: int = _opt(0, "Worker processes; 0: one per core.  Output is the same for any number.",
+                     min=0, output=False)
+    batch_docs: int = _opt(
+        256, "Records per batch: boilerplate learning and translation batching span a batch.",
+        min=1,
+    )
+    batch_bytes: int = _opt(8 << 20, "A batch also closes once its records hold this many bytes.",
+                            min=1)
+    on_error: str = _opt(
+        "continue", "After a bad record: continue (it is listed in the errors file) or fail "
+        "(stop the run there).", choices=("continue", "fail"), output=False,
+    )
+    max_errors: int = _opt(
+        100, "Stop when the first this many records of a run all fail with the same error "
+        "(a wrong text_field, say); 0: never stop.", min=0, output=False,
+    )
+    resume: bool = _opt(False, "Continue a killed or interrupted run from its journal.",
+                        output=False)
+    errors: str | None = _opt(
+        None, "Errors file (JSONL): every record that failed or was skipped; None: "
+        "OUT.errors.jsonl beside a file or folder output, stderr only for stdout."
+    )
+    report: str | None = _opt(None, "Report file (JSONL), one line per document; '-' is stderr.")
+    summary_json: str | None = _opt(
+        None, "Write the run summary as JSON (schema polyclean-summary/1) to this file.",
+        output=False,
+    )
+    summary: bool = _opt(False, "Print the run summary on stderr (always with the progress line).",
+                         output=False)
+    quiet: bool = _opt(False, "No progress line, summary or warnings; errors only.", output=False)
+
     # ------------------------------------------------------------------------------
     def __post_init__(self) -> None:
+        hints = _type_hints()
         for f in fields(self):
-            choices = f.metadata.get("choices")
-            value = getattr(self, f.name)
-            if choices is not None and value not in choices:
-                raise ConfigError(
-                    f"option {f.name}={value!r} is not one of: {', '.join(choices)}"
-                )
-        for name in ("min_foreign_chars", "boilerplate_min_docs", "boilerplate_window",
-                     "beam_size", "batch_size", "max_decoding_length"):
-            if getattr(self, name) < (0 if name == "min_foreign_chars" else 1):
-                raise ConfigError(f"option {name} must be a positive number")
-        if self.threads < 0:
-            raise ConfigError("option threads must be 0 (automatic) or more")
-        if self.device_index < 0 or self.workers < 1:
-            raise ConfigError("option device_index must be 0 or more and workers 1 or more")
-        if not 0.0 <= self.min_confidence <= 1.0:
-            raise ConfigError("option min_confidence must be between 0 and 1")
+            _check_option(f, hints[f.name], getattr(self, f.name))
 
     def replace(self, **changes: Any) -> "Config":
         """A copy with some options changed (unknown names raise ``TypeError``)."""
@@ -197,9 +264,7 @@ class Config:
         for key, value in data.items():
             name = key.replace("-", "_")
             if name not in known:
-                raise ConfigError(
-                    f"unknown option {key!r}; known options: {', '.join(sorted(known))}"
-                )
+                raise ConfigError(E.UNKNOWN_OPTION.format(key=key, known=", ".join(sorted(known))))
             clean[name] = value
         return dataclasses.replace(base or cls(), **clean)
 
@@ -212,9 +277,9 @@ class Config:
             with open(path, "rb") as fh:
                 data = tomllib.load(fh)
         except OSError as exc:
-            raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+            raise ConfigError(E.CONFIG_UNREADABLE.format(path=path, why=exc.strerror)) from exc
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+            raise ConfigError(E.CONFIG_NOT_TOML.format(path=path, why=exc)) from exc
         if isinstance(data.get("polyclean"), dict):
             data = data["polyclean"]
         return cls.from_mapping(data, base)
@@ -226,3 +291,77 @@ class Config:
     def describe(cls) -> list[tuple[str, Any, str]]:
         """(name, default, doc) for every option, for help texts and the README."""
         return [(f.name, f.default, f.metadata["doc"]) for f in fields(cls)]
+
+
+# --- validation: every field by its annotation and metadata ---------------------------------
+@functools.lru_cache(maxsize=None)
+def _type_hints() -> dict[str, Any]:
+    return typing.get_type_hints(Config)
+
+
+_KINDS = {bool: "true or false", int: "a whole number", float: "a finite number", str: "text"}
+
+
+def _check_option(f: dataclasses.Field, kind: Any, value: Any) -> None:
+    """Refuse a value whose type, range, choice or language code is wrong, naming the
+    option (a TOML ``ascii = "false"`` must not turn ASCII on).
+
+    >>> f = {f.name: f for f in fields(Config)}
+    >>> _check_option(f["beam_size"], int, 1.5)
+    Traceback (most recent call last):
+    ...
+    polyclean.errors.ConfigError: option beam_size=1.5 must be a whole number
+    >>> _check_option(f["doc_lang"], str | None, "klingon")
+    Traceback (most recent call last):
+    ...
+    polyclean.errors.ConfigError: option doc_lang='klingon' is not a language code (ISO 639 or BCP 47, e.g. en, ru, pt-BR)
+    """
+    allowed = typing.get_args(kind) if isinstance(kind, types.UnionType) else (kind,)
+    if value is None and type(None) in allowed:
+        return
+    base = next((t for t in allowed if t is not type(None)), object)
+    if base is bool:
+        ok = isinstance(value, bool)
+    elif base is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif base is float:
+        ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
+              and math.isfinite(value))
+    else:
+        ok = isinstance(value, base)
+    if not ok:
+        raise ConfigError(E.OPTION_TYPE.format(name=f.name, value=value,
+                                               kind=_KINDS.get(base, base.__name__)))
+    meta = f.metadata
+    if "choices" in meta and value not in meta["choices"]:
+        raise ConfigError(E.NOT_ONE_OF.format(name=f.name, value=value,
+                                              choices=", ".join(map(str, meta["choices"]))))
+    if "min" in meta and value < meta["min"]:
+        raise ConfigError(E.OPTION_BELOW.format(name=f.name, value=value, limit=meta["min"]))
+    if "max" in meta and value > meta["max"]:
+        raise ConfigError(E.OPTION_ABOVE.format(name=f.name, value=value, limit=meta["max"]))
+    if meta.get("lang") and not _is_language(value):
+        raise ConfigError(E.NOT_A_LANGUAGE.format(name=f.name, value=value))
+
+
+@functools.lru_cache(maxsize=256)
+def _is_language(code: str) -> bool:
+    """Whether ``code`` is a registered language tag (the IANA registry, through
+    langcodes, which wordfreq already depends on).
+
+    >>> _is_language("ru"), _is_language("pt-BR"), _is_language("xx"), _is_language("klingon")
+    (True, True, False, False)
+    """
+    import langcodes
+
+    return code.isascii() and langcodes.tag_is_valid(code)
+
+
+def output_options(cfg: Config) -> dict[str, Any]:
+    """The options that can change a byte of the output (what a ``--resume`` journal
+    must match): all but those marked ``output=False``.
+
+    >>> "jobs" in output_options(Config()), "beam_size" in output_options(Config())
+    (False, True)
+    """
+    return {f.name: getattr(cfg, f.name) for f in fields(cfg) if f.metadata.get("output", True)}

@@ -42,7 +42,7 @@ class InputError(PolycleanError):
     """An input as a whole cannot be read (missing, unreadable, no header row...)."""
 
 
-class RecordError(PolycleanError):
+class RecordError(PolycleanError, ValueError):
     """One record of an input cannot be used (invalid JSON, missing field...)."""
 
 
@@ -62,7 +62,16 @@ class ResumeError(PolycleanError, ValueError):
 
 
 class StopRun(PolycleanError):
-    """``on_error="fail"`` and a record failed: the run stops at that record."""
+    """``on_error="fail"`` and a record failed, or the first ``max_errors`` records all
+    failed the same way: the run stops there (outputs are not put in place)."""
+
+
+class Interrupted(PolycleanError):
+    """Ctrl-C or SIGTERM stopped a batch run; ``resumable`` when a journal stays."""
+
+    def __init__(self, message: str, signal: str, resumable: bool) -> None:
+        super().__init__(message)
+        self.signal, self.resumable = signal, resumable
 
 
 # --- translation --------------------------------------------------------------------------------
@@ -122,29 +131,105 @@ class E:
     # options
     UNKNOWN_OPTION = "unknown option {key!r}; known options: {known}"
     NOT_ONE_OF = "option {name}={value!r} is not one of: {choices}"
+    OPTION_TYPE = "option {name}={value!r} must be {kind}"
+    OPTION_BELOW = "option {name}={value!r} must be at least {limit}"
+    OPTION_ABOVE = "option {name}={value!r} must be at most {limit}"
+    NOT_A_LANGUAGE = ("option {name}={value!r} is not a language code (ISO 639 or BCP 47, "
+                      "e.g. en, ru, pt-BR)")
     CONFIG_UNREADABLE = "cannot read config file {path}: {why}"
     CONFIG_NOT_TOML = "config file {path} is not valid TOML: {why}"
     HELP_HINT = "Run 'polyclean {command} --help' for the options."
     UNKNOWN_ENCODING = "--encoding {name}: unknown encoding"
     NOT_TEXT_ENCODING = "--encoding {name} is not a text encoding"
 
-    # inputs
+    # inputs (polyclean.formats, polyclean.plan)
     NO_SUCH_PATH = "{path}: no such file or folder"
     NO_SUCH_FILE = "no such file or folder"
+    DANGLING_LINK = "a symbolic link to nothing (dangling)"
     IS_A_FOLDER = "is a folder"
     PERMISSION_DENIED = "permission denied"
-    FOLDER_UNREADABLE = "{path}: cannot read the folder: {why}"
-    NO_MATCHING_FILES = "{path}: no files match {pattern!r}"
+    FOLDER_UNREADABLE = "cannot read the folder: {why}"
+    NO_MATCHING_FILES = "no files match {pattern!r}"
+    NOT_A_REGULAR_FILE = "not a regular file ({kind}); skipped"
+    BAD_GLOB = ("--glob {pattern!r} must stay inside the input folder (no absolute path, "
+                "no '..')")
     BINARY = "binary data, not text: {why}"
+    EMPTY_INPUT = "empty input (0 bytes); nothing to clean"
+    NEEDS_ZSTANDARD = "reading .zst needs the zstandard package: pip install 'polyclean[formats]'"
+    INPUT_CHANGED = ("the input changed while it was read (size, time or file); no output is "
+                     "written for it; clean it again when it is complete")
+    INPUT_VANISHED = "the input was removed while it was read; no output is written for it"
+    CANNOT_READ = "cannot read{after}: {why}{tail}"
+    READ_STOPPED_TAIL = "; no output is written for this input"
+    RECORD_TOO_BIG = ("{what} larger than --max-record-bytes ({limit:,}); skipped as an error; "
+                      "raise --max-record-bytes to clean it")
+    PARQUET_STDIN = "Parquet cannot be read from stdin; give a file"
+    NOT_PARQUET = "not a readable Parquet file: {why}"
+    NO_COLUMN = "no column {field!r} (columns: {columns})"
+    HEADER_SYNTAX = "header row: {why}"
+    HEADER_UNDECODABLE = "header row: undecodable bytes in column {column} (not {codec})"
+    CSV_SYNTAX = "CSV syntax: {why}"
+    FIELD_COUNT = "row has {n} fields, the header has {width}"
+    FIELD_UNDECODABLE = "undecodable bytes in field {n} (not {codec})"
+    UNDECODABLE = "undecodable bytes at offset {offset} (not {codec})"
+    UNDECODABLE_LINE = "undecodable bytes (not {codec})"
+    INVALID_JSON = "invalid JSON: {why}"
+    JSON_CONSTANT = "{name} is not valid JSON (write null or a string)"
+    NOT_AN_OBJECT = "not a JSON object but {kind}"
+    NO_FIELD = "no field {field!r}"
+    FIELD_NOT_TEXT = "field {field!r} is {kind}, not text"
+    RECORD_UNWRITABLE = "cannot write the record: {why}"
+    DOCUMENT_FAILED = "document at position {i}: {why}"
+    BAD_ERRORS_CHOICE = "errors must be 'raise' or 'null', not {value!r}"
 
-    # outputs
+    # outputs (polyclean.plan, polyclean.sinks)
     OUTPUT_UNWRITABLE = "{out}: cannot write the output ({where}: {why}); nothing was cleaned"
+    OUTPUT_NOT_FOLDER = "{out}: cannot write the output ({where} is not a folder); nothing was cleaned"
     OUTPUT_IS_INPUT = "output {out} would overwrite or sit inside input {name}; choose another -o"
     OUTPUT_IN_INPUT_FOLDER = ("output {out} is inside the input folder {root}; its outputs would "
                               "become inputs of the next run; choose another -o")
+    SAME_PATH = "{flag} {path} is the same file as {other}; choose another path"
+    PATH_IS_INPUT = "{flag} {path} would overwrite the input {name}; choose another path"
+    COLLISION = ("inputs {a} and {b} would both be written to {target}; clean them "
+                 "separately or give -o a folder where they do not meet")
+    LINK_IN_OUTPUT = ("{path} is a symbolic link inside the output; polyclean does not write "
+                      "through links there; remove it")
+    NO_STDOUT_PARQUET = "Parquet output needs a file: give -o OUT.parquet"
+    NO_STDOUT_TABLES = "several CSV/TSV inputs cannot share stdout; give -o FOLDER or -o OUT.csv"
+    COMPRESSED_PARQUET = "{out}: Parquet compresses itself; drop the .{kind} from the name"
+    NEEDS_ZSTANDARD_OUT = "writing .zst needs the zstandard package: pip install 'polyclean[formats]'"
+    WRITE_FAILED = "{where}: cannot write: {why}"
+    DETECT_OUTPUT_FAILED = "{where}: cannot write the output: {why}"
+    UNIT_UNWRITABLE = ("cannot write the output {where}: {why}; nothing was written for this "
+                       "input")
+    SIDE_FILE_FAILED = "{path}: cannot write the {what} file: {why}"
+    JOURNAL_FAILED = "{path}: cannot write the journal: {why}"
     RESUME_HINT_SPACE = "; make room, then run the same command with --resume to continue"
     RESUME_HINT = "; fix it, then run the same command with --resume to continue"
+
+    # batch runs (polyclean.runner, polyclean.journal, polyclean.workers)
+    STOPPED_AFTER = "{why}; stopped after {n:,} record{s}"
+    RESUME_NEEDS_OUTPUT = "--resume needs an output file or folder (-o OUT), not stdout"
+    RESUME_NEEDS_FILES = "--resume cannot continue reading stdin; give input files"
+    JOURNAL_UNREADABLE = "cannot read the journal {path}: {why}"
+    PARTIAL_MISSING = ("the journal names the partial output {path}, which is gone; run "
+                       "without --resume to start again")
+    JOURNAL_MISMATCH = ("the journal {path} belongs to other inputs or options (an input changed "
+                        "since, or a flag differs); run without --resume to start again")
+    LOCKED = ("{out} is being written by another polyclean run ({holder}); wait for it to end "
+              "or choose another -o")
     WORKER_DIED = "a worker process died (out of memory or killed)"
+    INTERRUPTED = "{signal}; stopped after {n:,} records"
+    INTERRUPTED_BEFORE = "interrupted"
+    INTERRUPTED_RESUME = "; run the same command with --resume to continue"
+    SAME_ERROR_STOP = ("the first {n:,} records all failed with the same error ({why}); stopped; "
+                       "check the options (--text-field, --format, --encoding) or raise "
+                       "--max-errors (0: never stop)")
+    REPEATED = "{where}: {why} ({n:,} records in all; every one is listed in {errors})"
+    REPEATED_NO_FILE = "{where}: {why} ({n:,} records in all)"
+    MORE_ERRORS = "more errors: see {errors}"
+    UNTRANSLATED = ("{n:,} fragment{s} left untranslated ({langs}): no installed translation "
+                    "package; see 'polyclean models list' and 'polyclean models install {first}'")
 
     # translation
     NO_PACKAGE = "no installed package for {src}->{dst}"

@@ -1,21 +1,26 @@
-"""Record formats of batch cleaning: plain text, JSONL, CSV/TSV and Parquet.
+"""Reading the record formats of batch runs: plain text, JSONL, CSV, TSV and Parquet.
 
-Each input file is one *unit*.  A reader turns a unit into :class:`Record` objects
-(one document or one row each, with its location), the worker side turns a record's
-payload into the text to clean (:func:`extract`) and the cleaned text back into the
-output record (:func:`render`), and a sink writes the output records of a unit.
+Each input file is one *unit*.  A reader turns a unit into :class:`Record` objects (one
+document or one row each, with its location); :mod:`polyclean.records` turns a
+record's payload into the text to clean and the cleaned text into the output record;
+:mod:`polyclean.sinks` writes the output records.
 
 - ``text``: the whole file is one document (bytes; the pipeline decodes them).
 - ``jsonl``: one JSON object per line; the text is in ``text_field``.  Blank lines are
-  skipped; other lines that are not a JSON object are bad records.
-- ``csv``/``tsv``: a header row, then one record per row (quoted fields may hold
-  newlines, quotes and delimiters).  Read in ``encoding`` (default UTF-8); a field with
-  undecodable bytes makes its row a bad record.
+  not records; other lines that are not a JSON object are bad records.
+- ``csv``: RFC 4180, quoted fields may hold newlines, quotes and delimiters
+  (``delimiter`` sets the delimiter: ``tab`` reads a *quoted* tab-separated file).
+- ``tsv``: tab-separated values as the ``text/tab-separated-values`` convention has
+  them: no quoting; a record is a line; a tab, newline, CR or backslash inside the text
+  field is written ``\\t``, ``\\n``, ``\\r``, ``\\\\`` (linear TSV) and read back the same way.
 - ``parquet``: one record per row, read one record batch at a time through pyarrow.
 
-Other fields and columns pass through unchanged; the cleaned text replaces the text
-field unless ``output_field`` names another one.  Null text passes through as null.
-Outputs are UTF-8.  Inputs ending in ``.gz`` are decompressed on the fly.
+Every record is read bounded by ``max_record`` (bytes of a text file or JSONL line,
+characters of a CSV/TSV record): a bigger one becomes an error record and the reader
+goes on after it, so no input can exhaust memory.  Blank CSV/TSV lines are not
+records.  An empty input (0 bytes) has no records (``Reader.empty`` is set).  Inputs
+ending in ``.gz`` or ``.zst`` are decompressed on the fly.  ``changed()`` says whether
+the file was rewritten since it was opened (checked per batch by the runner).
 
 >>> detect_format("crawl/part-0001.jsonl.gz"), detect_format("page.html")
 ('jsonl', 'text')
@@ -23,40 +28,49 @@ Outputs are UTF-8.  Inputs ending in ``.gz`` are decompressed on the fly.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
-import json
 import os
-import shutil
-import stat
+import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
-from .errors import InputError, RecordError  # noqa: F401  (re-exported)
+from .config import FORMATS, Config
+from .errors import E, InputError, RecordError  # noqa: F401  (re-exported)
 
-FORMATS = ("text", "jsonl", "csv", "tsv", "parquet")
+__all__ = ["FORMATS", "FieldOptions", "Record", "READERS", "detect_format", "open_input"]
+
 _EXTENSIONS = {
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv",
-    ".parquet": "parquet", ".pq": "parquet",
+    ".parquet": "parquet", ".pq": "parquet", ".txt": "text",
 }
-MAX_RAW = 10_000  # characters of a bad record kept in the errors file
+COMPRESSIONS = {".gz": "gz", ".zst": "zst"}
+MAX_EXCERPT = 500  # characters of a bad record kept in the errors file
 
 
 @dataclass(frozen=True)
 class FieldOptions:
-    """Where the text is and where the results go (the ``--*-field`` flags)."""
+    """Where the text is, where the results go, and how records are read."""
 
     text_field: str = "text"
     output_field: str | None = None  # None: replace the text field
     report_field: str | None = None  # None: no report inside the records
-    encoding: str | None = None  # codec of JSONL/CSV bytes (None: UTF-8)
+    encoding: str | None = None  # codec of JSONL/CSV/TSV bytes (None: UTF-8)
+    delimiter: str = ","  # of CSV
+    max_record: int = 64 << 20
 
     @property
     def out(self) -> str:
         return self.output_field or self.text_field
+
+    @classmethod
+    def from_config(cls, cfg: Config) -> "FieldOptions":
+        return cls(cfg.text_field, cfg.output_field, cfg.report_field, cfg.encoding,
+                   "\t" if cfg.delimiter == "tab" else cfg.delimiter, cfg.max_record_bytes)
 
 
 @dataclass(slots=True)
@@ -64,7 +78,9 @@ class Record:
     """One record of a unit as the reader saw it.
 
     ``payload`` goes to a worker; ``error`` is set when the reader already knows the
-    record is bad; ``keep`` stays in the main process (a Parquet row).
+    record yields no output (``raw`` then holds an excerpt of it, and ``status`` says
+    whether it is an ``error`` or was ``skipped`` on purpose, as a non-HTML WARC record
+    is); ``keep`` stays in the main process (a Parquet row).
     """
 
     where: str
@@ -72,42 +88,63 @@ class Record:
     size: int
     error: str | None = None
     keep: Any = None
+    raw: str | None = None
+    status: str = "error"
 
 
-def strip_gz(name: str) -> str:
-    """``name`` without a trailing ``.gz``.
+def split_compression(name: str) -> tuple[str, str | None]:
+    """``name`` without a trailing ``.gz``/``.zst``, and which one it was.
 
-    >>> strip_gz("a.jsonl.gz"), strip_gz("b.txt")
-    ('a.jsonl', 'b.txt')
+    >>> split_compression("a.jsonl.gz"), split_compression("b.txt")
+    (('a.jsonl', 'gz'), ('b.txt', None))
     """
-    return name[:-3] if name.lower().endswith(".gz") else name
+    stem, ext = os.path.splitext(name)
+    kind = COMPRESSIONS.get(ext.lower())
+    return (stem, kind) if kind else (name, None)
 
 
-def detect_format(name: str) -> str:
-    """The format that a file name says (``text`` for anything unknown).
+def detect_format(name: str, default: str | None = "text") -> str | None:
+    """The format that a file name says (``default`` for anything unknown).
 
     >>> detect_format("x.CSV"), detect_format("x.tsv.gz"), detect_format("x.parquet")
     ('csv', 'tsv', 'parquet')
+    >>> detect_format("x.out", None) is None
+    True
     """
-    return _EXTENSIONS.get(os.path.splitext(strip_gz(name))[1].lower(), "text")
+    base = split_compression(name)[0]
+    return _EXTENSIONS.get(os.path.splitext(base)[1].lower(), default)
+
+
+def excerpt(text: str) -> str:
+    """A bounded excerpt of a bad record for the errors file.
+
+    >>> len(excerpt("x" * 10_000)), excerpt("short")
+    (501, 'short')
+    """
+    return text if len(text) <= MAX_EXCERPT else text[:MAX_EXCERPT] + "\u2026"
 
 
 def open_input(path: Path | None) -> BinaryIO:
-    """A binary stream of the input, decompressed when the name ends in ``.gz``."""
+    """A binary stream of the input, decompressed when the name ends in ``.gz``/``.zst``."""
     if path is None:
         return sys.stdin.buffer
+    if not os.path.lexists(path):
+        raise InputError(E.NO_SUCH_FILE)
     if not path.exists():
-        raise InputError("no such file or folder")
+        raise InputError(E.DANGLING_LINK)
     if path.is_dir():
-        raise InputError("is a folder")
+        raise InputError(E.IS_A_FOLDER)
     if not os.access(path, os.R_OK):
-        raise InputError("permission denied")
+        raise InputError(E.PERMISSION_DENIED)
     try:
         fh = open(path, "rb")
     except OSError as exc:
         raise InputError(exc.strerror or str(exc)) from exc
-    if path.name.lower().endswith(".gz"):
+    kind = split_compression(path.name)[1]
+    if kind == "gz":
         return _Gzip(fh)
+    if kind == "zst":
+        return _zstd_reader(fh)
     return fh
 
 
@@ -128,11 +165,37 @@ class _Gzip(gzip.GzipFile):
             self._raw.close()
 
 
+def _zstd_reader(raw: BinaryIO) -> BinaryIO:
+    try:
+        import zstandard
+    except ImportError:
+        raw.close()
+        raise InputError(E.NEEDS_ZSTANDARD) from None
+    stream = io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, closefd=True))
+    stream.raw_position = raw.tell  # type: ignore[attr-defined]
+    return stream
+
+
 def _raw_position(fh: Any) -> int:
     try:
-        return fh.raw_position() if isinstance(fh, _Gzip) else fh.tell()
+        return fh.raw_position() if hasattr(fh, "raw_position") else fh.tell()
     except (OSError, ValueError):
         return 0
+
+
+def _ascii_compatible(encoding: str | None) -> bool:
+    """Whether lines of this codec can be cut at ``b"\\n"`` before decoding.
+
+    >>> _ascii_compatible(None), _ascii_compatible("cp1251"), _ascii_compatible("utf-16")
+    (True, True, False)
+    """
+    if encoding is None:
+        return True
+    probe = '\n\r{}":,\t"'
+    try:
+        return codecs.lookup(encoding).encode(probe)[0] == probe.encode("ascii")
+    except (LookupError, UnicodeError):
+        return False
 
 
 # --- readers (main process) --------------------------------------------------------
@@ -144,8 +207,12 @@ class Reader:
     def __init__(self, path: Path | None, opts: FieldOptions) -> None:
         self.path, self.opts = path, opts
         self.fh: Any = None
+        self.empty = False
+        self.stamp: tuple | None = None
 
     def open(self) -> Any:
+        self.fh = open_input(self.path)
+        self.stamp = self._stamp()
         return None
 
     def records(self) -> Iterator[Record]:
@@ -155,97 +222,97 @@ class Reader:
         """Bytes of the input file consumed so far (for progress)."""
         return _raw_position(self.fh) if self.fh is not None else 0
 
+    def changed(self) -> str | None:
+        """How the input changed since it was opened (size, time, file), or None."""
+        if self.stamp is None:
+            return None
+        now = self._stamp()
+        if now is None:
+            return E.INPUT_VANISHED
+        if now != self.stamp:
+            return E.INPUT_CHANGED
+        return None
+
+    def _stamp(self) -> tuple | None:
+        """(size, mtime, inode) of the path, for a regular file; None otherwise."""
+        if self.path is None:
+            return None
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        if not os.path.isfile(self.path):
+            return None
+        return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
+
     def close(self) -> None:
         if self.fh is not None and self.fh is not sys.stdin.buffer:
             self.fh.close()
         self.fh = None
 
+    def _text_stream(self) -> io.TextIOWrapper:
+        """The input as text: a bad byte becomes a lone surrogate (``surrogateescape``),
+        which the record it is in reports; a byte order mark is not data."""
+        enc = self.opts.encoding or "utf-8"
+        if enc.lower().replace("_", "-") in ("utf-8", "utf8"):
+            enc = "utf-8-sig"
+        return io.TextIOWrapper(self.fh, encoding=enc, errors="surrogateescape", newline="")
+
 
 class TextReader(Reader):
-    """The whole file is one document; read errors make it a bad record."""
+    """The whole file is one document, read up to ``max_record`` bytes."""
 
     def records(self) -> Iterator[Record]:
-        try:
-            fh = self.fh = open_input(self.path)
-            data = fh.read()
-        except InputError as exc:
-            yield Record("", None, 0, error=str(exc))
+        limit = self.opts.max_record
+        data = self.fh.read(limit + 1)
+        if len(data) > limit:
+            yield Record("", None, len(data),
+                         error=E.RECORD_TOO_BIG.format(what="file", limit=limit))
             return
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
-            yield Record("", None, 0, error=f"cannot read: {exc}")
-            return
-        if self.path is not None and not data:
-            yield Record("", None, 0, error="file is empty (0 bytes); nothing to clean")
+        if not data:
+            self.empty = True
             return
         yield Record("", data, len(data))
+
+
+def _read_line(readline: Any, limit: int) -> tuple[Any, int]:
+    """The next line if it has at most ``limit`` units (else None, the rest of the line
+    read and dropped in pieces), and its length; ("", 0) at the end."""
+    line = readline(limit + 1)
+    if len(line) <= limit or line[-1:] in ("\n", b"\n"):
+        return line, len(line)
+    size = len(line)
+    while True:
+        piece = readline(1 << 20)
+        size += len(piece)
+        if not piece or piece[-1:] in ("\n", b"\n"):
+            return None, size
 
 
 class JsonlReader(Reader):
     fmt = "jsonl"
 
-    def open(self) -> Any:
-        self.fh = open_input(self.path)
-        return None
-
     def records(self) -> Iterator[Record]:
-        for n, line in enumerate(self.fh, 1):
-            if n == 1 and line.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark
-                line = line[3:]
-            if line.strip():
-                yield Record(f"line {n}", line, len(line))
-
-
-class CsvReader(Reader):
-    fmt = "csv"
-    delimiter = ","
-
-    def open(self) -> Any:
-        self.fh = open_input(self.path)
-        enc = self.opts.encoding or "utf-8"
-        if enc.lower().replace("_", "-") in ("utf-8", "utf8"):
-            enc = "utf-8-sig"  # a byte order mark is not part of the first column's name
-        self.text = io.TextIOWrapper(self.fh, encoding=enc, errors="surrogateescape",
-                                     newline="")
-        self.rows = csv.reader(self.text, delimiter=self.delimiter, strict=True)
-        try:
-            header = next(self.rows)
-        except StopIteration:
-            raise InputError("no header row (empty file)") from None
-        except csv.Error as exc:
-            raise InputError(f"header row: {exc}") from exc
-        o = self.opts
-        bad = _undecodable(header)
-        if bad:
-            raise InputError(f"header row: undecodable bytes in column {bad} "
-                             f"(not {self.opts.encoding or 'utf-8'})")
-        if o.text_field not in header:
-            raise InputError(f"no column {o.text_field!r} (columns: {', '.join(header)})")
-        out_header = list(header)
-        for name in (o.out, o.report_field):
-            if name and name not in out_header:
-                out_header.append(name)
-        self.layout = (len(header), header.index(o.text_field), out_header.index(o.out),
-                       out_header.index(o.report_field) if o.report_field else -1,
-                       len(out_header), self.delimiter)
-        return out_header
-
-    def records(self) -> Iterator[Record]:
+        limit = self.opts.max_record
+        if _ascii_compatible(self.opts.encoding):
+            readline = self.fh.readline  # bytes, decoded per record by a worker
+        else:  # UTF-16/32: cut into lines after decoding
+            self.text = self._text_stream()
+            readline = self.text.readline
         n = 0
         while True:
+            line, size = _read_line(readline, limit)
+            if not size:
+                self.empty = n == 0
+                return
             n += 1
-            try:
-                row = next(self.rows)
-            except StopIteration:
-                return
-            except csv.Error as exc:  # e.g. an unterminated quote: nothing after it is usable
-                yield Record(f"row {n}", None, 0, error=f"CSV syntax: {exc}")
-                return
-            size = sum(len(f) for f in row) + len(row)
-            if len(row) != self.layout[0]:
-                yield Record(f"row {n}", None, size,
-                             error=f"row has {len(row)} fields, the header has {self.layout[0]}")
-                continue
-            yield Record(f"row {n}", (row, self.layout), size)
+            if n == 1 and isinstance(line, bytes) and line.startswith(b"\xef\xbb\xbf"):
+                line = line[3:]  # a UTF-8 byte order mark
+            if line is None:
+                yield Record(f"line {n}", None, size,
+                             error=E.RECORD_TOO_BIG.format(what="line", limit=limit))
+            elif line.strip():
+                yield Record(f"line {n}", line, size)
 
     def close(self) -> None:
         if getattr(self, "text", None) is not None:
@@ -253,9 +320,174 @@ class CsvReader(Reader):
         super().close()
 
 
+# CSV record boundaries, as Python's csv module (doublequote, strict) finds them.
+_START, _FIELD, _QUOTED = 0, 1, 2
+_CLOSE_QUOTE = re.compile(r'[^"]*(?:""[^"]*)*"(?!")')
+
+
+def csv_state(chunk: str, state: int, delimiter: str) -> int:
+    """The parser state after ``chunk`` (at most one line): field start, inside an
+    unquoted field or inside a quoted one.  A record ends at a line end outside quotes.
+
+    >>> csv_state('1,"a\\n', _START, ","), csv_state('b""c",2\\n', _QUOTED, ",")
+    (2, 0)
+    >>> csv_state('x"y,"z"\\n', _START, ","), csv_state('x,"y', _START, ",")
+    (0, 2)
+    """
+    if '"' not in chunk:  # the common lines: no quote changes the state
+        if state == _QUOTED:
+            return _QUOTED
+        if chunk[-1:] in ("\n", "\r"):
+            return _START
+        return _START if chunk.endswith(delimiter) else _FIELD
+    i, n = 0, len(chunk)
+    while i < n:
+        if state == _QUOTED:
+            m = _CLOSE_QUOTE.match(chunk, i)
+            if m is None:
+                return _QUOTED
+            i, state = m.end(), _FIELD
+        elif state == _START and chunk[i] == '"':
+            i, state = i + 1, _QUOTED
+        else:
+            j = chunk.find(delimiter, i)
+            if j < 0:
+                state = _FIELD
+                break
+            i, state = j + 1, _START
+    if chunk[-1:] in ("\n", "\r") and state != _QUOTED:
+        return _START
+    return state
+
+
+class CsvReader(Reader):
+    """Quoted CSV: records cut by :func:`csv_state`, each parsed by the csv module."""
+
+    fmt = "csv"
+
+    def open(self) -> Any:
+        super().open()
+        self.text = self._text_stream()
+        csv.field_size_limit(max(csv.field_size_limit(), self.opts.max_record + 1))
+        self.header: list[str] | None = None
+        self._gen = self._records()
+        first = next(self._gen, None)
+        if first is None:
+            self.empty = True
+            return None
+        n, text, size = first
+        if text is None:
+            raise InputError(E.RECORD_TOO_BIG.format(what="header row", limit=self.opts.max_record))
+        try:
+            header = self._parse(text)
+        except csv.Error as exc:
+            raise InputError(E.HEADER_SYNTAX.format(why=exc)) from exc
+        return self._layout(header)
+
+    def _parse(self, text: str) -> list[str]:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=self.opts.delimiter,
+                               strict=True))
+        if len(rows) != 1:
+            raise csv.Error(f"{len(rows)} rows in one record")
+        return rows[0]
+
+    def _layout(self, header: list[str]) -> list[str]:
+        o = self.opts
+        bad = _undecodable(header)
+        if bad:
+            raise InputError(E.HEADER_UNDECODABLE.format(column=bad, codec=o.encoding or "utf-8"))
+        if o.text_field not in header:
+            raise InputError(E.NO_COLUMN.format(field=o.text_field, columns=", ".join(header)))
+        self.header = header
+        out_header = list(header)
+        for name in (o.out, o.report_field):
+            if name and name not in out_header:
+                out_header.append(name)
+        self.layout = (len(header), header.index(o.text_field), out_header.index(o.out),
+                       out_header.index(o.report_field) if o.report_field else -1,
+                       len(out_header), self.fmt, o.delimiter, tuple(header))
+        return out_header
+
+    def _records(self) -> Iterator[tuple[int, str | None, int]]:
+        """(number, text or None when over ``max_record``, size) of each non-blank record."""
+        readline, limit, delim = self.text.readline, self.opts.max_record, self.opts.delimiter
+        n = 0
+        parts: list[str] | None = []
+        size, state = 0, _START
+        while True:
+            chunk = readline(limit + 1)
+            while len(chunk) > limit and chunk.endswith('"'):  # never cut inside '""'
+                more = readline(1)
+                if not more:
+                    break
+                chunk += more
+            if not chunk:
+                if size and (parts is None or "".join(parts).strip("\r\n")):
+                    n += 1
+                    yield n, None if parts is None else "".join(parts), size
+                return
+            state = csv_state(chunk, state, delim)
+            size += len(chunk)
+            if parts is not None:
+                parts.append(chunk)
+                if size > limit:
+                    parts = None
+            if state == _START and chunk[-1:] in ("\n", "\r"):
+                if parts is None or "".join(parts).strip("\r\n"):
+                    n += 1
+                    yield n, None if parts is None else "".join(parts), size
+                parts, size = [], 0
+
+    def records(self) -> Iterator[Record]:
+        if self.header is None:
+            return
+        width, limit = self.layout[0], self.opts.max_record
+        for n, text, size in self._gen:
+            where = f"row {n - 1}"
+            if text is None:
+                yield Record(where, None, size,
+                             error=E.RECORD_TOO_BIG.format(what="record", limit=limit))
+                continue
+            try:
+                row = self._parse(text)
+            except csv.Error as exc:
+                yield Record(where, None, size, error=E.CSV_SYNTAX.format(why=exc),
+                             raw=excerpt(text))
+                continue
+            if len(row) != width:
+                yield Record(where, None, size, raw=excerpt(text),
+                             error=E.FIELD_COUNT.format(n=len(row), width=width))
+                continue
+            yield Record(where, (row, self.layout), size)
+
+    def close(self) -> None:
+        if getattr(self, "text", None) is not None:
+            self.text.detach()
+            self.text = None
+        super().close()
+
+
 class TsvReader(CsvReader):
+    """Tab-separated values without quoting: a record is a line, split at tabs."""
+
     fmt = "tsv"
-    delimiter = "\t"
+
+    def _parse(self, text: str) -> list[str]:
+        if text.endswith("\n"):
+            text = text[:-2] if text.endswith("\r\n") else text[:-1]
+        elif text.endswith("\r"):
+            text = text[:-1]
+        return text.split("\t")
+
+    def _records(self) -> Iterator[tuple[int, str | None, int]]:
+        n = 0
+        while True:
+            line, size = _read_line(self.text.readline, self.opts.max_record)
+            if not size:
+                return
+            if line is None or line.strip("\r\n"):
+                n += 1
+                yield n, line, size
 
 
 class ParquetReader(Reader):
@@ -267,16 +499,20 @@ class ParquetReader(Reader):
         import pyarrow.parquet as pq
 
         if self.path is None:
-            raise InputError("Parquet cannot be read from stdin; give a file")
-        self.fh = open_input(self.path)
+            raise InputError(E.PARQUET_STDIN)
+        super().open()
+        if self.stamp is not None and self.stamp[0] == 0:
+            self.empty = True
+            return None
         try:
             self.pf = pq.ParquetFile(self.fh)
         except (pa.ArrowException, OSError) as exc:
-            raise InputError(f"not a readable Parquet file: {exc}") from exc
+            raise InputError(E.NOT_PARQUET.format(why=exc)) from exc
         schema = self.pf.schema_arrow
         o = self.opts
         if o.text_field not in schema.names:
-            raise InputError(f"no column {o.text_field!r} (columns: {', '.join(schema.names)})")
+            raise InputError(E.NO_COLUMN.format(field=o.text_field,
+                                                columns=", ".join(schema.names)))
         ttype = schema.field(o.text_field).type
         stype = pa.large_string() if pa.types.is_large_string(ttype) else pa.string()
         fields = list(schema)
@@ -284,29 +520,29 @@ class ParquetReader(Reader):
             if not name:
                 continue
             if name in schema.names:
-                i = schema.get_field_index(name)
-                fields[i] = pa.field(name, stype, nullable=True)
+                fields[schema.get_field_index(name)] = pa.field(name, stype, nullable=True)
             else:
                 fields.append(pa.field(name, stype, nullable=True))
         return pa.schema(fields, metadata=schema.metadata)
 
     def records(self) -> Iterator[Record]:
+        if self.empty:
+            return
         n = 0
-        field_name = self.opts.text_field
+        name, limit = self.opts.text_field, self.opts.max_record
         for batch in self.pf.iter_batches(batch_size=self.rows_per_read):
             for row in batch.to_pylist():
                 n += 1
-                value = row.get(field_name)
+                value = row.get(name)
                 size = len(value) if isinstance(value, (str, bytes)) else 0
                 if value is not None and not isinstance(value, (str, bytes)):
+                    yield Record(f"row {n}", None, size, error=E.FIELD_NOT_TEXT.format(
+                        field=name, kind=type(value).__name__))
+                elif size > limit:
                     yield Record(f"row {n}", None, size,
-                                 error=f"column {field_name!r} is {type(value).__name__}, not text")
-                    continue
-                yield Record(f"row {n}", value, size, keep=row)
-        self._rows_done = n
-
-    def position(self) -> int:
-        return _raw_position(self.fh) if self.fh is not None else 0
+                                 error=E.RECORD_TOO_BIG.format(what="cell", limit=limit))
+                else:
+                    yield Record(f"row {n}", value, size, keep=row)
 
 
 READERS: dict[str, type[Reader]] = {
@@ -315,10 +551,9 @@ READERS: dict[str, type[Reader]] = {
 }
 
 
-# --- worker side: payload -> text to clean -> output record --------------------------
 def _undecodable(cells: Any) -> int:
-    """The number (from 1) of the first CSV cell holding bytes the reader could not
-    decode (kept as lone surrogates by ``surrogateescape``), or 0.
+    """The number (from 1) of the first cell holding bytes the reader could not decode
+    (kept as lone surrogates by ``surrogateescape``), or 0.
 
     >>> _undecodable(["id", "text"]), _undecodable(["id", "caf\\udce9"])
     (0, 2)
@@ -330,368 +565,3 @@ def _undecodable(cells: Any) -> int:
             except UnicodeEncodeError:
                 return i
     return 0
-
-
-def extract(fmt: str, payload: Any, opts: FieldOptions) -> tuple[Any, str | bytes | None]:
-    """(state for :func:`render`, the document to clean or None for null).
-
-    >>> extract("jsonl", b'{"id": 1, "text": "hi"}\\n', FieldOptions())
-    ({'id': 1, 'text': 'hi'}, 'hi')
-    >>> extract("jsonl", b'{"id": 1}', FieldOptions())
-    Traceback (most recent call last):
-    ...
-    polyclean.errors.RecordError: no field 'text'
-    """
-    if fmt == "text":
-        return None, payload
-    if fmt == "jsonl":
-        try:
-            line = payload.decode(opts.encoding or "utf-8")
-        except UnicodeDecodeError as exc:
-            raise RecordError(f"undecodable bytes at offset {exc.start} "
-                              f"(not {opts.encoding or 'utf-8'})") from None
-        try:
-            obj = json.loads(line)
-        except ValueError as exc:
-            raise RecordError(f"invalid JSON: {exc}") from None
-        if not isinstance(obj, dict):
-            raise RecordError(f"not a JSON object but {type(obj).__name__}")
-        if opts.text_field not in obj:
-            raise RecordError(f"no field {opts.text_field!r}")
-        value = obj[opts.text_field]
-        if value is not None and not isinstance(value, str):
-            raise RecordError(f"field {opts.text_field!r} is {type(value).__name__}, not text")
-        return obj, value
-    if fmt in ("csv", "tsv"):
-        row, layout = payload
-        bad = _undecodable(row)
-        if bad:
-            raise RecordError(f"undecodable bytes in field {bad} "
-                              f"(not {opts.encoding or 'utf-8'})")
-        return payload, row[layout[1]]
-    if fmt == "parquet":
-        return None, payload
-    raise ValueError(f"unknown format {fmt!r}")
-
-
-def to_json(obj: Any) -> str:
-    """JSON text that can always be written as UTF-8: non-ASCII characters as they
-    are, unless a string holds a lone surrogate (valid in JSON, e.g. ``"\\ud800"``,
-    but not in UTF-8): then everything non-ASCII is escaped, losslessly.
-
-    >>> to_json({"a": "caf\\u00e9"}), to_json({"a": "\\ud800"})
-    ('{"a": "café"}', '{"a": "\\\\ud800"}')
-    """
-    text = json.dumps(obj, ensure_ascii=False)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = json.dumps(obj)
-    return text
-
-
-def render(fmt: str, state: Any, cleaned: str | None, report: dict | None,
-           opts: FieldOptions) -> Any:
-    """The output record: ``str`` (text), ``bytes`` (JSONL, CSV) or a value (Parquet).
-
-    >>> render("jsonl", {"id": 1, "text": "hi "}, "hi", None, FieldOptions())
-    b'{"id": 1, "text": "hi"}\\n'
-    """
-    if fmt == "text":
-        return cleaned + "\n" if cleaned else ""
-    if fmt == "jsonl":
-        state[opts.out] = cleaned
-        if opts.report_field:
-            state[opts.report_field] = report
-        return (to_json(state) + "\n").encode("utf-8")
-    if fmt in ("csv", "tsv"):
-        row, (_, _, oi, ri, width, delim) = state
-        row = row + [""] * (width - len(row))
-        row[oi] = "" if cleaned is None else cleaned
-        if ri >= 0:
-            row[ri] = to_json(report) if report is not None else ""
-        buf = io.StringIO()
-        csv.writer(buf, delimiter=delim, lineterminator="\n").writerow(row)
-        return buf.getvalue().encode("utf-8")
-    if fmt == "parquet":
-        return (cleaned, to_json(report) if report is not None else None)
-    raise ValueError(f"unknown format {fmt!r}")
-
-
-# --- sinks (main process) ------------------------------------------------------------
-def partial_path(final: Path, suffix: str = "partial") -> Path:
-    """The hidden work file beside ``final``.
-
-    >>> partial_path(Path("out/a.jsonl")).as_posix()
-    'out/.a.jsonl.polyclean-partial'
-    """
-    return final.with_name(f".{final.name}.polyclean-{suffix}")
-
-
-def is_special(path: Path) -> bool:
-    """True when ``path`` exists and is neither a regular file nor a folder: a device
-    such as ``/dev/null``, a FIFO, a socket, ``/dev/stdout`` on a pipe.  Outputs are
-    written into such a path in place, never renamed over it (which, as root, would
-    replace the device with a regular file).
-
-    >>> is_special(Path("/dev/null")), is_special(Path(__file__)), is_special(Path("/nowhere"))
-    (True, False, False)
-    """
-    try:
-        mode = path.stat().st_mode  # follows links
-    except (OSError, ValueError):
-        return False
-    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
-
-
-def real_target(path: Path) -> Path:
-    """The file an atomic write replaces: a symbolic link is followed, so the file it
-    points at is replaced and the link itself stays.
-
-    >>> real_target(Path("out/a.txt")).as_posix()
-    'out/a.txt'
-    """
-    return Path(os.path.realpath(path)) if path.is_symlink() else path
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write through a temporary file in the same folder, then rename (a device or
-    FIFO is written in place)."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    if is_special(path):
-        with open(path, "wb") as fh:
-            fh.write(raw)
-        return
-    path = real_target(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.polyclean-tmp-{os.getpid()}")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(raw)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-class Sink:
-    """Where the output records of one unit go."""
-
-    def write(self, out: Any, keep: Any = None) -> int:  # returns bytes written
-        raise NotImplementedError
-
-    def offset(self) -> int:
-        """Resume point after :meth:`commit` (bytes or parts)."""
-        return 0
-
-    def commit(self) -> None:
-        """Make what was written so far durable up to :meth:`offset`."""
-
-    def finalize(self) -> None:
-        """The unit is complete: put the output in place."""
-
-    def abort(self) -> None:
-        """The unit failed: remove what was written."""
-
-    def close(self) -> None:
-        """The run stops: release files but keep them for ``--resume``; never raises."""
-
-
-class TextFileSink(Sink):
-    """One text document to one file, written atomically."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def write(self, out: Any, keep: Any = None) -> int:
-        write_atomic(self.path, out)
-        return len(out.encode("utf-8"))
-
-
-class StdoutTextSink(Sink):
-    def __init__(self, header: str | None) -> None:
-        self.header = header
-
-    def write(self, out: Any, keep: Any = None) -> int:
-        if self.header is not None:
-            sys.stdout.write(f"==> {self.header} <==\n")
-        sys.stdout.write(out)
-        sys.stdout.flush()
-        return len(out.encode("utf-8"))
-
-
-class StreamSink(Sink):
-    """Bytes appended to a hidden partial file, renamed over ``path`` when complete.
-
-    ``path=None`` writes stdout instead, and a device or FIFO (``/dev/null``) is
-    written in place (no partial file, no resume).
-    """
-
-    def __init__(self, path: Path | None, header: bytes = b"", resume_at: int | None = None):
-        self.direct = path is None or is_special(path)
-        self.path = path
-        if self.direct:
-            self.fh: Any = sys.stdout.buffer if path is None else open(path, "wb")
-            self.pos = 0
-            self.write(header)
-            return
-        self.path = path = real_target(path)
-        self.partial = partial_path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if resume_at is not None and self.partial.exists():
-            self.fh = open(self.partial, "r+b")
-            self.fh.truncate(resume_at)
-            self.fh.seek(resume_at)
-            self.pos = resume_at
-        else:
-            self.fh = open(self.partial, "wb")
-            self.pos = 0
-            self.write(header)
-
-    def write(self, out: Any, keep: Any = None) -> int:
-        if out:
-            self.fh.write(out)
-            self.pos += len(out)
-        return len(out)
-
-    def offset(self) -> int:
-        return self.pos
-
-    def commit(self) -> None:
-        self.fh.flush()
-
-    def finalize(self) -> None:
-        self.fh.flush()
-        if self.direct:
-            if self.path is not None:
-                self.fh.close()
-            return
-        os.fsync(self.fh.fileno())
-        self.fh.close()
-        os.replace(self.partial, self.path)
-
-    def abort(self) -> None:
-        if self.direct:
-            self.close()
-            return
-        self.close()
-        self.partial.unlink(missing_ok=True)
-
-    def close(self) -> None:
-        """Stop writing, keep what is on disk (for ``--resume``); never raises."""
-        try:
-            if self.path is None:
-                self.fh.flush()
-            else:
-                self.fh.close()
-        except (OSError, ValueError):
-            pass
-
-
-class ParquetSink(Sink):
-    """Rows buffered per batch, one part file per commit in a hidden folder, merged
-    into row groups of about ``row_group_rows`` rows when the unit is complete."""
-
-    row_group_rows = 65_536
-
-    def __init__(self, path: Path, schema: Any, opts: FieldOptions, resume_at: int | None = None):
-        self.special = is_special(path)
-        if not self.special:
-            path = real_target(path)
-        self.path, self.schema, self.opts = path, schema, opts
-        self.dir = partial_path(path, "partial.d")
-        if resume_at is None or not self.dir.exists():
-            shutil.rmtree(self.dir, ignore_errors=True)
-            self.dir.mkdir(parents=True)
-            resume_at = 0
-        for part in self.dir.iterdir():  # parts written after the journalled point
-            if part.name != "schema" and (not part.name.endswith(".parquet")
-                                          or int(part.stem) >= resume_at):
-                part.unlink()
-        if not (self.dir / "schema").exists():
-            import pyarrow.parquet as pq
-
-            pq.write_table(schema.empty_table(), self.dir / "schema.tmp")
-            os.replace(self.dir / "schema.tmp", self.dir / "schema")
-        self.parts = resume_at
-        self.rows: list[dict] = []
-
-    def write(self, out: Any, keep: Any = None) -> int:
-        cleaned, report = out
-        row = dict(keep)
-        row[self.opts.out] = cleaned
-        if self.opts.report_field:
-            row[self.opts.report_field] = report
-        self.rows.append(row)
-        return len(cleaned.encode("utf-8")) if cleaned else 0
-
-    def offset(self) -> int:
-        return self.parts
-
-    def commit(self) -> None:
-        if not self.rows:
-            return
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        table = pa.Table.from_pylist(self.rows, schema=self.schema)
-        tmp = self.dir / f"{self.parts:09d}.tmp"
-        pq.write_table(table, tmp)
-        os.replace(tmp, self.dir / f"{self.parts:09d}.parquet")
-        self.parts += 1
-        self.rows = []
-
-    def finalize(self) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        self.commit()
-        tmp = partial_path(self.path, "merge")
-        with pq.ParquetWriter(tmp, self.schema) as writer:
-            pending: list[Any] = []
-            count = 0
-            for i in range(self.parts):
-                t = pq.read_table(self.dir / f"{i:09d}.parquet", schema=self.schema)
-                pending.append(t)
-                count += t.num_rows
-                if count >= self.row_group_rows:
-                    writer.write_table(pa.concat_tables(pending), row_group_size=count)
-                    pending, count = [], 0
-            if pending or self.parts == 0:
-                table = pa.concat_tables(pending) if pending else self.schema.empty_table()
-                writer.write_table(table, row_group_size=max(count, 1))
-        if self.special:  # e.g. /dev/null: copy into it, never rename over it
-            with open(tmp, "rb") as src, open(self.path, "wb") as dst:
-                shutil.copyfileobj(src, dst)
-            tmp.unlink()
-        else:
-            os.replace(tmp, self.path)
-        self.abort()
-
-    def abort(self) -> None:
-        # Rename first: a half-deleted parts folder must never be merged again.
-        trash = partial_path(self.path, "trash")
-        if self.dir.exists():
-            shutil.rmtree(trash, ignore_errors=True)
-            os.replace(self.dir, trash)
-        shutil.rmtree(trash, ignore_errors=True)
-
-
-def finish_interrupted(path: Path) -> None:
-    """Put in place a unit output that a killed run had completed (and journalled as
-    complete) but not yet renamed; idempotent."""
-    partial = partial_path(path)
-    if partial.exists():
-        os.replace(partial, path)
-    shutil.rmtree(partial_path(path, "trash"), ignore_errors=True)
-    partial_path(path, "merge").unlink(missing_ok=True)
-    parts = partial_path(path, "partial.d")
-    if parts.exists():
-        import pyarrow.parquet as pq
-
-        n = sum(1 for p in parts.iterdir() if p.name.endswith(".parquet"))
-        if (parts / "schema").exists():
-            schema = pq.read_schema(parts / "schema")
-            ParquetSink(path, schema, FieldOptions(), resume_at=n).finalize()
-        else:
-            shutil.rmtree(parts, ignore_errors=True)

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from .config import Config
+from .errors import E, ConfigError, RecordError
 from .pipeline import Cleaner
 
 
@@ -25,22 +26,23 @@ def clean_values(values: list, config: Config, batch_size: int = 256,
                  errors: str = "raise") -> list:
     """Clean a list of str/bytes/null values; nulls stay as they are.
 
-    ``errors="raise"`` raises ``ValueError`` for a document that cannot be cleaned
-    (undecodable bytes, not text); ``errors="null"`` gives None for it.
+    ``errors="raise"`` raises :class:`~polyclean.errors.RecordError` (a ``ValueError``)
+    for a document that cannot be cleaned (undecodable bytes, not text);
+    ``errors="null"`` gives None for it.
 
     >>> clean_values(["It was  fine\\u2026", None, b"So was this."],
     ...              Config(translate=False, boilerplate=False))
     ['It was fine...', None, 'So was this.']
     """
     if errors not in ("raise", "null"):
-        raise ValueError("errors must be 'raise' or 'null'")
+        raise ConfigError(E.BAD_ERRORS_CHOICE.format(value=errors))
     out = list(values)
     todo = [i for i, v in enumerate(values) if not _is_null(v)]
     cleaner = Cleaner(config)
     for i, res in zip(todo, cleaner.iter_clean((values[i] for i in todo), batch_size)):
         if res.error is not None:
             if errors == "raise":
-                raise ValueError(f"document at position {i}: {res.error}")
+                raise RecordError(E.DOCUMENT_FAILED.format(i=i, why=res.error))
             out[i] = None
         else:
             out[i] = res.text

@@ -101,10 +101,13 @@ def test_nonexistent_path(tmp_path, capsys):
     assert error_lines(capsys) == [f"polyclean: error: {missing}: no such file or folder"]
     assert sorted(p.name for p in out.iterdir()) == ["good.txt"]
     assert (out / "good.txt").read_text("utf-8") == cleaned(GOOD) + "\n"
-    assert errors_file(out) == [{"input": str(missing), "error": "no such file or folder"}]
+    assert errors_file(out) == [{"input": str(missing), "status": "error",
+                                 "error": "no such file or folder"}]
 
 
-def test_binary_and_empty_files_fail_alone(tmp_path, capsys):
+def test_binary_files_fail_alone_and_empty_files_warn(tmp_path, capsys):
+    """Item 18 of issue 13: an empty file of any format (and empty stdin) exits 0 with
+    a one-line warning; a binary file fails alone."""
     src = tmp_path / "in"
     write(src / "a-good.txt", GOOD)
     write(src / "image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
@@ -114,16 +117,35 @@ def test_binary_and_empty_files_fail_alone(tmp_path, capsys):
     write(src / "z-other.txt", OTHER)
     out = tmp_path / "out"
     assert clean(src, "-o", out) == 1
-    err = error_lines(capsys)
+    err = capsys.readouterr().err.splitlines()
     assert [l.split(": ")[2] for l in err] == [str(src / n) for n in
-                                               ("empty.txt", "image.png", "program")]
-    assert "file is empty (0 bytes)" in err[0]
-    assert "binary data, not text" in err[1] and "binary data, not text" in err[2]
-    # The text files are cleaned; an empty JSONL is zero records, so an empty output.
-    assert sorted(p.name for p in out.iterdir()) == ["a-good.txt", "empty.jsonl", "z-other.txt"]
+                                               ("empty.jsonl", "empty.txt", "image.png",
+                                                "program")]
+    assert all(l.startswith("polyclean: warning: ") and l.endswith(
+        "empty input (0 bytes); nothing to clean") for l in err[:2])
+    assert "binary data, not text" in err[2] and "binary data, not text" in err[3]
+    # The text files are cleaned; an empty input has an empty output.
+    assert sorted(p.name for p in out.iterdir()) == ["a-good.txt", "empty.jsonl", "empty.txt",
+                                                     "z-other.txt"]
     assert (out / "z-other.txt").read_text("utf-8") == cleaned(OTHER) + "\n"
-    assert (out / "empty.jsonl").read_bytes() == b""
-    assert len(errors_file(out)) == 3 and no_work_files(out, tmp_path)
+    assert (out / "empty.jsonl").read_bytes() == b"" == (out / "empty.txt").read_bytes()
+    assert len(errors_file(out)) == 2 and no_work_files(out, tmp_path)
+
+
+def test_empty_inputs_of_every_format_and_stdin_exit_0(tmp_path, capsys):
+    """Item 18 of issue 13: empty stdin and an empty file give the same exit code (0)
+    and one warning line each."""
+    for name in ("e.txt", "e.jsonl", "e.csv", "e.tsv", "e.parquet", "e.jsonl.gz"):
+        src = write(tmp_path / name, b"" if not name.endswith(".gz") else gzip.compress(b""))
+        out = tmp_path / ("out-" + name.replace(".gz", ""))
+        assert clean(src, "-o", out) == 0, name
+        assert capsys.readouterr().err.strip().splitlines() == [
+            f"polyclean: warning: {src}: empty input (0 bytes); nothing to clean"], name
+        assert out.exists()
+    proc = run_cli(["clean", "--no-translate", "-j", "1"], input="")
+    assert proc.returncode == 0
+    assert proc.stderr.strip() == "polyclean: warning: -: empty input (0 bytes); nothing to clean"
+    assert proc.stdout == ""
 
 
 def test_invalid_utf8(tmp_path, capsys):
@@ -221,11 +243,9 @@ def test_malformed_csv(tmp_path, capsys):
                    f"polyclean: error: {src}:row 4: CSV syntax: unexpected end of data"]
     rows = list(csv.reader(io.StringIO(out.read_text("utf-8"))))
     assert rows == [["id", "text"], ["1", cleaned(GOOD)], ["3", cleaned(OTHER)]]
-    # A header row that is not there.
-    assert clean(write(tmp_path / "e.csv", b""), "-o", tmp_path / "e-out.csv") == 1
-    assert error_lines(capsys) == [
-        f"polyclean: error: {tmp_path / 'e.csv'}: no header row (empty file)"]
-    assert not (tmp_path / "e-out.csv").exists()
+    # A file of blank lines has no header row: no records, an empty output.
+    assert clean(write(tmp_path / "e.csv", b"\n\n"), "-o", tmp_path / "e-out.csv") == 0
+    assert (tmp_path / "e-out.csv").read_bytes() == b""
 
 
 def test_malformed_parquet(tmp_path, capsys):
@@ -260,11 +280,13 @@ def test_wrong_text_field(tmp_path, capsys):
     write(src / "d.txt", GOOD)
     out = tmp_path / "out"
     assert clean(src, "-o", out, "--text-field", "body") == 1
+    # The same mistake twice is one line, then its count (item 16 of issue 13).
     assert error_lines(capsys) == [
         f"polyclean: error: {src / 'a.jsonl'}:line 1: no field 'body'",
-        f"polyclean: error: {src / 'a.jsonl'}:line 2: no field 'body'",
         f"polyclean: error: {src / 'b.csv'}: no column 'body' (columns: id, text)",
-        f"polyclean: error: {src / 'c.parquet'}: no column 'body' (columns: id, text)"]
+        f"polyclean: error: {src / 'c.parquet'}: no column 'body' (columns: id, text)",
+        f"polyclean: error: {src / 'a.jsonl'}:line 1: no field 'body' (2 records in all; "
+        f"every one is listed in {out}.errors.jsonl)"]
     # A text file has no fields: it is cleaned as usual.
     assert (out / "d.txt").read_text("utf-8") == cleaned(GOOD) + "\n"
     assert not (out / "b.csv").exists() and not (out / "c.parquet").exists()
@@ -474,7 +496,7 @@ def test_folder_and_file_without_permission(tmp_path):
             "permission denied",
             f"polyclean: error: {base / 'in' / 'secret.txt'}: permission denied"])
         assert sorted(str(p.relative_to(outs / "o")) for p in (outs / "o").rglob("*.txt")) == [
-            "a.txt", "good.txt"]
+            "good.txt", "tree/a.txt"]
         # An output folder the user may not write in: one line, nothing cleaned.
         proc = subprocess.run(prefix + cmd + [base / "in" / "good.txt", "-o", readonly / "x.txt"],
                               capture_output=True, text=True, env=env, timeout=300)

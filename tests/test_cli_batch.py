@@ -110,15 +110,20 @@ def test_bad_inputs_are_reported_and_the_others_written(tmp_path, capsys):
                tmp_path / "missing.txt", "-o", out, "--encoding", "utf-8")
     assert rc == 1
     err = capsys.readouterr().err.splitlines()
-    bad = ["empty.txt", "image.png", "latin.txt"]
-    assert [l.split(": ")[2] for l in err] == [str(src / b) for b in bad] + [
+    bad = ["image.png", "latin.txt"]
+    assert [l.split(": ")[2] for l in err] == [str(src / n) for n in ["empty.txt"] + bad] + [
         str(tmp_path / "missing.txt")]
-    assert all(l.startswith("polyclean: error: ") for l in err)
-    assert "empty" in err[0] and "no such file" in err[3]
-    assert [p.name for p in out.iterdir()] == ["good.txt"]
-    assert (out / "good.txt").read_text("utf-8") == cleaned(DOCS["a.txt"])
+    assert err[0].startswith("polyclean: warning: ") and "empty input" in err[0]
+    assert all(l.startswith("polyclean: error: ") for l in err[1:])
+    assert "no such file" in err[3]
+    # Outputs mirror the inputs' paths below their common parent (tmp_path here, as
+    # missing.txt sits there); an empty input has an empty output.
+    assert sorted(p.name for p in (out / "in").iterdir()) == ["empty.txt", "good.txt"]
+    assert (out / "in" / "good.txt").read_text("utf-8") == cleaned(DOCS["a.txt"])
+    assert (out / "in" / "empty.txt").read_bytes() == b""
     errors = [json.loads(l) for l in (tmp_path / "out.errors.jsonl").read_text().splitlines()]
     assert [Path(e["input"]).name for e in errors] == bad + ["missing.txt"]
+    assert {e["status"] for e in errors} == {"error"}
     # The same Latin-1 file is fine with the right --encoding.
     assert clean(src / "latin.txt", "-o", tmp_path / "l.txt", "--encoding", "latin-1") == 0
     assert (tmp_path / "l.txt").read_text("utf-8") == "caf\u00e9 cr\u00e8me\n"

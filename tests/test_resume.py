@@ -13,18 +13,11 @@ from pathlib import Path
 import pytest
 
 from polyclean import cli
-from polyclean.formats import partial_path
+from polyclean.sinks import partial_path
+
+from faults import text
 
 ROOT = Path(__file__).resolve().parents[1]
-EN = ["The council met on Tuesday to discuss the new budget for the city.",
-      "Several members asked for more money for schools and public libraries.",
-      "The mayor said the plan would be \u201cready by spring\u201d \u2014 maybe.",
-      "Residents can comment on the proposal until the end of the month\u2026",
-      "Share this article", "Subscribe"]
-
-
-def text(i: int) -> str:
-    return f"Record {i} of the crawl.\n" + "\n".join(EN[(i + k) % 6] for k in range(i % 5 + 1))
 
 
 def write_jsonl(path: Path, n: int) -> None:

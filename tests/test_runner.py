@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from polyclean import Cleaner, cli
+from polyclean import Cleaner, Config, cli
+from polyclean.events import InputStream, batches
 from polyclean.formats import FieldOptions
-from polyclean.runner import Unit, _Input, batches
+from polyclean.plan import make_plan
 
 EN = ["The council met on Tuesday to discuss the new budget for the city.",
       "Several members asked for more money for schools and public libraries.",
@@ -76,10 +77,10 @@ def test_jobs_2_text_folder_identical(tmp_path):
 def test_batch_boundaries_depend_on_the_input_only(tmp_path):
     a = write_jsonl(tmp_path / "a.jsonl", 25)
     b = write_jsonl(tmp_path / "b.jsonl", 7)
-    units = [Unit("a", a, "jsonl", None), Unit("b", b, "jsonl", None)]
+    units = make_plan([str(a), str(b)], None, Config()).units
 
     def cut(docs, nbytes):
-        evs = _Input(units, FieldOptions()).events()
+        evs = InputStream(units, FieldOptions()).events()
         return [[(k, u) for k, u, _ in bt.events] for bt in batches(evs, units, docs, nbytes)]
 
     got = cut(10, 1 << 30)

@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from ..errors import InputError, RecordError
-from ..formats import FieldOptions, JsonlReader, detect_format, extract as field_of, strip_gz
+from ..formats import FieldOptions, JsonlReader, detect_format, split_compression
+from ..records import extract as field_of
 from .document import html_to_text, record_to_text
 from .warc import WarcReader, is_skipped, is_warc
 
@@ -72,7 +73,7 @@ def is_html_file(name: str | os.PathLike) -> bool:
     >>> is_html_file("a/page.HTML.gz"), is_html_file("page.txt")
     (True, False)
     """
-    return strip_gz(os.fspath(name)).lower().endswith(HTML_EXTENSIONS)
+    return split_compression(os.fspath(name))[0].lower().endswith(HTML_EXTENSIONS)
 
 
 def _kind(name: str, markup: str) -> str:
@@ -163,11 +164,11 @@ def _jsonl(name: str, extract: str, markup: str, text_field: str) -> Iterator[di
             continue
         doc = {"source": name, "where": rec.where}
         try:
-            obj, text = field_of("jsonl", rec.payload, opts)
+            (_, members), text = field_of("jsonl", rec.payload, opts)
         except RecordError as exc:
             yield {**doc, "text": None, "error": str(exc)}
             continue
-        fields = {k: v for k, v in obj.items() if k != text_field}
+        fields = {k: v for k, _, _, v in members if k != text_field}
         if markup == "html" and text is not None:
             yield _html({**fields, **doc}, text, extract)
         else:

@@ -1,0 +1,146 @@
+"""The main process's view of the inputs: one stream of events, cut into batches.
+
+Events, in input order: ``("start", u, meta)`` when unit ``u`` opens, ``("rec", u,
+record)`` for each record, ``("end", u, None)`` when it is read to the end, ``("fail",
+u, message)`` when it cannot be opened or breaks part-way (its output is then taken
+back), ``("skip", u, message)`` for a unit not read on purpose (a FIFO) and ``("warn",
+u, message)`` for an empty input.  :func:`batches` cuts the stream so that the
+boundaries depend on the input only (at most ``batch_docs`` records or
+``batch_bytes`` bytes), never on timing or the number of workers.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from .errors import E, InputError
+from .formats import READERS, FieldOptions, Record
+from .plan import Unit, show
+
+_READ_ERRORS = (OSError, EOFError, ValueError, zlib.error, gzip.BadGzipFile)
+
+
+@dataclass
+class Batch:
+    events: list[tuple[str, int, Any]] = field(default_factory=list)
+    jobs: list[tuple[int, Any]] = field(default_factory=list)  # (unit, payload)
+    routes: dict[int, Any] = field(default_factory=dict)  # unit -> its Route
+    ids: list[str] = field(default_factory=list)
+    records: int = 0
+    size: int = 0
+
+
+def location(unit: Unit, rec: Record | None) -> str:
+    """A record's location as messages and report ids give it: ``NAME:line N``."""
+    return f"{unit.name}:{rec.where}" if rec is not None and rec.where else unit.name
+
+
+class InputStream:
+    """The events of all units, from unit ``start_unit`` on, skipping the first
+    ``skip`` records of that unit (they were done before a ``--resume``).  The input
+    is checked for changes every ``check_every`` records and at its end."""
+
+    def __init__(self, units: Sequence[Unit], fields: FieldOptions, start_unit: int = 0,
+                 skip: int = 0, check_every: int = 256) -> None:
+        self.units, self.fields = units, fields
+        self.start_unit, self.skip, self.check_every = start_unit, skip, check_every
+        self.reader: Any = None
+        self.done_size = 0  # input bytes of finished units (for progress)
+
+    def position(self) -> int:
+        return self.done_size + (self.reader.position() if self.reader else 0)
+
+    def events(self) -> Iterator[tuple[str, int, Any]]:
+        for u, unit in enumerate(self.units):
+            if u < self.start_unit:
+                self.done_size += _size(unit.path)
+                continue
+            if unit.problem is not None:
+                status, msg = unit.problem
+                yield ("skip" if status == "skipped" else "fail", u, msg)
+                continue
+            try:
+                yield from self._unit(u, unit)
+            finally:
+                self.done_size += _size(unit.path)
+
+    def _unit(self, u: int, unit: Unit) -> Iterator[tuple[str, int, Any]]:
+        reader = self.reader = READERS[unit.fmt](unit.path, self.fields)
+        last: Record | None = None
+        try:
+            try:
+                meta = reader.open()
+            except InputError as exc:
+                yield ("fail", u, str(exc))
+                return
+            yield ("start", u, meta)
+            skip = self.skip if u == self.start_unit else 0
+            change = None
+            for n, last in enumerate(reader.records(), 1):
+                if n > skip:
+                    yield ("rec", u, last)
+                if n % self.check_every == 0:
+                    change = reader.changed()
+                    if change:
+                        break
+            change = change or reader.changed()
+            if change:
+                yield ("fail", u, change)
+                return
+            if reader.empty:
+                yield ("warn", u, E.EMPTY_INPUT)
+            yield ("end", u, None)
+        except Exception as exc:
+            if not isinstance(exc, _READ_ERRORS) and not type(exc).__module__.startswith(
+                    "pyarrow"):
+                raise
+            # An input that breaks part-way (a truncated gzip, a damaged Parquet row
+            # group) fails as a whole, like one that cannot be opened: its output is
+            # taken back.  The message says where it broke.
+            after = f" after {last.where}" if last is not None and last.where else ""
+            tail = E.READ_STOPPED_TAIL if after else ""
+            yield ("fail", u, E.CANNOT_READ.format(after=after, why=exc, tail=tail))
+        finally:
+            reader.close()
+            self.reader = None
+
+
+def _size(path: Path | None) -> int:
+    try:
+        return path.stat().st_size if path is not None else 0
+    except OSError:
+        return 0
+
+
+def total_size(units: Sequence[Unit]) -> int:
+    return sum(_size(u.path) for u in units)
+
+
+def batches(events: Iterator[tuple[str, int, Any]], units: Sequence[Unit],
+            batch_docs: int, batch_bytes: int) -> Iterator[Batch]:
+    """Cut the event stream into batches; a batch closes before the record that would
+    exceed its limits, so boundaries depend on the input only."""
+    batch = Batch()
+    for ev in events:
+        kind, u, rec = ev
+        if kind == "rec" and batch.records and (batch.records >= batch_docs
+                                                or batch.size >= batch_bytes):
+            yield batch
+            batch = Batch()
+        batch.events.append(ev)
+        if kind == "rec":
+            batch.records += 1
+            batch.size += rec.size
+            if rec.error is None:
+                batch.jobs.append((u, rec.payload))
+                batch.routes[u] = units[u].route
+                batch.ids.append(location(units[u], rec))
+    if batch.events:
+        yield batch
+
+
+__all__ = ["Batch", "InputStream", "batches", "location", "show", "total_size"]

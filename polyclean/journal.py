@@ -1,0 +1,182 @@
+"""The journal that ``--resume`` continues from, and the lock on an output.
+
+After each batch the runner replaces the journal atomically: records and units done,
+the resume point of every open output and of the outputs completed in that batch
+(:meth:`Sink.state`), of the errors and report files, the counters, and a fingerprint
+of the inputs and of every option that can change the output.  A journal of other
+inputs or options is refused.
+
+:class:`OutputLock` keeps two runs from writing the same ``-o``: an exclusive
+``flock`` on ``.OUT.polyclean-lock`` beside it (released by the kernel when the holder
+dies, so a killed run never blocks the next one).  Where ``fcntl`` is missing, the
+lock file is created exclusively and holds the holder's process id; a lock whose
+process is gone is taken over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Sequence
+
+from .config import Config, output_options
+from .errors import E, OutputError, ResumeError, UsageError
+from .plan import Plan
+from .runlog import why
+from .sinks import partial_path
+
+JOURNAL_VERSION = 2
+
+
+def fingerprint(plan: Plan, cfg: Config, side: Sequence[Any]) -> str:
+    """What a journal must match to be resumed: the inputs (name, size, mtime), the
+    outputs, the options that can change a byte of the output, and the side files."""
+    h = hashlib.sha256()
+    for u in plan.units:
+        st = u.path.stat() if u.path is not None and u.path.exists() else None
+        h.update(json.dumps([u.name, str(u.path), u.fmt, u.rel, u.output, u.problem,
+                             st.st_size if st else None, st.st_mtime_ns if st else None]
+                            ).encode())
+    for o in plan.outputs:
+        h.update(json.dumps([str(o.target), o.fmt, o.compress, o.headers, o.units]).encode())
+    h.update(json.dumps([output_options(cfg), [str(s) for s in side]], sort_keys=True,
+                        default=str).encode())
+    return h.hexdigest()
+
+
+def write_json_atomic(path: Path, data: dict, indent: int | None = None) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=indent)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+class Journal:
+    """The journal file of one output (``path=None``: no journal, e.g. stdout)."""
+
+    def __init__(self, path: Path | None, fp: str) -> None:
+        self.path, self.fp = path, fp
+
+    def load(self) -> dict | None:
+        """The journal of an interrupted run of the same inputs and options, or None."""
+        if self.path is None or not self.path.exists():
+            return None
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ResumeError(E.JOURNAL_UNREADABLE.format(path=self.path, why=exc)) from exc
+        if data.get("version") != JOURNAL_VERSION or data.get("fingerprint") != self.fp:
+            raise ResumeError(E.JOURNAL_MISMATCH.format(path=self.path))
+        return data
+
+    def save(self, data: dict) -> None:
+        if self.path is None:
+            return
+        try:
+            write_json_atomic(self.path, {"version": JOURNAL_VERSION, "fingerprint": self.fp,
+                                          **data})
+        except OSError as exc:
+            raise OutputError(E.JOURNAL_FAILED.format(path=self.path, why=why(exc)),
+                              exc.errno) from None
+
+    def remove(self) -> None:
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+
+class OutputLock:
+    """An exclusive lock on an output for the length of a run (see the module doc)."""
+
+    def __init__(self, out: Path, use_flock: bool = True) -> None:
+        self.out = out
+        self.path = partial_path(out, "lock")
+        self.fd: int | None = None
+        self.use_flock = use_flock
+        self.stale = False  # a previous run ended without removing its lock (killed)
+
+    def acquire(self) -> "OutputLock":
+        """Take the lock or raise :class:`UsageError` naming the holder; an unwritable
+        place raises ``OSError``."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            fcntl = None
+        if fcntl is not None and self.use_flock:
+            self._flock(fcntl)
+        else:
+            self._exclusive()
+        os.ftruncate(self.fd, 0)
+        os.write(self.fd, f"{os.getpid()}\n".encode())
+        return self
+
+    def _flock(self, fcntl: Any) -> None:
+        while True:
+            self.stale = os.path.exists(self.path)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = _holder(fd)
+                os.close(fd)
+                raise UsageError(E.LOCKED.format(out=self.out, holder=holder)) from None
+            try:  # the file we locked may have been removed by a run that just ended
+                same = os.stat(self.path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                self.fd = fd
+                return
+            os.close(fd)
+
+    def _exclusive(self) -> None:
+        while True:
+            try:
+                self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+                return
+            except FileExistsError:
+                pid = _pid(self.path)
+                if pid is not None and pid != os.getpid() and _alive(pid):
+                    raise UsageError(E.LOCKED.format(out=self.out, holder=f"process {pid}"))
+                self.stale = True
+                self.path.unlink(missing_ok=True)  # its holder is gone
+
+    def release(self) -> None:
+        if self.fd is None:
+            return
+        self.path.unlink(missing_ok=True)  # while still holding it
+        os.close(self.fd)
+        self.fd = None
+
+
+def _holder(fd: int) -> str:
+    try:
+        pid = int(os.pread(fd, 32, 0).decode().strip() or 0)
+    except (OSError, ValueError):
+        pid = 0
+    return f"process {pid}" if pid else "another process"
+
+
+def _pid(path: Path) -> int | None:
+    try:
+        return int(path.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,320 @@
+"""From the command line's inputs and ``-o`` to the units and outputs of a run.
+
+- **One walker** (:func:`walk`) lists the files of a folder input: recursively, sorted,
+  matching ``glob`` against the path inside the folder (a glob may not leave the
+  folder).  Nothing is skipped without a word: an unreadable folder or a dangling
+  link is an error, a FIFO, socket, device or link to a folder is listed as skipped.
+- **Where outputs go**: no ``-o`` (or ``-`` ) writes stdout.  An ``-o`` that is an
+  existing folder, ends in ``/``, or is not a file name of a known format while there
+  are several inputs or a folder input gives a *mirrored tree*: each input's output
+  sits at its path relative to the inputs' common parent.  An ``-o`` whose name says a
+  format (``.jsonl``, ``.csv``, ``.tsv``, ``.parquet``, ``.txt``, each optionally
+  ``.gz``/``.zst``) is one file that all inputs go into.  Two inputs that would meet
+  at one output are refused before anything is written.
+- **Formats**: the input format comes from ``format`` or the name; the output format
+  from ``output_format``, else the ``-o`` name, else the input's.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Iterator
+
+from .config import Config
+from .errors import E, UsageError
+from .formats import detect_format, split_compression
+from .records import Route
+from .sinks import is_special
+
+CANONICAL_EXT = {"text": ".txt", "jsonl": ".jsonl", "csv": ".csv", "tsv": ".tsv",
+                 "parquet": ".parquet"}
+
+
+@dataclass
+class Unit:
+    """One input file (``path=None``: stdin) and the output it goes to (an index into
+    :attr:`Plan.outputs`; -1 when the unit is not read: see ``problem``)."""
+
+    name: str
+    path: Path | None
+    fmt: str
+    rel: str = ""
+    output: int = -1
+    route: Route | None = None
+    problem: tuple[str, str] | None = None  # (status "error"/"skipped", message)
+
+
+@dataclass
+class Output:
+    """Where the records of one or more consecutive units go (``target=None``: stdout)."""
+
+    target: Path | None
+    fmt: str
+    compress: str | None = None
+    headers: bool = False  # text: a "==> NAME <==" line before each document
+    root: Path | None = None  # the -o folder of a mirrored tree
+    units: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    units: list[Unit]
+    outputs: list[Output]
+    out: Path | None  # the -o path (None: stdout)
+    folder: bool  # a mirrored tree under out
+    folders: list[Path] = field(default_factory=list)  # the folder inputs
+
+
+def show(name: str) -> str:
+    r"""A name as one-line messages show it: control characters escaped.
+
+    >>> show("a\nb.txt"), show("caf\u00e9.txt")
+    ('a\\nb.txt', 'café.txt')
+    """
+    if name.isprintable():
+        return name
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in name)
+
+
+# --- the walker ------------------------------------------------------------------------
+def check_glob(pattern: str) -> None:
+    """Refuse a glob that could leave the input folder.
+
+    >>> check_glob("*.txt"), check_glob("sub/*.jsonl")
+    (None, None)
+    >>> check_glob("../other/*.txt")
+    Traceback (most recent call last):
+    ...
+    polyclean.errors.UsageError: --glob '../other/*.txt' must stay inside the input folder (no absolute path, no '..')
+    """
+    p = PurePosixPath(pattern)
+    if not pattern or p.is_absolute() or ".." in p.parts or pattern.startswith("~"):
+        raise UsageError(E.BAD_GLOB.format(pattern=pattern))
+
+
+def _kind(mode: int) -> str | None:
+    import stat
+
+    for test, kind in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"),
+                       (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device")):
+        if test(mode):
+            return kind
+    return None
+
+
+def walk(root: Path, pattern: str = "*") -> Iterator[tuple[Path, tuple[str, str] | None]]:
+    """``(path, problem)`` for each entry under ``root`` whose path inside it matches
+    ``pattern``, sorted; ``problem`` is None for a readable regular file (or a link to
+    one), else ``(status, message)``; an unreadable folder is a problem too."""
+    found: list[tuple[Path, tuple[str, str] | None]] = []
+
+    def onerror(exc: OSError) -> None:
+        why = (exc.strerror or str(exc)).lower()
+        found.append((Path(exc.filename), ("error", E.FOLDER_UNREADABLE.format(why=why))))
+
+    for folder, dirs, files in os.walk(root, onerror=onerror):
+        dirs.sort()
+        base = Path(folder)
+        for name in sorted(files) + [d for d in dirs if os.path.islink(base / d)]:
+            path = base / name
+            if not PurePosixPath(path.relative_to(root).as_posix()).match(pattern):
+                continue
+            found.append((path, _problem(path)))
+        dirs[:] = [d for d in dirs if not os.path.islink(base / d)]
+    found.sort(key=lambda item: item[0])
+    return iter(found)
+
+
+def _problem(path: Path) -> tuple[str, str] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return ("error", E.DANGLING_LINK)
+    except OSError as exc:
+        return ("error", (exc.strerror or str(exc)).lower())
+    if path.is_dir():
+        return ("skipped", E.NOT_A_REGULAR_FILE.format(kind="a link to a folder, not followed"))
+    kind = _kind(st.st_mode)
+    return ("skipped", E.NOT_A_REGULAR_FILE.format(kind=kind)) if kind else None
+
+
+# --- the plan ----------------------------------------------------------------------------
+def make_plan(inputs: list[str], out: str | None, cfg: Config) -> Plan:
+    """The units and outputs of a run (raises :class:`UsageError` for a bad command)."""
+    check_glob(cfg.glob)
+    items = _items(inputs, cfg.glob)
+    units = [Unit(name, path, _input_format(path, cfg), rel, problem=problem)
+             for name, path, rel, problem in items]
+    to_stdout = out in (None, "-")
+    out_path = None if to_stdout else Path(out)
+    named_fmt = None if out_path is None else detect_format(out_path.name, None)
+    several = len(inputs or ["-"]) > 1 or any(p is not None and p.is_dir()
+                                              for p in map(_as_path, inputs or ["-"]))
+    folder = out_path is not None and (
+        out_path.is_dir() or str(out).endswith(("/", os.sep))
+        or (named_fmt is None and several))
+    plan = Plan(units, [], out_path, folder,
+                [p for p in map(_as_path, inputs or ["-"]) if p is not None and p.is_dir()])
+    live = [i for i, u in enumerate(units) if u.problem is None]
+    if to_stdout:
+        _stdout_outputs(plan, live, cfg)
+    elif folder:
+        _mirror_outputs(plan, live, cfg)
+    else:
+        _file_output(plan, live, cfg, named_fmt)
+    _check_collisions(plan)
+    return plan
+
+
+def _as_path(item: str) -> Path | None:
+    return None if item == "-" else Path(item)
+
+
+def _items(inputs: list[str], pattern: str) -> list[tuple]:
+    """(name, path, path inside the common parent, problem) of every input file."""
+    given = [(item, _as_path(item)) for item in inputs or ["-"]]
+    bases = [os.path.abspath(p if p.is_dir() else p.parent) for _, p in given if p is not None]
+    root = os.path.commonpath(bases) if bases else os.getcwd()
+    out: list[tuple] = []
+    for item, path in given:
+        if path is None:
+            out.append(("-", None, "stdin", None))
+        elif path.is_dir():
+            entries = list(walk(path, pattern))
+            if not entries:
+                out.append((item, path, "", ("error", E.NO_MATCHING_FILES.format(
+                    pattern=pattern))))
+            for f, problem in entries:
+                rel = os.path.relpath(os.path.abspath(f), root)
+                out.append((str(f), f, Path(rel).as_posix(), problem))
+        else:
+            rel = os.path.relpath(os.path.abspath(path), root)
+            out.append((item, path, Path(rel).as_posix(), None))
+    return out
+
+
+def _input_format(path: Path | None, cfg: Config) -> str:
+    if cfg.format != "auto":
+        return cfg.format
+    return "text" if path is None else detect_format(path.name)
+
+
+def _stdout_outputs(plan: Plan, live: list[int], cfg: Config) -> None:
+    """stdout: each unit in its own format (or ``output_format``), one after another."""
+    for i in live:
+        u = plan.units[i]
+        fmt = cfg.output_format if cfg.output_format != "auto" else u.fmt
+        if fmt == "parquet":
+            raise UsageError(E.NO_STDOUT_PARQUET)
+        headers = fmt == "text" and (len(plan.units) > 1 or u.fmt != "text")
+        _attach(plan, i, Output(None, fmt, headers=headers))
+    if sum(o.fmt in ("csv", "tsv") for o in plan.outputs) > 1:
+        raise UsageError(E.NO_STDOUT_TABLES)
+
+
+def _mirror_outputs(plan: Plan, live: list[int], cfg: Config) -> None:
+    """A mirrored tree: one output per unit at its path inside the common parent."""
+    for i in live:
+        u = plan.units[i]
+        fmt = cfg.output_format if cfg.output_format != "auto" else u.fmt
+        if u.path is None:
+            rel = Path("stdin" + CANONICAL_EXT[fmt])
+        else:
+            rel = Path(split_compression(u.rel)[0])
+            if fmt != u.fmt:
+                rel = rel.with_suffix(CANONICAL_EXT[fmt])
+        _attach(plan, i, Output(plan.out / rel, fmt, root=plan.out))
+
+
+def _file_output(plan: Plan, live: list[int], cfg: Config, named: str | None) -> None:
+    """One file that every input goes into."""
+    target = plan.out
+    compress = split_compression(target.name)[1]
+    first = plan.units[live[0]].fmt if live else "text"
+    fmt = cfg.output_format if cfg.output_format != "auto" else named or first
+    if fmt == "parquet" and compress:
+        raise UsageError(E.COMPRESSED_PARQUET.format(out=target, kind=compress))
+    headers = fmt == "text" and (len(plan.units) > 1
+                                 or any(plan.units[i].fmt != "text" for i in live))
+    output = Output(target, fmt, compress, headers)
+    plan.outputs.append(output)
+    for i in live:
+        u = plan.units[i]
+        u.output = 0
+        u.route = _route(u, fmt, single=len(live) == 1)
+        output.units.append(i)
+
+
+def _route(unit: Unit, fmt: str, single: bool) -> Route:
+    """CSV/TSV rows are encoded by the workers when the output's header is the
+    input's (one CSV/TSV input); otherwise the output finds its columns as it goes."""
+    return Route(unit.fmt, fmt, unit.rel,
+                 encoded=single and unit.fmt in ("csv", "tsv") and fmt in ("csv", "tsv"))
+
+
+def _attach(plan: Plan, i: int, output: Output) -> None:
+    unit = plan.units[i]
+    unit.output = len(plan.outputs)
+    unit.route = _route(unit, output.fmt, single=True)
+    output.units.append(i)
+    plan.outputs.append(output)
+
+
+def _check_collisions(plan: Plan) -> None:
+    """Two units meeting at one output file (``a/page.txt`` and ``b/page.txt`` into one
+    flat folder, ``x.txt`` and ``x.txt.gz``) are refused before anything is written."""
+    seen: dict[str, int] = {}
+    for i, o in enumerate(plan.outputs):
+        if o.target is None or len(o.units) != 1 or o.root is None:
+            continue
+        key = os.path.normcase(os.path.abspath(o.target))
+        if key in seen:
+            a = plan.units[plan.outputs[seen[key]].units[0]].name
+            b = plan.units[o.units[0]].name
+            raise UsageError(E.COLLISION.format(a=show(a), b=show(b), target=show(str(o.target))))
+        seen[key] = i
+    for key in seen:  # one output a folder of another: out/a and out/a/b
+        parent = os.path.dirname(key)
+        while parent != os.path.dirname(parent):
+            if parent in seen:
+                a = plan.units[plan.outputs[seen[parent]].units[0]].name
+                b = plan.units[plan.outputs[seen[key]].units[0]].name
+                raise UsageError(E.COLLISION.format(a=show(a), b=show(b), target=show(parent)))
+            parent = os.path.dirname(parent)
+
+
+def check_paths(plan: Plan, side: dict[str, str | None]) -> None:
+    """Usage errors before anything is written: an output equal to or inside an input,
+    an input folder holding the output, and side files (``--errors``, ``--report``,
+    ``--summary-json``) equal to the output, to each other, or to an input."""
+    inputs = {u.path.resolve(): u.name for u in plan.units
+              if u.path is not None and u.path.exists()}
+    if plan.out is not None:
+        out = plan.out.resolve()
+        for path, name in inputs.items():
+            if path == out or (plan.folder and out in path.parents):
+                raise UsageError(E.OUTPUT_IS_INPUT.format(out=show(str(plan.out)),
+                                                          name=show(name)))
+        for folder in plan.folders:
+            if folder.resolve() == out or folder.resolve() in out.parents:
+                raise UsageError(E.OUTPUT_IN_INPUT_FOLDER.format(out=show(str(plan.out)),
+                                                                 root=show(str(folder))))
+    taken: dict[Path, str] = {}
+    if plan.out is not None:
+        taken[plan.out.resolve()] = "-o"
+    for flag, value in side.items():
+        if value in (None, "-") or is_special(Path(value)):  # /dev/null may take them all
+            continue
+        path = Path(value).resolve()
+        if path in inputs:
+            raise UsageError(E.PATH_IS_INPUT.format(flag=flag, path=show(value),
+                                                    name=show(inputs[path])))
+        other = taken.get(path)
+        if other is None and plan.folder and plan.out is not None \
+                and plan.out.resolve() in path.parents:
+            other = "a file of the output folder -o"
+        if other is not None:
+            raise UsageError(E.SAME_PATH.format(flag=flag, path=show(value), other=other))
+        taken[path] = flag

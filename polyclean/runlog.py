@@ -1,0 +1,270 @@
+"""What a batch run tells: the errors file, one-line messages, the progress line and
+the summary (a line on stderr, and JSON with ``--summary-json``).
+
+**The errors file** (JSONL, schema ``polyclean-errors/1``): one object per record or
+input that yields no output record, with ``input`` (the name as given), ``line`` (JSONL)
+or ``row`` (CSV/TSV/Parquet) when it is one record, ``status`` (one of
+:data:`STATUSES`), ``error`` (the message) and, for a bad line or row, ``raw`` (a
+bounded excerpt of it).
+
+**Messages**: an input that fails as a whole is printed as ``polyclean: error: NAME:
+message`` (a skipped one as a ``warning:``); the first record that fails with a given
+message as ``polyclean: error: NAME:line N: message``, and later records with the same
+message only count: the end of the run gives the count.
+Names are shown with control characters escaped, so each message is one line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import E, OutputError
+from .plan import show
+from .records import to_json
+from .sinks import StreamSink
+
+ERRORS_SCHEMA = "polyclean-errors/1"
+SUMMARY_SCHEMA = "polyclean-summary/1"
+#: ``status`` of an errors-file entry: ``error`` (the record or input could not be
+#: cleaned) or ``skipped`` (not processed on purpose: a FIFO in an input folder).
+STATUSES = ("error", "skipped")
+#: ``status`` of a run in the summary JSON.
+RUN_STATUSES = ("ok", "failed", "stopped", "interrupted")
+
+
+def why(exc: BaseException) -> str:
+    """The reason of an OS error as the other messages put it (lower case).
+
+    >>> why(OSError(28, "No space left on device"))
+    'no space left on device'
+    """
+    text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return text[:1].lower() + text[1:]
+
+
+def safe(text: str) -> str:
+    """``text`` without lone surrogates (bytes a reader could not decode, quoted in a
+    message), so that it can be written as UTF-8.
+
+    >>> safe("no column 'caf\\udce9'")
+    "no column 'caf\ufffd'"
+    """
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if any(
+        "\ud800" <= c <= "\udfff" for c in text) else text
+
+
+def say(kind: str, text: str) -> None:
+    """One line on stderr: ``polyclean: KIND: text``."""
+    print(f"polyclean: {kind}: {safe(text)}", file=sys.stderr)
+
+
+@dataclass
+class Summary:
+    records: int = 0
+    errors: int = 0
+    skipped: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    stats: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    errors_path: str | None = None
+    resumed_at: int = 0
+    status: str = "ok"
+    inputs: int = 0
+    outputs: int = 0
+
+    @property
+    def documents(self) -> int:
+        return self.stats.get("documents", 0)
+
+    def untranslated(self) -> dict[str, int]:
+        """Fragments left untranslated for want of a package, by language."""
+        found = {k.split(":", 1)[1]: v for k, v in self.stats.items()
+                 if k.startswith("untranslated:")}
+        return dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def line(self) -> str:
+        """The one-line summary printed at the end of a run."""
+        st, secs = self.stats, max(self.seconds, 1e-9)
+        text = (f"polyclean: {self.documents} documents, {self.errors} failed, "
+                + (f"{self.skipped} skipped, " if self.skipped else "")
+                + f"{self.bytes_in:,} bytes in, {self.bytes_out:,} bytes out, "
+                f"{st.get('fragments_foreign', 0)} foreign fragments, "
+                f"{st.get('fragments_translated', 0)} translated, "
+                f"{st.get('fragments_untranslated', 0)} left untranslated, "
+                f"translation cache {st.get('cache_hit', 0)} hits / {st.get('cache_miss', 0)} misses, "
+                f"{st.get('lines_removed', 0)} boilerplate lines removed, "
+                f"{self.seconds:.2f} s ({self.documents / secs:,.0f} docs/s, "
+                f"{self.bytes_in / secs / 1e6:.2f} MB/s)")
+        if self.resumed_at:
+            text += f"; resumed after {self.resumed_at:,} records"
+        if self.errors_path and (self.errors or self.skipped):
+            text += f"; errors in {self.errors_path}"
+        return text
+
+    def untranslated_warning(self) -> str | None:
+        """The end-of-run warning about fragments no package could translate."""
+        langs = self.untranslated()
+        n = self.stats.get("fragments_untranslated", 0)
+        if not n:
+            return None
+        first = next(iter(langs), "LANG")
+        listed = ", ".join(f"{lang} {k:,}" for lang, k in langs.items()) or "language unknown"
+        return E.UNTRANSLATED.format(n=n, s="" if n == 1 else "s", langs=listed, first=first)
+
+    def to_json(self) -> dict[str, Any]:
+        """The summary as ``--summary-json`` writes it (schema ``polyclean-summary/1``)."""
+        data = {"schema": SUMMARY_SCHEMA, **asdict(self)}
+        data["seconds"] = round(self.seconds, 3)
+        data["documents"] = self.documents
+        data["untranslated"] = self.untranslated()
+        data["stats"] = {k: v for k, v in sorted(self.stats.items())
+                         if not k.startswith("untranslated:")}
+        return data
+
+
+def write_summary_json(path: str, summary: Summary) -> None:
+    from .journal import write_json_atomic
+
+    try:
+        write_json_atomic(Path(path), summary.to_json(), indent=1)
+    except OSError as exc:
+        raise OutputError(E.SIDE_FILE_FAILED.format(path=path, what="summary", why=why(exc)),
+                          exc.errno) from None
+
+
+class Lines:
+    """An errors or report JSONL: a partial file put in place at the end, or stderr.
+
+    A failed write raises :class:`OutputError` (errors must never be lost silently)."""
+
+    def __init__(self, path: str | Path | None, resume: dict | None, what: str) -> None:
+        self.path = None if path in (None, "-") else Path(path)
+        self.stderr = path == "-"
+        self.what = what
+        self.sink: StreamSink | None = None
+        if self.path:
+            with self._guard():
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.sink = StreamSink(self.path, resume=resume)
+
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except OSError as exc:
+            raise OutputError(E.SIDE_FILE_FAILED.format(path=self.path, what=self.what,
+                                                        why=why(exc)), exc.errno) from None
+
+    def write(self, line: str) -> None:
+        if self.sink:
+            with self._guard():
+                self.sink.write(line.encode("utf-8"))
+        elif self.stderr:
+            sys.stderr.write(line)
+
+    def state(self) -> dict | None:
+        return self.sink.state() if self.sink else None
+
+    def commit(self) -> None:
+        if self.sink:
+            with self._guard():
+                self.sink.commit()
+
+    def close(self) -> None:
+        if self.sink:
+            self.sink.close()
+
+    def finalize(self, keep: bool = True) -> None:
+        if not self.sink:
+            return
+        with self._guard():
+            if keep:
+                self.sink.finalize()
+            else:
+                self.sink.abort()
+                if not self.sink.direct:  # a stale file of an earlier run
+                    self.path.unlink(missing_ok=True)
+
+
+class ErrorLog:
+    """Every failed or skipped record: a line in the errors file, and on stderr the
+    first of each kind of message (the others are counted)."""
+
+    def __init__(self, lines: Lines, errors_path: str | None, quiet: bool,
+                 max_kinds: int = 20) -> None:
+        self.lines, self.errors_path, self.quiet = lines, errors_path, quiet
+        self.max_kinds = max_kinds
+        self.seen: dict[tuple[str, str], list] = {}  # (status, message) -> [where, count]
+
+    def add(self, name: str, where: str, status: str, msg: str, raw: str | None) -> None:
+        msg = safe(msg)
+        entry: dict[str, Any] = {"input": name}
+        if where:
+            key, _, num = where.partition(" ")
+            entry[key] = int(num)
+        entry["status"] = status
+        entry["error"] = msg
+        if raw is not None:
+            entry["raw"] = raw
+        self.lines.write(to_json(entry) + "\n")
+        loc = show(f"{name}:{where}" if where else name)
+        kind = "error" if status == "error" else "warning"
+        if status != "error" and self.quiet:
+            return
+        if not where:  # a whole input: always its own line
+            say(kind, f"{loc}: {msg}")
+            return
+        seen = self.seen.get((status, msg))
+        if seen is not None:
+            seen[1] += 1
+            return
+        self.seen[(status, msg)] = [loc, 1]
+        if len(self.seen) <= self.max_kinds:
+            say(kind, f"{loc}: {msg}")
+        elif len(self.seen) == self.max_kinds + 1:
+            say(kind, E.MORE_ERRORS.format(errors=self.errors_path or "the errors above"))
+
+    def repeats(self) -> None:
+        """At the end: the count of each message that came more than once."""
+        for (status, msg), (loc, n) in list(self.seen.items())[:self.max_kinds]:
+            if n > 1 and (status == "error" or not self.quiet):
+                text = (E.REPEATED.format(where=loc, why=msg, n=n, errors=self.errors_path)
+                        if self.errors_path else
+                        E.REPEATED_NO_FILE.format(where=loc, why=msg, n=n))
+                say("error" if status == "error" else "warning", text)
+
+
+class Progress:
+    """One self-overwriting stderr line: documents, docs/s, MB/s, ETA."""
+
+    def __init__(self, enabled: bool, total: int) -> None:
+        self.enabled, self.total = enabled, total
+        self.start = self.last = time.monotonic()
+
+    def update(self, records: int, bytes_in: int, position: int, force: bool = False) -> None:
+        now = time.monotonic()
+        if not self.enabled or (not force and now - self.last < 0.25):
+            return
+        self.last = now
+        secs = max(now - self.start, 1e-6)
+        eta = ""
+        if self.total and position:
+            left = max(self.total - position, 0) * secs / position
+            eta = f"  ETA {int(left) // 3600}:{int(left) % 3600 // 60:02d}:{int(left) % 60:02d}"
+        pct = f"{min(100.0, 100.0 * position / self.total):5.1f}%  " if self.total else ""
+        sys.stderr.write(f"\rpolyclean: {pct}{records:,} records  {records / secs:,.0f} docs/s"
+                         f"  {bytes_in / secs / 1e6:.2f} MB/s{eta}\x1b[K")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+

@@ -1,0 +1,279 @@
+"""The worker side of a batch run, and the pool of worker processes.
+
+Each batch is cleaned by a fresh :class:`~polyclean.pipeline.Cleaner` (models are
+cached per process, learned state is per batch), so the output is the same for any
+number of workers.  At most ``2 * jobs`` batches are in flight; results come back in
+input order.
+
+Workers never outlive the main process: on Linux each asks the kernel for SIGKILL
+when its parent dies (``prctl(PR_SET_PDEATHSIG)``), and on every platform a
+*watchdog pipe* (whose only write end the main process holds) wakes a thread in each
+worker that exits the process when the pipe reports end-of-file, which is what the
+kernel does to a pipe when its last writer dies.  ``POLYCLEAN_WATCHDOG=pipe`` turns the
+first off, to test the second alone.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import logging
+import os
+import signal
+import sys
+import threading
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Iterator, Sequence
+
+from .config import Config
+from .errors import E, RecordError
+from .formats import FieldOptions
+from .records import Route, extract, render, to_json
+from .report import REPORT_SCHEMA
+
+log = logging.getLogger(__name__)
+
+_WARM_UP = "The council met on Tuesday to discuss the new budget for the city.\n"
+_WORKER: dict[str, Any] = {}
+
+
+# --- one batch ------------------------------------------------------------------------
+def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route],
+                  jobs: Sequence[tuple[int, Any]], ids: Sequence[str],
+                  want_report: bool) -> tuple[list, dict[str, int]]:
+    """Clean one batch: ``[(output, error, report_line)]`` per job, and the stats.
+
+    >>> cfg = Config(translate=False, boilerplate=False)
+    >>> routes = {0: Route("jsonl", "jsonl")}
+    >>> outs, stats = process_batch(cfg, FieldOptions(), routes,
+    ...     [(0, b'{"text": "It is  fine."}'), (0, b'{oops')], ["l1", "l2"], False)
+    >>> outs[0][0], outs[1][1][:12], stats["documents"]
+    (b'{"text": "It is fine."}\\n', 'invalid JSON', 1)
+    """
+    n = len(jobs)
+    outs: list[tuple[Any, str | None, str | None]] = [(None, None, None)] * n
+    states: list[Any] = [None] * n
+    docs: list[tuple[int, str | bytes]] = []
+    nulls = 0
+    for i, (u, payload) in enumerate(jobs):
+        route = routes[u]
+        try:
+            state, text = extract(route.fmt, payload, fields)
+        except Exception as exc:  # RecordError, or e.g. RecursionError on absurd nesting
+            msg = str(exc) if isinstance(exc, RecordError) else f"{type(exc).__name__}: {exc}"
+            outs[i] = (None, msg, error_report(ids[i], msg) if want_report else None)
+            continue
+        states[i] = state
+        if text is None:
+            outs[i] = (render(route, state, None, None, fields), None, None)
+            nulls += 1
+        else:
+            docs.append((i, text))
+    stats: dict[str, int] = {"nulls": nulls} if nulls else {}
+    results = clean_isolated(config, [d for _, d in docs], [ids[i] for i, _ in docs], stats)
+    if stats.get("fragments_untranslated") and not any(k.startswith("untranslated:")
+                                                       for k in stats):
+        _count_untranslated(results, stats)
+    keep_report = want_report or fields.report_field is not None
+    for (i, _), res in zip(docs, results):
+        if isinstance(res, str) or res.error is not None:
+            err = res if isinstance(res, str) else res.error
+            outs[i] = (None, err, error_report(ids[i], err) if want_report else None)
+            continue
+        report = res.report if keep_report else None
+        try:
+            out = render(routes[jobs[i][0]], states[i], res.text,
+                         report if fields.report_field else None, fields)
+        except Exception as exc:  # e.g. a report field that cannot be serialised
+            msg = E.RECORD_UNWRITABLE.format(why=f"{type(exc).__name__}: {exc}")
+            outs[i] = (None, msg, error_report(ids[i], msg) if want_report else None)
+            continue
+        outs[i] = (out, None, to_json(report) + "\n" if want_report else None)
+    return outs, stats
+
+
+def error_report(doc_id: str, error: str) -> str:
+    """The report line of a record that failed."""
+    return to_json({"schema": REPORT_SCHEMA, "id": doc_id, "status": "error",
+                    "error": error}) + "\n"
+
+
+def _count_untranslated(results: list, stats: dict[str, int]) -> None:
+    """``untranslated:LANG`` counts: fragments left as they were for want of a package
+    (a translate change without a package), when the pipeline does not count them."""
+    for res in results:
+        if isinstance(res, str) or res.error is not None:
+            continue
+        for ch in res.report.get("changes", ()):
+            if ch.get("step") == "translate" and not ch.get("package"):
+                key = f"untranslated:{ch.get('lang') or 'und'}"
+                stats[key] = stats.get(key, 0) + 1
+
+
+def clean_isolated(config: Config, texts: list, ids: list, stats: dict[str, int]) -> list:
+    """Clean a batch with a fresh Cleaner; if the batch raises, clean its documents one
+    by one so that only the failing ones fail (a str in the result is an error)."""
+    from .pipeline import Cleaner
+
+    if not texts:
+        return []
+    cleaner = Cleaner(config)
+    try:
+        results: list = cleaner.clean_batch(texts, ids)
+    except Exception as exc:  # a stage bug or a MissingModelError: isolate it
+        log.warning("batch failed (%s); cleaning its documents one by one", exc)
+        results = []
+        for text, doc_id in zip(texts, ids):
+            one = Cleaner(config)
+            try:
+                results.extend(one.clean_batch([text], [doc_id]))
+            except Exception as exc1:
+                results.append(f"{type(exc1).__name__}: {exc1}")
+            add_stats(stats, one.stats)
+        return results
+    add_stats(stats, cleaner.stats)
+    return results
+
+
+def add_stats(total: dict[str, int], more: dict[str, int]) -> None:
+    for k, v in more.items():
+        total[k] = total.get(k, 0) + v
+
+
+# --- worker processes -----------------------------------------------------------------
+def _init_worker(config: Config, fields: FieldOptions, want_report: bool, watchdog: Any,
+                 inherited: int | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(watchdog, inherited)
+    _WORKER.update(config=config, fields=fields, want_report=want_report)
+
+
+def _work(routes: dict[int, Route], jobs: list[tuple[int, Any]], ids: list[str]) -> tuple:
+    return process_batch(_WORKER["config"], _WORKER["fields"], routes, jobs, ids,
+                         _WORKER["want_report"])
+
+
+def die_with_parent(watchdog: Any, inherited: int | None) -> None:
+    """Make this process exit when the main process dies: PR_SET_PDEATHSIG where
+    Linux offers it, and a thread that waits for end-of-file on the watchdog pipe."""
+    if inherited is not None:  # forked: our copy of the write end must not keep it open
+        os.close(inherited)
+    if os.environ.get("POLYCLEAN_WATCHDOG") != "pipe":
+        _set_pdeathsig()
+
+    def watch() -> None:
+        try:
+            watchdog.recv_bytes()
+        except (EOFError, OSError):
+            pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="polyclean-watchdog", daemon=True).start()
+
+
+def _set_pdeathsig() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) == 0  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return False
+
+
+def cores() -> int:
+    """The CPUs this process may run on (the default number of workers)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def start_method() -> str:
+    """``fork`` when it is safe (POSIX, one thread, pyarrow not loaded): the workers
+    then inherit the models that the warm-up loaded and start in milliseconds.
+    Otherwise ``forkserver`` (or ``spawn``), where each worker loads its own models."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1 and "pyarrow" not in sys.modules:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+class Pool:
+    """Worker processes that never outlive the main process."""
+
+    def __init__(self, jobs: int, config: Config, fields: FieldOptions,
+                 want_report: bool) -> None:
+        import multiprocessing
+
+        method = start_method()
+        self.frozen = False
+        if method == "fork":  # load the models once, here; the workers share them
+            process_batch(config, fields, {0: Route("text", "text")}, [(0, _WARM_UP)],
+                          ["warm-up"], False)
+            # Move everything loaded so far out of the collector's reach: a collection
+            # in a worker would otherwise write to the header of every inherited
+            # container and copy its page.  (Left alone when the caller froze objects
+            # itself: unfreeze would thaw theirs.)
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                self.frozen = True
+        ctx = multiprocessing.get_context(method)
+        self.watch_r, self.watch_w = ctx.Pipe(duplex=False)
+        inherited = self.watch_w.fileno() if method == "fork" else None
+        self.ex = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
+                                      initargs=(config.replace(workers=jobs), fields,
+                                                want_report, self.watch_r, inherited))
+
+    def submit(self, batch: Any) -> Any:
+        return self.ex.submit(_work, batch.routes, batch.jobs, batch.ids)
+
+    def kill(self) -> None:
+        """Stop at once (Ctrl-C, SIGTERM, a failing output): no batch is finished."""
+        for proc in list(getattr(self.ex, "_processes", {}).values()):
+            proc.terminate()
+
+    def close(self) -> None:
+        self.ex.shutdown(wait=True, cancel_futures=True)
+        self.watch_w.close()
+        self.watch_r.close()
+        if self.frozen:
+            gc.unfreeze()
+
+
+def results(batch_iter: Iterator[Any], jobs: int, config: Config, fields: FieldOptions,
+            want_report: bool, eager: bool = False) -> Iterator[tuple[Any, list, dict]]:
+    """(batch, outputs, stats) in input order; at most ``2 * jobs`` batches in flight.
+
+    The pool starts once a second batch exists (one batch is cleaned here), or before
+    anything is read when ``eager`` (Parquet: before pyarrow loads, so fork is safe).
+    """
+    head: list[Any] = []
+    if jobs <= 1 or not eager:
+        head = list(itertools.islice(batch_iter, 1 if jobs <= 1 else 2))
+        if len(head) < 2:  # one process: no pool
+            for b in itertools.chain(head, batch_iter):
+                yield (b, *process_batch(config, fields, b.routes, b.jobs, b.ids, want_report))
+            return
+    pool = Pool(jobs, config, fields, want_report)
+    try:
+        pending: deque = deque()
+        for b in itertools.chain(head, batch_iter):
+            pending.append((b, pool.submit(b)))
+            if len(pending) >= 2 * jobs:
+                b0, fut = pending.popleft()
+                yield (b0, *fut.result())
+        while pending:
+            b0, fut = pending.popleft()
+            yield (b0, *fut.result())
+    except BaseException:
+        pool.kill()
+        raise
+    finally:
+        pool.close()
