@@ -331,6 +331,8 @@ class Translate(Stage):
                 self.count("fragments_translated")
             else:
                 self.count("fragments_untranslated")
+                if not out.package:  # for want of a package (the run's warning names them)
+                    self.count(f"untranslated:{seg.lang or 'und'}")
                 left.setdefault(key, {})[out.reason] = None
             for r in out.refused:
                 n[2] += 1

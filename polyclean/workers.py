@@ -72,9 +72,6 @@ def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route]
             docs.append((i, text))
     stats: dict[str, int] = {"nulls": nulls} if nulls else {}
     results = clean_isolated(config, [d for _, d in docs], [ids[i] for i, _ in docs], stats)
-    if stats.get("fragments_untranslated") and not any(k.startswith("untranslated:")
-                                                       for k in stats):
-        _count_untranslated(results, stats)
     keep_report = want_report or fields.report_field is not None
     for (i, _), res in zip(docs, results):
         if isinstance(res, str) or res.error is not None:
@@ -97,18 +94,6 @@ def error_report(doc_id: str, error: str) -> str:
     """The report line of a record that failed."""
     return to_json({"schema": REPORT_SCHEMA, "id": doc_id, "status": "error",
                     "error": error}) + "\n"
-
-
-def _count_untranslated(results: list, stats: dict[str, int]) -> None:
-    """``untranslated:LANG`` counts: fragments left as they were for want of a package
-    (a translate change without a package), when the pipeline does not count them."""
-    for res in results:
-        if isinstance(res, str) or res.error is not None:
-            continue
-        for ch in res.report.get("changes", ()):
-            if ch.get("step") == "translate" and not ch.get("package"):
-                key = f"untranslated:{ch.get('lang') or 'und'}"
-                stats[key] = stats.get(key, 0) + 1
 
 
 def clean_isolated(config: Config, texts: list, ids: list, stats: dict[str, int]) -> list:
