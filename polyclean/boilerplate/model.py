@@ -1,0 +1,80 @@
+"""The trained line classifier: a logistic regression over :mod:`.features`.
+
+A present line is removed when its probability of being boilerplate reaches the
+threshold, or when it is a line without sentence structure that no body text holds
+(the ``unanchored_fragment`` feature: the rule polyclean used before) and its
+probability reaches the lower ``rescue_threshold``: the model overrules the old rule
+where it disagrees, and removes what the rule never could (sentences such as
+"Got a news tip?").
+
+The weights ship as ``data/boilerplate_model.json`` and are rebuilt by
+``bench/train_boilerplate.py`` (scikit-learn, ``pip install .[train]``).  Inference
+is a dot product in plain Python: scikit-learn is never imported at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from operator import mul
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from .features import NAMES
+from .keys import DATA_DIR
+
+MODEL_FILE = DATA_DIR / "boilerplate_model.json"
+
+
+class LineModel:
+    """Weights of one trained classifier.
+
+    >>> m = LineModel({"features": list(NAMES), "weights": [0.0] * len(NAMES), "bias": 0.0,
+    ...                "threshold": 0.5})
+    >>> m.probability((0.0,) * len(NAMES))
+    0.5
+    """
+
+    __slots__ = ("weights", "bias", "threshold", "rescue", "meta")
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        if list(data.get("features", ())) != list(NAMES):
+            raise ConfigError("the boilerplate model was trained on other features; "
+                              "rebuild it with bench/train_boilerplate.py")
+        self.weights = tuple(float(w) for w in data["weights"])
+        self.bias = float(data["bias"])
+        self.threshold = float(data.get("threshold", 0.5))
+        # a line without sentence structure that no body text holds goes from this
+        # probability on (the old context rule, overruled where the model disagrees)
+        self.rescue = float(data.get("rescue_threshold", self.threshold))
+        self.meta = {k: v for k, v in data.items() if k not in ("weights", "bias", "features")}
+
+    def score(self, x: tuple[float, ...]) -> float:
+        """The log-odds that the line is boilerplate."""
+        return self.bias + sum(map(mul, self.weights, x))
+
+    def probability(self, x: tuple[float, ...]) -> float:
+        z = self.score(x)
+        if z < -30:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-z))
+
+    @classmethod
+    def load(cls, path: str | Path = MODEL_FILE) -> "LineModel":
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"cannot read the boilerplate model {path}: {exc}") from exc
+        return cls(data)
+
+
+_DEFAULT: LineModel | None = None
+
+
+def default_model() -> LineModel:
+    """The shipped model (loaded once per process)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = LineModel.load()
+    return _DEFAULT
