@@ -200,7 +200,7 @@ def scores(pages: list[dict], outputs: list[str]) -> dict[str, dict[str, float]]
     return res
 
 
-PAIRS = [(0.2, 0.85), (0.2, 0.9), (0.35, 0.9), (0.2, 0.95), (0.35, 0.95)]
+PAIRS = [(0.2, 0.8), (0.3, 0.8), (0.2, 0.85), (0.3, 0.85), (0.2, 0.9), (0.3, 0.9), (0.2, 0.95)]
 
 
 def choose_threshold(pages, folds, min_body: float, min_include: float,
@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
     ap.add_argument("--min-body", type=float, default=0.981,
                     help="Scrapinghub body kept (leave-site-out) the thresholds must keep")
-    ap.add_argument("--min-include", type=float, default=0.972,
+    ap.add_argument("--min-include", type=float, default=0.97,
                     help="trafilatura must-include segments kept (leave-site-out) the threshold must keep")
     ap.add_argument("--pair", default="", help="RESCUE,THRESHOLD: skip the search, use these")
     ap.add_argument("--eval-only", action="store_true")

@@ -51,11 +51,12 @@ def common_words() -> frozenset[str]:
 
 
 def _kind_and_features(line: Line) -> tuple[int, tuple[float, ...]]:
-    if line.ends or has_sentences(line.s, line.units):
+    running = line.ends or has_sentences(line.s, line.units)
+    if running:
         kind = ANCHOR if line.units >= ANCHOR_UNITS else SENTENCE
     else:
         kind = FRAGMENT
-    return kind, line_features(line, common_words(), shipped_phrases())
+    return kind, line_features(line, common_words(), shipped_phrases(), running)
 
 
 def reanalyse(a: Analysis) -> Analysis:

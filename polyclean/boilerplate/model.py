@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from .features import NAMES
+from .features import CONTEXT_RANGES, LINE_NAMES, NAMES
 from .keys import DATA_DIR
 
 MODEL_FILE = DATA_DIR / "boilerplate_model.json"
@@ -36,7 +36,8 @@ class LineModel:
     0.5
     """
 
-    __slots__ = ("weights", "bias", "threshold", "rescue", "meta")
+    __slots__ = ("weights", "bias", "threshold", "rescue", "meta", "n_line", "line_weights",
+                 "context_weights", "context_max")
 
     def __init__(self, data: dict[str, Any]) -> None:
         if list(data.get("features", ())) != list(NAMES):
@@ -49,16 +50,26 @@ class LineModel:
         # probability on (the old context rule, overruled where the model disagrees)
         self.rescue = float(data.get("rescue_threshold", self.threshold))
         self.meta = {k: v for k, v in data.items() if k not in ("weights", "bias", "features")}
+        self.n_line = n = len(LINE_NAMES)
+        self.line_weights = self.weights[:n]
+        self.context_weights = self.weights[n:]
+        # the most the context can add to a line's log-odds
+        self.context_max = sum(max(w * lo, w * hi) for w, (lo, hi)
+                               in zip(self.context_weights, CONTEXT_RANGES))
+
+    def line_score(self, line_feats: tuple[float, ...]) -> float:
+        """The bias plus the line features' part of the log-odds."""
+        return self.bias + sum(map(mul, self.line_weights, line_feats))
+
+    def context_score(self, context: tuple[float, ...]) -> float:
+        return sum(map(mul, self.context_weights, context))
 
     def score(self, x: tuple[float, ...]) -> float:
         """The log-odds that the line is boilerplate."""
         return self.bias + sum(map(mul, self.weights, x))
 
     def probability(self, x: tuple[float, ...]) -> float:
-        z = self.score(x)
-        if z < -30:
-            return 0.0
-        return 1.0 / (1.0 + math.exp(-z))
+        return sigmoid(self.score(x))
 
     @classmethod
     def load(cls, path: str | Path = MODEL_FILE) -> "LineModel":
@@ -67,6 +78,24 @@ class LineModel:
         except (OSError, ValueError) as exc:
             raise ConfigError(f"cannot read the boilerplate model {path}: {exc}") from exc
         return cls(data)
+
+
+def sigmoid(z: float) -> float:
+    """1 / (1 + e^-z), 0 far below zero.
+
+    >>> sigmoid(0.0), sigmoid(-50.0)
+    (0.5, 0.0)
+    """
+    return 0.0 if z < -30 else 1.0 / (1.0 + math.exp(-z))
+
+
+def logit(p: float) -> float:
+    """The log-odds of ``p`` (-inf for 0, inf for 1)."""
+    if p <= 0.0:
+        return -math.inf
+    if p >= 1.0:
+        return math.inf
+    return math.log(p / (1.0 - p))
 
 
 _DEFAULT: LineModel | None = None

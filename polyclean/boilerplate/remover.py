@@ -31,7 +31,7 @@ from .analysis import (ANCHOR, FRAGMENT, FURNITURE, LINE_CACHE, SENTENCE, CACHED
                        Analysis, analyse, analysed, reanalyse)
 from .features import CONTEXT_NAMES, context_features
 from .keys import canonical, digest, normalize_key, shipped_phrases, user_phrases
-from .model import LineModel, default_model
+from .model import LineModel, default_model, logit, sigmoid
 from .rules import RULE_NAMES, Line, definite_rule
 
 DUP_SENTENCE_WINDOW = 3  # a repeated sentence is removed when its first copy is this near
@@ -69,7 +69,7 @@ class _Doc:
     """The lines of one document while it is judged."""
 
     __slots__ = ("spans", "strs", "blocks", "an", "reasons", "conf", "extra", "foreign",
-                 "protected", "n")
+                 "protected", "n", "zline")
 
     def __init__(self, spans, strs, blocks, an: list[Analysis]) -> None:
         self.spans, self.strs, self.blocks, self.an = spans, strs, blocks, an
@@ -79,6 +79,7 @@ class _Doc:
         self.extra: list[dict | None] = [None] * n
         self.foreign = [False] * n
         self.protected = [False] * n
+        self.zline: dict[int, float] = {}  # the line part of each line's log-odds
 
     def present(self) -> list[int]:
         return [i for i in range(self.n) if self.reasons[i] is None]
@@ -268,12 +269,11 @@ class BoilerplateRemover:
 
     def _settle(self, doc: _Doc) -> None:
         """Repeats and the classifier over the present lines, until nothing changes."""
-        removed_keys = {doc.an[i].key for i in range(doc.n) if doc.reasons[i]}
         while True:
             present = doc.present()
             if not present:
                 return
-            found = _duplicates(doc, present, removed_keys, "duplicate-line" not in self.off)
+            found = _duplicates(doc, present, "duplicate-line" not in self.off)
             if not found and "classifier" not in self.off:
                 found = self._classify(doc, present)
             if not found:
@@ -281,34 +281,53 @@ class BoilerplateRemover:
             for i, reason, p in found:
                 doc.reasons[i] = reason
                 doc.conf[i] = p
-                removed_keys.add(doc.an[i].key)
 
     def _classify(self, doc: _Doc, present: list[int]) -> list[tuple[int, str, float | None]]:
+        """The classifier over the present lines.  A line whose own features and the
+        most its context could add keep it below both thresholds is not described
+        further (an exact shortcut: the same lines are removed)."""
         an = doc.an
         if not any(an[i].kind == ANCHOR for i in present):
             return []  # no running text: a short input or a list is not a page to judge
-        ctx = context_features([an[i].feats for i in present], [doc.blocks[i] for i in present],
-                               [an[i].key for i in present])
-        model, threshold = self.model, self.threshold
+        model = self.model
+        threshold = self.threshold
         rescue = min(model.rescue, threshold)
-        found = []
-        for i, c in zip(present, ctx):
+        floor = logit(rescue) - model.context_max
+        zline = doc.zline
+        want = []
+        for pos, i in enumerate(present):
             if doc.foreign[i] or doc.protected[i]:
                 continue
-            p = model.probability(an[i].feats + c)
+            z = zline.get(i)
+            if z is None:
+                z = zline[i] = model.line_score(an[i].feats)
+            if z >= floor:
+                want.append(pos)
+        if not want:
+            return []
+        ctx = context_features([an[i].feats for i in present], [doc.blocks[i] for i in present],
+                               [an[i].key for i in present], want)
+        found = []
+        for pos, c in zip(want, ctx):
+            i = present[pos]
+            p = sigmoid(zline[i] + model.context_score(c))
             if p >= threshold or (c[_LOOSE] > 0 and p >= rescue):
                 found.append((i, "classifier", p))
         return found
 
 
-def _duplicates(doc: _Doc, present: list[int], removed_keys: set[str], on: bool
-                ) -> list[tuple[int, str, float | None]]:
+def _duplicates(doc: _Doc, present: list[int], on: bool) -> list[tuple[int, str, float | None]]:
     """Repeats among the present lines: a sentence whose first copy is at most
     ``DUP_SENTENCE_WINDOW`` lines before, a caption repeated with a credit or a
-    dateline glued on, a short line repeating one already removed."""
+    dateline glued on, a line without sentence structure whose first copy on the page
+    was removed.  (Other repeats are left to the classifier, which sees how often a
+    line occurs on its page.)"""
     if not on:
         return []
     an, found = doc.an, []
+    first_copy: dict[str, int] = {}  # over every line, removed or not
+    for i in range(doc.n):
+        first_copy.setdefault(an[i].key, i)
     first_seen: dict[str, int] = {}
     recent: deque[tuple[int, str]] = deque(maxlen=3)
     for pos, i in enumerate(present):
@@ -318,10 +337,10 @@ def _duplicates(doc: _Doc, present: list[int], removed_keys: set[str], on: bool
             continue
         j = first_seen.get(key)
         dup = False
-        if j is not None:
+        if a.kind == FRAGMENT and doc.reasons[first_copy[key]] is not None:
+            dup = True  # the first copy was judged boilerplate: so is this one
+        elif j is not None:
             dup = a.kind >= SENTENCE and pos - j <= DUP_SENTENCE_WINDOW
-        elif a.kind == FRAGMENT and key in removed_keys:
-            dup = True
         elif len(key) >= 20:
             dup = _near_repeat(a, recent)
         if dup:
