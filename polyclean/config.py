@@ -270,12 +270,12 @@ class Config:
             if isinstance(value, str):
                 value = (value,)
             if not isinstance(value, (tuple, list)) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"option {name} must be a list of strings")
+                raise ConfigError(E.BP_LIST_OPTION.format(name=name))
             object.__setattr__(self, name, tuple(value))
         t = self.boilerplate_threshold
         if t is not None and (isinstance(t, bool) or not isinstance(t, (int, float))
                               or not 0.0 < t < 1.0):
-            raise ConfigError("option boilerplate_threshold must be between 0 and 1 (exclusive)")
+            raise ConfigError(E.BP_THRESHOLD.format(value=t))
         hints = _type_hints()
         for f in fields(self):
             _check_option(f, hints[f.name], getattr(self, f.name))

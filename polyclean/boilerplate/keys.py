@@ -20,7 +20,7 @@ import unicodedata
 import zlib
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..errors import E, ConfigError
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PHRASE_FILES = ("boilerplate_phrases.txt", "boilerplate_phrases_ghost.txt")
@@ -248,6 +248,6 @@ def user_phrases(paths: tuple[str, ...] | list[str] | None) -> frozenset[str]:
                     _USER.clear()
                 _USER[stamp] = frozenset(found["ui"])
         except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read phrase file {p}: {exc}") from exc
+            raise ConfigError(E.BP_PHRASE_FILE.format(path=p, why=exc)) from exc
         keys |= _USER[stamp]
     return frozenset(keys)

@@ -20,7 +20,7 @@ from operator import mul
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import E, ConfigError
 from .features import CONTEXT_RANGES, LINE_NAMES, NAMES
 from .keys import DATA_DIR
 
@@ -41,8 +41,7 @@ class LineModel:
 
     def __init__(self, data: dict[str, Any]) -> None:
         if list(data.get("features", ())) != list(NAMES):
-            raise ConfigError("the boilerplate model was trained on other features; "
-                              "rebuild it with bench/train_boilerplate.py")
+            raise ConfigError(E.BP_MODEL_FEATURES)
         self.weights = tuple(float(w) for w in data["weights"])
         self.bias = float(data["bias"])
         self.threshold = float(data.get("threshold", 0.5))
@@ -76,7 +75,7 @@ class LineModel:
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise ConfigError(f"cannot read the boilerplate model {path}: {exc}") from exc
+            raise ConfigError(E.BP_MODEL_UNREADABLE.format(path=path, why=exc)) from exc
         return cls(data)
 
 

@@ -24,7 +24,7 @@ from collections import deque
 from typing import Iterable, Sequence
 
 from ..config import Config
-from ..errors import ConfigError
+from ..errors import E, ConfigError
 from ..report import Change
 from . import lexicon as lx
 from .analysis import (ANCHOR, FRAGMENT, FURNITURE, LINE_CACHE, SENTENCE, CACHED_CHARS,
@@ -388,8 +388,8 @@ def _rules_off(config: Config) -> frozenset[str]:
     keep = set(config.keep_rules or ())
     unknown = sorted((drop | keep) - set(CONTROLLABLE))
     if unknown:
-        raise ConfigError(f"unknown boilerplate rule {', '.join(unknown)}; known rules: "
-                          f"{', '.join(CONTROLLABLE)}")
+        raise ConfigError(E.BP_UNKNOWN_RULE.format(names=", ".join(unknown),
+                                                   known=", ".join(CONTROLLABLE)))
     if keep:
         drop |= set(CONTROLLABLE) - keep
     return frozenset(drop)
