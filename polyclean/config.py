@@ -95,6 +95,23 @@ class Config:
     boilerplate_window: int = _opt(
         1000, "Documents kept in the streaming window that learns recurring lines.", min=1
     )
+    boilerplate_threshold: float | None = _opt(
+        None,
+        "Probability from which the line classifier removes a line (higher keeps more); "
+        "None uses the shipped model's threshold.",
+    )
+    drop_rules: tuple = _opt(
+        (), "Boilerplate rules turned off (reason codes, e.g. menu, classifier): their lines stay."
+    )
+    keep_rules: tuple = _opt(
+        (), "If given, only these boilerplate rules run (reason codes); the others are off."
+    )
+    keep_phrases: tuple = _opt(
+        (), "Files of phrases (one a line) whose lines are never removed as boilerplate."
+    )
+    drop_phrases: tuple = _opt(
+        (), "Files of phrases (one a line) whose lines are always removed (user-drop-phrase)."
+    )
 
     # --- translation ---------------------------------------------------------------
     translate: bool = _opt(True, "Translate foreign fragments into the target language.")
@@ -248,6 +265,17 @@ class Config:
 
     # ------------------------------------------------------------------------------
     def __post_init__(self) -> None:
+        for name in ("drop_rules", "keep_rules", "keep_phrases", "drop_phrases"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                value = (value,)
+            if not isinstance(value, (tuple, list)) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(E.BP_LIST_OPTION.format(name=name))
+            object.__setattr__(self, name, tuple(value))
+        t = self.boilerplate_threshold
+        if t is not None and (isinstance(t, bool) or not isinstance(t, (int, float))
+                              or not 0.0 < t < 1.0):
+            raise ConfigError(E.BP_THRESHOLD.format(value=t))
         hints = _type_hints()
         for f in fields(self):
             _check_option(f, hints[f.name], getattr(self, f.name))

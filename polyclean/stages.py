@@ -213,8 +213,9 @@ class Boilerplate(Stage):
     """Removes page furniture line by line (``boilerplate.BoilerplateRemover``).  Lines
     recurring across documents are learned from this batch alone (a first pass over
     it), so a document's output depends only on its batch.  A line holding a fragment
-    in another language is content to translate: rules meant for short UI lines do not
-    remove it.  In the settle loop (``learn=False``) nothing is learned."""
+    in another language is content to translate: the remover gets the fragments'
+    spans (``foreign``) and its line classifier does not remove such a line.  In the
+    settle loop (``learn=False``) nothing is learned."""
 
     name = "boilerplate"
     requires = ("text", "segments")
@@ -235,9 +236,8 @@ class Boilerplate(Stage):
             remover.learn(d.text for d in docs)
         changed = []
         for doc in docs:
-            found = remover.find(doc.text)
-            if found and self.learn:
-                found = _keep_foreign_lines(found, doc.segments)
+            foreign = [(s.start, s.end) for s in doc.segments if s.foreign] if self.learn else None
+            found = remover.find(doc.text, foreign=foreign)
             if found:
                 _name_languages(found, doc.segments)
             if not self.suffix:
@@ -247,23 +247,6 @@ class Boilerplate(Stage):
                 doc.apply(found, self.suffix)
                 changed.append(doc)
         return changed
-
-
-def _keep_foreign_lines(removals: list[Change], segments: list[Segment]) -> list[Change]:
-    """A line holding a fragment in another language is content to translate, not UI
-    furniture: the rule for short lines without sentence structure does not remove it
-    (a UI phrase, a dateline or a line recurring across the batch still does)."""
-    foreign = [s.start for s in segments if s.foreign]
-    if not foreign:
-        return removals
-    out = []
-    for c in removals:
-        if c.reason == "no-sentence-structure":
-            i = bisect_right(foreign, c.start - 1)
-            if i < len(foreign) and foreign[i] < c.end:
-                continue
-        out.append(c)
-    return out
 
 
 def _name_languages(removals: list[Change], segments: list[Segment]) -> None:

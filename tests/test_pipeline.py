@@ -138,7 +138,7 @@ def test_short_foreign_line_is_translated_not_dropped_as_furniture():
     from polyclean.boilerplate import BoilerplateRemover
     alone = BoilerplateRemover(Config())
     alone.learn([text])
-    assert [c.reason for c in alone.find(text)] == ["no-sentence-structure"]
+    assert [c.reason for c in alone.find(text)] == ["classifier"]
     res = Cleaner(packages_dir="/nonexistent-polyclean-test", use_cache=False).clean(text)
     assert "\u043f\u0440\u0435\u0445\u043e\u0434\u0435\u043d \u043f\u0435\u0440\u0438\u043e\u0434" in res.text
     steps = {c["step"] for c in res.report["changes"]

@@ -1,6 +1,7 @@
 """Property tests: for arbitrary Unicode text, cleaning never raises, leaves no control
 characters, is idempotent with translation off, and the report accounts for every
-character (replaying it from the decoded input gives the output)."""
+character (replaying it from the decoded input gives the output).  Idempotence on real
+scraped pages is tested in tests/test_idempotence_real.py."""
 
 import unicodedata
 
@@ -47,6 +48,9 @@ def test_clean_never_raises_and_leaves_no_controls(text):
 @example("\u00abU\u0308\x86")  # a straightened guillemet exposes a mojibake pair
 @example("\u00abÜ\x86")
 @example("0\rC")  # a carriage return must split lines before boilerplate removal
+@example("The council met on Tuesday to discuss the new budget for the city.\n"
+         "Several members asked for more money for schools.\nSubscribe\nShare this article\n"
+         "The council met on Tuesday to discuss the new budget for the city.\n")  # issue 13.11
 def test_clean_is_idempotent(text):
     once = CLEANER.clean(text).text
     assert CLEANER.clean(once).text == once

@@ -1,0 +1,399 @@
+"""The remover: rules, repeats, recurrence across a batch and the line classifier
+applied to the lines of a document.
+
+How one document is judged (:meth:`BoilerplateRemover.find`):
+
+1. Users' lists first: a line in ``keep_phrases`` is never removed, a line in
+   ``drop_phrases`` always (``user-drop-phrase``).
+2. The definite line rules (:mod:`.rules`), minus those turned off.
+3. Recurrence across the batch (``recurring-in-batch``).
+4. Until nothing changes, over the lines still present: repeats
+   (``duplicate-line``) and the line classifier (``classifier``, with the model's
+   probability as the change's confidence).  Features come from the present lines
+   only, so the lines that stay are judged as they will be when the output is
+   cleaned again: ``clean(clean(x)) == clean(x)``.
+
+A line overlapping a fragment in another language (``foreign`` spans) is removed
+only by the general rules (1-3 and repeats), never by the classifier.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import deque
+from typing import Iterable, Sequence
+
+from ..config import Config
+from ..errors import E, ConfigError
+from ..report import Change
+from . import lexicon as lx
+from .analysis import (ANCHOR, FRAGMENT, FURNITURE, LINE_CACHE, SENTENCE, CACHED_CHARS,
+                       Analysis, analyse, analysed, reanalyse)
+from .features import CONTEXT_NAMES, context_features
+from .keys import canonical, digest, normalize_key, shipped_phrases, user_phrases
+from .model import LineModel, default_model, logit, sigmoid
+from .rules import RULE_NAMES, Line, definite_rule
+
+DUP_SENTENCE_WINDOW = 3  # a repeated sentence is removed when its first copy is this near
+MAX_KEY_CHARS = 1000  # longer lines are never learned (they are article text)
+MAX_LINES_PER_DOC = 2000
+_LOOSE = CONTEXT_NAMES.index("unanchored_fragment")
+CONTROLLABLE = RULE_NAMES + ("duplicate-line", "recurring-in-batch", "classifier")
+
+
+def _lines(text: str) -> tuple[list[tuple[int, int]], list[str], list[int]]:
+    """Spans (with the line break), stripped strings and block numbers of the
+    non-blank lines of ``text``; a blank line starts a new block."""
+    spans: list[tuple[int, int]] = []
+    strs: list[str] = []
+    blocks: list[int] = []
+    pos = 0
+    size = len(text)
+    block = 0
+    for raw in text.split("\n"):
+        end = pos + len(raw)
+        s = raw.strip()
+        if s and (s[0] in lx.INVISIBLE or s[-1] in lx.INVISIBLE):
+            s = s.strip(lx.INVISIBLE)
+        if s:
+            spans.append((pos, end + 1 if end < size else end))
+            strs.append(s)
+            blocks.append(block)
+        else:
+            block += 1
+        pos = end + 1
+    return spans, strs, blocks
+
+
+class _Doc:
+    """The lines of one document while it is judged."""
+
+    __slots__ = ("spans", "strs", "blocks", "an", "reasons", "conf", "extra", "foreign",
+                 "protected", "n", "zline")
+
+    def __init__(self, spans, strs, blocks, an: list[Analysis]) -> None:
+        self.spans, self.strs, self.blocks, self.an = spans, strs, blocks, an
+        self.n = n = len(strs)
+        self.reasons: list[str | None] = [None] * n
+        self.conf: list[float | None] = [None] * n
+        self.extra: list[dict | None] = [None] * n
+        self.foreign = [False] * n
+        self.protected = [False] * n
+        self.zline: dict[int, float] = {}  # the line part of each line's log-odds
+
+    def present(self) -> list[int]:
+        return [i for i in range(self.n) if self.reasons[i] is None]
+
+    def kind(self, i: int) -> int:
+        return FURNITURE if self.reasons[i] is not None else self.an[i].kind
+
+
+class BoilerplateRemover:
+    """Finds boilerplate lines; learns recurring lines over a streaming window.
+
+    >>> r = BoilerplateRemover(Config())
+    >>> text = "Subscribe\\nThe minister said talks would continue next week.\\n0\\n"
+    >>> [(c.original, c.reason) for c in r.find(text)]
+    [('Subscribe\\n', 'ui-phrase'), ('0\\n', 'counter')]
+    """
+
+    def __init__(self, config: Config, model: LineModel | None = None) -> None:
+        self.config = config
+        self.min_docs = max(2, int(config.boilerplate_min_docs))
+        self.model = model or default_model()
+        t = config.boilerplate_threshold
+        self.threshold = self.model.threshold if t is None else float(t)
+        self.off = _rules_off(config)
+        self.keep_keys = user_phrases(config.keep_phrases)
+        self.drop_keys = user_phrases(config.drop_phrases)
+        self._keep_src = _sources(config.keep_phrases)
+        self._drop_src = _sources(config.drop_phrases)
+        self._window: deque[tuple[int, tuple[int, ...]]] = deque()
+        self._counts: dict[int, int] = {}
+        self._doc_hashes: dict[int, int] = {}
+        # analyses that find() needs next of the lines of the last learned batch that
+        # the per-process memo does not keep: long lines (article paragraphs rarely
+        # recur) and short ones met for the first time
+        self._spill: dict[str, Analysis] = {}
+
+    # -- learning -----------------------------------------------------------------------
+    def learn(self, texts: Iterable[str]) -> None:
+        """Update the batch statistics with a batch of (repaired) documents.
+
+        Each document's distinct lines enter a window of the last
+        ``config.boilerplate_window`` documents; exact duplicate documents count once.
+        """
+        size = max(1, int(self.config.boilerplate_window))
+        spill = self._spill = {}
+        peek = LINE_CACHE.peek
+        for text in texts:
+            if not isinstance(text, str):
+                continue
+            doc_hash = digest(text)
+            if doc_hash in self._doc_hashes:
+                continue
+            keys: set[int] = set()
+            for raw in text.split("\n", MAX_LINES_PER_DOC)[:MAX_LINES_PER_DOC]:
+                s = raw.strip()
+                if s and len(s) <= MAX_KEY_CHARS:
+                    hit = peek(s) or spill.get(s)
+                    if hit is None:
+                        hit = analysed(s, spill) if len(s) <= CACHED_CHARS else spill.setdefault(
+                            s, analyse(s))
+                    if hit.digest:
+                        keys.add(hit.digest)
+            entry = (doc_hash, tuple(keys))
+            self._window.append(entry)
+            self._doc_hashes[doc_hash] = self._doc_hashes.get(doc_hash, 0) + 1
+            counts = self._counts
+            for h in entry[1]:
+                counts[h] = counts.get(h, 0) + 1
+            while len(self._window) > size:
+                self._forget(self._window.popleft())
+
+    def _forget(self, entry: tuple[int, tuple[int, ...]]) -> None:
+        doc_hash, keys = entry
+        left = self._doc_hashes.get(doc_hash, 0) - 1
+        if left > 0:
+            self._doc_hashes[doc_hash] = left
+        else:
+            self._doc_hashes.pop(doc_hash, None)
+        counts = self._counts
+        for h in keys:
+            c = counts.get(h, 0) - 1
+            if c > 0:
+                counts[h] = c
+            else:
+                counts.pop(h, None)
+
+    @property
+    def documents_seen(self) -> int:
+        """Documents currently in the learning window."""
+        return len(self._window)
+
+    def recurrence(self, line: str) -> int:
+        """In how many documents of the window ``line`` occurs (after normalisation)."""
+        key = normalize_key(canonical(line.strip()))
+        return self._counts.get(digest(key), 0) if key else 0
+
+    # -- finding ------------------------------------------------------------------------
+    def find(self, text: str, foreign: Sequence[tuple[int, int]] | None = None,
+             kept: list[Change] | None = None) -> list[Change]:
+        """Changes that remove boilerplate lines of ``text`` (result "").
+
+        ``foreign``: sorted ``(start, end)`` spans of fragments in another language;
+        a line overlapping one is not removed by the classifier.  ``kept``, when a
+        list, receives a no-op change (result == original) for each line that users'
+        options kept: reason ``user-keep-phrase`` or ``rule-off``, with the source.
+
+        Each change covers one whole line including its line break; changes are in
+        text order and never overlap.
+        """
+        spans, strs, blocks = _lines(text)
+        if not strs:
+            return []
+        peek, spill = LINE_CACHE.peek, self._spill
+        doc = _Doc(spans, strs, blocks, [peek(s) or spill.get(s) or analysed(s) for s in strs])
+        if foreign:
+            _mark_foreign(doc, foreign)
+        self._user_and_rules(doc, kept, text)
+        self._recurring(doc)
+        self._settle(doc)
+        out: list[Change] = []
+        for i, reason in enumerate(doc.reasons):
+            if reason:
+                start, end = spans[i]
+                out.append(Change("boilerplate", start, end, text[start:end], "", reason,
+                                  None, doc.conf[i], doc.extra[i]))
+        return out
+
+    def _user_and_rules(self, doc: _Doc, kept: list[Change] | None, text: str) -> None:
+        """Users' phrase lists, then the definite rules (those not turned off)."""
+        keep, drop, off = self.keep_keys, self.drop_keys, self.off
+        for i, a in enumerate(doc.an):
+            if keep and a.key in keep:
+                doc.protected[i] = True
+                if a.rule or (drop and a.key in drop):
+                    if kept is not None:
+                        _note(kept, doc, i, text, "user-keep-phrase", self._keep_src)
+                    if a.rule and a.s:
+                        doc.an[i] = reanalyse(a)
+                continue
+            if drop and a.key in drop:
+                doc.reasons[i] = "user-drop-phrase"
+                doc.extra[i] = {"source": self._drop_src}
+                continue
+            rule = a.rule
+            if rule is not None and rule in off:
+                if kept is not None:
+                    _note(kept, doc, i, text, "rule-off", rule)
+                rule = definite_rule(Line.from_canonical(a.s, a.key), None, off) if a.s else None
+                if rule is None and a.s:
+                    doc.an[i] = reanalyse(a)
+            if rule is not None:
+                doc.reasons[i] = rule
+                if rule == "ui-phrase":
+                    src = shipped_phrases().source(a.key)
+                    if src:
+                        doc.extra[i] = {"source": src}
+
+    def _recurring(self, doc: _Doc) -> None:
+        """Lines recurring across the documents of the window (learned)."""
+        if not self._counts or "recurring-in-batch" in self.off:
+            return
+        counts, min_docs, window = self._counts, self.min_docs, len(self._window)
+        n = doc.n
+        hits = [0] * n
+        for i in range(n):
+            a = doc.an[i]
+            if doc.reasons[i] is None and not doc.protected[i] and a.digest \
+                    and len(doc.strs[i]) <= MAX_KEY_CHARS:
+                hits[i] = counts.get(a.digest, 0)
+        kind = [doc.kind(i) for i in range(n)]
+        kept_sentences = sum(1 for i in range(n) if kind[i] >= SENTENCE and hits[i] < min_docs)
+        found = []
+        for i in range(n):
+            if hits[i] < min_docs:
+                continue
+            if kind[i] >= SENTENCE:
+                # a recurring sentence beside another recurring sentence is more
+                # likely a copied article than a template line: keep both
+                if kept_sentences == 0:
+                    continue
+                if (i > 0 and kind[i - 1] >= SENTENCE and hits[i - 1] >= min_docs) or (
+                        i + 1 < n and kind[i + 1] >= SENTENCE and hits[i + 1] >= min_docs):
+                    continue
+            found.append(i)
+        for i in found:
+            doc.reasons[i] = f"recurring-in-batch ({hits[i]} of {window} docs)"
+
+    def _settle(self, doc: _Doc) -> None:
+        """Repeats and the classifier over the present lines, until nothing changes."""
+        while True:
+            present = doc.present()
+            if not present:
+                return
+            found = _duplicates(doc, present, "duplicate-line" not in self.off)
+            if not found and "classifier" not in self.off:
+                found = self._classify(doc, present)
+            if not found:
+                return
+            for i, reason, p in found:
+                doc.reasons[i] = reason
+                doc.conf[i] = p
+
+    def _classify(self, doc: _Doc, present: list[int]) -> list[tuple[int, str, float | None]]:
+        """The classifier over the present lines.  A line whose own features and the
+        most its context could add keep it below both thresholds is not described
+        further (an exact shortcut: the same lines are removed)."""
+        an = doc.an
+        if not any(an[i].kind == ANCHOR for i in present):
+            return []  # no running text: a short input or a list is not a page to judge
+        model = self.model
+        threshold = self.threshold
+        rescue = min(model.rescue, threshold)
+        floor = logit(rescue) - model.context_max
+        zline = doc.zline
+        want = []
+        for pos, i in enumerate(present):
+            if doc.foreign[i] or doc.protected[i]:
+                continue
+            z = zline.get(i)
+            if z is None:
+                z = zline[i] = model.line_score(an[i].feats)
+            if z >= floor:
+                want.append(pos)
+        if not want:
+            return []
+        ctx = context_features([an[i].feats for i in present], [doc.blocks[i] for i in present],
+                               [an[i].key for i in present], want)
+        found = []
+        for pos, c in zip(want, ctx):
+            i = present[pos]
+            p = sigmoid(zline[i] + model.context_score(c))
+            if p >= threshold or (c[_LOOSE] > 0 and p >= rescue):
+                found.append((i, "classifier", p))
+        return found
+
+
+def _duplicates(doc: _Doc, present: list[int], on: bool) -> list[tuple[int, str, float | None]]:
+    """Repeats among the present lines: a sentence whose first copy is at most
+    ``DUP_SENTENCE_WINDOW`` lines before, a caption repeated with a credit or a
+    dateline glued on, a line without sentence structure whose first copy on the page
+    was removed.  (Other repeats are left to the classifier, which sees how often a
+    line occurs on its page.)"""
+    if not on:
+        return []
+    an, found = doc.an, []
+    first_copy: dict[str, int] = {}  # over every line, removed or not
+    for i in range(doc.n):
+        first_copy.setdefault(an[i].key, i)
+    first_seen: dict[str, int] = {}
+    recent: deque[tuple[int, str]] = deque(maxlen=3)
+    for pos, i in enumerate(present):
+        a = an[i]
+        key = a.key
+        if doc.protected[i] or not key:
+            continue
+        j = first_seen.get(key)
+        dup = False
+        if a.kind == FRAGMENT and doc.reasons[first_copy[key]] is not None:
+            dup = True  # the first copy was judged boilerplate: so is this one
+        elif j is not None:
+            dup = a.kind >= SENTENCE and pos - j <= DUP_SENTENCE_WINDOW
+        elif len(key) >= 20:
+            dup = _near_repeat(a, recent)
+        if dup:
+            found.append((i, "duplicate-line", None))
+        else:
+            first_seen.setdefault(key, pos)
+            recent.append((pos, key))
+    return found
+
+
+def _near_repeat(a: Analysis, recent: deque[tuple[int, str]]) -> bool:
+    """A caption repeated with a credit or dateline glued on (or cut short)."""
+    core = a.key
+    s = a.s
+    if s[-1:].isdigit():
+        tail = s[-120:]
+        m = lx.DATELINE_SUFFIX_RE.search(tail)
+        if m:
+            core = normalize_key(s[: len(s) - len(tail) + m.start()])
+    for _, prev in recent:
+        short, long_ = (core, prev) if len(core) <= len(prev) else (prev, core)
+        if len(short) >= 20 and len(short) * 2 >= len(long_) and short in long_:
+            return True
+    return False
+
+
+def _mark_foreign(doc: _Doc, foreign: Sequence[tuple[int, int]]) -> None:
+    """Flag the lines that overlap a span of ``foreign`` (sorted, not overlapping)."""
+    ends = [e for _, e in foreign]
+    for i, (start, end) in enumerate(doc.spans):
+        k = bisect_right(ends, start)  # the first span ending after the line starts
+        if k < len(foreign) and foreign[k][0] < end:
+            doc.foreign[i] = True
+
+
+def _note(kept: list[Change], doc: _Doc, i: int, text: str, reason: str, source: str) -> None:
+    start, end = doc.spans[i]
+    kept.append(Change("boilerplate", start, end, text[start:end], text[start:end], reason,
+                       extra={"source": source}))
+
+
+def _rules_off(config: Config) -> frozenset[str]:
+    """Rule names turned off by ``drop_rules`` / ``keep_rules``."""
+    drop = set(config.drop_rules or ())
+    keep = set(config.keep_rules or ())
+    unknown = sorted((drop | keep) - set(CONTROLLABLE))
+    if unknown:
+        raise ConfigError(E.BP_UNKNOWN_RULE.format(names=", ".join(unknown),
+                                                   known=", ".join(CONTROLLABLE)))
+    if keep:
+        drop |= set(CONTROLLABLE) - keep
+    return frozenset(drop)
+
+
+def _sources(paths: Sequence[str] | None) -> str:
+    return ", ".join(str(p) for p in paths or ())

@@ -1,0 +1,427 @@
+"""Pure line rules: each tells from one line alone whether it is page furniture.
+
+A rule takes a :class:`Line` (the canonical line with its key, tokens, word count
+and whether it ends like a sentence) and returns True when it fires.
+:func:`definite_rule` runs them in order and returns the name of the first that
+fires (the ``reason`` of the removal):
+
+* ``symbols`` -- only symbols and punctuation ("* * *").
+* ``dateline`` -- "- Sputnik International, 1920, 06.09.2022" ending a line, or a
+  line that is only a place and a date.
+* ``ui-phrase`` -- a known UI string, a run of them ("Subscribe Sign In") or a UI
+  prefix and a name ("By Jane Smith"), from the phrase lists;
+  ``language-picker`` -- only language names.
+* ``counter`` -- only digits and symbols ("0", "1.2K"); ``date`` -- only a date
+  or time ("Nov. 19, 2019 8:03 am ET").
+* ``read-also`` -- "Read more: <headline>", "Lea también: ...".
+* ``photo-credit`` -- "© AFP / John Smith", "Photo: Reuters", "... Credit... Name".
+* ``copyright``, ``cookie-notice``, ``call-to-action``, ``menu``.
+
+These rules are context-free, so a line they leave alone is left alone again when
+the cleaned text is cleaned once more.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, NamedTuple
+
+from . import lexicon as lx
+from .keys import Phrases, canonical, normalize_key, shipped_phrases
+
+LONG_UNITS = 15  # a line this long may hold sentences without ending like one
+_TRAIL_PAREN_RE = re.compile(r"\s*[(\uff08\[][^()\uff08\uff09\[\]]{1,60}[)\uff09\]]$")
+
+
+# --- the shape of a line ------------------------------------------------------------------
+def units(s: str) -> int:
+    """Words in ``s``, counting two characters of an unspaced script as one word.
+
+    >>> units("Read the full story"), units("政府表示新政策")
+    (4, 4)
+    """
+    n = len(s.split())
+    if not s.isascii():
+        k = len(lx.UNSPACED_RE.findall(s))
+        if k:
+            n += k // 2
+    return n
+
+
+def ends_sentence(s: str, n_units: int) -> bool:
+    """True when the stripped line ends like a sentence.
+
+    >>> ends_sentence("He left.", 2), ends_sentence("U.S.", 1), ends_sentence("Menu", 1)
+    (True, False, False)
+    """
+    t = s.rstrip(lx.TRAIL_CLOSERS)
+    if not t:
+        return False
+    c = t[-1]
+    if c in lx.SENTENCE_END:
+        return not (c == "." and n_units <= 1)  # "U.S." or "Corp." alone is a menu item
+    if c in lx.CLAUSE_END:
+        return n_units >= (2 if c in ",\uff0c\u3001" else 3)
+    return False
+
+
+def has_sentences(s: str, n_units: int) -> bool:
+    """True when the line reads as running text: it ends like a sentence (before a
+    closing parenthesis such as an author's name, or before trailing links, tags or
+    emoji), or it is long and holds a sentence boundary.
+
+    >>> has_sentences("He left (Reuters)", 3), has_sentences("Great news today #win", 4)
+    (False, False)
+    >>> has_sentences("He said he would go. (Reuters)", 6)
+    True
+    """
+    if ends_sentence(s, n_units):
+        return True
+    if s[-1] in ")\uff09]":
+        m = _TRAIL_PAREN_RE.search(s)
+        if m and m.start() > 0 and ends_sentence(s[: m.start()], n_units):
+            return True
+    last = s[s.rfind(" ") + 1:]
+    m = None
+    if last[:1] in ("#", "@", "h", "p", "w") or ord(s[-1]) >= 0x2600:
+        m = lx.TRAIL_JUNK_RE.search(s)
+    if m and m.start() > 0:
+        if ends_sentence(s[: m.start()], n_units) or (n_units >= 6 and not m.group().strip(
+        ).startswith(("#", "@", "h", "p", "w"))):  # ends with an emoji after six words
+            return True
+    if n_units >= LONG_UNITS:
+        return len(lx.INNER_END_RE.findall(s)) >= lx.INNER_ENDS
+    return False
+
+
+class Line(NamedTuple):
+    """A stripped line in canonical form, with what the rules look at."""
+
+    s: str
+    key: str
+    tokens: list[str] | None  # None for lines over 1,000 characters
+    units: int
+    ends: bool
+
+    @classmethod
+    def of(cls, raw: str) -> "Line":
+        """The line as the rules see it (canonical form, then key)."""
+        s = canonical(raw)
+        return cls.from_canonical(s, normalize_key(s))
+
+    @classmethod
+    def from_canonical(cls, s: str, key: str) -> "Line":
+        n = units(s)
+        return cls(s, key, key.split() if len(s) <= 1000 else None, n, ends_sentence(s, n))
+
+
+# --- rules ---------------------------------------------------------------------------------
+def symbols(line: Line) -> bool:
+    """Only symbols and punctuation.
+
+    >>> symbols(Line.of("* * *")), symbols(Line.of("A * B"))
+    (True, False)
+    """
+    return not line.key
+
+
+def dateline(line: Line) -> bool:
+    """A dateline ends the line ("... - Sputnik International, 1920, 06.09.2022"), or
+    the line is only a place and a date.
+
+    >>> dateline(Line.of("A caption. - Sputnik International, 1920, 06.09.2022"))
+    True
+    >>> dateline(Line.of("MOSCOW, 6 September 2022")), dateline(Line.of("In 2022, 5 people"))
+    (True, False)
+    """
+    s = line.s
+    if not s or not s[-1].isdigit():
+        return False
+    tail = s[-120:]
+    if "," not in tail:
+        return False
+    if lx.DATELINE_SUFFIX_RE.search(tail):
+        return True
+    if len(s) <= 120:
+        m = lx.DATELINE_PLACE_RE.match(s)
+        return bool(m) and is_date(normalize_key(m.group("rest")))
+    return False
+
+
+def _covered(tokens: list[str], pieces: set[str], max_len: int,
+             piece_tokens: set[str] | None = None) -> bool:
+    """Can ``tokens`` be tiled with entries of ``pieces`` (each of 1..max_len tokens)?
+    ``piece_tokens``, the tokens of the pieces, rules most lines out at once.
+
+    >>> _covered("sign in subscribe".split(), {"sign in", "subscribe"}, 2)
+    True
+    """
+    if piece_tokens is not None and not piece_tokens.issuperset(tokens):
+        return False
+    n = len(tokens)
+    ok = [False] * (n + 1)
+    ok[0] = True
+    for i in range(n):
+        if not ok[i]:
+            continue
+        for j in range(i + 1, min(n, i + max_len) + 1):
+            if not ok[j] and " ".join(tokens[i:j]) in pieces:
+                ok[j] = True
+    return ok[n]
+
+
+def is_date(key: str, tokens: list[str] | None = None) -> bool:
+    """The key holds only date words and numbers, with at least one date marker.
+
+    >>> is_date(normalize_key("Nov. 19, 2019 8:03 am ET")), is_date("on the way")
+    (True, False)
+    """
+    if tokens is None:
+        tokens = key.split()
+    if not tokens or len(tokens) > 14:
+        return False
+    marker = False
+    for t in tokens:
+        if t == "0" or (t[0] == "0" and t.strip("0") in lx.DATE_WORDS):  # "0th", "0pm", "0h0"
+            marker = True
+        elif t in lx.DATE_WORDS:
+            marker = marker or t in lx.DATE_MARKERS
+        else:
+            return False
+    return marker
+
+
+def phrase_rule(line: Line, ph: Phrases | None = None) -> str | None:
+    """``ui-phrase`` or ``language-picker`` when the line is (a run of) entries of the
+    phrase lists, else None.
+
+    >>> phrase_rule(Line.of("Subscribe Sign In")), phrase_rule(Line.of("English / Deutsch"))
+    ('ui-phrase', 'language-picker')
+    >>> phrase_rule(Line.of("By Sarah E. Needleman")), phrase_rule(Line.of("Share prices fell"))
+    ('ui-phrase', None)
+    """
+    ph = ph or shipped_phrases()
+    key = line.key
+    if key in ph.ui or (key.endswith(" 0") and key[:-2] in ph.ui):  # "Comments (12)"
+        return "ui-phrase"
+    if key in ph.lang:
+        return "language-picker"
+    tokens = line.tokens
+    if line.ends or line.units > 12 or tokens is None or len(tokens) < 2:
+        return None
+    first = tokens[0]
+    if first in ph.lang_first and _covered(tokens, ph.lang, 3, ph.lang_tokens):
+        return "language-picker"
+    if first in ph.first and _covered(tokens, ph.cover, ph.max_len, ph.cover_tokens):
+        return "ui-phrase"
+    if len(tokens) <= 7 and first in ph.prefix_first:
+        for k in (1, 2, 3):
+            if len(tokens) > k and " ".join(tokens[:k]) in ph.prefix and len(tokens) - k <= 4:
+                return "ui-phrase"
+    return None
+
+
+def counter(line: Line) -> bool:
+    """Only a number with symbols ("0", "1.2K", "(12)").
+
+    >>> counter(Line.of("1.2K")), counter(Line.of("12 comments"))
+    (True, False)
+    """
+    return line.units <= 8 and bool(lx.NUMBER_LINE_RE.fullmatch(line.s))
+
+
+def agency_credit(line: Line) -> bool:
+    """A short line naming a photo or news agency without a sentence ("AFP / Getty").
+
+    >>> agency_credit(Line.of("Getty Images")), agency_credit(Line.of("Reuters reported it."))
+    (True, False)
+    """
+    return (line.units <= 8 and not line.ends and line.tokens is not None
+            and not lx.AGENCY_TOKENS.isdisjoint(line.tokens) and bool(lx.AGENCY_RE.search(line.s)))
+
+
+def date(line: Line) -> bool:
+    """Only a date or a time.
+
+    >>> date(Line.of("6 сентября 2022, 14:05")), date(Line.of("2 hours ago"))
+    (True, True)
+    """
+    return line.units <= 14 and is_date(line.key, line.tokens)
+
+
+def read_also(line: Line) -> bool:
+    """A link to another page announced as such ("Read more: <headline>").
+
+    >>> read_also(Line.of("Read more: Germany to set up new contact office"))
+    True
+    >>> read_also(Line.of("More: the minister said"))
+    True
+    >>> read_also(Line.of("Moreover: the minister said"))
+    False
+    """
+    first = line.key.split(" ", 1)[0]
+    if first not in lx.READ_ALSO_FIRST:
+        return False
+    m = lx.READ_ALSO_RE.match(line.s)
+    return bool(m) and normalize_key(m.group(1)) in lx.READ_ALSO
+
+
+def photo_credit(line: Line) -> bool:
+    """A credit at the start ("© AFP / John Smith", "Photo: Reuters") with at most a
+    short name after it, or a credit closing a caption ("... Credit... Name").
+
+    >>> photo_credit(Line.of("Photo: Reuters")), photo_credit(Line.of("© AFP / John Smith"))
+    (True, True)
+    >>> photo_credit(Line.of("Photo: The minister arrived in Geneva on Tuesday for talks."))
+    False
+    """
+    s, key = line.s, line.key
+    first = key.split(" ", 1)[0]
+    tail = s[-120:]
+    if s[0] in "\u00a9(" or first in lx.CREDIT_FIRST:
+        m = lx.CREDIT_START_RE.match(s)
+        if m:
+            rest = s[m.end():].strip()
+            r_units = units(rest)
+            return not rest or (r_units <= 10 and not ends_sentence(rest, r_units))
+        return False
+    return ((s[-1] == ")" or "\u2026" in tail or "..." in tail or ":" in tail or "\u00a9" in tail)
+            and line.units <= 60 and bool(lx.CREDIT_END_RE.search(tail)))
+
+
+def copyright_line(line: Line) -> bool:
+    """A copyright or "all rights reserved" line.
+
+    >>> copyright_line(Line.of("Copyright ©2019 Dow Jones & Company, Inc. All Rights Reserved"))
+    True
+    >>> copyright_line(Line.of("Alle Rechte vorbehalten.")), copyright_line(Line.of("© 2024"))
+    (True, True)
+    """
+    s, key, tokens = line.s, line.key, line.tokens
+    if tokens is None:
+        return False
+    if tokens[:1] == ["copyright"] or (
+            not lx.RIGHTS_TOKENS.isdisjoint(tokens) and lx.RIGHTS_RE.search(key)) or (
+            not key.isascii() and any(h in key for h in lx.RIGHTS_UNSPACED)):
+        return True
+    return "\u00a9" in s and ((s[0] == "\u00a9" and (not line.ends or bool(lx.COMPANY_RE.match(s))))
+                              or line.units <= 12)
+
+
+def cookie_notice(line: Line) -> bool:
+    """A cookie notice in one of the languages of :data:`lexicon.COOKIE_RE`.
+
+    >>> cookie_notice(Line.of("This website uses cookies to improve your experience."))
+    True
+    >>> cookie_notice(Line.of("She baked cookies for the school fair."))
+    False
+    """
+    key = line.key
+    if line.tokens is None:
+        return False
+    return ("cookie" in key or (not key.isascii() and any(h in key for h in lx.COOKIE_HINTS))) \
+        and bool(lx.COOKIE_RE.search(line.s))
+
+
+def call_to_action(line: Line) -> bool:
+    """A line asking the reader to do something for the site (sign up, follow,
+    subscribe, agree to terms).
+
+    >>> call_to_action(Line.of("Sign up for our newsletter to get the latest stories."))
+    True
+    >>> call_to_action(Line.of("Get the best stories straight to your inbox."))
+    True
+    >>> call_to_action(Line.of("Voters signed up in record numbers."))
+    False
+    """
+    if line.units > 60:
+        return False
+    s, key = line.s, line.key
+    if key.split(" ", 1)[0][:5] in lx.CTA_FIRST and lx.CTA_START_RE.match(s):
+        return True
+    return bool(("inbox" in key or "you " in key) and (
+        "newsletter" in key or "nbox" in key or any(p in key for p in lx.CTA_ANY_WORDS)
+    ) and lx.CTA_ANY_RE.search(s))
+
+
+def menu(line: Line) -> bool:
+    """Three or more short items joined by ``|``, ``·``, ``•``, ``»``, ``>`` or ``/``.
+
+    >>> menu(Line.of("Home | World | Business | Sport")), menu(Line.of("Yes / No"))
+    (True, False)
+    """
+    s = line.s
+    if line.ends or line.units > 40 or not ("|" in s or " / " in s or "\u00b7" in s or "\u2022" in s
+                                            or " \u00bb " in s or " > " in s or "\u203a" in s):
+        return False
+    parts = [p for p in lx.MENU_SPLIT_RE.split(s) if p.strip()]
+    return len(parts) >= 3 and all(units(p) <= 4 for p in parts)
+
+
+# (name, rule, longest line it applies to): the order decides the reported reason
+_SHORT = 200
+RULES: tuple[tuple[str, Callable[[Line], bool], int], ...] = (
+    ("symbols", symbols, 1 << 62),
+    ("dateline", dateline, 1 << 62),
+    ("counter", counter, _SHORT),
+    ("photo-credit", agency_credit, _SHORT),
+    ("date", date, _SHORT),
+    ("read-also", read_also, _SHORT),
+    ("photo-credit", photo_credit, 1 << 62),
+    ("copyright", copyright_line, 1000),
+    ("cookie-notice", cookie_notice, 1000),
+    ("call-to-action", call_to_action, 1 << 62),
+    ("menu", menu, 1 << 62),
+)
+RULE_NAMES = ("symbols", "dateline", "ui-phrase", "language-picker", "counter", "photo-credit",
+              "date", "read-also", "copyright", "cookie-notice", "call-to-action", "menu")
+
+
+def definite_rule(line: Line, ph: Phrases | None = None,
+                  skip: frozenset[str] = frozenset()) -> str | None:
+    """The first rule that fires on the line, or None (phrase lists come third);
+    rules named in ``skip`` are turned off.
+
+    >>> definite_rule(Line.of("- Sputnik International, 1920, 06.09.2022"))
+    'dateline'
+    >>> definite_rule(Line.of("Home | Sport | Weather")), definite_rule(
+    ...     Line.of("Home | Sport | Weather"), skip=frozenset({"menu"}))
+    ('menu', None)
+    >>> definite_rule(Line.of("He said talks would go on.")) is None
+    True
+    """
+    n = len(line.s)
+    for i, (name, rule, longest) in enumerate(RULES):
+        if i == 2 and n <= _SHORT:  # the phrase lists, after the datelines
+            found = phrase_rule(line, ph)
+            if found and found not in skip:
+                return found
+        if n <= longest and name not in skip and rule(line):
+            return name
+    return None
+
+
+def line_rule(line: str) -> str | None:
+    """The rule that marks one line as boilerplate on its own, or None.
+
+    ``no-sentence-structure`` means a line that does not read as a sentence: a
+    *candidate* only, which the line classifier judges in its page.
+
+    >>> [line_rule(s) for s in ("Subscribe", "Load more", "0", "Facebook Twitter")]
+    ['ui-phrase', 'ui-phrase', 'counter', 'ui-phrase']
+    >>> line_rule("English 中文 (Chinese) 日本語 (Japanese)")
+    'language-picker'
+    >>> line_rule("Nov. 19, 2019 8:03 am ET")
+    'date'
+    >>> line_rule("Kremlin Expects No Improvement in Ties With Britain Under Prime Minister Truss")
+    'no-sentence-structure'
+    >>> line_rule("Он сказал, что переговоры продолжатся в понедельник.") is None
+    True
+    """
+    if not line.strip():
+        return None
+    ln = Line.of(line)
+    rule = definite_rule(ln)
+    if rule is None and not has_sentences(ln.s, ln.units):
+        rule = "no-sentence-structure"
+    return rule
