@@ -53,6 +53,7 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("boilerplate")
     g.add_argument("--keep-boilerplate", dest="boilerplate", action="store_false", default=S,
                    help="do not remove page furniture")
+    _add_fields(g, _BOILERPLATE_FLAGS)
 
     g = p.add_argument_group("translation")
     g.add_argument("--no-translate", dest="translate", action="store_false", default=S,
@@ -107,6 +108,13 @@ def _count(minimum: int):
 _N, _N0 = _count(1), _count(0)
 # (flags, Config field, argparse keywords) of the batch options; each flag's help is the
 # field's documentation, and its choices are the field's.
+_BOILERPLATE_FLAGS = [
+    (("--boilerplate-threshold",), "boilerplate_threshold", {"type": float, "metavar": "P"}),
+    (("--drop-rule",), "drop_rules", {"action": "append", "metavar": "NAME"}),
+    (("--keep-rule",), "keep_rules", {"action": "append", "metavar": "NAME"}),
+    (("--keep-phrases",), "keep_phrases", {"action": "append", "metavar": "FILE"}),
+    (("--drop-phrases",), "drop_phrases", {"action": "append", "metavar": "FILE"}),
+]
 _INPUT_FLAGS = [
     (("--format",), "format", {}),
     (("--glob",), "glob", {"metavar": "PATTERN"}),
@@ -142,7 +150,7 @@ def _add_fields(group: Any, table: list) -> None:
         if "choices" in f.metadata and "action" not in kw:
             kw["choices"] = f.metadata["choices"]
         doc = f.metadata["doc"].replace("%", "%%")
-        if f.default not in (None, False, "auto"):
+        if f.default not in (None, False, "auto", ()):
             doc += f" (default: {f.default})"
         group.add_argument(*flags, dest=name, default=argparse.SUPPRESS, help=doc, **kw)
 
@@ -428,10 +436,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     try:
         cfg = config_from_args(args)
-        if getattr(cfg, "glossary", None):  # a bad glossary is a usage error, before any work
-            from .translate.protect import Glossary
+        if args.command in ("clean", "detect"):  # a bad file an option names: a usage error
+            from .pipeline import Cleaner
 
-            Glossary.load(cfg.glossary)
+            Cleaner(cfg).check()
     except (ConfigError, TypeError) as exc:
         _err(f"{exc}\n  {E.HELP_HINT.format(command=args.command)}")
         return EXIT_USAGE

@@ -98,18 +98,18 @@ class Config:
     boilerplate_threshold: float | None = _opt(
         None,
         "Probability from which the line classifier removes a line (higher keeps more); "
-        "None uses the shipped model's threshold.",
+        "None uses the shipped model's threshold.", min=0.0, max=1.0,
     )
-    drop_rules: tuple = _opt(
+    drop_rules: tuple[str, ...] = _opt(
         (), "Boilerplate rules turned off (reason codes, e.g. menu, classifier): their lines stay."
     )
-    keep_rules: tuple = _opt(
+    keep_rules: tuple[str, ...] = _opt(
         (), "If given, only these boilerplate rules run (reason codes); the others are off."
     )
-    keep_phrases: tuple = _opt(
+    keep_phrases: tuple[str, ...] = _opt(
         (), "Files of phrases (one a line) whose lines are never removed as boilerplate."
     )
-    drop_phrases: tuple = _opt(
+    drop_phrases: tuple[str, ...] = _opt(
         (), "Files of phrases (one a line) whose lines are always removed (user-drop-phrase)."
     )
 
@@ -265,20 +265,14 @@ class Config:
 
     # ------------------------------------------------------------------------------
     def __post_init__(self) -> None:
-        for name in ("drop_rules", "keep_rules", "keep_phrases", "drop_phrases"):
-            value = getattr(self, name)
-            if isinstance(value, str):
-                value = (value,)
-            if not isinstance(value, (tuple, list)) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(E.BP_LIST_OPTION.format(name=name))
-            object.__setattr__(self, name, tuple(value))
-        t = self.boilerplate_threshold
-        if t is not None and (isinstance(t, bool) or not isinstance(t, (int, float))
-                              or not 0.0 < t < 1.0):
-            raise ConfigError(E.BP_THRESHOLD.format(value=t))
         hints = _type_hints()
         for f in fields(self):
-            _check_option(f, hints[f.name], getattr(self, f.name))
+            value = getattr(self, f.name)
+            if typing.get_origin(hints[f.name]) is tuple and isinstance(value, (str, list)):
+                # a TOML array or one value on the command line: stored as a tuple
+                value = (value,) if isinstance(value, str) else tuple(value)
+                object.__setattr__(self, f.name, value)
+            _check_option(f, hints[f.name], value)
 
     def replace(self, **changes: Any) -> "Config":
         """A copy with some options changed (unknown names raise ``TypeError``)."""
@@ -343,7 +337,17 @@ def _check_option(f: dataclasses.Field, kind: Any, value: Any) -> None:
     Traceback (most recent call last):
     ...
     polyclean.errors.ConfigError: option doc_lang='klingon' is not a language code (ISO 639 or BCP 47, e.g. en, ru, pt-BR)
+    >>> _check_option(f["drop_rules"], tuple[str, ...], ("menu", 3))
+    Traceback (most recent call last):
+    ...
+    polyclean.errors.ConfigError: option drop_rules=('menu', 3) must be a list of text
     """
+    if typing.get_origin(kind) is tuple:
+        item = typing.get_args(kind)[0]
+        if not isinstance(value, tuple) or not all(isinstance(v, item) for v in value):
+            raise ConfigError(E.OPTION_TYPE.format(
+                name=f.name, value=value, kind=f"a list of {_KINDS.get(item, item.__name__)}"))
+        return
     allowed = typing.get_args(kind) if isinstance(kind, types.UnionType) else (kind,)
     if value is None and type(None) in allowed:
         return

@@ -143,8 +143,6 @@ class E:
     NOT_TEXT_ENCODING = "--encoding {name} is not a text encoding"
 
     # boilerplate options and data (polyclean.boilerplate)
-    BP_LIST_OPTION = "option {name} must be a list of strings"
-    BP_THRESHOLD = "option boilerplate_threshold={value!r} must be between 0 and 1 (exclusive)"
     BP_UNKNOWN_RULE = "unknown boilerplate rule {names}; known rules: {known}"
     BP_PHRASE_FILE = "cannot read phrase file {path}: {why}"
     BP_MODEL_UNREADABLE = "cannot read the boilerplate model {path}: {why}"

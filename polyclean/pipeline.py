@@ -99,6 +99,15 @@ class Cleaner:
         check_order(kinds)
         return [self.stage(k) for k in kinds]
 
+    def check(self) -> "Cleaner":
+        """Raise :class:`~polyclean.errors.ConfigError` now for options the enabled
+        stages cannot use (a phrase or glossary file that cannot be read, an unknown
+        rule name), instead of failing every document later."""
+        for kind in prefix(None):
+            if kind.enabled(self.config):
+                kind.check(self.config)
+        return self
+
     # -- public API ----------------------------------------------------------------
     def clean(self, text: str | bytes, id: Any = None) -> CleanResult:
         """Clean one document.  Raises ``DecodeError``/``TypeError`` for bad input."""

@@ -74,6 +74,12 @@ class Stage:
         """Whether ``config`` runs this stage (a disabled stage reports ``off``)."""
         return True
 
+    @classmethod
+    def check(cls, config: Config) -> None:
+        """Raise :class:`~polyclean.errors.ConfigError` for options this stage cannot use
+        (an unreadable file an option names, an unknown rule): the CLI calls it before
+        any work, so such a mistake is a usage error, not an error per document."""
+
     def __call__(self, docs: Sequence[Doc]) -> list[Doc]:
         """Process the batch's documents (those without an error); return the ones
         whose text changed."""
@@ -230,6 +236,10 @@ class Boilerplate(Stage):
     def enabled(cls, config: Config) -> bool:
         return config.boilerplate
 
+    @classmethod
+    def check(cls, config: Config) -> None:
+        _boilerplate.check_options(config)
+
     def __call__(self, docs: Sequence[Doc]) -> list[Doc]:
         remover = _boilerplate.BoilerplateRemover(self.config)
         if self.learn:
@@ -278,6 +288,13 @@ class Translate(Stage):
                  suffix: str = "") -> None:
         super().__init__(config, stats, suffix=suffix)
         self._translator: _translate.Translator | None = None
+
+    @classmethod
+    def check(cls, config: Config) -> None:
+        if config.translate and config.glossary:
+            from .translate.protect import Glossary
+
+            Glossary.load(config.glossary)
 
     @property
     def translator(self) -> _translate.Translator:

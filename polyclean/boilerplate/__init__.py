@@ -29,7 +29,7 @@ from __future__ import annotations
 from .analysis import ANCHOR, FRAGMENT, FURNITURE, LINE_CACHE, SENTENCE, analyse
 from .keys import canonical, normalize_key
 from .model import LineModel, default_model
-from .remover import CONTROLLABLE, BoilerplateRemover
+from .remover import CONTROLLABLE, BoilerplateRemover, check_options
 from .rules import RULE_NAMES, definite_rule, line_rule
 
 
@@ -40,6 +40,7 @@ def clear_caches() -> None:
 
 
 __all__ = [
+    "check_options",
     "ANCHOR", "CONTROLLABLE", "FRAGMENT", "FURNITURE", "RULE_NAMES", "SENTENCE",
     "BoilerplateRemover", "LineModel", "analyse", "canonical", "clear_caches", "default_model",
     "definite_rule", "line_rule", "normalize_key",

@@ -395,5 +395,13 @@ def _rules_off(config: Config) -> frozenset[str]:
     return frozenset(drop)
 
 
+def check_options(config: Config) -> None:
+    """Raise :class:`~polyclean.errors.ConfigError` for an unknown rule name in
+    ``drop_rules``/``keep_rules`` or a phrase file that cannot be read."""
+    _rules_off(config)
+    user_phrases(config.keep_phrases)
+    user_phrases(config.drop_phrases)
+
+
 def _sources(paths: Sequence[str] | None) -> str:
     return ", ".join(str(p) for p in paths or ())
