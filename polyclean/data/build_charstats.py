@@ -10,7 +10,8 @@ the language; only bigrams with a non-ASCII character or a word boundary are
 kept (the only ones that can tell single-byte codecs apart), rounded to 0.1, and those rarer than
 ``FLOOR`` are dropped (they score as unseen).  wordfreq case-folds German "ß"
 to "ss", so German words with "ss" also count, at a quarter of their frequency,
-with "ß" in its place.
+with "ß" in its place.  Letters in ``polyclean.decode.stats.FOLD`` (Romanian s and t
+with comma below) are counted as the letter they fold to.
 
 Run from the repository root: ``.venv/bin/python polyclean/data/build_charstats.py``.
 Output is deterministic for a given wordfreq version.
@@ -34,13 +35,16 @@ SHARP_S_SHARE = 0.25  # German: weight of the "ß" spelling of words that wordfr
 def bigram_logps(lang: str) -> dict[str, float]:
     import wordfreq
 
+    from polyclean.decode.stats import FOLD
+
     counts: dict[str, float] = {}
     total = 0.0
     for word in wordfreq.top_n_list(lang, TOP_N):
         if not word.isalpha():
             continue
         f = wordfreq.word_frequency(word, lang)
-        variants = [(word.lower(), f)]
+        word = "".join(FOLD.get(c, c) for c in word.lower())
+        variants = [(word, f)]
         if lang == "de" and "ss" in word:  # wordfreq case-folds ß to ss
             variants.append((word.lower().replace("ss", "ß"), f * SHARP_S_SHARE))
         for w, wf in variants:

@@ -1,30 +1,32 @@
 """Bytes to text: detect the encoding of byte input.
 
 Order of evidence: an explicit ``encoding`` wins; then a byte-order mark
-(UTF-8/16/32); then UTF-16 without a BOM (alternating NUL bytes); binary data
-is refused; then strict UTF-8; then the single-byte codecs of the Cyrillic, Latin
-and Greek families are scored by language statistics (letter bigrams of Russian,
-Ukrainian, Bulgarian, Macedonian, Greek and 22 Latin-script languages, derived
-from wordfreq's lists and shipped in ``data/charstats.json``; see
-``data/build_charstats.py``), and where no reading looks like real language
-(Arabic, Hebrew, CJK, ...) charset-normalizer decides.
+(UTF-8/16/32); then UTF-16 without a BOM (alternating NUL bytes); then 7-bit text
+with escape sequences (ISO-2022-JP/KR, HZ, as chardet names it); content that is
+mostly not text is refused (:func:`binary_reason`); then strict UTF-8; then the
+single-byte codecs of the Latin, Cyrillic and Greek scripts are scored by letter
+statistics of real words (:mod:`polyclean.decode.stats`) with chardet's choice as
+one more vote (:mod:`polyclean.decode.choose`); and where no single-byte reading is
+real language (CJK, Arabic, Hebrew, ...) chardet decides, charset-normalizer after it.
 
 >>> decode_bytes("Привет, мир".encode("koi8_r")).encoding
 'koi8-r'
+>>> decode_bytes("Ledňáček říční".encode("cp852")).text
+'Ledňáček říční'
 >>> decode_bytes(b"\\x00\\x01\\x02binary")
 Traceback (most recent call last):
 ...
-polyclean.errors.DecodeError: binary data, not text: 1 NUL byte in the first 1 KiB
+polyclean.errors.DecodeError: binary data, not text: 33% control bytes (1 NUL) in the first 9 bytes
 """
 from __future__ import annotations
 
 import codecs
 import logging
-import math
 import re
 from dataclasses import dataclass
 
 from ..errors import DecodeError  # noqa: F401  (re-exported)
+from . import choose as _choose
 from .stats import (  # noqa: F401  (the statistics are part of this module's interface)
     CYRILLIC_CODECS, GREEK_CODECS, LATIN_CODECS, SCRIPTS, _script_of, _single_byte_candidates,
     _trusted, _union_score, case_cost, isolated_words, letter_pairs, pairs_score, text_score,
@@ -54,45 +56,62 @@ _BOMS = (
 )
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\v\f\r\x1b") + b"\x7f"
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+#: Content is refused as binary when more than 1 byte (or character) in this many is a
+#: control (see :func:`binary_reason`).
+CONTROL_SHARE = 20
+CHECK_BYTES = 8192  # ... among the first this many
 
 
 def binary_reason(data: bytes) -> str | None:
-    """Why ``data`` looks like binary rather than text, or None.
+    """Why ``data`` is binary rather than text, or None.
 
-    >>> binary_reason(b"plain text\\n") is None
-    True
+    The rule: content is refused only when it is mostly not text, that is when more
+    than 1 byte in ``CONTROL_SHARE`` (20) of its first 8 KiB is a control byte other
+    than tab, line feed, vertical tab, form feed, carriage return and escape (NUL
+    included).  Why it holds: no 8-bit text encoding writes prose with those bytes,
+    so real text has next to none (a scraped page with 22 stray NULs in 194 KB has
+    0.01%), while compressed, encrypted or random bytes have 27 in 256 (10.5%, twice
+    the limit, at many standard deviations over 8 KiB) and images, archives and
+    executables more (NUL runs in their headers and tables).  UTF-16/32 text, which is
+    full of NULs, is recognised before this check.  A few NULs in text stay in it.
+
+    >>> binary_reason(b"a page" + b"\\x00" * 3 + b" with three NULs, a form feed \\x0c" * 20)
+    >>> import random
+    >>> binary_reason(random.Random(0).randbytes(65536))
+    '10% control bytes (28 NUL) in the first 8192 bytes'
     >>> binary_reason(bytes(range(1, 9)) * 4)
-    '100% control bytes'
+    '100% control bytes (0 NUL) in the first 32 bytes'
     """
-    if not data:
-        return None
-    head = data[:1024]
-    nul_head = head.count(0)
-    if nul_head:
-        return f"{nul_head} NUL byte{'s' * (nul_head > 1)} in the first 1 KiB"
-    nul = data.count(0)
-    if nul and nul * 1000 >= len(data):
-        return f"{nul} NUL byte{'s' * (nul > 1)} in {len(data)} bytes"
-    sample = data[:8192]
+    sample = data[:CHECK_BYTES]
     ctrl = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if ctrl * 10 > len(sample):
-        return f"{100 * ctrl // len(sample)}% control bytes"
-    return None
+    if ctrl * CONTROL_SHARE <= len(sample):
+        return None
+    return (f"{100 * ctrl // len(sample)}% control bytes ({sample.count(0)} NUL) "
+            f"in the first {len(sample)} bytes")
 
 
 def _text_binary_reason(text: str) -> str | None:
-    """Why decoded ``text`` looks like binary data, or None.
+    """Why decoded ``text`` is binary data, or None: the rule of
+    :func:`binary_reason` on characters.
 
-    >>> _text_binary_reason("a\\x00b"), _text_binary_reason("tab\\tand newline\\n")
-    ('NUL characters', None)
+    >>> _text_binary_reason("a\\x00b" * 4), _text_binary_reason("a\\x00" + "tab\\tand newline\\n" * 2)
+    ('33% control characters', None)
     """
-    sample = text[:8192]
-    if "\x00" in text:
-        return "NUL characters"
+    sample = text[:CHECK_BYTES]
     ctrl = len(_CONTROL_CHARS.findall(sample))
-    if sample and ctrl * 10 > len(sample):
+    if sample and ctrl * CONTROL_SHARE > len(sample):
         return f"{100 * ctrl // len(sample)}% control characters"
     return None
+
+
+def _binary_error(data: bytes, why: str) -> DecodeError:
+    """The one-line refusal, naming the file type when chardet knows its signature."""
+    import chardet
+
+    mime = chardet.detect(data[:CHECK_BYTES])["mime_type"]
+    generic = not mime or mime.startswith("text/") or mime == "application/octet-stream"
+    kind = "" if generic else f" ({mime})"
+    return DecodeError(f"binary data, not text: {why}{kind}")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -155,13 +174,28 @@ def _canonical(codec: str) -> str:
     return codecs.lookup(codec).name
 
 
-def _confidence(margin: float) -> float:
-    """Logistic in the score margin between the best and the runner-up reading.
+#: Codecs of 7-bit text that switch character sets with escape sequences.
+ESCAPE_CODECS = ("iso2022_jp", "iso2022_jp_1", "iso2022_jp_2", "iso2022_jp_2004",
+                 "iso2022_jp_3", "iso2022_jp_ext", "iso2022_kr", "hz")
 
-    >>> _confidence(0.0), round(_confidence(40.0), 3)
-    (0.5, 1.0)
+
+def _escape_encoded(data: bytes) -> Decoded | None:
+    """ISO-2022-JP/KR or HZ text (7-bit, with escape sequences), as chardet names it.
+
+    >>> _escape_encoded("한국어 문장입니다".encode("iso2022_kr")).text
+    '한국어 문장입니다'
+    >>> _escape_encoded(b"plain ascii") is None
+    True
     """
-    return 1.0 / (1.0 + math.exp(-margin / 4.0))
+    if not data.isascii() or (b"\x1b" not in data and b"~{" not in data):
+        return None
+    codec = _choose.chardet_codec(data)
+    if codec is None or codec.replace("-", "_") not in ESCAPE_CODECS:
+        return None
+    text = data.decode(codec)
+    if "\x1b" in text or _text_binary_reason(text):
+        return None
+    return Decoded(text, codec, 1.0, f"escape sequences ({codec})")
 
 
 def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
@@ -196,7 +230,7 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
                 ) from None
             why = _text_binary_reason(text)
             if why:
-                raise DecodeError(f"binary data, not text: {why}")
+                raise _binary_error(data, why)
             return Decoded(text, codec, 1.0, f"byte-order mark ({codec})")
 
     utf16 = _utf16_without_bom(data)
@@ -209,9 +243,13 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
             if not _text_binary_reason(text):
                 return Decoded(text, utf16, 0.9, f"{utf16} without byte-order mark (NUL pattern)")
 
+    escaped = _escape_encoded(data)
+    if escaped is not None:
+        return escaped
+
     why = binary_reason(data)
     if why:
-        raise DecodeError(f"binary data, not text: {why}")
+        raise _binary_error(data, why)
 
     try:
         text = data.decode("utf-8")
@@ -222,17 +260,22 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
             return Decoded(text, "ascii", 1.0, "ascii")
         return Decoded(text, "utf-8", 1.0, "valid utf-8")
 
-    cands, runs = _single_byte_candidates(data)
-    if cands and _trusted(cands[0], runs):
-        score, name, _ = cands[0]
-        margin = score - cands[1][0] if len(cands) > 1 else 40.0
-        try:
-            text = data.decode(name)
-        except UnicodeDecodeError:  # a byte beyond the sample is undefined in this codec
-            text = None
-        if text is not None:
-            return Decoded(text, _canonical(name), round(_confidence(margin), 4),
-                           f"{_script_of(name)} letter statistics")
+    chosen = _choose.choose_single_byte(data)
+    if chosen is not None:
+        name, conf, why = chosen
+        return Decoded(data.decode(name), _canonical(name), conf, why)
+    return _decode_other(data)
+
+
+def _decode_other(data: bytes) -> Decoded:
+    """Bytes that no single-byte reading makes real Latin, Cyrillic or Greek text:
+    chardet's choice, else charset-normalizer's, else the least bad single-byte
+    reading with its undecodable bytes replaced."""
+    name = _choose.chardet_codec(data)
+    if name is not None:
+        text = data.decode(name)
+        if not _text_binary_reason(text):
+            return Decoded(text, _canonical(name), 0.9, "chardet")
 
     import charset_normalizer
 
@@ -242,6 +285,7 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
         if not _text_binary_reason(text):
             conf = max(0.0, min(1.0, 1.0 - float(best.chaos)))
             return Decoded(text, _canonical(best.encoding), round(conf, 4), "charset-normalizer")
+    cands, _ = _single_byte_candidates(data)
     if cands:
         name = cands[0][1]
         return Decoded(data.decode(name, "replace"), _canonical(name), 0.1,

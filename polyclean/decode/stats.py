@@ -9,9 +9,11 @@ single-byte codecs, :mod:`polyclean.repair` to verify mix-up reversals.
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 import re
+import unicodedata
 from collections import Counter
 from itertools import repeat
 from operator import add, mul
@@ -20,20 +22,22 @@ from pathlib import Path
 #: Single-byte codecs chosen by language statistics; ``cp1252``/``cp1254`` fall back
 #: to their ISO twin (``latin_1``/``iso8859_9``) when no byte is in 0x80-0x9F.
 CYRILLIC_CODECS = ("cp1251", "koi8_r", "koi8_u", "cp866", "mac_cyrillic", "iso8859_5")
-LATIN_CODECS = ("cp1252", "cp1250", "iso8859_2", "cp1254")
+LATIN_CODECS = ("cp1252", "cp1250", "iso8859_2", "cp1254", "iso8859_15", "iso8859_13",
+                "cp1257", "iso8859_4", "iso8859_16", "mac_roman", "cp850", "cp852", "cp437")
 GREEK_CODECS = ("cp1253", "iso8859_7")
 SCRIPTS = ("cyrillic", "latin", "greek")
 _ISO_TWIN = {"cp1252": "latin_1", "cp1254": "iso8859_9"}
 _SCRIPT_OF = {c: s for s, cs in zip(SCRIPTS, (CYRILLIC_CODECS, LATIN_CODECS, GREEK_CODECS))
               for c in cs} | {"latin_1": "latin", "iso8859_9": "latin"}
 #: Tie-breaking prior (log units) by how common a codec is on the web.
-CODEC_PRIOR = {"cp1252": 0.0, "latin_1": 0.0, "cp1251": -1.0}
+CODEC_PRIOR = {"cp1252": 0.0, "latin_1": 0.0, "cp1251": -1.0,
+               # DOS code pages are no web encodings (not in the WHATWG Encoding Standard)
+               "cp437": -6.0, "cp850": -6.0, "cp852": -6.0, "cp866": -3.0}
 
 FLOOR = -15.0  # log frequency of a letter pair never seen (as in data/charstats.json)
 SYMBOL_LOOSE = -5.0  # a non-ASCII symbol next to a space or ASCII punctuation
 CASE_COST = -6.0  # a lowercase letter followed by an uppercase one inside a word
 ISOLATED_COST = -10.0  # a Cyrillic word standing alone between ASCII words
-UNION_COST = -1.0  # per pair, for scoring by the union of a script's languages
 OTHER_PRIOR = -3.0  # codec prior of the codecs not in CODEC_PRIOR
 CYRILLIC_TRUST = -8.5  # mean score per high byte below which a Cyrillic/Greek reading is doubtful
 LATIN_MAX_RUNS = 0.55  # a Latin reading is doubtful when high bytes come in runs (measured:
@@ -44,7 +48,15 @@ SAMPLE_HIGH = 1500  # ... and stop once they have this many bytes above 0x7F
 
 
 _MODELS: dict[str, list[dict[str, float]]] | None = None
-_SYMBOL = "\x01"  # stands for a non-ASCII character that is not a letter
+_SYMBOL = "\x01"  # stands for a non-ASCII character that is neither a letter nor punctuation
+#: Non-ASCII punctuation by how it attaches to words: closing (… » ” , and the like)
+#: follows a word, opening (« „ “ ¿ ¡) precedes one, the apostrophe ’ sits inside one.
+#: Dashes and connectors count as symbols.
+_CLOSE, _OPEN, _APOS = "\x02", "\x03", "\x04"
+#: Letters that are one letter of a language written two ways: Romanian s/t with comma
+#: below and with cedilla (cp1250 and ISO-8859-2 have only the cedilla forms, ISO-8859-16
+#: both; wordfreq writes the comma forms).  Statistics see the cedilla form.
+FOLD = {"ș": "ş", "ț": "ţ"}
 
 
 def _models() -> dict[str, list[dict[str, float]]]:
@@ -56,11 +68,10 @@ def _models() -> dict[str, list[dict[str, float]]]:
         raw = json.loads(path.read_text(encoding="utf-8"))
         if float(raw["floor"]) != FLOOR:
             raise RuntimeError("data/charstats.json was built with another floor")
-        # a symbol next to a space or ASCII punctuation is ordinary punctuation;
-        # glued to a letter or to another symbol it scores as an unseen pair
-        loose = {_SYMBOL + "_": SYMBOL_LOOSE, "_" + _SYMBOL: SYMBOL_LOOSE}
         models: dict[str, list[dict[str, float]]] = {}
         for script in SCRIPTS:
+            letters = {c for lang in raw[script] for k in raw["langs"][lang] for c in k} - {"_"}
+            loose = dict.fromkeys(_loose_pairs(letters), SYMBOL_LOOSE)
             langs = [dict(raw["langs"][lang], **loose) for lang in raw[script]]
             union: dict[str, float] = {}
             for model in langs:
@@ -72,16 +83,61 @@ def _models() -> dict[str, list[dict[str, float]]]:
     return _MODELS
 
 
+def _punct_class(c: str) -> str:
+    """The class of a non-ASCII non-letter: closing, opening or apostrophe punctuation,
+    or symbol.
+
+    >>> [_punct_class(c) for c in "…«’¿–©"] == [_CLOSE, _OPEN, _APOS, _OPEN, _SYMBOL, _SYMBOL]
+    True
+    """
+    cat = unicodedata.category(c)
+    if cat[0] != "P" or cat in ("Pd", "Pc"):
+        return _SYMBOL
+    if c == "\u2019":
+        return _APOS
+    if cat in ("Ps", "Pi") or c in "¿¡":
+        return _OPEN
+    return _CLOSE
+
+
+def _loose_pairs(letters: set[str]) -> list[str]:
+    """Pairs with a non-ASCII non-letter that are ordinary in text (scored
+    ``SYMBOL_LOOSE``; other pairs with one are unseen, at ``FLOOR``): a symbol next to
+    a space or ASCII punctuation, closing punctuation after a word and before a
+    space, opening punctuation after a space and before a word, an apostrophe on
+    either side of a letter.
+
+    >>> sorted(p for p in _loose_pairs({"a"}) if _SYMBOL in p) == [_SYMBOL + "_", "_" + _SYMBOL]
+    True
+    """
+    out = [_SYMBOL + "_", "_" + _SYMBOL]
+    for x in letters | {"_", _CLOSE, _APOS}:
+        out.append(x + _CLOSE)
+    for y in ("_", _CLOSE, _OPEN):
+        out.append(_CLOSE + y)
+    for y in letters | {"_", _OPEN}:
+        out.append(_OPEN + y)
+    for x in ("_", _OPEN):
+        out.append(x + _OPEN)
+    for x in letters | {"_"}:
+        out += [x + _APOS, _APOS + x]
+    return out
+
+
 class _LetterMap(dict):
-    """str.translate table: letter -> its lower case, ASCII non-letter -> ``_``,
-    non-ASCII non-letter -> ``\x01`` (filled in lazily)."""
+    """str.translate table: letter -> its lower case (folded by ``FOLD``), ASCII
+    non-letter -> ``_``, non-ASCII punctuation -> ``\x02``, other non-ASCII non-letter
+    -> ``\x01`` (filled in lazily)."""
 
     def __missing__(self, code: int) -> str:
         c = chr(code)
         if c.isalpha():
             out = c.lower()[0]
+            out = FOLD.get(out, out)
+        elif code < 128:
+            out = "_"
         else:
-            out = "_" if code < 128 else _SYMBOL
+            out = _punct_class(c)
         self[code] = out
         return out
 
@@ -103,8 +159,9 @@ _CASE_CLASSES = _CaseClasses()
 
 def letter_pairs(text: str) -> dict[str, int]:
     r"""Counts of adjacent character pairs that involve a non-ASCII character: letters
-    lower-cased, ASCII non-letters shown as ``_``, other symbols as ``\x01``, the
-    text padded with ``_``.
+    lower-cased, ASCII non-letters shown as ``_``, other punctuation as ``\x02``
+    (closing), ``\x03`` (opening) or ``\x04`` (apostrophe), other symbols as
+    ``\x01``, the text padded with ``_``.
 
     >>> sorted(letter_pairs("Ça va?").items())
     [('_ç', 1), ('ça', 1)]
@@ -113,7 +170,8 @@ def letter_pairs(text: str) -> dict[str, int]:
     """
     m = "_" + text.translate(_LETTER_MAP) + "_"
     pairs = Counter(map(add, m, m[1:]))
-    return {k: n for k, n in pairs.items() if not k.isascii() or _SYMBOL in k}
+    return {k: n for k, n in pairs.items()
+            if not k.isascii() or k[0] < " " or k[1] < " "}
 
 
 def _dot(model: dict[str, float], keys: list[str], counts: list[int]) -> float:
@@ -133,8 +191,10 @@ def _union_score(keys: dict[str, int], script: str) -> float:
 def pairs_score(keys: dict[str, int], script: str) -> float:
     """Log-likelihood of letter pairs (from :func:`letter_pairs`) under the best
     language of ``script`` (``"cyrillic"``, ``"latin"`` or ``"greek"``), or under the
-    union of its languages at ``UNION_COST`` per pair (for languages without a table
-    of their own, such as Belarusian).
+    union of its languages (for languages without a table of their own, such as
+    Belarusian) at a cost of ln(number of languages) per pair: the price, in the
+    minimum-description-length sense, of letting each pair pick its own language, so
+    that a mixture of languages never beats one real language for free.
 
     >>> pairs_score(letter_pairs("привет"), "cyrillic") > pairs_score(letter_pairs("ПРЙЧЕФ"), "cyrillic")
     True
@@ -145,7 +205,7 @@ def pairs_score(keys: dict[str, int], script: str) -> float:
 def _lists_score(ks: list[str], ns: list[int], script: str) -> float:
     """:func:`pairs_score` of keys and counts given as two lists (keys may repeat)."""
     models = _models()[script]
-    best = _dot(models[-1], ks, ns) + UNION_COST * sum(ns)
+    best = _dot(models[-1], ks, ns) - math.log(len(models) - 1) * sum(ns)
     for model in models[:-1]:
         best = max(best, _dot(model, ks, ns))
     return best
@@ -190,6 +250,20 @@ def text_score(text: str, script: str) -> float:
     if script == "cyrillic":
         score += ISOLATED_COST * isolated_words(text)
     return score
+
+
+def codec_prior(codec: str) -> float:
+    """``CODEC_PRIOR`` of a codec by any of its names, ``OTHER_PRIOR`` for the rest.
+
+    >>> codec_prior("ISO-8859-1"), codec_prior("IBM437"), codec_prior("iso8859_10")
+    (0.0, -6.0, -3.0)
+    """
+    return CODEC_PRIOR.get(_canonical_name(codec), OTHER_PRIOR)
+
+
+def _canonical_name(codec: str) -> str:
+    name = codecs.lookup(codec).name
+    return {"iso8859-1": "latin_1"}.get(name, name.replace("-", "_"))
 
 
 def _script_of(codec: str) -> str:
@@ -277,7 +351,7 @@ def _single_byte_candidates(data: bytes) -> tuple[list[tuple[float, str, float]]
         seen.add(text)
         keys, lu = _byte_keys(xs, ys, ns, name)
         script = _script_of(name)
-        fixed = CASE_COST * lu + CODEC_PRIOR.get(name, OTHER_PRIOR)
+        fixed = CASE_COST * lu + codec_prior(name)
         bound = _dot(_models()[script][-1], keys, ns) + fixed
         readings.append((bound, name, keys, fixed, text))
     readings.sort(key=lambda r: -r[0])
@@ -311,3 +385,42 @@ def _trusted(best: tuple[float, str, float], runs: float) -> bool:
     if _script_of(best[1]) == "latin":
         return runs <= LATIN_MAX_RUNS
     return best[2] >= CYRILLIC_TRUST
+
+
+_SCRIPT_NAMES = {"LATIN": "latin", "CYRILLIC": "cyrillic", "GREEK": "greek"}
+
+
+def reading_script(text: str) -> str | None:
+    """The modelled script (``latin``, ``cyrillic``, ``greek``) of most non-ASCII letters
+    of ``text``, or None (no such letters, or most in another script).
+
+    >>> reading_script("Ça va"), reading_script("Москва"), reading_script("東京"), reading_script("abc")
+    ('latin', 'cyrillic', None, None)
+    """
+    counts: Counter[str | None] = Counter()
+    for c in set(text):
+        if c > "\x7f" and c.isalpha():
+            script = _SCRIPT_NAMES.get(unicodedata.name(c, "").split(" ")[0])
+            counts[script] += text.count(c)
+    if not counts:
+        return None
+    return counts.most_common(1)[0][0]
+
+
+def reading_score(sample: bytes, codec: str) -> float | None:
+    """Score (as in :func:`_single_byte_candidates`) of ``sample`` read with any
+    single-byte ``codec``, or None when it does not decode or its letters are not
+    in a modelled script.
+
+    >>> data = "Ühendus on väga hea".encode("iso8859_10")
+    >>> reading_score(data, "iso8859_10") > reading_score(data, "koi8_r")
+    True
+    """
+    try:
+        text = sample.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    script = reading_script(text)
+    if script is None:
+        return None
+    return text_score(text, script) + codec_prior(codec)
