@@ -2,14 +2,16 @@
 statistics beside chardet, charset-normalizer last.
 
 * chardet 7 (trained byte-bigram models of 49 languages in 99 encodings, escape and
-  multi-byte probes) names one encoding.  Its choice is narrowed to the smallest codec
+  multi-byte probes) names its first choice: the encodings it ranks (within 1%) as
+  high as its best, since its confidences tie where encodings read the bytes alike
+  (ISO-8859-1, -15 and cp1252 on "(¤)" / "(€)").  Its choice is narrowed to the smallest codec
   of its family that reads the bytes (GB2312 before GBK before GB18030, Shift_JIS
   before CP932, EUC-KR before CP949): a file that only uses a codec's bytes was
   written in it.
 * polyclean's statistics (:mod:`polyclean.decode.stats`) score each single-byte reading
   of Latin-, Cyrillic- or Greek-script text by letter pairs of real words.
 * When the best reading is real language (:func:`stats._trusted`), the reading chosen
-  is the one with the highest statistics score, chardet's reading counting
+  is the one with the highest statistics score, chardet's first choices counting
   ``CHARDET_VOTE`` more.  Readings are compared as text, so codecs that read the bytes
   the same way (ISO-8859-1 and cp1252 without bytes 0x80-0x9F) are one reading.  So
   where the letter pairs cannot tell readings apart (¤ or €? the same Romanian letter
@@ -25,14 +27,18 @@ from __future__ import annotations
 import codecs
 import math
 
-from .stats import _sample, _script_of, _single_byte_candidates, _trusted, reading_score
+from .stats import _sample, _single_byte_candidates, _trusted, reading_score, reading_script
 
 #: Log-likelihood (natural log) that chardet's choice adds to a reading's statistics
 #: score: chardet outvotes the letter statistics when they prefer another reading by
 #: less than this.  Chosen on the dev half of bench/eval_decode.py's files (every value
-#: from 4 to 16 gave the same dev figures, 0-3 and 20+ fewer; 8 is kept); the test half
+#: from 6 to 20 gave the same dev figures, 0-4 and 30+ fewer; 8 is kept); the test half
 #: is reported beside it.
 CHARDET_VOTE = 8.0
+
+#: chardet's "first choices" are the encodings within this share of its best confidence
+#: (its confidences tie when the bytes read the same in several encodings).
+TIE = 0.01
 
 #: Families of codecs, smallest first: chardet's choice is narrowed to the first that
 #: reads the bytes.
@@ -61,25 +67,38 @@ def _codec_name(name: str | None) -> str | None:
         return None
 
 
-def chardet_codec(data: bytes) -> str | None:
-    """chardet's encoding for ``data`` (its start), narrowed to the smallest codec of
-    its family that reads all of ``data``; None when chardet names nothing that does.
+def chardet_codecs(data: bytes) -> list[str]:
+    """The encodings chardet ranks first for ``data`` (its start): every one within
+    ``TIE`` of its best confidence, each narrowed to the smallest codec of its family
+    that reads all of ``data``; empty when none reads it.
 
-    >>> chardet_codec("日本語の文字コード検出テストです。".encode("iso2022_jp"))
-    'iso2022_jp'
+    >>> chardet_codecs("日本語の文字コード検出テストです。".encode("iso2022_jp"))
+    ['iso2022_jp']
     """
     import chardet
 
-    name = _codec_name(chardet.detect(data[:65536])["encoding"])
-    if name is None:
-        return None
-    for codec in NARROWER.get(name.replace("-", "_"), (name,)):
-        try:
-            data.decode(codec)
-        except UnicodeDecodeError:
+    found = chardet.detect_all(data[:65536], ignore_threshold=True)
+    top = max((r["confidence"] for r in found), default=0.0)
+    out: list[str] = []
+    for r in found:
+        name = _codec_name(r["encoding"])
+        if name is None or r["confidence"] < top * (1 - TIE):
             continue
-        return codecs.lookup(codec).name
-    return None
+        for codec in NARROWER.get(name.replace("-", "_"), (name,)):
+            try:
+                data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if codecs.lookup(codec).name not in out:
+                out.append(codecs.lookup(codec).name)
+            break
+    return out
+
+
+def chardet_codec(data: bytes) -> str | None:
+    """chardet's first choice, as :func:`chardet_codecs` narrows it, or None."""
+    found = chardet_codecs(data)
+    return found[0] if found else None
 
 
 def choose_single_byte(data: bytes) -> tuple[str, float, str] | None:
@@ -89,31 +108,28 @@ def choose_single_byte(data: bytes) -> tuple[str, float, str] | None:
     if not cands or not _trusted(cands[0], runs):
         return None
     sample = _sample(data)
-    voted = chardet_codec(data)
-    voted_text = None
-    if voted is not None:
+    voted: dict[str, str] = {}  # reading -> codec, for chardet's first choices
+    for codec in chardet_codecs(data):
         try:
-            voted_text = sample.decode(voted)
+            voted.setdefault(sample.decode(codec), codec)
         except UnicodeDecodeError:
-            voted = None
-    scored = [(score, name) for score, name, _ in cands]
-    if voted is not None and not any(sample.decode(n) == voted_text for _, n in scored):
-        extra = reading_score(sample, voted)  # a codec polyclean has no list entry for
-        if extra is not None:
-            scored.append((extra, voted))
-    ranked = []
-    for score, name in scored:
-        bonus = CHARDET_VOTE if voted is not None and sample.decode(name) == voted_text else 0.0
-        ranked.append((score + bonus, bool(bonus), name))
-    ranked.sort(key=lambda r: -r[0])
+            continue
+    scored = [(score, name, sample.decode(name)) for score, name, _ in cands]
+    readings = {text for _, _, text in scored}
+    for text, codec in voted.items():
+        if text not in readings:  # a codec without a list entry of polyclean's
+            extra = reading_score(sample, codec)
+            if extra is not None:
+                scored.append((extra, codec, text))
+    ranked = sorted(((score + CHARDET_VOTE * (text in voted), text in voted, name)
+                     for score, name, text in scored), key=lambda r: -r[0])
     total, by_vote, name = ranked[0]
     try:
         data.decode(name)
     except UnicodeDecodeError:  # a byte beyond the sample is undefined in this codec
         return None
     margin = total - ranked[1][0] if len(ranked) > 1 else 40.0
-    script = _script_of(name) if name in _SCRIPTS_KNOWN else "single-byte"
-    why = f"{script} letter statistics" + (" and chardet" if by_vote else "")
+    why = f"{reading_script(sample.decode(name))} letter statistics" + (" and chardet" * by_vote)
     return name, round(_confidence(margin), 4), why
 
 
@@ -124,12 +140,3 @@ def _confidence(margin: float) -> float:
     (0.5, 1.0)
     """
     return 1.0 / (1.0 + math.exp(-margin / 4.0))
-
-
-def _known() -> frozenset[str]:
-    from .stats import _SCRIPT_OF
-
-    return frozenset(_SCRIPT_OF)
-
-
-_SCRIPTS_KNOWN = _known()

@@ -52,7 +52,17 @@ _SYMBOL = "\x01"  # stands for a non-ASCII character that is neither a letter no
 #: Non-ASCII punctuation by how it attaches to words: closing (… » ” , and the like)
 #: follows a word, opening (« „ “ ¿ ¡) precedes one, the apostrophe ’ sits inside one.
 #: Dashes and connectors count as symbols.
-_CLOSE, _OPEN, _APOS = "\x02", "\x03", "\x04"
+_CLOSE, _OPEN, _APOS, _RARE, _ACUTE = "\x02", "\x03", "\x04", "\x05", "\x06"
+#: Closing punctuation: closing brackets and quotes, and the ellipsis.
+_CLOSERS = "\u2026"
+#: Opening punctuation besides opening brackets and quotes.
+_OPENERS = "¿¡"
+#: Symbols that ISO/IEC 8859-15 took out of ISO-8859-1 because text rarely uses them
+#: (it put € Š š Ž ž Œ œ Ÿ in their place) ...
+_RARE_SYMBOLS = "¤¦¨¸¼½¾"
+#: ... but for the eighth, the acute accent, which is typed for an apostrophe on
+#: keyboards with a dead-key acute ("don´t"): a rarer apostrophe than ’.
+_ACUTE_ACCENT = "\u00b4"
 #: Letters that are one letter of a language written two ways: Romanian s/t with comma
 #: below and with cedilla (cp1250 and ISO-8859-2 have only the cedilla forms, ISO-8859-16
 #: both; wordfreq writes the comma forms).  Statistics see the cedilla form.
@@ -71,7 +81,7 @@ def _models() -> dict[str, list[dict[str, float]]]:
         models: dict[str, list[dict[str, float]]] = {}
         for script in SCRIPTS:
             letters = {c for lang in raw[script] for k in raw["langs"][lang] for c in k} - {"_"}
-            loose = dict.fromkeys(_loose_pairs(letters), SYMBOL_LOOSE)
+            loose = _loose_pairs(letters)
             langs = [dict(raw["langs"][lang], **loose) for lang in raw[script]]
             union: dict[str, float] = {}
             for model in langs:
@@ -84,43 +94,57 @@ def _models() -> dict[str, list[dict[str, float]]]:
 
 
 def _punct_class(c: str) -> str:
-    """The class of a non-ASCII non-letter: closing, opening or apostrophe punctuation,
-    or symbol.
+    """The class of a non-ASCII non-letter: closing, opening or apostrophe
+    punctuation, the acute accent, a rare symbol or another symbol.
 
-    >>> [_punct_class(c) for c in "…«’¿–©"] == [_CLOSE, _OPEN, _APOS, _OPEN, _SYMBOL, _SYMBOL]
+    >>> [_punct_class(c) for c in "…«’¿–©¤´‡"] == [_CLOSE, _OPEN, _APOS, _OPEN, _SYMBOL, _SYMBOL,
+    ...                                          _RARE, _ACUTE, _SYMBOL]
     True
     """
     cat = unicodedata.category(c)
-    if cat[0] != "P" or cat in ("Pd", "Pc"):
-        return _SYMBOL
     if c == "\u2019":
         return _APOS
-    if cat in ("Ps", "Pi") or c in "¿¡":
+    if c in _ACUTE_ACCENT:
+        return _ACUTE
+    if c in _RARE_SYMBOLS:
+        return _RARE
+    if cat in ("Pe", "Pf") or c in _CLOSERS:
+        return _CLOSE
+    if cat in ("Ps", "Pi") or c in _OPENERS:
         return _OPEN
-    return _CLOSE
+    return _SYMBOL
 
 
-def _loose_pairs(letters: set[str]) -> list[str]:
-    """Pairs with a non-ASCII non-letter that are ordinary in text (scored
-    ``SYMBOL_LOOSE``; other pairs with one are unseen, at ``FLOOR``): a symbol next to
-    a space or ASCII punctuation, closing punctuation after a word and before a
-    space, opening punctuation after a space and before a word, an apostrophe on
-    either side of a letter.
+def _loose_pairs(letters: set[str]) -> dict[str, float]:
+    """Pairs with a non-ASCII non-letter that occur in ordinary text, with their
+    score; other pairs with one score as unseen (``FLOOR``).
 
-    >>> sorted(p for p in _loose_pairs({"a"}) if _SYMBOL in p) == [_SYMBOL + "_", "_" + _SYMBOL]
+    * a symbol beside a space or ASCII punctuation: ``SYMBOL_LOOSE``, 1.5 times that
+      for a rare symbol;
+    * punctuation on its open side (closing after a space or other punctuation,
+      opening before one), and ’ beside a space: ``SYMBOL_LOOSE``;
+    * ’ beside a letter: ``SYMBOL_LOOSE``, it is the apostrophe of "l’homme";
+    * punctuation glued to a word on its own side (closing after a letter, opening
+      before one) and the acute accent beside a letter: twice that, as rare as a rare
+      pair of letters; the acute accent beside a space: 1.5 times.
+
+    >>> sorted(k for k in _loose_pairs({"a"}) if _SYMBOL in k) == [_SYMBOL + "_", "_" + _SYMBOL]
     True
     """
-    out = [_SYMBOL + "_", "_" + _SYMBOL]
-    for x in letters | {"_", _CLOSE, _APOS}:
-        out.append(x + _CLOSE)
-    for y in ("_", _CLOSE, _OPEN):
-        out.append(_CLOSE + y)
-    for y in letters | {"_", _OPEN}:
-        out.append(_OPEN + y)
+    out: dict[str, float] = {_SYMBOL + "_": SYMBOL_LOOSE, "_" + _SYMBOL: SYMBOL_LOOSE,
+                             _RARE + "_": 1.5 * SYMBOL_LOOSE, "_" + _RARE: 1.5 * SYMBOL_LOOSE}
+    for x in ("_", _CLOSE, _OPEN):
+        out[_CLOSE + x] = out[x + _OPEN] = SYMBOL_LOOSE
+    for x in ("_", _CLOSE, _APOS):
+        out[x + _CLOSE] = SYMBOL_LOOSE
     for x in ("_", _OPEN):
-        out.append(x + _OPEN)
+        out[_OPEN + x] = SYMBOL_LOOSE
+    for x in letters:
+        out[x + _CLOSE] = out[_OPEN + x] = 2 * SYMBOL_LOOSE
+        out[x + _ACUTE] = out[_ACUTE + x] = 2 * SYMBOL_LOOSE
     for x in letters | {"_"}:
-        out += [x + _APOS, _APOS + x]
+        out[x + _APOS] = out[_APOS + x] = SYMBOL_LOOSE
+    out[_ACUTE + "_"] = out["_" + _ACUTE] = 1.5 * SYMBOL_LOOSE
     return out
 
 
@@ -159,9 +183,8 @@ _CASE_CLASSES = _CaseClasses()
 
 def letter_pairs(text: str) -> dict[str, int]:
     r"""Counts of adjacent character pairs that involve a non-ASCII character: letters
-    lower-cased, ASCII non-letters shown as ``_``, other punctuation as ``\x02``
-    (closing), ``\x03`` (opening) or ``\x04`` (apostrophe), other symbols as
-    ``\x01``, the text padded with ``_``.
+    lower-cased, ASCII non-letters shown as ``_``, other non-letters as a control
+    character naming their class (:func:`_punct_class`), the text padded with ``_``.
 
     >>> sorted(letter_pairs("Ça va?").items())
     [('_ç', 1), ('ça', 1)]
@@ -410,7 +433,7 @@ def reading_script(text: str) -> str | None:
 def reading_score(sample: bytes, codec: str) -> float | None:
     """Score (as in :func:`_single_byte_candidates`) of ``sample`` read with any
     single-byte ``codec``, or None when it does not decode or its letters are not
-    in a modelled script.
+    in a modelled script, or holds C1 controls.
 
     >>> data = "Ühendus on väga hea".encode("iso8859_10")
     >>> reading_score(data, "iso8859_10") > reading_score(data, "koi8_r")
@@ -419,6 +442,8 @@ def reading_score(sample: bytes, codec: str) -> float | None:
     try:
         text = sample.decode(codec)
     except (UnicodeDecodeError, LookupError):
+        return None
+    if any("\x80" <= c <= "\x9f" for c in text):  # C1 controls are no text
         return None
     script = reading_script(text)
     if script is None:
