@@ -63,6 +63,8 @@ _RARE_SYMBOLS = "¤¦¨¸¼½¾"
 #: ... but for the eighth, the acute accent, which is typed for an apostrophe on
 #: keyboards with a dead-key acute ("don´t"): a rarer apostrophe than ’.
 _ACUTE_ACCENT = "\u00b4"
+#: The ordinal indicators are letters to Unicode but symbols in use ("1º", "nº", "2ª").
+_ORDINALS = "ªº"
 #: Letters that are one letter of a language written two ways: Romanian s/t with comma
 #: below and with cedilla (cp1250 and ISO-8859-2 have only the cedilla forms, ISO-8859-16
 #: both; wordfreq writes the comma forms).  Statistics see the cedilla form.
@@ -149,13 +151,15 @@ def _loose_pairs(letters: set[str]) -> dict[str, float]:
 
 
 class _LetterMap(dict):
-    """str.translate table: letter -> its lower case (folded by ``FOLD``), ASCII
+    """str.translate table: letter (but ª º) -> its lower case (folded by ``FOLD``), ASCII
     non-letter -> ``_``, non-ASCII punctuation -> ``\x02``, other non-ASCII non-letter
     -> ``\x01`` (filled in lazily)."""
 
     def __missing__(self, code: int) -> str:
         c = chr(code)
-        if c.isalpha():
+        if c in _ORDINALS:
+            out = _SYMBOL
+        elif c.isalpha():
             out = c.lower()[0]
             out = FOLD.get(out, out)
         elif code < 128:

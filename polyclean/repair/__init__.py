@@ -29,8 +29,9 @@ from ..config import Config
 from ..report import Change
 from .ftfy_gate import _ftfy, describe_ftfy, ftfy_lines  # noqa: F401
 from .mixups import (  # noqa: F401
-    _CAPS_RUN, _LATIN_RUN3, CP1251_FROM_KOI8, CP1251_FROM_LATIN, KOI8_FROM_CP1251, _caps_heavy,
-    undo_cp1251_as_latin, undo_koi8_mixup,
+    _CAPS_RUN, _LATIN_RUN3, CP1251_FROM_KOI8, CP1251_FROM_LATIN, KOI8_FROM_CP1251,
+    KOI8_FROM_LATIN, LATIN_MIXUPS, _caps_heavy, undo_cyrillic_as_latin, undo_koi8_mixup,
+    undo_latin_mixups,
 )
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,11 @@ BUILT = True
 # three capital Cyrillic letters (KOI8-R/cp1251 mix-ups) in a row.  Two plain ranges,
 # written out three times (twice as fast in ``re`` as ``{3}``), keep this scan fast;
 # the checks themselves look at every character concerned.
-_CYRILLIC_TRIGGER = re.compile("[\u00c0-\u00ff\u0410-\u042f]" * 3)
+_CYRILLIC_TRIGGER = re.compile("[\u00c0-\u00ff\u0410-\u042f\u011e\u011f\u0130\u0131\u015e\u015f]" * 3)
+# A line worth a Latin check (cp1250/cp1257 shown as cp1252): two characters that those
+# mix-ups change.
+_LATIN_MIXUP_KEYS = re.escape("".join(sorted({chr(k) for t in LATIN_MIXUPS.values() for k in t})))
+_LATIN_MIXUP_LINE = re.compile(f"[{_LATIN_MIXUP_KEYS}][^\n{_LATIN_MIXUP_KEYS}]*[{_LATIN_MIXUP_KEYS}]")
 
 
 def _scan(text: str, cyrillic: bool) -> dict[int, bool | None]:
@@ -55,16 +60,17 @@ def _scan(text: str, cyrillic: bool) -> dict[int, bool | None]:
     """
     todo: dict[int, bool | None] = dict.fromkeys(ftfy_lines(text), True)
     if cyrillic:
-        le = -1
-        for m in _CYRILLIC_TRIGGER.finditer(text):
-            p = m.start()
-            if p < le:
-                continue
-            ls = text.rfind("\n", 0, p) + 1
-            le = text.find("\n", p)
-            if le < 0:
-                le = len(text)
-            todo.setdefault(ls, None)
+        for trigger in (_CYRILLIC_TRIGGER, _LATIN_MIXUP_LINE):
+            le = -1
+            for m in trigger.finditer(text):
+                p = m.start()
+                if p < le:
+                    continue
+                ls = text.rfind("\n", 0, p) + 1
+                le = text.find("\n", p)
+                if le < 0:
+                    le = len(text)
+                todo.setdefault(ls, None)
     return todo
 
 
@@ -79,14 +85,15 @@ def repair_line(line: str, *, use_ftfy: bool | None = None, cyrillic: bool = Tru
     reasons: list[str] = []
     conf = None
     out = line
-    # cp1251 shown as cp1252 first: ftfy would take its "Â " for a UTF-8 no-break space
+    # single-byte text shown as cp1252 first: ftfy would take its "Â " for a UTF-8
+    # no-break space
+    res = None
     if cyrillic and _LATIN_RUN3.search(out):
-        res = undo_cp1251_as_latin(out)
-        if res is not None:
-            shown = "Latin-1" if any("\x80" <= c <= "\x9f" for c in out) else "cp1252"
-            out, conf = res
-            reasons.append(f"cp1251 shown as {shown}")
-            use_ftfy = None  # UTF-8 mojibake may remain in the line's other words
+        res = undo_cyrillic_as_latin(out)
+    if res is not None:
+        out, conf, why = res
+        reasons.append(why)
+        use_ftfy = None  # UTF-8 mojibake may remain in the line's other words
     if use_ftfy is None:
         use_ftfy = bool(ftfy_lines(out))
     if use_ftfy:
@@ -103,9 +110,30 @@ def repair_line(line: str, *, use_ftfy: bool | None = None, cyrillic: bool = Tru
     return out, reasons, conf
 
 
+def _change(text: str, ls: int, le: int, fixed: str, reason: str, conf: float | None
+            ) -> Change:
+    """The change of line ``text[ls:le]`` into ``fixed``, trimmed to the part that changed.
+
+    >>> c = _change("ab\\nxyz", 3, 6, "xQz", "why", None)
+    >>> c.start, c.end, c.original, c.result
+    (4, 5, 'y', 'Q')
+    """
+    line = text[ls:le]
+    p = 0
+    m = min(len(line), len(fixed))
+    while p < m and line[p] == fixed[p]:
+        p += 1
+    s = 0
+    while s < m - p and line[-1 - s] == fixed[-1 - s]:
+        s += 1
+    return Change("repair", ls + p, le - s, line[p:len(line) - s], fixed[p:len(fixed) - s],
+                  reason, confidence=conf)
+
+
 def repair_text(text: str, config: Config) -> tuple[str, list[Change]]:
     """Repair mojibake line by line; changes are offsets into ``text``, one per
-    repaired line, trimmed to the part of the line that changed.
+    repaired line, trimmed to the part of the line that changed.  Latin mix-ups
+    (cp1250/cp1257 shown as cp1252) are decided for the document as a whole.
 
     >>> out, changes = repair_text("ok\\n\u00c2\u00f1\u00e5 \u00fd\u00f2\u00ee \u00ef\u00f0\u00e0\u00e2\u00e4\u00e0", Config())
     >>> out
@@ -121,25 +149,23 @@ def repair_text(text: str, config: Config) -> tuple[str, list[Change]]:
     todo = _scan(text, cyrillic)
     if not todo:
         return text, []
-    changes: list[Change] = []
+    fixes: dict[int, tuple[int, str, str, float | None]] = {}  # line start -> end, fix
+    latin: dict[int, tuple[int, str]] = {}  # unchanged lines worth a Latin mix-up check
     for ls in sorted(todo):
         le = text.find("\n", ls)
         if le < 0:
             le = len(text)
         line = text[ls:le]
         fixed, reasons, conf = repair_line(line, use_ftfy=todo[ls], cyrillic=cyrillic)
-        if fixed == line:
-            continue
-        # trim to the changed part of the line
-        p = 0
-        m = min(len(line), len(fixed))
-        while p < m and line[p] == fixed[p]:
-            p += 1
-        s = 0
-        while s < m - p and line[-1 - s] == fixed[-1 - s]:
-            s += 1
-        changes.append(Change("repair", ls + p, le - s, line[p:len(line) - s],
-                              fixed[p:len(fixed) - s], "; ".join(reasons), confidence=conf))
+        if fixed != line:
+            fixes[ls] = (le, fixed, "; ".join(reasons), conf)
+        elif cyrillic and _LATIN_MIXUP_LINE.search(line):
+            latin[ls] = (le, line)
+    if latin:
+        starts = list(latin)
+        for k, (fixed, conf, why) in undo_latin_mixups([latin[ls][1] for ls in starts]).items():
+            fixes[starts[k]] = (latin[starts[k]][0], fixed, why, conf)
+    changes = [_change(text, ls, *fixes[ls]) for ls in sorted(fixes)]
     if not changes:
         return text, []
     out: list[str] = []

@@ -19,6 +19,16 @@ MIN_GAIN = 10.0
 MIN_RESULT_PER_PAIR = -7.0
 #: cp1251-as-cp1252 needs this many letters of evidence (a lone "5ª" or "à" is not).
 MIN_LETTERS = 4
+#: A Latin-script reversal (cp1250 or cp1257 shown as cp1252), decided for a whole
+#: document, needs this many changed letters of evidence (as cp1251-as-cp1252 needs
+#: ``MIN_LETTERS``), must gain this much per letter pair of the words it changes, and
+#: the result must average this per pair (chosen on the even-numbered half of the
+#: sentences in bench/bench_repair.py's Latin corpus; measured there: mojibake of
+#: three sentences gains 2 to 7 per pair, clean lingua lines at most 6.6 with 1-3
+#: changed letters).
+LATIN_MIN_CHANGED = 4
+LATIN_MIXUP_GAIN_PER_PAIR = 2.0
+LATIN_MIN_RESULT_PER_PAIR = -9.0
 
 
 # --- single-byte tables ----------------------------------------------------------------
@@ -60,22 +70,36 @@ def _table(shown: tuple[str, ...], true: str, keep) -> dict[int, str]:
 
 _KOI8_SYMBOLS = set("\xa0©°²·÷")
 
-#: cp1251 bytes shown as cp1252 (or Latin-1, whose 0x80-0x9F are C1 controls).
-CP1251_FROM_LATIN = _table(("cp1252", "latin_1"), "cp1251", lambda c: True)
-#: KOI8-R bytes shown as cp1251: only letters and a few symbols come back (a box-drawing
+#: cp1251 bytes shown as cp1252, Latin-1 (whose 0x80-0x9F are C1 controls) or cp1254
+#: (Turkish: ğ ş ı Ğ Ş İ where cp1252 has ð þ ý Ð Þ Ý).
+CP1251_FROM_LATIN = _table(("cp1252", "latin_1", "cp1254"), "cp1251", lambda c: True)
+_CP1254_ONLY = frozenset("ğşıĞŞİ")
+#: KOI8 bytes shown as cp1252/Latin-1: only letters come back.  KOI8-U is KOI8-R with
+#: the Ukrainian letters in place of some box-drawing characters, so it serves both.
+KOI8_FROM_LATIN = _table(("cp1252", "latin_1"), "koi8_u", str.isalpha)
+#: KOI8 bytes shown as cp1251: only letters and a few symbols come back (a box-drawing
 #: character is far less likely than the cp1251 character on screen).
-KOI8_FROM_CP1251 = _table(("cp1251",), "koi8_r", lambda c: c.isalpha() or c in _KOI8_SYMBOLS)
-#: cp1251 bytes shown as KOI8-R (KOI8-R's no-break space, °, ², · and ÷ are kept: the
-#: cp1251 letters behind them are rare Serbian and Macedonian ones).
-CP1251_FROM_KOI8 = {k: v for k, v in _table(("koi8_r",), "cp1251", lambda c: True).items()
-                    if chr(k) not in _KOI8_SYMBOLS - {"©"}}
+KOI8_FROM_CP1251 = _table(("cp1251",), "koi8_u", lambda c: c.isalpha() or c in _KOI8_SYMBOLS)
+#: cp1251 bytes shown as KOI8-R or KOI8-U (their no-break space, °, ², · and ÷ are kept:
+#: the cp1251 letters behind them are rare Serbian and Macedonian ones).
+CP1251_FROM_KOI8 = _table(("koi8_u",), "cp1251", str.isalpha) | {
+    k: v for k, v in _table(("koi8_r",), "cp1251", lambda c: True).items()
+    if chr(k) not in _KOI8_SYMBOLS - {"©"}}
+#: Letters that only KOI8-U (not KOI8-R) has: a reversal that yields them is KOI8-U.
+_KOI8U_ONLY = frozenset("іїєґІЇЄҐ")
+#: Latin-script text of Central and Eastern Europe shown as cp1252/Latin-1: cp1250
+#: (Polish, Czech, Slovak, Hungarian, Slovene, Croatian, Romanian) and cp1257
+#: (Lithuanian, Latvian, Estonian).  Only letters come back.
+LATIN_MIXUPS = {true: _table(("cp1252", "latin_1"), true, str.isalpha)
+                for true in ("cp1250", "cp1257")}
 
 #: Characters that cp1252 and cp1251 share (punctuation such as « » — …).
 _LATIN_SAME = frozenset(_sloppy(b, "cp1252") for b in range(0x80, 0x100)
                         if _sloppy(b, "cp1252") == _sloppy(b, "cp1251"))
-_LATIN_LETTERS = "".join(
-    sorted(chr(k) for k, v in CP1251_FROM_LATIN.items() if v.isalpha() and not chr(k).isascii())
-)
+_LATIN_LETTERS = "".join(sorted(
+    chr(k) for k, v in (CP1251_FROM_LATIN | KOI8_FROM_LATIN).items()
+    if v.isalpha() and not chr(k).isascii()
+))
 # Latin-1/cp1252 characters that stand for cp1251 letters, two (a word of mojibake)
 # or three (a line worth checking) side by side.
 _LATIN_RUN = re.compile(f"[{re.escape(_LATIN_LETTERS)}]{{2}}")
@@ -124,25 +148,12 @@ def _accept(gain: float, result: float, npairs: int, per_pair: float) -> float |
     return round(1.0 / (1.0 + math.exp(-(gain - MIN_GAIN) / 4.0)), 4)
 
 
-def undo_cp1251_as_latin(line: str) -> tuple[str, float] | None:
-    """Undo cp1251 text shown as cp1252/Latin-1; (repaired line, confidence) or None
-    when the line is not such mojibake.
-
-    Words are the letter runs of the cp1251 reading.  Only words with at least as
-    many non-ASCII as ASCII letters change (a Latin typo inside one is kept); words
-    with more ASCII letters, such as "Telegram" or "Café", stay as they are.  A
-    symbol that becomes a letter ("¸" for "ё") must join a word without starting a
-    capital inside it.
-
-    >>> undo_cp1251_as_latin("Âñå ýòî íîâîñòè, 2024")[0]
-    'Все это новости, 2024'
-    >>> undo_cp1251_as_latin("Une idée créée à Paris") is None
-    True
-    """
-    table = CP1251_FROM_LATIN
-    shown = line.translate(table)
-    if shown == line:
-        return None
+def _cyrillic_spans(line: str, shown: str) -> list[tuple[int, int]] | None:
+    """Words of the Cyrillic reading ``shown`` to take: those with at least as many
+    non-ASCII as ASCII letters in ``line`` (a Latin typo inside one is kept; words
+    such as "Telegram" or "Café" stay); None when there is too little evidence
+    (fewer than ``MIN_LETTERS`` letters, more than 1 word in 4 mixed, no two
+    mojibake letters side by side)."""
     spans = []
     mixed = letters = 0
     for m in _WORD.finditer(shown):
@@ -159,11 +170,34 @@ def undo_cp1251_as_latin(line: str) -> tuple[str, float] | None:
     if (letters < MIN_LETTERS or 4 * mixed > len(spans)
             or not any(_LATIN_RUN.search(line, a, b) for a, b in spans)):
         return None
-    before = " ".join(line[a:b] for a, b in spans)
-    after = " ".join(shown[a:b] for a, b in spans)
-    conf = _accept(*_gain(_score_before(before, "latin"), after), LATIN_GAIN_PER_PAIR)
-    if conf is None:
-        return None
+    return spans
+
+
+_ONE_LETTER_WORDS: frozenset[str] | None = None
+
+
+def one_letter_words() -> frozenset[str]:
+    """Words of one Cyrillic letter in wordfreq's 1,000 most frequent words of Russian,
+    Ukrainian, Bulgarian and Macedonian ("и", "в", Ukrainian "і", ...).
+
+    >>> {"і", "и", "в"} <= one_letter_words()
+    True
+    """
+    global _ONE_LETTER_WORDS
+    if _ONE_LETTER_WORDS is None:
+        import wordfreq
+
+        _ONE_LETTER_WORDS = frozenset(
+            w for lang in ("ru", "uk", "bg", "mk") for w in wordfreq.top_n_list(lang, 1000)
+            if len(w) == 1 and w.isalpha())
+    return _ONE_LETTER_WORDS
+
+
+def _assemble(line: str, shown: str, spans: list[tuple[int, int]]) -> str:
+    """``line`` with the words ``spans`` of ``shown`` put in.  Letters of other words
+    stay; a symbol becomes its Cyrillic symbol (\x96 -> en dash, ¹ -> №); a symbol
+    that becomes a letter must join a word without starting a capital inside it
+    ("м²" stays), or stand alone as a one-letter word ("³" -> Ukrainian "і")."""
     out = list(line)
     n = len(line)
     for a, b in spans:
@@ -175,17 +209,120 @@ def undo_cp1251_as_latin(line: str) -> tuple[str, float] | None:
     for i, (c, t) in enumerate(zip(line, shown)):
         if c == t or t.isalpha() and (c.isalpha() or out[i] == c):
             continue
-        if not t.isalpha():  # symbols outside words: \x96 -> en dash, ¹ -> №
+        if not t.isalpha():
             out[i] = t
-        elif t.isupper() and i > 0 and out[i - 1].islower() and out[i - 1] > "\x7f":  # "м²"
+        elif t.isupper() and i > 0 and out[i - 1].islower() and out[i - 1] > "\x7f":
             out[i] = c
         elif not ((i > 0 and out[i - 1].isalpha()) or (i + 1 < n and out[i + 1].isalpha())):
-            out[i] = c
-    return "".join(out), conf
+            out[i] = t if t.lower() in one_letter_words() else c
+    return "".join(out)
+
+
+def undo_cyrillic_as_latin(line: str) -> tuple[str, float, str] | None:
+    """Undo cp1251 or KOI8 text shown as cp1252, Latin-1 or (cp1251) cp1254;
+    (repaired line, confidence, reason) or None when the line is not such mojibake.
+
+    >>> undo_cyrillic_as_latin("Âñå ýòî íîâîñòè, 2024")[0]
+    'Все это новости, 2024'
+    >>> undo_cyrillic_as_latin("ðÒÉ×ÅÔ ÍÉÒ, ËÁË ÄÅÌÁ?")[::2]
+    ('Привет мир, как дела?', 'KOI8-R shown as cp1252')
+    >>> undo_cyrillic_as_latin("Âñå ³ íîâå")[0]
+    'Все і нове'
+    >>> undo_cyrillic_as_latin("Une idée créée à Paris") is None
+    True
+    """
+    best = None
+    for true, table in (("cp1251", CP1251_FROM_LATIN), ("KOI8", KOI8_FROM_LATIN)):
+        shown = line.translate(table)
+        if shown == line:
+            continue
+        spans = _cyrillic_spans(line, shown)
+        if spans is None:
+            continue
+        before = " ".join(line[a:b] for a, b in spans)
+        after = " ".join(shown[a:b] for a, b in spans)
+        gain, result, npairs = _gain(_score_before(before, "latin"), after)
+        conf = _accept(gain, result, npairs, LATIN_GAIN_PER_PAIR)
+        if conf is not None and (best is None or gain > best[0]):
+            best = (gain, _assemble(line, shown, spans), conf, true, before, after)
+    if best is None:
+        return None
+    _, out, conf, true, before, after = best
+    if true == "KOI8":
+        true = "KOI8-U" if _KOI8U_ONLY & set(after) else "KOI8-R"
+    if any(c in _CP1254_ONLY for c in before):
+        shown_as = "cp1254"
+    else:
+        shown_as = "Latin-1" if any("\x80" <= c <= "\x9f" for c in line) else "cp1252"
+    return out, conf, f"{true} shown as {shown_as}"
+
+
+def _latin_reading(line: str, table: dict[int, str]) -> tuple[str, str, str, int] | None:
+    """(reversed line, its changed words, the same words as they stand, changed
+    letters) of ``line`` under a Latin mix-up table, or None when it changes nothing."""
+    shown = line.translate(table)
+    if shown == line:
+        return None
+    spans = [m.span() for m in _WORD.finditer(shown) if shown[m.start():m.end()]
+             != line[m.start():m.end()]]
+    out = list(line)
+    for a, b in spans:
+        out[a:b] = shown[a:b]
+    fixed = "".join(out)
+    changed = sum(x != y for x, y in zip(line, fixed))
+    return (fixed, " ".join(shown[a:b] for a, b in spans),
+            " ".join(line[a:b] for a, b in spans), changed)
+
+
+def _latin_score(words: str) -> tuple[float, int]:
+    keys = _stats.letter_pairs(words)
+    return _stats.pairs_score(keys, "latin") + _stats.case_cost(words), sum(keys.values()) or 1
+
+
+def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
+    """Undo cp1250 or cp1257 text shown as cp1252/Latin-1 in the lines of one
+    document: {line index: (repaired line, confidence, reason)}.
+
+    A mix-up is a property of the document (its bytes were read with one wrong
+    codec), so the evidence of all its lines is pooled: the words that a table
+    changes are scored both ways by the Latin letter statistics (the best language
+    each way), and the reversal must have ``LATIN_MIN_CHANGED`` changed letters, gain
+    ``MIN_GAIN`` in all and ``LATIN_MIXUP_GAIN_PER_PAIR`` per pair, and average
+    ``LATIN_MIN_RESULT_PER_PAIR``.  Lines that the reversal makes worse keep their text.
+
+    >>> undo_latin_mixups(["Za\u00bf\u00f3\u00b3\u00e6 g\u00ea\u009cl\u00b9 ja\u009f\u00f1!"])
+    {0: ('Zażółć gęślą jaźń!', 1.0, 'cp1250 shown as Latin-1')}
+    >>> undo_latin_mixups(["Il a dit où il était, à Paris.", "Cãmara, 150ºC"])
+    {}
+    """
+    best = None
+    for true, table in LATIN_MIXUPS.items():
+        readings = {i: r for i, line in enumerate(lines)
+                    if (r := _latin_reading(line, table)) is not None}
+        if sum(r[3] for r in readings.values()) < LATIN_MIN_CHANGED:
+            continue
+        after, npairs = _latin_score(" ".join(r[1] for r in readings.values()))
+        before, _ = _latin_score(" ".join(r[2] for r in readings.values()))
+        gain = after - before
+        if (after < LATIN_MIN_RESULT_PER_PAIR * npairs
+                or _accept(gain, 0.0, npairs, LATIN_MIXUP_GAIN_PER_PAIR) is None):
+            continue
+        if best is None or gain > best[0]:
+            best = (gain, true, readings)
+    if best is None:
+        return {}
+    gain, true, readings = best
+    conf = _accept(gain, 0.0, 1, 0.0)
+    out = {}
+    for i, (fixed, after, before, _) in readings.items():
+        if _latin_score(after)[0] >= _latin_score(before)[0]:
+            shown_as = "Latin-1" if any("\x80" <= c <= "\x9f" for c in lines[i]) else "cp1252"
+            out[i] = (fixed, conf, f"{true} shown as {shown_as}")
+    return out
 
 
 def undo_koi8_mixup(line: str) -> tuple[str, float, str] | None:
-    """Undo KOI8-R shown as cp1251 or cp1251 shown as KOI8-R; (repaired line,
+    """Undo KOI8-R/KOI8-U shown as cp1251 or cp1251 shown as KOI8-R; (repaired line,
     confidence, reason) or None when neither reading is convincing.
 
     >>> undo_koi8_mixup("\u0440\u0422\u0419\u0427\u0415\u0424, \u041d\u0419\u0422!")[0]
@@ -200,6 +337,8 @@ def undo_koi8_mixup(line: str) -> tuple[str, float, str] | None:
         after = line.translate(table)
         if after == line:
             continue
+        if table is KOI8_FROM_CP1251 and _KOI8U_ONLY & (set(after) - set(line)):
+            reason = "KOI8-U shown as cp1251"
         if before is None:
             before = _score_before(line, "cyrillic")
         gain, result, npairs = _gain(before, after)
