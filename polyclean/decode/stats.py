@@ -48,6 +48,7 @@ SAMPLE_HIGH = 1500  # ... and stop once they have this many bytes above 0x7F
 
 
 _MODELS: dict[str, list[dict[str, float]]] | None = None
+_CHARSTATS = Path(__file__).resolve().parent.parent / "data" / "charstats.json"
 _SYMBOL = "\x01"  # stands for a non-ASCII character that is neither a letter nor punctuation
 #: Non-ASCII punctuation by how it attaches to words: closing (… » ” , and the like)
 #: follows a word, opening (« „ “ ¿ ¡) precedes one, the apostrophe ’ sits inside one.
@@ -76,8 +77,7 @@ def _models() -> dict[str, list[dict[str, float]]]:
     (the best log frequency of each bigram in any of them); loaded once per process."""
     global _MODELS
     if _MODELS is None:
-        path = Path(__file__).resolve().parent.parent / "data" / "charstats.json"
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(_CHARSTATS.read_text(encoding="utf-8"))
         if float(raw["floor"]) != FLOOR:
             raise RuntimeError("data/charstats.json was built with another floor")
         models: dict[str, list[dict[str, float]]] = {}
@@ -236,6 +236,33 @@ def _lists_score(ks: list[str], ns: list[int], script: str) -> float:
     for model in models[:-1]:
         best = max(best, _dot(model, ks, ns))
     return best
+
+
+def langs_score(keys: dict[str, int], langs: tuple[str, ...]) -> float:
+    """Log-likelihood of letter pairs under the best of the named languages (codes of
+    ``data/charstats.json``), with no union model.
+
+    >>> k = letter_pairs("Zażółć gęślą jaźń")
+    >>> langs_score(k, ("pl",)) > langs_score(k, ("lt", "lv"))
+    True
+    """
+    models = _lang_models()
+    ks, ns = list(keys), list(keys.values())
+    return max(_dot(models[lang], ks, ns) for lang in langs)
+
+
+_LANG_MODELS: dict[str, dict[str, float]] | None = None
+
+
+def _lang_models() -> dict[str, dict[str, float]]:
+    """Each language's model (as :func:`_models` has it), by language code."""
+    global _LANG_MODELS
+    if _LANG_MODELS is None:
+        raw = json.loads(_CHARSTATS.read_text(encoding="utf-8"))
+        models = _models()
+        _LANG_MODELS = {lang: models[script][i] for script in SCRIPTS
+                        for i, lang in enumerate(raw[script])}
+    return _LANG_MODELS
 
 
 def case_cost(text: str) -> float:

@@ -45,10 +45,29 @@ BUILT = True
 # written out three times (twice as fast in ``re`` as ``{3}``), keep this scan fast;
 # the checks themselves look at every character concerned.
 _CYRILLIC_TRIGGER = re.compile("[\u00c0-\u00ff\u0410-\u042f\u011e\u011f\u0130\u0131\u015e\u015f]" * 3)
-# A line worth a Latin check (cp1250/cp1257 shown as cp1252): two characters that those
-# mix-ups change.
-_LATIN_MIXUP_KEYS = re.escape("".join(sorted({chr(k) for t in LATIN_MIXUPS.values() for k in t})))
-_LATIN_MIXUP_LINE = re.compile(f"[{_LATIN_MIXUP_KEYS}][^\n{_LATIN_MIXUP_KEYS}]*[{_LATIN_MIXUP_KEYS}]")
+# A line worth a Latin check (cp1250/cp1257 shown as cp1252): a character that those
+# mix-ups change.  The check pools the document's lines (undo_latin_mixups).
+_LATIN_MIXUP_KEY = re.compile(
+    "[" + re.escape("".join(sorted({chr(k) for t in LATIN_MIXUPS.values() for k in t}))) + "]")
+
+
+def _line_starts(text: str, trigger: re.Pattern) -> list[int]:
+    """Start offsets of the lines of ``text`` in which ``trigger`` matches.
+
+    >>> _line_starts("ab\\ncd\\nxa", re.compile("a"))
+    [0, 6]
+    """
+    out = []
+    le = -1
+    for m in trigger.finditer(text):
+        p = m.start()
+        if p < le:
+            continue
+        out.append(text.rfind("\n", 0, p) + 1)
+        le = text.find("\n", p)
+        if le < 0:
+            le = len(text)
+    return out
 
 
 def _scan(text: str, cyrillic: bool) -> dict[int, bool | None]:
@@ -60,17 +79,8 @@ def _scan(text: str, cyrillic: bool) -> dict[int, bool | None]:
     """
     todo: dict[int, bool | None] = dict.fromkeys(ftfy_lines(text), True)
     if cyrillic:
-        for trigger in (_CYRILLIC_TRIGGER, _LATIN_MIXUP_LINE):
-            le = -1
-            for m in trigger.finditer(text):
-                p = m.start()
-                if p < le:
-                    continue
-                ls = text.rfind("\n", 0, p) + 1
-                le = text.find("\n", p)
-                if le < 0:
-                    le = len(text)
-                todo.setdefault(ls, None)
+        for ls in _line_starts(text, _CYRILLIC_TRIGGER):
+            todo.setdefault(ls, None)
     return todo
 
 
@@ -110,6 +120,11 @@ def repair_line(line: str, *, use_ftfy: bool | None = None, cyrillic: bool = Tru
     return out, reasons, conf
 
 
+def _line_end(text: str, ls: int) -> int:
+    le = text.find("\n", ls)
+    return len(text) if le < 0 else le
+
+
 def _change(text: str, ls: int, le: int, fixed: str, reason: str, conf: float | None
             ) -> Change:
     """The change of line ``text[ls:le]`` into ``fixed``, trimmed to the part that changed.
@@ -147,24 +162,18 @@ def repair_text(text: str, config: Config) -> tuple[str, list[Change]]:
         return text, []
     cyrillic = config.repair_cyrillic
     todo = _scan(text, cyrillic)
-    if not todo:
-        return text, []
     fixes: dict[int, tuple[int, str, str, float | None]] = {}  # line start -> end, fix
-    latin: dict[int, tuple[int, str]] = {}  # unchanged lines worth a Latin mix-up check
     for ls in sorted(todo):
-        le = text.find("\n", ls)
-        if le < 0:
-            le = len(text)
+        le = _line_end(text, ls)
         line = text[ls:le]
         fixed, reasons, conf = repair_line(line, use_ftfy=todo[ls], cyrillic=cyrillic)
         if fixed != line:
             fixes[ls] = (le, fixed, "; ".join(reasons), conf)
-        elif cyrillic and _LATIN_MIXUP_LINE.search(line):
-            latin[ls] = (le, line)
-    if latin:
-        starts = list(latin)
-        for k, (fixed, conf, why) in undo_latin_mixups([latin[ls][1] for ls in starts]).items():
-            fixes[starts[k]] = (latin[starts[k]][0], fixed, why, conf)
+    if cyrillic:
+        starts = [ls for ls in _line_starts(text, _LATIN_MIXUP_KEY) if ls not in fixes]
+        lines = [text[ls:_line_end(text, ls)] for ls in starts]
+        for k, (fixed, conf, why) in undo_latin_mixups(lines).items():
+            fixes[starts[k]] = (starts[k] + len(lines[k]), fixed, why, conf)
     changes = [_change(text, ls, *fixes[ls]) for ls in sorted(fixes)]
     if not changes:
         return text, []

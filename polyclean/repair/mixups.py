@@ -92,6 +92,10 @@ _KOI8U_ONLY = frozenset("іїєґІЇЄҐ")
 #: (Lithuanian, Latvian, Estonian).  Only letters come back.
 LATIN_MIXUPS = {true: _table(("cp1252", "latin_1"), true, str.isalpha)
                 for true in ("cp1250", "cp1257")}
+#: The languages (of data/charstats.json) that each of those codecs serves: a reversal
+#: must read as one of them.
+LATIN_MIXUP_LANGS = {"cp1250": ("pl", "cs", "sk", "hu", "sl", "sh", "ro"),
+                     "cp1257": ("lt", "lv", "et")}
 
 #: Characters that cp1252 and cp1251 share (punctuation such as « » — …).
 _LATIN_SAME = frozenset(_sloppy(b, "cp1252") for b in range(0x80, 0x100)
@@ -150,8 +154,8 @@ def _accept(gain: float, result: float, npairs: int, per_pair: float) -> float |
 
 def _cyrillic_spans(line: str, shown: str) -> list[tuple[int, int]] | None:
     """Words of the Cyrillic reading ``shown`` to take: those with at least as many
-    non-ASCII as ASCII letters in ``line`` (a Latin typo inside one is kept; words
-    such as "Telegram" or "Café" stay); None when there is too little evidence
+    non-ASCII as ASCII letters other than i and I in ``line`` (a Latin typo inside
+    one is kept; words such as "Telegram" or "Café" stay); None when there is too little evidence
     (fewer than ``MIN_LETTERS`` letters, more than 1 word in 4 mixed, no two
     mojibake letters side by side)."""
     spans = []
@@ -161,7 +165,8 @@ def _cyrillic_spans(line: str, shown: str) -> list[tuple[int, int]] | None:
         seg = line[a:b]
         if seg.isascii():
             continue
-        ascii_letters = len(_ASCII_LETTER.findall(seg))
+        # Latin i and I stand in for Ukrainian and Belarusian і and І (the same glyph)
+        ascii_letters = len(_ASCII_LETTER.findall(seg)) - seg.count("i") - seg.count("I")
         high = sum(1 for c in seg if c > "\x7f" and c.isalpha())
         if high >= ascii_letters:  # a word of mojibake (perhaps with a Latin typo in it)
             spans.append((a, b))
@@ -274,9 +279,13 @@ def _latin_reading(line: str, table: dict[int, str]) -> tuple[str, str, str, int
             " ".join(line[a:b] for a, b in spans), changed)
 
 
-def _latin_score(words: str) -> tuple[float, int]:
+def _latin_score(words: str, langs: tuple[str, ...] | None = None) -> tuple[float, int]:
+    """(score, letter pairs) of ``words`` under the best Latin-script language, or the
+    best of ``langs``."""
     keys = _stats.letter_pairs(words)
-    return _stats.pairs_score(keys, "latin") + _stats.case_cost(words), sum(keys.values()) or 1
+    score = (_stats.pairs_score(keys, "latin") if langs is None
+             else _stats.langs_score(keys, langs))
+    return score + _stats.case_cost(words), sum(keys.values()) or 1
 
 
 def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
@@ -286,9 +295,11 @@ def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
     A mix-up is a property of the document (its bytes were read with one wrong
     codec), so the evidence of all its lines is pooled: the words that a table
     changes are scored both ways by the Latin letter statistics (the best language
-    each way), and the reversal must have ``LATIN_MIN_CHANGED`` changed letters, gain
-    ``MIN_GAIN`` in all and ``LATIN_MIXUP_GAIN_PER_PAIR`` per pair, and average
-    ``LATIN_MIN_RESULT_PER_PAIR``.  Lines that the reversal makes worse keep their text.
+    each way, the reversed words only by the languages the codec serves,
+    ``LATIN_MIXUP_LANGS``), and the reversal must have ``LATIN_MIN_CHANGED`` changed
+    letters, gain ``MIN_GAIN`` in all and ``LATIN_MIXUP_GAIN_PER_PAIR`` per pair, and
+    average ``LATIN_MIN_RESULT_PER_PAIR``.  A line that the reversal makes clearly
+    worse (by ``MIN_GAIN``) keeps its text.
 
     >>> undo_latin_mixups(["Za\u00bf\u00f3\u00b3\u00e6 g\u00ea\u009cl\u00b9 ja\u009f\u00f1!"])
     {0: ('Zażółć gęślą jaźń!', 1.0, 'cp1250 shown as Latin-1')}
@@ -301,7 +312,8 @@ def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
                     if (r := _latin_reading(line, table)) is not None}
         if sum(r[3] for r in readings.values()) < LATIN_MIN_CHANGED:
             continue
-        after, npairs = _latin_score(" ".join(r[1] for r in readings.values()))
+        after, npairs = _latin_score(" ".join(r[1] for r in readings.values()),
+                                     LATIN_MIXUP_LANGS[true])
         before, _ = _latin_score(" ".join(r[2] for r in readings.values()))
         gain = after - before
         if (after < LATIN_MIN_RESULT_PER_PAIR * npairs
@@ -314,8 +326,9 @@ def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
     gain, true, readings = best
     conf = _accept(gain, 0.0, 1, 0.0)
     out = {}
+    langs = LATIN_MIXUP_LANGS[true]
     for i, (fixed, after, before, _) in readings.items():
-        if _latin_score(after)[0] >= _latin_score(before)[0]:
+        if _latin_score(after, langs)[0] >= _latin_score(before)[0] - MIN_GAIN:
             shown_as = "Latin-1" if any("\x80" <= c <= "\x9f" for c in lines[i]) else "cp1252"
             out[i] = (fixed, conf, f"{true} shown as {shown_as}")
     return out
