@@ -82,8 +82,9 @@ KOI8_FROM_LATIN = _table(("cp1252", "latin_1"), "koi8_u", str.isalpha)
 KOI8_FROM_CP1251 = _table(("cp1251",), "koi8_u", lambda c: c.isalpha() or c in _KOI8_SYMBOLS)
 #: cp1251 bytes shown as KOI8-R or KOI8-U (their no-break space, °, ², · and ÷ are kept:
 #: the cp1251 letters behind them are rare Serbian and Macedonian ones).
-CP1251_FROM_KOI8 = _table(("koi8_u",), "cp1251", str.isalpha) | {
-    k: v for k, v in _table(("koi8_r",), "cp1251", lambda c: True).items()
+CP1251_FROM_KOI8 = {
+    k: v for k, v in (_table(("koi8_u",), "cp1251", str.isalpha)
+                      | _table(("koi8_r",), "cp1251", lambda c: True)).items()
     if chr(k) not in _KOI8_SYMBOLS - {"©"}}
 #: Letters that only KOI8-U (not KOI8-R) has: a reversal that yields them is KOI8-U.
 _KOI8U_ONLY = frozenset("іїєґІЇЄҐ")
@@ -219,8 +220,29 @@ def _assemble(line: str, shown: str, spans: list[tuple[int, int]]) -> str:
         elif t.isupper() and i > 0 and out[i - 1].islower() and out[i - 1] > "\x7f":
             out[i] = c
         elif not ((i > 0 and out[i - 1].isalpha()) or (i + 1 < n and out[i + 1].isalpha())):
-            out[i] = t if t.lower() in one_letter_words() else c
+            alone = not ((i > 0 and out[i - 1].isalnum()) or (i + 1 < n and out[i + 1].isalnum()))
+            out[i] = t if alone and t.lower() in one_letter_words() else c
     return "".join(out)
+
+
+def _utf8_mojibake(line: str) -> bool:
+    """Whether the line's bytes, as cp1252/Latin-1 show them, are UTF-8 with
+    multi-byte characters: UTF-8 mojibake, for ftfy.  Single-byte Cyrillic text is
+    never that (its letters are bytes 0xC0-0xFF side by side, no valid UTF-8).
+
+    >>> _utf8_mojibake("Ð¡Ð¸Ñ\x82"), _utf8_mojibake("Âñå ýòî")
+    (True, False)
+    """
+    try:
+        data = b"".join(c.encode("cp1252") if c not in _C1 else c.encode("latin-1")
+                        for c in line)
+        data.decode("utf-8")
+    except UnicodeError:
+        return False
+    return not data.isascii()
+
+
+_C1 = frozenset(chr(b) for b in range(0x80, 0xA0))
 
 
 def undo_cyrillic_as_latin(line: str) -> tuple[str, float, str] | None:
@@ -236,6 +258,8 @@ def undo_cyrillic_as_latin(line: str) -> tuple[str, float, str] | None:
     >>> undo_cyrillic_as_latin("Une idée créée à Paris") is None
     True
     """
+    if _utf8_mojibake(line):
+        return None
     best = None
     for true, table in (("cp1251", CP1251_FROM_LATIN), ("KOI8", KOI8_FROM_LATIN)):
         shown = line.translate(table)
