@@ -99,12 +99,10 @@ def passes(fn, docs: list[str], repeat: int) -> list[float]:
 # --- single-byte mix-ups per language ---------------------------------------------------
 
 def _eval_decode():
-    import importlib.util
+    import runpy
+    from types import SimpleNamespace
 
-    spec = importlib.util.spec_from_file_location("eval_decode", ROOT / "bench" / "eval_decode.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return SimpleNamespace(**runpy.run_path(str(ROOT / "bench" / "eval_decode.py")))
 
 
 #: KOI8 variant per Cyrillic language (KOI8-U for Ukrainian).

@@ -20,7 +20,9 @@ import codecs
 import importlib
 import json
 import random
+import runpy
 from pathlib import Path
+from types import SimpleNamespace
 
 import ftfy
 import pytest
@@ -137,20 +139,11 @@ def test_repair_is_idempotent(russian):
 
 # --- single-byte mix-ups per language (issue 16) ----------------------------------------
 
-def _bench_repair():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_repair", ROOT / "bench" / "bench_repair.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 @pytest.fixture(scope="module")
 def bench_repair():
     need(DATA / "lingua-language-testdata")
     need(DATA / "wmt22-generaltest-ru-en")
-    return _bench_repair()
+    return SimpleNamespace(**runpy.run_path(str(ROOT / "bench" / "bench_repair.py")))
 
 
 MIXUPS = [(lang, name) for lang in ("ru", "uk", "bg") for name in (
