@@ -180,7 +180,8 @@ def bench_mixups() -> None:
     for (lang, name), (true, shown, sents, per_doc) in mixups().items():
         ok, n, _ = mixup_rates(lambda d: repair_text(d, cfg)[0], true, shown, sents, per_doc)
         fo, _, _ = mixup_rates(ftfy.fix_encoding, true, shown, sents, per_doc)
-        print(f"  {lang:8s} {name:28s} {ok:6d}/{n:<5d}{100 * ok / n:5.1f}% {fo:8d} {100 * fo / n:5.1f}%")
+        print(f"  {lang:8s} {name:28s} {ok:6d}/{n:<5d}{100 * ok / n:5.1f}% "
+              f"{fo:8d} {100 * fo / n:5.1f}%")
 
 
 def bench_decode(repeat: int) -> None:

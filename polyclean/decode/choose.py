@@ -4,10 +4,10 @@ statistics beside chardet, charset-normalizer last.
 * chardet 7 (trained byte-bigram models of 49 languages in 99 encodings, escape and
   multi-byte probes) names its first choice: the encodings it ranks (within 1%) as
   high as its best, since its confidences tie where encodings read the bytes alike
-  (ISO-8859-1, -15 and cp1252 on "(¤)" / "(€)").  Its choice is narrowed to the smallest codec
-  of its family that reads the bytes (GB2312 before GBK before GB18030, Shift_JIS
-  before CP932, EUC-KR before CP949): a file that only uses a codec's bytes was
-  written in it.
+  (ISO-8859-1, -15 and cp1252 on "(¤)" / "(€)").  Its choice is narrowed to the
+  smallest codec of its family that reads the bytes (GB2312 before GBK before
+  GB18030, Shift_JIS before CP932, EUC-KR before CP949): a file that only uses a
+  codec's bytes was written in it.
 * polyclean's statistics (:mod:`polyclean.decode.stats`) score each single-byte reading
   of Latin-, Cyrillic- or Greek-script text by letter pairs of real words.
 * When the best reading is real language (:func:`stats._trusted`), the reading chosen
@@ -15,7 +15,7 @@ statistics beside chardet, charset-normalizer last.
   ``CHARDET_VOTE`` more.  Readings are compared as text, so codecs that read the bytes
   the same way (ISO-8859-1 and cp1252 without bytes 0x80-0x9F) are one reading.  So
   where the letter pairs cannot tell readings apart (¤ or €? the same Romanian letter
-  with cedilla or comma? a language without a table, such as Estonian) chardet
+  with cedilla or comma? a language without a table of its own) chardet
   decides, and where they clearly can (a short Russian line, Czech in ISO-8859-2 or in
   cp1250) the letters do.
 * Otherwise (CJK, Arabic, Hebrew, Thai, ...) chardet decides, and charset-normalizer

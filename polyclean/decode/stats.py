@@ -99,8 +99,8 @@ def _punct_class(c: str) -> str:
     """The class of a non-ASCII non-letter: closing, opening or apostrophe
     punctuation, the acute accent, a rare symbol or another symbol.
 
-    >>> [_punct_class(c) for c in "…«’¿–©¤´‡"] == [_CLOSE, _OPEN, _APOS, _OPEN, _SYMBOL, _SYMBOL,
-    ...                                          _RARE, _ACUTE, _SYMBOL]
+    >>> [_punct_class(c) for c in "…«’¿–©¤´‡"] == [
+    ...     _CLOSE, _OPEN, _APOS, _OPEN, _SYMBOL, _SYMBOL, _RARE, _ACUTE, _SYMBOL]
     True
     """
     cat = unicodedata.category(c)
@@ -448,8 +448,8 @@ def reading_script(text: str) -> str | None:
     """The modelled script (``latin``, ``cyrillic``, ``greek``) of most non-ASCII letters
     of ``text``, or None (no such letters, or most in another script).
 
-    >>> reading_script("Ça va"), reading_script("Москва"), reading_script("東京"), reading_script("abc")
-    ('latin', 'cyrillic', None, None)
+    >>> [reading_script(t) for t in ("Ça va", "Москва", "東京", "abc")]
+    ['latin', 'cyrillic', None, None]
     """
     counts: Counter[str | None] = Counter()
     for c in set(text):

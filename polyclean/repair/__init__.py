@@ -44,7 +44,8 @@ BUILT = True
 # three capital Cyrillic letters (KOI8-R/cp1251 mix-ups) in a row.  Two plain ranges,
 # written out three times (twice as fast in ``re`` as ``{3}``), keep this scan fast;
 # the checks themselves look at every character concerned.
-_CYRILLIC_TRIGGER = re.compile("[\u00c0-\u00ff\u0410-\u042f\u011e\u011f\u0130\u0131\u015e\u015f]" * 3)
+_CYRILLIC_TRIGGER = re.compile(
+    "[\u00c0-\u00ff\u0410-\u042f\u011e\u011f\u0130\u0131\u015e\u015f]" * 3)
 # A line worth a Latin check (cp1250/cp1257 shown as cp1252): a character that those
 # mix-ups change.  The check pools the document's lines (undo_latin_mixups).
 _LATIN_MIXUP_KEY = re.compile(
