@@ -59,15 +59,14 @@ def _line_starts(text: str, trigger: re.Pattern) -> list[int]:
     [0, 6]
     """
     out = []
-    le = -1
-    for m in trigger.finditer(text):
+    m = trigger.search(text)
+    while m is not None:
         p = m.start()
-        if p < le:
-            continue
         out.append(text.rfind("\n", 0, p) + 1)
         le = text.find("\n", p)
         if le < 0:
-            le = len(text)
+            break
+        m = trigger.search(text, le)
     return out
 
 

@@ -29,6 +29,10 @@ MIN_LETTERS = 4
 LATIN_MIN_CHANGED = 4
 LATIN_MIXUP_GAIN_PER_PAIR = 2.0
 LATIN_MIN_RESULT_PER_PAIR = -9.0
+#: The decision looks at the first lines that a table changes, until they hold three
+#: times the letters needed or number 20 (see _latin_sample).
+LATIN_ENOUGH_CHANGED = 3 * LATIN_MIN_CHANGED
+LATIN_SAMPLE_LINES = 20
 
 
 # --- single-byte tables ----------------------------------------------------------------
@@ -93,6 +97,8 @@ _KOI8U_ONLY = frozenset("іїєґІЇЄҐ")
 #: (Lithuanian, Latvian, Estonian).  Only letters come back.
 LATIN_MIXUPS = {true: _table(("cp1252", "latin_1"), true, str.isalpha)
                 for true in ("cp1250", "cp1257")}
+_LATIN_KEYS = {true: re.compile("[" + re.escape("".join(map(chr, sorted(t)))) + "]")
+               for true, t in LATIN_MIXUPS.items()}
 #: The languages (of data/charstats.json) that each of those codecs serves: a reversal
 #: must read as one of them.
 LATIN_MIXUP_LANGS = {"cp1250": ("pl", "cs", "sk", "hu", "sl", "sh", "ro"),
@@ -225,6 +231,19 @@ def _assemble(line: str, shown: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+_LATIN1_UPPER = re.compile("[\u00c0-\u00d6\u00d8-\u00de]")
+_LATIN1_LOWER = re.compile("[\u00df-\u00f6\u00f8-\u00ff]")
+
+
+def _latin_caps_heavy(line: str) -> bool:
+    """More capital than small Latin-1 letters: how KOI8 text shown as Latin-1 looks.
+
+    >>> _latin_caps_heavy("\u00f0\u00d2\u00c9\u00d7\u00c5\u00d4"), _latin_caps_heavy("\u00c2\u00f1\u00e5")
+    (True, False)
+    """
+    return len(_LATIN1_UPPER.findall(line)) > len(_LATIN1_LOWER.findall(line))
+
+
 def _utf8_mojibake(line: str) -> bool:
     """Whether the line's bytes, as cp1252/Latin-1 show them, are UTF-8 with
     multi-byte characters: UTF-8 mojibake, for ftfy.  Single-byte Cyrillic text is
@@ -234,15 +253,17 @@ def _utf8_mojibake(line: str) -> bool:
     (True, False)
     """
     try:
-        data = b"".join(c.encode("cp1252") if c not in _C1 else c.encode("latin-1")
-                        for c in line)
+        data = line.encode("cp1252")
+    except UnicodeEncodeError:
+        try:
+            data = line.encode("latin-1")  # C1 controls: Latin-1 shows them
+        except UnicodeEncodeError:
+            return False
+    try:
         data.decode("utf-8")
-    except UnicodeError:
+    except UnicodeDecodeError:
         return False
     return not data.isascii()
-
-
-_C1 = frozenset(chr(b) for b in range(0x80, 0xA0))
 
 
 def undo_cyrillic_as_latin(line: str) -> tuple[str, float, str] | None:
@@ -261,7 +282,10 @@ def undo_cyrillic_as_latin(line: str) -> tuple[str, float, str] | None:
     if _utf8_mojibake(line):
         return None
     best = None
-    for true, table in (("cp1251", CP1251_FROM_LATIN), ("KOI8", KOI8_FROM_LATIN)):
+    tries = [("cp1251", CP1251_FROM_LATIN)]
+    if _latin_caps_heavy(line):  # KOI8 keeps its small letters where Latin-1 has capitals
+        tries.append(("KOI8", KOI8_FROM_LATIN))
+    for true, table in tries:
         shown = line.translate(table)
         if shown == line:
             continue
@@ -286,21 +310,46 @@ def undo_cyrillic_as_latin(line: str) -> tuple[str, float, str] | None:
     return out, conf, f"{true} shown as {shown_as}"
 
 
-def _latin_reading(line: str, table: dict[int, str]) -> tuple[str, str, str, int] | None:
-    """(reversed line, its changed words, the same words as they stand, changed
-    letters) of ``line`` under a Latin mix-up table, or None when it changes nothing."""
-    shown = line.translate(table)
-    if shown == line:
+def _latin_reading(line: str, true: str
+                   ) -> tuple[list[tuple[int, int]], str, str, int] | None:
+    """(word spans, the words reversed, the same words as they stand, changed letters)
+    of ``line`` under the Latin mix-up of codec ``true``, or None when it changes
+    nothing.  Words are letter runs of the reversed line around each change.
+
+    >>> _latin_reading("Za\u00bf\u00f3\u00b3\u00e6 jest", "cp1250")
+    ([(0, 6)], 'Zażółć', 'Za¿ó³æ', 3)
+    """
+    table = LATIN_MIXUPS[true]
+    spans = []
+    end = -1
+    n = len(line)
+    changed = 0
+    for m in _LATIN_KEYS[true].finditer(line):
+        a = m.start()
+        changed += 1
+        if a < end:
+            continue
+        end = a + 1
+        while a > 0 and (line[a - 1].isalpha() or ord(line[a - 1]) in table):
+            a -= 1
+        while end < n and (line[end].isalpha() or ord(line[end]) in table):
+            end += 1
+        spans.append((a, end))
+    if not spans:
         return None
-    spans = [m.span() for m in _WORD.finditer(shown) if shown[m.start():m.end()]
-             != line[m.start():m.end()]]
-    out = list(line)
+    after = [line[a:b].translate(table) for a, b in spans]
+    return spans, " ".join(after), " ".join(line[a:b] for a, b in spans), changed
+
+
+def _put(line: str, spans: list[tuple[int, int]], true: str) -> str:
+    """``line`` with the words ``spans`` reversed by the mix-up of ``true``."""
+    out = []
+    pos = 0
     for a, b in spans:
-        out[a:b] = shown[a:b]
-    fixed = "".join(out)
-    changed = sum(x != y for x, y in zip(line, fixed))
-    return (fixed, " ".join(shown[a:b] for a, b in spans),
-            " ".join(line[a:b] for a, b in spans), changed)
+        out += [line[pos:a], line[a:b].translate(LATIN_MIXUPS[true])]
+        pos = b
+    out.append(line[pos:])
+    return "".join(out)
 
 
 def _latin_score(words: str, langs: tuple[str, ...] | None = None) -> tuple[float, int]:
@@ -312,12 +361,48 @@ def _latin_score(words: str, langs: tuple[str, ...] | None = None) -> tuple[floa
     return score + _stats.case_cost(words), sum(keys.values()) or 1
 
 
+def _latin_sample(lines: list[str], true: str) -> dict[int, tuple]:
+    """Readings (:func:`_latin_reading`) of the first lines that the mix-up of ``true``
+    changes, until they hold ``LATIN_ENOUGH_CHANGED`` changed letters or number
+    ``LATIN_SAMPLE_LINES``: evidence enough, at a bounded cost on long documents."""
+    out = {}
+    changed = 0
+    keys = _LATIN_KEYS[true]
+    for i, line in enumerate(lines):
+        if not keys.search(line):
+            continue
+        r = _latin_reading(line, true)
+        if r is None:
+            continue
+        out[i] = r
+        changed += r[3]
+        if changed >= LATIN_ENOUGH_CHANGED or len(out) >= LATIN_SAMPLE_LINES:
+            break
+    return out
+
+
+def _may_gain(before: str, after: str, langs: tuple[str, ...]) -> bool:
+    """Whether a Latin reversal can pass at all, by bounds that cost two passes instead
+    of one per language: the best the reversed words can score against the least the
+    words as they stand can.
+
+    >>> _may_gain("Il a dit où", "Il a dit oů", ("pl", "cs")), _may_gain("gêl¹", "gęślą", ("pl",))
+    (False, True)
+    """
+    a_keys, b_keys = _stats.letter_pairs(after), _stats.letter_pairs(before)
+    npairs = sum(a_keys.values()) or 1
+    bound = _stats.langs_bound(a_keys, langs) - _stats.script_floor(b_keys, "latin")
+    bound += _stats.case_cost(after) - _stats.case_cost(before)
+    return bound >= max(MIN_GAIN, LATIN_MIXUP_GAIN_PER_PAIR * npairs)
+
+
 def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
     """Undo cp1250 or cp1257 text shown as cp1252/Latin-1 in the lines of one
     document: {line index: (repaired line, confidence, reason)}.
 
     A mix-up is a property of the document (its bytes were read with one wrong
-    codec), so the evidence of all its lines is pooled: the words that a table
+    codec), so the evidence of its lines (the first that a table changes, see
+    :func:`_latin_sample`) is pooled: the words that a table
     changes are scored both ways by the Latin letter statistics (the best language
     each way, the reversed words only by the languages the codec serves,
     ``LATIN_MIXUP_LANGS``), and the reversal must have ``LATIN_MIN_CHANGED`` changed
@@ -331,14 +416,16 @@ def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
     {}
     """
     best = None
-    for true, table in LATIN_MIXUPS.items():
-        readings = {i: r for i, line in enumerate(lines)
-                    if (r := _latin_reading(line, table)) is not None}
+    for true in LATIN_MIXUPS:
+        readings = _latin_sample(lines, true)
         if sum(r[3] for r in readings.values()) < LATIN_MIN_CHANGED:
             continue
-        after, npairs = _latin_score(" ".join(r[1] for r in readings.values()),
-                                     LATIN_MIXUP_LANGS[true])
-        before, _ = _latin_score(" ".join(r[2] for r in readings.values()))
+        words_after = " ".join(r[1] for r in readings.values())
+        words_before = " ".join(r[2] for r in readings.values())
+        if not _may_gain(words_before, words_after, LATIN_MIXUP_LANGS[true]):
+            continue
+        after, npairs = _latin_score(words_after, LATIN_MIXUP_LANGS[true])
+        before, _ = _latin_score(words_before)
         gain = after - before
         if (after < LATIN_MIN_RESULT_PER_PAIR * npairs
                 or _accept(gain, 0.0, npairs, LATIN_MIXUP_GAIN_PER_PAIR) is None):
@@ -347,12 +434,15 @@ def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
             best = (gain, true, readings)
     if best is None:
         return {}
-    gain, true, readings = best
+    gain, true, _ = best
     conf = _accept(gain, 0.0, 1, 0.0)
     out = {}
     langs = LATIN_MIXUP_LANGS[true]
-    for i, (fixed, after, before, _) in readings.items():
+    readings = {i: r for i, line in enumerate(lines)
+                if (r := _latin_reading(line, true)) is not None}
+    for i, (spans, after, before, _) in readings.items():
         if _latin_score(after, langs)[0] >= _latin_score(before)[0] - MIN_GAIN:
+            fixed = _put(lines[i], spans, true)
             shown_as = "Latin-1" if any("\x80" <= c <= "\x9f" for c in lines[i]) else "cp1252"
             out[i] = (fixed, conf, f"{true} shown as {shown_as}")
     return out
