@@ -254,9 +254,10 @@ def _utf8_mojibake(line: str) -> bool:
     """
     try:
         data = line.encode("cp1252")
-    except UnicodeEncodeError:
+    except UnicodeEncodeError:  # C1 controls (Latin-1 shows them), or not Latin text
         try:
-            data = line.encode("latin-1")  # C1 controls: Latin-1 shows them
+            data = b"".join(c.encode("latin-1" if "\x80" <= c <= "\x9f" else "cp1252")
+                            for c in line)
         except UnicodeEncodeError:
             return False
     try:
