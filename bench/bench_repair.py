@@ -6,8 +6,9 @@ Corpus (built from ../shared/data): the 100 scrapinghub full-page texts, the 2,0
 WMT22 Russian segments (one document per upstream document), the lingua sentences
 of 17 languages (50 lines per document) and 400 mojibaked lines (WMT22 Russian
 sentences corrupted five ways, plus the ftfy test cases).  Figures are MB/s of
-UTF-8 input, the median of ``--repeat`` passes (the first, cold one included); ratios
-are against ``ftfy.fix_text`` measured in the same run.  The whole-pipeline figure includes detection, boilerplate and
+UTF-8 input in CPU seconds of this process (less sensitive than wall time to other
+processes on a shared machine), the median of ``--repeat`` passes (the first, cold one
+included); ratios are against ``ftfy.fix_text`` measured in the same run.  The whole-pipeline figure includes detection, boilerplate and
 normalisation, which are built by others and will move.  Then, unless
 ``--no-decode``: how exactly ``decode_bytes`` decodes each label of the chardet
 files (charset-normalizer alone beside it) and the speed of both.
@@ -89,10 +90,10 @@ def passes(fn, docs: list[str], repeat: int) -> list[float]:
     out = []
     for _ in range(repeat):
         gc.collect()
-        t = time.perf_counter()
+        t = time.process_time()
         for d in docs:
             fn(d)
-        out.append(time.perf_counter() - t)
+        out.append(time.process_time() - t)
     return out
 
 
@@ -271,8 +272,8 @@ def main() -> None:
         fn("Caf\u00c3\u00a9 \u00c2\u00f1\u00e5 \u043f\u0420\u0418\u0412\u0415\u0422 warm-up")
     parts["ALL"] = [d for k, v in parts.items() for d in v]
     head = f"{'part':24s} {'MB':>6s} " + " ".join(f"{k:>18s}" for k in contenders)
-    print("MB/s (median of %d passes, the first included); [x] = ratio to ftfy.fix_text "
-          "in this run" % args.repeat)
+    print("MB/s of CPU time (median of %d passes, the first included); [x] = ratio to "
+          "ftfy.fix_text in this run" % args.repeat)
     print(head)
     for name, docs in parts.items():
         mb = sum(len(d.encode("utf-8")) for d in docs) / 1e6
