@@ -5,17 +5,21 @@ Two kinds of damage are undone:
 * UTF-8 decoded with a single-byte codec ("CafÃ©", "РџСЂРёРІРµС‚"): ftfy's encoding
   fixes (:func:`ftfy.fix_encoding_and_explain`, nothing else of ftfy) on each line
   that ftfy's own badness test flags, never on a whole multi-line document;
-* single-byte Cyrillic text shown with the wrong single-byte codec, which ftfy does
-  not attempt: cp1251 shown as cp1252 or Latin-1 ("Âñå ýòî" for "Все это"), KOI8-R
-  shown as cp1251 and cp1251 shown as KOI8-R.  Each reversal is kept only when the
-  letter statistics of :mod:`polyclean.decode` say the result is much more like real
-  Cyrillic text than the input is like real text, so clean text is left alone.
+* single-byte text shown with the wrong single-byte codec, which ftfy does not
+  attempt (:mod:`.mixups`): cp1251 shown as cp1252, Latin-1 or cp1254 ("Âñå ýòî" for
+  "Все это"), KOI8-R/KOI8-U shown as Latin-1 ("ðÒÉ×ÅÔ" for "Привет") or as cp1251, and
+  cp1251 shown as KOI8, line by line; cp1250 and cp1257 shown as cp1252 ("Za¿ó³æ" for
+  "Zażółć"), decided for the whole document.  Each reversal is kept only when the
+  letter statistics of :mod:`polyclean.decode.stats` say the result is much more like
+  real text of a language the codec serves than the input is like real text, so clean
+  text is left alone.
 
 Fast paths: pure-ASCII documents return at once; ftfy only sees lines in which
 ftfy's badness pattern matches (searched only around the few hundred characters
 that pattern needs, so this is exactly ftfy's own test); the Cyrillic checks only
 run on lines with runs of three Latin-1 letters or of three capital Cyrillic
-letters.
+letters, the Latin ones on lines with a character their tables change, and are
+first bounded cheaply.
 
 >>> repair_text("Caf\\u00c3\\u00a9 noir\\nplain line", Config())[0]
 'Café noir\\nplain line'
