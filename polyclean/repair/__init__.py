@@ -34,8 +34,8 @@ from ..report import Change
 from .ftfy_gate import _ftfy, describe_ftfy, ftfy_lines  # noqa: F401
 from .mixups import (  # noqa: F401
     _CAPS_RUN, _LATIN_RUN3, CP1251_FROM_KOI8, CP1251_FROM_LATIN, KOI8_FROM_CP1251,
-    KOI8_FROM_LATIN, LATIN_MIXUPS, _caps_heavy, undo_cyrillic_as_latin, undo_koi8_mixup,
-    undo_latin_mixups,
+    KOI8_FROM_LATIN, LATIN_MIN_CHANGED, LATIN_MIXUPS, _caps_heavy, undo_cyrillic_as_latin,
+    undo_koi8_mixup, undo_latin_mixups,
 )
 
 log = logging.getLogger(__name__)
@@ -173,7 +173,7 @@ def repair_text(text: str, config: Config) -> tuple[str, list[Change]]:
         fixed, reasons, conf = repair_line(line, use_ftfy=todo[ls], cyrillic=cyrillic)
         if fixed != line:
             fixes[ls] = (le, fixed, "; ".join(reasons), conf)
-    if cyrillic:
+    if cyrillic and len(_LATIN_MIXUP_KEY.findall(text)) >= LATIN_MIN_CHANGED:
         starts = [ls for ls in _line_starts(text, _LATIN_MIXUP_KEY) if ls not in fixes]
         lines = [text[ls:_line_end(text, ls)] for ls in starts]
         for k, (fixed, conf, why) in undo_latin_mixups(lines).items():

@@ -3,6 +3,7 @@ statistics of :mod:`polyclean.decode.stats` so that clean text is left alone."""
 
 from __future__ import annotations
 
+import codecs
 import math
 import re
 
@@ -244,6 +245,17 @@ def _latin_caps_heavy(line: str) -> bool:
     return len(_LATIN1_UPPER.findall(line)) > len(_LATIN1_LOWER.findall(line))
 
 
+def _c1_bytes(exc: UnicodeEncodeError) -> tuple[bytes, int]:
+    """Encoding error handler: C1 controls become their own byte, anything else fails."""
+    chunk = exc.object[exc.start:exc.end]
+    if all("\x80" <= c <= "\x9f" for c in chunk):
+        return chunk.encode("latin-1"), exc.end
+    raise exc
+
+
+codecs.register_error("polyclean-c1-bytes", _c1_bytes)
+
+
 def _utf8_mojibake(line: str) -> bool:
     """Whether the line's bytes, as cp1252/Latin-1 show them, are UTF-8 with
     multi-byte characters: UTF-8 mojibake, for ftfy.  Single-byte Cyrillic text is
@@ -252,14 +264,10 @@ def _utf8_mojibake(line: str) -> bool:
     >>> _utf8_mojibake("Ð¡Ð¸Ñ\x82"), _utf8_mojibake("Âñå ýòî")
     (True, False)
     """
-    try:
-        data = line.encode("cp1252")
-    except UnicodeEncodeError:  # C1 controls (Latin-1 shows them), or not Latin text
-        try:
-            data = b"".join(c.encode("latin-1" if "\x80" <= c <= "\x9f" else "cp1252")
-                            for c in line)
-        except UnicodeEncodeError:
-            return False
+    try:  # C1 controls are the bytes Latin-1 shows them for
+        data = line.encode("cp1252", "polyclean-c1-bytes")
+    except UnicodeEncodeError:
+        return False
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
