@@ -12,7 +12,8 @@ statistics beside chardet, charset-normalizer last.
   of Latin-, Cyrillic- or Greek-script text by letter pairs of real words.
 * When the best reading is real language (:func:`stats._trusted`), the reading chosen
   is the one with the highest statistics score, chardet's first choices counting
-  ``CHARDET_VOTE`` more.  Readings are compared as text, so codecs that read the bytes
+  ``CHARDET_VOTE`` more (chardet is asked only when the runner-up is within that
+  much of the best: otherwise no vote could change the order).  Readings are compared as text, so codecs that read the bytes
   the same way (ISO-8859-1 and cp1252 without bytes 0x80-0x9F) are one reading.  So
   where the letter pairs cannot tell readings apart (¤ or €? the same Romanian letter
   with cedilla or comma? a language without a table of its own) chardet
@@ -27,7 +28,9 @@ from __future__ import annotations
 import codecs
 import math
 
-from .stats import _sample, _single_byte_candidates, _trusted, reading_score, reading_script
+from .stats import (
+    _sample, _script_of, _single_byte_candidates, _trusted, reading_score, reading_script,
+)
 
 #: Log-likelihood (natural log) that chardet's choice adds to a reading's statistics
 #: score: chardet outvotes the letter statistics when they prefer another reading by
@@ -107,6 +110,15 @@ def choose_single_byte(data: bytes) -> tuple[str, float, str] | None:
     cands, runs = _single_byte_candidates(data)
     if not cands or not _trusted(cands[0], runs):
         return None
+    if len(cands) > 1 and cands[0][0] - cands[1][0] > CHARDET_VOTE:
+        # the letters decide: no vote of chardet's could change the order
+        name = cands[0][1]
+        try:
+            data.decode(name)
+        except UnicodeDecodeError:
+            return None
+        margin = cands[0][0] - cands[1][0]
+        return name, round(_confidence(margin), 4), f"{_script_of(name)} letter statistics"
     sample = _sample(data)
     voted: dict[str, str] = {}  # reading -> codec, for chardet's first choices
     for codec in chardet_codecs(data):
