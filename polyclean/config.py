@@ -58,11 +58,11 @@ class Config:
     encoding: str | None = _opt(
         None, "Codec for byte input; None detects it (BOM, UTF-8, then charset statistics)."
     )
-    repair: bool = _opt(True, "Repair mojibake (ftfy per line plus single-byte Cyrillic mix-ups).")
+    repair: bool = _opt(True, "Repair mojibake (ftfy per line plus single-byte mix-ups).")
     repair_cyrillic: bool = _opt(
         True,
-        "Also reverse single-byte Cyrillic mix-ups (cp1251 shown as cp1252/Latin-1, "
-        "KOI8-R shown as cp1251 and the reverse), each verified by language statistics.",
+        "Also reverse single-byte mix-ups (cp1251/KOI8 shown as cp1252, Latin-1 or cp1251, "
+        "cp1250/cp1257 shown as cp1252, ...), each verified by language statistics.",
     )
 
     # --- segmentation and detection --------------------------------------------------

@@ -1,58 +1,43 @@
-"""Bytes to text: detect the encoding of byte input.
+"""Language statistics of text and of single-byte readings of bytes.
 
-Order of evidence: an explicit ``encoding`` wins; then a byte-order mark
-(UTF-8/16/32); then UTF-16 without a BOM (alternating NUL bytes); binary data
-is refused; then strict UTF-8; then the single-byte codecs of the Cyrillic, Latin
-and Greek families are scored by language statistics (letter bigrams of Russian,
-Ukrainian, Bulgarian, Macedonian, Greek and 22 Latin-script languages, derived
-from wordfreq's lists and shipped in ``data/charstats.json``; see
-``data/build_charstats.py``), and where no reading looks like real language
-(Arabic, Hebrew, CJK, ...) charset-normalizer decides.
-
->>> decode_bytes("Привет, мир".encode("koi8_r")).encoding
-'koi8-r'
->>> decode_bytes(b"\\x00\\x01\\x02binary")
-Traceback (most recent call last):
-...
-polyclean.errors.DecodeError: binary data, not text: 1 NUL byte in the first 1 KiB
+Letter-bigram log-frequencies per language (Russian, Ukrainian, Bulgarian,
+Macedonian, Greek and 22 Latin-script languages, derived from wordfreq's lists and
+shipped in ``data/charstats.json``; see ``data/build_charstats.py``) score how much a
+text reads as real language.  :mod:`polyclean.decode` uses them to choose among
+single-byte codecs, :mod:`polyclean.repair` to verify mix-up reversals.
 """
 
 from __future__ import annotations
 
 import codecs
 import json
-import logging
 import math
 import re
+import unicodedata
 from collections import Counter
-from dataclasses import dataclass
 from itertools import repeat
 from operator import add, mul
 from pathlib import Path
 
-from .errors import DecodeError  # noqa: F401  (re-exported)
-
-log = logging.getLogger(__name__)
-
-BUILT = True
-
 #: Single-byte codecs chosen by language statistics; ``cp1252``/``cp1254`` fall back
 #: to their ISO twin (``latin_1``/``iso8859_9``) when no byte is in 0x80-0x9F.
 CYRILLIC_CODECS = ("cp1251", "koi8_r", "koi8_u", "cp866", "mac_cyrillic", "iso8859_5")
-LATIN_CODECS = ("cp1252", "cp1250", "iso8859_2", "cp1254")
+LATIN_CODECS = ("cp1252", "cp1250", "iso8859_2", "cp1254", "iso8859_15", "iso8859_13",
+                "cp1257", "iso8859_4", "iso8859_16", "mac_roman", "cp850", "cp852", "cp437")
 GREEK_CODECS = ("cp1253", "iso8859_7")
 SCRIPTS = ("cyrillic", "latin", "greek")
 _ISO_TWIN = {"cp1252": "latin_1", "cp1254": "iso8859_9"}
 _SCRIPT_OF = {c: s for s, cs in zip(SCRIPTS, (CYRILLIC_CODECS, LATIN_CODECS, GREEK_CODECS))
               for c in cs} | {"latin_1": "latin", "iso8859_9": "latin"}
 #: Tie-breaking prior (log units) by how common a codec is on the web.
-CODEC_PRIOR = {"cp1252": 0.0, "latin_1": 0.0, "cp1251": -1.0}
+CODEC_PRIOR = {"cp1252": 0.0, "latin_1": 0.0, "cp1251": -1.0,
+               # DOS code pages are no web encodings (not in the WHATWG Encoding Standard)
+               "cp437": -6.0, "cp850": -6.0, "cp852": -6.0, "cp866": -3.0}
 
 FLOOR = -15.0  # log frequency of a letter pair never seen (as in data/charstats.json)
 SYMBOL_LOOSE = -5.0  # a non-ASCII symbol next to a space or ASCII punctuation
 CASE_COST = -6.0  # a lowercase letter followed by an uppercase one inside a word
 ISOLATED_COST = -10.0  # a Cyrillic word standing alone between ASCII words
-UNION_COST = -1.0  # per pair, for scoring by the union of a script's languages
 OTHER_PRIOR = -3.0  # codec prior of the codecs not in CODEC_PRIOR
 CYRILLIC_TRUST = -8.5  # mean score per high byte below which a Cyrillic/Greek reading is doubtful
 LATIN_MAX_RUNS = 0.55  # a Latin reading is doubtful when high bytes come in runs (measured:
@@ -61,18 +46,30 @@ SAMPLE_BYTES = 65536  # statistics look at the start of long inputs only ...
 SAMPLE_HIGH = 1500  # ... and stop once they have this many bytes above 0x7F
 
 
-@dataclass(frozen=True)
-class Decoded:
-    text: str
-    encoding: str
-    confidence: float
-    reason: str
-
-
-# --- language statistics (shared with repair) -----------------------------------------
 
 _MODELS: dict[str, list[dict[str, float]]] | None = None
-_SYMBOL = "\x01"  # stands for a non-ASCII character that is not a letter
+_CHARSTATS = Path(__file__).resolve().parent.parent / "data" / "charstats.json"
+_SYMBOL = "\x01"  # stands for a non-ASCII character that is neither a letter nor punctuation
+#: Non-ASCII punctuation by how it attaches to words: closing (… » ” , and the like)
+#: follows a word, opening (« „ “ ¿ ¡) precedes one, the apostrophe ’ sits inside one.
+#: Dashes and connectors count as symbols.
+_CLOSE, _OPEN, _APOS, _RARE, _ACUTE = "\x02", "\x03", "\x04", "\x05", "\x06"
+#: Closing punctuation: closing brackets and quotes, and the ellipsis.
+_CLOSERS = "\u2026"
+#: Opening punctuation besides opening brackets and quotes.
+_OPENERS = "¿¡"
+#: Symbols that ISO/IEC 8859-15 took out of ISO-8859-1 because text rarely uses them
+#: (it put € Š š Ž ž Œ œ Ÿ in their place) ...
+_RARE_SYMBOLS = "¤¦¨¸¼½¾"
+#: ... but for the eighth, the acute accent, which is typed for an apostrophe on
+#: keyboards with a dead-key acute ("don´t"): a rarer apostrophe than ’.
+_ACUTE_ACCENT = "\u00b4"
+#: The ordinal indicators are letters to Unicode but symbols in use ("1º", "nº", "2ª").
+_ORDINALS = "ªº"
+#: Letters that are one letter of a language written two ways: Romanian s/t with comma
+#: below and with cedilla (cp1250 and ISO-8859-2 have only the cedilla forms, ISO-8859-16
+#: both; wordfreq writes the comma forms).  Statistics see the cedilla form.
+FOLD = {"ș": "ş", "ț": "ţ"}
 
 
 def _models() -> dict[str, list[dict[str, float]]]:
@@ -80,15 +77,13 @@ def _models() -> dict[str, list[dict[str, float]]]:
     (the best log frequency of each bigram in any of them); loaded once per process."""
     global _MODELS
     if _MODELS is None:
-        path = Path(__file__).with_name("data") / "charstats.json"
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(_CHARSTATS.read_text(encoding="utf-8"))
         if float(raw["floor"]) != FLOOR:
             raise RuntimeError("data/charstats.json was built with another floor")
-        # a symbol next to a space or ASCII punctuation is ordinary punctuation;
-        # glued to a letter or to another symbol it scores as an unseen pair
-        loose = {_SYMBOL + "_": SYMBOL_LOOSE, "_" + _SYMBOL: SYMBOL_LOOSE}
         models: dict[str, list[dict[str, float]]] = {}
         for script in SCRIPTS:
+            letters = {c for lang in raw[script] for k in raw["langs"][lang] for c in k} - {"_"}
+            loose = _loose_pairs(letters)
             langs = [dict(raw["langs"][lang], **loose) for lang in raw[script]]
             union: dict[str, float] = {}
             for model in langs:
@@ -100,16 +95,77 @@ def _models() -> dict[str, list[dict[str, float]]]:
     return _MODELS
 
 
+def _punct_class(c: str) -> str:
+    """The class of a non-ASCII non-letter: closing, opening or apostrophe
+    punctuation, the acute accent, a rare symbol or another symbol.
+
+    >>> [_punct_class(c) for c in "…«’¿–©¤´‡"] == [
+    ...     _CLOSE, _OPEN, _APOS, _OPEN, _SYMBOL, _SYMBOL, _RARE, _ACUTE, _SYMBOL]
+    True
+    """
+    cat = unicodedata.category(c)
+    if c == "\u2019":
+        return _APOS
+    if c in _ACUTE_ACCENT:
+        return _ACUTE
+    if c in _RARE_SYMBOLS:
+        return _RARE
+    if cat in ("Pe", "Pf") or c in _CLOSERS:
+        return _CLOSE
+    if cat in ("Ps", "Pi") or c in _OPENERS:
+        return _OPEN
+    return _SYMBOL
+
+
+def _loose_pairs(letters: set[str]) -> dict[str, float]:
+    """Pairs with a non-ASCII non-letter that occur in ordinary text, with their
+    score; other pairs with one score as unseen (``FLOOR``).
+
+    * a symbol beside a space or ASCII punctuation: ``SYMBOL_LOOSE``, 1.5 times that
+      for a rare symbol;
+    * punctuation on its open side (closing after a space or other punctuation,
+      opening before one), and ’ beside a space: ``SYMBOL_LOOSE``;
+    * ’ beside a letter: ``SYMBOL_LOOSE``, it is the apostrophe of "l’homme";
+    * punctuation glued to a word on its own side (closing after a letter, opening
+      before one) and the acute accent beside a letter: twice that, as rare as a rare
+      pair of letters; the acute accent beside a space: 1.5 times.
+
+    >>> sorted(k for k in _loose_pairs({"a"}) if _SYMBOL in k) == [_SYMBOL + "_", "_" + _SYMBOL]
+    True
+    """
+    out: dict[str, float] = {_SYMBOL + "_": SYMBOL_LOOSE, "_" + _SYMBOL: SYMBOL_LOOSE,
+                             _RARE + "_": 1.5 * SYMBOL_LOOSE, "_" + _RARE: 1.5 * SYMBOL_LOOSE}
+    for x in ("_", _CLOSE, _OPEN):
+        out[_CLOSE + x] = out[x + _OPEN] = SYMBOL_LOOSE
+    for x in ("_", _CLOSE, _APOS):
+        out[x + _CLOSE] = SYMBOL_LOOSE
+    for x in ("_", _OPEN):
+        out[_OPEN + x] = SYMBOL_LOOSE
+    for x in letters:
+        out[x + _CLOSE] = out[_OPEN + x] = 2 * SYMBOL_LOOSE
+        out[x + _ACUTE] = out[_ACUTE + x] = 2 * SYMBOL_LOOSE
+    for x in letters | {"_"}:
+        out[x + _APOS] = out[_APOS + x] = SYMBOL_LOOSE
+    out[_ACUTE + "_"] = out["_" + _ACUTE] = 1.5 * SYMBOL_LOOSE
+    return out
+
+
 class _LetterMap(dict):
-    """str.translate table: letter -> its lower case, ASCII non-letter -> ``_``,
-    non-ASCII non-letter -> ``\x01`` (filled in lazily)."""
+    """str.translate table: letter (but ª º) -> its lower case (folded by ``FOLD``), ASCII
+    non-letter -> ``_``, non-ASCII punctuation -> ``\x02``, other non-ASCII non-letter
+    -> ``\x01`` (filled in lazily)."""
 
     def __missing__(self, code: int) -> str:
         c = chr(code)
-        if c.isalpha():
+        if c in _ORDINALS:
+            out = _SYMBOL
+        elif c.isalpha():
             out = c.lower()[0]
+            out = FOLD.get(out, out)
+        elif code < 128:
+            out = "_"
         else:
-            out = "_" if code < 128 else _SYMBOL
+            out = _punct_class(c)
         self[code] = out
         return out
 
@@ -131,8 +187,8 @@ _CASE_CLASSES = _CaseClasses()
 
 def letter_pairs(text: str) -> dict[str, int]:
     r"""Counts of adjacent character pairs that involve a non-ASCII character: letters
-    lower-cased, ASCII non-letters shown as ``_``, other symbols as ``\x01``, the
-    text padded with ``_``.
+    lower-cased, ASCII non-letters shown as ``_``, other non-letters as a control
+    character naming their class (:func:`_punct_class`), the text padded with ``_``.
 
     >>> sorted(letter_pairs("Ça va?").items())
     [('_ç', 1), ('ça', 1)]
@@ -141,7 +197,8 @@ def letter_pairs(text: str) -> dict[str, int]:
     """
     m = "_" + text.translate(_LETTER_MAP) + "_"
     pairs = Counter(map(add, m, m[1:]))
-    return {k: n for k, n in pairs.items() if not k.isascii() or _SYMBOL in k}
+    return {k: n for k, n in pairs.items()
+            if not k.isascii() or k[0] < " " or k[1] < " "}
 
 
 def _dot(model: dict[str, float], keys: list[str], counts: list[int]) -> float:
@@ -161,8 +218,10 @@ def _union_score(keys: dict[str, int], script: str) -> float:
 def pairs_score(keys: dict[str, int], script: str) -> float:
     """Log-likelihood of letter pairs (from :func:`letter_pairs`) under the best
     language of ``script`` (``"cyrillic"``, ``"latin"`` or ``"greek"``), or under the
-    union of its languages at ``UNION_COST`` per pair (for languages without a table
-    of their own, such as Belarusian).
+    union of its languages (for languages without a table of their own, such as
+    Belarusian) at a cost of ln(number of languages) per pair: the price, in the
+    minimum-description-length sense, of letting each pair pick its own language, so
+    that a mixture of languages never beats one real language for free.
 
     >>> pairs_score(letter_pairs("привет"), "cyrillic") > pairs_score(letter_pairs("ПРЙЧЕФ"), "cyrillic")
     True
@@ -173,10 +232,69 @@ def pairs_score(keys: dict[str, int], script: str) -> float:
 def _lists_score(ks: list[str], ns: list[int], script: str) -> float:
     """:func:`pairs_score` of keys and counts given as two lists (keys may repeat)."""
     models = _models()[script]
-    best = _dot(models[-1], ks, ns) + UNION_COST * sum(ns)
+    best = _dot(models[-1], ks, ns) - math.log(len(models) - 1) * sum(ns)
     for model in models[:-1]:
         best = max(best, _dot(model, ks, ns))
     return best
+
+
+def langs_score(keys: dict[str, int], langs: tuple[str, ...]) -> float:
+    """Log-likelihood of letter pairs under the best of the named languages (codes of
+    ``data/charstats.json``), with no union model.
+
+    >>> k = letter_pairs("Zażółć gęślą jaźń")
+    >>> langs_score(k, ("pl",)) > langs_score(k, ("lt", "lv"))
+    True
+    """
+    models = _lang_models()
+    ks, ns = list(keys), list(keys.values())
+    return max(_dot(models[lang], ks, ns) for lang in langs)
+
+
+_LANG_MODELS: dict[str, dict[str, float]] | None = None
+_UNIONS: dict[tuple[str, ...], dict[str, float]] = {}
+
+
+def langs_bound(keys: dict[str, int], langs: tuple[str, ...]) -> float:
+    """An upper bound of :func:`langs_score` in one pass: each pair scored by the best
+    of the named languages.
+
+    >>> k = letter_pairs("Zażółć gęślą jaźń")
+    >>> langs_bound(k, ("pl", "cs")) >= langs_score(k, ("pl", "cs"))
+    True
+    """
+    union = _UNIONS.get(langs)
+    if union is None:
+        union = {}
+        for lang in langs:
+            for k, v in _lang_models()[lang].items():
+                if v > union.get(k, -math.inf):
+                    union[k] = v
+        _UNIONS[langs] = union
+    return _dot(union, list(keys), list(keys.values()))
+
+
+def script_floor(keys: dict[str, int], script: str) -> float:
+    """A lower bound of :func:`pairs_score` in one pass (its union term).
+
+    >>> k = letter_pairs("Ça été")
+    >>> script_floor(k, "latin") <= pairs_score(k, "latin")
+    True
+    """
+    models = _models()[script]
+    ns = list(keys.values())
+    return _dot(models[-1], list(keys), ns) - math.log(len(models) - 1) * sum(ns)
+
+
+def _lang_models() -> dict[str, dict[str, float]]:
+    """Each language's model (as :func:`_models` has it), by language code."""
+    global _LANG_MODELS
+    if _LANG_MODELS is None:
+        raw = json.loads(_CHARSTATS.read_text(encoding="utf-8"))
+        models = _models()
+        _LANG_MODELS = {lang: models[script][i] for script in SCRIPTS
+                        for i, lang in enumerate(raw[script])}
+    return _LANG_MODELS
 
 
 def case_cost(text: str) -> float:
@@ -220,6 +338,20 @@ def text_score(text: str, script: str) -> float:
     return score
 
 
+def codec_prior(codec: str) -> float:
+    """``CODEC_PRIOR`` of a codec by any of its names, ``OTHER_PRIOR`` for the rest.
+
+    >>> codec_prior("ISO-8859-1"), codec_prior("IBM437"), codec_prior("iso8859_10")
+    (0.0, -6.0, -3.0)
+    """
+    return CODEC_PRIOR.get(_canonical_name(codec), OTHER_PRIOR)
+
+
+def _canonical_name(codec: str) -> str:
+    name = codecs.lookup(codec).name
+    return {"iso8859-1": "latin_1"}.get(name, name.replace("-", "_"))
+
+
 def _script_of(codec: str) -> str:
     return _SCRIPT_OF[codec]
 
@@ -252,109 +384,8 @@ def _byte_keys(xs: list[int], ys: list[int], ns: list[int], codec: str
     return keys, lu
 
 
-# --- checks -----------------------------------------------------------------------------
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\v\f\r\x1b") + b"\x7f"
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 _C1_BYTES = bytes(range(0x80, 0xA0))
-_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
-
-
-def binary_reason(data: bytes) -> str | None:
-    """Why ``data`` looks like binary rather than text, or None.
-
-    >>> binary_reason(b"plain text\\n") is None
-    True
-    >>> binary_reason(bytes(range(1, 9)) * 4)
-    '100% control bytes'
-    """
-    if not data:
-        return None
-    head = data[:1024]
-    nul_head = head.count(0)
-    if nul_head:
-        return f"{nul_head} NUL byte{'s' * (nul_head > 1)} in the first 1 KiB"
-    nul = data.count(0)
-    if nul and nul * 1000 >= len(data):
-        return f"{nul} NUL byte{'s' * (nul > 1)} in {len(data)} bytes"
-    sample = data[:8192]
-    ctrl = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if ctrl * 10 > len(sample):
-        return f"{100 * ctrl // len(sample)}% control bytes"
-    return None
-
-
-def _text_binary_reason(text: str) -> str | None:
-    """Why decoded ``text`` looks like binary data, or None.
-
-    >>> _text_binary_reason("a\\x00b"), _text_binary_reason("tab\\tand newline\\n")
-    ('NUL characters', None)
-    """
-    sample = text[:8192]
-    if "\x00" in text:
-        return "NUL characters"
-    ctrl = len(_CONTROL_CHARS.findall(sample))
-    if sample and ctrl * 10 > len(sample):
-        return f"{100 * ctrl // len(sample)}% control characters"
-    return None
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """``utf-16-le``/``utf-16-be`` when NUL bytes sit at every other position.
-
-    >>> _utf16_without_bom("plain text".encode("utf-16-le")), _utf16_without_bom(b"plain text")
-    ('utf-16-le', None)
-    """
-    sample = data[:4096]
-    half = len(sample) // 2
-    if half < 4:
-        return None
-    even = sample[0::2].count(0) / half
-    odd = sample[1::2].count(0) / half
-    if even >= 0.3 and odd <= 0.02:
-        return "utf-16-be"
-    if odd >= 0.3 and even <= 0.02:
-        return "utf-16-le"
-    return None
-
-
-# --- decoding ---------------------------------------------------------------------------
-
-def _decode_given(data: bytes, encoding: str) -> Decoded:
-    """``data`` in the encoding the caller named; any failure is a :class:`DecodeError`.
-
-    >>> _decode_given(b"caf\\xe9", "latin-1").text
-    'café'
-    >>> _decode_given(b"abc", "rot13")
-    Traceback (most recent call last):
-    ...
-    polyclean.errors.DecodeError: 'rot13' is not a text encoding (a bytes/str transform)
-    """
-    try:
-        name = codecs.lookup(encoding).name
-    except LookupError:
-        raise DecodeError(f"unknown encoding {encoding!r}") from None
-    try:
-        text = data.decode(name)
-    except LookupError:  # a codec that is not a text encoding: rot13, base64, zlib, ...
-        raise DecodeError(f"{encoding!r} is not a text encoding (a bytes/str transform)") \
-            from None
-    except UnicodeDecodeError as exc:
-        bad = data[exc.start:exc.end].hex(" ")
-        raise DecodeError(
-            f"invalid {encoding} bytes at offset {exc.start} ({bad}): {exc.reason}"
-        ) from None
-    why = _text_binary_reason(text)
-    if why:
-        raise DecodeError(f"binary data, not text: {why} when read as {encoding}")
-    return Decoded(text, name, 1.0, "given")
 
 
 def _sample(data: bytes) -> bytes:
@@ -406,7 +437,7 @@ def _single_byte_candidates(data: bytes) -> tuple[list[tuple[float, str, float]]
         seen.add(text)
         keys, lu = _byte_keys(xs, ys, ns, name)
         script = _script_of(name)
-        fixed = CASE_COST * lu + CODEC_PRIOR.get(name, OTHER_PRIOR)
+        fixed = CASE_COST * lu + codec_prior(name)
         bound = _dot(_models()[script][-1], keys, ns) + fixed
         readings.append((bound, name, keys, fixed, text))
     readings.sort(key=lambda r: -r[0])
@@ -442,104 +473,42 @@ def _trusted(best: tuple[float, str, float], runs: float) -> bool:
     return best[2] >= CYRILLIC_TRUST
 
 
-def _canonical(codec: str) -> str:
-    """Python's canonical name of a codec.
+_SCRIPT_NAMES = {"LATIN": "latin", "CYRILLIC": "cyrillic", "GREEK": "greek"}
 
-    >>> _canonical("koi8_r"), _canonical("latin_1"), _canonical("UTF8")
-    ('koi8-r', 'iso8859-1', 'utf-8')
+
+def reading_script(text: str) -> str | None:
+    """The modelled script (``latin``, ``cyrillic``, ``greek``) of most non-ASCII letters
+    of ``text``, or None (no such letters, or most in another script).
+
+    >>> [reading_script(t) for t in ("Ça va", "Москва", "東京", "abc")]
+    ['latin', 'cyrillic', None, None]
     """
-    return codecs.lookup(codec).name
+    counts: Counter[str | None] = Counter()
+    for c in set(text):
+        if c > "\x7f" and c.isalpha():
+            script = _SCRIPT_NAMES.get(unicodedata.name(c, "").split(" ")[0])
+            counts[script] += text.count(c)
+    if not counts:
+        return None
+    return counts.most_common(1)[0][0]
 
 
-def _confidence(margin: float) -> float:
-    """Logistic in the score margin between the best and the runner-up reading.
+def reading_score(sample: bytes, codec: str) -> float | None:
+    """Score (as in :func:`_single_byte_candidates`) of ``sample`` read with any
+    single-byte ``codec``, or None when it does not decode or its letters are not
+    in a modelled script, or holds C1 controls.
 
-    >>> _confidence(0.0), round(_confidence(40.0), 3)
-    (0.5, 1.0)
+    >>> data = "Ühendus on väga hea".encode("iso8859_10")
+    >>> reading_score(data, "iso8859_10") > reading_score(data, "koi8_r")
+    True
     """
-    return 1.0 / (1.0 + math.exp(-margin / 4.0))
-
-
-def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
-    """Decode ``data``; ``encoding`` overrides detection.
-
-    >>> decode_bytes("h\\u00e9".encode("utf-8")).text
-    'hé'
-    >>> decode_bytes("Всё хорошо".encode("cp1251")).text
-    'Всё хорошо'
-    >>> decode_bytes(b"").text
-    ''
-    >>> decode_bytes(b"caf\\xe9", "utf-8")
-    Traceback (most recent call last):
-    ...
-    polyclean.errors.DecodeError: invalid utf-8 bytes at offset 3 (e9): unexpected end of data
-    """
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise TypeError(f"expected bytes, got {type(data).__name__}")
-    data = bytes(data)
-    if encoding:
-        return _decode_given(data, encoding)
-    if not data:
-        return Decoded("", "utf-8", 1.0, "empty input")
-
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError as exc:
-                raise DecodeError(
-                    f"byte-order mark says {codec} but bytes at offset {exc.start} are invalid"
-                ) from None
-            why = _text_binary_reason(text)
-            if why:
-                raise DecodeError(f"binary data, not text: {why}")
-            return Decoded(text, codec, 1.0, f"byte-order mark ({codec})")
-
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        try:
-            text = data.decode(utf16)
-        except UnicodeDecodeError:
-            pass
-        else:
-            if not _text_binary_reason(text):
-                return Decoded(text, utf16, 0.9, f"{utf16} without byte-order mark (NUL pattern)")
-
-    why = binary_reason(data)
-    if why:
-        raise DecodeError(f"binary data, not text: {why}")
-
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        if data.isascii():
-            return Decoded(text, "ascii", 1.0, "ascii")
-        return Decoded(text, "utf-8", 1.0, "valid utf-8")
-
-    cands, runs = _single_byte_candidates(data)
-    if cands and _trusted(cands[0], runs):
-        score, name, _ = cands[0]
-        margin = score - cands[1][0] if len(cands) > 1 else 40.0
-        try:
-            text = data.decode(name)
-        except UnicodeDecodeError:  # a byte beyond the sample is undefined in this codec
-            text = None
-        if text is not None:
-            return Decoded(text, _canonical(name), round(_confidence(margin), 4),
-                           f"{_script_of(name)} letter statistics")
-
-    import charset_normalizer
-
-    best = charset_normalizer.from_bytes(data).best()
-    if best is not None:
-        text = str(best)
-        if not _text_binary_reason(text):
-            conf = max(0.0, min(1.0, 1.0 - float(best.chaos)))
-            return Decoded(text, _canonical(best.encoding), round(conf, 4), "charset-normalizer")
-    if cands:
-        name = cands[0][1]
-        return Decoded(data.decode(name, "replace"), _canonical(name), 0.1,
-                       "best guess (weak letter statistics)")
-    raise DecodeError("cannot decode: no supported encoding reads these bytes as text")
+        text = sample.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    if any("\x80" <= c <= "\x9f" for c in text):  # C1 controls are no text
+        return None
+    script = reading_script(text)
+    if script is None:
+        return None
+    return text_score(text, script) + codec_prior(codec)

@@ -1,0 +1,497 @@
+"""Single-byte mix-ups that ftfy does not attempt, each verified by the letter
+statistics of :mod:`polyclean.decode.stats` so that clean text is left alone."""
+
+from __future__ import annotations
+
+import codecs
+import math
+import re
+
+from ..decode import stats as _stats
+
+#: A Cyrillic reversal must gain at least this much log-likelihood per letter pair
+#: (measured: mojibake of real Russian sentences gains 4.9 or more from cp1252 and
+#: 0.4-6.5 from KOI8-R/cp1251; clean text in 17 languages at most 1.25 and 0.4) ...
+LATIN_GAIN_PER_PAIR = 3.0
+KOI8_GAIN_PER_PAIR = 1.0
+#: ... at least this much in total ...
+MIN_GAIN = 10.0
+#: ... and the result must average at least this per pair (real Russian: -4.6 to -6.7).
+MIN_RESULT_PER_PAIR = -7.0
+#: cp1251-as-cp1252 needs this many letters of evidence (a lone "5ª" or "à" is not).
+MIN_LETTERS = 4
+#: A Latin-script reversal (cp1250 or cp1257 shown as cp1252), decided for a whole
+#: document, needs this many changed letters of evidence (as cp1251-as-cp1252 needs
+#: ``MIN_LETTERS``), must gain this much per letter pair of the words it changes, and
+#: the result must average this per pair (chosen on the even-numbered half of the
+#: sentences in bench/bench_repair.py's Latin corpus; measured there: mojibake of
+#: three sentences gains 2 to 7 per pair, clean lingua lines at most 6.6 with 1-3
+#: changed letters).
+LATIN_MIN_CHANGED = 4
+LATIN_MIXUP_GAIN_PER_PAIR = 2.0
+LATIN_MIN_RESULT_PER_PAIR = -9.0
+#: The decision looks at the first lines that a table changes, until they hold three
+#: times the letters needed or number 20 (see _latin_sample).
+LATIN_ENOUGH_CHANGED = 3 * LATIN_MIN_CHANGED
+LATIN_SAMPLE_LINES = 20
+
+
+# --- single-byte tables ----------------------------------------------------------------
+
+def _sloppy(b: int, codec: str) -> str:
+    """Byte ``b`` in ``codec``; an undefined byte reads as the same-numbered C1 control
+    (as browsers and ftfy's "sloppy" codecs do).
+
+    >>> _sloppy(0xC0, "cp1251"), _sloppy(0x98, "cp1251")
+    ('А', '\\x98')
+    """
+    try:
+        return bytes([b]).decode(codec)
+    except UnicodeDecodeError:
+        return chr(b)
+
+
+def _table(shown: tuple[str, ...], true: str, keep) -> dict[int, str]:
+    """str.translate table that undoes bytes of ``true`` shown with the ``shown`` codecs,
+    for the characters that ``keep`` accepts.
+
+    >>> t = _table(("cp1252",), "cp1251", str.isalpha)
+    >>> "\u00cc\u00ee\u00f0\u00e5 \u00ab\u00e9\u00bb".translate(t)
+    'Море «й»'
+    """
+    table: dict[int, str] = {}
+    for b in range(0x80, 0x100):
+        dst = _sloppy(b, true)
+        if b < 0xA0 and dst == chr(b):  # undefined in the true codec
+            continue
+        if not keep(dst):
+            continue
+        for codec in shown:
+            src = _sloppy(b, codec)
+            if src != dst:
+                table.setdefault(ord(src), dst)
+    return table
+
+
+_KOI8_SYMBOLS = set("\xa0©°²·÷")
+
+#: cp1251 bytes shown as cp1252, Latin-1 (whose 0x80-0x9F are C1 controls) or cp1254
+#: (Turkish: ğ ş ı Ğ Ş İ where cp1252 has ð þ ý Ð Þ Ý).
+CP1251_FROM_LATIN = _table(("cp1252", "latin_1", "cp1254"), "cp1251", lambda c: True)
+_CP1254_ONLY = frozenset("ğşıĞŞİ")
+#: KOI8 bytes shown as cp1252/Latin-1: only letters come back.  KOI8-U is KOI8-R with
+#: the Ukrainian letters in place of some box-drawing characters, so it serves both.
+KOI8_FROM_LATIN = _table(("cp1252", "latin_1"), "koi8_u", str.isalpha)
+#: KOI8 bytes shown as cp1251: only letters and a few symbols come back (a box-drawing
+#: character is far less likely than the cp1251 character on screen).
+KOI8_FROM_CP1251 = _table(("cp1251",), "koi8_u", lambda c: c.isalpha() or c in _KOI8_SYMBOLS)
+#: cp1251 bytes shown as KOI8-R or KOI8-U (their no-break space, °, ², · and ÷ are kept:
+#: the cp1251 letters behind them are rare Serbian and Macedonian ones).
+CP1251_FROM_KOI8 = {
+    k: v for k, v in (_table(("koi8_u",), "cp1251", str.isalpha)
+                      | _table(("koi8_r",), "cp1251", lambda c: True)).items()
+    if chr(k) not in _KOI8_SYMBOLS - {"©"}}
+#: Letters that only KOI8-U (not KOI8-R) has: a reversal that yields them is KOI8-U.
+_KOI8U_ONLY = frozenset("іїєґІЇЄҐ")
+#: Latin-script text of Central and Eastern Europe shown as cp1252/Latin-1: cp1250
+#: (Polish, Czech, Slovak, Hungarian, Slovene, Croatian, Romanian) and cp1257
+#: (Lithuanian, Latvian, Estonian).  Only letters come back.
+LATIN_MIXUPS = {true: _table(("cp1252", "latin_1"), true, str.isalpha)
+                for true in ("cp1250", "cp1257")}
+_LATIN_KEYS = {true: re.compile("[" + re.escape("".join(map(chr, sorted(t)))) + "]")
+               for true, t in LATIN_MIXUPS.items()}
+#: The languages (of data/charstats.json) that each of those codecs serves: a reversal
+#: must read as one of them.
+LATIN_MIXUP_LANGS = {"cp1250": ("pl", "cs", "sk", "hu", "sl", "sh", "ro"),
+                     "cp1257": ("lt", "lv", "et")}
+
+#: Characters that cp1252 and cp1251 share (punctuation such as « » — …).
+_LATIN_SAME = frozenset(_sloppy(b, "cp1252") for b in range(0x80, 0x100)
+                        if _sloppy(b, "cp1252") == _sloppy(b, "cp1251"))
+_LATIN_LETTERS = "".join(sorted(
+    chr(k) for k, v in (CP1251_FROM_LATIN | KOI8_FROM_LATIN).items()
+    if v.isalpha() and not chr(k).isascii()
+))
+# Latin-1/cp1252 characters that stand for cp1251 letters, two (a word of mojibake)
+# or three (a line worth checking) side by side.
+_LATIN_RUN = re.compile(f"[{re.escape(_LATIN_LETTERS)}]{{2}}")
+_LATIN_RUN3 = re.compile(f"[{re.escape(_LATIN_LETTERS)}]{{3}}")
+_CAPS_RUN = re.compile("[\u0401\u0410-\u042f]{3}")
+_CYR_UPPER = re.compile("[\u0400-\u042f]")
+_CYR_LOWER = re.compile("[\u0430-\u045f]")
+_WORD = re.compile(r"[^\W\d_]+")
+_ASCII_LETTER = re.compile("[A-Za-z]")
+
+
+# --- single-byte Cyrillic mix-ups -------------------------------------------------------
+
+def _score_before(before: str, script: str) -> float:
+    """Score of the text as it stands.  A Latin reading is scored by the union of the
+    Latin languages, an upper bound of its score (22 languages would cost more than
+    they tell), so the gain of a reversal is if anything understated."""
+    if script == "latin":
+        return (_stats._union_score(_stats.letter_pairs(before), "latin")
+                + _stats.case_cost(before))
+    return _stats.text_score(before, script)
+
+
+def _gain(before_score: float, after: str) -> tuple[float, float, int]:
+    """(score gain, result score, letter pairs) of reading ``after`` as Cyrillic
+    instead of the text that scored ``before_score``.
+
+    >>> gain, result, pairs = _gain(_score_before("Âñå ýòî", "latin"), "Все это")
+    >>> pairs, gain > 3 * pairs, result > -7 * pairs
+    (8, True, True)
+    """
+    keys = _stats.letter_pairs(after)
+    npairs = sum(keys.values()) or 1
+    result = _stats.pairs_score(keys, "cyrillic") + _stats.case_cost(after)
+    return result - before_score, result, npairs
+
+
+def _accept(gain: float, result: float, npairs: int, per_pair: float) -> float | None:
+    """Confidence of a verified reversal, or None when it is not convincing.
+
+    >>> _accept(60.0, -110.0, 20, LATIN_GAIN_PER_PAIR), _accept(40.0, -110.0, 20, LATIN_GAIN_PER_PAIR)
+    (1.0, None)
+    """
+    if gain < MIN_GAIN or gain < per_pair * npairs or result < MIN_RESULT_PER_PAIR * npairs:
+        return None
+    return round(1.0 / (1.0 + math.exp(-(gain - MIN_GAIN) / 4.0)), 4)
+
+
+def _cyrillic_spans(line: str, shown: str) -> list[tuple[int, int]] | None:
+    """Words of the Cyrillic reading ``shown`` to take: those with at least as many
+    non-ASCII as ASCII letters other than i and I in ``line`` (a Latin typo inside
+    one is kept; words such as "Telegram" or "Café" stay); None when there is too little evidence
+    (fewer than ``MIN_LETTERS`` letters, more than 1 word in 4 mixed, no two
+    mojibake letters side by side)."""
+    spans = []
+    mixed = letters = 0
+    for m in _WORD.finditer(shown):
+        a, b = m.span()
+        seg = line[a:b]
+        if seg.isascii():
+            continue
+        # Latin i and I stand in for Ukrainian and Belarusian і and І (the same glyph)
+        ascii_letters = len(_ASCII_LETTER.findall(seg)) - seg.count("i") - seg.count("I")
+        high = sum(1 for c in seg if c > "\x7f" and c.isalpha())
+        if high >= ascii_letters:  # a word of mojibake (perhaps with a Latin typo in it)
+            spans.append((a, b))
+            letters += high
+            mixed += ascii_letters > 0
+    if (letters < MIN_LETTERS or 4 * mixed > len(spans)
+            or not any(_LATIN_RUN.search(line, a, b) for a, b in spans)):
+        return None
+    return spans
+
+
+_ONE_LETTER_WORDS: frozenset[str] | None = None
+
+
+def one_letter_words() -> frozenset[str]:
+    """Words of one Cyrillic letter in wordfreq's 1,000 most frequent words of Russian,
+    Ukrainian, Bulgarian and Macedonian ("и", "в", Ukrainian "і", ...).
+
+    >>> {"і", "и", "в"} <= one_letter_words()
+    True
+    """
+    global _ONE_LETTER_WORDS
+    if _ONE_LETTER_WORDS is None:
+        import wordfreq
+
+        _ONE_LETTER_WORDS = frozenset(
+            w for lang in ("ru", "uk", "bg", "mk") for w in wordfreq.top_n_list(lang, 1000)
+            if len(w) == 1 and w.isalpha())
+    return _ONE_LETTER_WORDS
+
+
+def _assemble(line: str, shown: str, spans: list[tuple[int, int]]) -> str:
+    """``line`` with the words ``spans`` of ``shown`` put in.  Letters of other words
+    stay; a symbol becomes its Cyrillic symbol (\x96 -> en dash, ¹ -> №); a symbol
+    that becomes a letter must join a word without starting a capital inside it
+    ("м²" stays), or stand alone as a one-letter word ("³" -> Ukrainian "і")."""
+    out = list(line)
+    n = len(line)
+    for a, b in spans:
+        out[a:b] = shown[a:b]
+    for m in _WORD.finditer(shown):  # letters outside the words above stay as they were
+        a, b = m.span()
+        if (a, b) not in spans:
+            out[a:b] = line[a:b]
+    for i, (c, t) in enumerate(zip(line, shown)):
+        if c == t or t.isalpha() and (c.isalpha() or out[i] == c):
+            continue
+        if not t.isalpha():
+            out[i] = t
+        elif t.isupper() and i > 0 and out[i - 1].islower() and out[i - 1] > "\x7f":
+            out[i] = c
+        elif not ((i > 0 and out[i - 1].isalpha()) or (i + 1 < n and out[i + 1].isalpha())):
+            alone = not ((i > 0 and out[i - 1].isalnum()) or (i + 1 < n and out[i + 1].isalnum()))
+            out[i] = t if alone and t.lower() in one_letter_words() else c
+    return "".join(out)
+
+
+_LATIN1_UPPER = re.compile("[\u00c0-\u00d6\u00d8-\u00de]")
+_LATIN1_LOWER = re.compile("[\u00df-\u00f6\u00f8-\u00ff]")
+
+
+def _latin_caps_heavy(line: str) -> bool:
+    """More capital than small Latin-1 letters: how KOI8 text shown as Latin-1 looks.
+
+    >>> _latin_caps_heavy("\u00f0\u00d2\u00c9\u00d7\u00c5\u00d4")
+    True
+    >>> _latin_caps_heavy("\u00c2\u00f1\u00e5")
+    False
+    """
+    return len(_LATIN1_UPPER.findall(line)) > len(_LATIN1_LOWER.findall(line))
+
+
+def _c1_bytes(exc: UnicodeEncodeError) -> tuple[bytes, int]:
+    """Encoding error handler: C1 controls become their own byte, anything else fails."""
+    chunk = exc.object[exc.start:exc.end]
+    if all("\x80" <= c <= "\x9f" for c in chunk):
+        return chunk.encode("latin-1"), exc.end
+    raise exc
+
+
+codecs.register_error("polyclean-c1-bytes", _c1_bytes)
+
+
+def _utf8_mojibake(line: str) -> bool:
+    """Whether the line's bytes, as cp1252/Latin-1 show them, are UTF-8 with
+    multi-byte characters: UTF-8 mojibake, for ftfy.  Single-byte Cyrillic text is
+    never that (its letters are bytes 0xC0-0xFF side by side, no valid UTF-8).
+
+    >>> _utf8_mojibake("Ð¡Ð¸Ñ\x82"), _utf8_mojibake("Âñå ýòî")
+    (True, False)
+    """
+    try:  # C1 controls are the bytes Latin-1 shows them for
+        data = line.encode("cp1252", "polyclean-c1-bytes")
+    except UnicodeEncodeError:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not data.isascii()
+
+
+def undo_cyrillic_as_latin(line: str) -> tuple[str, float, str] | None:
+    """Undo cp1251 or KOI8 text shown as cp1252, Latin-1 or (cp1251) cp1254;
+    (repaired line, confidence, reason) or None when the line is not such mojibake.
+
+    >>> undo_cyrillic_as_latin("Âñå ýòî íîâîñòè, 2024")[0]
+    'Все это новости, 2024'
+    >>> undo_cyrillic_as_latin("ðÒÉ×ÅÔ ÍÉÒ, ËÁË ÄÅÌÁ?")[::2]
+    ('Привет мир, как дела?', 'KOI8-R shown as cp1252')
+    >>> undo_cyrillic_as_latin("Âñå ³ íîâå")[0]
+    'Все і нове'
+    >>> undo_cyrillic_as_latin("Une idée créée à Paris") is None
+    True
+    """
+    if _utf8_mojibake(line):
+        return None
+    best = None
+    tries = [("cp1251", CP1251_FROM_LATIN)]
+    if _latin_caps_heavy(line):  # KOI8 keeps its small letters where Latin-1 has capitals
+        tries.append(("KOI8", KOI8_FROM_LATIN))
+    for true, table in tries:
+        shown = line.translate(table)
+        if shown == line:
+            continue
+        spans = _cyrillic_spans(line, shown)
+        if spans is None:
+            continue
+        before = " ".join(line[a:b] for a, b in spans)
+        after = " ".join(shown[a:b] for a, b in spans)
+        gain, result, npairs = _gain(_score_before(before, "latin"), after)
+        conf = _accept(gain, result, npairs, LATIN_GAIN_PER_PAIR)
+        if conf is not None and (best is None or gain > best[0]):
+            best = (gain, _assemble(line, shown, spans), conf, true, before, after)
+    if best is None:
+        return None
+    _, out, conf, true, before, after = best
+    if true == "KOI8":
+        true = "KOI8-U" if _KOI8U_ONLY & set(after) else "KOI8-R"
+    if any(c in _CP1254_ONLY for c in before):
+        shown_as = "cp1254"
+    else:
+        shown_as = "Latin-1" if any("\x80" <= c <= "\x9f" for c in line) else "cp1252"
+    return out, conf, f"{true} shown as {shown_as}"
+
+
+def _latin_reading(line: str, true: str
+                   ) -> tuple[list[tuple[int, int]], str, str, int] | None:
+    """(word spans, the words reversed, the same words as they stand, changed letters)
+    of ``line`` under the Latin mix-up of codec ``true``, or None when it changes
+    nothing.  Words are letter runs of the reversed line around each change.
+
+    >>> _latin_reading("Za\u00bf\u00f3\u00b3\u00e6 jest", "cp1250")
+    ([(0, 6)], 'Zażółć', 'Za¿ó³æ', 3)
+    """
+    table = LATIN_MIXUPS[true]
+    spans = []
+    end = -1
+    n = len(line)
+    changed = 0
+    for m in _LATIN_KEYS[true].finditer(line):
+        a = m.start()
+        changed += 1
+        if a < end:
+            continue
+        end = a + 1
+        while a > 0 and (line[a - 1].isalpha() or ord(line[a - 1]) in table):
+            a -= 1
+        while end < n and (line[end].isalpha() or ord(line[end]) in table):
+            end += 1
+        spans.append((a, end))
+    if not spans:
+        return None
+    after = [line[a:b].translate(table) for a, b in spans]
+    return spans, " ".join(after), " ".join(line[a:b] for a, b in spans), changed
+
+
+def _put(line: str, spans: list[tuple[int, int]], true: str) -> str:
+    """``line`` with the words ``spans`` reversed by the mix-up of ``true``."""
+    out = []
+    pos = 0
+    for a, b in spans:
+        out += [line[pos:a], line[a:b].translate(LATIN_MIXUPS[true])]
+        pos = b
+    out.append(line[pos:])
+    return "".join(out)
+
+
+def _latin_score(words: str, langs: tuple[str, ...] | None = None) -> tuple[float, int]:
+    """(score, letter pairs) of ``words`` under the best Latin-script language, or the
+    best of ``langs``."""
+    keys = _stats.letter_pairs(words)
+    score = (_stats.pairs_score(keys, "latin") if langs is None
+             else _stats.langs_score(keys, langs))
+    return score + _stats.case_cost(words), sum(keys.values()) or 1
+
+
+def _latin_sample(lines: list[str], true: str) -> dict[int, tuple]:
+    """Readings (:func:`_latin_reading`) of the first lines that the mix-up of ``true``
+    changes, until they hold ``LATIN_ENOUGH_CHANGED`` changed letters or number
+    ``LATIN_SAMPLE_LINES``: evidence enough, at a bounded cost on long documents."""
+    out = {}
+    changed = 0
+    keys = _LATIN_KEYS[true]
+    for i, line in enumerate(lines):
+        if not keys.search(line):
+            continue
+        r = _latin_reading(line, true)
+        if r is None:
+            continue
+        out[i] = r
+        changed += r[3]
+        if changed >= LATIN_ENOUGH_CHANGED or len(out) >= LATIN_SAMPLE_LINES:
+            break
+    return out
+
+
+def _may_gain(before: str, after: str, langs: tuple[str, ...]) -> bool:
+    """Whether a Latin reversal can pass at all, by bounds that cost two passes instead
+    of one per language: the best the reversed words can score against the least the
+    words as they stand can.
+
+    >>> _may_gain("Il a dit o\u00f9", "Il a dit o\u016f", ("pl", "cs"))
+    False
+    >>> _may_gain("g\u00ea\u009cl\u00b9", "g\u0119\u015bl\u0105", ("pl",))
+    True
+    """
+    a_keys, b_keys = _stats.letter_pairs(after), _stats.letter_pairs(before)
+    npairs = sum(a_keys.values()) or 1
+    bound = _stats.langs_bound(a_keys, langs) - _stats.script_floor(b_keys, "latin")
+    bound += _stats.case_cost(after) - _stats.case_cost(before)
+    return bound >= max(MIN_GAIN, LATIN_MIXUP_GAIN_PER_PAIR * npairs)
+
+
+def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
+    """Undo cp1250 or cp1257 text shown as cp1252/Latin-1 in the lines of one
+    document: {line index: (repaired line, confidence, reason)}.
+
+    A mix-up is a property of the document (its bytes were read with one wrong
+    codec), so the evidence of its lines (the first that a table changes, see
+    :func:`_latin_sample`) is pooled: the words that a table
+    changes are scored both ways by the Latin letter statistics (the best language
+    each way, the reversed words only by the languages the codec serves,
+    ``LATIN_MIXUP_LANGS``), and the reversal must have ``LATIN_MIN_CHANGED`` changed
+    letters, gain ``MIN_GAIN`` in all and ``LATIN_MIXUP_GAIN_PER_PAIR`` per pair, and
+    average ``LATIN_MIN_RESULT_PER_PAIR``.  A line that the reversal makes clearly
+    worse (by ``MIN_GAIN``) keeps its text.
+
+    >>> undo_latin_mixups(["Za\u00bf\u00f3\u00b3\u00e6 g\u00ea\u009cl\u00b9 ja\u009f\u00f1!"])
+    {0: ('Zażółć gęślą jaźń!', 1.0, 'cp1250 shown as Latin-1')}
+    >>> undo_latin_mixups(["Il a dit où il était, à Paris.", "Cãmara, 150ºC"])
+    {}
+    """
+    best = None
+    for true in LATIN_MIXUPS:
+        readings = _latin_sample(lines, true)
+        if sum(r[3] for r in readings.values()) < LATIN_MIN_CHANGED:
+            continue
+        words_after = " ".join(r[1] for r in readings.values())
+        words_before = " ".join(r[2] for r in readings.values())
+        if not _may_gain(words_before, words_after, LATIN_MIXUP_LANGS[true]):
+            continue
+        after, npairs = _latin_score(words_after, LATIN_MIXUP_LANGS[true])
+        before, _ = _latin_score(words_before)
+        gain = after - before
+        if (after < LATIN_MIN_RESULT_PER_PAIR * npairs
+                or _accept(gain, 0.0, npairs, LATIN_MIXUP_GAIN_PER_PAIR) is None):
+            continue
+        if best is None or gain > best[0]:
+            best = (gain, true, readings)
+    if best is None:
+        return {}
+    gain, true, _ = best
+    conf = _accept(gain, 0.0, 1, 0.0)
+    out = {}
+    langs = LATIN_MIXUP_LANGS[true]
+    readings = {i: r for i, line in enumerate(lines)
+                if (r := _latin_reading(line, true)) is not None}
+    for i, (spans, after, before, _) in readings.items():
+        if _latin_score(after, langs)[0] >= _latin_score(before)[0] - MIN_GAIN:
+            fixed = _put(lines[i], spans, true)
+            shown_as = "Latin-1" if any("\x80" <= c <= "\x9f" for c in lines[i]) else "cp1252"
+            out[i] = (fixed, conf, f"{true} shown as {shown_as}")
+    return out
+
+
+def undo_koi8_mixup(line: str) -> tuple[str, float, str] | None:
+    """Undo KOI8-R/KOI8-U shown as cp1251 or cp1251 shown as KOI8-R; (repaired line,
+    confidence, reason) or None when neither reading is convincing.
+
+    >>> undo_koi8_mixup("\u0440\u0422\u0419\u0427\u0415\u0424, \u041d\u0419\u0422!")[0]
+    'Привет, мир!'
+    >>> undo_koi8_mixup("НОВОСТИ ДНЯ: СПОРТ") is None
+    True
+    """
+    best = None
+    before = None
+    for table, reason in ((KOI8_FROM_CP1251, "KOI8-R shown as cp1251"),
+                          (CP1251_FROM_KOI8, "cp1251 shown as KOI8-R")):
+        after = line.translate(table)
+        if after == line:
+            continue
+        if table is KOI8_FROM_CP1251 and _KOI8U_ONLY & (set(after) - set(line)):
+            reason = "KOI8-U shown as cp1251"
+        if before is None:
+            before = _score_before(line, "cyrillic")
+        gain, result, npairs = _gain(before, after)
+        conf = _accept(gain, result, npairs, KOI8_GAIN_PER_PAIR)
+        if conf is not None and (best is None or gain > best[3]):
+            best = (after, conf, reason, gain)
+    return None if best is None else best[:3]
+
+
+def _caps_heavy(line: str) -> bool:
+    """More capital than small Cyrillic letters: how both KOI8-R/cp1251 mix-ups look.
+
+    >>> _caps_heavy("\u0440\u0422\u0419\u0427\u0415\u0424"), _caps_heavy("Привет, СССР")
+    (True, False)
+    """
+    return len(_CYR_UPPER.findall(line)) > len(_CYR_LOWER.findall(line))
