@@ -1,0 +1,1 @@
+"""The HTML run report and the explain view (issue 18)."""
