@@ -106,7 +106,8 @@ def terminal_view(pieces: Sequence[Piece], changes: Sequence[dict], width: int,
     >>> ps = [Piece("Hi\\n", "Hi\\n"), Piece("Menu\\n", "", (0,)), Piece("End", "End")]
     >>> print("\\n".join(terminal_view(ps, [{"step": "boilerplate"}], 40, False)))
     Hi                 │ Hi
-    [-Menu⏎-][1]End    │ {+∅+}[1]End
+    [-Menu⏎-][1]       │ {+∅+}[1]End
+    End                │
     """
     col = max(8, (width - 3) // 2)
     lines = []
@@ -121,17 +122,25 @@ def terminal_view(pieces: Sequence[Piece], changes: Sequence[dict], width: int,
 
 
 def _marked(spans, colour: bool, source: bool) -> list[tuple[str, str]]:
-    """(visible text, style) chunks: style '' plain, 'a' removed, 'b' added, 'n' number."""
+    """(visible text, style) chunks: style '' plain, 'a' removed, 'b' added, 'n' number;
+    a chunk "\n" breaks the line (a changed stretch keeps its line breaks, shown ⏎)."""
     out = []
     for text, ids in spans:
         if not ids:
             out.append((text.rstrip("\n"), ""))
             continue
-        shown = text.replace("\n", "⏎") if text else "∅"
-        if not colour:
-            shown = f"[-{shown}-]" if source else f"{{+{shown}+}}"
-        out.append((shown, "a" if source else "b"))
+        brk = text.endswith("\n")
+        segs = (text[:-1] if brk else text).split("\n") if text else ["∅"]
+        for i, seg in enumerate(segs):
+            if i:
+                out.append(("\n", ""))
+            shown = seg + ("⏎" if i < len(segs) - 1 or brk else "")
+            if not colour:
+                shown = f"[-{shown}-]" if source else f"{{+{shown}+}}"
+            out.append((shown, "a" if source else "b"))
         out.append(("[" + ",".join(str(i + 1) for i in ids) + "]", "n"))
+        if brk:
+            out.append(("\n", ""))
     return out
 
 
@@ -144,17 +153,31 @@ def _wrap(chunks: list[tuple[str, str]], col: int, colour: bool) -> list[tuple[s
     lines: list[tuple[str, int]] = []
     cur, n = "", 0
     for text, style in chunks:
-        while text:
-            room = col - n
-            if room <= 0:
+        first = True
+        for text in text.split("\n"):
+            if not first:  # a line break inside a changed stretch
                 lines.append((cur, n))
                 cur, n = "", 0
-                room = col
-            part, text = text[:room], text[room:]
-            cur += (_STYLE[style] + part + RESET) if style and colour else part
-            n += len(part)
+            first = False
+            cur, n = _fill(lines, cur, n, text, style, col, colour)
     lines.append((cur, n))
     return lines
+
+
+def _fill(lines: list, cur: str, n: int, text: str, style: str, col: int, colour: bool
+          ) -> tuple[str, int]:
+    """Add ``text`` to the line ``cur`` (``n`` visible characters), starting new lines
+    in ``lines`` when it is full."""
+    while text:
+        room = col - n
+        if room <= 0:
+            lines.append((cur, n))
+            cur, n = "", 0
+            room = col
+        part, text = text[:room], text[room:]
+        cur += (_STYLE[style] + part + RESET) if style and colour else part
+        n += len(part)
+    return cur, n
 
 
 def legend(changes: Sequence[dict], limit: int = 200) -> list[str]:

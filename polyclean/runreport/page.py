@@ -44,13 +44,20 @@ def summary_counts(summary: dict[str, Any]) -> dict[str, Any]:
     4
     >>> summary_counts({})["records"] is None
     True
+
+    A counter the run never incremented is not in ``stats``: it is 0.
+
+    >>> summary_counts({"stats": {}})["fragments_translated"]
+    0
     """
-    stats = summary.get("stats") if isinstance(summary.get("stats"), dict) else {}
+    stats = summary.get("stats") if isinstance(summary.get("stats"), dict) else None
 
     def get(key: str) -> Any:
         if key in summary and not isinstance(summary[key], dict):
             return summary[key]
-        return stats.get(key)
+        if stats is None:
+            return None
+        return stats.get(key, 0 if key not in ("seconds", "bytes_in", "bytes_out") else None)
 
     keys = ("records", "documents", "errors", "skipped", "bytes_in", "bytes_out", "seconds",
             "lines_removed", "fragments_foreign", "fragments_translated",
@@ -134,16 +141,18 @@ def _totals(rr: RunReport, summary: dict[str, Any]) -> str:
         ("documents", "documents cleaned", s["documents"], rr.documents),
         ("errors", "records that failed", s["errors"], rr.errors),
         ("lines_removed", "boilerplate lines removed", s["lines_removed"], rr.lines_removed),
-        ("fragments_translated", "fragments translated", s["fragments_translated"],
+        ("fragments_translated", "fragments translated †", s["fragments_translated"],
          tr["translated"]),
         ("fragments_untranslated", "fragments left untranslated (refused or no package)",
          s["fragments_untranslated"], tr["refused"] + tr["left"]),
     ]
     out = ["<section id=totals><h2>Totals</h2><table class=totals><thead><tr><th></th>"
            "<th>run summary</th><th>document reports</th></tr></thead><tbody>"]
+    differ = False
     for key, label, a, b in rows:
-        differ = a is not None and a != b
-        mark = " class=differ title='the summary and the reports disagree'" if differ else ""
+        bad = a is not None and a != b and key != "fragments_translated"
+        differ = differ or bad
+        mark = " class=differ title='the summary and the reports disagree'" if bad else ""
         out.append(f"<tr{mark}><th>{label}</th>"
                    f"<td data-count='{key}' data-from=summary>{_num(a)}</td>"
                    f"<td data-count='{key}' data-from=reports>{_num(b)}</td></tr>")
@@ -155,7 +164,10 @@ def _totals(rr: RunReport, summary: dict[str, Any]) -> str:
     if secs and s["documents"]:
         out.append(f"<tr><th>documents per second</th><td>{s['documents'] / secs:,.0f}</td></tr>")
     out.append("</tbody></table>")
-    if any(r[2] is not None and r[2] != r[3] for r in rows):
+    out.append("<p class=note>† A report records a translation only where it changed the "
+               "text, so a fragment whose translation equals its source (a name, a number) "
+               "is counted by the summary alone.</p>")
+    if differ:
         out.append("<p class=note>A difference between the two columns means some report "
                    "lines are missing (a run without <code>--report</code> for part of it, "
                    "a resumed run) or the summary belongs to another run.</p>")
