@@ -85,7 +85,7 @@ def _err(msg: str) -> None:
 
 def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
     from .runreport.aggregate import RunReport
-    from .runreport.explain import load_source
+    from .runreport.explain import load_sources
 
     summary: dict = {}
     if args.summary:
@@ -111,10 +111,10 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
                                         why=(exc.strerror or str(exc)).lower()))
         return 1
     if not args.no_sources:
-        for key, (report, source) in list(rr.sample.docs.items()):
-            if source is None and report.get("id") is not None:
-                rr.sample.docs[key] = (report, load_source(str(report["id"]), args.text_field,
-                                                           args.encoding))
+        missing = rr.sample.without_source()
+        for doc_id, source in load_sources(list(missing), args.text_field,
+                                           args.encoding).items():
+            rr.sample.set_source(missing[doc_id], source)
     try:
         size = rr.write_html(args.output, summary)
     except OSError as exc:

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from argos_tiny import argos_env, tiny_zips  # noqa: F401
 from runreport_run import run_clean
 
 ROOT = Path(__file__).resolve().parents[1]

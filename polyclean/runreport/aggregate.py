@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import json
 import re
 from collections import Counter
 from typing import Any, Iterable
@@ -49,9 +50,23 @@ _NO_PACKAGE = re.compile(r"no installed package for (\S+?)->(\S+?)\b")
 
 def _bump(counter: Counter, key: Any, n: int = 1) -> None:
     """``counter[key] += n``, with at most :data:`MAX_KEYS` keys (then ``"(other)"``)."""
-    if key not in counter and len(counter) >= MAX_KEYS:
-        key = OTHER
-    counter[key] += n
+    if key in counter:
+        counter[key] += n
+    elif len(counter) < MAX_KEYS:
+        counter[key] = n
+    else:
+        counter[OTHER] += n
+
+
+def _counter(table: dict[str, Counter], key: str) -> Counter:
+    """``table[key]``, created empty on first use."""
+    c = table.get(key)
+    if c is None:
+        c = table[key] = Counter()
+    return c
+
+
+_STATUS: dict[str, str] = {}
 
 
 def _status(text: str) -> str:
@@ -60,7 +75,12 @@ def _status(text: str) -> str:
     >>> _status("partial: 2 of 5 fragments translated"), _status("done")
     ('partial', 'done')
     """
-    return text.split(":", 1)[0].strip()
+    word = _STATUS.get(text)
+    if word is None:
+        word = text.split(":", 1)[0].strip()
+        if len(_STATUS) < 10_000:  # statuses repeat; their details (counts) vary a little
+            _STATUS[text] = word
+    return word
 
 
 def error_kind(message: str) -> str:
@@ -98,25 +118,31 @@ class Sample:
 
     def __init__(self, k: int = 12) -> None:
         self.k = k
-        # stratum -> max-heap (negated keys) of (key, id); docs: key -> (report, source)
+        # stratum -> max-heap (negated keys) of (key, key); docs: key -> (report, source);
+        # a report is a dict, or its JSON text once pickled (one string pickles fast
+        # when a worker sends its batch's sample back)
         self.heaps: dict[str, list[tuple[str, str]]] = {s: [] for s in self.STRATA}
-        self.docs: dict[str, tuple[dict, str | None]] = {}
+        self.docs: dict[str, tuple[dict | str, str | None]] = {}
 
     def offer(self, report: dict, source: str | None, strata: Iterable[str]) -> None:
         key = sample_key(report.get("id"))
+        if self._place(key, strata) and key not in self.docs:
+            self.docs[key] = (report, source)
+
+    def _place(self, key: str, strata: Iterable[str]) -> bool:
+        """Put ``key`` in the heaps of ``strata`` where it is among the ``k`` lowest;
+        whether it was kept anywhere."""
         kept = False
         for s in strata:
             heap = self.heaps[s]
-            entry = (_Neg(key), key)
             if len(heap) < self.k:
-                heapq.heappush(heap, entry)
+                heapq.heappush(heap, (_Neg(key), key))
                 kept = True
             elif key < heap[0][1]:
-                _, out = heapq.heapreplace(heap, entry)
+                _, out = heapq.heapreplace(heap, (_Neg(key), key))
                 kept = True
                 self._forget(out)
-        if kept and key not in self.docs:
-            self.docs[key] = (report, source)
+        return kept
 
     def _forget(self, key: str) -> None:
         if not any(key == k for heap in self.heaps.values() for _, k in heap):
@@ -125,12 +151,36 @@ class Sample:
     def merge(self, other: "Sample") -> None:
         for s, heap in other.heaps.items():
             for _, key in heap:
-                report, source = other.docs[key]
-                self.offer(report, source, (s,))
+                if self._place(key, (s,)) and key not in self.docs:
+                    self.docs[key] = other.docs[key]
+
+    def without_source(self) -> dict[str, str]:
+        """{document id: sample key} of the sampled documents whose source is unknown."""
+        out = {}
+        for key, (report, source) in self.docs.items():
+            doc_id = _loaded(report).get("id") if source is None else None
+            if doc_id is not None:
+                out[str(doc_id)] = key
+        return out
+
+    def set_source(self, key: str, source: str) -> None:
+        self.docs[key] = (self.docs[key][0], source)
 
     def documents(self) -> list[tuple[dict, str | None]]:
-        """The sampled documents, in sample order."""
-        return [self.docs[k] for k in sorted(self.docs)]
+        """The sampled documents (report, source), in sample order."""
+        return [(_loaded(self.docs[k][0]), self.docs[k][1]) for k in sorted(self.docs)]
+
+    def __getstate__(self) -> dict:
+        docs = {k: (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False), s)
+                for k, (r, s) in self.docs.items()}
+        return {"k": self.k, "heaps": self.heaps, "docs": docs}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+
+def _loaded(report: dict | str) -> dict:
+    return json.loads(report) if isinstance(report, str) else report
 
 
 class _Neg(str):
@@ -150,8 +200,7 @@ class RunReport:
         self.encodings: Counter = Counter()
         self.fragment_langs: Counter = Counter()  # detected fragments by language
         self.stages: dict[str, Counter] = {}  # stage -> status -> documents
-        self.changes_by_step: Counter = Counter()
-        self.reasons: dict[str, Counter] = {}  # step -> reason -> changes
+        self.changes_by_step: Counter = Counter()  # from the reports' counts
         self.removed_by_rule: Counter = Counter()  # boilerplate: lines per rule
         self.lines_removed = 0
         self.top_lines = HeavyHitters(sketch_k)
@@ -176,23 +225,29 @@ class RunReport:
         _bump(self.langs, report.get("lang") or "und")
         if report.get("encoding"):
             _bump(self.encodings, report["encoding"])
+        stages = self.stages
         for stage, status in (report.get("stages") or {}).items():
-            _bump(self.stages.setdefault(stage, Counter()), _status(str(status)))
+            _bump(_counter(stages, stage), _status(str(status)))
         for frag in report.get("fragments") or ():
             _bump(self.fragment_langs, frag.get("lang") or "und")
-        strata = {"any"}
-        for ch in report.get("changes") or ():
-            step = ch.get("step", "?")
-            reason = str(ch.get("reason", ""))
-            self.changes_by_step[step] += 1
-            _bump(self.reasons.setdefault(step, Counter()), reason)
-            if step == "boilerplate":
-                self._removed(ch, reason)
-                strata.add("boilerplate")
-            elif step == "translate":
-                strata.add(self._translated(ch, reason))
-            elif step == "repair":
-                strata.add("repair")
+        counts = report.get("counts")
+        if not counts and report.get("changes"):  # a report written without its counts
+            counts = Counter(ch.get("step") for ch in report["changes"])
+        for step, n in (counts or {}).items():
+            self.changes_by_step[step] += n
+        strata = ["any"]
+        if counts and "repair" in counts:
+            strata.append("repair")
+        if counts and ("boilerplate" in counts or "translate" in counts):
+            kinds = set()
+            for ch in report.get("changes") or ():
+                step = ch.get("step")
+                if step == "boilerplate":
+                    self._removed(ch, str(ch.get("reason", "")))
+                    kinds.add("boilerplate")
+                elif step == "translate":
+                    kinds.add(self._translated(ch, str(ch.get("reason", ""))))
+            strata.extend(sorted(kinds))
         self.sample.offer(report, source, strata)
 
     def _removed(self, ch: dict, reason: str) -> None:
@@ -206,7 +261,7 @@ class RunReport:
             key = line[:LINE_CHARS]
             self.top_lines.add(key)
             if key in self.top_lines.counts:
-                self.line_rules.setdefault(key, Counter())[rule] += 1
+                _counter(self.line_rules, key)[rule] += 1
         if len(self.line_rules) > 2 * self.top_lines.k:  # forget lines the sketch dropped
             self.line_rules = {k: v for k, v in self.line_rules.items()
                                if k in self.top_lines.counts}
@@ -214,7 +269,7 @@ class RunReport:
     def _translated(self, ch: dict, reason: str) -> str:
         """Count one translate change; returns its sample stratum."""
         lang = ch.get("lang") or "und"
-        per = self.translation.setdefault(lang, Counter())
+        per = _counter(self.translation, lang)
         if ch.get("package"):
             _bump(self.packages, ch["package"])
         codes = [r.get("code") for r in ch.get("refused") or () if isinstance(r, dict)]
@@ -248,8 +303,6 @@ class RunReport:
     def add_lines(self, lines: Iterable[str]) -> None:
         """Add report JSONL lines (``polyclean report``); a line that is not JSON is an
         error of kind ``"report line is not JSON"``."""
-        import json
-
         for n, line in enumerate(lines, 1):
             if not line.strip():
                 continue
@@ -274,15 +327,15 @@ class RunReport:
             mine = getattr(self, name)
             for k, v in getattr(other, name).items():
                 _bump(mine, k, v)
-        for name in ("stages", "reasons", "translation"):
+        for name in ("stages", "translation"):
             mine = getattr(self, name)
             for key, counts in getattr(other, name).items():
-                target = mine.setdefault(key, Counter())
+                target = _counter(mine, key)
                 for k, v in counts.items():
                     _bump(target, k, v)
         self.top_lines.merge(other.top_lines)
         for line, rules in other.line_rules.items():
-            self.line_rules.setdefault(line, Counter()).update(rules)
+            _counter(self.line_rules, line).update(rules)
         self.line_rules = {k: v for k, v in self.line_rules.items()
                            if k in self.top_lines.counts}
         for kind, (count, examples) in other.error_kinds.items():

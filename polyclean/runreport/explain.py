@@ -21,7 +21,7 @@ from typing import Any, Iterator, Sequence
 from ..config import Config
 from ..errors import E, InputError, UsageError
 from .align import align
-from .docview import change_label, legend, terminal_view
+from .docview import legend, terminal_view
 
 _WHERE = re.compile(r"^(?:line|row) \d+$")
 _ID = re.compile(r"^(.*):((?:line|row) \d+)$")
@@ -232,26 +232,39 @@ def render(ex: Explained, width: int, colour: bool) -> str:
     return "\n".join(head + [""] + body + tail) + "\n"
 
 
-__all__ = ["Explained", "change_label", "explain", "find_document", "iter_documents",
-           "render", "use_colour"]
+def load_sources(doc_ids: Sequence[str], text_field: str = "text",
+                 encoding: str | None = None) -> dict[str, str]:
+    """The decoded sources of the documents that report ids name (``NAME`` or
+    ``NAME:line N``), read again from the inputs, each input once; an id whose input
+    cannot be found or read is left out.
 
-
-def load_source(doc_id: str, text_field: str = "text", encoding: str | None = None,
-                fmt: str = "auto") -> str | None:
-    """The decoded source of the document a report id names (``NAME`` or
-    ``NAME:line N``), read again from the input; ``None`` when it cannot be found."""
+    >>> load_sources(["/no/such/file.txt"])
+    {}
+    """
     from ..formats import detect_format
     from ..pipeline import Cleaner
 
-    m = _ID.match(doc_id)
-    name, where = (m.group(1), m.group(2)) if m else (doc_id, None)
-    path = Path(name)
-    if not path.is_file():
-        return None
-    try:
-        kind = detect_format(path.name) if fmt == "auto" else fmt
-        _, raw = find_document(path, kind, where, text_field, encoding)
-        res = Cleaner(Config(encoding=encoding)).clean_batch([raw], [doc_id], until="decode")[0]
-    except Exception:  # any unreadable input: the page lists the changes instead
-        return None
-    return None if res.error is not None else res.source
+    wanted: dict[Path, dict[str | None, str]] = {}
+    for doc_id in doc_ids:
+        m = _ID.match(doc_id)
+        name, where = (m.group(1), m.group(2)) if m else (doc_id, None)
+        wanted.setdefault(Path(name), {})[where] = doc_id
+    found: dict[str, Any] = {}
+    for path, places in wanted.items():
+        if not path.is_file():
+            continue
+        try:
+            for where, text, error in iter_documents(path, detect_format(path.name),
+                                                     text_field, encoding):
+                if where in places and error is None and text is not None:
+                    found[places[where]] = text
+                    if len(found) == len(doc_ids):
+                        break
+        except Exception:  # an unreadable input: those documents show their changes only
+            continue
+    if not found:
+        return {}
+    ids = list(found)
+    results = Cleaner(Config(encoding=encoding)).clean_batch(
+        [found[i] for i in ids], ids, until="decode")
+    return {i: r.source for i, r in zip(ids, results) if r.error is None}
