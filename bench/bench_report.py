@@ -50,7 +50,7 @@ def wire(agg) -> None:
             elif res.error is not None:
                 part.add_error(doc_id, res.error)
             else:
-                part.add(res.report, res.source)
+                part.add(res.record, res.source)  # the Report itself: no dict built
         stats["_runreport"] = part
         return results
 

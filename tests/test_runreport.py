@@ -206,3 +206,19 @@ def test_report_command_errors(tmp_path, capsys):
     assert rc == 0
     html = (tmp_path / "x.html").read_text("utf-8")
     assert "report line is not JSON" in html  # a bad line is an error of the page, not a crash
+
+
+def test_counting_report_objects_equals_counting_their_lines():
+    """A worker can count the Report objects (no dict built); the counts and the sample
+    are those of the report lines."""
+    results = Cleaner(Config(translate=False)).clean_batch(_real_documents()[:60])
+    from_objects, from_dicts = RunReport(), RunReport()
+    for res in results:
+        from_objects.add(res.record, res.source)
+    for res in results:
+        from_dicts.add(json.loads(json.dumps(res.report)), res.source)
+    for name in ("documents", "lines_removed", "langs", "stages", "removed_by_rule",
+                 "changes_by_step", "fragment_langs", "translation"):
+        assert getattr(from_objects, name) == getattr(from_dicts, name), name
+    assert from_objects.top_lines.counts == from_dicts.top_lines.counts
+    assert from_objects.sample.documents() == from_dicts.sample.documents()

@@ -10,7 +10,8 @@
 
 Wiring ``clean --html-report FILE`` (what ``bench/bench_report.py`` patches in and
 measures): in the worker, after a batch is cleaned, build one ``RunReport`` of the batch
-(``part.add(result.report, result.source)`` for each document, ``part.add_error(id,
+(``part.add(result.record, result.source)`` for each document — the ``Report``
+object itself, so no dict is built unless ``--report`` asks for one; ``part.add_error(id,
 message)`` for each failed one) and return it with the batch's stats; in the main
 process ``agg.merge(part)`` in input order (records that fail before reaching a worker:
 ``agg.add_error(id, message)``), and at the end ``agg.write_html(FILE, summary_dict)``

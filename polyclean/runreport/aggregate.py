@@ -83,6 +83,22 @@ def _status(text: str) -> str:
     return word
 
 
+def _change(ch: Any) -> tuple:
+    """(step, reason, original, result, lang, package, refused) of a change, given as a
+    report dict or as a :class:`polyclean.report.Change`.
+
+    >>> _change({"step": "boilerplate", "reason": "ui-phrase", "original": "Menu\\n", "result": ""})
+    ('boilerplate', 'ui-phrase', 'Menu\\n', '', None, None, None)
+    """
+    if isinstance(ch, dict):
+        get = ch.get
+        return (get("step"), str(get("reason", "")), str(get("original", "")),
+                str(get("result", "")), get("lang"), get("package"), get("refused"))
+    extra = ch.extra or {}
+    return (ch.step, ch.reason, ch.original, ch.result, ch.lang, extra.get("package"),
+            extra.get("refused"))
+
+
 def error_kind(message: str) -> str:
     """The kind of an error message: the message with its particulars (numbers, quoted
     names, positions) blanked out, so that the same failure on many records is one kind.
@@ -119,13 +135,16 @@ class Sample:
     def __init__(self, k: int = 12) -> None:
         self.k = k
         # stratum -> max-heap (negated keys) of (key, key); docs: key -> (report, source);
-        # a report is a dict, or its JSON text once pickled (one string pickles fast
-        # when a worker sends its batch's sample back)
+        # a report is a dict or a Report, or its JSON text once pickled (one string
+        # pickles fast when a worker sends its batch's sample back)
         self.heaps: dict[str, list[tuple[str, str]]] = {s: [] for s in self.STRATA}
-        self.docs: dict[str, tuple[dict | str, str | None]] = {}
+        self.docs: dict[str, tuple[Any, str | None]] = {}
+        self.refs: dict[str, int] = {}  # key -> number of heaps holding it
 
-    def offer(self, report: dict, source: str | None, strata: Iterable[str]) -> None:
-        key = sample_key(report.get("id"))
+    def offer(self, doc_id: Any, report: Any, source: str | None, strata: Iterable[str]
+              ) -> None:
+        """Consider a document (its report as a dict or a Report) for ``strata``."""
+        key = sample_key(doc_id)
         if self._place(key, strata) and key not in self.docs:
             self.docs[key] = (report, source)
 
@@ -133,20 +152,22 @@ class Sample:
         """Put ``key`` in the heaps of ``strata`` where it is among the ``k`` lowest;
         whether it was kept anywhere."""
         kept = False
+        refs = self.refs
         for s in strata:
             heap = self.heaps[s]
             if len(heap) < self.k:
                 heapq.heappush(heap, (_Neg(key), key))
-                kept = True
             elif key < heap[0][1]:
                 _, out = heapq.heapreplace(heap, (_Neg(key), key))
-                kept = True
-                self._forget(out)
+                refs[out] -= 1
+                if not refs[out]:  # in no heap any more
+                    del refs[out]
+                    self.docs.pop(out, None)
+            else:
+                continue
+            refs[key] = refs.get(key, 0) + 1
+            kept = True
         return kept
-
-    def _forget(self, key: str) -> None:
-        if not any(key == k for heap in self.heaps.values() for _, k in heap):
-            self.docs.pop(key, None)
 
     def merge(self, other: "Sample") -> None:
         for s, heap in other.heaps.items():
@@ -171,16 +192,19 @@ class Sample:
         return [(_loaded(self.docs[k][0]), self.docs[k][1]) for k in sorted(self.docs)]
 
     def __getstate__(self) -> dict:
-        docs = {k: (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False), s)
+        docs = {k: (r if isinstance(r, str) else json.dumps(_loaded(r), ensure_ascii=False), s)
                 for k, (r, s) in self.docs.items()}
-        return {"k": self.k, "heaps": self.heaps, "docs": docs}
+        return {"k": self.k, "heaps": self.heaps, "docs": docs, "refs": self.refs}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
 
 
-def _loaded(report: dict | str) -> dict:
-    return json.loads(report) if isinstance(report, str) else report
+def _loaded(report: Any) -> dict:
+    """A sampled report as a dict (it may be JSON text, or a Report object)."""
+    if isinstance(report, str):
+        return json.loads(report)
+    return report if isinstance(report, dict) else report.to_dict()
 
 
 class _Neg(str):
@@ -196,15 +220,20 @@ class RunReport:
     def __init__(self, sketch_k: int = 1000, sample_k: int = 12) -> None:
         self.documents = 0
         self.errors = 0
-        self.langs: Counter = Counter()  # documents by language
-        self.encodings: Counter = Counter()
-        self.fragment_langs: Counter = Counter()  # detected fragments by language
-        self.stages: dict[str, Counter] = {}  # stage -> status -> documents
-        self.changes_by_step: Counter = Counter()  # from the reports' counts
+        # Per-document values wait in lists and are counted in bulk (Counter's C loop)
+        # by _flush: a run adds tens of thousands of documents, and this keeps the cost
+        # of a document to a few list appends.  The properties below flush first.
+        self._pending: dict[str, list] = {"langs": [], "encodings": [], "stages": [],
+                                          "fragments": [], "steps": []}
+        self._langs: Counter = Counter()  # documents by language
+        self._encodings: Counter = Counter()
+        self._fragment_langs: Counter = Counter()  # detected fragments by language
+        self._stages: dict[str, Counter] = {}  # stage -> status -> documents
+        self._changes_by_step: Counter = Counter()  # from the reports' counts
         self.removed_by_rule: Counter = Counter()  # boilerplate: lines per rule
         self.lines_removed = 0
         self.top_lines = HeavyHitters(sketch_k)
-        self.line_rules: dict[str, Counter] = {}  # rules of the lines in the sketch
+        self.line_rules: dict[str, dict[str, int]] = {}  # rules of the lines in the sketch
         self.translation: dict[str, Counter] = {}  # lang -> outcome -> fragments
         self.packages: Counter = Counter()
         self.refused: Counter = Counter()  # refusal code -> sentences/fragments
@@ -214,70 +243,144 @@ class RunReport:
         self.sample = Sample(sample_k)
 
     # -- adding -----------------------------------------------------------------------
-    def add(self, report: dict[str, Any], source: str | None = None) -> None:
-        """Count one report line (a document's report, or an error ``{"id", "error"}``).
-        ``source`` is the document's decoded input, kept only if it enters the sample
-        (a sampled document without it is shown as its list of changes)."""
-        if "error" in report and "changes" not in report:
-            self.add_error(report.get("id"), str(report["error"]))
-            return
+    def add(self, report: Any, source: str | None = None) -> None:
+        """Count one report: a report line (a document's report dict, or an error
+        ``{"id", "error"}``) or a :class:`polyclean.report.Report` itself (what a worker
+        has before the dict is built: counting it costs no dict).  ``source`` is the
+        document's decoded input, kept only if it enters the sample (a sampled document
+        without it is shown as its list of changes)."""
+        if isinstance(report, dict):
+            if "error" in report and "changes" not in report:
+                self.add_error(report.get("id"), str(report["error"]))
+                return
+            get = report.get
+            lang, encoding, stages, frags, counts, changes = (
+                get("lang"), get("encoding"), get("stages"), get("fragments"), get("counts"),
+                get("changes"))
+            doc_id = get("id")
+        else:
+            lang, encoding, stages, frags, counts, changes = (
+                report.lang, report.encoding, report.stages, report.fragments, report.counts,
+                report.changes)
+            doc_id = report.id
         self.documents += 1
-        _bump(self.langs, report.get("lang") or "und")
-        if report.get("encoding"):
-            _bump(self.encodings, report["encoding"])
-        stages = self.stages
-        for stage, status in (report.get("stages") or {}).items():
-            _bump(_counter(stages, stage), _status(str(status)))
-        for frag in report.get("fragments") or ():
-            _bump(self.fragment_langs, frag.get("lang") or "und")
-        counts = report.get("counts")
-        if not counts and report.get("changes"):  # a report written without its counts
-            counts = Counter(ch.get("step") for ch in report["changes"])
-        for step, n in (counts or {}).items():
-            self.changes_by_step[step] += n
+        pending = self._pending
+        pending["langs"].append(lang)
+        if encoding:
+            pending["encodings"].append(encoding)
+        if stages:
+            pending["stages"].extend(stages.items())
+        if frags:
+            pending["fragments"].extend([f.get("lang") for f in frags])
+        if not counts and changes:  # a report written without its counts
+            counts = Counter(_change(ch)[0] for ch in changes)
+        if counts:
+            pending["steps"].extend(counts.items())
+        if len(pending["langs"]) >= 4096:
+            self._flush()
         strata = ["any"]
         if counts and "repair" in counts:
             strata.append("repair")
         if counts and ("boilerplate" in counts or "translate" in counts):
             kinds = set()
-            for ch in report.get("changes") or ():
-                step = ch.get("step")
+            for ch in changes or ():
+                step = ch.get("step") if isinstance(ch, dict) else ch.step
+                if step != "boilerplate" and step != "translate":
+                    continue
+                fields = _change(ch)
                 if step == "boilerplate":
-                    self._removed(ch, str(ch.get("reason", "")))
+                    self._removed(fields[1], fields[2])
                     kinds.add("boilerplate")
-                elif step == "translate":
-                    kinds.add(self._translated(ch, str(ch.get("reason", ""))))
+                else:
+                    kinds.add(self._translated(*fields[1:]))
             strata.extend(sorted(kinds))
-        self.sample.offer(report, source, strata)
+        self.sample.offer(doc_id, report, source, strata)
 
-    def _removed(self, ch: dict, reason: str) -> None:
+    def _flush(self) -> None:
+        """Count the pending per-document values into the capped counters."""
+        p = self._pending
+        if not p["langs"]:
+            return
+        for k, n in Counter(p["langs"]).items():
+            _bump(self._langs, k or "und", n)
+        for k, n in Counter(p["encodings"]).items():
+            _bump(self._encodings, k, n)
+        for k, n in Counter(p["fragments"]).items():
+            _bump(self._fragment_langs, k or "und", n)
+        for (stage, status), n in Counter(p["stages"]).items():
+            _bump(_counter(self._stages, stage), _status(str(status)), n)
+        for (step, k), n in Counter(p["steps"]).items():
+            self._changes_by_step[step] += k * n
+        for values in p.values():
+            values.clear()
+
+    @property
+    def langs(self) -> Counter:
+        """Documents by detected language."""
+        self._flush()
+        return self._langs
+
+    @property
+    def encodings(self) -> Counter:
+        self._flush()
+        return self._encodings
+
+    @property
+    def fragment_langs(self) -> Counter:
+        """Fragments in another language than the target, by language."""
+        self._flush()
+        return self._fragment_langs
+
+    @property
+    def stages(self) -> dict[str, Counter]:
+        """Stage -> status word -> documents."""
+        self._flush()
+        return self._stages
+
+    @property
+    def changes_by_step(self) -> Counter:
+        self._flush()
+        return self._changes_by_step
+
+    def __getstate__(self) -> dict:
+        self._flush()
+        return self.__dict__
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+    def _removed(self, reason: str, original: str) -> None:
         rule = reason.split(" (", 1)[0]  # "(after normalisation)" is the same rule
-        for line in str(ch.get("original", "")).splitlines():
+        top, rules = self.top_lines, self.line_rules
+        for line in original.splitlines() if "\n" in original[:-1] else (original,):
             line = line.strip()
             if not line:
                 continue
             self.lines_removed += 1
             _bump(self.removed_by_rule, rule)
             key = line[:LINE_CHARS]
-            self.top_lines.add(key)
-            if key in self.top_lines.counts:
-                _counter(self.line_rules, key)[rule] += 1
-        if len(self.line_rules) > 2 * self.top_lines.k:  # forget lines the sketch dropped
-            self.line_rules = {k: v for k, v in self.line_rules.items()
-                               if k in self.top_lines.counts}
+            top.add(key)
+            if key in top.counts:
+                seen = rules.get(key)
+                if seen is None:
+                    rules[key] = {rule: 1}
+                else:
+                    seen[rule] = seen.get(rule, 0) + 1
+        if len(rules) > 2 * top.k:  # forget the lines the sketch dropped
+            self.line_rules = {k: v for k, v in rules.items() if k in top.counts}
 
-    def _translated(self, ch: dict, reason: str) -> str:
+    def _translated(self, reason: str, original: str, result: str, lang: str | None,
+                    package: str | None, refused: Any) -> str:
         """Count one translate change; returns its sample stratum."""
-        lang = ch.get("lang") or "und"
-        per = _counter(self.translation, lang)
-        if ch.get("package"):
-            _bump(self.packages, ch["package"])
-        codes = [r.get("code") for r in ch.get("refused") or () if isinstance(r, dict)]
+        per = _counter(self.translation, lang or "und")
+        if package:
+            _bump(self.packages, package)
+        codes = [r.get("code") for r in refused or () if isinstance(r, dict)]
         if not codes and "kept" in reason:
             codes = [c for c in REFUSAL_CODES if c in reason]
         for code in codes:
             _bump(self.refused, code or "?")
-        if reason.startswith("translated") and ch.get("result") != ch.get("original"):
+        if reason.startswith("translated"):
             per["translated"] += 1
             return "left" if codes else "translated"
         if codes:
@@ -322,6 +425,7 @@ class RunReport:
         self.documents += other.documents
         self.errors += other.errors
         self.lines_removed += other.lines_removed
+        self._flush()
         for name in ("langs", "encodings", "fragment_langs", "changes_by_step",
                      "removed_by_rule", "packages", "refused", "left", "missing_pairs"):
             mine = getattr(self, name)
@@ -335,7 +439,9 @@ class RunReport:
                     _bump(target, k, v)
         self.top_lines.merge(other.top_lines)
         for line, rules in other.line_rules.items():
-            _counter(self.line_rules, line).update(rules)
+            mine = self.line_rules.setdefault(line, {})
+            for rule, n in rules.items():
+                mine[rule] = mine.get(rule, 0) + n
         self.line_rules = {k: v for k, v in self.line_rules.items()
                            if k in self.top_lines.counts}
         for kind, (count, examples) in other.error_kinds.items():
