@@ -43,7 +43,7 @@ def wire(agg) -> None:
 
     def clean_and_aggregate(config, texts, ids, stats):
         results = clean_isolated(config, texts, ids, stats)
-        part = RunReport()
+        part = RunReport.for_worker()
         for doc_id, res in zip(ids, results):
             if isinstance(res, str):
                 part.add_error(doc_id, res)

@@ -64,8 +64,10 @@ def register(subparsers) -> None:
     e.add_argument("--batch", action="append", metavar="INPUT",
                    help="the input FILE was cleaned with (repeat for several)")
     e.add_argument("--batch-docs", type=int, metavar="N", help="as given to clean")
+    from .formats import FORMATS
+
     e.add_argument("--format", dest="input_format", default="auto",
-                   choices=("auto", "text", "jsonl", "csv", "tsv", "parquet"),
+                   choices=("auto",) + tuple(FORMATS),
                    help="format of FILE (default: by extension)")
     e.add_argument("--text-field", metavar="NAME", default="text",
                    help="field with the text (default: text)")

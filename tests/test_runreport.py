@@ -222,3 +222,29 @@ def test_counting_report_objects_equals_counting_their_lines():
         assert getattr(from_objects, name) == getattr(from_dicts, name), name
     assert from_objects.top_lines.counts == from_dicts.top_lines.counts
     assert from_objects.sample.documents() == from_dicts.sample.documents()
+
+
+def test_worker_parts_send_back_few_documents_and_keep_the_exact_sample(monkeypatch):
+    """Batches aggregated in two worker processes (each with its own gate) and merged give
+    the sample of the whole run, while later batches send almost no document back."""
+    import pickle
+
+    from polyclean.runreport import aggregate
+
+    reps = _reports(6_000)
+    whole = RunReport()
+    for r in reps:
+        whole.add(r)
+    gates: list[dict] = [{}, {}]
+    merged, shipped = RunReport(), []
+    for i, start in enumerate(range(0, len(reps), 256)):
+        monkeypatch.setattr(aggregate, "_GATES", gates[i % 2])  # worker 1 or 2
+        part = RunReport.for_worker()
+        for r in reps[start:start + 256]:
+            part.add(r)
+        part = pickle.loads(pickle.dumps(part))
+        shipped.append(len(part.sample.docs))
+        merged.merge(part)
+    assert [r["id"] for r, _ in merged.sample.documents()] == \
+        [r["id"] for r, _ in whole.sample.documents()]
+    assert sum(shipped[-8:]) < shipped[0] + shipped[1]

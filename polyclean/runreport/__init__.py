@@ -9,7 +9,8 @@
 - :mod:`.explain`: ``polyclean explain`` (the commands are in ``polyclean.cli_report``).
 
 Wiring ``clean --html-report FILE`` (what ``bench/bench_report.py`` patches in and
-measures): in the worker, after a batch is cleaned, build one ``RunReport`` of the batch
+measures): in the worker, after a batch is cleaned, build one ``RunReport.for_worker()``
+of the batch
 (``part.add(result.record, result.source)`` for each document — the ``Report``
 object itself, so no dict is built unless ``--report`` asks for one; ``part.add_error(id,
 message)`` for each failed one) and return it with the batch's stats; in the main

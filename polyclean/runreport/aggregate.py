@@ -123,6 +123,9 @@ def sample_key(doc_id: Any) -> str:
                            digest_size=8).hexdigest()
 
 
+_GATES: dict[int, "Sample"] = {}  # per process: the keys its workers' batches have seen
+
+
 class Sample:
     """A bounded, deterministic sample: the ``k`` documents with the smallest
     :func:`sample_key` in each of a few strata (any document; documents with a
@@ -140,18 +143,23 @@ class Sample:
         self.heaps: dict[str, list[tuple[str, str]]] = {s: [] for s in self.STRATA}
         self.docs: dict[str, tuple[Any, str | None]] = {}
         self.refs: dict[str, int] = {}  # key -> number of heaps holding it
+        self.gate: Sample | None = None  # see RunReport.for_worker
 
     def offer(self, doc_id: Any, report: Any, source: str | None, strata: Iterable[str]
               ) -> None:
         """Consider a document (its report as a dict or a Report) for ``strata``."""
         key = sample_key(doc_id)
+        if self.gate is not None:
+            strata = self.gate._place(key, strata)
+            if not strata:
+                return
         if self._place(key, strata) and key not in self.docs:
             self.docs[key] = (report, source)
 
-    def _place(self, key: str, strata: Iterable[str]) -> bool:
+    def _place(self, key: str, strata: Iterable[str]) -> list[str]:
         """Put ``key`` in the heaps of ``strata`` where it is among the ``k`` lowest;
-        whether it was kept anywhere."""
-        kept = False
+        the strata where it was kept."""
+        kept = []
         refs = self.refs
         for s in strata:
             heap = self.heaps[s]
@@ -166,7 +174,7 @@ class Sample:
             else:
                 continue
             refs[key] = refs.get(key, 0) + 1
-            kept = True
+            kept.append(s)
         return kept
 
     def merge(self, other: "Sample") -> None:
@@ -194,7 +202,8 @@ class Sample:
     def __getstate__(self) -> dict:
         docs = {k: (r if isinstance(r, str) else json.dumps(_loaded(r), ensure_ascii=False), s)
                 for k, (r, s) in self.docs.items()}
-        return {"k": self.k, "heaps": self.heaps, "docs": docs, "refs": self.refs}
+        return {"k": self.k, "heaps": self.heaps, "docs": docs, "refs": self.refs,
+                "gate": None}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
@@ -241,6 +250,20 @@ class RunReport:
         self.missing_pairs: Counter = Counter()  # "ru->en" with no package -> fragments
         self.error_kinds: dict[str, list] = {}  # kind -> [count, [examples]]
         self.sample = Sample(sample_k)
+
+    @classmethod
+    def for_worker(cls, **kw: Any) -> "RunReport":
+        """A RunReport for one batch in a worker process.  Its sample keeps a document
+        only if it is among the lowest keys this process has seen so far (a gate that
+        lives as long as the process), so later batches send back almost no documents;
+        the merged sample is still exactly the run's lowest keys, since a document that
+        is among the lowest of the run is among the lowest its worker has seen."""
+        rr = cls(**kw)
+        gate = _GATES.get(rr.sample.k)
+        if gate is None:
+            gate = _GATES[rr.sample.k] = Sample(rr.sample.k)
+        rr.sample.gate = gate
+        return rr
 
     # -- adding -----------------------------------------------------------------------
     def add(self, report: Any, source: str | None = None) -> None:
