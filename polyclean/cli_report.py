@@ -42,8 +42,11 @@ def register(subparsers) -> None:
         description="Build one self-contained HTML page from the per-document reports "
         "of a run (clean --report) and its summary (clean --summary-json).",
         epilog=REPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("report", metavar="REPORT.jsonl", help="the per-document reports ('-': stdin)")
-    p.add_argument("--summary", metavar="SUMMARY.json", help="the run summary")
+    # (dests that are not Config fields: config_from_args reads every Config-named one)
+    p.add_argument("report_jsonl", metavar="REPORT.jsonl",
+                   help="the per-document reports ('-': stdin)")
+    p.add_argument("--summary", dest="summary_file", metavar="SUMMARY.json",
+                   help="the run summary (clean --summary-json)")
     p.add_argument("-o", "--output", metavar="FILE.html", required=True, help="the page to write")
     p.add_argument("--text-field", metavar="NAME", default="text",
                    help="field with the text in JSONL/CSV/Parquet inputs (default: text)")
@@ -63,7 +66,8 @@ def register(subparsers) -> None:
     e.add_argument("--id", dest="doc_id", metavar="ID", help="which record of FILE")
     e.add_argument("--batch", action="append", metavar="INPUT",
                    help="the input FILE was cleaned with (repeat for several)")
-    e.add_argument("--batch-docs", type=int, metavar="N", help="as given to clean")
+    e.add_argument("--batch-docs", type=int, metavar="N", default=argparse.SUPPRESS,
+                   help="as given to clean")
     from .formats import FORMATS
 
     e.add_argument("--format", dest="input_format", default="auto",
@@ -90,26 +94,26 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
     from .runreport.explain import load_sources
 
     summary: dict = {}
-    if args.summary:
+    if args.summary_file:
         try:
-            summary = json.loads(Path(args.summary).read_text("utf-8"))
+            summary = json.loads(Path(args.summary_file).read_text("utf-8"))
         except (OSError, ValueError) as exc:
-            _err(E.REPORT_UNREADABLE.format(path=args.summary, what="summary JSON",
+            _err(E.REPORT_UNREADABLE.format(path=args.summary_file, what="summary JSON",
                                             why=getattr(exc, "strerror", None) or exc))
             return 1
         if not isinstance(summary, dict):
-            _err(E.REPORT_UNREADABLE.format(path=args.summary, what="summary JSON",
+            _err(E.REPORT_UNREADABLE.format(path=args.summary_file, what="summary JSON",
                                             why="not a JSON object"))
             return 1
     rr = RunReport()
     try:
-        if args.report == "-":
+        if args.report_jsonl == "-":
             rr.add_lines(sys.stdin)
         else:
-            with open(args.report, encoding="utf-8", errors="replace") as fh:
+            with open(args.report_jsonl, encoding="utf-8", errors="replace") as fh:
                 rr.add_lines(fh)
     except OSError as exc:
-        _err(E.REPORT_UNREADABLE.format(path=args.report, what="report",
+        _err(E.REPORT_UNREADABLE.format(path=args.report_jsonl, what="report",
                                         why=(exc.strerror or str(exc)).lower()))
         return 1
     if not args.no_sources:
@@ -132,7 +136,7 @@ def cmd_explain(args: argparse.Namespace, cfg: Config) -> int:
 
     try:
         ex = explain(Path(args.file), cfg, want=args.doc_id, batch=args.batch,
-                     batch_docs=args.batch_docs, fmt=args.input_format,
+                     batch_docs=getattr(args, "batch_docs", None), fmt=args.input_format,
                      text_field=args.text_field)
     except UsageError:
         raise
