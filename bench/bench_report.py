@@ -36,10 +36,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 def wire(agg) -> None:
     """Patch the runner the way ``--html-report`` is to be wired (see the README):
     a RunReport per batch in the worker, merged in the main process."""
-    from polyclean import runner
+    from polyclean import runner, workers
     from polyclean.runreport.aggregate import RunReport
 
-    clean_isolated, add = runner._clean_isolated, runner._add
+    clean_isolated, add_stats = workers.clean_isolated, runner.add_stats
 
     def clean_and_aggregate(config, texts, ids, stats):
         results = clean_isolated(config, texts, ids, stats)
@@ -58,9 +58,10 @@ def wire(agg) -> None:
         part = more.pop("_runreport", None)
         if part is not None:
             agg.merge(part)
-        add(total, more)
+        add_stats(total, more)
 
-    runner._clean_isolated, runner._add = clean_and_aggregate, add_and_merge
+    workers.clean_isolated = clean_and_aggregate  # process_batch calls it (workers fork)
+    runner.add_stats = add_and_merge  # the main process adds each batch's stats
 
 
 def child(mode: str, src: str, out: str, page: str) -> None:
@@ -76,6 +77,9 @@ def child(mode: str, src: str, out: str, page: str) -> None:
         wire(agg)
         rc = cli.main(argv)
         size = agg.write_html(page, {})
+        if agg.documents + agg.errors == 0:
+            sys.exit("bench_report: the report counted no document: the wiring patch "
+                     "no longer matches the runner")
     elif mode == "jsonl":  # for `polyclean report` afterwards
         rc = cli.main(argv + ["--report", page])
         size = 0

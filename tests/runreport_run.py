@@ -44,35 +44,15 @@ def build_records(path: Path) -> int:
 
 
 def run_clean(tmp: Path, cache: Path) -> tuple[Path, dict[str, Any]]:
-    """Clean samples/ and the records; returns (report path, summary dict).
-
-    The summary is the one ``--summary-json`` writes where the command line has it;
-    otherwise the runner's own Summary, taken as ``run()`` returns it."""
-    from polyclean import cli, runner
+    """Clean samples/ and the records with `polyclean clean --report --summary-json`;
+    returns (report path, summary dict)."""
+    from polyclean import cli
 
     recs = tmp / "records.jsonl"
     build_records(recs)
     report = tmp / "report.jsonl"
     summary_path = tmp / "summary.json"
-    argv = ["clean", str(ROOT / "samples"), str(recs), "-o", str(tmp / "out"), "--report",
-            str(report), "-q", "-j", "1", "--cache", str(cache)]
-    help_text = cli.build_parser()._subparsers._group_actions[0].choices["clean"].format_help()
-    if "--summary-json" in help_text:
-        cli.main(argv + ["--summary-json", str(summary_path)])
-        return report, json.loads(summary_path.read_text("utf-8"))
-    got: dict[str, Any] = {}
-    real = runner.run
-
-    def capture(*a, **k):
-        got["summary"] = s = real(*a, **k)
-        return s
-
-    runner.run = capture
-    try:
-        cli.main(argv)
-    finally:
-        runner.run = real
-    s = got["summary"]
-    return report, {"records": s.records, "errors": s.errors, "bytes_in": s.bytes_in,
-                    "bytes_out": s.bytes_out, "seconds": s.seconds, "stats": dict(s.stats),
-                    "documents": s.documents}
+    cli.main(["clean", str(ROOT / "samples"), str(recs), "-o", str(tmp / "out"), "--report",
+              str(report), "-q", "-j", "1", "--cache", str(cache), "--summary-json",
+              str(summary_path)])
+    return report, json.loads(summary_path.read_text("utf-8"))
