@@ -223,6 +223,16 @@ class _Neg(str):
         return str.__gt__(self, other)
 
 
+def _flushed(attr: str, doc: str) -> property:
+    """A read-only view of ``attr`` that counts the pending documents first."""
+
+    def get(self: "RunReport") -> Any:
+        self._flush()
+        return getattr(self, attr)
+
+    return property(get, doc=doc)
+
+
 class RunReport:
     """The aggregate of a run's reports (see the module documentation)."""
 
@@ -337,33 +347,12 @@ class RunReport:
         for values in p.values():
             values.clear()
 
-    @property
-    def langs(self) -> Counter:
-        """Documents by detected language."""
-        self._flush()
-        return self._langs
-
-    @property
-    def encodings(self) -> Counter:
-        self._flush()
-        return self._encodings
-
-    @property
-    def fragment_langs(self) -> Counter:
-        """Fragments in another language than the target, by language."""
-        self._flush()
-        return self._fragment_langs
-
-    @property
-    def stages(self) -> dict[str, Counter]:
-        """Stage -> status word -> documents."""
-        self._flush()
-        return self._stages
-
-    @property
-    def changes_by_step(self) -> Counter:
-        self._flush()
-        return self._changes_by_step
+    langs = _flushed("_langs", "Documents by detected language.")
+    encodings = _flushed("_encodings", "Documents by input encoding.")
+    fragment_langs = _flushed("_fragment_langs",
+                              "Fragments in another language than the target, by language.")
+    stages = _flushed("_stages", "Stage -> status word -> documents.")
+    changes_by_step = _flushed("_changes_by_step", "Changes by step.")
 
     def __getstate__(self) -> dict:
         self._flush()
