@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	test -x $(VPY) || $(PY) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --upgrade pip
 	$(VPY) -m pip install --quiet "$(TORCH)"
-	$(VPY) -m pip install --quiet -e ".[translate,compat,dask,formats,web,hf,test]"
+	$(VPY) -m pip install --quiet -e ".[translate,compat,dask,formats,web,hf,test,browser]"
 	touch $(STAMP)
 
 demo: install

@@ -255,3 +255,12 @@ class E:
     MALFORMED_RECORD = "malformed or truncated WARC record ({why})"
     UNREADABLE_ARCHIVE = "cannot read the archive after this offset ({why}); {resync}"
     EXTRACT_FAILED = "HTML extraction failed: {why}"
+
+    # run report and explain (polyclean report, polyclean explain)
+    REPORT_UNREADABLE = "{path}: cannot read the {what}: {why}"
+    EXPLAIN_NO_RECORD = ("{path}: no record {id!r}; give --id as a report id (NAME:line N), "
+                         "'line N', 'row N' or a record number")
+    EXPLAIN_NOT_IN_BATCH = ("the run over {batch} gave no report for {id}; --batch must name "
+                            "the input that {path} was cleaned with")
+    EXPLAIN_MISMATCH = ("the report of {id} from the run over {batch} does not fit the "
+                        "document read from {path}: {why}")

@@ -1,0 +1,177 @@
+"""``polyclean report`` (the HTML run report from a report JSONL) and ``polyclean explain``
+(one document side by side in the terminal).
+
+``register(subparsers)`` adds both commands to polyclean's command line; each sets
+``func=handler(args, cfg) -> exit code`` (0 done, 1 failed, 2 bad usage), the calling
+convention of ``clean``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from .config import Config
+from .errors import E, InputError, PolycleanError, UsageError
+
+REPORT_EPILOG = """\
+The page is one HTML file that needs no network: totals, timings per stage, languages,
+lines removed by rule with the most removed lines, translation outcomes, errors by kind
+and a sample of documents shown side by side.  Timings and cache rates come from the run
+summary (clean --summary-json).  Sampled documents are read again from the inputs their
+ids name (run it where the clean ran) to show their source; without them a document's
+changes are listed alone.
+"""
+
+EXPLAIN_EPILOG = """\
+--id takes a report id (dump.jsonl:line 5), a location (line 5, row 3) or a record
+number (5); without it the first record.  Colour is used on a terminal unless NO_COLOR
+is set (--color to force).  Alone, the document is cleaned by itself; boilerplate
+learning and translation batching span a batch, so give --batch with the input of the
+run (a file or folder, as given to clean) to see exactly what that run did.
+"""
+
+
+def register(subparsers) -> None:
+    """Add the ``report`` and ``explain`` commands to ``subparsers``."""
+    p = subparsers.add_parser(
+        "report", help="build the HTML run report from a report JSONL",
+        description="Build one self-contained HTML page from the per-document reports "
+        "of a run (clean --report) and its summary (clean --summary-json).",
+        epilog=REPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    # (dests that are not Config fields: config_from_args reads every Config-named one)
+    p.add_argument("report_jsonl", metavar="REPORT.jsonl",
+                   help="the per-document reports ('-': stdin)")
+    p.add_argument("--summary", dest="summary_file", metavar="SUMMARY.json",
+                   help="the run summary (clean --summary-json)")
+    p.add_argument("-o", "--output", metavar="FILE.html", required=True, help="the page to write")
+    p.add_argument("--text-field", metavar="NAME", default="text",
+                   help="field with the text in JSONL/CSV/Parquet inputs (default: text)")
+    p.add_argument("--encoding", metavar="ENC", help="codec of the inputs (default: detect)")
+    p.add_argument("--no-sources", action="store_true",
+                   help="do not read the inputs again for the sampled documents")
+    p.set_defaults(func=cmd_report)
+
+    from . import cli
+
+    e = subparsers.add_parser(
+        "explain", help="one document's source and output side by side, with every change",
+        description="Clean one document and show its source and output side by side, "
+        "each change marked and explained.", epilog=EXPLAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    e.add_argument("file", metavar="FILE", help="the file holding the document")
+    e.add_argument("--id", dest="doc_id", metavar="ID", help="which record of FILE")
+    e.add_argument("--batch", action="append", metavar="INPUT",
+                   help="the input FILE was cleaned with (repeat for several)")
+    e.add_argument("--batch-docs", type=int, metavar="N", default=argparse.SUPPRESS,
+                   help="as given to clean")
+    from .formats import FORMATS
+
+    e.add_argument("--format", dest="input_format", default="auto",
+                   choices=("auto",) + tuple(FORMATS),
+                   help="format of FILE (default: by extension)")
+    e.add_argument("--text-field", metavar="NAME", default="text",
+                   help="field with the text (default: text)")
+    e.add_argument("--color", "--colour", dest="colour", default="auto",
+                   choices=("auto", "always", "never"), help="colour (default: auto)")
+    e.add_argument("--width", type=int, metavar="N",
+                   help="width of the view (default: the terminal's, else 120)")
+    add_options = getattr(cli, "_add_config_options", None)
+    if add_options is not None:
+        add_options(e)
+    e.set_defaults(func=cmd_explain)
+
+
+def _err(msg: str) -> None:
+    print(f"polyclean: error: {msg}", file=sys.stderr)
+
+
+def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
+    from .runreport.aggregate import RunReport
+    from .runreport.explain import load_sources
+
+    summary: dict = {}
+    if args.summary_file:
+        try:
+            summary = json.loads(Path(args.summary_file).read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            _err(E.REPORT_UNREADABLE.format(path=args.summary_file, what="summary JSON",
+                                            why=getattr(exc, "strerror", None) or exc))
+            return 1
+        if not isinstance(summary, dict):
+            _err(E.REPORT_UNREADABLE.format(path=args.summary_file, what="summary JSON",
+                                            why="not a JSON object"))
+            return 1
+    rr = RunReport()
+    try:
+        if args.report_jsonl == "-":
+            rr.add_lines(sys.stdin)
+        else:
+            with open(args.report_jsonl, encoding="utf-8", errors="replace") as fh:
+                rr.add_lines(fh)
+    except OSError as exc:
+        _err(E.REPORT_UNREADABLE.format(path=args.report_jsonl, what="report",
+                                        why=(exc.strerror or str(exc)).lower()))
+        return 1
+    if not args.no_sources:
+        missing = rr.sample.without_source()
+        for doc_id, source in load_sources(list(missing), args.text_field,
+                                           args.encoding).items():
+            rr.sample.set_source(missing[doc_id], source)
+    try:
+        size = rr.write_html(args.output, summary)
+    except OSError as exc:
+        _err(f"{args.output}: cannot write the page: {(exc.strerror or str(exc)).lower()}")
+        return 1
+    print(f"polyclean: wrote {args.output} ({size:,} bytes): {rr.documents:,} documents, "
+          f"{rr.errors:,} failed records", file=sys.stderr)
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace, cfg: Config) -> int:
+    from .runreport.explain import explain, render, use_colour
+
+    try:
+        ex = explain(Path(args.file), cfg, want=args.doc_id, batch=args.batch,
+                     batch_docs=getattr(args, "batch_docs", None), fmt=args.input_format,
+                     text_field=args.text_field)
+    except UsageError:
+        raise
+    except (InputError, PolycleanError) as exc:
+        _err(str(exc))
+        return 1
+    width = args.width or (shutil.get_terminal_size((120, 24)).columns
+                           if sys.stdout.isatty() else 120)
+    sys.stdout.write(render(ex, max(width, 40), use_colour(args.colour)))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``report`` or ``explain`` on their own (as ``polyclean`` runs them once
+    :func:`register` is called from ``polyclean.cli.build_parser``)."""
+    from .cli import config_from_args
+    from .errors import ConfigError
+
+    parser = argparse.ArgumentParser(prog="polyclean")
+    register(parser.add_subparsers(dest="command", metavar="COMMAND"))
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        cfg = config_from_args(args)
+    except (ConfigError, TypeError) as exc:
+        _err(str(exc))
+        return 2
+    try:
+        return int(args.func(args, cfg))
+    except UsageError as exc:
+        _err(str(exc))
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

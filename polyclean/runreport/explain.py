@@ -1,0 +1,270 @@
+"""``polyclean explain``: one document's source and output side by side in the terminal.
+
+The document is cleaned alone, unless ``batch`` names the input it was cleaned with:
+boilerplate learning (lines that recur across documents) and translation batching span
+a batch, so a document can come out differently alone.  With ``batch`` the input is
+cleaned exactly as ``polyclean clean`` cleans it (the same command, into a temporary
+folder) and the document's report is taken from that run.  The output says which.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from ..config import Config
+from ..errors import E, InputError, UsageError
+from .align import align
+from .docview import legend, terminal_view
+
+_WHERE = re.compile(r"^(?:line|row) \d+$")
+_ID = re.compile(r"^(.*):((?:line|row) \d+)$")
+
+
+@dataclass
+class Explained:
+    """What :func:`explain` found: the document's id, source, report and output, and how
+    it was cleaned (``context``)."""
+
+    id: str
+    source: str
+    report: dict[str, Any]
+    output: str
+    context: str
+
+
+def _readers():
+    from .. import formats
+
+    try:
+        extract = formats.extract
+    except AttributeError:  # the record helpers live in polyclean.records
+        from ..records import extract  # type: ignore[no-redef]
+    return formats, extract
+
+
+def iter_documents(path: Path, fmt: str, text_field: str = "text",
+                   encoding: str | None = None) -> Iterator[tuple[str | None, Any, str | None]]:
+    """(location, document, error) for each record of ``path``, read by polyclean's own
+    readers (a text file is one document with location ``None``); a bad record has its
+    error message and no document."""
+    formats, extract = _readers()
+    opts = formats.FieldOptions(text_field=text_field, encoding=encoding)
+    reader = formats.READERS[fmt](path, opts)
+    try:
+        reader.open()
+        for rec in reader.records():
+            where = rec.where or None
+            if rec.error is not None:
+                yield where, None, rec.error
+                continue
+            try:
+                _, text = extract(fmt, rec.payload, opts)
+            except Exception as exc:  # RecordError: a bad record, as the run saw it
+                yield where, None, str(exc)
+                continue
+            yield where, text, None
+    finally:
+        reader.close()
+
+
+def find_document(path: Path, fmt: str, want: str | None, text_field: str,
+                  encoding: str | None) -> tuple[str, Any]:
+    """(report id, document) of the record ``want`` names (see the ``--id`` help);
+    the first record when ``want`` is None."""
+    target = None if want is None else want.strip()
+    if target is not None:
+        m = _ID.match(target)
+        if m and not _WHERE.match(target):
+            target = m.group(2)
+    number = int(target) if target is not None and target.isdigit() else None
+    for n, (where, text, error) in enumerate(
+            iter_documents(path, fmt, text_field, encoding), 1):
+        if target is None or number == n or where == target or (where is None and target in (
+                str(path), path.name)):
+            if error is not None or text is None:
+                raise InputError(f"{path}: {where}: {error or 'the text field is null'}")
+            return (f"{path}:{where}" if where else str(path)), text
+    raise UsageError(E.EXPLAIN_NO_RECORD.format(path=path, id=want))
+
+
+def explain(path: Path, cfg: Config, *, want: str | None = None,
+            batch: Sequence[str] | None = None, batch_docs: int | None = None,
+            fmt: str = "auto", text_field: str = "text") -> Explained:
+    """Clean the document ``want`` of ``path`` (alone, or within ``batch``)."""
+    from ..formats import detect_format
+    from ..pipeline import Cleaner
+
+    if not path.exists():
+        raise InputError(E.NO_SUCH_PATH.format(path=path))
+    if path.is_dir():
+        raise UsageError(f"{path}: {E.IS_A_FOLDER}; name one file of it (and the folder "
+                         "with --batch)")
+    fmt = detect_format(path.name) if fmt == "auto" else fmt
+    doc_id, raw = find_document(path, fmt, want, text_field, cfg.encoding)
+    if not batch:
+        res = Cleaner(cfg).clean(raw, id=doc_id)
+        return Explained(doc_id, res.source, res.report, res.text,
+                         "cleaned alone: no other document took part in boilerplate "
+                         "learning or translation batching (give --batch INPUT to clean "
+                         "it with the input it was cleaned with)")
+    source = Cleaner(cfg).clean_batch([raw], [doc_id], until="decode")[0]
+    if source.error is not None:
+        raise InputError(f"{doc_id}: {source.error}")
+    report, records = _report_from_batch(path, doc_id, batch, cfg, batch_docs, fmt,
+                                         text_field)
+    what = " ".join(batch)
+    if report is None:
+        raise UsageError(E.EXPLAIN_NOT_IN_BATCH.format(batch=what, id=doc_id, path=path))
+    if "error" in report and "changes" not in report:
+        raise InputError(f"{doc_id}: {report['error']}")
+    from ..report import replay
+
+    try:
+        output = replay(source.source, report)
+    except ValueError as exc:
+        raise InputError(E.EXPLAIN_MISMATCH.format(id=doc_id, batch=what, path=path,
+                                                   why=exc)) from None
+    return Explained(doc_id, source.source, report, output,
+                     f"cleaned with its batch: `polyclean clean {what}` ({records:,} "
+                     "report lines) was run and this document's report taken from it")
+
+
+def _report_from_batch(path: Path, doc_id: str, batch: Sequence[str], cfg: Config,
+                       batch_docs: int | None, fmt: str, text_field: str
+                       ) -> tuple[dict | None, int]:
+    """Run ``polyclean clean BATCH`` into a temporary folder with a report; return the
+    report line of ``doc_id`` (matched by resolved path and record location)."""
+    from .. import cli
+
+    name, where = doc_id, None
+    m = _ID.match(doc_id)
+    if m and str(path) != doc_id:
+        name, where = m.group(1), m.group(2)
+    want = (Path(name).resolve(), where)
+    with tempfile.TemporaryDirectory(prefix="polyclean-explain-") as tmp:
+        conf = Path(tmp) / "config.toml"
+        conf.write_text(_toml(cfg), "utf-8")
+        out = Path(tmp) / "out"
+        single = len(batch) == 1 and Path(batch[0]).is_file()
+        if not single:
+            out.mkdir()
+        else:
+            out = out.with_name(Path(batch[0]).name)
+        report_path = Path(tmp) / "report.jsonl"
+        argv = ["clean", *batch, "-o", str(out), "--report", str(report_path), "-q",
+                "--config", str(conf), "--text-field", text_field, "-j", "1"]
+        if fmt != "auto":
+            argv += ["--format", fmt]
+        if batch_docs:
+            argv += ["--batch-docs", str(batch_docs)]
+        rc = cli.main(argv)
+        if rc == 2 or not report_path.exists():
+            raise UsageError(f"the run over {' '.join(batch)} failed (exit {rc})")
+        found, n = None, 0
+        with open(report_path, encoding="utf-8") as fh:
+            for line in fh:
+                n += 1
+                report = json.loads(line)
+                rid = str(report.get("id"))
+                rm = _ID.match(rid)
+                rname, rwhere = (rm.group(1), rm.group(2)) if rm and where else (rid, None)
+                if found is None and (Path(rname).resolve(), rwhere) == want:
+                    found = report
+    return found, n
+
+
+def _toml(cfg: Config) -> str:
+    """The options of ``cfg`` that differ from the defaults, as a TOML table.
+
+    >>> _toml(Config(translate=False, beam_size=1))
+    '[polyclean]\\nbeam_size = 1\\ntranslate = false\\n'
+    """
+    default = Config()
+    lines = ["[polyclean]"]
+    for f in sorted(fields(Config), key=lambda f: f.name):
+        value = getattr(cfg, f.name)
+        if value != getattr(default, f.name) and value is not None:
+            lines.append(f"{f.name} = {json.dumps(value)}")
+    return "\n".join(lines) + "\n"
+
+
+# --- printing ---------------------------------------------------------------------------------
+def use_colour(choice: str, stream: Any = None) -> bool:
+    """Colour for ``auto`` only on a terminal, without ``NO_COLOR`` (no-color.org) and
+    not on a dumb terminal.
+
+    >>> use_colour("never"), use_colour("always")
+    (False, True)
+    """
+    if choice in ("always", "never"):
+        return choice == "always"
+    stream = stream or sys.stdout
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def render(ex: Explained, width: int, colour: bool) -> str:
+    """The text ``polyclean explain`` prints."""
+    rep = ex.report
+    changes = rep.get("changes") or []
+    head = [f"polyclean explain: {ex.id}", ex.context]
+    facts = [f"language {rep.get('lang')}"
+             + (f" ({rep['lang_confidence']:.2f})" if rep.get("lang_confidence") else "")]
+    if rep.get("encoding"):
+        facts.append(f"encoding {rep['encoding']}")
+    head.append(" · ".join(facts))
+    head += [f"  {stage}: {status}" for stage, status in (rep.get("stages") or {}).items()]
+    counts = rep.get("counts") or {}
+    head.append("changes: " + (", ".join(f"{k} {v}" for k, v in counts.items()) or "none"))
+    col = max(8, (width - 3) // 2)
+    rule = "─" * col
+    body = [f"{'source':<{col}} │ output", f"{rule}─┼─{rule}"]
+    body += terminal_view(align(ex.source, rep), changes, width, colour)
+    tail = ["", "changes (numbers as in the view):"] + legend(changes) if changes else []
+    return "\n".join(head + [""] + body + tail) + "\n"
+
+
+def load_sources(doc_ids: Sequence[str], text_field: str = "text",
+                 encoding: str | None = None) -> dict[str, str]:
+    """The decoded sources of the documents that report ids name (``NAME`` or
+    ``NAME:line N``), read again from the inputs, each input once; an id whose input
+    cannot be found or read is left out.
+
+    >>> load_sources(["/no/such/file.txt"])
+    {}
+    """
+    from ..formats import detect_format
+    from ..pipeline import Cleaner
+
+    wanted: dict[Path, dict[str | None, str]] = {}
+    for doc_id in doc_ids:
+        m = _ID.match(doc_id)
+        name, where = (m.group(1), m.group(2)) if m else (doc_id, None)
+        wanted.setdefault(Path(name), {})[where] = doc_id
+    found: dict[str, Any] = {}
+    for path, places in wanted.items():
+        if not path.is_file():
+            continue
+        try:
+            for where, text, error in iter_documents(path, detect_format(path.name),
+                                                     text_field, encoding):
+                if where in places and error is None and text is not None:
+                    found[places[where]] = text
+                    if len(found) == len(doc_ids):
+                        break
+        except Exception:  # an unreadable input: those documents show their changes only
+            continue
+    if not found:
+        return {}
+    ids = list(found)
+    results = Cleaner(Config(encoding=encoding)).clean_batch(
+        [found[i] for i in ids], ids, until="decode")
+    return {i: r.source for i, r in zip(ids, results) if r.error is None}
