@@ -6,9 +6,18 @@ STAMP   := $(VENV)/.installed
 # CPU wheel of torch; argostranslate -> stanza -> torch would otherwise pull a multi-GB CUDA build.
 TORCH   ?= torch==2.13.0
 
-.PHONY: install demo test bench fuzz models clean-venv
+.PHONY: install system-deps demo test bench fuzz models clean-venv
 
-install: $(STAMP)
+install: $(STAMP) system-deps
+
+# Debian's chromium for the run report's browser test (nothing is downloaded by a test);
+# installed when missing and we are root on a Debian-like system, else the test says why
+# it cannot run.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the run report's browser test"; \
+	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
 
 $(STAMP): pyproject.toml
 	test -x $(VPY) || $(PY) -m venv $(VENV)

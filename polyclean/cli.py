@@ -176,7 +176,7 @@ def _add_clean_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import cli_models
+    from . import cli_models, cli_report
 
     parser = argparse.ArgumentParser(
         prog="polyclean",
@@ -209,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_detect)
 
     cli_models.register(sub)
+    cli_report.register(sub)
     return parser
 
 

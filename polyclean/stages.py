@@ -337,12 +337,12 @@ class Translate(Stage):
             for r in out.refused:
                 n[2] += 1
                 self.count(f"refused_{r['code']}")
-            # An untranslated fragment is recorded too (result == original), so the
-            # report says why it stayed as it was.
-            if out.result != seg.text or not out.translated:
-                per_doc.setdefault(key, []).append(
-                    Change(self.name, seg.start, seg.end, seg.text, out.result, out.reason,
-                           seg.lang, seg.confidence, _outcome_fields(out)))
+            # Every fragment is recorded, an untranslated one too (result == original, so
+            # the report says why it stayed as it was), and a translation that equals its
+            # source: the report's counts then equal the run's.
+            per_doc.setdefault(key, []).append(
+                Change(self.name, seg.start, seg.end, seg.text, out.result, out.reason,
+                       seg.lang, seg.confidence, _outcome_fields(out)))
         changed = []
         for doc in docs:
             key = id(doc)

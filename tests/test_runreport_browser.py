@@ -128,7 +128,6 @@ def test_page_renders_offline_with_plots_and_the_summary_counts(page_and_summary
     }
     for key, value in expect.items():
         assert shown[(key, "summary")] == str(value), key
-        if key != "fragments_translated":  # see the page's note †
-            assert shown[(key, "reports")] == str(value), key  # the reports agree with it
-    assert 0 < int(shown[("fragments_translated", "reports")]) <= expect["fragments_translated"]
+        assert shown[(key, "reports")] == str(value), key  # the reports agree with it
+    assert int(shown[("fragments_translated", "reports")]) > 0
     assert expect["errors"] == 2 and expect["records"] == 503

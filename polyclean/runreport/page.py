@@ -141,7 +141,7 @@ def _totals(rr: RunReport, summary: dict[str, Any]) -> str:
         ("documents", "documents cleaned", s["documents"], rr.documents),
         ("errors", "records that failed", s["errors"], rr.errors),
         ("lines_removed", "boilerplate lines removed", s["lines_removed"], rr.lines_removed),
-        ("fragments_translated", "fragments translated †", s["fragments_translated"],
+        ("fragments_translated", "fragments translated", s["fragments_translated"],
          tr["translated"]),
         ("fragments_untranslated", "fragments left untranslated (refused or no package)",
          s["fragments_untranslated"], tr["refused"] + tr["left"]),
@@ -164,9 +164,6 @@ def _totals(rr: RunReport, summary: dict[str, Any]) -> str:
     if secs and s["documents"]:
         out.append(f"<tr><th>documents per second</th><td>{s['documents'] / secs:,.0f}</td></tr>")
     out.append("</tbody></table>")
-    out.append("<p class=note>† A report records a translation only where it changed the "
-               "text, so a fragment whose translation equals its source (a name, a number) "
-               "is counted by the summary alone.</p>")
     if differ:
         out.append("<p class=note>A difference between the two columns means some report "
                    "lines are missing (a run without <code>--report</code> for part of it, "
