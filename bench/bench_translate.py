@@ -161,6 +161,8 @@ POLY_CODE = """
     print(json.dumps({{"import_s": t_import, "translate_s": t, "cpu_s": cpu,
                       "out": [o.result for o in outs],
                       "hits": sum(o.cache == "hit" for o in outs),
+                      "refused": [[r["code"] for r in getattr(o, "refused", None) or []]
+                                  for o in outs],
                       "stats": translate.model_stats(), "torch": "torch" in sys.modules,
                       "rss_mb": peak_mb()}}))
 """
@@ -267,7 +269,13 @@ def print_details(got: dict, argos: dict | None, frags: list[str]) -> None:
     same = sum(norm(a) == norm(b) for a, b in zip(argos["out"], cold["out"]))
     print(f"  outputs identical to argostranslate's (whitespace-normalised): "
           f"{same}/{len(frags)}")
-    diffs = [(a, b) for a, b in zip(argos["out"], cold["out"]) if norm(a) != norm(b)]
+    used = [(a, b) for a, b, r in zip(argos["out"], cold["out"], cold["refused"]) if not r]
+    codes = collections.Counter(c for r in cold["refused"] for c in r)
+    print(f"    where polyclean used the model's output for every sentence: "
+          f"{sum(norm(a) == norm(b) for a, b in used)}/{len(used)}; the other "
+          f"{len(frags) - len(used)} keep refused sentences as they were ("
+          + ", ".join(f"{c} {n}" for c, n in codes.most_common()) + " sentences)")
+    diffs = [(a, b) for a, b in used if norm(a) != norm(b)]
     for a, b in list(dict.fromkeys(diffs))[:3]:
         a, b = norm(a), norm(b)
         i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
