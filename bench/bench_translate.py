@@ -26,9 +26,10 @@ One run, one package, the same fragments on every side:
   in wall time and in CPU time of the process (``time.process_time``, all its threads:
   less sensitive than wall time to other processes on a shared machine).
 * ``--base SHA``: the commit is checked out in a temporary ``git worktree`` and each
-  round runs its three processes too (``PYTHONPATH`` pointing at its tree), the two
-  trees in alternating order; now/base is the ratio of the medians, with the range of
-  the per-round ratios.  The package and fragments are the same for both.
+  round runs its three processes too (``PYTHONPATH`` pointing at its tree): each
+  measurement of the base and of this tree back to back, which goes first alternating
+  from round to round.  now/base is given as the ratio of the medians and as the median
+  (range) of the ratios of those pairs.  The package and fragments are the same for both.
 * Import and peak memory (max RSS) of ``import polyclean`` + cleaning an English-only
   document, beside ``import argostranslate.translate``; median of ``--repeat`` fresh
   processes each.
@@ -180,31 +181,30 @@ IMPORT_CODE = """
 MODES = (("cold", "cold cache"), ("warm", "warm cache"), ("nocache", "--no-cache"))
 
 
-def run_side(tree: Path, fpath: Path, cache: Path, beam: int, env: dict) -> dict[str, dict]:
-    """Cold cache (an empty file), warm cache (the same file, next process), --no-cache:
-    three fresh processes importing polyclean from ``tree``."""
-    for old in cache.parent.glob(cache.name + "*"):
-        old.unlink()
-    got = {}
-    for mode in ("cold", "warm", "nocache"):
-        got[mode] = run_py(POLY_CODE.format(frags=str(fpath), beam=beam, cache=str(cache),
-                                            use_cache=mode != "nocache"), env, tree)
-    return got
-
-
 def run_rounds(trees: dict[str, Path], fpath: Path, tmp: Path, args, env: dict
                ) -> dict[str, list[dict[str, dict]]]:
-    """``args.rounds`` rounds; in each, every tree runs its three processes, the trees
-    in alternating order (so a busy minute slows both)."""
+    """``args.rounds`` rounds of fresh processes: cold cache (an empty file), warm cache
+    (the same file, next process), --no-cache.  Within a round each measurement runs
+    for every tree back to back, the trees in alternating order from round to round,
+    so a busy moment of the machine falls on both sides of a pair."""
     got: dict[str, list[dict[str, dict]]] = {name: [] for name in trees}
     names = list(trees)
     for r in range(args.rounds):
-        for name in names if r % 2 == 0 else names[::-1]:
-            side = run_side(trees[name], fpath, tmp / f"cache-{name}.sqlite3",
-                            args.beam_size, env)
-            got[name].append(side)
+        order = names if r % 2 == 0 else names[::-1]
+        sides: dict[str, dict[str, dict]] = {name: {} for name in names}
+        for name in names:
+            for old in tmp.glob(f"cache-{name}.sqlite3*"):
+                old.unlink()
+        for mode, _label in MODES:
+            for name in order:
+                code = POLY_CODE.format(frags=str(fpath), beam=args.beam_size,
+                                        cache=str(tmp / f"cache-{name}.sqlite3"),
+                                        use_cache=mode != "nocache")
+                sides[name][mode] = run_py(code, env, trees[name])
+        for name in order:
+            got[name].append(sides[name])
             print(f"  round {r + 1} {name:4s}: " + ", ".join(
-                f"{m} {side[m]['translate_s']:.3f} s" for m, _ in MODES), flush=True)
+                f"{m} {sides[name][m]['translate_s']:.3f} s" for m, _ in MODES), flush=True)
     return got
 
 
@@ -223,7 +223,7 @@ def print_table(got: dict[str, list[dict[str, dict]]], argos_s: float | None, n:
           f" median (range) over {len(got['now'])} rounds)")
     for clock, key in (("wall", "translate_s"), ("CPU", "cpu_s")):
         head = f"  {clock + ' time':<26}" + (f" {'base':>23}" if both else "")
-        head += f" {'now':>23}" + (f" {'now/base':>22}" if both else "")
+        head += f" {'now':>23}" + (f" {'now/base: medians, pairs':>28}" if both else "")
         head += f" {'frag/s':>7}" + (f" {'vs argos':>9}" if argos_s and clock == "wall" else "")
         print(head)
         for mode, label in MODES:
@@ -233,7 +233,7 @@ def print_table(got: dict[str, list[dict[str, dict]]], argos_s: float | None, n:
                 base = [r[mode][key] for r in got["base"]]
                 ratios = [a / b for a, b in zip(now, base)]
                 line += f" {_cell(base)} {_cell(now)}   {_med(now) / _med(base):5.2f} " \
-                        f"({min(ratios):.2f}-{max(ratios):.2f})"
+                        f"{_med(ratios):5.2f} ({min(ratios):.2f}-{max(ratios):.2f})"
             else:
                 line += f" {_cell(now)}"
             line += f" {n / _med(now):7.0f}"
@@ -241,8 +241,8 @@ def print_table(got: dict[str, list[dict[str, dict]]], argos_s: float | None, n:
                 line += f" {argos_s / _med(now):8.1f}x"
             print(line)
     if both:
-        print("  now/base: ratio of the medians (range of the per-round ratios); "
-              "target <= 1.10")
+        print("  now/base: ratio of the medians, then the median (range) of the ratios of "
+              "the pairs run back to back; target <= 1.10")
 
 
 def median_run(code: str, env: dict, repeat: int) -> dict:
