@@ -5,8 +5,17 @@ files, and the options that change results: beam, decoding length, compute type,
 device) and the exact source sentence (protected spans already replaced by their
 stand-ins).  A row holds the model's output, its score, the number of ``<unk>`` tokens
 it produced and its length, so that the output checks give the same answer on a
-cache hit as on the model's first run.  The
-file is opened in WAL mode with a generous busy timeout and every write is one
+cache hit as on the model's first run.
+
+A second table holds whole fragments: the outcome of translating one fragment (its
+text, the sentences refused, the protected spans, the score, as JSON), keyed by the
+exact fragment and a digest of everything that decides that outcome (the packages'
+keys above, the language, the glossary, the options, and the code that splits,
+protects and checks: see :meth:`polyclean.translate.Translator.fragment_key`).  A
+warm run answers a fragment from one row, before any splitting or checking.  Both
+tables hold only what the input decides, never which worker or batch produced it.
+
+The file is opened in WAL mode with a generous busy timeout and every write is one
 short ``BEGIN IMMEDIATE`` transaction of ``INSERT OR IGNORE``, so several worker
 processes can read and write it at once.  (SQLite's WAL needs a local file system:
 do not put the cache on NFS.)
@@ -19,6 +28,9 @@ connection is opened lazily, once per process and path.
 >>> c.put_many("pkg-1.0", {"кошка": ("cat", -0.1, 0, 1)})
 >>> c.get_many("pkg-1.0", ["кошка", "собака"])
 {'кошка': ('cat', -0.1, 0, 1)}
+>>> c.put_outcomes("fragment-key", {"Кошка.": '["Cat."]'})
+>>> c.get_outcomes("fragment-key", ["Кошка.", "Собака."])
+{'Кошка.': '["Cat."]'}
 """
 
 from __future__ import annotations
@@ -42,6 +54,15 @@ CREATE TABLE IF NOT EXISTS translations_v2 (
     tokens  INTEGER NOT NULL DEFAULT 0,
     created REAL NOT NULL,
     PRIMARY KEY (package, source)
+) WITHOUT ROWID
+"""
+FRAGMENTS = """
+CREATE TABLE IF NOT EXISTS fragments_v1 (
+    key     TEXT NOT NULL,
+    source  TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    created REAL NOT NULL,
+    PRIMARY KEY (key, source)
 ) WITHOUT ROWID
 """
 Row = tuple  # (result, score, unknown tokens, output tokens)
@@ -99,6 +120,7 @@ class TranslationCache:
                 _retry(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone())
                 conn.execute("PRAGMA synchronous = NORMAL")
                 _retry(lambda: conn.execute(SCHEMA))
+                _retry(lambda: conn.execute(FRAGMENTS))
             except (sqlite3.Error, OSError) as exc:
                 raise CacheError(
                     f"cannot open the translation cache {self.path}: {exc} "
@@ -109,42 +131,61 @@ class TranslationCache:
     def get_many(self, package: str, sources: Iterable[str]) -> dict[str, Row]:
         """The cached rows ``(result, score, unknown, tokens)`` of ``sources`` under
         ``package`` (missing ones absent)."""
-        import sqlite3
-
-        sources = list(dict.fromkeys(sources))
-        conn = self._conn()
-        found: dict[str, Row] = {}
-        try:
-            with _LOCK:
-                for i in range(0, len(sources), _CHUNK):
-                    chunk = sources[i:i + _CHUNK]
-                    marks = ",".join("?" * len(chunk))
-                    rows = _retry(lambda: conn.execute(
-                        f"SELECT source, result, score, unknown, tokens FROM translations_v2 "
-                        f"WHERE package = ? AND source IN ({marks})", [package, *chunk]
-                    ).fetchall())
-                    found.update((r[0], tuple(r[1:])) for r in rows)
-        except sqlite3.Error as exc:
-            raise CacheError(f"reading the translation cache {self.path} failed: {exc}") from None
-        return found
+        rows = self._select("SELECT source, result, score, unknown, tokens FROM translations_v2 "
+                            "WHERE package = ?", package, sources)
+        return {r[0]: tuple(r[1:]) for r in rows}
 
     def put_many(self, package: str, items: Mapping[str, Row]) -> None:
         """Store rows ``source -> (result, score, unknown, tokens)`` (an existing row
         for the same key is kept)."""
+        now = time.time()
+        self._insert("INSERT OR IGNORE INTO translations_v2 (package, source, result, score, "
+                     "unknown, tokens, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     [(package, s, r[0], r[1], r[2], r[3], now) for s, r in items.items()])
+
+    def get_outcomes(self, key: str, sources: Iterable[str]) -> dict[str, str]:
+        """The stored outcomes (JSON text) of whole fragments under ``key``."""
+        rows = self._select("SELECT source, outcome FROM fragments_v1 WHERE key = ?",
+                            key, sources)
+        return dict(rows)
+
+    def put_outcomes(self, key: str, items: Mapping[str, str]) -> None:
+        """Store fragment outcomes ``source -> JSON text`` (an existing row is kept)."""
+        now = time.time()
+        self._insert("INSERT OR IGNORE INTO fragments_v1 (key, source, outcome, created) "
+                     "VALUES (?, ?, ?, ?)", [(key, s, o, now) for s, o in items.items()])
+
+    def _select(self, query: str, key: str, sources: Iterable[str]) -> list[tuple]:
+        """Rows of ``query`` (``... WHERE key = ?``) whose source is one of ``sources``."""
         import sqlite3
 
-        if not items:
+        sources = list(dict.fromkeys(sources))
+        found: list[tuple] = []
+        if not sources:
+            return found
+        conn = self._conn()
+        try:
+            with _LOCK:
+                for i in range(0, len(sources), _CHUNK):
+                    chunk = sources[i:i + _CHUNK]
+                    sql = f"{query} AND source IN ({','.join('?' * len(chunk))})"
+                    found += _retry(lambda: conn.execute(sql, [key, *chunk]).fetchall())
+        except sqlite3.Error as exc:
+            raise CacheError(f"reading the translation cache {self.path} failed: {exc}") from None
+        return found
+
+    def _insert(self, sql: str, rows: list[tuple]) -> None:
+        """Run ``sql`` over ``rows`` in one short write transaction."""
+        import sqlite3
+
+        if not rows:
             return
         conn = self._conn()
-        now = time.time()
-        rows = [(package, s, r[0], r[1], r[2], r[3], now) for s, r in items.items()]
 
         def write():
             conn.execute("BEGIN IMMEDIATE")
             try:
-                conn.executemany(
-                    "INSERT OR IGNORE INTO translations_v2 (package, source, result, score, "
-                    "unknown, tokens, created) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                conn.executemany(sql, rows)
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise

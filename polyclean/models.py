@@ -106,9 +106,9 @@ def valid_code(code: Any) -> bool:
         return False
     if code in ARGOS_CODES:
         return True
-    import langcodes
+    from .langdata import is_valid  # two-letter codes without importing langcodes
 
-    return bool(langcodes.tag_is_valid(code))
+    return is_valid(code)
 
 
 def source_codes(lang: str) -> list[str]:

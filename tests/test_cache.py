@@ -152,3 +152,89 @@ def test_same_size_weights_reinstalled_in_place_get_another_key(ru_en, tiny_zips
     assert calls == 1 and outs[0].result != first[0].result
     # The digest is stored beside the package, so other processes do not hash again.
     assert (pkg.path / models.FINGERPRINT_FILE).is_file()
+
+
+# --- whole fragments ---------------------------------------------------------------------------
+MIXED = [("Кошка любит молоко. Газпром: https://example.org/user_name и Рыба плавает.", "ru"),
+         ("Собака ест мясо и хлеб сегодня", "ru"), ("Кошка любит молоко.", "ru"),
+         ("Кошка любит молоко. Газпром: https://example.org/user_name и Рыба плавает.", "ru"),
+         ("Новый закон вступит в силу через неделю.", "ru")]  # unknown words: refused
+
+
+def _fields(outs):
+    return [(o.result, o.reason, o.translated, o.package, o.score, o.refused, o.protected)
+            for o in outs]
+
+
+def _tables(path):
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return (sorted(conn.execute("SELECT package, source, result, score, unknown, tokens "
+                                    "FROM translations_v2")),
+                sorted(conn.execute("SELECT key, source, outcome FROM fragments_v1")))
+    finally:
+        conn.close()
+
+
+def test_warm_run_answers_whole_fragments_with_the_same_outcome(ru_en, tmp_path):
+    """The second run takes each fragment's outcome (text, refusals with their codes,
+    protected spans, score) from one row: equal to the first run's, and no model runs
+    even when the sentence rows are gone."""
+    import sqlite3
+
+    glossary = tmp_path / "g.txt"
+    glossary.write_text("Газпром\n", encoding="utf-8")
+    cfg = Config(cache=str(ru_en.cache), glossary=str(glossary))
+    frags = [translate.Fragment(t, l) for t, l in MIXED]
+    first = translate.Translator(cfg).translate(frags)
+    assert first[4].refused and first[0].protected and first[0].translated
+    conn = sqlite3.connect(ru_en.cache)
+    conn.execute("DELETE FROM translations_v2")
+    conn.commit()
+    conn.close()
+    before = translate.model_stats()["model_calls"]
+    tr = translate.Translator(cfg)
+    second = tr.translate(frags)
+    assert translate.model_stats()["model_calls"] == before
+    assert _fields(second) == _fields(first) and {o.cache for o in second} == {"hit"}
+    assert tr.stats["fragments_cached"] == 5 and tr.stats.get("sentences_cached", 0) == 0
+    # Repeated fragments get outcomes of their own (nothing shared between them).
+    assert second[0] == second[3] and second[0].protected is not second[3].protected
+
+
+def test_fragment_rows_follow_the_options_and_the_code(ru_en, tmp_path, monkeypatch):
+    cfg = Config(cache=str(ru_en.cache))
+    frag = [translate.Fragment("Кошка любит молоко.", "ru")]
+    assert translate.Translator(cfg).translate(frag)[0].result == "Cat loves milk."
+    glossary = tmp_path / "g.txt"
+    glossary.write_text("молоко\tMILK\n", encoding="utf-8")
+    (o,) = translate.Translator(cfg.replace(glossary=str(glossary))).translate(frag)
+    assert o.result == "Cat loves MILK."  # not the stored outcome of the run without it
+    (o,) = translate.Translator(cfg.replace(min_translation_score=0.5)).translate(frag)
+    assert o.refused[0]["code"] == "low-score"
+    # Other code that splits, protects or checks: the outcome is made again (from the
+    # sentence rows: no model call), never taken from a row the old code wrote.
+    monkeypatch.setattr(translate, "code_digest", lambda: "other code")
+    tr = translate.Translator(cfg)
+    (o,), n = calls_of(lambda: tr.translate(frag))
+    assert o.result == "Cat loves milk." and n == 0
+    assert "fragments_cached" not in tr.stats and tr.stats["sentences_cached"] == 1
+
+
+def calls_of(fn):
+    before = translate.model_stats()["model_calls"]
+    out = fn()
+    return out, translate.model_stats()["model_calls"] - before
+
+
+def test_cache_contents_do_not_depend_on_how_the_work_was_split(ru_en, tmp_path):
+    """Two 'workers' with half the fragments each write what one run of all writes."""
+    one, two = tmp_path / "one.sqlite3", tmp_path / "two.sqlite3"
+    frags = [translate.Fragment(t, l) for t, l in MIXED]
+    translate.Translator(Config(cache=str(one))).translate(frags)
+    translate.Translator(Config(cache=str(two))).translate(frags[::2])
+    translate.Translator(Config(cache=str(two))).translate(frags[1::2])
+    assert _tables(one) == _tables(two)
+    assert len(_tables(one)[1]) == 4  # distinct fragments

@@ -459,3 +459,38 @@ def test_report_keeps_scores_and_protected_spans_of_good_output(ru_en):
     assert isinstance(ch["score"], float) and ch["package"] == "translate-ru_en-1.0"
     assert ch["protected"] == [{"kind": "placeholder", "text": "%1$s", "survived": True}]
     assert "%1$s" in res.text and "Cat loves" in res.text
+
+
+def test_language_table_gives_langcodes_answers():
+    """Two-letter codes are checked (package metadata) and given their usual script (the
+    source-script check) from a table, without importing langcodes; the table must say
+    what langcodes says today."""
+    import string
+
+    import langcodes
+
+    from polyclean import langdata
+
+    for code in (a + b for a in string.ascii_lowercase for b in string.ascii_lowercase):
+        assert langdata.is_valid(code) == langcodes.tag_is_valid(code), code
+        if langcodes.tag_is_valid(code):
+            assert langdata.usual_script(code) == langcodes.Language.get(code).maximize().script
+    assert langdata.build() == " ".join(langdata._TABLE.split())
+    assert langdata.usual_script("sr-Latn") == "Latn" and not langdata.is_valid("xx")
+
+
+def test_translating_imports_no_langcodes(ru_en):
+    """Package codes and the target's script come from the table (langcodes costs 50 ms)."""
+    code = textwrap.dedent(f"""
+        import sys
+        from polyclean import Config, translate
+        cfg = Config(cache={str(ru_en.cache)!r})
+        frags = [translate.Fragment("Кошка любит молоко.", "ru")]
+        translate.Translator(cfg).translate(frags)
+        print("langcodes" in sys.modules)
+    """)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

@@ -3,7 +3,9 @@
 Packages run through CTranslate2 and SentencePiece/BPE directly (argostranslate is
 never imported: its import pulls in torch, stanza and spaCy, and its first translation
 downloads a sentence splitter).  :meth:`Translator.translate` takes the foreign
-fragments of many documents at once.  For each fragment:
+fragments of many documents at once.  A fragment already translated with the same
+packages and options is answered from the cache's fragment table (one row, no
+splitting or checking).  For each other distinct fragment:
 
 1. protected spans are found (URLs, e-mails, handles, hashtags, numbers with units,
    placeholders, inline code, glossary terms: :mod:`.protect`);
@@ -30,8 +32,12 @@ cache), so a :class:`Translator` pickles cheaply to workers.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -145,6 +151,16 @@ class Translator:
                 f"maxlen={c.max_decoding_length}:compute={c.compute_type or 'model'}:"
                 f"device={c.device}")
 
+    def fragment_key(self, lang: str, route: list[_models.PackageInfo]) -> str:
+        """Key of the fragment table: a digest of everything that decides a fragment's
+        outcome besides its text (the code that splits, protects and checks included)."""
+        c, glossary = self.config, self.glossary
+        parts = [code_digest(), lang, c.target_lang, c.protect_spans, c.min_translation_score,
+                 sorted(glossary.entries.items()) if glossary else None,
+                 [self._cache_key(p) for p in route]]
+        blob = json.dumps(parts, ensure_ascii=False).encode()
+        return "fragment:" + hashlib.sha256(blob).hexdigest()[:32]
+
     def _count(self, key: str, n: int = 1) -> None:
         self.stats[key] = self.stats.get(key, 0) + n
 
@@ -216,26 +232,53 @@ class Translator:
             for i in jobs[lang]:
                 outcomes[i] = self._missing(fragments[i], lang)
 
-        plans: dict[str, tuple[list[str], dict[int, list[_Piece]]]] = {}
+        plans: dict[str, tuple[list[str], dict[str, list[_Piece]]]] = {}
+        keys: dict[str, str] = {}
         for lang, route in routes.items():
             if route:
-                plans[lang] = self._plan(lang, [(i, fragments[i].text) for i in jobs[lang]])
+                keys[lang] = self.fragment_key(lang, route) if self._cache_obj() else ""
+                todo = self._stored_outcomes(keys[lang], jobs[lang], fragments, outcomes)
+                plans[lang] = self._plan(lang, todo)
         results, hits = self._run_chains(routes, plans)
         use_cache = self._cache_obj() is not None
         for lang, (units, layout) in plans.items():
-            for i, pieces in layout.items():
-                outcomes[i] = self._assemble(lang, routes[lang], pieces, units, results[lang],
-                                             hits[lang] if use_cache else None)
+            fresh = {text: self._assemble(lang, routes[lang], pieces, units, results[lang],
+                                          hits[lang] if use_cache else None)
+                     for text, pieces in layout.items()}
+            if use_cache:
+                self._cache_obj().put_outcomes(keys[lang], {t: _dump(o) for t, o in fresh.items()})
+            for i in jobs[lang]:
+                if outcomes[i] is None:
+                    outcomes[i] = _copy(fresh[fragments[i].text])
+        for lang in plans:
+            for i in jobs[lang]:
+                self._tally(outcomes[i])  # type: ignore[arg-type]
         assert all(o is not None for o in outcomes)
         return outcomes  # type: ignore[return-value]
 
-    def _plan(self, lang: str, texts: list[tuple[int, str]]
-              ) -> tuple[list[str], dict[int, list[_Piece]]]:
-        """Split fragments into masked sentences shared by the fragments of ``lang``."""
+    def _stored_outcomes(self, key: str, indices: list[int], fragments: list[Fragment],
+                         outcomes: list[Outcome | None]) -> list[str]:
+        """Fill in the fragments the fragment table answers; return the distinct texts
+        of the others."""
+        texts = list(dict.fromkeys(fragments[i].text for i in indices))
+        cache = self._cache_obj()
+        if not cache:
+            return texts
+        stored = {t: _load(o) for t, o in cache.get_outcomes(key, texts).items()}
+        for i in indices:
+            if fragments[i].text in stored:
+                outcomes[i] = _copy(stored[fragments[i].text])
+                self._count("fragments_cached")
+        return [t for t in texts if t not in stored]
+
+    def _plan(self, lang: str, texts: list[str]
+              ) -> tuple[list[str], dict[str, list[_Piece]]]:
+        """Split distinct fragments into masked sentences shared by the fragments of
+        ``lang``."""
         units: dict[str, int] = {}
-        layout: dict[int, list[_Piece]] = {}
+        layout: dict[str, list[_Piece]] = {}
         protecting = self.config.protect_spans
-        for i, text in texts:
+        for text in texts:
             spans = protect.find_spans(text, self.glossary) if protecting else []
             pieces, pos = [], 0
             for piece, tr in split_sentences(text, lang, [(s.start, s.end) for s in spans]):
@@ -247,7 +290,7 @@ class Translator:
                 else:
                     pieces.append(_Piece(piece))
                 pos += len(piece)
-            layout[i] = pieces
+            layout[text] = pieces
         return list(units), layout
 
     def _run_chains(self, routes, plans):
@@ -314,7 +357,6 @@ class Translator:
                                 "detail": ", ".join(f"{s.kind} {s.text!r}" for s in lost)
                                 or REASONS[code]})
                 out.append(piece.text)
-                self._count(f"refused_{code}")
             else:
                 out.append(restored)
                 scores.append(hyp.score)
@@ -330,9 +372,13 @@ class Translator:
             reason = (f"kept the source: {codes} ({name})" if not scores else
                       f"{reason}; kept {len(refused)} of {len(used)} sentences as they "
                       f"were: {codes}")
-        self._count("fragments_translated" if scores else "fragments_untranslated")
         return Outcome("".join(out), reason, bool(scores), name, cache,
                        min(scores) if scores else None, refused, protected)
+
+    def _tally(self, out: Outcome) -> None:
+        for r in out.refused:
+            self._count(f"refused_{r['code']}")
+        self._count("fragments_translated" if out.translated else "fragments_untranslated")
 
     def _translate_sentences(self, pkg: _models.PackageInfo, texts: list[str]
                              ) -> tuple[dict[str, Hypothesis], dict[str, bool]]:
@@ -354,6 +400,44 @@ class Translator:
                                      for s, h in fresh.items()})
             done.update(fresh)
         return done, hits
+
+
+def _dump(o: Outcome) -> str:
+    """An outcome as the fragment table stores it (``cache`` is not stored: it says
+    where the outcome came from this time)."""
+    return json.dumps([o.result, o.reason, o.translated, o.package, o.score, o.refused,
+                       o.protected], ensure_ascii=False)
+
+
+def _load(text: str) -> Outcome:
+    result, reason, translated, package, score, refused, protected = json.loads(text)
+    return Outcome(result, reason, translated, package, "hit", score, refused, protected)
+
+
+def _copy(o: Outcome) -> Outcome:
+    """A fragment's own outcome (repeated fragments do not share mutable lists)."""
+    return Outcome(o.result, o.reason, o.translated, o.package, o.cache, o.score,
+                   [dict(r) for r in o.refused], [dict(p) for p in o.protected])
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Digest of the code that turns a fragment into its outcome: this package's
+    modules, :mod:`polyclean.langdata`, the installed sentencex (its files' sizes and
+    times) and Python's Unicode database.  Part of :meth:`Translator.fragment_key`, so
+    that a change to splitting, protected spans or checks never serves an outcome the
+    old code produced (the sentence rows stay: they hold only the model's output)."""
+    import sentencex
+
+    h = hashlib.sha256(unicodedata.unidata_version.encode())
+    here = Path(__file__).resolve().parent
+    for path in [*sorted(here.glob("*.py")), here.parent / "langdata.py"]:
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(Path(sentencex.__file__).resolve().parent.iterdir()):
+        if path.is_file():
+            st = path.stat()
+            h.update(f"{path.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:16]
 
 
 _WARNED: set[str] = set()

@@ -20,6 +20,7 @@ The codes (a fixed list, in the order they are tried):
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from functools import lru_cache
@@ -54,13 +55,17 @@ def _script(ch: str) -> str | None:
     return _SCRIPTS.get(name.split(" ")[0], name.split(" ")[0] or None)
 
 
+@lru_cache(maxsize=1 << 15)
 def _word_script(word: str) -> str | None:
-    counts: dict[str, int] = {}
-    for ch in word:
-        s = _script(ch)
-        if s:
-            counts[s] = counts.get(s, 0) + 1
-    return max(sorted(counts), key=counts.__getitem__) if counts else None
+    """The script most of a word's letters are in (ties: the first name in order).
+
+    >>> _word_script("Москва"), _word_script("iPhone"), _word_script("42"), _word_script("Xя")
+    ('Cyrl', 'Latn', None, 'Cyrl')
+    """
+    scripts = [s for s in map(_script, word) if s]
+    if not scripts or scripts.count(scripts[0]) == len(scripts):
+        return scripts[0] if scripts else None
+    return max(sorted(set(scripts)), key=scripts.count)
 
 
 @lru_cache(maxsize=256)
@@ -70,37 +75,42 @@ def language_scripts(lang: str) -> frozenset[str]:
     >>> sorted(language_scripts("en")), sorted(language_scripts("ja"))
     (['Latn'], ['Hani', 'Jpan'])
     """
-    import langcodes
+    from ..langdata import usual_script
 
-    try:
-        script = langcodes.Language.get(lang).maximize().script or ""
-    except (ValueError, LookupError):
-        return frozenset()
-    return frozenset(_WITHIN.get(script, {script}))
+    script = usual_script(lang)
+    return frozenset(_WITHIN.get(script, {script})) if script else frozenset()
 
 
 def max_run(words: list[str], n: int) -> int:
     """Most back-to-back repeats of one ``n``-word run.
 
+    ``k`` repeats of the run starting at ``i`` are ``(k - 1) * n`` words in a row each
+    equal to the word ``n`` places after it, so one pass over those equalities finds
+    the longest.
+
     >>> max_run("the the the cat".split(), 1), max_run("a b a b a b c".split(), 2)
     (3, 3)
+    >>> max_run("a b c a b c a b".split(), 3), max_run([], 2), max_run(["a"], 2)
+    (2, 0, 1)
     """
-    best = 1 if words else 0
-    for i in range(len(words) - n + 1):
-        gram, k = words[i:i + n], 1
-        while words[i + k * n:i + (k + 1) * n] == gram:
-            k += 1
-        best = max(best, k)
-    return best
+    if not words:
+        return 0
+    best = streak = 0
+    for same in map(operator.eq, words, words[n:]):
+        streak = streak + 1 if same else 0
+        if streak > best:
+            best = streak
+    return best // n + 1
 
 
 def _looping(source: str, output: str) -> bool:
-    out, src = output.lower().split(), source.lower().split()
+    out = output.lower().split()
     if len(set(out)) == len(out):  # no word twice: no loop
         return False
+    src = source.lower().split()
     for n in (1, 2, 3, 4):
-        limit = 4 if n == 1 else 3
-        if max_run(out, n) >= max(limit, max_run(src, n) + 2):
+        run = max_run(out, n)
+        if run >= (4 if n == 1 else 3) and run >= max_run(src, n) + 2:
             return True
     return False
 
