@@ -81,7 +81,7 @@ def test_trial_of_a_language_does_not_depend_on_what_earlier_documents_loaded():
     # (the order of documents, --jobs).
     import importlib
 
-    det = importlib.import_module("polyclean.detect")
+    det = importlib.import_module("polyclean.detect.lexicon")
     before = det._trial_lexicon("fr")
     det._lexicon("fr")  # an earlier French document
     after = det._trial_lexicon("fr")
@@ -94,7 +94,7 @@ def test_extended_vocabularies_kept_are_bounded(monkeypatch):
     # vocabularies built, the least recently used going first.
     import importlib
 
-    det = importlib.import_module("polyclean.detect")
+    det = importlib.import_module("polyclean.detect.lexicon")
     monkeypatch.setattr(det, "LEXICONS_KEPT", 3)
     for lang in ("de", "fr", "es", "it", "nl"):
         det._lexicon(lang)
@@ -107,7 +107,7 @@ def test_an_extended_vocabulary_is_compact_and_complete():
     # of a dict, and answers like the dict it replaces (wordfreq's own frequencies).
     code = (
         "import importlib, json\n"
-        "det = importlib.import_module('polyclean.detect')\n"
+        "det = importlib.import_module('polyclean.detect.lexicon')\n"
         "rss = lambda: int(open('/proc/self/statm').read().split()[1]) * 4096\n"
         "det._lexicon('en'); det._freqs('fr')\n"
         "before = rss(); lex = det._lexicon('fr'); after = rss()\n"

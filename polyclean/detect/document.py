@@ -1,0 +1,219 @@
+"""Document detection: the document's language, then each segment's, with the
+document as context (see the package documentation for the method).
+
+>>> d = detect_document("Ceci est un document français.\\nSubscribe now")
+>>> d.lang
+'fr'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config import Config
+from ..memo import Memo
+from ..segment import Segment, has_letters, segment
+from .backends import get_backend
+from .languages import (DECISION_CACHE_SIZE, DECISION_MAX_CHARS, DOC_PRIOR, DOC_PRIOR_LONG,
+                        DOC_VOTE_MIN, DOC_VOTE_SEGMENTS, EVIDENCE_MIN, FAST_CONFIDENCE,
+                        HAN_ZH_PRIOR, SCRIPT_LANGS, SHORT_WORDS)
+from .lexicon import _lexicon, _mark_fast, _max_evidence, _tokens, _trial_lexicon
+from .scoring import _evidence, classify, posterior, word_evidence
+
+
+@dataclass
+class DocDetection:
+    """The document's language with its segments (offsets into the detected text)."""
+
+    lang: str
+    confidence: float
+    segments: list[Segment] = field(default_factory=list)
+
+
+_decisions = Memo(DECISION_CACHE_SIZE)  # (text, script, doc lang, options) -> decision
+
+
+def _against(text: str, cands: tuple[str, ...], ref: str, cfg: Config,
+             backend: Any) -> tuple[str, float | None]:
+    """``ref`` (a language of the segment's script) unless there is enough evidence of
+    another: letters, words that speak for it, and the detector's odds against ``ref``.
+    Returns ``(ref, None)`` when the segment is too short to judge."""
+    min_chars = cfg.min_foreign_chars
+    if not has_letters(text, min_chars):
+        return ref, None
+    ev = _evidence(text)
+    lex = _lexicon(ref)
+    if (ev is not text and not has_letters(ev, min_chars)) or (
+        lex is not None and _max_evidence(ev, lex) < EVIDENCE_MIN
+    ):
+        return ref, None
+    cased = _tokens(ev)
+    w = [t.lower() for t in cased]
+    prior = DOC_PRIOR if len(w) <= SHORT_WORDS else DOC_PRIOR_LONG
+    post = posterior(ev, cands, backend, ref, prior, w, cased)
+    p_ref = post.get(ref, 0.0)
+    others = [l for l in post if l != ref]
+    if others and 1.0 - p_ref >= cfg.min_confidence:
+        # another language when the others together outweigh ``ref``
+        lang = max(others, key=lambda l: (post[l], -cands.index(l)))
+        if post[lang] > 0.0 and word_evidence(ev, lang, ref) >= EVIDENCE_MIN:
+            return lang, post[lang]
+    return ref, p_ref
+
+
+def _decide(text: str, script: str, doc_lang: str, target: str, cfg: Config,
+            backend: Any) -> tuple[str, float | None, bool]:
+    """(language, confidence or None for the document's, foreign) of one segment that
+    the fast path did not settle, given the document language."""
+    cands = SCRIPT_LANGS.get(script)
+    if script == "Han" and doc_lang in cands:
+        return doc_lang, None, False  # Han runs of a Chinese or Japanese document
+    if not cands:  # Common (numbers, punctuation) or a script we cannot name
+        return doc_lang, None, False
+    if doc_lang in cands:
+        # the document's script: foreign only on enough evidence
+        lang, conf = _against(text, cands, doc_lang, cfg, backend)
+        return lang, conf, lang != doc_lang
+    # a script other than the document's: foreign whatever its language
+    ev = _evidence(text)
+    if not has_letters(ev, 2):
+        return doc_lang, None, False
+    if target in cands:
+        # the target's script inside a foreign document (names, brands, English
+        # menus): the target language unless there is evidence of another
+        lang, conf = _against(text, cands, target, cfg, backend)
+        return lang, (0.5 if conf is None else conf), True
+    if script == "Han":  # Japanese text has kana: Han alone is Chinese unless plainly not
+        lang, conf = classify(ev, cands, backend, "zh", HAN_ZH_PRIOR)
+    else:
+        lang, conf = classify(ev, cands, backend)
+    return lang, conf, lang != doc_lang
+
+
+def detect_document(text: str, config: Config | None = None) -> DocDetection:
+    """Segment ``text`` and name the language of every segment, with the document as
+    context.  ``foreign`` is set on segments whose language differs from the document's.
+
+    >>> d = detect_document("Ceci est un document français, écrit en France.\\nSubscribe now")
+    >>> d.lang, [(s.lang, s.foreign) for s in d.segments]
+    ('fr', [('fr', False), ('en', True)])
+    >>> detect_document("Hola", Config(doc_lang="es")).segments[0].lang
+    'es'
+    """
+    cfg = config or Config()
+    backend = get_backend(cfg.detector)
+    target = cfg.target_lang
+    segs = segment(text)
+    fast: list[str | None] = [None] * len(segs)  # language given by the fast path
+
+    # 1. fast path for the expected language (the forced one, else the target)
+    expected = cfg.doc_lang or target
+    _mark_fast(segs, fast, expected, range(len(segs)))
+
+    # 2. document language
+    if cfg.doc_lang:
+        doc_lang, doc_conf = cfg.doc_lang, 1.0
+    else:
+        doc_lang, doc_conf = _document_language(segs, fast, backend, target)
+
+    # 3. fast path for the document language when it differs from the expected one
+    if doc_lang != expected:
+        _mark_fast(segs, fast, doc_lang, range(len(segs)))
+
+    # 4. every other segment (decisions are cached: menus and footers repeat)
+    opts = (cfg.detector, cfg.min_foreign_chars, cfg.min_confidence, target)
+    cache = _decisions
+    for i, s in enumerate(segs):
+        f = fast[i]
+        if f is not None:
+            s.lang, s.confidence, s.foreign = f, FAST_CONFIDENCE, f != doc_lang
+            continue
+        t = s.text
+        if len(t) > DECISION_MAX_CHARS:
+            hit = _decide(t, s.script, doc_lang, target, cfg, backend)
+        else:
+            key = (t, s.script, doc_lang, opts)
+            hit = cache.get(key)
+            if hit is None:
+                hit = _decide(t, s.script, doc_lang, target, cfg, backend)
+                cache.put(key, hit)
+        s.lang, s.foreign = hit[0], hit[2]
+        s.confidence = doc_conf if hit[1] is None else hit[1]
+    return DocDetection(doc_lang, doc_conf, segs)
+
+
+def _document_language(segs, fast, backend, target) -> tuple[str, float]:
+    """The language holding most letters among the confidently identified segments,
+    and its share.  Segments the fast path settled vote for free; the longest others
+    vote with the model's context-free answer, the first few deciding which
+    language's fast path to try on the rest (``fast`` is filled in on the way)."""
+    votes: dict[str, float] = {}
+    total = 0.0
+    pending: list[tuple[int, int]] = []
+    script_langs = SCRIPT_LANGS.get
+    for i, s in enumerate(segs):
+        script = s.script
+        cands = script_langs(script)
+        if not cands:
+            continue
+        weight = len(s.text) * (3 if script in ("Han", "Kana", "Hangul") else 1)
+        f = fast[i]
+        if f is not None:
+            votes[f] = votes.get(f, 0.0) + weight
+            total += weight
+        elif len(cands) == 1:
+            votes[cands[0]] = votes.get(cands[0], 0.0) + weight
+            total += weight
+        elif weight >= DOC_VOTE_MIN:
+            pending.append((weight, i))
+    possible = total + sum(w for w, _ in pending)
+
+    def settled() -> bool:
+        return bool(votes) and max(votes.values()) > 0.5 * possible
+
+    pending.sort(key=lambda x: (-x[0], x[1]))
+    calls = 0
+    tried: set[str] = set()
+    while pending and not settled() and calls < DOC_VOTE_SEGMENTS:
+        weight, i = pending.pop(0)
+        s = segs[i]
+        lang, conf = classify(_evidence(s.text), SCRIPT_LANGS[s.script], backend)
+        calls += 1
+        if conf < 0.5:
+            continue
+        votes[lang] = votes.get(lang, 0.0) + weight
+        total += weight
+        if lang not in tried and _trial_lexicon(lang) is not None:
+            # the fast path of a language the model names settles its plain segments
+            tried.add(lang)
+            _mark_fast(segs, fast, lang, [j for _, j in pending],  # all None so far
+                       _trial_lexicon(lang))
+            rest = []
+            for w, j in pending:
+                if fast[j] is not None:
+                    votes[lang] += w
+                    total += w
+                else:
+                    rest.append((w, j))
+            pending = rest
+    if not votes:
+        return target, 0.0
+    lang = max(votes, key=lambda l: (votes[l], l == target))
+    return lang, votes[lang] / total if total else 0.0
+
+
+def detect(text: str, config: Config | None = None, **options: Any) -> list[Segment]:
+    """Segments of ``text`` with ``lang``, ``confidence``, ``script`` and ``foreign``.
+
+    Options are :class:`~polyclean.config.Config` fields (``doc_lang``, ``detector``,
+    ``min_foreign_chars``, ...).
+
+    >>> [(s.text, s.lang, s.foreign) for s in detect("Hello there, how are you today?")]
+    [('Hello there, how are you today?', 'en', False)]
+    """
+    cfg = config or Config()
+    if options:
+        cfg = cfg.replace(**options)
+    return detect_document(text, cfg).segments
+
