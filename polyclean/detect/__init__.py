@@ -12,8 +12,14 @@ then:
    expected language, at least 40% of them much more frequent there than in any
    neighbouring language (wordfreq's lists, inside the wordfreq wheel), belongs to that
    language without calling a model.  Most English prose takes this path.
-3. **Document language.** Forced by ``Config.doc_lang``, or the language holding most
-   letters among the segments the fast path or the model identify confidently.
+3. **Document language.**  Forced by ``Config.doc_lang``; else decided by letters, not
+   by the number of sentences: every segment the fast path, its script or the model
+   identifies confidently votes with its letters, each weighted by the text a letter
+   of its script carries (``LETTER_WEIGHTS``: a Han character 2.7 Latin letters, a
+   kana-mixed Japanese one 2.6, a Hangul syllable 2.9).  The language with the most
+   weight wins, except that the target language stays the document's language while
+   it holds at least half as much (``TARGET_HOLD``): two English sentences around a
+   long Chinese one make an English document with a Chinese fragment.
 4. **Same-script segments** (the hard case: short Latin text in an English page) are
    foreign only on evidence: at least ``min_foreign_chars`` letters; the other
    candidates together outweigh the document language (``min_confidence``) under the

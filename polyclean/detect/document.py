@@ -13,11 +13,11 @@ from typing import Any
 
 from ..config import Config
 from ..memo import Memo
-from ..segment import Segment, has_letters, segment
+from ..segment import Segment, count_letters, has_letters, segment
 from .backends import get_backend
 from .languages import (DECISION_CACHE_SIZE, DECISION_MAX_CHARS, DOC_PRIOR, DOC_PRIOR_LONG,
                         DOC_VOTE_MIN, DOC_VOTE_SEGMENTS, EVIDENCE_MIN, FAST_CONFIDENCE,
-                        HAN_ZH_PRIOR, SCRIPT_LANGS, SHORT_WORDS)
+                        HAN_ZH_PRIOR, LETTER_WEIGHTS, SCRIPT_LANGS, SHORT_WORDS, TARGET_HOLD)
 from .lexicon import _lexicon, _mark_fast, _max_evidence, _tokens, _trial_lexicon
 from .scoring import _evidence, classify, posterior, word_evidence
 
@@ -144,39 +144,40 @@ def detect_document(text: str, config: Config | None = None) -> DocDetection:
 
 
 def _document_language(segs, fast, backend, target) -> tuple[str, float]:
-    """The language holding most letters among the confidently identified segments,
-    and its share.  Segments the fast path settled vote for free; the longest others
-    vote with the model's context-free answer, the first few deciding which
-    language's fast path to try on the rest (``fast`` is filled in on the way)."""
-    votes: dict[str, float] = {}
-    total = 0.0
-    pending: list[tuple[int, int]] = []
-    script_langs = SCRIPT_LANGS.get
-    for i, s in enumerate(segs):
-        script = s.script
-        cands = script_langs(script)
-        if not cands:
-            continue
-        weight = len(s.text) * (3 if script in ("Han", "Kana", "Hangul") else 1)
-        f = fast[i]
-        if f is not None:
-            votes[f] = votes.get(f, 0.0) + weight
-            total += weight
-        elif len(cands) == 1:
-            votes[cands[0]] = votes.get(cands[0], 0.0) + weight
-            total += weight
-        elif weight >= DOC_VOTE_MIN:
-            pending.append((weight, i))
-    possible = total + sum(w for w, _ in pending)
+    """The document's language and the share of the weighted letters it holds.
+
+    Each segment votes with its letters, weighted by the content a letter of its
+    script carries (``LETTER_WEIGHTS``: a Han character holds about as much text as
+    2.7 Latin letters), for the language the fast path, its script or the model
+    names; not by the number of sentences.  The language holding most weighted
+    letters wins, except that the target language stays the document's language as
+    long as it holds at least ``TARGET_HOLD`` times as many as that language: a page
+    in the target language quoting a long foreign passage is a target-language page
+    with a foreign fragment.  Segments the fast path settled vote for free; the
+    longest others vote with the model's context-free answer, the first few deciding
+    which language's fast path to try on the rest (``fast`` is filled in on the way).
+    """
+    votes, pending = _free_votes(segs, fast)
+    total = sum(votes.values())
+    unheard = sum(w for w, _ in pending)  # weight of the segments not heard yet
 
     def settled() -> bool:
-        return bool(votes) and max(votes.values()) > 0.5 * possible
+        # the rest cannot change the answer: the leader keeps the majority, and the
+        # target (if it does not lead) cannot come to hold TARGET_HOLD of it
+        if not votes:
+            return False
+        lead = max(votes.values())
+        if lead <= 0.5 * (total + unheard):
+            return False
+        return votes.get(target, 0.0) == lead or \
+            votes.get(target, 0.0) + unheard < TARGET_HOLD * lead
 
     pending.sort(key=lambda x: (-x[0], x[1]))
     calls = 0
     tried: set[str] = set()
     while pending and not settled() and calls < DOC_VOTE_SEGMENTS:
         weight, i = pending.pop(0)
+        unheard -= weight
         s = segs[i]
         lang, conf = classify(_evidence(s.text), SCRIPT_LANGS[s.script], backend)
         calls += 1
@@ -194,13 +195,55 @@ def _document_language(segs, fast, backend, target) -> tuple[str, float]:
                 if fast[j] is not None:
                     votes[lang] += w
                     total += w
+                    unheard -= w
                 else:
                     rest.append((w, j))
             pending = rest
     if not votes:
         return target, 0.0
     lang = max(votes, key=lambda l: (votes[l], l == target))
+    if lang != target and votes.get(target, 0.0) >= TARGET_HOLD * votes[lang]:
+        lang = target
     return lang, votes[lang] / total if total else 0.0
+
+
+def _free_votes(segs, fast) -> tuple[dict[str, float], list[tuple[float, int]]]:
+    """The votes of the segments whose language is known without a model (the fast
+    path's, a script with one language), and the ``(weight, index)`` of the others
+    heavy enough to ask the model about (``DOC_VOTE_MIN``)."""
+    votes: dict[str, float] = {}
+    pending: list[tuple[float, int]] = []
+    script_langs = SCRIPT_LANGS.get
+    for i, s in enumerate(segs):
+        script = s.script
+        cands = script_langs(script)
+        if not cands:
+            continue
+        weight = letter_weight(s.text, script)
+        f = fast[i]
+        if f is not None:
+            votes[f] = votes.get(f, 0.0) + weight
+        elif len(cands) == 1:
+            votes[cands[0]] = votes.get(cands[0], 0.0) + weight
+        elif weight >= DOC_VOTE_MIN:
+            pending.append((weight, i))
+    return votes, pending
+
+
+_ASCII_NONLETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+
+
+def letter_weight(text: str, script: str) -> float:
+    """The letters of ``text`` weighted by the content a letter of ``script`` carries.
+
+    >>> letter_weight("Hello, world!", "Latin"), letter_weight("我们明天见。", "Han")
+    (10.0, 13.5)
+    """
+    if text.isascii():
+        n = len(text.encode("ascii").translate(None, _ASCII_NONLETTERS))
+    else:
+        n = count_letters(text)
+    return n * LETTER_WEIGHTS.get(script, 1.0)
 
 
 def detect(text: str, config: Config | None = None, **options: Any) -> list[Segment]:

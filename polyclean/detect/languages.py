@@ -108,5 +108,11 @@ LEXICON_TABLE_AFTER = 8_192  # ... new vocabulary words of a language before its
 LEXICONS_KEPT = 32  # extended vocabularies kept built (wordfreq 3 has 21 "large" lists)
 TRIAL_MEMO_SIZE = 4_096  # words whose facts are kept per trial lexicon (x2 generations)
 FREQS_KEPT = 16  # word lists of languages outside _PEERS kept loaded per process
-DOC_VOTE_MIN = 20  # letters a segment needs to vote for the document language
+DOC_VOTE_MIN = 20  # weighted letters a segment needs to vote for the document language
 DOC_VOTE_SEGMENTS = 40  # at most this many model calls to find the document language
+# Document language (see document._document_language).  How many Latin letters of
+# English carry as much text as one letter of a script: the mean length of a word of
+# wordfreq's English list over that of the script's language (bench/eval_detect.py
+# --weights prints them; for Chinese it matches NTREX and Tatoeba parallel text, 2.7-2.8).
+LETTER_WEIGHTS = {"Han": 2.7, "Kana": 2.6, "Hangul": 2.9}
+TARGET_HOLD = 0.5  # the target language stays the document's while it holds this share of the leader's weight
