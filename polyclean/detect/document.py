@@ -15,11 +15,12 @@ from ..config import Config
 from ..memo import Memo
 from ..segment import Segment, count_letters, has_letters, segment
 from .backends import get_backend
-from .languages import (DECISION_CACHE_SIZE, DECISION_MAX_CHARS, DOC_PRIOR, DOC_PRIOR_LONG,
-                        DOC_VOTE_MIN, DOC_VOTE_SEGMENTS, EVIDENCE_MIN, FAST_CONFIDENCE,
-                        HAN_ZH_PRIOR, LETTER_WEIGHTS, SCRIPT_LANGS, SHORT_WORDS, TARGET_HOLD)
-from .lexicon import _lexicon, _mark_fast, _max_evidence, _tokens, _trial_lexicon
-from .scoring import _evidence, classify, posterior, word_evidence
+from .inline import find_fragment, split_segment
+from .languages import (_PEERS, _SCRIPT_OF_LANG, DECISION_CACHE_SIZE, DECISION_MAX_CHARS,
+                        DOC_VOTE_MIN, DOC_VOTE_SEGMENTS, FAST_CONFIDENCE, HAN_ZH_PRIOR,
+                        LETTER_WEIGHTS, SCRIPT_LANGS, TARGET_HOLD)
+from .lexicon import _mark_fast, _trial_lexicon
+from .scoring import _evidence, against, classify
 
 
 @dataclass
@@ -34,34 +35,6 @@ class DocDetection:
 _decisions = Memo(DECISION_CACHE_SIZE)  # (text, script, doc lang, options) -> decision
 
 
-def _against(text: str, cands: tuple[str, ...], ref: str, cfg: Config,
-             backend: Any) -> tuple[str, float | None]:
-    """``ref`` (a language of the segment's script) unless there is enough evidence of
-    another: letters, words that speak for it, and the detector's odds against ``ref``.
-    Returns ``(ref, None)`` when the segment is too short to judge."""
-    min_chars = cfg.min_foreign_chars
-    if not has_letters(text, min_chars):
-        return ref, None
-    ev = _evidence(text)
-    lex = _lexicon(ref)
-    if (ev is not text and not has_letters(ev, min_chars)) or (
-        lex is not None and _max_evidence(ev, lex) < EVIDENCE_MIN
-    ):
-        return ref, None
-    cased = _tokens(ev)
-    w = [t.lower() for t in cased]
-    prior = DOC_PRIOR if len(w) <= SHORT_WORDS else DOC_PRIOR_LONG
-    post = posterior(ev, cands, backend, ref, prior, w, cased)
-    p_ref = post.get(ref, 0.0)
-    others = [l for l in post if l != ref]
-    if others and 1.0 - p_ref >= cfg.min_confidence:
-        # another language when the others together outweigh ``ref``
-        lang = max(others, key=lambda l: (post[l], -cands.index(l)))
-        if post[lang] > 0.0 and word_evidence(ev, lang, ref) >= EVIDENCE_MIN:
-            return lang, post[lang]
-    return ref, p_ref
-
-
 def _decide(text: str, script: str, doc_lang: str, target: str, cfg: Config,
             backend: Any) -> tuple[str, float | None, bool]:
     """(language, confidence or None for the document's, foreign) of one segment that
@@ -73,7 +46,7 @@ def _decide(text: str, script: str, doc_lang: str, target: str, cfg: Config,
         return doc_lang, None, False
     if doc_lang in cands:
         # the document's script: foreign only on enough evidence
-        lang, conf = _against(text, cands, doc_lang, cfg, backend)
+        lang, conf = against(text, cands, doc_lang, cfg, backend)
         return lang, conf, lang != doc_lang
     # a script other than the document's: foreign whatever its language
     ev = _evidence(text)
@@ -82,7 +55,7 @@ def _decide(text: str, script: str, doc_lang: str, target: str, cfg: Config,
     if target in cands:
         # the target's script inside a foreign document (names, brands, English
         # menus): the target language unless there is evidence of another
-        lang, conf = _against(text, cands, target, cfg, backend)
+        lang, conf = against(text, cands, target, cfg, backend)
         return lang, (0.5 if conf is None else conf), True
     if script == "Han":  # Japanese text has kana: Han alone is Chinese unless plainly not
         lang, conf = classify(ev, cands, backend, "zh", HAN_ZH_PRIOR)
@@ -115,7 +88,7 @@ def detect_document(text: str, config: Config | None = None) -> DocDetection:
     if cfg.doc_lang:
         doc_lang, doc_conf = cfg.doc_lang, 1.0
     else:
-        doc_lang, doc_conf = _document_language(segs, fast, backend, target)
+        doc_lang, doc_conf = _document_language(segs, fast, backend, cfg)
 
     # 3. fast path for the document language when it differs from the expected one
     if doc_lang != expected:
@@ -140,10 +113,32 @@ def detect_document(text: str, config: Config | None = None) -> DocDetection:
                 cache.put(key, hit)
         s.lang, s.foreign = hit[0], hit[2]
         s.confidence = doc_conf if hit[1] is None else hit[1]
-    return DocDetection(doc_lang, doc_conf, segs)
+    return DocDetection(doc_lang, doc_conf, _inline_fragments(segs, doc_lang, cfg, backend))
 
 
-def _document_language(segs, fast, backend, target) -> tuple[str, float]:
+def _inline_fragments(segs: list[Segment], doc_lang: str, cfg: Config,
+                      backend: Any) -> list[Segment]:
+    """``segs`` with the foreign runs inside segments in the document's script cut out
+    as segments of their own (see :mod:`polyclean.detect.inline`).  A segment judged
+    foreign as a whole is cut too when the words around the run are plainly in the
+    document language."""
+    script = _SCRIPT_OF_LANG.get(doc_lang)
+    if script not in _PEERS:
+        return segs
+    out: list[Segment] = []
+    for s in segs:
+        if s.script == script:
+            hit = find_fragment(s.text, doc_lang, cfg, backend, check_rest=s.foreign)
+            if hit is not None:
+                if s.foreign:  # the words around the run are the document's
+                    s.lang, s.foreign = doc_lang, False
+                out += split_segment(s, *hit)
+                continue
+        out.append(s)
+    return out
+
+
+def _document_language(segs, fast, backend, cfg: Config) -> tuple[str, float]:
     """The document's language and the share of the weighted letters it holds.
 
     Each segment votes with its letters, weighted by the content a letter of its
@@ -157,6 +152,7 @@ def _document_language(segs, fast, backend, target) -> tuple[str, float]:
     longest others vote with the model's context-free answer, the first few deciding
     which language's fast path to try on the rest (``fast`` is filled in on the way).
     """
+    target = cfg.target_lang
     votes, pending = _free_votes(segs, fast)
     total = sum(votes.values())
     unheard = sum(w for w, _ in pending)  # weight of the segments not heard yet
@@ -183,8 +179,15 @@ def _document_language(segs, fast, backend, target) -> tuple[str, float]:
         calls += 1
         if conf < 0.5:
             continue
-        votes[lang] = votes.get(lang, 0.0) + weight
         total += weight
+        if lang != target and target in SCRIPT_LANGS[s.script] and \
+                (hit := find_fragment(s.text, target, cfg, backend, check_rest=True)):
+            # a sentence in the target language around a foreign run: each has its part
+            run = letter_weight(s.text[hit[0]:hit[1]], s.script)
+            votes[hit[2]] = votes.get(hit[2], 0.0) + run
+            votes[target] = votes.get(target, 0.0) + weight - run
+            continue
+        votes[lang] = votes.get(lang, 0.0) + weight
         if lang not in tried and _trial_lexicon(lang) is not None:
             # the fast path of a language the model names settles its plain segments
             tried.add(lang)

@@ -12,11 +12,14 @@ import math
 import re
 from typing import Any
 
+from ..config import Config
+from ..segment import has_letters
 from .backends import get_backend  # noqa: F401  (used by the doctests)
-from .languages import (_ALPHABETS, ALPHABET_PENALTY, EVIDENCE_RATIO, FT_EPS, NAME_MIN_FREQ,
-                        NAME_RATIO, RARE_FREQ, SHORT_WORDS, UNKNOWN_FLOOR, WORD_FLOOR)
+from .languages import (_ALPHABETS, ALPHABET_PENALTY, DOC_PRIOR, DOC_PRIOR_LONG, EVIDENCE_MIN,
+                        EVIDENCE_RATIO, FT_EPS, NAME_MIN_FREQ, NAME_RATIO, RARE_FREQ,
+                        SHORT_WORDS, UNKNOWN_FLOOR, WORD_FLOOR)
 from .languages import SCRIPT_LANGS  # noqa: F401  (used by the doctests)
-from .lexicon import _lexicon, _tokens, words_of
+from .lexicon import _lexicon, _max_evidence, _tokens, words_of
 from .wordlists import _freqs
 
 # Runs of printable ASCII that say nothing about the language around them: with a digit,
@@ -187,3 +190,29 @@ def _evidence(text: str) -> str:
     return _NOISE_RE.sub(" ", text)
 
 
+def against(text: str, cands: tuple[str, ...], ref: str, cfg: Config,
+             backend: Any) -> tuple[str, float | None]:
+    """``ref`` (a language of the segment's script) unless there is enough evidence of
+    another: letters, words that speak for it, and the detector's odds against ``ref``.
+    Returns ``(ref, None)`` when the segment is too short to judge."""
+    min_chars = cfg.min_foreign_chars
+    if not has_letters(text, min_chars):
+        return ref, None
+    ev = _evidence(text)
+    lex = _lexicon(ref)
+    if (ev is not text and not has_letters(ev, min_chars)) or (
+        lex is not None and _max_evidence(ev, lex) < EVIDENCE_MIN
+    ):
+        return ref, None
+    cased = _tokens(ev)
+    w = [t.lower() for t in cased]
+    prior = DOC_PRIOR if len(w) <= SHORT_WORDS else DOC_PRIOR_LONG
+    post = posterior(ev, cands, backend, ref, prior, w, cased)
+    p_ref = post.get(ref, 0.0)
+    others = [l for l in post if l != ref]
+    if others and 1.0 - p_ref >= cfg.min_confidence:
+        # another language when the others together outweigh ``ref``
+        lang = max(others, key=lambda l: (post[l], -cands.index(l)))
+        if post[lang] > 0.0 and word_evidence(ev, lang, ref) >= EVIDENCE_MIN:
+            return lang, post[lang]
+    return ref, p_ref

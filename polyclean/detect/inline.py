@@ -1,0 +1,174 @@
+"""Foreign runs inside a sentence written in the document's own script.
+
+An English sentence may carry a German clause ("It's hard to believe that Frühstück
+am besten Christmas is just a month away"): both are Latin, so the segmenter cannot
+cut it out, and the sentence as a whole is plainly English.  Here each word is scored
+by how much more frequent it is in a peer language than in the document language
+(wordfreq's lists: the document language's extended vocabulary, the peer's 'small'
+list), and the run of words with the highest total for one peer is the candidate,
+found in one pass (the maximum-sum sub-array).  A candidate is a fragment when
+
+* it has at least ``INLINE_MIN_WORDS`` words and its total clears ``INLINE_MIN_SCORE``
+  (two words are a loanword, a name or a set phrase: "per se", "laissez-faire");
+* most of its words are lower-case (a run of capitalised words is a name: "Real
+  Madrid", "Universidad Nacional Autónoma de México" stay as written);
+* and, taken alone, it passes the same judge as a whole segment
+  (:func:`~polyclean.detect.scoring.against`: the statistical detector, word
+  evidence and the document-language prior).
+
+Only segments that the quick screen flags get this far: a segment needs at least
+``INLINE_MIN_WORDS`` words that the document language's lexicon does not vouch for
+(see ``lexicon._Lexicon.facts``), which plain sentences of the document language
+rarely have.
+
+>>> from polyclean.config import Config
+>>> from polyclean.detect import get_backend
+>>> t = "It's hard to believe that Frühstück am besten Christmas is just a month away"
+>>> a, b, lang, conf = find_fragment(t, "en", Config(), get_backend())
+>>> t[a:b], lang
+('Frühstück am besten', 'de')
+>>> find_fragment("The plan was not bad per se, and laissez-faire rules held.", "en", Config(),
+...               get_backend()) is None
+True
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..config import Config
+from ..segment import Segment
+from .languages import _PEERS, _SCRIPT_OF_LANG, SCRIPT_LANGS, UNKNOWN_FLOOR, WORD_FLOOR
+from .lexicon import _WORD_RE, _lexicon
+from .scoring import against
+from .wordlists import _freqs
+
+INLINE_MIN_WORDS = 3  # words a foreign run needs (shorter: loanwords, names, set phrases)
+INLINE_MIN_SCORE = 8.0  # log-likelihood ratio (nats) a run needs over the document language
+INLINE_SWITCH = 2.0  # nats each change of language costs (at most two per run)
+
+
+def find_fragment(text: str, doc_lang: str, cfg: Config, backend: Any,
+                  check_rest: bool = False) -> tuple[int, int, str, float] | None:
+    """``(start, end, lang, confidence)`` of a foreign run inside ``text`` (a segment
+    in the script of ``doc_lang``), or None.  With ``check_rest`` (a segment judged
+    foreign as a whole) the words around the run must, taken alone, be plainly
+    ``doc_lang`` too: at least ``INLINE_MIN_WORDS`` of them, not judged foreign."""
+    run = _candidate(text, doc_lang)
+    if run is None:
+        return None
+    a, b = run
+    cands = SCRIPT_LANGS[_SCRIPT_OF_LANG[doc_lang]]
+    lang, conf = against(text[a:b], cands, doc_lang, cfg, backend)
+    if lang == doc_lang or conf is None:
+        return None
+    if check_rest:
+        rest = f"{text[:a]} {text[b:]}"
+        if len(rest.split()) < INLINE_MIN_WORDS or \
+                against(rest, cands, doc_lang, cfg, backend)[0] != doc_lang:
+            return None
+    return a, b, lang, conf
+
+
+def _candidate(text: str, doc_lang: str) -> tuple[int, int] | None:
+    """The span of the run of words most likely in one peer of ``doc_lang`` rather
+    than in ``doc_lang`` itself, when it could be a fragment (long enough, likely
+    enough, not the whole segment, not a name)."""
+    lex = _lexicon(doc_lang)
+    peers = [p for p in _PEERS.get(_SCRIPT_OF_LANG.get(doc_lang, ""), ()) if p != doc_lang]
+    if lex is None or not peers:
+        return None
+    words = [(m.start(), m.end(), m.group())
+             for m in _WORD_RE.finditer(text.replace("\u2019", "'"))]
+    if len(words) <= INLINE_MIN_WORDS:
+        return None
+    own = [_own_log(lex.freqs, w) for _, _, w in words]
+    best = None
+    for lang in peers:
+        d = _freqs(lang)
+        if d is not None:
+            run = _best_run([_log(d.get(w.lower())) - o for (_, _, w), o in zip(words, own)])
+            if run is not None and (best is None or run[0] > best[0]):
+                best = run
+    if best is None:
+        return None
+    score, i, j = best
+    if score < INLINE_MIN_SCORE or j - i == len(words):
+        return None
+    a, b = _widen(text, words[i][0], words[j - 1][1])
+    tokens = text[a:b].split()
+    if len(tokens) < INLINE_MIN_WORDS or 2 * sum(t[0].isupper() for t in tokens) > len(tokens):
+        return None  # too short, or mostly capitalised words: a name
+    return a, b
+
+
+def _log(f: float | None) -> float:
+    return math.log(f) if f else WORD_FLOOR
+
+
+def _own_log(vocab, w: str) -> float:
+    # log frequency in the document language; a lower-case word it does not know at all
+    # is a sign of another language, a capitalised one (a name) is not
+    lw = w.lower()
+    f = vocab.get(lw)
+    if f:
+        return math.log(f)
+    return UNKNOWN_FLOOR if lw == w else WORD_FLOOR
+
+
+def _best_run(gains: list[float]) -> tuple[float, int, int] | None:
+    """``(score, i, j)`` of the run ``gains[i:j]`` with the highest sum less the cost of
+    switching in and out (none at the ends of the segment).
+
+    >>> _best_run([-3.0, 3.0, 4.0, -2.0, 5.0, -9.0])[1:]
+    (1, 5)
+    """
+    best = None
+    cur, start = -INLINE_SWITCH, 0  # a run opened before word 0 pays no switch in
+    for k, g in enumerate(gains):
+        opened = -INLINE_SWITCH if k else 0.0
+        if cur < opened:
+            cur, start = opened, k
+        cur += g
+        close = cur - (INLINE_SWITCH if k + 1 < len(gains) else 0.0)
+        if best is None or close > best[0]:
+            best = (close, start, k + 1)
+    return best
+
+
+def _widen(text: str, a: int, b: int) -> tuple[int, int]:
+    """``text[a:b]`` widened to whole whitespace-separated tokens (punctuation that
+    touches the run's first and last words goes with them).
+
+    >>> t = 'He said «la vie en rose», then left.'
+    >>> a, b = _widen(t, 9, 22); t[a:b]
+    '«la vie en rose»,'
+    """
+    while a > 0 and not text[a - 1].isspace():
+        a -= 1
+    while b < len(text) and not text[b].isspace():
+        b += 1
+    return a, b
+
+
+def split_segment(seg: Segment, a: int, b: int, lang: str, conf: float) -> list[Segment]:
+    """``seg`` cut around the foreign run ``seg.text[a:b]``: the parts before and after
+    keep the segment's language, the run gets ``lang`` and is foreign.
+
+    >>> s = Segment(10, 31, "one zwei drei four", "Latin", "en", 0.99, False, 3, 1)
+    >>> [(p.start, p.text, p.lang, p.foreign) for p in split_segment(s, 4, 13, "de", 0.9)]
+    [(10, 'one', 'en', False), (14, 'zwei drei', 'de', True), (24, 'four', 'en', False)]
+    """
+    out = []
+    t = seg.text
+    for x, y, lang_, conf_, foreign in ((0, a, seg.lang, seg.confidence, seg.foreign),
+                                        (a, b, lang, conf, True),
+                                        (b, len(t), seg.lang, seg.confidence, seg.foreign)):
+        part = t[x:y]
+        x += len(part) - len(part.lstrip())
+        part = part.strip()
+        if part:
+            out.append(Segment(seg.start + x, seg.start + x + len(part), part, seg.script,
+                               lang_, conf_, foreign, seg.line, seg.para))
+    return out
