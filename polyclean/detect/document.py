@@ -15,11 +15,12 @@ from ..config import Config
 from ..memo import Memo
 from ..segment import Segment, count_letters, has_letters, segment
 from .backends import get_backend
-from .inline import find_fragment, split_segment
+from .inline import INLINE_MIN_WORDS, INLINE_SCREEN, find_fragment, split_segment
 from .languages import (_PEERS, _SCRIPT_OF_LANG, DECISION_CACHE_SIZE, DECISION_MAX_CHARS,
                         DOC_VOTE_MIN, DOC_VOTE_SEGMENTS, FAST_CONFIDENCE, HAN_ZH_PRIOR,
                         LETTER_WEIGHTS, SCRIPT_LANGS, TARGET_HOLD)
-from .lexicon import _mark_fast, _trial_lexicon
+from .lexicon import (_lexicon, _mark_fast, _trial_lexicon, segment_tally, tally_distinct,
+                      tally_gain)
 from .scoring import _evidence, against, classify
 
 
@@ -82,17 +83,19 @@ def detect_document(text: str, config: Config | None = None) -> DocDetection:
 
     # 1. fast path for the expected language (the forced one, else the target)
     expected = cfg.doc_lang or target
-    _mark_fast(segs, fast, expected, range(len(segs)))
+    tallies: list[int | None] = [None] * len(segs)  # under the expected language's lexicon
+    _mark_fast(segs, fast, expected, range(len(segs)), tallies=tallies)
 
     # 2. document language
     if cfg.doc_lang:
         doc_lang, doc_conf = cfg.doc_lang, 1.0
     else:
-        doc_lang, doc_conf = _document_language(segs, fast, backend, cfg)
+        doc_lang, doc_conf = _document_language(segs, fast, tallies, backend, cfg)
 
     # 3. fast path for the document language when it differs from the expected one
     if doc_lang != expected:
-        _mark_fast(segs, fast, doc_lang, range(len(segs)))
+        tallies = [None] * len(segs)  # now under the document language's
+        _mark_fast(segs, fast, doc_lang, range(len(segs)), tallies=tallies)
 
     # 4. every other segment (decisions are cached: menus and footers repeat)
     opts = (cfg.detector, cfg.min_foreign_chars, cfg.min_confidence, target)
@@ -113,32 +116,45 @@ def detect_document(text: str, config: Config | None = None) -> DocDetection:
                 cache.put(key, hit)
         s.lang, s.foreign = hit[0], hit[2]
         s.confidence = doc_conf if hit[1] is None else hit[1]
-    return DocDetection(doc_lang, doc_conf, _inline_fragments(segs, doc_lang, cfg, backend))
+    return DocDetection(doc_lang, doc_conf,
+                        _inline_fragments(segs, tallies, doc_lang, cfg, backend))
 
 
-def _inline_fragments(segs: list[Segment], doc_lang: str, cfg: Config,
-                      backend: Any) -> list[Segment]:
+def _inline_fragments(segs: list[Segment], tallies: list[int | None], doc_lang: str,
+                      cfg: Config, backend: Any) -> list[Segment]:
     """``segs`` with the foreign runs inside segments in the document's script cut out
-    as segments of their own (see :mod:`polyclean.detect.inline`).  A segment judged
+    as segments of their own (see :mod:`polyclean.detect.inline`), in a document in
+    the target language (the text of a document in another language is translated
+    whole, so a run inside it gains nothing by being cut out).  A segment judged
     foreign as a whole is cut too when the words around the run are plainly in the
-    document language."""
+    document language.  ``tallies`` are the segments' tallies under the document
+    language's lexicon where the fast path worked them out."""
     script = _SCRIPT_OF_LANG.get(doc_lang)
-    if script not in _PEERS:
+    lex = _lexicon(doc_lang) if script in _PEERS and doc_lang == cfg.target_lang else None
+    if lex is None:
         return segs
     out: list[Segment] = []
-    for s in segs:
-        if s.script == script:
-            hit = find_fragment(s.text, doc_lang, cfg, backend, check_rest=s.foreign)
-            if hit is not None:
-                if s.foreign:  # the words around the run are the document's
-                    s.lang, s.foreign = doc_lang, False
-                out += split_segment(s, *hit)
-                continue
+    for s, tally in zip(segs, tallies):
+        if s.script == script and s.text.count(" ") >= INLINE_MIN_WORDS:
+            if tally is None:
+                tally = segment_tally(s.text, lex)
+            # unknown words count with the largest gain until worked out; a segment
+            # judged foreign needs words distinctive of the document language around
+            # the run
+            if tally_gain(tally) >= INLINE_SCREEN and \
+                    (not s.foreign or tally_distinct(tally) >= INLINE_MIN_WORDS) and \
+                    tally_gain(segment_tally(s.text, lex, resolve=True)) >= INLINE_SCREEN:
+                hit = find_fragment(s.text, doc_lang, cfg, backend, check_rest=s.foreign)
+                if hit is not None:
+                    if s.foreign:  # the words around the run are the document's
+                        s.lang, s.foreign = doc_lang, False
+                    out += split_segment(s, *hit)
+                    continue
         out.append(s)
     return out
 
 
-def _document_language(segs, fast, backend, cfg: Config) -> tuple[str, float]:
+def _document_language(segs, fast, tallies, backend, cfg: Config) -> tuple[str, float]:
     """The document's language and the share of the weighted letters it holds.
 
     Each segment votes with its letters, weighted by the content a letter of its
@@ -157,16 +173,8 @@ def _document_language(segs, fast, backend, cfg: Config) -> tuple[str, float]:
     total = sum(votes.values())
     unheard = sum(w for w, _ in pending)  # weight of the segments not heard yet
 
-    def settled() -> bool:
-        # the rest cannot change the answer: the leader keeps the majority, and the
-        # target (if it does not lead) cannot come to hold TARGET_HOLD of it
-        if not votes:
-            return False
-        lead = max(votes.values())
-        if lead <= 0.5 * (total + unheard):
-            return False
-        return votes.get(target, 0.0) == lead or \
-            votes.get(target, 0.0) + unheard < TARGET_HOLD * lead
+    def settled() -> bool:  # the leader holds most of the weight, heard or not
+        return bool(votes) and max(votes.values()) > 0.5 * (total + unheard)
 
     pending.sort(key=lambda x: (-x[0], x[1]))
     calls = 0
@@ -180,8 +188,9 @@ def _document_language(segs, fast, backend, cfg: Config) -> tuple[str, float]:
         if conf < 0.5:
             continue
         total += weight
-        if lang != target and target in SCRIPT_LANGS[s.script] and \
-                (hit := find_fragment(s.text, target, cfg, backend, check_rest=True)):
+        tally = tallies[i]  # under the target language's lexicon
+        if lang != target and tally is not None and tally_distinct(tally) >= INLINE_MIN_WORDS \
+                and (hit := find_fragment(s.text, target, cfg, backend, check_rest=True)):
             # a sentence in the target language around a foreign run: each has its part
             run = letter_weight(s.text[hit[0]:hit[1]], s.script)
             votes[hit[2]] = votes.get(hit[2], 0.0) + run

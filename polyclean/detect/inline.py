@@ -38,15 +38,19 @@ import math
 from typing import Any
 
 from ..config import Config
+from ..memo import Memo
 from ..segment import Segment
-from .languages import _PEERS, _SCRIPT_OF_LANG, SCRIPT_LANGS, UNKNOWN_FLOOR, WORD_FLOOR
-from .lexicon import _WORD_RE, _lexicon
+from .languages import (_PEERS, _SCRIPT_OF_LANG, LEXICON_MEMO_SIZE, SCRIPT_LANGS, UNKNOWN_FLOOR,
+                        WORD_FLOOR)
+from .lexicon import _WORD_RE, GAIN_SCALE, _lexicon, segment_tally, tally_distinct
 from .scoring import against
 from .wordlists import _freqs
 
 INLINE_MIN_WORDS = 3  # words a foreign run needs (shorter: loanwords, names, set phrases)
 INLINE_MIN_SCORE = 8.0  # log-likelihood ratio (nats) a run needs over the document language
 INLINE_SWITCH = 2.0  # nats each change of language costs (at most two per run)
+# a segment whose words' gains add up to less cannot hold a run that clears INLINE_MIN_SCORE
+INLINE_SCREEN = math.ceil(INLINE_MIN_SCORE * GAIN_SCALE)
 
 
 def find_fragment(text: str, doc_lang: str, cfg: Config, backend: Any,
@@ -54,7 +58,8 @@ def find_fragment(text: str, doc_lang: str, cfg: Config, backend: Any,
     """``(start, end, lang, confidence)`` of a foreign run inside ``text`` (a segment
     in the script of ``doc_lang``), or None.  With ``check_rest`` (a segment judged
     foreign as a whole) the words around the run must, taken alone, be plainly
-    ``doc_lang`` too: at least ``INLINE_MIN_WORDS`` of them, not judged foreign."""
+    ``doc_lang`` too: at least ``INLINE_MIN_WORDS`` of them distinctive of it (see
+    :func:`~polyclean.detect.lexicon.tally_distinct`), and not judged foreign."""
     run = _candidate(text, doc_lang)
     if run is None:
         return None
@@ -65,7 +70,7 @@ def find_fragment(text: str, doc_lang: str, cfg: Config, backend: Any,
         return None
     if check_rest:
         rest = f"{text[:a]} {text[b:]}"
-        if len(rest.split()) < INLINE_MIN_WORDS or \
+        if tally_distinct(segment_tally(rest, _lexicon(doc_lang))) < INLINE_MIN_WORDS or \
                 against(rest, cands, doc_lang, cfg, backend)[0] != doc_lang:
             return None
     return a, b, lang, conf
@@ -83,16 +88,24 @@ def _candidate(text: str, doc_lang: str) -> tuple[int, int] | None:
              for m in _WORD_RE.finditer(text.replace("\u2019", "'"))]
     if len(words) <= INLINE_MIN_WORDS:
         return None
-    own = [_own_log(lex.freqs, w) for _, _, w in words]
-    best = None
-    for lang in peers:
-        d = _freqs(lang)
-        if d is not None:
-            run = _best_run([_log(d.get(w.lower())) - o for (_, _, w), o in zip(words, own)])
-            if run is not None and (best is None or run[0] > best[0]):
-                best = run
-    if best is None:
+    lower = [w.lower() for _, _, w in words]
+    lists = [(p, d) for p in peers if (d := _freqs(p)) is not None]
+    facts = [_word_facts(doc_lang, lex, lists, lw) for lw in lower]
+    # a capitalised word unknown to the document language is a name: no sign either way
+    own = [f[0] if f[1] or w[2] == lw else WORD_FLOOR for f, w, lw in zip(facts, words, lower)]
+    # a bound first: each word scored for the peer that favours it most
+    bound = _best_run([f[2] - o for f, o in zip(facts, own)])
+    if bound is None or bound[0] < INLINE_MIN_SCORE:
         return None
+    # then each peer that favours a word of that run most, on all the words
+    langs = {facts[k][3] for k in range(bound[1], bound[2]) if facts[k][2] > own[k]}
+    best = None
+    for lang, d in lists:
+        if lang in langs:
+            get = d.get
+            run = _best_run([_log(get(lw)) - o for lw, o in zip(lower, own)])
+            if best is None or run[0] > best[0]:
+                best = run
     score, i, j = best
     if score < INLINE_MIN_SCORE or j - i == len(words):
         return None
@@ -103,18 +116,31 @@ def _candidate(text: str, doc_lang: str) -> tuple[int, int] | None:
     return a, b
 
 
+_FACTS = Memo(LEXICON_MEMO_SIZE)  # (document language, word) -> _word_facts
+
+
+def _word_facts(doc_lang: str, lex, lists: list[tuple[str, dict]], w: str
+                ) -> tuple[float, bool, float, str]:
+    """``(own, known, top, peer)`` of the lower-case word ``w``: its log frequency in the
+    document language (``UNKNOWN_FLOOR`` when unknown: ``known`` is False), and in the
+    peer ``peer`` of ``lists`` (``(language, word list)``) where it is most frequent
+    (``top``)."""
+    key = (doc_lang, w)
+    hit = _FACTS.get(key)
+    if hit is None:
+        top, lang = 0.0, lists[0][0]
+        for p, d in lists:
+            f = d.get(w)
+            if f is not None and f > top:
+                top, lang = f, p
+        f = lex.freqs.get(w)
+        hit = (math.log(f) if f else UNKNOWN_FLOOR, bool(f), _log(top), lang)
+        _FACTS.put(key, hit)
+    return hit
+
+
 def _log(f: float | None) -> float:
     return math.log(f) if f else WORD_FLOOR
-
-
-def _own_log(vocab, w: str) -> float:
-    # log frequency in the document language; a lower-case word it does not know at all
-    # is a sign of another language, a capitalised one (a name) is not
-    lw = w.lower()
-    f = vocab.get(lw)
-    if f:
-        return math.log(f)
-    return UNKNOWN_FLOOR if lw == w else WORD_FLOOR
 
 
 def _best_run(gains: list[float]) -> tuple[float, int, int] | None:

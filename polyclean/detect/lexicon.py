@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import math
 import re
 from itertools import repeat
 
@@ -18,28 +19,45 @@ from ..memo import Memo
 from ..segment import Segment
 from .languages import (_PEERS, _SCRIPT_OF_LANG, DISTINCT_RATIO, EVIDENCE_RATIO, FAST_DISTINCT,
                         FAST_KNOWN, FAST_MIN_WORDS, LEXICON_MEMO_SIZE, LEXICON_TABLE_AFTER,
-                        LEXICONS_KEPT, NAME_MIN_FREQ, NAME_RATIO, TRIAL_MEMO_SIZE)
+                        LEXICONS_KEPT, NAME_MIN_FREQ, NAME_RATIO, TRIAL_MEMO_SIZE,
+                        UNKNOWN_FLOOR, WORD_FLOOR)
 from .wordlists import _ABSENT, _Vocab, _extended_freqs, _forget_oldest, _freqs, _lock, _recent
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _ASCII_WORD_RE = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
 _lexicons: dict[str, "_Lexicon | None"] = {}  # least recently used first
-_DISTINCT_UNIT = 1 << 20
 
-# low bits of a word's value are its fast-path score (0 unknown, 1 known, 1 +
-# _DISTINCT_UNIT distinctive), so that is_fast adds the values up directly.
-_KNOWN = 1 << 42  # in the language's extended vocabulary
-_DISTINCT = 1 << 43  # ... DISTINCT_RATIO times more frequent than in any peer
-_LOWER_SAFE = 1 << 44  # ... no peer favours it EVIDENCE_RATIO times (lower case)
-_CAP_SAFE = 1 << 45  # ... no peer could claim it when capitalised
-_CLAIMED = 1 << 46  # some peer has it as a common word (NAME_MIN_FREQ), known or not
-_UNCHECKED = 1 << 47  # an unknown word whose _CLAIMED bit is not worked out yet
-_SCORE_BITS = (1 << 42) - 1
-_MISSING = 1 << 60  # more than 4096 words' values (is_fast: a word to work out)
-# value of each combination of the bits above, score included (shared int objects)
+# A word's value packs three counts in its low bits and its facts above them, so that
+# the fast path adds the values of a segment's words up in one ``sum`` (a tally):
+# 1 if the word is known, _DISTINCT_UNIT more if it is distinctive, and _GAIN_UNIT
+# times its gain: by how much the likeliest peer language beats this one on the word,
+# in quarters of a nat rounded up (see inline.py).  A tally adds at most 4095 values.
+_DISTINCT_UNIT = 1 << 13
+_GAIN_UNIT = 1 << 26
+GAIN_SCALE = 4  # gain units per nat
+_GAIN_MAX = 63  # gain units kept per word (no word gains more than ~15 nats)
+_COUNT = (1 << 13) - 1  # the known and distinctive counts (13 bits each)
+_GAIN_FIELD = (1 << 18) - 1  # the gain (18 bits: 4095 words of up to 63 units)
+_FLAGS = 44  # the facts start at this bit
+_KNOWN = 1 << 44  # in the language's extended vocabulary
+_DISTINCT = 1 << 45  # ... DISTINCT_RATIO times more frequent than in any peer
+_LOWER_SAFE = 1 << 46  # ... no peer favours it EVIDENCE_RATIO times (lower case)
+_CAP_SAFE = 1 << 47  # ... no peer could claim it when capitalised
+_CLAIMED = 1 << 48  # some peer has it as a common word (NAME_MIN_FREQ), known or not
+_UNCHECKED = 1 << 49  # an unknown word whose _CLAIMED bit is not worked out yet
+_MISSING = 1 << 63  # more than 4095 words' values (a tally: a word to work out)
+# the value of each combination of facts (index >> 6) and gain (index & 63), counts
+# included: shared int objects
 _VALUES = tuple(
-    (v << 42) | ((1 + _DISTINCT_UNIT if v & 2 else 1) if v & 1 else 0) for v in range(64)
+    ((v >> 6) << _FLAGS) | ((1 + _DISTINCT_UNIT if v & 128 else 1) if v & 64 else 0)
+    | (v & 63) * _GAIN_UNIT
+    for v in range(64 * 64)
 )
+
+
+def _gain_units(peer_log: float, own_log: float) -> int:
+    # by how much the likeliest peer beats the language on a word, in gain units (up)
+    return min(_GAIN_MAX, max(0, math.ceil(GAIN_SCALE * (peer_log - own_log))))
 
 
 class _Lexicon:
@@ -56,10 +74,10 @@ class _Lexicon:
     one per peer.
     """
 
-    __slots__ = ("lang", "freqs", "small", "peers", "memo", "top", "_until_table")
+    __slots__ = ("lang", "freqs", "small", "peers", "memo", "top", "_until_table", "gains")
 
     def __init__(self, lang: str, freqs: "dict | _Vocab", peers: tuple, small: dict,
-                 memo_size: int = LEXICON_MEMO_SIZE) -> None:
+                 memo_size: int = LEXICON_MEMO_SIZE, gains: bool = False) -> None:
         self.lang = lang
         self.freqs = freqs
         self.small = small  # the 'small' list (``freqs`` itself when there is no 'large' one)
@@ -67,6 +85,9 @@ class _Lexicon:
         self.memo = Memo(memo_size)
         self.top: dict[str, float] | None = None  # own word -> highest peer frequency
         self._until_table = LEXICON_TABLE_AFTER
+        # whether values carry the gain (the document language's lexicon: the screen of
+        # inline.py); then an unknown word's peers are looked up at once, not later
+        self.gains = gains
 
     def _peer_top(self, w: str) -> float:
         t = 0.0
@@ -90,14 +111,15 @@ class _Lexicon:
         return top
 
     def facts(self, w: str) -> int:
-        """The ``_KNOWN | _DISTINCT | _LOWER_SAFE | _CAP_SAFE`` bits of ``w``; for a word
-        not in the vocabulary ``_UNCHECKED`` (see :meth:`claimed`)."""
+        """The ``_KNOWN | _DISTINCT | _LOWER_SAFE | _CAP_SAFE`` bits of ``w``, with its
+        tally counts; for a word not in the vocabulary ``_UNCHECKED`` (see
+        :meth:`claimed`), with the largest gain a word can have."""
         v = self.memo.get(w)
         if v is not None:
             return v
         f = self.freqs.get(w)
         if f is None:
-            v = _UNCHECKED
+            v = _VALUES[_UNCHECKED >> _FLAGS << 6 | (_GAIN_MAX if self.gains else 0)]
         else:
             top = self.top
             if top is None:
@@ -112,15 +134,19 @@ class _Lexicon:
                 v |= _LOWER_SAFE
             if t < NAME_MIN_FREQ or t < NAME_RATIO * f:
                 v |= _CAP_SAFE
-            v = _VALUES[v >> 42]
+            units = _gain_units(math.log(t) if t else WORD_FLOOR, math.log(f)) if self.gains else 0
+            v = _VALUES[(v >> _FLAGS << 6) | units]
         self.memo.put(w, v)
         return v
 
     def claimed(self, w: str) -> int:
-        """:meth:`facts` with the ``_CLAIMED`` bit worked out for unknown words too."""
+        """:meth:`facts` with the ``_CLAIMED`` bit (and the gain) worked out for unknown
+        words too."""
         v = self.facts(w)
         if v & _UNCHECKED:
-            v = _CLAIMED if self._peer_top(w) >= NAME_MIN_FREQ else 0
+            t = self._peer_top(w)
+            units = _gain_units(math.log(t) if t else WORD_FLOOR, UNKNOWN_FLOOR) if self.gains else 0
+            v = _VALUES[((_CLAIMED if t >= NAME_MIN_FREQ else 0) >> _FLAGS << 6) | units]
             self.memo.put(w, v)
         return v
 
@@ -128,13 +154,14 @@ class _Lexicon:
 _small_lexicons: dict[str, "_Lexicon | None"] = {}  # least recently used first
 
 
-def _build_lexicon(lang: str, own: "dict | _Vocab | None", memo_size: int) -> "_Lexicon | None":
+def _build_lexicon(lang: str, own: "dict | _Vocab | None", memo_size: int,
+                   gains: bool = False) -> "_Lexicon | None":
     # the lexicon of ``lang`` on the vocabulary ``own``, against its script's peers
     if own is None:
         return None
     peers = [p for p in _PEERS.get(_SCRIPT_OF_LANG.get(lang, ""), ()) if p != lang]
     return _Lexicon(lang, own, tuple(d for d in (_freqs(p) for p in peers) if d),
-                    _freqs(lang), memo_size)
+                    _freqs(lang), memo_size, gains)
 
 
 def _trial_lexicon(lang: str) -> _Lexicon | None:
@@ -151,7 +178,7 @@ def _lexicon(lang: str) -> _Lexicon | None:
     """The lexicon of ``lang``, or None without a word list.  The ``LEXICONS_KEPT``
     used last stay built (a long run meeting many languages does not keep them all)."""
     # a lexicon without a 'large' list shares the small one: it costs nothing to keep
-    return _kept(_lexicons, lang, _extended_freqs, LEXICON_MEMO_SIZE, _is_extended)
+    return _kept(_lexicons, lang, _extended_freqs, LEXICON_MEMO_SIZE, _is_extended, True)
 
 
 def _is_extended(lex: "_Lexicon") -> bool:
@@ -159,13 +186,13 @@ def _is_extended(lex: "_Lexicon") -> bool:
 
 
 def _kept(cache: dict, lang: str, vocabulary, memo_size: int,
-          weighs=lambda v: True) -> "_Lexicon | None":
+          weighs=lambda v: True, gains: bool = False) -> "_Lexicon | None":
     # ``cache[lang]``, built on ``vocabulary(lang)`` when missing; of the lexicons that
     # ``weighs``, the LEXICONS_KEPT used last stay built
     lex = _recent(cache, lang)
     if lex is not _ABSENT:
         return lex
-    lex = _build_lexicon(lang, vocabulary(lang), memo_size)
+    lex = _build_lexicon(lang, vocabulary(lang), memo_size, gains)
     with _lock:
         lex = cache.setdefault(lang, lex)
         _forget_oldest(cache, LEXICONS_KEPT, weighs=weighs)
@@ -230,22 +257,51 @@ def is_fast(words: list[str], lang: str) -> bool:
 def _fast(words: list[str], lex: _Lexicon) -> bool:
     # is_fast for a lexicon and at least FAST_MIN_WORDS words
     n = len(words)
-    if n < 4096:  # a word missing from the memo adds _MISSING, more than all the rest
-        total = sum(map(lex.memo.peek, words, repeat(_MISSING, n)))
-        if total < _MISSING:
-            distinct, known = divmod(total & _SCORE_BITS, _DISTINCT_UNIT)
-            return known >= FAST_KNOWN * n and distinct >= FAST_DISTINCT * n
-    facts = lex.facts
-    score = sum(facts(w) & _SCORE_BITS for w in words)
-    distinct, known = divmod(score, _DISTINCT_UNIT)
+    if n < 4096:
+        return _is_plain(_tally(words, lex), n)
+    known = distinct = 0
+    for v in map(lex.facts, words):
+        known += v & 1
+        distinct += v >> 13 & 1
     return known >= FAST_KNOWN * n and distinct >= FAST_DISTINCT * n
 
 
+def _tally(words: list[str], lex: _Lexicon) -> int:
+    """The values of ``words`` added up: known words, distinctive ones and gain units
+    (see ``_VALUES``).  Beyond 4095 words only the gain, saturated."""
+    n = len(words)
+    if n < 4096:  # a word missing from the memo adds _MISSING, more than all the rest
+        total = sum(map(lex.memo.peek, words, repeat(_MISSING, n)))
+        return total if total < _MISSING else sum(map(lex.facts, words))
+    gain = sum(v >> 26 & _GAIN_FIELD for v in map(lex.facts, words))
+    return min(gain, _GAIN_FIELD) << 26
+
+
+def _is_plain(tally: int, n: int) -> bool:
+    # the fast path's test on the tally of n < 4096 words
+    return (tally & _COUNT) >= FAST_KNOWN * n and (tally >> 13 & _COUNT) >= FAST_DISTINCT * n
+
+
+def tally_distinct(tally: int) -> int:
+    """The words of a tally (of fewer than 4096) distinctive of the lexicon's language:
+    ``DISTINCT_RATIO`` times more frequent there than in any peer."""
+    return tally >> 13 & _COUNT
+
+
+def tally_gain(tally: int) -> int:
+    """The gain units of a tally: an upper bound, in ``1 / GAIN_SCALE`` nats, of how much
+    better any peer language explains any run of the segment's words than the
+    lexicon's language does."""
+    return tally >> 26 & _GAIN_FIELD
+
+
 def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
-               todo: "list[int] | range", lex: "_Lexicon | None" = None) -> None:
+               todo: "list[int] | range", lex: "_Lexicon | None" = None,
+               tallies: "list[int | None] | None" = None) -> None:
     """``fast[i] = lang`` for the segments ``i`` in ``todo`` that the fast path of
     ``lang`` (with ``lex``, by default the lexicon of ``lang``) settles: in its script,
-    three or more words, plainly ``lang``."""
+    three or more words, plainly ``lang``.  With ``tallies``, ``tallies[i]`` is set to
+    the tally of every segment looked at (see :func:`_tally`)."""
     if lex is None:
         lex = _lexicon(lang)
     if lex is None:
@@ -261,6 +317,35 @@ def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
             continue
         t = t.lower()
         words = ascii_words(t) if t.isascii() else _tokens(t)
-        if len(words) >= FAST_MIN_WORDS and _fast(words, lex):
+        n = len(words)
+        if n < FAST_MIN_WORDS:
+            continue
+        if n < 4096:
+            tally = _tally(words, lex)
+            plain = _is_plain(tally, n)
+        else:
+            tally, plain = _tally(words, lex), _fast(words, lex)
+        if tallies is not None:
+            tallies[i] = tally
+        if plain:
             fast[i] = lang
 
+
+def segment_tally(text: str, lex: _Lexicon, resolve: bool = False) -> int:
+    """The tally of a segment's words (lower-cased) under ``lex``; with ``resolve``,
+    the unknown words' gains are worked out first (see :meth:`_Lexicon.claimed`), so
+    that the gain is no longer a rough bound.
+
+    >>> lex = _lexicon("en")
+    >>> tally_gain(segment_tally("the cat sat on the mat", lex)) < 8 * GAIN_SCALE
+    True
+    >>> tally_gain(segment_tally("the cat dass die Katze nicht", lex, True)) > 20 * GAIN_SCALE
+    True
+    """
+    t = text.lower()
+    words = _ASCII_WORD_RE.findall(t) if t.isascii() else _tokens(t)
+    if resolve:
+        total = sum(map(lex.claimed, words))
+        if len(words) < 4096:
+            return total
+    return _tally(words, lex)
