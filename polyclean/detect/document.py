@@ -15,12 +15,11 @@ from ..config import Config
 from ..memo import Memo
 from ..segment import Segment, count_letters, has_letters, segment
 from .backends import get_backend
-from .inline import INLINE_MIN_WORDS, INLINE_SCREEN, find_fragment, split_segment
+from .inline import INLINE_MIN_STRONG, INLINE_MIN_WORDS, find_fragment, split_segment
 from .languages import (_PEERS, _SCRIPT_OF_LANG, DECISION_CACHE_SIZE, DECISION_MAX_CHARS,
                         DOC_VOTE_MIN, DOC_VOTE_SEGMENTS, FAST_CONFIDENCE, HAN_ZH_PRIOR,
                         LETTER_WEIGHTS, SCRIPT_LANGS, TARGET_HOLD)
-from .lexicon import (_lexicon, _mark_fast, _trial_lexicon, segment_tally, tally_distinct,
-                      tally_gain)
+from .lexicon import _mark_fast, _trial_lexicon, tally_distinct
 from .scoring import _evidence, against, classify
 
 
@@ -83,22 +82,24 @@ def detect_document(text: str, config: Config | None = None) -> DocDetection:
 
     # 1. fast path for the expected language (the forced one, else the target)
     expected = cfg.doc_lang or target
-    tallies: list[int | None] = [None] * len(segs)  # under the expected language's lexicon
-    _mark_fast(segs, fast, expected, range(len(segs)), tallies=tallies)
+    # the segments that may hold a foreign run, with their tallies under the lexicon
+    suspects: dict[int, int] = {}
+    _mark_fast(segs, fast, expected, range(len(segs)), suspects=suspects,
+               min_strong=INLINE_MIN_STRONG)
 
     # 2. document language
     if cfg.doc_lang:
         doc_lang, doc_conf = cfg.doc_lang, 1.0
     else:
-        doc_lang, doc_conf = _document_language(segs, fast, tallies, backend, cfg)
+        doc_lang, doc_conf = _document_language(segs, fast, suspects, backend, cfg)
 
     # 3. fast path for the document language when it differs from the expected one
     if doc_lang != expected:
-        tallies = [None] * len(segs)  # now under the document language's
-        _mark_fast(segs, fast, doc_lang, range(len(segs)), tallies=tallies)
+        suspects = {}  # (a run is only looked for in documents in the target language)
+        _mark_fast(segs, fast, doc_lang, range(len(segs)))
 
     # 4. every other segment (decisions are cached: menus and footers repeat)
-    opts = (cfg.detector, cfg.min_foreign_chars, cfg.min_confidence, target)
+    opts = _options(cfg)
     cache = _decisions
     for i, s in enumerate(segs):
         f = fast[i]
@@ -116,45 +117,51 @@ def detect_document(text: str, config: Config | None = None) -> DocDetection:
                 cache.put(key, hit)
         s.lang, s.foreign = hit[0], hit[2]
         s.confidence = doc_conf if hit[1] is None else hit[1]
-    return DocDetection(doc_lang, doc_conf,
-                        _inline_fragments(segs, tallies, doc_lang, cfg, backend))
+    if suspects and doc_lang == target:
+        segs = _inline_fragments(segs, suspects, doc_lang, cfg, backend)
+    return DocDetection(doc_lang, doc_conf, segs)
 
 
-def _inline_fragments(segs: list[Segment], tallies: list[int | None], doc_lang: str,
+def _options(cfg: Config) -> tuple:
+    # the options a cached decision depends on
+    return (cfg.detector, cfg.min_foreign_chars, cfg.min_confidence, cfg.target_lang)
+
+
+def _inline_fragments(segs: list[Segment], suspects: dict[int, int], doc_lang: str,
                       cfg: Config, backend: Any) -> list[Segment]:
     """``segs`` with the foreign runs inside segments in the document's script cut out
     as segments of their own (see :mod:`polyclean.detect.inline`), in a document in
     the target language (the text of a document in another language is translated
-    whole, so a run inside it gains nothing by being cut out).  A segment judged
-    foreign as a whole is cut too when the words around the run are plainly in the
-    document language.  ``tallies`` are the segments' tallies under the document
-    language's lexicon where the fast path worked them out."""
-    script = _SCRIPT_OF_LANG.get(doc_lang)
-    lex = _lexicon(doc_lang) if script in _PEERS and doc_lang == cfg.target_lang else None
-    if lex is None:
+    whole, so a run inside it gains nothing by being cut out).  ``suspects`` are the
+    segments with enough strong words to hold a run, and their tallies under the
+    document language's lexicon (unknown words count strong until the finder works
+    them out).  A segment judged foreign as a whole is cut too when the words around
+    the run are plainly in the document language (it needs words distinctive of it)."""
+    cuts: dict[int, list[Segment]] = {}
+    for i, tally in suspects.items():
+        s = segs[i]
+        if s.text.count(" ") < INLINE_MIN_WORDS or \
+                (s.foreign and tally_distinct(tally) < INLINE_MIN_WORDS):
+            continue
+        key = (s.text, "inline", s.foreign, doc_lang, _options(cfg))
+        hit = _decisions.get(key)  # () for none
+        if hit is None:
+            hit = find_fragment(s.text, doc_lang, cfg, backend, check_rest=s.foreign)
+            if len(s.text) <= DECISION_MAX_CHARS:
+                _decisions.put(key, hit or ())
+        if hit:
+            if s.foreign:  # the words around the run are the document's
+                s.lang, s.foreign = doc_lang, False
+            cuts[i] = split_segment(s, *hit)
+    if not cuts:
         return segs
     out: list[Segment] = []
-    for s, tally in zip(segs, tallies):
-        if s.script == script and s.text.count(" ") >= INLINE_MIN_WORDS:
-            if tally is None:
-                tally = segment_tally(s.text, lex)
-            # unknown words count with the largest gain until worked out; a segment
-            # judged foreign needs words distinctive of the document language around
-            # the run
-            if tally_gain(tally) >= INLINE_SCREEN and \
-                    (not s.foreign or tally_distinct(tally) >= INLINE_MIN_WORDS) and \
-                    tally_gain(segment_tally(s.text, lex, resolve=True)) >= INLINE_SCREEN:
-                hit = find_fragment(s.text, doc_lang, cfg, backend, check_rest=s.foreign)
-                if hit is not None:
-                    if s.foreign:  # the words around the run are the document's
-                        s.lang, s.foreign = doc_lang, False
-                    out += split_segment(s, *hit)
-                    continue
-        out.append(s)
+    for i, s in enumerate(segs):
+        out += cuts.get(i, (s,))
     return out
 
 
-def _document_language(segs, fast, tallies, backend, cfg: Config) -> tuple[str, float]:
+def _document_language(segs, fast, suspects, backend, cfg: Config) -> tuple[str, float]:
     """The document's language and the share of the weighted letters it holds.
 
     Each segment votes with its letters, weighted by the content a letter of its
@@ -169,26 +176,36 @@ def _document_language(segs, fast, tallies, backend, cfg: Config) -> tuple[str, 
     which language's fast path to try on the rest (``fast`` is filled in on the way).
     """
     target = cfg.target_lang
-    votes, pending = _free_votes(segs, fast)
+    votes, pending = _free_votes(segs, fast, target)
     total = sum(votes.values())
-    unheard = sum(w for w, _ in pending)  # weight of the segments not heard yet
+    unheard = sum(w for w, _, _ in pending)  # weight of the segments not heard yet
+    open_ = sum(t for _, _, t in pending)  # ... of those that could be in the target
 
-    def settled() -> bool:  # the leader holds most of the weight, heard or not
-        return bool(votes) and max(votes.values()) > 0.5 * (total + unheard)
+    def settled() -> bool:
+        # the rest cannot change the answer: the leader keeps the majority, and the
+        # target (if it does not lead) cannot come to hold TARGET_HOLD of it
+        if not votes:
+            return False
+        lead = max(votes.values())
+        if lead <= 0.5 * (total + unheard):
+            return False
+        held = votes.get(target, 0.0)
+        return held == lead or held + open_ < TARGET_HOLD * lead
 
     pending.sort(key=lambda x: (-x[0], x[1]))
     calls = 0
     tried: set[str] = set()
     while pending and not settled() and calls < DOC_VOTE_SEGMENTS:
-        weight, i = pending.pop(0)
+        weight, i, to_target = pending.pop(0)
         unheard -= weight
+        open_ -= to_target
         s = segs[i]
         lang, conf = classify(_evidence(s.text), SCRIPT_LANGS[s.script], backend)
         calls += 1
         if conf < 0.5:
             continue
         total += weight
-        tally = tallies[i]  # under the target language's lexicon
+        tally = suspects.get(i)  # under the target language's lexicon
         if lang != target and tally is not None and tally_distinct(tally) >= INLINE_MIN_WORDS \
                 and (hit := find_fragment(s.text, target, cfg, backend, check_rest=True)):
             # a sentence in the target language around a foreign run: each has its part
@@ -200,17 +217,15 @@ def _document_language(segs, fast, tallies, backend, cfg: Config) -> tuple[str, 
         if lang not in tried and _trial_lexicon(lang) is not None:
             # the fast path of a language the model names settles its plain segments
             tried.add(lang)
-            _mark_fast(segs, fast, lang, [j for _, j in pending],  # all None so far
+            _mark_fast(segs, fast, lang, [j for _, j, _ in pending],  # all None so far
                        _trial_lexicon(lang))
-            rest = []
-            for w, j in pending:
-                if fast[j] is not None:
-                    votes[lang] += w
-                    total += w
-                    unheard -= w
-                else:
-                    rest.append((w, j))
-            pending = rest
+            moved = [p for p in pending if fast[p[1]] is not None]
+            pending = [p for p in pending if fast[p[1]] is None]
+            for w, _, t in moved:
+                votes[lang] += w
+                total += w
+                unheard -= w
+                open_ -= t
     if not votes:
         return target, 0.0
     lang = max(votes, key=lambda l: (votes[l], l == target))
@@ -219,26 +234,32 @@ def _document_language(segs, fast, tallies, backend, cfg: Config) -> tuple[str, 
     return lang, votes[lang] / total if total else 0.0
 
 
-def _free_votes(segs, fast) -> tuple[dict[str, float], list[tuple[float, int]]]:
+def _free_votes(segs, fast, target: str
+                ) -> tuple[dict[str, float], list[tuple[float, int, float]]]:
     """The votes of the segments whose language is known without a model (the fast
-    path's, a script with one language), and the ``(weight, index)`` of the others
-    heavy enough to ask the model about (``DOC_VOTE_MIN``)."""
-    votes: dict[str, float] = {}
-    pending: list[tuple[float, int]] = []
+    path's, a script with one language), and the ``(weight, index, weight if the
+    target is among its script's languages else 0)`` of the others heavy enough to ask
+    the model about (``DOC_VOTE_MIN``)."""
+    texts: dict[tuple[str, str], list[str]] = {}  # (language, script) -> texts
+    pending: list[tuple[float, int, float]] = []
     script_langs = SCRIPT_LANGS.get
     for i, s in enumerate(segs):
         script = s.script
         cands = script_langs(script)
         if not cands:
             continue
-        weight = letter_weight(s.text, script)
         f = fast[i]
+        if f is None and len(cands) == 1:
+            f = cands[0]
         if f is not None:
-            votes[f] = votes.get(f, 0.0) + weight
-        elif len(cands) == 1:
-            votes[cands[0]] = votes.get(cands[0], 0.0) + weight
-        elif weight >= DOC_VOTE_MIN:
-            pending.append((weight, i))
+            texts.setdefault((f, script), []).append(s.text)
+        elif len(s.text) * LETTER_WEIGHTS.get(script, 1.0) >= DOC_VOTE_MIN:  # letters at most
+            weight = letter_weight(s.text, script)
+            if weight >= DOC_VOTE_MIN:
+                pending.append((weight, i, weight if target in cands else 0.0))
+    votes: dict[str, float] = {}
+    for (lang, script), group in texts.items():  # counted together: the same sums
+        votes[lang] = votes.get(lang, 0.0) + letter_weight("".join(group), script)
     return votes, pending
 
 
@@ -246,16 +267,22 @@ _ASCII_NONLETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
 
 
 def letter_weight(text: str, script: str) -> float:
-    """The letters of ``text`` weighted by the content a letter of ``script`` carries.
+    """The letters of ``text`` weighted by the text a letter of ``script`` carries.
+
+    Letters are counted exactly in ASCII and CJK text; elsewhere, for speed, every
+    character but ASCII spaces, digits and punctuation counts as one.
 
     >>> letter_weight("Hello, world!", "Latin"), letter_weight("我们明天见。", "Han")
     (10.0, 13.5)
+    >>> letter_weight("Привет, мир 2022!", "Cyrillic")
+    9.0
     """
     if text.isascii():
-        n = len(text.encode("ascii").translate(None, _ASCII_NONLETTERS))
-    else:
-        n = count_letters(text)
-    return n * LETTER_WEIGHTS.get(script, 1.0)
+        return float(len(text.encode("ascii").translate(None, _ASCII_NONLETTERS)))
+    weight = LETTER_WEIGHTS.get(script)
+    if weight is not None:
+        return count_letters(text) * weight
+    return float(len(text.encode("utf-8").translate(None, _ASCII_NONLETTERS).decode("utf-8")))
 
 
 def detect(text: str, config: Config | None = None, **options: Any) -> list[Segment]:

@@ -42,15 +42,14 @@ from ..memo import Memo
 from ..segment import Segment
 from .languages import (_PEERS, _SCRIPT_OF_LANG, LEXICON_MEMO_SIZE, SCRIPT_LANGS, UNKNOWN_FLOOR,
                         WORD_FLOOR)
-from .lexicon import _WORD_RE, GAIN_SCALE, _lexicon, segment_tally, tally_distinct
+from .lexicon import _WORD_RE, STRONG_GAIN, _lexicon, segment_tally, tally_distinct
 from .scoring import against
 from .wordlists import _freqs
 
 INLINE_MIN_WORDS = 3  # words a foreign run needs (shorter: loanwords, names, set phrases)
 INLINE_MIN_SCORE = 8.0  # log-likelihood ratio (nats) a run needs over the document language
 INLINE_SWITCH = 2.0  # nats each change of language costs (at most two per run)
-# a segment whose words' gains add up to less cannot hold a run that clears INLINE_MIN_SCORE
-INLINE_SCREEN = math.ceil(INLINE_MIN_SCORE * GAIN_SCALE)
+INLINE_MIN_STRONG = 2  # strong words (lexicon.STRONG_GAIN) a run needs
 
 
 def find_fragment(text: str, doc_lang: str, cfg: Config, backend: Any,
@@ -81,39 +80,63 @@ def _candidate(text: str, doc_lang: str) -> tuple[int, int] | None:
     than in ``doc_lang`` itself, when it could be a fragment (long enough, likely
     enough, not the whole segment, not a name)."""
     lex = _lexicon(doc_lang)
-    peers = [p for p in _PEERS.get(_SCRIPT_OF_LANG.get(doc_lang, ""), ()) if p != doc_lang]
-    if lex is None or not peers:
+    lists = _peer_lists(doc_lang)
+    if lex is None or not lists:
         return None
     words = [(m.start(), m.end(), m.group())
              for m in _WORD_RE.finditer(text.replace("\u2019", "'"))]
     if len(words) <= INLINE_MIN_WORDS:
         return None
     lower = [w.lower() for _, _, w in words]
-    lists = [(p, d) for p in peers if (d := _freqs(p)) is not None]
     facts = [_word_facts(doc_lang, lex, lists, lw) for lw in lower]
     # a capitalised word unknown to the document language is a name: no sign either way
     own = [f[0] if f[1] or w[2] == lw else WORD_FLOOR for f, w, lw in zip(facts, words, lower)]
-    # a bound first: each word scored for the peer that favours it most
-    bound = _best_run([f[2] - o for f, o in zip(facts, own)])
+    # each word scored for the peer that favours it most: a bound of any peer's score
+    gains = [f[2] - o for f, o in zip(facts, own)]
+    if _strong_words(gains, lower, 0, len(lower)) < INLINE_MIN_STRONG:
+        return None
+    bound = _best_run(gains)
     if bound is None or bound[0] < INLINE_MIN_SCORE:
         return None
     # then each peer that favours a word of that run most, on all the words
-    langs = {facts[k][3] for k in range(bound[1], bound[2]) if facts[k][2] > own[k]}
+    langs = {facts[k][3] for k in range(bound[1], bound[2]) if gains[k] > 0.0}
     best = None
     for lang, d in lists:
         if lang in langs:
             get = d.get
-            run = _best_run([_log(get(lw)) - o for lw, o in zip(lower, own)])
+            peer = [_log(get(lw)) - o for lw, o in zip(lower, own)]
+            run = _best_run(peer)
             if best is None or run[0] > best[0]:
-                best = run
+                best, best_gains = run, peer
     score, i, j = best
-    if score < INLINE_MIN_SCORE or j - i == len(words):
+    if score < INLINE_MIN_SCORE or j - i == len(words) or \
+            _strong_words(best_gains, lower, i, j) < INLINE_MIN_STRONG:
         return None
     a, b = _widen(text, words[i][0], words[j - 1][1])
     tokens = text[a:b].split()
     if len(tokens) < INLINE_MIN_WORDS or 2 * sum(t[0].isupper() for t in tokens) > len(tokens):
         return None  # too short, or mostly capitalised words: a name
     return a, b
+
+
+_LISTS: dict[str, list[tuple[str, dict]]] = {}
+
+
+def _peer_lists(doc_lang: str) -> list[tuple[str, dict]]:
+    # (language, 'small' word list) of the peers of ``doc_lang``: lists that always stay
+    # loaded (wordlists._CORE), so they can be kept here
+    lists = _LISTS.get(doc_lang)
+    if lists is None:
+        peers = _PEERS.get(_SCRIPT_OF_LANG.get(doc_lang, ""), ())
+        lists = _LISTS[doc_lang] = [(p, d) for p in peers
+                                    if p != doc_lang and (d := _freqs(p)) is not None]
+    return lists
+
+
+def _strong_words(gains: list[float], lower: list[str], i: int, j: int) -> int:
+    # words of gains[i:j] that a peer favours by STRONG_GAIN nats, single letters (which
+    # may be initials) left out: what lexicon.tally_strong counts, as an upper bound
+    return sum(gains[k] >= STRONG_GAIN and len(lower[k]) > 1 for k in range(i, j))
 
 
 _FACTS = Memo(LEXICON_MEMO_SIZE)  # (document language, word) -> _word_facts
@@ -136,6 +159,7 @@ def _word_facts(doc_lang: str, lex, lists: list[tuple[str, dict]], w: str
         f = lex.freqs.get(w)
         hit = (math.log(f) if f else UNKNOWN_FLOOR, bool(f), _log(top), lang)
         _FACTS.put(key, hit)
+        lex.claimed(w)  # the tallies of later segments then know whether it is strong
     return hit
 
 

@@ -29,35 +29,36 @@ _lexicons: dict[str, "_Lexicon | None"] = {}  # least recently used first
 
 # A word's value packs three counts in its low bits and its facts above them, so that
 # the fast path adds the values of a segment's words up in one ``sum`` (a tally):
-# 1 if the word is known, _DISTINCT_UNIT more if it is distinctive, and _GAIN_UNIT
-# times its gain: by how much the likeliest peer language beats this one on the word,
-# in quarters of a nat rounded up (see inline.py).  A tally adds at most 4095 values.
+# 1 if the word is known, _DISTINCT_UNIT more if it is distinctive, and _STRONG_UNIT
+# more if it is strong: a peer language is STRONG_GAIN nats likelier to use it (in a
+# lexicon with gains; see inline.py).  A tally adds at most 4095 values.
 _DISTINCT_UNIT = 1 << 13
-_GAIN_UNIT = 1 << 26
-GAIN_SCALE = 4  # gain units per nat
-_GAIN_MAX = 63  # gain units kept per word (no word gains more than ~15 nats)
-_COUNT = (1 << 13) - 1  # the known and distinctive counts (13 bits each)
-_GAIN_FIELD = (1 << 18) - 1  # the gain (18 bits: 4095 words of up to 63 units)
-_FLAGS = 44  # the facts start at this bit
-_KNOWN = 1 << 44  # in the language's extended vocabulary
-_DISTINCT = 1 << 45  # ... DISTINCT_RATIO times more frequent than in any peer
-_LOWER_SAFE = 1 << 46  # ... no peer favours it EVIDENCE_RATIO times (lower case)
-_CAP_SAFE = 1 << 47  # ... no peer could claim it when capitalised
-_CLAIMED = 1 << 48  # some peer has it as a common word (NAME_MIN_FREQ), known or not
-_UNCHECKED = 1 << 49  # an unknown word whose _CLAIMED bit is not worked out yet
-_MISSING = 1 << 63  # more than 4095 words' values (a tally: a word to work out)
-# the value of each combination of facts (index >> 6) and gain (index & 63), counts
+_STRONG_UNIT = 1 << 26
+# nats by which a peer must beat the language on a word for it to be strong: more than
+# a word unknown to every list gains (WORD_FLOOR - UNKNOWN_FLOOR, 2.3 nats)
+STRONG_GAIN = 3.0
+_COUNT = (1 << 13) - 1  # each count has 13 bits
+_FLAGS = 42  # the facts start at this bit
+_KNOWN = 1 << 42  # in the language's extended vocabulary
+_DISTINCT = 1 << 43  # ... DISTINCT_RATIO times more frequent than in any peer
+_LOWER_SAFE = 1 << 44  # ... no peer favours it EVIDENCE_RATIO times (lower case)
+_CAP_SAFE = 1 << 45  # ... no peer could claim it when capitalised
+_CLAIMED = 1 << 46  # some peer has it as a common word (NAME_MIN_FREQ), known or not
+_UNCHECKED = 1 << 47  # an unknown word whose _CLAIMED bit is not worked out yet
+_MISSING = 1 << 60  # more than 4095 words' values (a tally: a word to work out)
+# the value of each combination of facts (index >> 1) and strength (index & 1), counts
 # included: shared int objects
 _VALUES = tuple(
-    ((v >> 6) << _FLAGS) | ((1 + _DISTINCT_UNIT if v & 128 else 1) if v & 64 else 0)
-    | (v & 63) * _GAIN_UNIT
-    for v in range(64 * 64)
+    ((v >> 1) << _FLAGS) | ((1 + _DISTINCT_UNIT if v & 4 else 1) if v & 2 else 0)
+    | (v & 1) * _STRONG_UNIT
+    for v in range(64 * 2)
 )
 
 
-def _gain_units(peer_log: float, own_log: float) -> int:
-    # by how much the likeliest peer beats the language on a word, in gain units (up)
-    return min(_GAIN_MAX, max(0, math.ceil(GAIN_SCALE * (peer_log - own_log))))
+def _strong(w: str, peer_log: float, own_log: float) -> int:
+    # 1 when the likeliest peer beats the language on a word by STRONG_GAIN nats; never
+    # for a single letter (an initial as likely as a word)
+    return int(peer_log - own_log >= STRONG_GAIN and len(w) > 1)
 
 
 class _Lexicon:
@@ -113,13 +114,14 @@ class _Lexicon:
     def facts(self, w: str) -> int:
         """The ``_KNOWN | _DISTINCT | _LOWER_SAFE | _CAP_SAFE`` bits of ``w``, with its
         tally counts; for a word not in the vocabulary ``_UNCHECKED`` (see
-        :meth:`claimed`), with the largest gain a word can have."""
+        :meth:`claimed`), counted strong until then in a lexicon with gains."""
         v = self.memo.get(w)
         if v is not None:
             return v
         f = self.freqs.get(w)
         if f is None:
-            v = _VALUES[_UNCHECKED >> _FLAGS << 6 | (_GAIN_MAX if self.gains else 0)]
+            # strong until checked (see claimed)
+            v = _VALUES[_UNCHECKED >> _FLAGS << 1 | (self.gains and len(w) > 1)]
         else:
             top = self.top
             if top is None:
@@ -134,19 +136,19 @@ class _Lexicon:
                 v |= _LOWER_SAFE
             if t < NAME_MIN_FREQ or t < NAME_RATIO * f:
                 v |= _CAP_SAFE
-            units = _gain_units(math.log(t) if t else WORD_FLOOR, math.log(f)) if self.gains else 0
-            v = _VALUES[(v >> _FLAGS << 6) | units]
+            strong = _strong(w, math.log(t) if t else WORD_FLOOR, math.log(f)) if self.gains else 0
+            v = _VALUES[(v >> _FLAGS << 1) | strong]
         self.memo.put(w, v)
         return v
 
     def claimed(self, w: str) -> int:
-        """:meth:`facts` with the ``_CLAIMED`` bit (and the gain) worked out for unknown
-        words too."""
+        """:meth:`facts` with the ``_CLAIMED`` bit (and whether it is strong) worked out
+        for unknown words too."""
         v = self.facts(w)
         if v & _UNCHECKED:
             t = self._peer_top(w)
-            units = _gain_units(math.log(t) if t else WORD_FLOOR, UNKNOWN_FLOOR) if self.gains else 0
-            v = _VALUES[((_CLAIMED if t >= NAME_MIN_FREQ else 0) >> _FLAGS << 6) | units]
+            strong = _strong(w, math.log(t) if t else WORD_FLOOR, UNKNOWN_FLOOR) if self.gains else 0
+            v = _VALUES[((_CLAIMED if t >= NAME_MIN_FREQ else 0) >> _FLAGS << 1) | strong]
             self.memo.put(w, v)
         return v
 
@@ -267,14 +269,14 @@ def _fast(words: list[str], lex: _Lexicon) -> bool:
 
 
 def _tally(words: list[str], lex: _Lexicon) -> int:
-    """The values of ``words`` added up: known words, distinctive ones and gain units
-    (see ``_VALUES``).  Beyond 4095 words only the gain, saturated."""
+    """The values of ``words`` added up: known words, distinctive ones and strong ones
+    (see ``_VALUES``).  Beyond 4095 words only the strong ones, saturated."""
     n = len(words)
     if n < 4096:  # a word missing from the memo adds _MISSING, more than all the rest
         total = sum(map(lex.memo.peek, words, repeat(_MISSING, n)))
         return total if total < _MISSING else sum(map(lex.facts, words))
-    gain = sum(v >> 26 & _GAIN_FIELD for v in map(lex.facts, words))
-    return min(gain, _GAIN_FIELD) << 26
+    strong = sum(v >> 26 & 1 for v in map(lex.facts, words))
+    return min(strong, _COUNT) << 26
 
 
 def _is_plain(tally: int, n: int) -> bool:
@@ -288,20 +290,19 @@ def tally_distinct(tally: int) -> int:
     return tally >> 13 & _COUNT
 
 
-def tally_gain(tally: int) -> int:
-    """The gain units of a tally: an upper bound, in ``1 / GAIN_SCALE`` nats, of how much
-    better any peer language explains any run of the segment's words than the
-    lexicon's language does."""
-    return tally >> 26 & _GAIN_FIELD
+def tally_strong(tally: int) -> int:
+    """The strong words of a tally (see ``STRONG_GAIN``)."""
+    return tally >> 26 & _COUNT
 
 
 def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
                todo: "list[int] | range", lex: "_Lexicon | None" = None,
-               tallies: "list[int | None] | None" = None) -> None:
+               suspects: "dict[int, int] | None" = None, min_strong: int = 2) -> None:
     """``fast[i] = lang`` for the segments ``i`` in ``todo`` that the fast path of
     ``lang`` (with ``lex``, by default the lexicon of ``lang``) settles: in its script,
-    three or more words, plainly ``lang``.  With ``tallies``, ``tallies[i]`` is set to
-    the tally of every segment looked at (see :func:`_tally`)."""
+    three or more words, plainly ``lang``.  With ``suspects``, ``suspects[i]`` is set to
+    the tally (see :func:`_tally`) of every segment looked at with at least
+    ``min_strong`` strong words (one that may hold a foreign run, see inline.py)."""
     if lex is None:
         lex = _lexicon(lang)
     if lex is None:
@@ -322,25 +323,26 @@ def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
             continue
         if n < 4096:
             tally = _tally(words, lex)
-            plain = _is_plain(tally, n)
+            if _is_plain(tally, n):
+                fast[i] = lang
         else:
-            tally, plain = _tally(words, lex), _fast(words, lex)
-        if tallies is not None:
-            tallies[i] = tally
-        if plain:
-            fast[i] = lang
+            tally = _tally(words, lex)
+            if _fast(words, lex):
+                fast[i] = lang
+        if suspects is not None and tally >> 26 & _COUNT >= min_strong:
+            suspects[i] = tally
 
 
 def segment_tally(text: str, lex: _Lexicon, resolve: bool = False) -> int:
     """The tally of a segment's words (lower-cased) under ``lex``; with ``resolve``,
-    the unknown words' gains are worked out first (see :meth:`_Lexicon.claimed`), so
-    that the gain is no longer a rough bound.
+    the unknown words are worked out first (see :meth:`_Lexicon.claimed`), so that
+    only the strong ones among them count strong.
 
     >>> lex = _lexicon("en")
-    >>> tally_gain(segment_tally("the cat sat on the mat", lex)) < 8 * GAIN_SCALE
-    True
-    >>> tally_gain(segment_tally("the cat dass die Katze nicht", lex, True)) > 20 * GAIN_SCALE
-    True
+    >>> tally_strong(segment_tally("the cat sat by the fire", lex))
+    0
+    >>> tally_strong(segment_tally("the cat dass die Katze nicht", lex, True))
+    4
     """
     t = text.lower()
     words = _ASCII_WORD_RE.findall(t) if t.isascii() else _tokens(t)
