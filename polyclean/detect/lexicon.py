@@ -55,10 +55,16 @@ _VALUES = tuple(
 )
 
 
-def _strong(w: str, peer_log: float, own_log: float) -> int:
-    # 1 when the likeliest peer beats the language on a word by STRONG_GAIN nats; never
-    # for a single letter (an initial as likely as a word)
-    return int(peer_log - own_log >= STRONG_GAIN and len(w) > 1)
+_STRONG_RATIO = math.exp(STRONG_GAIN)
+_FLOOR_FREQ = math.exp(WORD_FLOOR)  # a word missing from a list is taken as this frequent
+_UNKNOWN_FREQ = math.exp(UNKNOWN_FLOOR)  # ... missing from the document's vocabulary
+
+
+def _strong(w: str, peer: float, own: float) -> int:
+    # 1 when the likeliest peer (frequency ``peer``, 0 for none) beats the language
+    # (``own``) on a word by STRONG_GAIN nats; never for a single letter (an initial
+    # is as likely as a word)
+    return int((peer or _FLOOR_FREQ) >= _STRONG_RATIO * own and len(w) > 1)
 
 
 class _Lexicon:
@@ -136,7 +142,7 @@ class _Lexicon:
                 v |= _LOWER_SAFE
             if t < NAME_MIN_FREQ or t < NAME_RATIO * f:
                 v |= _CAP_SAFE
-            strong = _strong(w, math.log(t) if t else WORD_FLOOR, math.log(f)) if self.gains else 0
+            strong = _strong(w, t, f) if self.gains else 0
             v = _VALUES[(v >> _FLAGS << 1) | strong]
         self.memo.put(w, v)
         return v
@@ -147,7 +153,7 @@ class _Lexicon:
         v = self.facts(w)
         if v & _UNCHECKED:
             t = self._peer_top(w)
-            strong = _strong(w, math.log(t) if t else WORD_FLOOR, UNKNOWN_FLOOR) if self.gains else 0
+            strong = _strong(w, t, _UNKNOWN_FREQ) if self.gains else 0
             v = _VALUES[((_CLAIMED if t >= NAME_MIN_FREQ else 0) >> _FLAGS << 1) | strong]
             self.memo.put(w, v)
         return v

@@ -133,15 +133,15 @@ class _Vocab:
     frequencies, found by binary search: a few bytes a word instead of about a hundred
     in a dict.  French's extended vocabulary costs about 3 MB instead of 15, so a
     process meeting many document languages stays small.  Only words missing from the
-    'small' list pay for the search (a few microseconds), and the answers are exactly
-    a dict's.
+    'small' list pay for the search (a few microseconds; a Bloom filter answers most
+    words that are in neither at once), and the answers are exactly a dict's.
 
     >>> v = _Vocab({"the": 0.05}, [(1e-6, ["quixotic"]), (1e-7, ["zyzzyva", "quixotic"])])
     >>> v.get("the"), v.get("quixotic"), v.get("zyzzyva"), v.get("quix"), len(v)
     (0.05, 1e-06, 1e-07, None, 3)
     """
 
-    __slots__ = ("small", "_blob", "_offsets", "_freqs", "_n")
+    __slots__ = ("small", "_blob", "_offsets", "_freqs", "_n", "_bloom", "_mask")
 
     def __init__(self, small: dict[str, float], buckets) -> None:
         self.small = small
@@ -159,11 +159,25 @@ class _Vocab:
         self._offsets = array("L", accumulate((len(words[i]) for i in kept), initial=0))
         self._freqs = array("d", (freqs[i] for i in kept))
         self._n = len(kept)
+        # A Bloom filter over the packed words (16 bits a word, 3 probes: about one
+        # false "maybe" in 400) answers most words that are not there without the
+        # search; a "maybe" is settled by the search, so answers stay exact.
+        size = 1 << max(6, (16 * len(kept)).bit_length())
+        self._mask = size - 1
+        bloom = bytearray(size >> 3)
+        for h in map(hash, (words[i] for i in kept)):
+            for p in (h & self._mask, h >> 21 & self._mask, h >> 42 & self._mask):
+                bloom[p >> 3] |= 1 << (p & 7)
+        self._bloom = bloom
 
     def get(self, w: str, default: float | None = None) -> float | None:
         f = self.small.get(w)
         if f is not None:
             return f
+        h, mask, bloom = hash(w), self._mask, self._bloom
+        for p in (h & mask, h >> 21 & mask, h >> 42 & mask):
+            if not bloom[p >> 3] >> (p & 7) & 1:
+                return default
         blob, offsets = self._blob, self._offsets
         lo, hi = 0, self._n
         while lo < hi:
