@@ -159,7 +159,8 @@ def _word_facts(doc_lang: str, lex, lists: list[tuple[str, dict]], w: str
         f = lex.freqs.get(w)
         hit = (math.log(f) if f else UNKNOWN_FLOOR, bool(f), _log(top), lang)
         _FACTS.put(key, hit)
-        lex.claimed(w)  # the tallies of later segments then know whether it is strong
+        if not f:  # the tallies of later segments then know whether it is strong
+            lex.claimed(w, top)
     return hit
 
 

@@ -147,12 +147,13 @@ class _Lexicon:
         self.memo.put(w, v)
         return v
 
-    def claimed(self, w: str) -> int:
+    def claimed(self, w: str, top: float | None = None) -> int:
         """:meth:`facts` with the ``_CLAIMED`` bit (and whether it is strong) worked out
-        for unknown words too."""
+        for unknown words too; ``top`` is the word's highest peer frequency when the
+        caller knows it."""
         v = self.facts(w)
         if v & _UNCHECKED:
-            t = self._peer_top(w)
+            t = self._peer_top(w) if top is None else top
             strong = _strong(w, t, _UNKNOWN_FREQ) if self.gains else 0
             v = _VALUES[((_CLAIMED if t >= NAME_MIN_FREQ else 0) >> _FLAGS << 1) | strong]
             self.memo.put(w, v)
@@ -315,6 +316,7 @@ def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
         return
     script = _SCRIPT_OF_LANG.get(lang)
     ascii_words = _ASCII_WORD_RE.findall
+    peek = lex.memo.peek
     for i in todo:
         s = segs[i]
         if s.script != script or fast[i] is not None:
@@ -327,9 +329,13 @@ def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
         n = len(words)
         if n < FAST_MIN_WORDS:
             continue
-        if n < 4096:
-            tally = _tally(words, lex)
-            if _is_plain(tally, n):
+        if n < 4096:  # _tally and _is_plain, inline: this loop sees every segment
+            tally = sum(map(peek, words, repeat(_MISSING, n)))
+            if tally >= _MISSING:
+                tally = sum(map(lex.facts, words))
+                peek = lex.memo.peek  # valid until the next put (see Memo.peek)
+            if (tally & _COUNT) >= FAST_KNOWN * n and \
+                    (tally >> 13 & _COUNT) >= FAST_DISTINCT * n:
                 fast[i] = lang
         else:
             tally = _tally(words, lex)
