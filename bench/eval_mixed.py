@@ -23,7 +23,7 @@ Data (read from ``<repo>/../shared/data``, never copied into the repo):
 
 Items are split by line number: ``dev`` (even lines) is what the constants of
 ``polyclean/detect/inline.py`` were chosen on, ``test`` (odd lines, the default) is
-reported and pinned in ``tests/test_detect_mixed.py``.
+reported and pinned in ``tests/test_detect.py``.
 """
 
 from __future__ import annotations
@@ -37,21 +37,15 @@ from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for _p in (ROOT, ROOT / "bench"):
+    if str(_p) not in sys.path:
+        sys.path.insert(0, str(_p))
 
 INLINE_LANGS = "de fr es it pl pt nl tr".split()
 CJK = {"zh": "Han", "ja": "Kana", "ko": "Hangul"}
 
 
-def _lines(path: Path) -> list[str]:
-    return [x.strip() for x in path.read_text(encoding="utf-8").split("\n") if x.strip()]
-
-
-def _split(items: list[str], split: str) -> list[str]:
-    if split == "all":
-        return items
-    return items[0::2] if split == "dev" else items[1::2]
+from eval_detect import _read_lines as _lines, _split  # noqa: E402  (the same splits)
 
 
 def ntrex_english(split: str) -> list[str]:

@@ -19,7 +19,7 @@ from .inline import INLINE_MIN_STRONG, INLINE_MIN_WORDS, find_fragment, split_se
 from .languages import (_PEERS, _SCRIPT_OF_LANG, DECISION_CACHE_SIZE, DECISION_MAX_CHARS,
                         DOC_VOTE_MIN, DOC_VOTE_SEGMENTS, FAST_CONFIDENCE, HAN_ZH_PRIOR,
                         LETTER_WEIGHTS, SCRIPT_LANGS, TARGET_HOLD)
-from .lexicon import _mark_fast, _trial_lexicon, tally_distinct
+from .lexicon import _mark_fast, _trial_lexicon, tally_distinct, tally_strong
 from .scoring import _evidence, against, classify
 
 
@@ -82,20 +82,21 @@ def detect_document(text: str, config: Config | None = None) -> DocDetection:
 
     # 1. fast path for the expected language (the forced one, else the target)
     expected = cfg.doc_lang or target
-    # the segments that may hold a foreign run, with their tallies under the lexicon
-    suspects: dict[int, int] = {}
-    _mark_fast(segs, fast, expected, range(len(segs)), suspects=suspects,
+    # the tallies under that lexicon of the segments it does not settle or that may
+    # hold a foreign run
+    tallies: dict[int, int] = {}
+    _mark_fast(segs, fast, expected, range(len(segs)), tallies=tallies,
                min_strong=INLINE_MIN_STRONG)
 
     # 2. document language
     if cfg.doc_lang:
         doc_lang, doc_conf = cfg.doc_lang, 1.0
     else:
-        doc_lang, doc_conf = _document_language(segs, fast, suspects, backend, cfg)
+        doc_lang, doc_conf = _document_language(segs, fast, tallies, backend, cfg)
 
     # 3. fast path for the document language when it differs from the expected one
     if doc_lang != expected:
-        suspects = {}  # (a run is only looked for in documents in the target language)
+        tallies = {}  # (a run is only looked for in documents in the target language)
         _mark_fast(segs, fast, doc_lang, range(len(segs)))
 
     # 4. every other segment (decisions are cached: menus and footers repeat)
@@ -117,8 +118,8 @@ def detect_document(text: str, config: Config | None = None) -> DocDetection:
                 cache.put(key, hit)
         s.lang, s.foreign = hit[0], hit[2]
         s.confidence = doc_conf if hit[1] is None else hit[1]
-    if suspects and doc_lang == target:
-        segs = _inline_fragments(segs, suspects, doc_lang, cfg, backend)
+    if tallies and doc_lang == target:
+        segs = _inline_fragments(segs, tallies, doc_lang, cfg, backend)
     return DocDetection(doc_lang, doc_conf, segs)
 
 
@@ -127,20 +128,19 @@ def _options(cfg: Config) -> tuple:
     return (cfg.detector, cfg.min_foreign_chars, cfg.min_confidence, cfg.target_lang)
 
 
-def _inline_fragments(segs: list[Segment], suspects: dict[int, int], doc_lang: str,
+def _inline_fragments(segs: list[Segment], tallies: dict[int, int], doc_lang: str,
                       cfg: Config, backend: Any) -> list[Segment]:
     """``segs`` with the foreign runs inside segments in the document's script cut out
     as segments of their own (see :mod:`polyclean.detect.inline`), in a document in
     the target language (the text of a document in another language is translated
-    whole, so a run inside it gains nothing by being cut out).  ``suspects`` are the
-    segments with enough strong words to hold a run, and their tallies under the
-    document language's lexicon (unknown words count strong until the finder works
-    them out).  A segment judged foreign as a whole is cut too when the words around
+    whole, so a run inside it gains nothing by being cut out).  ``tallies`` are tallies
+    under the document language's lexicon: a segment needs enough strong words to hold
+    a run (unknown words count strong until the finder works them out).  A segment judged foreign as a whole is cut too when the words around
     the run are plainly in the document language (it needs words distinctive of it)."""
     cuts: dict[int, list[Segment]] = {}
-    for i, tally in suspects.items():
+    for i, tally in tallies.items():
         s = segs[i]
-        if s.text.count(" ") < INLINE_MIN_WORDS or \
+        if tally_strong(tally) < INLINE_MIN_STRONG or s.text.count(" ") < INLINE_MIN_WORDS or \
                 (s.foreign and tally_distinct(tally) < INLINE_MIN_WORDS):
             continue
         key = (s.text, "inline", s.foreign, doc_lang, _options(cfg))
@@ -161,7 +161,7 @@ def _inline_fragments(segs: list[Segment], suspects: dict[int, int], doc_lang: s
     return out
 
 
-def _document_language(segs, fast, suspects, backend, cfg: Config) -> tuple[str, float]:
+def _document_language(segs, fast, tallies, backend, cfg: Config) -> tuple[str, float]:
     """The document's language and the share of the weighted letters it holds.
 
     Each segment votes with its letters, weighted by the content a letter of its
@@ -176,7 +176,7 @@ def _document_language(segs, fast, suspects, backend, cfg: Config) -> tuple[str,
     which language's fast path to try on the rest (``fast`` is filled in on the way).
     """
     target = cfg.target_lang
-    votes, pending = _free_votes(segs, fast, target)
+    votes, pending = _free_votes(segs, fast, tallies, target)
     total = sum(votes.values())
     unheard = sum(w for w, _, _ in pending)  # weight of the segments not heard yet
     open_ = sum(t for _, _, t in pending)  # ... of those that could be in the target
@@ -205,7 +205,7 @@ def _document_language(segs, fast, suspects, backend, cfg: Config) -> tuple[str,
         if conf < 0.5:
             continue
         total += weight
-        tally = suspects.get(i)  # under the target language's lexicon
+        tally = tallies.get(i)  # under the target language's lexicon
         if lang != target and tally is not None and tally_distinct(tally) >= INLINE_MIN_WORDS \
                 and (hit := find_fragment(s.text, target, cfg, backend, check_rest=True)):
             # a sentence in the target language around a foreign run: each has its part
@@ -234,12 +234,14 @@ def _document_language(segs, fast, suspects, backend, cfg: Config) -> tuple[str,
     return lang, votes[lang] / total if total else 0.0
 
 
-def _free_votes(segs, fast, target: str
+def _free_votes(segs, fast, tallies: dict[int, int], target: str
                 ) -> tuple[dict[str, float], list[tuple[float, int, float]]]:
     """The votes of the segments whose language is known without a model (the fast
-    path's, a script with one language), and the ``(weight, index, weight if the
-    target is among its script's languages else 0)`` of the others heavy enough to ask
-    the model about (``DOC_VOTE_MIN``)."""
+    path's, a script with one language), and the ``(weight, index, weight if it could
+    be in the target language else 0)`` of the others heavy enough to ask the model
+    about (``DOC_VOTE_MIN``).  A segment could be in the target language when its
+    script's languages include it and, if the target's fast path looked at it, it has
+    ``INLINE_MIN_WORDS`` words distinctive of the target."""
     texts: dict[tuple[str, str], list[str]] = {}  # (language, script) -> texts
     pending: list[tuple[float, int, float]] = []
     script_langs = SCRIPT_LANGS.get
@@ -256,7 +258,10 @@ def _free_votes(segs, fast, target: str
         elif len(s.text) * LETTER_WEIGHTS.get(script, 1.0) >= DOC_VOTE_MIN:  # letters at most
             weight = letter_weight(s.text, script)
             if weight >= DOC_VOTE_MIN:
-                pending.append((weight, i, weight if target in cands else 0.0))
+                tally = tallies.get(i)
+                could = target in cands and (tally is None or
+                                             tally_distinct(tally) >= INLINE_MIN_WORDS)
+                pending.append((weight, i, weight if could else 0.0))
     votes: dict[str, float] = {}
     for (lang, script), group in texts.items():  # counted together: the same sums
         votes[lang] = votes.get(lang, 0.0) + letter_weight("".join(group), script)

@@ -35,6 +35,7 @@ True
 from __future__ import annotations
 
 import math
+from itertools import islice
 from typing import Any
 
 from ..config import Config
@@ -42,7 +43,7 @@ from ..memo import Memo
 from ..segment import Segment
 from .languages import (_PEERS, _SCRIPT_OF_LANG, LEXICON_MEMO_SIZE, SCRIPT_LANGS, UNKNOWN_FLOOR,
                         WORD_FLOOR)
-from .lexicon import _WORD_RE, STRONG_GAIN, _lexicon, segment_tally, tally_distinct
+from .lexicon import _WORD_RE, STRONG_GAIN, _lexicon, segment_tally, tally_distinct, tally_strong
 from .scoring import against
 from .wordlists import _freqs
 
@@ -83,14 +84,17 @@ def _candidate(text: str, doc_lang: str) -> tuple[int, int] | None:
     lists = _peer_lists(doc_lang)
     if lex is None or not lists:
         return None
-    words = [(m.start(), m.end(), m.group())
-             for m in _WORD_RE.finditer(text.replace("\u2019", "'"))]
+    plain = text.replace("\u2019", "'")
+    words = _WORD_RE.findall(plain)
     if len(words) <= INLINE_MIN_WORDS:
         return None
-    lower = [w.lower() for _, _, w in words]
+    lower = [w.lower() for w in words]
+    # the unknown words worked out first: too few strong words, and no run is looked for
+    if tally_strong(sum(map(lex.claimed, lower))) < INLINE_MIN_STRONG:
+        return None
     facts = [_word_facts(doc_lang, lex, lists, lw) for lw in lower]
     # a capitalised word unknown to the document language is a name: no sign either way
-    own = [f[0] if f[1] or w[2] == lw else WORD_FLOOR for f, w, lw in zip(facts, words, lower)]
+    own = [f[0] if f[1] or w == lw else WORD_FLOOR for f, w, lw in zip(facts, words, lower)]
     # each word scored for the peer that favours it most: a bound of any peer's score
     gains = [f[2] - o for f, o in zip(facts, own)]
     if _strong_words(gains, lower, 0, len(lower)) < INLINE_MIN_STRONG:
@@ -112,7 +116,8 @@ def _candidate(text: str, doc_lang: str) -> tuple[int, int] | None:
     if score < INLINE_MIN_SCORE or j - i == len(words) or \
             _strong_words(best_gains, lower, i, j) < INLINE_MIN_STRONG:
         return None
-    a, b = _widen(text, words[i][0], words[j - 1][1])
+    spans = [m.span() for m in islice(_WORD_RE.finditer(plain), i, j)]
+    a, b = _widen(text, spans[0][0], spans[-1][1])
     tokens = text[a:b].split()
     if len(tokens) < INLINE_MIN_WORDS or 2 * sum(t[0].isupper() for t in tokens) > len(tokens):
         return None  # too short, or mostly capitalised words: a name
@@ -159,8 +164,7 @@ def _word_facts(doc_lang: str, lex, lists: list[tuple[str, dict]], w: str
         f = lex.freqs.get(w)
         hit = (math.log(f) if f else UNKNOWN_FLOOR, bool(f), _log(top), lang)
         _FACTS.put(key, hit)
-        if not f:  # the tallies of later segments then know whether it is strong
-            lex.claimed(w, top)
+
     return hit
 
 

@@ -147,13 +147,12 @@ class _Lexicon:
         self.memo.put(w, v)
         return v
 
-    def claimed(self, w: str, top: float | None = None) -> int:
+    def claimed(self, w: str) -> int:
         """:meth:`facts` with the ``_CLAIMED`` bit (and whether it is strong) worked out
-        for unknown words too; ``top`` is the word's highest peer frequency when the
-        caller knows it."""
+        for unknown words too."""
         v = self.facts(w)
         if v & _UNCHECKED:
-            t = self._peer_top(w) if top is None else top
+            t = self._peer_top(w)
             strong = _strong(w, t, _UNKNOWN_FREQ) if self.gains else 0
             v = _VALUES[((_CLAIMED if t >= NAME_MIN_FREQ else 0) >> _FLAGS << 1) | strong]
             self.memo.put(w, v)
@@ -304,12 +303,12 @@ def tally_strong(tally: int) -> int:
 
 def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
                todo: "list[int] | range", lex: "_Lexicon | None" = None,
-               suspects: "dict[int, int] | None" = None, min_strong: int = 2) -> None:
+               tallies: "dict[int, int] | None" = None, min_strong: int = 2) -> None:
     """``fast[i] = lang`` for the segments ``i`` in ``todo`` that the fast path of
     ``lang`` (with ``lex``, by default the lexicon of ``lang``) settles: in its script,
-    three or more words, plainly ``lang``.  With ``suspects``, ``suspects[i]`` is set to
-    the tally (see :func:`_tally`) of every segment looked at with at least
-    ``min_strong`` strong words (one that may hold a foreign run, see inline.py)."""
+    three or more words, plainly ``lang``.  With ``tallies``, ``tallies[i]`` is set to
+    the tally (see :func:`_tally`) of every segment looked at that is not settled or
+    has at least ``min_strong`` strong words (it may hold a foreign run, inline.py)."""
     if lex is None:
         lex = _lexicon(lang)
     if lex is None:
@@ -334,15 +333,14 @@ def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
             if tally >= _MISSING:
                 tally = sum(map(lex.facts, words))
                 peek = lex.memo.peek  # valid until the next put (see Memo.peek)
-            if (tally & _COUNT) >= FAST_KNOWN * n and \
-                    (tally >> 13 & _COUNT) >= FAST_DISTINCT * n:
-                fast[i] = lang
+            plain = (tally & _COUNT) >= FAST_KNOWN * n and \
+                (tally >> 13 & _COUNT) >= FAST_DISTINCT * n
         else:
-            tally = _tally(words, lex)
-            if _fast(words, lex):
-                fast[i] = lang
-        if suspects is not None and tally >> 26 & _COUNT >= min_strong:
-            suspects[i] = tally
+            tally, plain = _tally(words, lex), _fast(words, lex)
+        if plain:
+            fast[i] = lang
+        if tallies is not None and (not plain or tally >> 26 & _COUNT >= min_strong):
+            tallies[i] = tally
 
 
 def segment_tally(text: str, lex: _Lexicon, resolve: bool = False) -> int:
