@@ -18,8 +18,9 @@ Data (read from ``<repo>/../shared/data``, never copied into the repo):
    on one line (the CJK sentence last or in the middle) or on three lines.  *Right*:
    an English document in which the CJK sentence is a foreign fragment in its
    language.  The reverse must hold too: documents of 3-6 CJK sentences with 2-4
-   English UI strings (Ghost) and, every other time, an English sentence keep their
-   language.
+   English UI strings (Ghost) keep their language (*document*); *mixed* adds an
+   English sentence (reported only: with about a third of the text in English, such a
+   document is mixed by any measure).
 
 Items are split by line number: ``dev`` (even lines) is what the constants of
 ``polyclean/detect/inline.py`` were chosen on, ``test`` (odd lines, the default) is
@@ -124,7 +125,8 @@ def mixed_cjk_docs(split: str = "test", n: int = 150, seed: int = 3
                    ) -> dict[str, list[tuple[str, str, str]]]:
     """``{kind: [(text, expected document language, CJK language)]}`` for the kinds
     ``<lang>-typical``, ``<lang>-long`` (two English sentences and a CJK one) and
-    ``<lang>-document`` (a CJK document with English UI strings)."""
+    ``<lang>-document`` (a CJK document with English UI strings) and ``<lang>-mixed``
+    (the same with an English sentence)."""
     rng = random.Random(seed)
     en = ntrex_english(split)
     ui = _ui_strings()
@@ -139,13 +141,14 @@ def mixed_cjk_docs(split: str = "test", n: int = 150, seed: int = 3
                 c = rng.choice(pool)
                 docs += [(f"{a} {b} {c}", "en", lang), (f"{a} {c} {b}", "en", lang),
                          (f"{a}\n{b}\n{c}", "en", lang)]
-        docs = out.setdefault(f"{lang}-document", [])
-        for i in range(n):
-            lines = rng.sample(sents, rng.randint(3, 6)) + rng.sample(ui, rng.randint(2, 4))
-            if i % 2:
-                lines.append(rng.choice(en))
-            rng.shuffle(lines)
-            docs.append(("\n".join(lines), lang, lang))
+        for kind in ("document", "mixed"):
+            docs = out.setdefault(f"{lang}-{kind}", [])
+            for _ in range(n):
+                lines = rng.sample(sents, rng.randint(3, 6)) + rng.sample(ui, rng.randint(2, 4))
+                if kind == "mixed":
+                    lines.append(rng.choice(en))
+                rng.shuffle(lines)
+                docs.append(("\n".join(lines), lang, lang))
     return out
 
 

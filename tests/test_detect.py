@@ -265,10 +265,10 @@ def mixed(ev):
 
 @pytest.mark.parametrize("lang", ["zh", "ja", "ko"])
 def test_two_english_sentences_and_a_cjk_one_make_an_english_document(mixed, lang):
-    assert mixed[f"{lang}-typical"] >= 0.90
+    assert mixed[f"{lang}-typical"] >= 0.85  # 0.92-0.97 at the time of writing
     # the longest tenth of the CJK sentences carries as much text as the two English
     # ones or more: the target language keeps the document while it holds half
-    assert mixed[f"{lang}-long"] >= 0.70
+    assert mixed[f"{lang}-long"] >= 0.60  # 0.71-0.89
 
 
 @pytest.mark.parametrize("lang", ["zh", "ja", "ko"])

@@ -135,7 +135,8 @@ def word_evidence(text: str, lang: str, doc_lang: str) -> int:
     frequent there (wordfreq) or unknown to both lists.  A capitalised word (a name,
     most likely) speaks for ``lang`` only when it is common there (``NAME_MIN_FREQ``)
     and ``NAME_RATIO`` times more frequent than in ``doc_lang``.  A segment made only
-    of capitalised words needs twice the evidence (halved here).
+    of capitalised words needs twice the evidence (halved here).  A repeated word counts
+    once: "no, no, no, no" is no more Spanish than "no".
 
     >>> word_evidence("die Regierung", "de", "en") >= 8
     True
@@ -147,7 +148,7 @@ def word_evidence(text: str, lang: str, doc_lang: str) -> int:
     fd = lex.freqs if lex is not None else {}
     net = 0
     n_words = n_caps = 0
-    for w in _tokens(text):
+    for w in dict.fromkeys(_tokens(text)):  # a repeated word is no new evidence
         lw = w.lower()
         a, b = fl.get(lw, 0.0), fd.get(lw, 0.0)
         n_words += 1
@@ -204,7 +205,7 @@ def against(text: str, cands: tuple[str, ...], ref: str, cfg: Config,
         lex is not None and _max_evidence(ev, lex) < EVIDENCE_MIN
     ):
         return ref, None
-    cased = _tokens(ev)
+    cased = list(dict.fromkeys(_tokens(ev)))  # a repeated word is no new evidence
     w = [t.lower() for t in cased]
     prior = DOC_PRIOR if len(w) <= SHORT_WORDS else DOC_PRIOR_LONG
     post = posterior(ev, cands, backend, ref, prior, w, cased)
