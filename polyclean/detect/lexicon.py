@@ -238,9 +238,16 @@ def words_of(text: str) -> list[str]:
 
 
 def _tokens(text: str) -> list[str]:
-    # Words with their case; the ASCII pattern gives the same words, faster.
-    if text.isascii():
+    """Words with their case; soft hyphens (invisible unless a line breaks there) do
+    not cut a word, a typographic apostrophe is an apostrophe.
+
+    >>> _tokens("In\u00adter\u00adna\u00adtio\u00adna\u00adles, don\u2019t")
+    ['Internationales', "don't"]
+    """
+    if text.isascii():  # the ASCII pattern gives the same words, faster
         return _ASCII_WORD_RE.findall(text)
+    if "\u00ad" in text:
+        text = text.replace("\u00ad", "")
     if "\u2019" in text:
         text = text.replace("\u2019", "'")
         if text.isascii():  # English with typographic apostrophes

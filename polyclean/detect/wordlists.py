@@ -158,15 +158,18 @@ class _Vocab:
         self._blob = "".join(words[i] for i in kept)
         self._offsets = array("L", accumulate((len(words[i]) for i in kept), initial=0))
         self._freqs = array("d", (freqs[i] for i in kept))
-        self._n = len(kept)
+        self._n = n = len(kept)
+        del words, freqs, order, kept  # before the filter: the memory goes back at once
         # A Bloom filter over the packed words (16 bits a word, 3 probes: about one
         # false "maybe" in 400) answers most words that are not there without the
         # search; a "maybe" is settled by the search, so answers stay exact.
-        size = 1 << max(6, (16 * len(kept)).bit_length())
-        self._mask = size - 1
+        size = 1 << max(6, (16 * n).bit_length())
+        self._mask = mask = size - 1
         bloom = bytearray(size >> 3)
-        for h in map(hash, (words[i] for i in kept)):
-            for p in (h & self._mask, h >> 21 & self._mask, h >> 42 & self._mask):
+        blob, offsets = self._blob, self._offsets
+        for k in range(n):
+            h = hash(blob[offsets[k]:offsets[k + 1]])
+            for p in (h & mask, h >> 21 & mask, h >> 42 & mask):
                 bloom[p >> 3] |= 1 << (p & 7)
         self._bloom = bloom
 
