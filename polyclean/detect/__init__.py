@@ -30,12 +30,20 @@ then:
    names, rarely do).  Otherwise they inherit the document language.  Latin text in a
    document in another script is weighed the same way against the target language
    (names, brands and English menus stay English).
+5. **Foreign runs inside a sentence** of the document's own script (an English
+   sentence carrying a German clause), in documents in the target language: the run of
+   words a neighbouring language explains best, cut out when it is long, strong and
+   lower-case enough and, taken alone, judged foreign like a segment
+   (:mod:`polyclean.detect.inline`).  A sentence judged foreign as a whole is cut too
+   when the words around the run are plainly the document's; while the document
+   language is decided, such a sentence votes with its parts.
 
 The package, by seam: ``languages`` (candidate languages per script, alphabets, peers,
 tuning constants), ``backends`` (fastText, langdetect), ``wordlists`` (wordfreq's lists
 and the packed extended vocabulary), ``lexicon`` (what the lists say about a word
 against the peer languages; the fast path), ``scoring`` (:func:`posterior`,
-:func:`word_evidence`) and ``document`` (:func:`detect_document`).
+:func:`word_evidence`, the segment judge), ``inline`` (runs inside a sentence) and
+``document`` (:func:`detect_document`).
 
 Deterministic: no sampling, fixed tie-breaking, langdetect seeded; the same text gives
 the same answer in every run and process.  Nothing is downloaded: the fastText model is

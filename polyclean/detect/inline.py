@@ -10,16 +10,22 @@ found in one pass (the maximum-sum sub-array).  A candidate is a fragment when
 
 * it has at least ``INLINE_MIN_WORDS`` words and its total clears ``INLINE_MIN_SCORE``
   (two words are a loanword, a name or a set phrase: "per se", "laissez-faire");
+* at least ``INLINE_MIN_STRONG`` of them are strong: the peer is ``STRONG_GAIN`` nats
+  (e³, about 20 times) likelier to use them, more than a word unknown to every list
+  gains; a single letter never is (it may be an initial: "N.Y.", "L.A.");
 * most of its words are lower-case (a run of capitalised words is a name: "Real
   Madrid", "Universidad Nacional Autónoma de México" stay as written);
 * and, taken alone, it passes the same judge as a whole segment
   (:func:`~polyclean.detect.scoring.against`: the statistical detector, word
   evidence and the document-language prior).
 
-Only segments that the quick screen flags get this far: a segment needs at least
-``INLINE_MIN_WORDS`` words that the document language's lexicon does not vouch for
-(see ``lexicon._Lexicon.facts``), which plain sentences of the document language
-rarely have.
+A word's log frequency in the document language is floored at ``UNKNOWN_FLOOR`` when
+the word is lower-case and unknown to it (a sign of another language), at
+``WORD_FLOOR`` when it is capitalised (a name says nothing).  Only segments whose
+tally in the fast path counts ``INLINE_MIN_STRONG`` strong words get this far (see
+``lexicon._tally``: it sees lower-cased words, so it counts at least as many as this
+module does, and the screen never changes an answer); plain sentences of the
+document language rarely have two.
 
 >>> from polyclean.config import Config
 >>> from polyclean.detect import get_backend
