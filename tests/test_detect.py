@@ -122,8 +122,9 @@ def test_an_extended_vocabulary_is_compact_and_complete():
                          check=True, cwd=ROOT)
     grown, size, ours, theirs = json.loads(out.stdout)
     assert size > 100_000
-    # the allocator makes the growth 5.4 or 6.6 MB from run to run; a dict would take ~12
-    assert grown < 8_000_000, f"French extended vocabulary took {grown / 1e6:.1f} MB"
+    # the allocator makes the growth 5.4-7.6 MB from run to run (on the starting commit
+    # too); a dict would take ~12
+    assert grown < 9_000_000, f"French extended vocabulary took {grown / 1e6:.1f} MB"
     for w, a, b in zip(["maison", "gouvernement", "tintinnabuler", "anti...", "qwzxq", "the"],
                        ours, theirs):
         if b >= 1e-7:  # within the extended vocabulary: wordfreq's value

@@ -126,6 +126,9 @@ def _forget_oldest(cache: dict, keep: int, spare: frozenset = frozenset(),
         cache.pop(k, None)
 
 
+_SPANS_KEPT = 4096  # prefixes whose index range a _Vocab keeps
+
+
 class _Vocab:
     """A language's extended vocabulary as a read-only word -> frequency mapping: the
     'small' list (a dict shared with :func:`_freqs`), then the rarer words of the
@@ -133,15 +136,15 @@ class _Vocab:
     frequencies, found by binary search: a few bytes a word instead of about a hundred
     in a dict.  French's extended vocabulary costs about 3 MB instead of 15, so a
     process meeting many document languages stays small.  Only words missing from the
-    'small' list pay for the search (a few microseconds; a Bloom filter answers most
-    words that are in neither at once), and the answers are exactly a dict's.
+    'small' list pay for the search (a microsecond or two: it only looks among the words
+    with the same first two letters), and the answers are exactly a dict's.
 
     >>> v = _Vocab({"the": 0.05}, [(1e-6, ["quixotic"]), (1e-7, ["zyzzyva", "quixotic"])])
     >>> v.get("the"), v.get("quixotic"), v.get("zyzzyva"), v.get("quix"), len(v)
     (0.05, 1e-06, 1e-07, None, 3)
     """
 
-    __slots__ = ("small", "_blob", "_offsets", "_freqs", "_n", "_bloom", "_mask")
+    __slots__ = ("small", "_blob", "_offsets", "_freqs", "_n", "_spans")
 
     def __init__(self, small: dict[str, float], buckets) -> None:
         self.small = small
@@ -158,40 +161,37 @@ class _Vocab:
         self._blob = "".join(words[i] for i in kept)
         self._offsets = array("L", accumulate((len(words[i]) for i in kept), initial=0))
         self._freqs = array("d", (freqs[i] for i in kept))
-        self._n = n = len(kept)
-        del words, freqs, order, kept  # before the filter: the memory goes back at once
-        # A Bloom filter over the packed words (16 bits a word, 3 probes: about one
-        # false "maybe" in 400) answers most words that are not there without the
-        # search; a "maybe" is settled by the search, so answers stay exact.
-        size = 1 << max(6, (16 * n).bit_length())
-        self._mask = mask = size - 1
-        bloom = bytearray(size >> 3)
+        self._n = len(kept)
+        self._spans: dict[str, tuple[int, int]] = {}  # first two letters -> index range
+
+    def _first(self, w: str, lo: int, hi: int) -> int:
+        # the first index in [lo, hi) whose word is not below ``w`` (binary search)
         blob, offsets = self._blob, self._offsets
-        for k in range(n):
-            h = hash(blob[offsets[k]:offsets[k + 1]])
-            for p in (h & mask, h >> 21 & mask, h >> 42 & mask):
-                bloom[p >> 3] |= 1 << (p & 7)
-        self._bloom = bloom
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if blob[offsets[mid]:offsets[mid + 1]] < w:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
 
     def get(self, w: str, default: float | None = None) -> float | None:
         f = self.small.get(w)
         if f is not None:
             return f
-        h, mask, bloom = hash(w), self._mask, self._bloom
-        for p in (h & mask, h >> 21 & mask, h >> 42 & mask):
-            if not bloom[p >> 3] >> (p & 7) & 1:
-                return default
-        blob, offsets = self._blob, self._offsets
-        lo, hi = 0, self._n
-        while lo < hi:
-            mid = (lo + hi) >> 1
-            m = blob[offsets[mid]:offsets[mid + 1]]
-            if m < w:
-                lo = mid + 1
-            elif m > w:
-                hi = mid
-            else:
-                return self._freqs[mid]
+        # the words sharing the first two letters of ``w``, found once per prefix: the
+        # search then has a few hundred words to look through, not the whole list
+        key = w[:2]
+        spans = self._spans
+        span = spans.get(key)
+        if span is None:
+            if len(spans) >= _SPANS_KEPT:  # Chinese has thousands of prefixes: bounded
+                spans.clear()
+            lo = self._first(key, 0, self._n)
+            span = spans[key] = (lo, self._first(key + "\U0010ffff", lo, self._n))
+        i = self._first(w, *span)
+        if i < span[1] and self._blob[self._offsets[i]:self._offsets[i + 1]] == w:
+            return self._freqs[i]
         return default
 
     def __len__(self) -> int:
