@@ -47,9 +47,10 @@ from typing import Any
 from ..config import Config
 from ..memo import Memo
 from ..segment import Segment
-from .languages import (_PEERS, _SCRIPT_OF_LANG, LEXICON_MEMO_SIZE, SCRIPT_LANGS, UNKNOWN_FLOOR,
-                        WORD_FLOOR)
-from .lexicon import _WORD_RE, STRONG_GAIN, _lexicon, segment_tally, tally_distinct, tally_strong
+from .languages import (_PEERS, _SCRIPT_OF_LANG, EVIDENCE_RATIO, LEXICON_MEMO_SIZE, SCRIPT_LANGS,
+                        UNKNOWN_FLOOR, WORD_FLOOR)
+from .lexicon import (_LOWER_SAFE, _WORD_RE, STRONG_GAIN, _lexicon, segment_tally, tally_distinct,
+                      tally_strong)
 from .scoring import against
 from .wordlists import _freqs
 
@@ -57,6 +58,7 @@ INLINE_MIN_WORDS = 3  # words a foreign run needs (shorter: loanwords, names, se
 INLINE_MIN_SCORE = 8.0  # log-likelihood ratio (nats) a run needs over the document language
 INLINE_SWITCH = 2.0  # nats each change of language costs (at most two per run)
 INLINE_MIN_STRONG = 2  # strong words (lexicon.STRONG_GAIN) a run needs
+_SAFE_GAIN = math.log(EVIDENCE_RATIO)  # the most a peer gains on a word safe in lower case
 
 
 def find_fragment(text: str, doc_lang: str, cfg: Config, backend: Any,
@@ -96,9 +98,13 @@ def _candidate(text: str, doc_lang: str) -> tuple[int, int] | None:
         return None
     lower = [w.lower() for w in words]
     # the unknown words worked out first: too few strong words, and no run is looked for
-    if tally_strong(sum(map(lex.claimed, lower))) < INLINE_MIN_STRONG:
+    values = list(map(lex.claimed, lower))
+    if tally_strong(sum(values)) < INLINE_MIN_STRONG:
         return None
-    facts = [_word_facts(doc_lang, lex, lists, lw) for lw in lower]
+    # a word no peer uses twice as often needs no look-up in every peer: log 2 bounds it
+    freqs = lex.freqs
+    facts = [(f := math.log(freqs.get(lw)), True, f + _SAFE_GAIN, None) if v & _LOWER_SAFE
+             else _word_facts(doc_lang, lex, lists, lw) for lw, v in zip(lower, values)]
     # a capitalised word unknown to the document language is a name: no sign either way
     own = [f[0] if f[1] or w == lw else WORD_FLOOR for f, w, lw in zip(facts, words, lower)]
     # each word scored for the peer that favours it most: a bound of any peer's score
@@ -109,7 +115,7 @@ def _candidate(text: str, doc_lang: str) -> tuple[int, int] | None:
     if bound is None or bound[0] < INLINE_MIN_SCORE:
         return None
     # then each peer that favours a word of that run most, on all the words
-    langs = {facts[k][3] for k in range(bound[1], bound[2]) if gains[k] > 0.0}
+    langs = {facts[k][3] for k in range(bound[1], bound[2]) if gains[k] > 0.0 and facts[k][3]}
     best = None
     for lang, d in lists:
         if lang in langs:
