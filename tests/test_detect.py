@@ -81,7 +81,7 @@ def test_trial_of_a_language_does_not_depend_on_what_earlier_documents_loaded():
     # (the order of documents, --jobs).
     import importlib
 
-    det = importlib.import_module("polyclean.detect")
+    det = importlib.import_module("polyclean.detect.lexicon")
     before = det._trial_lexicon("fr")
     det._lexicon("fr")  # an earlier French document
     after = det._trial_lexicon("fr")
@@ -94,7 +94,7 @@ def test_extended_vocabularies_kept_are_bounded(monkeypatch):
     # vocabularies built, the least recently used going first.
     import importlib
 
-    det = importlib.import_module("polyclean.detect")
+    det = importlib.import_module("polyclean.detect.lexicon")
     monkeypatch.setattr(det, "LEXICONS_KEPT", 3)
     for lang in ("de", "fr", "es", "it", "nl"):
         det._lexicon(lang)
@@ -107,7 +107,7 @@ def test_an_extended_vocabulary_is_compact_and_complete():
     # of a dict, and answers like the dict it replaces (wordfreq's own frequencies).
     code = (
         "import importlib, json\n"
-        "det = importlib.import_module('polyclean.detect')\n"
+        "det = importlib.import_module('polyclean.detect.lexicon')\n"
         "rss = lambda: int(open('/proc/self/statm').read().split()[1]) * 4096\n"
         "det._lexicon('en'); det._freqs('fr')\n"
         "before = rss(); lex = det._lexicon('fr'); after = rss()\n"
@@ -122,7 +122,9 @@ def test_an_extended_vocabulary_is_compact_and_complete():
                          check=True, cwd=ROOT)
     grown, size, ours, theirs = json.loads(out.stdout)
     assert size > 100_000
-    assert grown < 6_000_000, f"French extended vocabulary took {grown / 1e6:.1f} MB"
+    # the allocator makes the growth 5.4-7.6 MB from run to run (on the starting commit
+    # too); a dict would take ~12
+    assert grown < 9_000_000, f"French extended vocabulary took {grown / 1e6:.1f} MB"
     for w, a, b in zip(["maison", "gouvernement", "tintinnabuler", "anti...", "qwzxq", "the"],
                        ours, theirs):
         if b >= 1e-7:  # within the extended vocabulary: wordfreq's value
@@ -181,12 +183,12 @@ def test_pipeline_uses_the_same_segments():
 
 
 # --- quality floors on real data (the issue's targets; see bench/eval_detect.py) ---------
-def _eval_module():
+def _eval_module(name: str = "eval_detect"):
     if not DATA.is_dir():
         pytest.skip(f"shared data not found at {DATA}")
-    spec = importlib.util.spec_from_file_location("eval_detect", ROOT / "bench" / "eval_detect.py")
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
     mod = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("eval_detect", mod)
+    sys.modules.setdefault(name, mod)
     spec.loader.exec_module(mod)
     return mod
 
@@ -219,3 +221,57 @@ def test_floor_english_lines_not_flagged(quality):
 def test_floor_inline_fragments(quality):
     assert quality["inline_p"] >= 0.95
     assert quality["inline_r"] >= 0.95
+
+
+# --- the two hard mixed cases of issue 16 (bench/eval_mixed.py, test split: odd lines; the
+# constants were chosen on the even ones) ----------------------------------------------------
+# Latin-script fragments (de fr es it pl pt nl tr, 4-8 words) inside NTREX English
+# sentences: found, character precision, English sentences never flagged.  Two English
+# sentences and one Chinese, Japanese or Korean sentence make an English document with a
+# foreign fragment, while a CJK document with English UI strings keeps its language.
+@pytest.fixture(scope="module")
+def ev():
+    return _eval_module("eval_mixed")
+
+
+@pytest.fixture(scope="module")
+def latin(ev):
+    cfg = Config()
+    return ev.score_latin_inline(ev.latin_inline_items("test", 800), ev.english_lines("test"),
+                                 lambda x: detect_document(x, cfg).segments)
+
+
+def test_latin_fragments_are_found(latin):
+    # 6% before (held-out figure of the issue); a fragment counts when half its letters are
+    assert latin["found"] >= 0.80
+    assert latin["lang_right"] >= 0.95
+
+
+def test_latin_fragments_are_cut_precisely(latin):
+    assert latin["char_p"] >= 0.90
+    assert latin["char_r"] >= 0.75
+
+
+def test_english_sentences_are_not_flagged(latin):
+    # NTREX and lingua English sentences (1,497 on the test split), each a document
+    assert latin["en_lines"] > 1000
+    assert latin["en_flagged"] <= 0.001
+
+
+@pytest.fixture(scope="module")
+def mixed(ev):
+    cfg = Config()
+    return ev.score_mixed_cjk(ev.mixed_cjk_docs("test", 60), lambda x: detect_document(x, cfg))
+
+
+@pytest.mark.parametrize("lang", ["zh", "ja", "ko"])
+def test_two_english_sentences_and_a_cjk_one_make_an_english_document(mixed, lang):
+    assert mixed[f"{lang}-typical"] >= 0.85  # 0.92-0.97 at the time of writing
+    # the longest tenth of the CJK sentences carries as much text as the two English
+    # ones or more: the target language keeps the document while it holds half
+    assert mixed[f"{lang}-long"] >= 0.60  # 0.71-0.89
+
+
+@pytest.mark.parametrize("lang", ["zh", "ja", "ko"])
+def test_a_cjk_document_with_english_menus_keeps_its_language(mixed, lang):
+    assert mixed[f"{lang}-document"] >= 0.95
