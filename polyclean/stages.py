@@ -31,6 +31,7 @@ from typing import Any, ClassVar, Sequence
 from . import boilerplate as _boilerplate
 from . import decode as _decode
 from . import detect as _detect
+from . import groups as _groups
 from . import repair as _repair
 from . import translate as _translate
 from .config import Config
@@ -218,10 +219,12 @@ def _fragment(seg: Segment) -> dict[str, Any]:
 class Boilerplate(Stage):
     """Removes page furniture line by line (``boilerplate.BoilerplateRemover``).  Lines
     recurring across documents are learned from this batch alone (a first pass over
-    it), so a document's output depends only on its batch.  A line holding a fragment
-    in another language is content to translate: the remover gets the fragments'
-    spans (``foreign``) and its line classifier does not remove such a line.  In the
-    settle loop (``learn=False``) nothing is learned."""
+    it), so a document's output depends only on its batch; with ``learn_by`` the
+    documents of one site (or of one value of a field) learn from each other only
+    (:mod:`polyclean.groups`).  A line holding a fragment in another language is
+    content to translate: the remover gets the fragments' spans (``foreign``) and its
+    line classifier does not remove such a line.  In the settle loop (``learn=False``)
+    nothing is learned."""
 
     name = "boilerplate"
     requires = ("text", "segments")
@@ -241,13 +244,16 @@ class Boilerplate(Stage):
         _boilerplate.check_options(config)
 
     def __call__(self, docs: Sequence[Doc]) -> list[Doc]:
-        remover = _boilerplate.BoilerplateRemover(self.config)
-        if self.learn:
-            remover.learn(d.text for d in docs)
+        removers: dict[int, _boilerplate.BoilerplateRemover] = {}
+        for group in (_groups.groups(docs, self.config.learn_by) if self.learn else [docs]):
+            remover = _boilerplate.BoilerplateRemover(self.config)
+            if self.learn:
+                remover.learn(d.text for d in group)
+            removers.update((id(d), remover) for d in group)
         changed = []
         for doc in docs:
             foreign = [(s.start, s.end) for s in doc.segments if s.foreign] if self.learn else None
-            found = remover.find(doc.text, foreign=foreign)
+            found = removers[id(doc)].find(doc.text, foreign=foreign)
             if found:
                 _name_languages(found, doc.segments)
             if not self.suffix:
