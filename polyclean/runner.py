@@ -161,10 +161,11 @@ class _Run:
         progress = Progress(opts.progress, total_size(self.plan.units))
         eager = any(u.fmt == "parquet" for u in self.plan.units) or any(
             o.fmt == "parquet" for o in self.plan.outputs)
+        web = cfg.markup == "html" or any(u.fmt in ("html", "warc") for u in self.plan.units)
         try:
             stream = results(batches(inp.events(), self.plan.units, cfg.batch_docs,
                                      cfg.batch_bytes), cfg.jobs or cores(), cfg, self.fields,
-                             opts.report is not None, eager=eager)
+                             opts.report is not None, eager=eager, web=web)
             for batch, outs, stats in stream:
                 self._batch(batch, outs, stats)
                 progress.update(s.records, s.bytes_in, inp.position())

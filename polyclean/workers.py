@@ -36,6 +36,8 @@ from .report import REPORT_SCHEMA, Report
 log = logging.getLogger(__name__)
 
 _WARM_UP = "The council met on Tuesday to discuss the new budget for the city.\n"
+_WARM_UP_HTML = ("<html><body><nav><a href=/>Home</a></nav><article><p>" + _WARM_UP.strip()
+                 + "</p></article></body></html>").encode()
 _WORKER: dict[str, Any] = {}
 
 
@@ -285,14 +287,15 @@ class Pool:
     """Worker processes that never outlive the main process."""
 
     def __init__(self, jobs: int, config: Config, fields: FieldOptions,
-                 want_report: bool) -> None:
+                 want_report: bool, web: bool = False) -> None:
         import multiprocessing
 
         method = start_method()
         self.frozen = False
         if method == "fork":  # load the models once, here; the workers share them
-            process_batch(config, fields, {0: Route("text", "text")}, [(0, _WARM_UP)],
-                          ["warm-up"], False)
+            warm = [(0, _WARM_UP)] + ([(1, _WARM_UP_HTML)] if web else [])  # + extractors
+            process_batch(config, fields, {0: Route("text", "text"), 1: Route("html", "text")},
+                          warm, ["warm-up"] * len(warm), False)
             # Move everything loaded so far out of the collector's reach: a collection
             # in a worker would otherwise write to the header of every inherited
             # container and copy its page.  (Left alone when the caller froze objects
@@ -324,11 +327,13 @@ class Pool:
 
 
 def results(batch_iter: Iterator[Any], jobs: int, config: Config, fields: FieldOptions,
-            want_report: bool, eager: bool = False) -> Iterator[tuple[Any, list, dict]]:
+            want_report: bool, eager: bool = False,
+            web: bool = False) -> Iterator[tuple[Any, list, dict]]:
     """(batch, outputs, stats) in input order; at most ``2 * jobs`` batches in flight.
 
     The pool starts once a second batch exists (one batch is cleaned here), or before
     anything is read when ``eager`` (Parquet: before pyarrow loads, so fork is safe).
+    ``web``: there is HTML to extract (forked workers then share the extractors too).
     """
     head: list[Any] = []
     if jobs <= 1 or not eager:
@@ -337,7 +342,7 @@ def results(batch_iter: Iterator[Any], jobs: int, config: Config, fields: FieldO
             for b in itertools.chain(head, batch_iter):
                 yield (b, *process_batch(config, fields, b.routes, b.jobs, b.ids, want_report))
             return
-    pool = Pool(jobs, config, fields, want_report)
+    pool = Pool(jobs, config, fields, want_report, web)
     try:
         pending: deque = deque()
         for b in itertools.chain(head, batch_iter):

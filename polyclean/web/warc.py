@@ -39,7 +39,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import Any, Iterator
 
 from ..errors import E, InputError, WebDependencyError
 from ..formats import FieldOptions, Reader, Record
