@@ -407,3 +407,33 @@ def test_learn_by_host_on_a_warc(tmp_path):
         head, foot = SITES[host]
         assert head not in rec["text"] and foot not in rec["text"]
         assert f"({host}, story " in rec["text"]
+
+
+# --- after a main-content extractor -------------------------------------------------------------------
+FURNITURE_PAGE = ("Home\nNews\nSport\n" + "\n".join(TOPICS_A[:3]) + "\nSubscribe to our newsletter\n"
+                  "Related\nWeather\nContact\n")
+
+
+def _boilerplate_reasons(doc: Doc) -> dict[str, str]:
+    return {c.original.strip(): c.reason.split(" (")[0] for c in doc.report.changes
+            if c.step == "boilerplate"}
+
+
+def test_lines_chosen_by_a_main_content_extractor_are_not_judged_by_position_again():
+    """After --extract main the line classifier (which judges a line by its place among
+    the others) is left to the extractor; content rules still apply."""
+    plain = Doc(id="plain", raw=FURNITURE_PAGE)
+    chosen = Doc(id="main", raw=FURNITURE_PAGE, meta={"extracted": "main"})
+    Cleaner(translate=False).process([plain, chosen])
+    by_plain, by_main = _boilerplate_reasons(plain), _boilerplate_reasons(chosen)
+    assert {by_plain[k] for k in ("Home", "News", "Related", "Contact")} == {"classifier"}
+    assert "classifier" not in by_main.values() and "Home" in chosen.text
+    # a content rule removes the call to subscribe either way
+    assert by_main["Subscribe to our newsletter"] == by_plain["Subscribe to our newsletter"] \
+        != "classifier"
+    # the extraction stage says which documents it chose the lines of
+    page_ = Doc(id="p", raw=_html_page(ARTICLE), meta={"markup": "html"})
+    other = Doc(id="q", raw=_html_page(ARTICLE), meta={"markup": "html"})
+    Cleaner(translate=False).process([page_])
+    Cleaner(translate=False, extract="all").process([other])
+    assert page_.meta["extracted"] == "main" and other.meta["extracted"] == "all"
