@@ -1,7 +1,7 @@
 """HTML and WARC input: reading speed (FastWARC vs warcio), extraction speed beside
 trafilatura's own, ``polyclean clean`` on HTML files and on an archive, and memory.
 
-    .venv/bin/python bench/bench_web.py                       # about 10 minutes
+    .venv/bin/python bench/bench_web.py                       # about 45 minutes (a 1 GB archive)
     .venv/bin/python bench/bench_web.py --only cli --rounds 3 # polyclean clean vs trafilatura
     .venv/bin/python bench/bench_web.py --only cli-memory --archive-mb 100,1000
 
