@@ -11,13 +11,16 @@ once by :func:`polyclean.web.decode_html` (declared charset, then detection):
   ``extract(mode="main")`` uses;
 * ``resiliparse main`` -- ``extract_plain_text(main_content=True)``, the other
   candidate extractor;
-* ``main + Cleaner`` -- ``polyclean.web.extract(mode="main")`` then
-  ``polyclean.Cleaner(translate=False)`` (line-level boilerplate removal on), each
-  data set one batch (a CLI run with the default ``--batch-docs 256`` makes the same
-  batch); ``... boilerplate off`` -- the same with ``boilerplate=False``;
-* ``main + rules but no-sentence-structure`` -- diagnostic: the boilerplate stage with
-  that one rule's removals left out (see :func:`without_structure_rule`);
-* ``all + Cleaner`` -- ``extract(mode="all")`` then the Cleaner;
+* ``polyclean clean --extract main`` -- what the command line does with an HTML page:
+  the whole pipeline (``Cleaner(translate=False, extract="main")``) on each page's
+  bytes as a document with markup HTML and its URL (the extraction stage, then
+  line-level boilerplate removal with the line classifier left to the extractor),
+  each data set one batch (a CLI run with the default ``--batch-docs 256`` makes the
+  same batch); ``... --keep-boilerplate`` -- the same with ``boilerplate=False``;
+* ``main text + Cleaner, classifier on`` -- diagnostic: the text of
+  ``extract(mode="main")`` cleaned as plain text, so every boilerplate rule runs, the
+  line classifier included (what a caller who extracts by hand gets);
+* ``polyclean clean --extract all`` -- the pipeline with ``extract="all"``;
 * ``resiliparse main + Cleaner``.
 
 Data (``<repo>/../shared/data``): ``trafilatura-eval-subset`` (170 pages, annotators'
@@ -52,7 +55,9 @@ SH = DATA / "scrapinghub-article-extraction-benchmark"
 sys.path.insert(0, str(ROOT))
 
 from polyclean import Cleaner, Config  # noqa: E402
+from polyclean.doc import Doc  # noqa: E402
 from polyclean.memo import clear_all  # noqa: E402
+from polyclean.report import Report  # noqa: E402
 from polyclean.normalize import normalize_text  # noqa: E402
 from polyclean.web import decode_html, extract  # noqa: E402
 
@@ -101,35 +106,26 @@ def cleaned(texts: list[str], **options) -> list[str]:
     return [r.text for r in Cleaner(translate=False, **options).clean_batch(texts)]
 
 
-def without_structure_rule(texts: list[str]) -> list[str]:
-    """Diagnostic: the boilerplate stage alone (``BoilerplateRemover``, learning over the
-    batch) with its ``no-sentence-structure`` removals left out, then the Cleaner with
-    boilerplate off (repair, normalisation): what a switch for that rule would give."""
-    from polyclean.boilerplate import BoilerplateRemover
-    from polyclean.report import apply_changes
-
-    remover = BoilerplateRemover(Config())
-    remover.learn(texts)
-    kept = [apply_changes(t, [c for c in remover.find(t) if c.reason != "no-sentence-structure"])
-            for t in texts]
-    return cleaned(kept, boilerplate=False)
+def pipeline_results(pages: list[Page], mode: str = "main", **options) -> list:
+    """``polyclean clean --extract MODE`` on the pages: each page's bytes a document
+    with markup HTML and its URL, the whole pipeline, one batch; results with reports."""
+    docs = [Doc(id=i, raw=p["raw"], meta={"markup": "html", "url": p["url"]},
+                fields={"url": p["url"]}, report=Report(id=i)) for i, p in enumerate(pages)]
+    return Cleaner(translate=False, extract=mode, **options).clean_batch(docs)
 
 
-def main_cleaned_results(pages: list[Page]) -> list:
-    """The Cleaner's results (with reports) after ``extract(mode="main")``."""
-    return Cleaner(translate=False).clean_batch(polyclean_extract(pages, "main"))
+def pipeline(pages: list[Page], mode: str = "main", **options) -> list[str]:
+    return [r.text for r in pipeline_results(pages, mode, **options)]
 
 
 METHODS: dict[str, Callable[[list[Page]], list[str]]] = {
     "trafilatura alone": trafilatura_alone,
     "trafilatura, comments off": lambda ps: trafilatura_alone(ps, include_comments=False),
     "resiliparse main": resiliparse_main,
-    "main + Cleaner": lambda ps: [r.text for r in main_cleaned_results(ps)],
-    "main + Cleaner, boilerplate off": lambda ps: cleaned(polyclean_extract(ps, "main"),
-                                                          boilerplate=False),
-    "main + rules but no-sentence-structure": lambda ps: without_structure_rule(
-        polyclean_extract(ps, "main")),
-    "all + Cleaner": lambda ps: cleaned(polyclean_extract(ps, "all")),
+    "polyclean clean --extract main": pipeline,
+    "... --keep-boilerplate": lambda ps: pipeline(ps, boilerplate=False),
+    "main text + Cleaner, classifier on": lambda ps: cleaned(polyclean_extract(ps, "main")),
+    "polyclean clean --extract all": lambda ps: pipeline(ps, "all"),
     "resiliparse main + Cleaner": lambda ps: cleaned(resiliparse_main(ps)),
 }
 
@@ -174,9 +170,10 @@ def prf(pages: list[Page], outputs: list[str], n: int = 1) -> tuple[float, float
 
 # --- what line-level removal loses after main extraction ---------------------------------------
 def losses(pages: list[Page]) -> tuple[Counter, Counter, list[tuple[str, str, str]]]:
-    """Must-include segments present in the extracted text but removed by the Cleaner's
-    boilerplate stage, by rule; the must-exclude segments it removed, by rule."""
-    results = main_cleaned_results(pages)
+    """Must-include segments present in the extracted text but removed by the
+    boilerplate stage of ``polyclean clean --extract main``, by rule; the must-exclude
+    segments it removed, by rule."""
+    results = pipeline_results(pages)
     lost, gained, examples = Counter(), Counter(), []
     for p, res in zip(pages, results):
         removed = [(norm(c["original"]), c["reason"].split(" (")[0])
@@ -204,8 +201,7 @@ SPEED: dict[str, Callable[[list[Page]], object]] = {
         lambda ps: [extract(decode_html(p["raw"]).text, "main", url=p["url"]) for p in ps],
     "extract all (charset + extraction)":
         lambda ps: [extract(decode_html(p["raw"]).text, "all") for p in ps],
-    "extract main + Cleaner": lambda ps: cleaned(
-        [extract(decode_html(p["raw"]).text, "main", url=p["url"]).text for p in ps]),
+    "polyclean clean --extract main (pipeline, in process)": pipeline,
 }
 
 
@@ -243,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<40}{inc:>11.3f}{exc:>14.3f}{p:>8.3f}{r:>7.3f}{f:>7.3f}{f4:>10.3f}",
               flush=True)
     lost, gained, examples = losses(traf)
-    print(f"\nAfter main extraction, the Cleaner's boilerplate stage removed "
+    print(f"\nAfter main extraction, polyclean's boilerplate stage removed "
           f"{sum(lost.values())} must-include segments (by rule: {dict(lost.most_common())})")
     print(f"and {sum(gained.values())} must-exclude segments (by rule: {dict(gained.most_common())})")
     for rule, url, seg in examples:

@@ -131,6 +131,16 @@ _OUTPUT_FLAGS = [
     (("--errors",), "errors", {"metavar": "PATH"}),
     (("--summary-json",), "summary_json", {"metavar": "FILE"}),
 ]
+_WEB_FLAGS = [  # HTML and WARC inputs, and record fields
+    (("--extract",), "extract", {}),
+    (("--markup",), "markup", {}),
+    (("--id-field",), "id_field", {"metavar": "NAME"}),
+]
+_CLEAN_WEB_FLAGS = _WEB_FLAGS + [
+    (("--learn-by",), "learn_by", {"metavar": "host|FIELD"}),
+    (("--lang-field",), "lang_field", {"metavar": "NAME"}),
+    (("--status-field",), "status_field", {"metavar": "NAME"}),
+]
 _RUN_FLAGS = [
     (("-j", "--jobs"), "jobs", {"type": _N, "metavar": "N"}),
     (("--on-error",), "on_error", {}),
@@ -162,6 +172,10 @@ def _add_input_options(p: argparse.ArgumentParser) -> Any:
     return group
 
 
+_WEB_GROUP = ("HTML and WARC input, record fields (.html/.htm files are HTML; .warc.gz and "
+              ".warc.wet.gz archives give one record per HTML or WET record)")
+
+
 def _add_clean_options(p: argparse.ArgumentParser) -> None:
     """The batch flags of ``polyclean clean``."""
     io = _add_input_options(p)
@@ -171,6 +185,7 @@ def _add_clean_options(p: argparse.ArgumentParser) -> None:
                     "existing folder, a name ending in '/', or any other name with several "
                     "inputs): a mirrored tree; '-' or none: stdout")
     _add_fields(io, _OUTPUT_FLAGS)
+    _add_fields(p.add_argument_group(_WEB_GROUP), _CLEAN_WEB_FLAGS)
     _add_fields(p.add_argument_group(f"batch run (jobs 0: one per core, here {cores()})"),
                 _RUN_FLAGS)
 
@@ -205,6 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="files or folders; none or '-' reads stdin")
     p.add_argument("-o", "--output", metavar="OUT", help="output JSONL file (default: stdout)")
     _add_input_options(p)
+    _add_fields(p.add_argument_group(_WEB_GROUP), _WEB_FLAGS)
     _add_config_options(p)
     p.set_defaults(func=cmd_detect)
 
@@ -371,6 +387,7 @@ def _detect_units(plan, cfg: Config, fh: Any) -> int:
     from .formats import FieldOptions
     from .records import extract, to_json
     from .runlog import ErrorLog, Lines
+    from .workers import new_document
 
     fields_ = FieldOptions.from_config(cfg)
     log = ErrorLog(Lines(None, None, ""), None, cfg.quiet)
@@ -387,14 +404,15 @@ def _detect_units(plan, cfg: Config, fh: Any) -> int:
                         x.error if kind == "rec" else x, None)
             elif kind == "rec":
                 try:
-                    text = extract(unit.fmt, x.payload, fields_)[1]
+                    state, text = extract(unit.fmt, x.payload, fields_)
                 except Exception as exc:  # RecordError, RecursionError
                     failed += 1
                     log.add(unit.name, x.where, "error", str(exc), None)
                     continue
-                if text is not None:
-                    texts.append(text)
-                    ids.append(location(unit, x))
+                if text is not None:  # the document with its fields (--id-field, HTML)
+                    doc = new_document(unit.route, state, text, location(unit, x), fields_)[0]
+                    texts.append(doc)
+                    ids.append(doc.id)
         for res in _detect(cfg, texts, ids):
             if res.error is not None:
                 failed += 1

@@ -31,6 +31,9 @@ from .errors import E, ConfigError  # noqa: F401  (re-exported)
 
 #: The record formats of batch runs (``polyclean.formats`` reads and writes them).
 FORMATS = ("text", "jsonl", "csv", "tsv", "parquet")
+#: What batch runs read besides: HTML pages (one document per file) and WARC/WET archives
+#: (one document per HTML or WET record); they are never written.
+INPUT_FORMATS = FORMATS + ("html", "warc")
 
 
 def _opt(default: Any, doc: str, *, choices: tuple | None = None, min: float | None = None,
@@ -206,8 +209,8 @@ class Config:
     # --- batch runs: inputs, outputs and workers (polyclean clean / detect) -----------
     format: str = _opt(
         "auto", "Input format: auto goes by the file name (.jsonl/.ndjson, .csv, .tsv/.tab, "
-        ".parquet/.pq, anything else is text; .gz and .zst are decompressed).",
-        choices=("auto",) + FORMATS,
+        ".parquet/.pq, .html/.htm/.xhtml, .warc/.wet, anything else is text; .gz and .zst "
+        "are decompressed).", choices=("auto",) + INPUT_FORMATS,
     )
     output_format: str = _opt(
         "auto", "Output format: auto goes by the -o name (.jsonl, .csv, .tsv, .parquet, .txt, "

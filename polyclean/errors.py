@@ -204,6 +204,8 @@ class E:
     NO_STDOUT_PARQUET = "Parquet output needs a file: give -o OUT.parquet"
     NO_STDOUT_TABLES = "several CSV/TSV inputs cannot share stdout; give -o FOLDER or -o OUT.csv"
     COMPRESSED_PARQUET = "{out}: Parquet compresses itself; drop the .{kind} from the name"
+    NOT_WRITTEN = ("-o {out}: polyclean reads {fmt} but does not write it; name the output "
+                   ".txt, .jsonl, .csv, .tsv or .parquet, or give a folder")
     NEEDS_ZSTANDARD_OUT = "writing .zst needs the zstandard package: pip install 'polyclean[formats]'"
     WRITE_FAILED = "{where}: cannot write: {why}"
     DETECT_OUTPUT_FAILED = "{where}: cannot write the output: {why}"

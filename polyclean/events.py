@@ -1,7 +1,8 @@
 """The main process's view of the inputs: one stream of events, cut into batches.
 
 Events, in input order: ``("start", u, meta)`` when unit ``u`` opens, ``("rec", u,
-record)`` for each record, ``("end", u, None)`` when it is read to the end, ``("fail",
+record)`` for each record, ``("end", u, counts)`` when it is read to the end
+(``counts``: a WARC archive's records by type, for the summary; else None), ``("fail",
 u, message)`` when it cannot be opened or breaks part-way (its output is then taken
 back), ``("skip", u, message)`` for a unit not read on purpose (a FIFO) and ``("warn",
 u, message)`` for an empty input.  :func:`batches` cuts the stream so that the
@@ -93,7 +94,8 @@ class InputStream:
                 return
             if reader.empty:
                 yield ("warn", u, E.EMPTY_INPUT)
-            yield ("end", u, None)
+            counts = getattr(reader, "counts", None)  # a WARC reader's record types
+            yield ("end", u, {f"warc_{k}": v for k, v in counts.items()} if counts else None)
         except Exception as exc:
             if not isinstance(exc, _READ_ERRORS) and not type(exc).__module__.startswith(
                     "pyarrow"):

@@ -14,6 +14,11 @@ record's payload into the text to clean and the cleaned text into the output rec
   them: no quoting; a record is a line; a tab, newline, CR or backslash inside the text
   field is written ``\\t``, ``\\n``, ``\\r``, ``\\\\`` (linear TSV) and read back the same way.
 - ``parquet``: one record per row, read one record batch at a time through pyarrow.
+- ``html``: an HTML page (``.html``, ``.htm``, ``.xhtml``), one document per file; the
+  extraction stage turns it into text (:mod:`polyclean.web`).
+- ``warc``: a WARC or WET archive (``.warc``, ``.warc.gz``, ``.warc.wet.gz``), one
+  document per HTML response or WET conversion record
+  (:class:`polyclean.web.warc.WarcReader`).
 
 Every record is read bounded by ``max_record`` (bytes of a text file or JSONL line,
 characters of a CSV/TSV record): a bigger one becomes an error record and the reader
@@ -22,8 +27,8 @@ records.  An empty input (0 bytes) has no records (``Reader.empty`` is set).  In
 ending in ``.gz`` or ``.zst`` are decompressed on the fly.  ``changed()`` says whether
 the file was rewritten since it was opened (checked per batch by the runner).
 
->>> detect_format("crawl/part-0001.jsonl.gz"), detect_format("page.html")
-('jsonl', 'text')
+>>> detect_format("crawl/part-0001.jsonl.gz"), detect_format("page.html"), detect_format("a.md")
+('jsonl', 'html', 'text')
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
 from .config import FORMATS, Config
 from .errors import E, InputError, RecordError  # noqa: F401  (re-exported)
@@ -47,6 +52,7 @@ __all__ = ["FORMATS", "FieldOptions", "Record", "READERS", "detect_format", "ope
 _EXTENSIONS = {
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv",
     ".parquet": "parquet", ".pq": "parquet", ".txt": "text",
+    ".html": "html", ".htm": "html", ".xhtml": "html", ".warc": "warc", ".wet": "warc",
 }
 COMPRESSIONS = {".gz": "gz", ".zst": "zst"}
 MAX_EXCERPT = 500  # characters of a bad record kept in the errors file
@@ -62,15 +68,42 @@ class FieldOptions:
     encoding: str | None = None  # codec of JSONL/CSV/TSV bytes (None: UTF-8)
     delimiter: str = ","  # of CSV
     max_record: int = 64 << 20
+    id_field: str | None = None  # names the document in reports and errors
+    lang_field: str | None = None  # written: the detected language
+    status_field: str | None = None  # written: ok, partial or the error
+    learn_by: str | None = None  # "host" (of the url field) or a field name
 
     @property
     def out(self) -> str:
         return self.output_field or self.text_field
 
+    @property
+    def written(self) -> tuple[str, ...]:
+        """The fields polyclean writes into a record, in order (each once).
+
+        >>> FieldOptions(report_field="r", lang_field="lang", status_field="r").written
+        ('text', 'r', 'lang')
+        """
+        names = (self.out, self.report_field, self.lang_field, self.status_field)
+        return tuple(dict.fromkeys(n for n in names if n))
+
+    @property
+    def context(self) -> tuple[str, ...]:
+        """The fields of a record the workers need besides its text (a Parquet row
+        stays in the main process and sends only these): the id field and the field
+        that groups documents for learning (``url`` for ``learn_by="host"``).
+
+        >>> FieldOptions(id_field="id", learn_by="host").context
+        ('id', 'url')
+        """
+        by = "url" if self.learn_by == "host" else self.learn_by
+        return tuple(dict.fromkeys(n for n in (self.id_field, by) if n))
+
     @classmethod
     def from_config(cls, cfg: Config) -> "FieldOptions":
         return cls(cfg.text_field, cfg.output_field, cfg.report_field, cfg.encoding,
-                   "\t" if cfg.delimiter == "tab" else cfg.delimiter, cfg.max_record_bytes)
+                   "\t" if cfg.delimiter == "tab" else cfg.delimiter, cfg.max_record_bytes,
+                   cfg.id_field, cfg.lang_field, cfg.status_field, cfg.learn_by)
 
 
 @dataclass(slots=True)
@@ -400,12 +433,18 @@ class CsvReader(Reader):
             raise InputError(E.NO_COLUMN.format(field=o.text_field, columns=", ".join(header)))
         self.header = header
         out_header = list(header)
-        for name in (o.out, o.report_field):
-            if name and name not in out_header:
+        for name in o.written:
+            if name not in out_header:
                 out_header.append(name)
-        self.layout = (len(header), header.index(o.text_field), out_header.index(o.out),
-                       out_header.index(o.report_field) if o.report_field else -1,
-                       len(out_header), self.fmt, o.delimiter, tuple(header))
+
+        def at(name: str | None) -> int:
+            return out_header.index(name) if name else -1
+
+        # (input width, text column, output column, report column, output width,
+        #  format, delimiter, header, language column, status column)
+        self.layout = (len(header), header.index(o.text_field), at(o.out),
+                       at(o.report_field), len(out_header), self.fmt, o.delimiter,
+                       tuple(header), at(o.lang_field), at(o.status_field))
         return out_header
 
     def _records(self) -> Iterator[tuple[int, str | None, int]]:
@@ -516,9 +555,7 @@ class ParquetReader(Reader):
         ttype = schema.field(o.text_field).type
         stype = pa.large_string() if pa.types.is_large_string(ttype) else pa.string()
         fields = list(schema)
-        for name in (o.out, o.report_field):
-            if not name:
-                continue
+        for name in o.written:
             if name in schema.names:
                 fields[schema.get_field_index(name)] = pa.field(name, stype, nullable=True)
             else:
@@ -530,6 +567,7 @@ class ParquetReader(Reader):
             return
         n = 0
         name, limit = self.opts.text_field, self.opts.max_record
+        context = self.opts.context
         for batch in self.pf.iter_batches(batch_size=self.rows_per_read):
             for row in batch.to_pylist():
                 n += 1
@@ -541,13 +579,31 @@ class ParquetReader(Reader):
                 elif size > limit:
                     yield Record(f"row {n}", None, size,
                                  error=E.RECORD_TOO_BIG.format(what="cell", limit=limit))
+                elif context:  # the fields the workers need travel with the text
+                    yield Record(f"row {n}", (value, {k: row.get(k) for k in context}),
+                                 size, keep=row)
                 else:
                     yield Record(f"row {n}", value, size, keep=row)
 
 
-READERS: dict[str, type[Reader]] = {
+class HtmlReader(TextReader):
+    """An HTML page: the whole file is one document (bytes), which the extraction
+    stage decodes by its declared charset and turns into text."""
+
+    fmt = "html"
+
+
+def _warc_reader(path: Path | None, opts: FieldOptions) -> Reader:
+    """A :class:`polyclean.web.warc.WarcReader` (imported here: the web package
+    imports this module)."""
+    from .web.warc import WarcReader
+
+    return WarcReader(path, opts)
+
+
+READERS: dict[str, Callable[[Path | None, FieldOptions], Reader]] = {
     "text": TextReader, "jsonl": JsonlReader, "csv": CsvReader, "tsv": TsvReader,
-    "parquet": ParquetReader,
+    "parquet": ParquetReader, "html": HtmlReader, "warc": _warc_reader,
 }
 
 

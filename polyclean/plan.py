@@ -12,7 +12,9 @@
   ``.gz``/``.zst``) is one file that all inputs go into.  Two inputs that would meet
   at one output are refused before anything is written.
 - **Formats**: the input format comes from ``format`` or the name; the output format
-  from ``output_format``, else the ``-o`` name, else the input's.
+  from ``output_format``, else the ``-o`` name, else the input's (:func:`own_output`:
+  an HTML page gives text, a WARC/WET archive JSONL, one record per document).  HTML
+  and WARC are read, never written.
 """
 
 from __future__ import annotations
@@ -30,6 +32,44 @@ from .sinks import is_special
 
 CANONICAL_EXT = {"text": ".txt", "jsonl": ".jsonl", "csv": ".csv", "tsv": ".tsv",
                  "parquet": ".parquet"}
+#: The output format of an input format when nothing else says: the input's own, but
+#: an HTML page becomes its text and an archive its records (url, ids, text).
+OWN_OUTPUT = {"html": "text", "warc": "jsonl"}
+#: Input formats whose unit is one document (the others are records).
+DOCUMENT_FORMATS = ("text", "html")
+
+
+def own_output(fmt: str) -> str:
+    """The output format of inputs in ``fmt`` when neither ``--output-format`` nor the
+    ``-o`` name says one.
+
+    >>> own_output("csv"), own_output("html"), own_output("warc")
+    ('csv', 'text', 'jsonl')
+    """
+    return OWN_OUTPUT.get(fmt, fmt)
+
+
+def output_name(rel: str, in_fmt: str, fmt: str) -> Path:
+    """Where an input at ``rel`` goes in a mirrored tree: its own name without
+    ``.gz``/``.zst``, with the output format's extension when the format changes (an
+    archive loses ``.warc``; a WET archive keeps ``.wet``, so that the WARC and WET
+    files of one Common Crawl segment do not meet).
+
+    >>> [output_name(r, f, o).as_posix() for r, f, o in [("a/p.html.gz", "html", "text"),
+    ...     ("CC-1.warc.gz", "warc", "jsonl"), ("CC-1.warc.wet.gz", "warc", "jsonl"),
+    ...     ("b.csv", "csv", "csv"), ("d.jsonl", "jsonl", "parquet")]]
+    ['a/p.txt', 'CC-1.jsonl', 'CC-1.wet.jsonl', 'b.csv', 'd.parquet']
+    """
+    stem = split_compression(rel)[0]
+    if fmt == in_fmt:
+        return Path(stem)
+    if in_fmt == "warc":
+        low = stem.lower()
+        for ext, keep in ((".warc.wet", ".wet"), (".wet", ".wet"), (".warc", "")):
+            if low.endswith(ext):
+                return Path(stem[: -len(ext)] + keep + CANONICAL_EXT[fmt])
+        return Path(stem + CANONICAL_EXT[fmt])
+    return Path(stem).with_suffix(CANONICAL_EXT[fmt])
 
 
 @dataclass
@@ -150,6 +190,8 @@ def make_plan(inputs: list[str], out: str | None, cfg: Config) -> Plan:
     to_stdout = out in (None, "-")
     out_path = None if to_stdout else Path(out)
     named_fmt = None if out_path is None else detect_format(out_path.name, None)
+    if named_fmt is not None and named_fmt not in CANONICAL_EXT:
+        raise UsageError(E.NOT_WRITTEN.format(out=show(str(out)), fmt=named_fmt))
     several = len(inputs or ["-"]) > 1 or any(p is not None and p.is_dir()
                                               for p in map(_as_path, inputs or ["-"]))
     folder = out_path is not None and (
@@ -205,10 +247,10 @@ def _stdout_outputs(plan: Plan, live: list[int], cfg: Config) -> None:
     """stdout: each unit in its own format (or ``output_format``), one after another."""
     for i in live:
         u = plan.units[i]
-        fmt = cfg.output_format if cfg.output_format != "auto" else u.fmt
+        fmt = cfg.output_format if cfg.output_format != "auto" else own_output(u.fmt)
         if fmt == "parquet":
             raise UsageError(E.NO_STDOUT_PARQUET)
-        headers = fmt == "text" and (len(plan.units) > 1 or u.fmt != "text")
+        headers = fmt == "text" and (len(plan.units) > 1 or u.fmt not in DOCUMENT_FORMATS)
         _attach(plan, i, Output(None, fmt, headers=headers))
     if sum(o.fmt in ("csv", "tsv") for o in plan.outputs) > 1:
         raise UsageError(E.NO_STDOUT_TABLES)
@@ -218,26 +260,26 @@ def _mirror_outputs(plan: Plan, live: list[int], cfg: Config) -> None:
     """A mirrored tree: one output per unit at its path inside the common parent."""
     for i in live:
         u = plan.units[i]
-        fmt = cfg.output_format if cfg.output_format != "auto" else u.fmt
+        fmt = cfg.output_format if cfg.output_format != "auto" else own_output(u.fmt)
         if u.path is None:
             rel = Path("stdin" + CANONICAL_EXT[fmt])
         else:
-            rel = Path(split_compression(u.rel)[0])
-            if fmt != u.fmt:
-                rel = rel.with_suffix(CANONICAL_EXT[fmt])
-        _attach(plan, i, Output(plan.out / rel, fmt, root=plan.out))
+            rel = output_name(u.rel, u.fmt, fmt)
+        # records into a text file: one document after another, each with its name
+        headers = fmt == "text" and u.fmt not in DOCUMENT_FORMATS
+        _attach(plan, i, Output(plan.out / rel, fmt, headers=headers, root=plan.out))
 
 
 def _file_output(plan: Plan, live: list[int], cfg: Config, named: str | None) -> None:
     """One file that every input goes into."""
     target = plan.out
     compress = split_compression(target.name)[1]
-    first = plan.units[live[0]].fmt if live else "text"
+    first = own_output(plan.units[live[0]].fmt) if live else "text"
     fmt = cfg.output_format if cfg.output_format != "auto" else named or first
     if fmt == "parquet" and compress:
         raise UsageError(E.COMPRESSED_PARQUET.format(out=target, kind=compress))
-    headers = fmt == "text" and (len(plan.units) > 1
-                                 or any(plan.units[i].fmt != "text" for i in live))
+    headers = fmt == "text" and (len(plan.units) > 1 or any(
+        plan.units[i].fmt not in DOCUMENT_FORMATS for i in live))
     output = Output(target, fmt, compress, headers)
     plan.outputs.append(output)
     for i in live:

@@ -13,6 +13,12 @@ build the output record in the output format (a :class:`Route` says which):
   columns are the union of the keys (nulls where a key is missing), JSON numbers are
   Parquet numbers and nested values JSON text; a text file becomes a record
   ``{"path": ..., "text": ...}``; to text, each record's cleaned text is one document.
+- Web inputs: an HTML file is one document, like a text file (its bytes go to the
+  extraction stage); a WARC/WET record's payload is a
+  :class:`~polyclean.web.document.WebRecord`, and its output record is ``url``,
+  ``warc_record_id``, ``date``, ``http_charset`` and the text.
+- Besides the text (and report), a record can get the fields ``extra`` names: the
+  document's language (``lang_field``) and status (``status_field``).
 
 What :func:`render` returns depends on the output: ``str`` (text), ``bytes`` (JSONL, or
 CSV/TSV with the header known in advance), a list of ``(column, cell)`` pairs (CSV/TSV
@@ -234,8 +240,12 @@ def extract(fmt: str, payload: Any, opts: FieldOptions) -> tuple[Any, str | byte
     ...
     polyclean.errors.RecordError: no field 'text'
     """
-    if fmt in ("text", "parquet"):
+    if fmt in ("text", "html"):
         return None, payload
+    if fmt == "parquet":  # (text, the context fields) when the workers need fields
+        return (payload[1], payload[0]) if isinstance(payload, tuple) else (None, payload)
+    if fmt == "warc":  # a WebRecord: its fields are the output record's
+        return payload.fields(), payload
     if fmt == "jsonl":
         return _extract_json(payload, opts)
     if fmt in ("csv", "tsv"):
@@ -271,20 +281,43 @@ def _extract_json(payload: bytes | str, opts: FieldOptions) -> tuple[Any, str | 
     return (line, members), value
 
 
+def record_fields(fmt: str, state: Any) -> dict[str, Any]:
+    """The fields of a record (its values, the text included) as :func:`extract` left
+    them in ``state``, for the document (``Doc.fields``: ids, grouping by host or field).
+
+    >>> line = '{"id": 7, "url": "http://a.example/x", "text": "hi"}'
+    >>> record_fields("jsonl", (line, scan_object(line)))
+    {'id': 7, 'url': 'http://a.example/x', 'text': 'hi'}
+    >>> record_fields("text", None)
+    {}
+    """
+    if fmt == "jsonl":
+        return {key: value for key, _, _, value in state[1]}
+    if fmt in ("csv", "tsv"):
+        row, layout = state
+        cells = [tsv_unescape(c) for c in row] if fmt == "tsv" else row
+        return dict(zip(layout[7], cells))
+    if fmt in ("parquet", "warc") and state is not None:
+        return dict(state)
+    return {}
+
+
 # --- render: the output record ------------------------------------------------------------
 def render(route: Route, state: Any, cleaned: str | None, report: dict | None,
-           opts: FieldOptions) -> Any:
-    """The output record (see the module's docstring for its type).
+           opts: FieldOptions, extra: dict[str, Any] | None = None) -> Any:
+    """The output record (see the module's docstring for its type); ``extra`` are
+    fields written besides the text and the report (language, status).
 
     >>> line = '{"id": 1, "text": "hi "}'
     >>> render(Route("jsonl", "jsonl"), (line, scan_object(line)), "hi", None, FieldOptions())
     b'{"id": 1, "text": "hi"}\\n'
-    >>> render(Route("text", "jsonl", "a/b.txt"), None, "hi", None, FieldOptions())
-    b'{"path": "a/b.txt", "text": "hi"}\\n'
+    >>> render(Route("text", "jsonl", "a/b.txt"), None, "hi", None, FieldOptions(),
+    ...        {"lang": "en"})
+    b'{"path": "a/b.txt", "text": "hi", "lang": "en"}\\n'
     """
     fmt, out_fmt = route.fmt, route.out_fmt
     if fmt == "parquet":  # finished by render_row in the main process, which has the row
-        return cleaned, report
+        return cleaned, report, extra
     if out_fmt == "text":
         return cleaned + "\n" if cleaned else ""
     if fmt == "jsonl" and out_fmt == "jsonl":
@@ -292,27 +325,32 @@ def render(route: Route, state: Any, cleaned: str | None, report: dict | None,
         edits = {opts.out: to_json(cleaned)}
         if opts.report_field:
             edits[opts.report_field] = to_json(report)
+        for key, value in (extra or {}).items():
+            edits[key] = to_json(value)
         return (splice(line, members, edits) + "\n").encode("utf-8")
     if fmt in ("csv", "tsv") and route.encoded:
-        return _render_row(fmt, out_fmt, state, cleaned, report, opts)
-    return _finish(route, _pairs(fmt, state, route.path), cleaned, report, opts)
+        return _render_row(fmt, out_fmt, state, cleaned, report, opts, extra)
+    return _finish(route, _pairs(fmt, state, route.path), cleaned, report, opts, extra)
 
 
 def _render_row(fmt: str, out_fmt: str, state: Any, cleaned: str | None,
-                report: dict | None, opts: FieldOptions) -> bytes:
+                report: dict | None, opts: FieldOptions,
+                extra: dict[str, Any] | None = None) -> bytes:
     """A CSV/TSV row in CSV or TSV, its header known (the reader's layout)."""
-    row, (_, _, oi, ri, width, _, delim, _) = state
+    row, layout = state
+    width, delim = layout[4], layout[6]
     row = row + [""] * (width - len(row))
     raw = fmt == "tsv" and out_fmt == "tsv"
     if fmt == "tsv" and not raw:  # TSV to CSV: the values, not their escapes
         row = [tsv_unescape(c) for c in row]
-    new = "" if cleaned is None else cleaned
-    rep = to_json(report) if report is not None else ""
-    if raw:
-        new, rep = tsv_escape(new), tsv_escape(rep)
-    row[oi] = new
-    if ri >= 0:
-        row[ri] = rep
+    cells = {layout[2]: cleaned, layout[3]: to_json(report) if report is not None else None}
+    for name, at in ((opts.lang_field, layout[8]), (opts.status_field, layout[9])):
+        if at >= 0 and extra and name in extra:
+            cells[at] = cell(extra[name])
+    for at, value in cells.items():
+        if at >= 0:
+            value = "" if value is None else value
+            row[at] = tsv_escape(value) if raw else value
     return table_line(row, out_fmt, delim, raw=raw).encode("utf-8")
 
 
@@ -329,6 +367,8 @@ def _pairs(fmt: str, state: Any, path: str | None) -> list[tuple[str, Any]]:
         row, layout = state
         cells = [tsv_unescape(c) for c in row] if fmt == "tsv" else row
         return list(zip(layout[7], cells))
+    if fmt == "warc":  # url, warc_record_id, date, http_charset
+        return list(state.items())
     return [("path", path)]
 
 
@@ -342,12 +382,15 @@ class _Raw:
 
 
 def _finish(route: Route, pairs: list[tuple[str, Any]], cleaned: str | None,
-            report: dict | None, opts: FieldOptions) -> Any:
-    """Pairs plus the cleaned text (and report) in the output format."""
+            report: dict | None, opts: FieldOptions,
+            extra: dict[str, Any] | None = None) -> Any:
+    """Pairs plus the cleaned text (and report, language, status) in the output format."""
     merged = dict(pairs)
     merged[opts.out] = cleaned
     if opts.report_field:
         merged[opts.report_field] = report
+    if extra:
+        merged.update(extra)
     out_fmt = route.out_fmt
     if out_fmt == "jsonl":
         body = ", ".join(f"{json.dumps(str(k), ensure_ascii=False)}: "
@@ -375,12 +418,14 @@ def _parquet_value(value: Any) -> Any:
 
 
 def render_row(route: Route, row: dict, cleaned: str | None, report: dict | None,
-               opts: FieldOptions) -> Any:
+               opts: FieldOptions, extra: dict[str, Any] | None = None) -> Any:
     """A Parquet input row (kept in the main process) in the output format."""
     merged = dict(row)
     merged[opts.out] = cleaned
     if opts.report_field:
         merged[opts.report_field] = to_json(report) if report is not None else None
+    if extra:
+        merged.update(extra)
     if route.out_fmt == "parquet":
         return merged
     if route.out_fmt == "jsonl":

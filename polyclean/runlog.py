@@ -2,10 +2,12 @@
 the summary (a line on stderr, and JSON with ``--summary-json``).
 
 **The errors file** (JSONL, schema ``polyclean-errors/1``): one object per record or
-input that yields no output record, with ``input`` (the name as given), ``line`` (JSONL)
-or ``row`` (CSV/TSV/Parquet) when it is one record, ``status`` (one of
-:data:`STATUSES`), ``error`` (the message) and, for a bad line or row, ``raw`` (a
-bounded excerpt of it).
+input that yields no output record (or that failed and was written with its error in
+``--status-field``), with ``input`` (the name as given), ``line`` (JSONL), ``row``
+(CSV/TSV/Parquet) or ``offset`` (WARC) when it is one record, ``id`` (the record's own
+id, with ``--id-field``), a skipped WARC record's ``url``, ``warc_record_id`` and
+``date``, ``status`` (one of :data:`STATUSES`), ``error`` (the message) and, for a bad
+line or row, ``raw`` (a bounded excerpt of it).
 
 **Messages**: an input that fails as a whole is printed as ``polyclean: error: NAME:
 message`` (a skipped one as a ``warning:``); the first record that fails with a given
@@ -202,17 +204,25 @@ class ErrorLog:
         self.max_kinds = max_kinds
         self.seen: dict[tuple[str, str], list] = {}  # (status, message) -> [where, count]
 
-    def add(self, name: str, where: str, status: str, msg: str, raw: str | None) -> None:
+    def add(self, name: str, where: str, status: str, msg: str, raw: str | None,
+            extra: dict[str, Any] | None = None) -> None:
+        """One entry; ``extra`` are fields that identify the record besides its place
+        (``id``: the record's own id, shown in the message instead of its place; a
+        skipped WARC record's ``url``, ``warc_record_id``, ``date``)."""
         msg = safe(msg)
         entry: dict[str, Any] = {"input": name}
         if where:
             key, _, num = where.partition(" ")
             entry[key] = int(num)
+        if extra:
+            entry.update(extra)
         entry["status"] = status
         entry["error"] = msg
         if raw is not None:
             entry["raw"] = raw
         self.lines.write(to_json(entry) + "\n")
+        if extra and extra.get("id") is not None:
+            where = f"id {extra['id']}"
         loc = show(f"{name}:{where}" if where else name)
         kind = "error" if status == "error" else "warning"
         if status != "error" and self.quiet:

@@ -39,7 +39,7 @@ from .workers import add_stats, cores, error_report, results
 
 # Out of space: every later write would fail too, so the run stops (resumably).
 _NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
-_RECORD_FORMATS = ("jsonl", "csv", "tsv", "parquet")
+_RECORD_FORMATS = ("jsonl", "csv", "tsv", "parquet", "warc")
 
 
 @dataclass
@@ -161,10 +161,11 @@ class _Run:
         progress = Progress(opts.progress, total_size(self.plan.units))
         eager = any(u.fmt == "parquet" for u in self.plan.units) or any(
             o.fmt == "parquet" for o in self.plan.outputs)
+        web = cfg.markup == "html" or any(u.fmt in ("html", "warc") for u in self.plan.units)
         try:
             stream = results(batches(inp.events(), self.plan.units, cfg.batch_docs,
                                      cfg.batch_bytes), cfg.jobs or cores(), cfg, self.fields,
-                             opts.report is not None, eager=eager)
+                             opts.report is not None, eager=eager, web=web)
             for batch, outs, stats in stream:
                 self._batch(batch, outs, stats)
                 progress.update(s.records, s.bytes_in, inp.position())
@@ -261,8 +262,8 @@ class _Run:
             else:
                 out.target.parent.mkdir(parents=True, exist_ok=True)
         first = self.plan.units[out.units[0]]
-        if out.fmt == "text" and out.root is not None:
-            return TextFileSink(out.target)
+        if out.fmt == "text" and out.root is not None and first.fmt in ("text", "html"):
+            return TextFileSink(out.target)  # one document, one file
         if out.fmt == "parquet":
             schema = meta if first.fmt == "parquet" and len(out.units) == 1 else None
             return ParquetSink(out.target, schema, fields.out, resume)
@@ -315,6 +316,8 @@ class _Run:
                 self._start(u, unit, x)
             elif kind in ("end", "fail", "skip"):
                 self.units_done, self.unit_records = u + 1, 0
+                if kind == "end" and x:
+                    add_stats(self.sum.stats, x)
                 if kind == "fail":
                     self._fail(u, unit, x)
                 elif kind == "skip":
@@ -350,24 +353,28 @@ class _Run:
         self.unit_records += 1
         s.bytes_in += rec.size
         if out is None:
+            known = getattr(rec.keep, "fields", None)  # a skipped WARC record's url, ...
             if rec.status == "skipped":
                 s.skipped += 1
-                self.log.add(unit.name, rec.where, "skipped", rec.error, rec.raw)
+                self.log.add(unit.name, rec.where, "skipped", rec.error, rec.raw, known)
             else:
                 self._error(unit, rec, rec.error, rec.raw)
             return
-        result, err, line = out
+        result, err, line, own = out
         if line is not None:
             self.report.write(line)
         if err is not None:
-            self._error(unit, rec, err, self._raw(unit, rec))
-            return
-        self.streak = None
+            self._error(unit, rec, err, self._raw(unit, rec), own)
+            if result is None:
+                return
+        else:
+            self.streak = None
         o = unit.output
         if o in self.dead or o not in self.sinks:
             return
         if unit.fmt == "parquet":
-            result = render_row(unit.route, rec.keep, *result, self.fields)
+            cleaned, report, extra = result
+            result = render_row(unit.route, rec.keep, cleaned, report, self.fields, extra)
         n = self._output_io(o, self.sinks[o].write, result, show(location(unit, rec)))
         s.bytes_out += n or 0
 
@@ -393,10 +400,13 @@ class _Run:
             return excerpt(("\t" if unit.fmt == "tsv" else ",").join(rec.payload[0]))
         return None
 
-    def _error(self, unit: Unit, rec: Record | None, msg: str, raw: str | None = None) -> None:
+    def _error(self, unit: Unit, rec: Record | None, msg: str, raw: str | None = None,
+               own: Any = None) -> None:
+        """Count and log an error (``own``: the record's own id, ``--id-field``)."""
         s = self.sum
         s.errors += 1
-        self.log.add(unit.name, rec.where if rec is not None else "", "error", msg, raw)
+        self.log.add(unit.name, rec.where if rec is not None else "", "error", msg, raw,
+                     {"id": own} if own is not None else None)
         if self.opts.report is not None and rec is not None and rec.error is not None:
             self.report.write(error_report(location(unit, rec), msg))
         if self.cfg.on_error == "fail":

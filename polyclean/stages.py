@@ -31,6 +31,7 @@ from typing import Any, ClassVar, Sequence
 from . import boilerplate as _boilerplate
 from . import decode as _decode
 from . import detect as _detect
+from . import groups as _groups
 from . import repair as _repair
 from . import translate as _translate
 from .config import Config
@@ -218,10 +219,22 @@ def _fragment(seg: Segment) -> dict[str, Any]:
 class Boilerplate(Stage):
     """Removes page furniture line by line (``boilerplate.BoilerplateRemover``).  Lines
     recurring across documents are learned from this batch alone (a first pass over
-    it), so a document's output depends only on its batch.  A line holding a fragment
-    in another language is content to translate: the remover gets the fragments'
-    spans (``foreign``) and its line classifier does not remove such a line.  In the
-    settle loop (``learn=False``) nothing is learned."""
+    it), so a document's output depends only on its batch; with ``learn_by`` the
+    documents of one site (or of one value of a field) learn from each other only
+    (:mod:`polyclean.groups`).  A line holding a fragment in another language is
+    content to translate: the remover gets the fragments' spans (``foreign``) and its
+    line classifier does not remove such a line.  In the settle loop (``learn=False``)
+    nothing is learned.
+
+    A document whose lines a main-content extractor chose (``doc.meta["extracted"] ==
+    "main"``) has already been judged by the page's structure: the rules that judge a
+    line by its place among the others (:data:`STRUCTURAL`: the line classifier) are
+    left to the extractor, and the content rules (UI phrases, read-also,
+    call-to-action, cookie notices, datelines, duplicates, recurring lines...) still
+    apply."""
+
+    #: What is left to a main-content extractor (``drop_rules`` names).
+    STRUCTURAL: ClassVar[tuple[str, ...]] = ("classifier",)
 
     name = "boilerplate"
     requires = ("text", "segments")
@@ -231,6 +244,7 @@ class Boilerplate(Stage):
                  suffix: str = "", learn: bool = True) -> None:
         super().__init__(config, stats, suffix=suffix)
         self.learn = learn
+        self._main: Config | None = None  # the configuration for main-extracted documents
 
     @classmethod
     def enabled(cls, config: Config) -> bool:
@@ -240,14 +254,38 @@ class Boilerplate(Stage):
     def check(cls, config: Config) -> None:
         _boilerplate.check_options(config)
 
+    def _config(self, doc: Doc) -> Config:
+        """The configuration the remover applies to ``doc`` (see the class doc)."""
+        if doc.meta.get("extracted") != "main":
+            return self.config
+        if self._main is None:
+            off = tuple(self.config.drop_rules or ())
+            self._main = self.config.replace(
+                drop_rules=off + tuple(r for r in self.STRUCTURAL if r not in off))
+        return self._main
+
+    def _removers(self, docs: Sequence[Doc]) -> dict[int, _boilerplate.BoilerplateRemover]:
+        """Each document's remover: one per learning group (and per configuration met in
+        it), each learning from the whole group."""
+        removers: dict[int, _boilerplate.BoilerplateRemover] = {}
+        for group in (_groups.groups(docs, self.config.learn_by) if self.learn else [docs]):
+            made: dict[int, _boilerplate.BoilerplateRemover] = {}
+            for doc in group:
+                cfg = self._config(doc)
+                remover = made.get(id(cfg))
+                if remover is None:
+                    remover = made[id(cfg)] = _boilerplate.BoilerplateRemover(cfg)
+                    if self.learn:
+                        remover.learn(d.text for d in group)
+                removers[id(doc)] = remover
+        return removers
+
     def __call__(self, docs: Sequence[Doc]) -> list[Doc]:
-        remover = _boilerplate.BoilerplateRemover(self.config)
-        if self.learn:
-            remover.learn(d.text for d in docs)
+        removers = self._removers(docs)
         changed = []
         for doc in docs:
             foreign = [(s.start, s.end) for s in doc.segments if s.foreign] if self.learn else None
-            found = remover.find(doc.text, foreign=foreign)
+            found = removers[id(doc)].find(doc.text, foreign=foreign)
             if found:
                 _name_languages(found, doc.segments)
             if not self.suffix:

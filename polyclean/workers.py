@@ -27,22 +27,86 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Iterator, Sequence
 
 from .config import Config
+from .doc import Doc
 from .errors import E, RecordError
 from .formats import FieldOptions
-from .records import Route, extract, render, to_json
-from .report import REPORT_SCHEMA
+from .records import Route, extract, record_fields, render, to_json
+from .report import REPORT_SCHEMA, Report
 
 log = logging.getLogger(__name__)
 
 _WARM_UP = "The council met on Tuesday to discuss the new budget for the city.\n"
+_WARM_UP_HTML = ("<html><body><nav><a href=/>Home</a></nav><article><p>" + _WARM_UP.strip()
+                 + "</p></article></body></html>").encode()
 _WORKER: dict[str, Any] = {}
+
+
+# --- one record's document -----------------------------------------------------------------
+def record_id(values: dict[str, Any], name: str | None) -> Any:
+    """The record's own id (``--id-field``): the field's value, or None when there is
+    no such field or it is empty (the record is then named by its location).
+
+    >>> record_id({"id": 17, "text": "x"}, "id"), record_id({"id": ""}, "id"), record_id({}, None)
+    (17, None, None)
+    >>> record_id({"id": 1.5}, "id"), record_id({"id": [1, 2]}, "id")
+    ('1.5', '[1, 2]')
+    """
+    if not name:
+        return None
+    value = values.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    return to_json(value) if isinstance(value, (list, dict, bool)) else str(value)
+
+
+def new_document(route: Route, state: Any, text: Any, where: str,
+                 fields: FieldOptions) -> tuple[Doc, Any]:
+    """The :class:`Doc` of one record before any stage (its record fields, ``markup``
+    for an HTML file, a WARC record's :class:`~polyclean.web.document.WebRecord` as
+    ``raw``), and its own id (``--id-field``; None: the doc is named ``where``)."""
+    values = record_fields(route.fmt, state)
+    own = record_id(values, fields.id_field)
+    ident = where if own is None else own
+    meta = {"markup": "html"} if route.fmt == "html" else {}
+    return Doc(id=ident, raw=text, fields=values, meta=meta, report=Report(id=ident)), own
+
+
+def outcome_fields(fields: FieldOptions, lang: str | None, status: str) -> dict | None:
+    """The fields written besides the text: the language and the status.
+
+    >>> outcome_fields(FieldOptions(lang_field="lang", status_field="st"), "ru", "ok")
+    {'lang': 'ru', 'st': 'ok'}
+    """
+    out: dict[str, Any] = {}
+    if fields.lang_field:
+        out[fields.lang_field] = lang
+    if fields.status_field:
+        out[fields.status_field] = status
+    return out or None
+
+
+def status_of(record: Report | dict) -> str:
+    """``partial`` when a stage left part of its work undone (fragments left
+    untranslated for want of a package, sentences refused), else ``ok``.
+
+    >>> status_of({"stages": {"translate": "partial: 1 of 2 fragments translated"}})
+    'partial'
+    >>> status_of(Report(stages={"translate": "off"}))
+    'ok'
+    """
+    stages = record.stages if isinstance(record, Report) else record.get("stages", {})
+    return "partial" if any(v.startswith("partial") for v in stages.values()) else "ok"
 
 
 # --- one batch ------------------------------------------------------------------------
 def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route],
                   jobs: Sequence[tuple[int, Any]], ids: Sequence[str],
                   want_report: bool) -> tuple[list, dict[str, int]]:
-    """Clean one batch: ``[(output, error, report_line)]`` per job, and the stats.
+    """Clean one batch: ``[(output, error, report_line, own_id)]`` per job, and the
+    stats.  ``own_id`` is the record's id (``--id-field``) or None; a record that
+    failed has an output only with ``--status-field`` (its status is the error).
 
     >>> cfg = Config(translate=False, boilerplate=False)
     >>> routes = {0: Route("jsonl", "jsonl")}
@@ -52,9 +116,10 @@ def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route]
     (b'{"text": "It is fine."}\\n', 'invalid JSON', 1)
     """
     n = len(jobs)
-    outs: list[tuple[Any, str | None, str | None]] = [(None, None, None)] * n
+    outs: list[tuple[Any, str | None, str | None, Any]] = [(None, None, None, None)] * n
     states: list[Any] = [None] * n
-    docs: list[tuple[int, str | bytes]] = []
+    own: list[Any] = [None] * n
+    docs: list[tuple[int, Doc]] = []
     nulls = 0
     for i, (u, payload) in enumerate(jobs):
         route = routes[u]
@@ -62,57 +127,85 @@ def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route]
             state, text = extract(route.fmt, payload, fields)
         except Exception as exc:  # RecordError, or e.g. RecursionError on absurd nesting
             msg = str(exc) if isinstance(exc, RecordError) else f"{type(exc).__name__}: {exc}"
-            outs[i] = (None, msg, error_report(ids[i], msg) if want_report else None)
+            outs[i] = (None, msg, error_report(ids[i], msg) if want_report else None, None)
             continue
         states[i] = state
+        doc, own[i] = new_document(route, state, text, ids[i], fields)
         if text is None:
-            outs[i] = (render(route, state, None, None, fields), None, None)
+            outs[i] = (render(route, state, None, None, fields,
+                              outcome_fields(fields, None, "ok")), None, None, own[i])
             nulls += 1
         else:
-            docs.append((i, text))
+            docs.append((i, doc))
     stats: dict[str, int] = {"nulls": nulls} if nulls else {}
-    results = clean_isolated(config, [d for _, d in docs], [ids[i] for i, _ in docs], stats)
+    results = clean_isolated(config, [d for _, d in docs], [d.id for _, d in docs], stats)
     keep_report = want_report or fields.report_field is not None
-    for (i, _), res in zip(docs, results):
+    for (i, doc), res in zip(docs, results):
+        route = routes[jobs[i][0]]
         if isinstance(res, str) or res.error is not None:
             err = res if isinstance(res, str) else res.error
-            outs[i] = (None, err, error_report(ids[i], err) if want_report else None)
+            out = None
+            if fields.status_field:  # the record is written, its status is the error
+                out = render(route, states[i], None, None, fields,
+                             outcome_fields(fields, None, err))
+            outs[i] = (out, err, error_report(doc.id, err) if want_report else None, own[i])
             continue
         report = res.report if keep_report else None
+        extra = outcome_fields(fields, res.record.lang if isinstance(res.record, Report)
+                               else res.report.get("lang"), status_of(res.record)) \
+            if fields.lang_field or fields.status_field else None
         try:
-            out = render(routes[jobs[i][0]], states[i], res.text,
-                         report if fields.report_field else None, fields)
+            out = render(route, states[i], res.text, report if fields.report_field else None,
+                         fields, extra)
         except Exception as exc:  # e.g. a report field that cannot be serialised
             msg = E.RECORD_UNWRITABLE.format(why=f"{type(exc).__name__}: {exc}")
-            outs[i] = (None, msg, error_report(ids[i], msg) if want_report else None)
+            outs[i] = (None, msg, error_report(doc.id, msg) if want_report else None, own[i])
             continue
-        outs[i] = (out, None, to_json(report) + "\n" if want_report else None)
+        outs[i] = (out, None, to_json(report) + "\n" if want_report else None, own[i])
     return outs, stats
 
 
-def error_report(doc_id: str, error: str) -> str:
+def error_report(doc_id: Any, error: str) -> str:
     """The report line of a record that failed."""
     return to_json({"schema": REPORT_SCHEMA, "id": doc_id, "status": "error",
                     "error": error}) + "\n"
 
 
+def _fresh(item: Any) -> Any:
+    """What :func:`clean_isolated` keeps of an input to clean it again: a text as it
+    is, a :class:`Doc` as its id, input, fields and metadata before any stage."""
+    if isinstance(item, Doc):
+        return (item.id, item.raw, dict(item.fields), dict(item.meta))
+    return item
+
+
+def _again(kept: Any) -> Any:
+    if isinstance(kept, tuple):
+        doc_id, raw, values, meta = kept
+        return Doc(id=doc_id, raw=raw, fields=dict(values), meta=dict(meta),
+                   report=Report(id=doc_id))
+    return kept
+
+
 def clean_isolated(config: Config, texts: list, ids: list, stats: dict[str, int]) -> list:
-    """Clean a batch with a fresh Cleaner; if the batch raises, clean its documents one
-    by one so that only the failing ones fail (a str in the result is an error)."""
+    """Clean a batch (texts or :class:`Doc` records) with a fresh Cleaner; if the batch
+    raises, clean its documents one by one, each from its state before the batch, so
+    that only the failing ones fail (a str in the result is an error)."""
     from .pipeline import Cleaner
 
     if not texts:
         return []
+    kept = [_fresh(t) for t in texts]
     cleaner = Cleaner(config)
     try:
         results: list = cleaner.clean_batch(texts, ids)
     except Exception as exc:  # a stage bug or a MissingModelError: isolate it
         log.warning("batch failed (%s); cleaning its documents one by one", exc)
         results = []
-        for text, doc_id in zip(texts, ids):
+        for item, doc_id in zip(kept, ids):
             one = Cleaner(config)
             try:
-                results.extend(one.clean_batch([text], [doc_id]))
+                results.extend(one.clean_batch([_again(item)], [doc_id]))
             except Exception as exc1:
                 results.append(f"{type(exc1).__name__}: {exc1}")
             add_stats(stats, one.stats)
@@ -194,14 +287,15 @@ class Pool:
     """Worker processes that never outlive the main process."""
 
     def __init__(self, jobs: int, config: Config, fields: FieldOptions,
-                 want_report: bool) -> None:
+                 want_report: bool, web: bool = False) -> None:
         import multiprocessing
 
         method = start_method()
         self.frozen = False
         if method == "fork":  # load the models once, here; the workers share them
-            process_batch(config, fields, {0: Route("text", "text")}, [(0, _WARM_UP)],
-                          ["warm-up"], False)
+            warm = [(0, _WARM_UP)] + ([(1, _WARM_UP_HTML)] if web else [])  # + extractors
+            process_batch(config, fields, {0: Route("text", "text"), 1: Route("html", "text")},
+                          warm, ["warm-up"] * len(warm), False)
             # Move everything loaded so far out of the collector's reach: a collection
             # in a worker would otherwise write to the header of every inherited
             # container and copy its page.  (Left alone when the caller froze objects
@@ -233,11 +327,13 @@ class Pool:
 
 
 def results(batch_iter: Iterator[Any], jobs: int, config: Config, fields: FieldOptions,
-            want_report: bool, eager: bool = False) -> Iterator[tuple[Any, list, dict]]:
+            want_report: bool, eager: bool = False,
+            web: bool = False) -> Iterator[tuple[Any, list, dict]]:
     """(batch, outputs, stats) in input order; at most ``2 * jobs`` batches in flight.
 
     The pool starts once a second batch exists (one batch is cleaned here), or before
     anything is read when ``eager`` (Parquet: before pyarrow loads, so fork is safe).
+    ``web``: there is HTML to extract (forked workers then share the extractors too).
     """
     head: list[Any] = []
     if jobs <= 1 or not eager:
@@ -246,7 +342,7 @@ def results(batch_iter: Iterator[Any], jobs: int, config: Config, fields: FieldO
             for b in itertools.chain(head, batch_iter):
                 yield (b, *process_batch(config, fields, b.routes, b.jobs, b.ids, want_report))
             return
-    pool = Pool(jobs, config, fields, want_report)
+    pool = Pool(jobs, config, fields, want_report, web)
     try:
         pending: deque = deque()
         for b in itertools.chain(head, batch_iter):

@@ -6,7 +6,6 @@ extraction floors are pinned on real pages from ../shared/data."""
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import re
 from pathlib import Path
@@ -18,9 +17,6 @@ pytest.importorskip("resiliparse")
 pytest.importorskip("fastwarc")
 warcio = pytest.importorskip("warcio")
 
-from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
-from warcio.warcwriter import WARCWriter  # noqa: E402
-
 from polyclean import Cleaner, Config  # noqa: E402
 from polyclean.doc import Doc  # noqa: E402
 from polyclean.normalize import normalize_text  # noqa: E402
@@ -29,83 +25,17 @@ from polyclean.web import (  # noqa: E402
     WarcReader, decode_html, extract, html_to_text, is_skipped, record_to_text, visible_text,
 )
 from polyclean.web.stage import Extract  # noqa: E402
+from webarchive import RU, UA_PAGE, Archive, web_warc  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 TRAF = DATA / "trafilatura-eval-subset"
 SCRAPINGHUB = DATA / "scrapinghub-article-extraction-benchmark"
 
-RU = "Совет города обсудил новый бюджет. Депутаты попросили больше денег для школ."
-UA_PAGE = f"<html><head><title>Новости</title></head><body><p>{RU}</p></body></html>"
-
 
 def _need(path: Path) -> None:
     if not path.exists():
         pytest.skip(f"shared data not found: {path}")
-
-
-# --- archives written with warcio ---------------------------------------------------------------
-class Archive:
-    """A WARC written record by record, remembering where each record starts."""
-
-    def __init__(self, gz: bool = True) -> None:
-        self.buf = io.BytesIO()
-        self.w = WARCWriter(self.buf, gzip=gz)
-        self.starts: dict[str, int] = {}
-
-    def _write(self, key: str, rec) -> None:
-        self.starts[key] = self.buf.tell()
-        self.w.write_record(rec)
-
-    def response(self, url: str, body: bytes, ctype: str, status: str = "200 OK") -> None:
-        hh = StatusAndHeaders(status, [("Content-Type", ctype),
-                                       ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
-        self._write(url, self.w.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                                   http_headers=hh))
-
-    def request(self, url: str) -> None:
-        hh = StatusAndHeaders(f"GET {url} HTTP/1.1", [("Host", "x")], is_http_request=True)
-        self._write("req " + url, self.w.create_warc_record(url, "request", payload=io.BytesIO(b""),
-                                                            http_headers=hh))
-
-    def conversion(self, url: str, text: str) -> None:
-        self._write(url, self.w.create_warc_record(
-            url, "conversion", payload=io.BytesIO(text.encode("utf-8")),
-            warc_content_type="text/plain"))
-
-    def info(self) -> None:
-        self._write("info", self.w.create_warcinfo_record("test.warc.gz", {"software": "test"}))
-
-    def bytes(self) -> bytes:
-        return self.buf.getvalue()
-
-
-def _cut_member(data: bytes, start: int, end: int) -> bytes:
-    """``data`` with the middle of the record between ``start`` and ``end`` removed."""
-    return data[:start + (end - start) // 2] + data[end:]
-
-
-def web_warc(tmp_path: Path) -> tuple[Path, dict[str, int], int]:
-    a = Archive()
-    a.info()
-    a.request("http://a.example/")
-    a.response("http://a.example/", b"<html><body><p>Hello world, this is page A.</p></body></html>",
-               "text/html; charset=utf-8")
-    a.response("http://b.example/koi", UA_PAGE.encode("koi8-r"), "text/html; charset=KOI8-R")
-    a.response("http://c.example/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "image/png")
-    meta_page = f'<html><head><meta charset="windows-1251"></head><body><p>{RU}</p></body></html>'
-    a.response("http://d.example/meta", meta_page.encode("cp1251"), "text/html")
-    a.response("http://g.example/gone", b"<html><body>Not found</body></html>", "text/html",
-               "404 Not Found")
-    a.response("http://e.example/broken", b"<html><body><p>" + b"lost " * 2000 + b"</p></body></html>",
-               "text/html")
-    broken_end = len(a.bytes())
-    a.response("http://f.example/after", b"<html><body><p>The record after the broken one.</p></body></html>",
-               "application/xhtml+xml")
-    data = _cut_member(a.bytes(), a.starts["http://e.example/broken"], broken_end)
-    path = tmp_path / "crawl.warc.gz"
-    path.write_bytes(data)
-    return path, a.starts, len(data)
 
 
 def read_all(path: Path, **kw):

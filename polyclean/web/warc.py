@@ -13,8 +13,9 @@ like any other unit:
   ``warc_record_id``, ``date``, HTTP charset) for
   :func:`~polyclean.web.document.record_to_text` on the worker side;
 * any other response or resource (an image, a PDF, a redirect) is *skipped*: the
-  record has ``error`` set to the reason and ``keep`` a :class:`Skip`, and goes to
-  the errors file with status ``skipped``;
+  record has ``error`` set to the reason, ``status`` ``"skipped"`` and ``keep`` a
+  :class:`Skip` (the reason and the record's fields), and goes to the errors file with
+  status ``skipped``;
 * ``warcinfo``, ``request``, ``metadata``, ``revisit`` and ``continuation`` records are
   not documents; they are only counted (:attr:`WarcReader.counts`);
 * a broken record (a damaged gzip member, a record cut short, headers without a
@@ -38,10 +39,10 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import Any, Iterator
 
-from ..errors import E, InputError
-from ..formats import Record
+from ..errors import E, InputError, WebDependencyError
+from ..formats import FieldOptions, Reader, Record
 from ._deps import need
 from .document import WebRecord
 
@@ -80,35 +81,43 @@ def _media_type(value: str | None) -> str:
     return (value or "").split(";", 1)[0].strip().lower()
 
 
-class WarcReader:
+class WarcReader(Reader):
     """Reads one ``.warc``, ``.warc.gz``, ``.warc.wet.gz`` (... ``.zst``/``.lz4``,
     which FastWARC detects) archive; see the module documentation.
 
-    ``opts`` is accepted for the shape of :class:`polyclean.formats.Reader` and not
-    used.  After :meth:`records` has run, :attr:`counts` holds ``records`` (every
-    record met), ``documents``, ``skipped``, ``errors`` and one ``type:NAME`` entry
-    per record type that is not a document.
+    ``opts`` (:class:`polyclean.formats.FieldOptions`) gives ``max_record`` when
+    ``max_record_bytes`` is not given.  After :meth:`records` has run, :attr:`counts`
+    holds ``records`` (every record met), ``documents``, ``skipped``, ``errors`` and one
+    ``type:NAME`` entry per record type that is not a document; :attr:`empty` is set
+    for a file of 0 bytes.
     """
 
     fmt = "warc"
 
-    def __init__(self, path: Path | None, opts: Any = None, *,
-                 max_record_bytes: int = MAX_RECORD_BYTES) -> None:
-        self.path, self.opts = path, opts
+    def __init__(self, path: Path | None, opts: FieldOptions | None = None, *,
+                 max_record_bytes: int | None = None) -> None:
+        super().__init__(path, opts if opts is not None else FieldOptions())
+        if max_record_bytes is None:
+            max_record_bytes = self.opts.max_record if opts is not None else MAX_RECORD_BYTES
         self.max_record_bytes = max_record_bytes
-        self.fh: BinaryIO | None = None
         self.counts: Counter[str] = Counter()
 
     # -- the Reader interface ------------------------------------------------------------
     def open(self) -> None:
-        """Open the archive (``InputError`` when it cannot be); no metadata."""
-        need("fastwarc.warc", "WARC input")
+        """Open the archive (``InputError`` when it cannot be, or when the ``web``
+        extra is missing); no metadata."""
+        try:
+            need("fastwarc.warc", "WARC input")
+        except WebDependencyError as exc:
+            raise InputError(str(exc)) from None
         if self.path is None:
             self.fh = sys.stdin.buffer
             return None
         path = Path(self.path)
-        if not path.exists():
+        if not os.path.lexists(path):
             raise InputError(E.NO_SUCH_FILE)
+        if not path.exists():
+            raise InputError(E.DANGLING_LINK)
         if path.is_dir():
             raise InputError(E.IS_A_FOLDER)
         try:
@@ -117,6 +126,7 @@ class WarcReader:
             raise InputError(E.PERMISSION_DENIED) from None
         except OSError as exc:
             raise InputError(exc.strerror or str(exc)) from exc
+        self.stamp = self._stamp()
         return None
 
     def records(self) -> Iterator[Record]:
@@ -124,20 +134,25 @@ class WarcReader:
             self.open()
         warc = need("fastwarc.warc", "WARC input")
         fh = self.fh
+        if self.stamp is not None and self.stamp[0] == 0:
+            self.empty = True
+            return
         while True:
             start = self._tell()
             it = iter(warc.ArchiveIterator(fh, parse_http=True, record_types=warc.WarcRecordType.any_type))
             offset = start
+            read = False  # whether the record at ``offset`` was read whole
             try:
                 for rec in it:
-                    offset = rec.stream_pos
+                    offset, read = rec.stream_pos, False
                     self.counts["records"] += 1
                     out = self._record(rec)
+                    read = True
                     if out is not None:
                         yield out
                 return
             except OSError as exc:
-                bad = self._broken_offset(offset, offset != start or self.counts["records"] == 0)
+                bad = self._broken_offset(offset, read)
                 nxt = self._resync(bad + 1)
                 where = "the end of the archive" if nxt is None else f"offset {nxt}"
                 self.counts["errors"] += 1
@@ -150,11 +165,6 @@ class WarcReader:
     def position(self) -> int:
         """Bytes of the archive file consumed so far (for progress)."""
         return self._tell()
-
-    def close(self) -> None:
-        if self.fh is not None and self.fh is not sys.stdin.buffer:
-            self.fh.close()
-        self.fh = None
 
     # -- one record ---------------------------------------------------------------------------
     def _record(self, rec: Any) -> Record | None:
@@ -173,7 +183,7 @@ class WarcReader:
         why = self._not_a_document(rec, kind, http_type)
         if why:
             self.counts["skipped"] += 1
-            return Record(where, None, size, error=why, keep=Skip(why, fields))
+            return Record(where, None, size, error=why, keep=Skip(why, fields), status="skipped")
         if size > self.max_record_bytes:
             return self._error(where, E.RECORD_TOO_LARGE.format(size=size, limit=self.max_record_bytes))
         body = rec.reader.read(size + 1)
