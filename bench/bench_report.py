@@ -7,8 +7,7 @@ The same JSONL (bench_batch.py's documents: news sentences, Russian lines, UI li
 cleaned with ``-j 2 --no-translate`` in fresh processes, alternating:
 
 - ``plain``: ``polyclean clean`` as it is;
-- ``report``: the same run with the run report built as ``--html-report`` will build it
-  (the wiring proposed to the lead, patched in here): each worker aggregates its batch's
+- ``report``: the same run with ``--html-report``: each worker aggregates its batch's
   reports into a :class:`~polyclean.runreport.aggregate.RunReport` (with the sources of
   its sampled documents), the main process merges them in input order and writes the
   page at the end.
@@ -33,37 +32,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 
-def wire(agg) -> None:
-    """Patch the runner the way ``--html-report`` is to be wired (see the README):
-    a RunReport per batch in the worker, merged in the main process."""
-    from polyclean import runner, workers
-    from polyclean.runreport.aggregate import RunReport
-
-    clean_isolated, add_stats = workers.clean_isolated, runner.add_stats
-
-    def clean_and_aggregate(config, texts, ids, stats):
-        results = clean_isolated(config, texts, ids, stats)
-        part = RunReport.for_worker()
-        for doc_id, res in zip(ids, results):
-            if isinstance(res, str):
-                part.add_error(doc_id, res)
-            elif res.error is not None:
-                part.add_error(doc_id, res.error)
-            else:
-                part.add(res.record, res.source)  # the Report itself: no dict built
-        stats["_runreport"] = part
-        return results
-
-    def add_and_merge(total, more):
-        part = more.pop("_runreport", None)
-        if part is not None:
-            agg.merge(part)
-        add_stats(total, more)
-
-    workers.clean_isolated = clean_and_aggregate  # process_batch calls it (workers fork)
-    runner.add_stats = add_and_merge  # the main process adds each batch's stats
-
-
 def child(mode: str, src: str, out: str, page: str) -> None:
     """One timed run in this fresh process; prints its wall seconds as JSON."""
     from polyclean import cli
@@ -71,15 +39,8 @@ def child(mode: str, src: str, out: str, page: str) -> None:
     t0 = time.perf_counter()
     argv = ["clean", src, "-o", out, "-j", "2", "--no-translate", "-q"]
     if mode == "report":
-        from polyclean.runreport.aggregate import RunReport
-
-        agg = RunReport()
-        wire(agg)
-        rc = cli.main(argv)
-        size = agg.write_html(page, {})
-        if agg.documents + agg.errors == 0:
-            sys.exit("bench_report: the report counted no document: the wiring patch "
-                     "no longer matches the runner")
+        rc = cli.main(argv + ["--html-report", page])
+        size = Path(page).stat().st_size
     elif mode == "jsonl":  # for `polyclean report` afterwards
         rc = cli.main(argv + ["--report", page])
         size = 0

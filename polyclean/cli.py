@@ -130,6 +130,7 @@ _OUTPUT_FLAGS = [
     (("--report-field",), "report_field", {"metavar": "NAME"}),
     (("--errors",), "errors", {"metavar": "PATH"}),
     (("--summary-json",), "summary_json", {"metavar": "FILE"}),
+    (("--html-report",), "html_report", {"metavar": "FILE.html"}),
 ]
 _WEB_FLAGS = [  # HTML and WARC inputs, and record fields
     (("--extract",), "extract", {}),
@@ -315,7 +316,8 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
     if cfg.resume and any(u.path is None for u in plan.units):
         raise UsageError(E.RESUME_NEEDS_FILES)
     check_paths(plan, {"--errors": str(opts.errors) if opts.errors else None,
-                       "--report": cfg.report, "--summary-json": cfg.summary_json})
+                       "--report": cfg.report, "--summary-json": cfg.summary_json,
+                       "--html-report": cfg.html_report})
     if opts.lock is not None:
         try:
             _lock_output(plan.out, plan.folder)

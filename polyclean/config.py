@@ -262,6 +262,10 @@ class Config:
         None, "Write the run summary as JSON (schema polyclean-summary/1) to this file.",
         output=False,
     )
+    html_report: str | None = _opt(
+        None, "Write the HTML run report (one self-contained page) to this file at the end.",
+        output=False,
+    )
     summary: bool = _opt(False, "Print the run summary on stderr (always with the progress line).",
                          output=False)
     quiet: bool = _opt(False, "No progress line, summary or warnings; errors only.", output=False)

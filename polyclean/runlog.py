@@ -125,8 +125,10 @@ class Summary:
         data["seconds"] = round(self.seconds, 3)
         data["documents"] = self.documents
         data["untranslated"] = self.untranslated()
+        data["timings"] = {k[5:]: round(v, 3) for k, v in self.stats.items()
+                           if k.startswith("time:")}
         data["stats"] = {k: v for k, v in sorted(self.stats.items())
-                         if not k.startswith("untranslated:")}
+                         if not k.startswith(("untranslated:", "time:"))}
         return data
 
 

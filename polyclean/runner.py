@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,81 @@ def run(plan: Plan, opts: RunOptions) -> Summary:
             lock.release()
 
 
+class RunPage:
+    """The HTML run report of a run (``--html-report``): the workers' parts merged in
+    input order, the errors the run logs, and the page written at the end with the
+    summary.  With a journal its state is saved beside it after every batch, so a
+    resumed run's page counts the whole run."""
+
+    def __init__(self, path: str | None, journal: Path | None) -> None:
+        self.path = path
+        self.agg = None
+        self.state = partial_path(Path(path), "runreport") if path and journal else None
+        if path:
+            from .runreport.aggregate import RunReport
+
+            self.agg = RunReport()
+
+    def merge(self, part: Any) -> None:
+        if self.agg is not None and part is not None:
+            self.agg.merge(part)
+
+    def error(self, doc_id: Any, msg: str) -> None:
+        if self.agg is not None:
+            self.agg.add_error(doc_id, msg)
+
+    def save(self, records: int) -> None:
+        """Save the aggregate as of ``records`` records, before the journal that counts
+        them.  The previous state stays as ``….prev`` until the next save, so a kill
+        between this save and the journal's leaves the state the journal points to."""
+        if self.state is None:
+            return
+        import pickle
+
+        tmp = self.state.with_name(self.state.name + ".tmp")
+        prev = self.state.with_name(self.state.name + ".prev")
+        try:
+            tmp.write_bytes(pickle.dumps({"records": records, "agg": self.agg},
+                                         protocol=pickle.HIGHEST_PROTOCOL))
+            if self.state.exists():
+                os.replace(self.state, prev)
+            os.replace(tmp, self.state)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise OutputError(E.SIDE_FILE_FAILED.format(path=self.path, what="run report",
+                                                        why=why(exc)), exc.errno) from None
+
+    def restore(self, records: int) -> None:
+        """Load the saved aggregate that counts exactly the journal's ``records``."""
+        if self.state is None:
+            return
+        import pickle
+
+        for path in (self.state, self.state.with_name(self.state.name + ".prev")):
+            if path.exists():
+                saved = pickle.loads(path.read_bytes())
+                if saved["records"] == records:
+                    self.agg = saved["agg"]
+                    return
+
+    def files(self) -> list[Path]:
+        """The work files to keep when a run resumes."""
+        if self.state is None:
+            return []
+        return [self.state, self.state.with_name(self.state.name + ".prev")]
+
+    def write(self, summary: Summary) -> None:
+        if self.agg is None:
+            return
+        try:
+            self.agg.write_html(self.path, summary.to_json())
+        except OSError as exc:
+            raise OutputError(E.SIDE_FILE_FAILED.format(path=self.path, what="run report",
+                                                        why=why(exc)), exc.errno) from None
+        for path in self.files():
+            path.unlink(missing_ok=True)
+
+
 class _Run:
     def __init__(self, plan: Plan, opts: RunOptions, lock: OutputLock | None) -> None:
         self.plan, self.opts, self.cfg = plan, opts, opts.config
@@ -86,6 +162,7 @@ class _Run:
         self.streak: list | None = [None, 0]  # the first records' one error, while they all fail
         self.report = Lines(None, None, "")
         self.log = ErrorLog(Lines(None, None, ""), None, self.cfg.quiet)
+        self.page = RunPage(self.cfg.html_report, opts.journal)  # --html-report
 
     # -- journal ------------------------------------------------------------------
     def _restore(self) -> dict | None:
@@ -107,10 +184,12 @@ class _Run:
         self.marks = {int(u): m for u, m in state["marks"].items()}
         for o, st in state["pending"].items():
             self._output(int(o), None, {**st, "complete": True}).finalize()
+        self.page.restore(state["records"])
         return state
 
     def _save(self, pending: dict[int, dict], finished: bool = False) -> None:
         s = self.sum
+        self.page.save(s.records)  # before the journal that points past this batch
         self.journal.save({
             "finished": finished, "records": s.records, "units_done": self.units_done,
             "unit_records": self.unit_records, "errors": s.errors, "skipped": s.skipped,
@@ -131,6 +210,8 @@ class _Run:
         for side in (self.opts.errors, self.opts.report):
             if side not in (None, "-") and state is not None:
                 keep.add(partial_path(Path(side)))
+        if state is not None:
+            keep.update(self.page.files())
         if self.plan.folder and self.plan.out.is_dir():
             sweep(self.plan.out, keep)
         for target in [self.plan.out] + [Path(p) for p in (self.opts.errors, self.opts.report)
@@ -166,7 +247,8 @@ class _Run:
             stream = results(batches(inp.events(), self.plan.units, cfg.batch_docs,
                                      cfg.batch_bytes), cfg.jobs or cores(), cfg, self.fields,
                              opts.report is not None, eager=eager, web=web)
-            for batch, outs, stats in stream:
+            for batch, outs, stats, part in stream:
+                self.page.merge(part)
                 self._batch(batch, outs, stats)
                 progress.update(s.records, s.bytes_in, inp.position())
         except StopRun as exc:
@@ -218,6 +300,7 @@ class _Run:
         self.log.repeats()
         s.status = "failed" if s.errors else "ok"
         s.seconds = time.perf_counter() - t0
+        self.page.write(s)
         return s
 
     def _stop(self) -> None:
@@ -407,6 +490,8 @@ class _Run:
         s.errors += 1
         self.log.add(unit.name, rec.where if rec is not None else "", "error", msg, raw,
                      {"id": own} if own is not None else None)
+        self.page.error(own if own is not None else location(unit, rec) if rec is not None
+                        else unit.name, msg)
         if self.opts.report is not None and rec is not None and rec.error is not None:
             self.report.write(error_report(location(unit, rec), msg))
         if self.cfg.on_error == "fail":

@@ -103,14 +103,15 @@ def status_of(record: Report | dict) -> str:
 # --- one batch ------------------------------------------------------------------------
 def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route],
                   jobs: Sequence[tuple[int, Any]], ids: Sequence[str],
-                  want_report: bool) -> tuple[list, dict[str, int]]:
-    """Clean one batch: ``[(output, error, report_line, own_id)]`` per job, and the
-    stats.  ``own_id`` is the record's id (``--id-field``) or None; a record that
-    failed has an output only with ``--status-field`` (its status is the error).
+                  want_report: bool) -> tuple[list, dict[str, int], Any]:
+    """Clean one batch: ``[(output, error, report_line, own_id)]`` per job, the stats,
+    and (``config.html_report``) the batch's part of the run report, else None.
+    ``own_id`` is the record's id (``--id-field``) or None; a record that failed has an
+    output only with ``--status-field`` (its status is the error).
 
     >>> cfg = Config(translate=False, boilerplate=False)
     >>> routes = {0: Route("jsonl", "jsonl")}
-    >>> outs, stats = process_batch(cfg, FieldOptions(), routes,
+    >>> outs, stats, part = process_batch(cfg, FieldOptions(), routes,
     ...     [(0, b'{"text": "It is  fine."}'), (0, b'{oops')], ["l1", "l2"], False)
     >>> outs[0][0], outs[1][1][:12], stats["documents"]
     (b'{"text": "It is fine."}\\n', 'invalid JSON', 1)
@@ -139,6 +140,7 @@ def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route]
             docs.append((i, doc))
     stats: dict[str, int] = {"nulls": nulls} if nulls else {}
     results = clean_isolated(config, [d for _, d in docs], [d.id for _, d in docs], stats)
+    part = _run_report_part(results) if config.html_report else None
     keep_report = want_report or fields.report_field is not None
     for (i, doc), res in zip(docs, results):
         route = routes[jobs[i][0]]
@@ -162,7 +164,19 @@ def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route]
             outs[i] = (None, msg, error_report(doc.id, msg) if want_report else None, own[i])
             continue
         outs[i] = (out, None, to_json(report) + "\n" if want_report else None, own[i])
-    return outs, stats
+    return outs, stats, part
+
+
+def _run_report_part(results: list) -> Any:
+    """The batch's part of the HTML run report: its cleaned documents (the main process
+    adds the errors, which it logs anyway)."""
+    from .runreport.aggregate import RunReport
+
+    part = RunReport.for_worker()
+    for res in results:
+        if not isinstance(res, str) and res.error is None:
+            part.add(res.record, res.source)  # the Report itself: no dict is built
+    return part
 
 
 def error_report(doc_id: Any, error: str) -> str:
@@ -211,6 +225,9 @@ def clean_isolated(config: Config, texts: list, ids: list, stats: dict[str, int]
             add_stats(stats, one.stats)
         return results
     add_stats(stats, cleaner.stats)
+    for stage, secs in cleaner.timings.items():  # seconds per stage, for the summary
+        key = f"time:{stage}"
+        stats[key] = stats.get(key, 0) + secs
     return results
 
 

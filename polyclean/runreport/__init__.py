@@ -8,8 +8,8 @@
   side-by-side view) and the terminal view;
 - :mod:`.explain`: ``polyclean explain`` (the commands are in ``polyclean.cli_report``).
 
-Wiring ``clean --html-report FILE`` (what ``bench/bench_report.py`` patches in and
-measures): in the worker, after a batch is cleaned, build one ``RunReport.for_worker()``
+How ``clean --html-report FILE`` is wired (``polyclean.workers`` and
+``polyclean.runner.RunPage``; measured by ``bench/bench_report.py``): in the worker, after a batch is cleaned, build one ``RunReport.for_worker()``
 of the batch
 (``part.add(result.record, result.source)`` for each document — the ``Report``
 object itself, so no dict is built unless ``--report`` asks for one; ``part.add_error(id,

@@ -1,0 +1,79 @@
+"""``polyclean clean --html-report``: the page is written at the end of the run, its
+counts equal the run summary's, the summary JSON carries the stage timings the page
+plots, and a killed run resumed with ``--resume`` gives a page that counts the whole
+run (the aggregate is saved beside the journal after every batch)."""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+from polyclean import cli
+
+from test_resume import command, run_and_kill, write_jsonl
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def counts(page: Path) -> dict[tuple[str, str], str]:
+    """The totals the page shows: (key, summary|reports) -> the number as shown."""
+    html = page.read_text("utf-8")
+    found = re.findall(r"data-count='([^']+)' data-from=(\w+)>([^<]*)<", html)
+    return {(k, src): v.replace(",", "") for k, src, v in found}
+
+
+def test_html_report_counts_equal_the_summary_and_timings_are_in_it(tmp_path):
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, 600)  # one bad record
+    out, page, summ = tmp_path / "out.jsonl", tmp_path / "run.html", tmp_path / "sum.json"
+    rc = cli.main(["clean", str(src), "-o", str(out), "--no-translate", "-q",
+                   "--batch-docs", "100", "--html-report", str(page),
+                   "--summary-json", str(summ)])
+    assert rc == 1  # the bad record
+    summary = json.loads(summ.read_text("utf-8"))
+    assert set(summary["timings"]) >= {"decode", "detect", "boilerplate", "normalize"}
+    assert all(v >= 0 for v in summary["timings"].values())
+    shown = counts(page)
+    for key in ("documents", "errors"):
+        assert shown[(key, "summary")] == shown[(key, "reports")] == str(summary[key]), key
+    assert summary["documents"] == 599 and summary["errors"] == 1
+    assert not list(tmp_path.glob(".*polyclean-*"))  # no work file left behind
+
+
+def test_html_report_of_a_killed_and_resumed_run_counts_the_whole_run(tmp_path):
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, 3000)
+    whole, page0 = tmp_path / "whole.jsonl", tmp_path / "whole.html"
+    assert cli.main(["clean", str(src), "-o", str(whole), "--no-translate", "-q",
+                     "--batch-docs", "50", "--html-report", str(page0)]) == 1
+    out, page = tmp_path / "out.jsonl", tmp_path / "resumed.html"
+    cmd = command(src, out, "--html-report", str(page), "-q")
+    journal = out.with_name(f".{out.name}.polyclean-journal")
+    run_and_kill(cmd, journal, at_least=600, total=3000)
+    assert not page.exists()
+    rc = cli.main(cmd[cmd.index("clean"):] + ["--resume"])
+    assert rc == 1 and out.read_bytes() == whole.read_bytes()
+    a, b = counts(page0), counts(page)
+    for key in ("documents", "errors", "lines_removed"):
+        assert a[(key, "reports")] == b[(key, "reports")], key
+    assert b[("documents", "reports")] == b[("documents", "summary")]
+
+
+def test_a_kill_between_the_page_state_and_the_journal_restores_the_journals_state(tmp_path):
+    """The page state is saved before the journal; a kill in between must not let a
+    resumed run count the batch twice: the state that matches the journal is taken."""
+    from polyclean.runner import RunPage
+
+    path = tmp_path / "run.html"
+    page = RunPage(str(path), tmp_path / ".journal")
+    page.error("a", "bad record")
+    page.save(100)  # batch 1, then the journal says 100 records
+    page.error("b", "bad record")
+    page.save(200)  # batch 2 saved ... and the run is killed before the journal
+    again = RunPage(str(path), tmp_path / ".journal")
+    again.restore(100)
+    assert again.agg.errors == 1
+    again.restore(200)
+    assert again.agg.errors == 2
+    assert {p.name for p in tmp_path.iterdir()} == {
+        ".run.html.polyclean-runreport", ".run.html.polyclean-runreport.prev"}
