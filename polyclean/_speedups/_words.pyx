@@ -20,6 +20,11 @@ cdef extern from "Python.h":
     const char* PyUnicode_AsUTF8AndSize(object, Py_ssize_t*)
     void PyErr_Clear()
     Py_ssize_t PyUnicode_GET_LENGTH(object)
+    int PyUnicode_KIND(object)
+    void* PyUnicode_DATA(object)
+    uint32_t PyUnicode_READ(int kind, void* data, Py_ssize_t index)
+    int Py_UNICODE_ISALNUM(uint32_t)
+    int Py_UNICODE_ISDECIMAL(uint32_t)
 
 MAGIC = b"PCWORDS1"
 cdef const char* _MAGIC = b"PCWORDS1"
@@ -27,6 +32,7 @@ cdef enum:
     HEADER = 32
     NONE_CB = 0xFFFF
     MAX_CB = 2048
+    TOKEN_CAP = 4096  # bytes of a word looked up (wordfreq's words are far shorter)
 
 # the layout of a table: header (magic, n, slots, blob length), values u64[n],
 # slots u32[slots] (0 empty, else index + 1), offsets u32[n + 1], blob
@@ -134,6 +140,10 @@ cdef class Table:
         if s == NULL:  # a lone surrogate: in no list
             PyErr_Clear()
             return -1
+        return self.find_raw(s, ln)
+
+    cdef inline Py_ssize_t find_raw(self, const char* s, Py_ssize_t ln):
+        # the index of the word of UTF-8 ``s[:ln]``, or -1
         cdef uint64_t h = _fnv(s, ln) & self.mask
         cdef uint32_t k, a
         while True:
@@ -156,6 +166,37 @@ cdef class Table:
         cdef uint32_t i
         return [self.blob[self.offsets[i]:self.offsets[i + 1]].decode("utf-8")
                 for i in range(self.n)]
+
+
+cdef inline bint _is_letter(uint32_t c) noexcept:
+    # ``[^\W\d_]`` of Python's re: alphanumeric, not a decimal digit, not "_"
+    if c < 128:
+        return <uint32_t>((c | 32) - 97) < 26
+    return Py_UNICODE_ISALNUM(c) and not Py_UNICODE_ISDECIMAL(c)
+
+
+cdef inline Py_ssize_t _put(char* buf, Py_ssize_t ln, uint32_t c) noexcept:
+    # ``c`` appended to ``buf[:ln]`` as UTF-8 (nothing past TOKEN_CAP: such a word is in
+    # no list); the new length
+    if ln > TOKEN_CAP:
+        return ln + 1
+    if c < 0x80:
+        buf[ln] = <char>c
+        return ln + 1
+    if c < 0x800:
+        buf[ln] = <char>(0xC0 | (c >> 6))
+        buf[ln + 1] = <char>(0x80 | (c & 0x3F))
+        return ln + 2
+    if c < 0x10000:
+        buf[ln] = <char>(0xE0 | (c >> 12))
+        buf[ln + 1] = <char>(0x80 | ((c >> 6) & 0x3F))
+        buf[ln + 2] = <char>(0x80 | (c & 0x3F))
+        return ln + 3
+    buf[ln] = <char>(0xF0 | (c >> 18))
+    buf[ln + 1] = <char>(0x80 | ((c >> 12) & 0x3F))
+    buf[ln + 2] = <char>(0x80 | ((c >> 6) & 0x3F))
+    buf[ln + 3] = <char>(0x80 | (c & 0x3F))
+    return ln + 4
 
 
 cdef double FREQD[MAX_CB]
@@ -186,12 +227,20 @@ cdef class Words:
         self.large = large
 
     cdef inline Py_ssize_t _cb(self, object w):
-        cdef Py_ssize_t k = self.small.find(w)
+        cdef Py_ssize_t ln
+        cdef const char* s = PyUnicode_AsUTF8AndSize(w, &ln)
+        if s == NULL:  # a lone surrogate: in no list
+            PyErr_Clear()
+            return -1
+        return self._cb_raw(s, ln)
+
+    cdef inline Py_ssize_t _cb_raw(self, const char* s, Py_ssize_t ln):
+        cdef Py_ssize_t k = self.small.find_raw(s, ln)
         if k >= 0:
             return <Py_ssize_t>(self.small.values[k] & 0xFFFF)
         if self.large is None:
             return -1
-        k = self.large.find(w)
+        k = self.large.find_raw(s, ln)
         return -1 if k < 0 else <Py_ssize_t>(self.large.values[k] & 0xFFFF)
 
     def get(self, w, default=None):
@@ -248,9 +297,17 @@ cdef class Lex:
         self.unknown_freq = k["UNKNOWN_FREQ"]
 
     cdef inline double _peer_top(self, object w):
+        cdef Py_ssize_t ln
+        cdef const char* s = PyUnicode_AsUTF8AndSize(w, &ln)
+        if s == NULL:
+            PyErr_Clear()
+            return 0.0
+        return self._peer_top_raw(s, ln)
+
+    cdef inline double _peer_top_raw(self, const char* s, Py_ssize_t ln):
         if self.peers is None:
             return 0.0
-        cdef Py_ssize_t k = self.peers.find(w)
+        cdef Py_ssize_t k = self.peers.find_raw(s, ln)
         if k < 0:
             return 0.0
         cdef uint64_t v = self.peers.values[k]
@@ -261,19 +318,20 @@ cdef class Lex:
             return 0.0
         return FREQD[v & 0xFFFF]
 
-    cdef inline uint64_t _strong(self, object w, double peer, double own):
+    cdef inline uint64_t _strong(self, Py_ssize_t nchars, double peer, double own):
         if peer == 0.0:
             peer = self.floor_freq
-        return self.strong_unit if peer >= self.strong_ratio * own and \
-            PyUnicode_GET_LENGTH(w) > 1 else 0
+        return self.strong_unit if peer >= self.strong_ratio * own and nchars > 1 else 0
 
-    cdef uint64_t _facts(self, object w):
-        cdef Py_ssize_t cb = self.own._cb(w)
+    cdef uint64_t _facts_raw(self, const char* s, Py_ssize_t ln, Py_ssize_t nchars):
+        # the facts of the word of UTF-8 ``s[:ln]`` (``nchars`` characters); ``s`` NULL
+        # for a word in no list
+        cdef Py_ssize_t cb = self.own._cb_raw(s, ln) if s != NULL else -1
         if cb < 0:  # strong until checked (see claimed)
-            if self.gains and PyUnicode_GET_LENGTH(w) > 1:
+            if self.gains and nchars > 1:
                 return self.k_unchecked | self.strong_unit
             return self.k_unchecked
-        cdef double f = FREQD[cb], t = self._peer_top(w)
+        cdef double f = FREQD[cb], t = self._peer_top_raw(s, ln)
         cdef uint64_t v = self.k_known | 1
         if t >= self.name_min:
             v |= self.k_claimed
@@ -284,18 +342,78 @@ cdef class Lex:
         if t < self.name_min or t < self.name_ratio * f:
             v |= self.k_cap_safe
         if self.gains:
-            v |= self._strong(w, t, f)
+            v |= self._strong(nchars, t, f)
         return v
 
-    cdef uint64_t _claimed(self, object w):
-        cdef uint64_t v = self._facts(w)
+    cdef uint64_t _claimed_raw(self, const char* s, Py_ssize_t ln, Py_ssize_t nchars):
+        cdef uint64_t v = self._facts_raw(s, ln, nchars)
         if not v & self.k_unchecked:
             return v
-        cdef double t = self._peer_top(w)
+        cdef double t = self._peer_top_raw(s, ln) if s != NULL else 0.0
         v = self.k_claimed if t >= self.name_min else 0
         if self.gains:
-            v |= self._strong(w, t, self.unknown_freq)
+            v |= self._strong(nchars, t, self.unknown_freq)
         return v
+
+    cdef uint64_t _facts(self, object w):
+        cdef Py_ssize_t ln
+        cdef const char* s = PyUnicode_AsUTF8AndSize(w, &ln)
+        if s == NULL:
+            PyErr_Clear()
+        return self._facts_raw(s, ln, PyUnicode_GET_LENGTH(w))
+
+    cdef uint64_t _claimed(self, object w):
+        cdef Py_ssize_t ln
+        cdef const char* s = PyUnicode_AsUTF8AndSize(w, &ln)
+        if s == NULL:
+            PyErr_Clear()
+        return self._claimed_raw(s, ln, PyUnicode_GET_LENGTH(w))
+
+    def scan_tally(self, str text, bint resolve=False):
+        """``(words, tally)`` of the lower-cased ``text``: its words as
+        ``lexicon._tokens`` finds them and their facts added up (:meth:`claimed` with
+        ``resolve``); the tally is None from 4096 words on."""
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void* data = PyUnicode_DATA(text)
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, j, nchars, ln, words = 0
+        cdef uint32_t c
+        cdef char buf[TOKEN_CAP + 4]
+        cdef uint64_t total = 0
+        while i < n:
+            c = PyUnicode_READ(kind, data, i)
+            if not _is_letter(c):
+                i += 1
+                continue
+            ln = 0
+            nchars = 0
+            while True:
+                while i < n:
+                    c = PyUnicode_READ(kind, data, i)
+                    if c == 0xAD:  # a soft hyphen does not cut a word
+                        i += 1
+                    elif _is_letter(c):
+                        ln = _put(buf, ln, c)
+                        nchars += 1
+                        i += 1
+                    else:
+                        break
+                if i < n and (c == 0x27 or c == 0x2019):
+                    j = i + 1
+                    while j < n and PyUnicode_READ(kind, data, j) == 0xAD:
+                        j += 1
+                    if j < n and _is_letter(PyUnicode_READ(kind, data, j)):
+                        ln = _put(buf, ln, 0x27)
+                        nchars += 1
+                        i = j
+                        continue
+                break
+            words += 1
+            if words < 4096:
+                if resolve:
+                    total += self._claimed_raw(buf if ln <= TOKEN_CAP else NULL, ln, nchars)
+                else:
+                    total += self._facts_raw(buf if ln <= TOKEN_CAP else NULL, ln, nchars)
+        return words, (total if words < 4096 else None)
 
     def facts(self, str w):
         return self._facts(w)

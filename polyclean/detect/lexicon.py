@@ -306,9 +306,10 @@ def _tally(words: list[str], lex: _Lexicon) -> int:
     """The values of ``words`` added up: known words, distinctive ones and strong ones
     (see ``_VALUES``).  Beyond 4095 words only the strong ones, saturated."""
     n = len(words)
-    if n < 4096 and lex.core is not None:
-        return lex.core.tally(words)
-    if n < 4096:  # a word missing from the memo adds _MISSING, more than all the rest
+    if n < 4096:
+        if lex.core is not None:
+            return lex.core.tally(words)
+        # a word missing from the memo adds _MISSING, more than all the rest
         total = sum(map(lex.memo.peek, words, repeat(_MISSING, n)))
         return total if total < _MISSING else sum(map(lex.facts, words))
     strong = sum(v >> 26 & 1 for v in map(lex.facts, words))
@@ -346,7 +347,8 @@ def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
     script = _SCRIPT_OF_LANG.get(lang)
     ascii_words = _ASCII_WORD_RE.findall
     peek = lex.memo.peek
-    core = lex.core.tally if lex.core is not None else None
+    # compiled: the words found and added up in one call (see _words.Lex.scan_tally)
+    scan = lex.core.scan_tally if lex.core is not None else None
     for i in todo:
         s = segs[i]
         if s.script != script or fast[i] is not None:
@@ -355,15 +357,20 @@ def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
         if t.count(" ") < 2:
             continue
         t = t.lower()
-        words = ascii_words(t) if t.isascii() else _tokens(t)
-        n = len(words)
-        if n < FAST_MIN_WORDS:
+        n, tally = scan(t) if scan is not None else (0, None)
+        if tally is None:  # pure Python, or 4096 words or more
+            words = ascii_words(t) if t.isascii() else _tokens(t)
+            n = len(words)
+            if n < FAST_MIN_WORDS:
+                continue
+            if n < 4096:  # _tally, inline: this loop sees every segment
+                tally = sum(map(peek, words, repeat(_MISSING, n)))
+                if tally >= _MISSING:
+                    tally = sum(map(lex.facts, words))
+                    peek = lex.memo.peek  # valid until the next put (see Memo.peek)
+        elif n < FAST_MIN_WORDS:
             continue
-        if n < 4096:  # _tally and _is_plain, inline: this loop sees every segment
-            tally = core(words) if core is not None else sum(map(peek, words, repeat(_MISSING, n)))
-            if tally >= _MISSING:
-                tally = sum(map(lex.facts, words))
-                peek = lex.memo.peek  # valid until the next put (see Memo.peek)
+        if n < 4096:
             plain = (tally & _COUNT) >= FAST_KNOWN * n and \
                 (tally >> 13 & _COUNT) >= FAST_DISTINCT * n
         else:
@@ -386,10 +393,13 @@ def segment_tally(text: str, lex: _Lexicon, resolve: bool = False) -> int:
     4
     """
     t = text.lower()
+    if lex.core is not None:
+        n, tally = lex.core.scan_tally(t, resolve)
+        if tally is not None:
+            return tally
     words = _ASCII_WORD_RE.findall(t) if t.isascii() else _tokens(t)
     if resolve:
-        total = lex.core.tally_claimed(words) if lex.core is not None and len(words) < 4096 \
-            else sum(map(lex.claimed, words))
+        total = sum(map(lex.claimed, words))
         if len(words) < 4096:
             return total
     return _tally(words, lex)
