@@ -21,6 +21,7 @@ from .languages import (_PEERS, _SCRIPT_OF_LANG, DISTINCT_RATIO, EVIDENCE_RATIO,
                         FAST_KNOWN, FAST_MIN_WORDS, LEXICON_MEMO_SIZE, LEXICON_TABLE_AFTER,
                         LEXICONS_KEPT, NAME_MIN_FREQ, NAME_RATIO, TRIAL_MEMO_SIZE,
                         UNKNOWN_FLOOR, WORD_FLOOR)
+from . import store as _store
 from . import wordlists as _wordlists
 from .wordlists import _ABSENT, _Vocab, _extended_freqs, _forget_oldest, _freqs, _lock, _recent
 
@@ -173,7 +174,7 @@ class _CompiledLexicon(_Lexicon):
     def __init__(self, lang: str, freqs, peers: tuple, small, memo_size: int = 1,
                  gains: bool = False) -> None:
         super().__init__(lang, freqs, (), small, 1, gains)
-        self.core = _wordlists._store.lex(lang, freqs, gains)
+        self.core = _store.lex(lang, freqs, gains)
         self.facts = self.core.facts
         self.claimed = self.core.claimed
 

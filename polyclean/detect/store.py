@@ -228,3 +228,27 @@ def lex(lang: str, own, gains: bool):
         table = _table(f"peers-{script}", lambda: _build_peers(script))
         exclude = peers.index(lang) if lang in peers else -1
     return _C.Lex(own, table, exclude, gains, _CONSTS)
+
+
+def build_all() -> int:
+    """Build (or map) the tables of every language and script: what a first run would
+    otherwise build language by language as it meets them.  Returns how many there are.
+
+    ``python -m polyclean.detect.store`` runs it (a benchmark does too before timing)."""
+    if not enabled():
+        return 0
+    langs = {lang for lang in _SCRIPT_OF_LANG} | set(_PEERS.get("Latin", ()))
+    for lang in sorted(langs):
+        words(lang, False)
+    for script in sorted(_PEERS):
+        _table(f"peers-{script}", lambda s=script: _build_peers(s))
+    return sum(t is not None for t in _tables.values())
+
+
+if __name__ == "__main__":  # pragma: no cover - a command
+    import time
+
+    t0 = time.perf_counter()
+    n = build_all()
+    print(f"{n} word tables in {folder()} ({time.perf_counter() - t0:.1f} s)"
+          if enabled() else "polyclean: compiled helpers not in use; nothing to build")
