@@ -38,6 +38,15 @@ cdef enum:
 # slots u32[slots] (0 empty, else index + 1), offsets u32[n + 1], blob
 
 
+cdef inline const char* _utf8(object w, Py_ssize_t* ln):
+    # the UTF-8 of the str ``w`` (cached in it), or NULL for a lone surrogate: such a
+    # word is in no list
+    cdef const char* s = PyUnicode_AsUTF8AndSize(w, ln)
+    if s == NULL:
+        PyErr_Clear()
+    return s
+
+
 cdef inline uint64_t _fnv(const char* s, Py_ssize_t n) noexcept nogil:
     cdef uint64_t h = 14695981039346656037ULL
     cdef Py_ssize_t i
@@ -136,11 +145,8 @@ cdef class Table:
     cdef inline Py_ssize_t find(self, object w):
         # the index of ``w`` (a str), or -1
         cdef Py_ssize_t ln
-        cdef const char* s = PyUnicode_AsUTF8AndSize(w, &ln)
-        if s == NULL:  # a lone surrogate: in no list
-            PyErr_Clear()
-            return -1
-        return self.find_raw(s, ln)
+        cdef const char* s = _utf8(w, &ln)
+        return -1 if s == NULL else self.find_raw(s, ln)
 
     cdef inline Py_ssize_t find_raw(self, const char* s, Py_ssize_t ln):
         # the index of the word of UTF-8 ``s[:ln]``, or -1
@@ -228,11 +234,8 @@ cdef class Words:
 
     cdef inline Py_ssize_t _cb(self, object w):
         cdef Py_ssize_t ln
-        cdef const char* s = PyUnicode_AsUTF8AndSize(w, &ln)
-        if s == NULL:  # a lone surrogate: in no list
-            PyErr_Clear()
-            return -1
-        return self._cb_raw(s, ln)
+        cdef const char* s = _utf8(w, &ln)
+        return -1 if s == NULL else self._cb_raw(s, ln)
 
     cdef inline Py_ssize_t _cb_raw(self, const char* s, Py_ssize_t ln):
         cdef Py_ssize_t k = self.small.find_raw(s, ln)
@@ -298,11 +301,8 @@ cdef class Lex:
 
     cdef inline double _peer_top(self, object w):
         cdef Py_ssize_t ln
-        cdef const char* s = PyUnicode_AsUTF8AndSize(w, &ln)
-        if s == NULL:
-            PyErr_Clear()
-            return 0.0
-        return self._peer_top_raw(s, ln)
+        cdef const char* s = _utf8(w, &ln)
+        return 0.0 if s == NULL else self._peer_top_raw(s, ln)
 
     cdef inline double _peer_top_raw(self, const char* s, Py_ssize_t ln):
         if self.peers is None:
@@ -356,18 +356,12 @@ cdef class Lex:
         return v
 
     cdef uint64_t _facts(self, object w):
-        cdef Py_ssize_t ln
-        cdef const char* s = PyUnicode_AsUTF8AndSize(w, &ln)
-        if s == NULL:
-            PyErr_Clear()
-        return self._facts_raw(s, ln, PyUnicode_GET_LENGTH(w))
+        cdef Py_ssize_t ln = 0
+        return self._facts_raw(_utf8(w, &ln), ln, PyUnicode_GET_LENGTH(w))
 
     cdef uint64_t _claimed(self, object w):
-        cdef Py_ssize_t ln
-        cdef const char* s = PyUnicode_AsUTF8AndSize(w, &ln)
-        if s == NULL:
-            PyErr_Clear()
-        return self._claimed_raw(s, ln, PyUnicode_GET_LENGTH(w))
+        cdef Py_ssize_t ln = 0
+        return self._claimed_raw(_utf8(w, &ln), ln, PyUnicode_GET_LENGTH(w))
 
     def scan_tally(self, str text, bint resolve=False):
         """``(words, tally)`` of the lower-cased ``text``: its words as
