@@ -72,6 +72,12 @@ def load_models(quiet: bool = False) -> None:
     docs = [(DATA / "lingua-language-testdata" / "sentences" / f"{lang}.txt")
             .read_text("utf-8").splitlines()[-1] for lang in langs]
     rss, t0 = _rss(), time.perf_counter()
+    try:  # the packed word tables (built once per machine, then memory-mapped)
+        from polyclean.detect import store
+
+        store.build_all()
+    except ImportError:  # a base commit from before them
+        pass
     Cleaner(translate=False).clean_batch(docs)
     if not quiet:
         print(f"model load (one document in each of {len(langs)} languages, once per process): "

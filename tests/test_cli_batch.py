@@ -201,13 +201,14 @@ def _run_on_a_terminal(args, cwd):
 
 def test_progress_bar_and_summary_on_a_terminal_only(tmp_path):
     src = tmp_path / "d.jsonl"
+    # enough documents for the bar's first refresh (0.25 s) at any speed of cleaning
     src.write_text("".join(json.dumps({"text": f"Line {i}: the council met on Tuesday."}) + "\n"
-                           for i in range(300)), "utf-8")
+                           for i in range(3000)), "utf-8")
     rc, term = _run_on_a_terminal([src, "-o", tmp_path / "o.jsonl", "--no-translate",
                                    "--batch-docs", "20", "-j", "1"], tmp_path)
     assert rc == 0
     assert "\rpolyclean: " in term and "docs/s" in term and "MB/s" in term and "ETA" in term
-    assert "polyclean: 300 documents, 0 failed" in term  # the summary comes without --summary
+    assert "polyclean: 3000 documents, 0 failed" in term  # the summary comes without --summary
     rc, term = _run_on_a_terminal([src, "-o", tmp_path / "o2.jsonl", "--no-translate", "-q"],
                                   tmp_path)
     assert rc == 0 and term == ""

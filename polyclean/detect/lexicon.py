@@ -21,6 +21,8 @@ from .languages import (_PEERS, _SCRIPT_OF_LANG, DISTINCT_RATIO, EVIDENCE_RATIO,
                         FAST_KNOWN, FAST_MIN_WORDS, LEXICON_MEMO_SIZE, LEXICON_TABLE_AFTER,
                         LEXICONS_KEPT, NAME_MIN_FREQ, NAME_RATIO, TRIAL_MEMO_SIZE,
                         UNKNOWN_FLOOR, WORD_FLOOR)
+from . import store as _store
+from . import wordlists as _wordlists
 from .wordlists import _ABSENT, _Vocab, _extended_freqs, _forget_oldest, _freqs, _lock, _recent
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
@@ -81,7 +83,8 @@ class _Lexicon:
     one per peer.
     """
 
-    __slots__ = ("lang", "freqs", "small", "peers", "memo", "top", "_until_table", "gains")
+    __slots__ = ("lang", "freqs", "small", "peers", "memo", "top", "_until_table", "gains",
+                 "core")
 
     def __init__(self, lang: str, freqs: "dict | _Vocab", peers: tuple, small: dict,
                  memo_size: int = LEXICON_MEMO_SIZE, gains: bool = False) -> None:
@@ -95,6 +98,7 @@ class _Lexicon:
         # whether values carry the gain (the document language's lexicon: the screen of
         # inline.py); then an unknown word's peers are looked up at once, not later
         self.gains = gains
+        self.core = None  # the compiled facts (see _CompiledLexicon)
 
     def _peer_top(self, w: str) -> float:
         t = 0.0
@@ -159,6 +163,22 @@ class _Lexicon:
         return v
 
 
+class _CompiledLexicon(_Lexicon):
+    """A :class:`_Lexicon` on the compiled tables (:mod:`.store`): :meth:`facts` and
+    :meth:`claimed` are one look-up in the language's table and one in its script's
+    peer table, worked out in compiled code with the same arithmetic, so nothing is
+    memoised and the peer table is never built in the process."""
+
+    __slots__ = ("facts", "claimed")
+
+    def __init__(self, lang: str, freqs, peers: tuple, small, memo_size: int = 1,
+                 gains: bool = False) -> None:
+        super().__init__(lang, freqs, (), small, 1, gains)
+        self.core = _store.lex(lang, freqs, gains)
+        self.facts = self.core.facts
+        self.claimed = self.core.claimed
+
+
 _small_lexicons: dict[str, "_Lexicon | None"] = {}  # least recently used first
 
 
@@ -167,6 +187,8 @@ def _build_lexicon(lang: str, own: "dict | _Vocab | None", memo_size: int,
     # the lexicon of ``lang`` on the vocabulary ``own``, against its script's peers
     if own is None:
         return None
+    if _wordlists._compiled():
+        return _CompiledLexicon(lang, own, (), _freqs(lang), memo_size, gains)
     peers = [p for p in _PEERS.get(_SCRIPT_OF_LANG.get(lang, ""), ()) if p != lang]
     return _Lexicon(lang, own, tuple(d for d in (_freqs(p) for p in peers) if d),
                     _freqs(lang), memo_size, gains)
@@ -285,7 +307,10 @@ def _tally(words: list[str], lex: _Lexicon) -> int:
     """The values of ``words`` added up: known words, distinctive ones and strong ones
     (see ``_VALUES``).  Beyond 4095 words only the strong ones, saturated."""
     n = len(words)
-    if n < 4096:  # a word missing from the memo adds _MISSING, more than all the rest
+    if n < 4096:
+        if lex.core is not None:
+            return lex.core.tally(words)
+        # a word missing from the memo adds _MISSING, more than all the rest
         total = sum(map(lex.memo.peek, words, repeat(_MISSING, n)))
         return total if total < _MISSING else sum(map(lex.facts, words))
     strong = sum(v >> 26 & 1 for v in map(lex.facts, words))
@@ -323,6 +348,8 @@ def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
     script = _SCRIPT_OF_LANG.get(lang)
     ascii_words = _ASCII_WORD_RE.findall
     peek = lex.memo.peek
+    # compiled: the words found and added up in one call (see _words.Lex.scan_tally)
+    scan = lex.core.scan_tally if lex.core is not None else None
     for i in todo:
         s = segs[i]
         if s.script != script or fast[i] is not None:
@@ -331,15 +358,20 @@ def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
         if t.count(" ") < 2:
             continue
         t = t.lower()
-        words = ascii_words(t) if t.isascii() else _tokens(t)
-        n = len(words)
-        if n < FAST_MIN_WORDS:
+        n, tally = scan(t) if scan is not None else (0, None)
+        if tally is None:  # pure Python, or 4096 words or more
+            words = ascii_words(t) if t.isascii() else _tokens(t)
+            n = len(words)
+            if n < FAST_MIN_WORDS:
+                continue
+            if n < 4096:  # _tally, inline: this loop sees every segment
+                tally = sum(map(peek, words, repeat(_MISSING, n)))
+                if tally >= _MISSING:
+                    tally = sum(map(lex.facts, words))
+                    peek = lex.memo.peek  # valid until the next put (see Memo.peek)
+        elif n < FAST_MIN_WORDS:
             continue
-        if n < 4096:  # _tally and _is_plain, inline: this loop sees every segment
-            tally = sum(map(peek, words, repeat(_MISSING, n)))
-            if tally >= _MISSING:
-                tally = sum(map(lex.facts, words))
-                peek = lex.memo.peek  # valid until the next put (see Memo.peek)
+        if n < 4096:
             plain = (tally & _COUNT) >= FAST_KNOWN * n and \
                 (tally >> 13 & _COUNT) >= FAST_DISTINCT * n
         else:
@@ -362,6 +394,10 @@ def segment_tally(text: str, lex: _Lexicon, resolve: bool = False) -> int:
     4
     """
     t = text.lower()
+    if lex.core is not None:
+        n, tally = lex.core.scan_tally(t, resolve)
+        if tally is not None:
+            return tally
     words = _ASCII_WORD_RE.findall(t) if t.isascii() else _tokens(t)
     if resolve:
         total = sum(map(lex.claimed, words))

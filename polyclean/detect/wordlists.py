@@ -50,7 +50,14 @@ def _wordlists(name: str) -> dict[str, str]:
 
 def _buckets(path: str, min_freq: float = 0.0):
     """(frequency, words) of a wordfreq cBpack file, most frequent first, down to
-    ``min_freq``: bucket ``i`` holds the words of frequency ``10 ** (-i / 100)``.
+    ``min_freq``: bucket ``i`` holds the words of frequency ``10 ** (-i / 100)``."""
+    for cb, bucket in _packs(path, min_freq):
+        yield 10.0 ** (-cb / 100), bucket
+
+
+def _packs(path: str, min_freq: float = 0.0):
+    """(bucket index, words) of a wordfreq cBpack file, most frequent first, down to
+    ``min_freq`` (see :func:`_buckets`).
 
     The file is read as a stream and left as soon as the buckets are rare enough, and
     nothing stays in wordfreq's own caches (its ``get_frequency_list`` keeps every list
@@ -77,19 +84,22 @@ def _buckets(path: str, min_freq: float = 0.0):
 
         packs = stream()
     for cb, bucket in enumerate(packs):
-        freq = 10.0 ** (-cb / 100)
-        if freq < min_freq:
+        if 10.0 ** (-cb / 100) < min_freq:
             return  # the stream closes with this generator
-        yield freq, bucket
+        yield cb, bucket
 
 
-def _freqs(lang: str) -> dict[str, float] | None:
+def _freqs(lang: str, pure: bool = False) -> "dict[str, float] | None":
     """wordfreq's 'small' list for ``lang`` (word -> frequency, the same mapping as
     ``wordfreq.get_frequency_dict(code, "small")``), or None.
 
-    The lists of the peer languages (``_PEERS``) stay loaded; of the others the
-    ``FREQS_KEPT`` used last (loaded again when needed), so memory does not grow
-    with the number of languages a long run meets."""
+    With the compiled extension, a memory-mapped table (:mod:`.store`, a mapping with
+    ``get``).  Else (or with ``pure``) a dict: the lists of the peer languages
+    (``_PEERS``) stay loaded; of the others the ``FREQS_KEPT`` used last (loaded again
+    when needed), so memory does not grow with the number of languages a long run
+    meets."""
+    if not pure and _compiled():
+        return _store.words(lang, True)
     d = _recent(_freq_cache, lang)
     if d is not _ABSENT:
         return d
@@ -124,6 +134,21 @@ def _forget_oldest(cache: dict, keep: int, spare: frozenset = frozenset(),
     heavy = [k for k, v in cache.items() if v is not None and k not in spare and weighs(v)]
     for k in heavy[:max(0, len(heavy) - keep)]:
         cache.pop(k, None)
+
+
+_store = None  # polyclean.detect.store, when the compiled tables are in use
+_mode: list[bool] = []  # [whether they are], once per process
+
+
+def _compiled() -> bool:
+    """Whether the word lists are the compiled tables of :mod:`.store`."""
+    if not _mode:
+        global _store
+        from . import store
+
+        _store = store if store.enabled() else None
+        _mode.append(_store is not None)
+    return _mode[0]
 
 
 _SPANS_KEPT = 4096  # prefixes whose index range a _Vocab keeps
@@ -198,10 +223,13 @@ class _Vocab:
         return len(self.small) + self._n
 
 
-def _extended_freqs(lang: str) -> "_Vocab | dict[str, float] | None":
+def _extended_freqs(lang: str, pure: bool = False) -> "_Vocab | dict[str, float] | None":
     """The 'small' list plus the rarer words of wordfreq's 'large' list (down to
-    ``EXTENDED_MIN_FREQ``) where it has one: the document language's vocabulary."""
-    small = _freqs(lang)
+    ``EXTENDED_MIN_FREQ``) where it has one: the document language's vocabulary (a
+    compiled table with the extension, see :func:`_freqs`)."""
+    if not pure and _compiled():
+        return _store.words(lang, False)
+    small = _freqs(lang, True)
     code = _WORDFREQ_CODES.get(lang, lang)
     try:
         path = _wordlists("large").get(code) if small is not None else None

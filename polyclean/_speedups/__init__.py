@@ -1,0 +1,25 @@
+"""Compiled helpers (Cython extensions built by ``pip install``), each with the
+pure-Python code it replaces kept as the fallback and giving identical answers.
+
+``words`` is the compiled module of detection's word tables
+(:mod:`polyclean.detect.store`), or None: when the extension was not built (no C
+compiler at install time) or when the environment variable ``POLYCLEAN_PURE`` is set
+to anything but ``0`` (the test suite runs both and compares them,
+``tests/test_speedups.py``).
+
+>>> PURE in (True, False)
+True
+"""
+
+from __future__ import annotations
+
+import os
+
+PURE = os.environ.get("POLYCLEAN_PURE", "") not in ("", "0")
+
+words = None
+if not PURE:
+    try:
+        from . import _words as words  # noqa: F811
+    except ImportError:  # not built: the pure-Python code is used
+        words = None

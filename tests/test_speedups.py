@@ -1,0 +1,182 @@
+"""The compiled helpers (polyclean/_speedups) against the pure-Python code they replace:
+the same word frequencies, word facts, tallies and whole detections, byte for byte.
+
+The pure code runs in this process through its own entry points (``pure=True``, the
+dict-based lexicons) and, for whole documents, in a child process with
+``POLYCLEAN_PURE=1``; so both implementations are exercised by every run of the suite.
+On a machine where the extension could not be built the comparisons skip, except in CI
+(``CI`` set), where a missing extension is a failed build.
+"""
+
+import importlib
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from polyclean import _speedups
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+LINGUA = DATA / "lingua-language-testdata" / "sentences"
+
+wordlists = importlib.import_module("polyclean.detect.wordlists")
+lexicon = importlib.import_module("polyclean.detect.lexicon")
+store = importlib.import_module("polyclean.detect.store")
+
+LANGS = ["en", "de", "fr", "ru", "uk", "ar", "zh", "ja", "sk", "el", "hr", "tl", "xx"]
+
+
+@pytest.fixture(autouse=True)
+def compiled():
+    if not store.enabled():
+        if os.environ.get("CI") and not _speedups.PURE:
+            pytest.fail("the compiled helpers were not built (pip install . needs gcc and "
+                        "the Python headers)")
+        pytest.skip("compiled helpers not in use (not built, or POLYCLEAN_PURE set)")
+
+
+def _sample(lang: str, rng: random.Random) -> list[str]:
+    # words of the lists (both), unknown words, capitalised and odd strings
+    small = wordlists._freqs(lang, pure=True)
+    ext = wordlists._extended_freqs(lang, pure=True)
+    if small is None:
+        return ["the", "qzxq"]
+    words = rng.sample(sorted(small), 400)
+    if ext is not small:
+        words += rng.sample(store.words(lang, False).large.words(), 400)
+    return words + ["qzxq", "x", "the", "und", "и", "Paris", "don't", "", "\ud800", "ﬁ"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_word_frequencies_are_the_pure_dicts(lang):
+    rng = random.Random(lang)
+    for small in (True, False):
+        ours = store.words(lang, small)
+        pure = (wordlists._freqs if small else wordlists._extended_freqs)(lang, pure=True)
+        if pure is None:
+            assert ours is None
+            continue
+        assert len(ours) == len(pure)
+        for w in _sample(lang, rng):
+            assert ours.get(w) == pure.get(w), (lang, small, w)
+            assert (w in ours) == (pure.get(w) is not None)
+
+
+@pytest.mark.parametrize("lang", [x for x in LANGS if x != "xx"])
+def test_word_facts_and_tallies_are_the_pure_lexicons(lang):
+    rng = random.Random(lang)
+    words = _sample(lang, rng)
+    peers = [p for p in lexicon._PEERS.get(lexicon._SCRIPT_OF_LANG.get(lang, ""), ())
+             if p != lang]
+    peer_dicts = tuple(d for d in (wordlists._freqs(p, pure=True) for p in peers) if d)
+    for small in (True, False):
+        own_pure = (wordlists._freqs if small else wordlists._extended_freqs)(lang, pure=True)
+        own = store.words(lang, small)
+        for gains in (False, True):
+            pure = lexicon._Lexicon(lang, own_pure, peer_dicts,
+                                    wordlists._freqs(lang, pure=True), 100_000, gains)
+            ours = lexicon._CompiledLexicon(lang, own, (), store.words(lang, True), 1, gains)
+            for w in words:
+                assert ours.facts(w) == pure.facts(w), (lang, small, gains, w)
+            for w in words:  # after facts: the pure memo then holds the resolved value
+                assert ours.claimed(w) == pure.claimed(w), (lang, small, gains, w)
+            text = " ".join(rng.sample(words, 40))
+            for resolve in (False, True):
+                assert ours.core.scan_tally(text.lower(), resolve) == (
+                    len(lexicon._tokens(text.lower())),
+                    sum(map(pure.claimed if resolve else ours.facts,
+                            lexicon._tokens(text.lower()))))
+
+
+def test_the_compiled_tokenizer_finds_the_words_of_the_pattern():
+    # soft hyphens, typographic apostrophes, digits, superscripts, underscores, marks,
+    # CJK and lone surrogates: the words of lexicon._tokens, the same tally
+    rng = random.Random(3)
+    alphabet = list("abcXYZ  '’\u00ad-_1²½٣éßİ日本語カナ한ёЁй.,\u0301ʼ\ud800") + ["don't", "ﬁ"]
+    lex = lexicon._lexicon("en")
+    for _ in range(3000):
+        t = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25))).lower()
+        words = lexicon._tokens(t)
+        assert lex.core.scan_tally(t) == (len(words), sum(map(lex.facts, words))), t
+
+
+def _documents() -> list[str]:
+    if not LINGUA.is_dir():
+        pytest.skip(f"shared data not found at {LINGUA}")
+    rng = random.Random(11)
+    sents = {p.stem: p.read_text("utf-8").splitlines() for p in sorted(LINGUA.glob("*.txt"))}
+    docs = []
+    for lang in sorted(sents):
+        docs.append("\n".join(rng.sample(sents[lang], 6)))  # one language
+        # an English text with a line and a clause of another language
+        other = rng.choice(sents[lang])
+        docs.append("\n".join(rng.sample(sents["en"], 3) + [other]))
+        words = other.split()
+        docs.append(f"{rng.choice(sents['en'])[:-1]}, {' '.join(words[:6])}, they said.")
+    docs.append((ROOT / "samples").joinpath(sorted(os.listdir(ROOT / "samples"))[0])
+                .read_text("utf-8", "replace"))
+    return docs
+
+
+_DETECT = (
+    "import json, sys\n"
+    "from polyclean.config import Config\n"
+    "from polyclean.detect import detect_document\n"
+    "out = []\n"
+    "for doc in json.loads(sys.stdin.read()):\n"
+    "    for cfg in (Config(), Config(detector='langdetect'), Config(target_lang='de')):\n"
+    "        d = detect_document(doc, cfg)\n"
+    "        out.append([d.lang, d.confidence, [s.to_dict() for s in d.segments]])\n"
+    "print(json.dumps(out))\n"
+)
+
+
+def test_whole_detections_are_the_pure_codes():
+    docs = _documents()
+    runs = {}
+    for pure in ("1", "0"):
+        env = dict(os.environ, POLYCLEAN_PURE=pure)
+        done = subprocess.run([sys.executable, "-c", _DETECT], input=json.dumps(docs),
+                              capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+        runs[pure] = json.loads(done.stdout)
+    assert len(runs["1"]) == 3 * len(docs)
+    for doc_runs in zip(runs["1"], runs["0"]):
+        assert doc_runs[0] == doc_runs[1]
+
+
+def test_a_damaged_table_is_built_again(tmp_path):
+    code = (
+        "from polyclean.detect import store\n"
+        "w = store.words('de', True)\n"
+        "print(w.get('und'), store.folder())\n"
+    )
+    env = dict(os.environ, POLYCLEAN_WORDS_DIR=str(tmp_path))
+    first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                           text=True, check=True).stdout.split()
+    table = Path(first[1]) / "small-de.bin"
+    data = table.read_bytes()
+    table.write_bytes(data[: len(data) // 2])  # truncated
+    again = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                           text=True, check=True).stdout.split()
+    assert again[0] == first[0] and table.read_bytes() == data
+    table.write_bytes(data[:32] + b"\xff" * (len(data) - 32))  # right size, garbage
+    third = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                           text=True, check=True).stdout.split()
+    assert third[0] == first[0] and table.read_bytes() == data
+
+
+def test_an_unwritable_folder_builds_the_tables_in_memory(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code = ("from polyclean.detect import store\n"
+            "print(store.folder(), store.words('fr', False).get('maison'))\n")
+    env = dict(os.environ, POLYCLEAN_WORDS_DIR=str(blocker / "words"))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert out[0] == "None"
+    assert float(out[1]) == wordlists._freqs("fr", pure=True)["maison"]
