@@ -48,7 +48,6 @@ from __future__ import annotations
 import argparse
 import bisect
 import collections
-import gzip
 import json
 import os
 import pickle

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .config import Config
 from .doc import Doc, new_docs
@@ -74,6 +74,8 @@ class Cleaner:
         self.stats: dict[str, int] = {}
         self.timings: dict[str, float] = {}  # seconds per stage (wall clock), this process
         self._stages: dict[type[Stage], Stage] = {}
+        # told each stage's name as it starts, then None (the progress line's phase)
+        self.watch: Callable[[str | None], None] | None = None
 
     # -- pickling: models and learned state stay behind ---------------------------
     def __getstate__(self) -> dict[str, Any]:
@@ -142,17 +144,26 @@ class Cleaner:
         return them."""
         kinds = prefix(until)
         check_order([k for k in kinds if k.enabled(self.config)])
-        for kind in kinds:
-            live = [d for d in docs if d.error is None]
-            if not kind.enabled(self.config):
-                for doc in live:
-                    doc.note(kind.name, "off")
-                continue
-            t0 = time.perf_counter()
-            touched = self.stage(kind)(live)
-            if kind is Normalize and touched and self.config.repair:
-                self._settle(touched)
-            self.timings[kind.name] = self.timings.get(kind.name, 0.0) + time.perf_counter() - t0
+        watch = self.watch
+        try:
+            for kind in kinds:
+                live = [d for d in docs if d.error is None]
+                if not kind.enabled(self.config):
+                    for doc in live:
+                        doc.note(kind.name, "off")
+                    continue
+                label = kind.phase(self.config) if watch is not None else None
+                if label is not None:  # (a stage with nothing worth naming: the last name stays)
+                    watch(label)
+                t0 = time.perf_counter()
+                touched = self.stage(kind)(live)
+                if kind is Normalize and touched and self.config.repair:
+                    self._settle(touched)
+                self.timings[kind.name] = (self.timings.get(kind.name, 0.0)
+                                           + time.perf_counter() - t0)
+        finally:
+            if watch is not None:
+                watch(None)
         self.stats["documents"] = self.stats.get("documents", 0) + sum(
             1 for d in docs if d.error is None)
         return docs

@@ -253,25 +253,42 @@ class ErrorLog:
 
 
 class Progress:
-    """One self-overwriting stderr line: documents, docs/s, MB/s, ETA."""
+    """One self-overwriting stderr line: documents, docs/s, MB/s, ETA, the input being
+    written and, from a :class:`~polyclean.phases.Board`, the phase of the batches in
+    work (``learning boilerplate``, ``translating ×2``)."""
 
-    def __init__(self, enabled: bool, total: int) -> None:
-        self.enabled, self.total = enabled, total
+    def __init__(self, enabled: bool, total: int, board: Any = None) -> None:
+        self.enabled, self.total, self.board = enabled, total, board
         self.start = self.last = time.monotonic()
+        self.numbers: tuple[int, int, int] = (0, 0, 0)
+        self.name = ""
+        if board is not None and enabled:
+            board.on_change = self.refresh  # one process: redrawn as stages change
 
-    def update(self, records: int, bytes_in: int, position: int, force: bool = False) -> None:
+    def update(self, records: int, bytes_in: int, position: int, name: str = "",
+               force: bool = False) -> None:
+        self.numbers = (records, bytes_in, position)
+        self.name = name or self.name
+        self.refresh(force)
+
+    def refresh(self, force: bool = False) -> None:
+        """Draw the line again (at most four times a second unless ``force``)."""
         now = time.monotonic()
         if not self.enabled or (not force and now - self.last < 0.25):
             return
         self.last = now
+        records, bytes_in, position = self.numbers
         secs = max(now - self.start, 1e-6)
         eta = ""
         if self.total and position:
             left = max(self.total - position, 0) * secs / position
             eta = f"  ETA {int(left) // 3600}:{int(left) % 3600 // 60:02d}:{int(left) % 60:02d}"
         pct = f"{min(100.0, 100.0 * position / self.total):5.1f}%  " if self.total else ""
+        where = f"  {_tail(self.name, 40)}" if self.name else ""
+        phase = self.board.describe() if self.board is not None else ""
         sys.stderr.write(f"\rpolyclean: {pct}{records:,} records  {records / secs:,.0f} docs/s"
-                         f"  {bytes_in / secs / 1e6:.2f} MB/s{eta}\x1b[K")
+                         f"  {bytes_in / secs / 1e6:.2f} MB/s{eta}{where}"
+                         f"{'  [' + phase + ']' if phase else ''}\x1b[K")
         sys.stderr.flush()
 
     def close(self) -> None:
@@ -280,3 +297,12 @@ class Progress:
             sys.stderr.flush()
 
 
+
+
+def _tail(name: str, width: int) -> str:
+    """``name`` cut to its last ``width`` characters.
+
+    >>> _tail("crawl/2024/very/long/folder/page.txt", 12)
+    '…er/page.txt'
+    """
+    return name if len(name) <= width else "…" + name[-(width - 1):]

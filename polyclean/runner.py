@@ -239,18 +239,25 @@ class _Run:
         self._side_files(state)
         inp = InputStream(self.plan.units, self.fields, self.units_done, self.unit_records,
                           check_every=cfg.batch_docs)
-        progress = Progress(opts.progress, total_size(self.plan.units))
+        board = None
+        if opts.progress:  # the phase of the batches in work, on the progress line
+            from .phases import Board
+
+            board = Board(max(cfg.jobs or cores(), 1))
+        progress = Progress(opts.progress, total_size(self.plan.units), board)
         eager = any(u.fmt == "parquet" for u in self.plan.units) or any(
             o.fmt == "parquet" for o in self.plan.outputs)
         web = cfg.markup == "html" or any(u.fmt in ("html", "warc") for u in self.plan.units)
         try:
             stream = results(batches(inp.events(), self.plan.units, cfg.batch_docs,
                                      cfg.batch_bytes), cfg.jobs or cores(), cfg, self.fields,
-                             opts.report is not None, eager=eager, web=web)
+                             opts.report is not None, eager=eager, web=web, board=board,
+                             tick=progress.refresh if opts.progress else None)
             for batch, outs, stats, part in stream:
                 self.page.merge(part)
                 self._batch(batch, outs, stats)
-                progress.update(s.records, s.bytes_in, inp.position())
+                name = self.plan.units[batch.jobs[-1][0]].name if batch.jobs else ""
+                progress.update(s.records, s.bytes_in, inp.position(), show(name))
         except StopRun as exc:
             self._stop()
             exc.summary = s

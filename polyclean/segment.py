@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 # --- scripts ---------------------------------------------------------------------------
 # Letter ranges (and a few script-internal punctuation/digits, harmless) per script.
@@ -160,22 +160,6 @@ class Segment:
         }
 
 
-def split_lines(text: str) -> list[Segment]:
-    """One segment per non-blank line, without its line break.
-
-    >>> [(s.start, s.end, s.text) for s in split_lines("ab\\n\\n cd\\n")]
-    [(0, 2, 'ab'), (4, 7, ' cd')]
-    """
-    out: list[Segment] = []
-    pos = 0
-    for i, line in enumerate(text.split("\n")):
-        end = pos + len(line)
-        if line.strip():
-            out.append(Segment(pos, end, line, line=i))
-        pos = end + 1
-    return out
-
-
 def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
     part = text[a:b]
     stripped = part.lstrip()
@@ -249,18 +233,6 @@ def _split_sentences(text: str, start: int, end: int, m: re.Match) -> list[tuple
     if a < b:
         spans.append((a, b))
     return spans
-
-
-def script_of(text: str) -> str:
-    """The script of a run of letters: the group name, or Han/Kana/Hangul for CJK.
-
-    >>> script_of("日本語"), script_of("ひらがなと漢字"), script_of("한국어"), script_of("42")
-    ('Han', 'Kana', 'Hangul', 'Common')
-    """
-    m = _RUN_RE.search(text)
-    if m is None:
-        return "Common"
-    return _label(text, 0, len(text), _GROUPS[m.lastindex - 1])
 
 
 def count_letters(text: str) -> int:
@@ -397,11 +369,6 @@ def segment(text: str) -> list[Segment]:
     True
     """
     return _segments(text)
-
-
-def iter_segments(text: str) -> Iterator[Segment]:
-    """The segments of :func:`segment`, one by one."""
-    return iter(segment(text))
 
 
 def _segments(text: str) -> list[Segment]:

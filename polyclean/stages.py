@@ -76,6 +76,12 @@ class Stage:
         return True
 
     @classmethod
+    def phase(cls, config: Config) -> str | None:
+        """The name the progress line shows while this stage runs (None: nothing worth
+        naming)."""
+        return cls.name
+
+    @classmethod
     def check(cls, config: Config) -> None:
         """Raise :class:`~polyclean.errors.ConfigError` for options this stage cannot use
         (an unreadable file an option names, an unknown rule): the CLI calls it before
@@ -333,6 +339,10 @@ class Translate(Stage):
             from .translate.protect import Glossary
 
             Glossary.load(config.glossary)
+
+    @classmethod
+    def phase(cls, config: Config) -> str | None:
+        return cls.name if config.translate else None  # only counting fragments
 
     @property
     def translator(self) -> _translate.Translator:

@@ -24,7 +24,7 @@ import sys
 import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from .config import Config
 from .doc import Doc
@@ -211,6 +211,9 @@ def clean_isolated(config: Config, texts: list, ids: list, stats: dict[str, int]
         return []
     kept = [_fresh(t) for t in texts]
     cleaner = Cleaner(config)
+    board = _WORKER.get("board")
+    if board is not None:  # the progress line's phase
+        cleaner.watch = board.enter
     try:
         results: list = cleaner.clean_batch(texts, ids)
     except Exception as exc:  # a stage bug or a MissingModelError: isolate it
@@ -238,11 +241,14 @@ def add_stats(total: dict[str, int], more: dict[str, int]) -> None:
 
 # --- worker processes -----------------------------------------------------------------
 def _init_worker(config: Config, fields: FieldOptions, want_report: bool, watchdog: Any,
-                 inherited: int | None) -> None:
+                 inherited: int | None, board: Any = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(watchdog, inherited)
-    _WORKER.update(config=config, fields=fields, want_report=want_report)
+    if board is not None:
+        board.on_change = None  # (forked: the main process's progress line stays there)
+        board.claim()
+    _WORKER.update(config=config, fields=fields, want_report=want_report, board=board)
 
 
 def _work(routes: dict[int, Route], jobs: list[tuple[int, Any]], ids: list[str]) -> tuple:
@@ -304,7 +310,7 @@ class Pool:
     """Worker processes that never outlive the main process."""
 
     def __init__(self, jobs: int, config: Config, fields: FieldOptions,
-                 want_report: bool, web: bool = False) -> None:
+                 want_report: bool, web: bool = False, board: Any = None) -> None:
         import multiprocessing
 
         method = start_method()
@@ -321,11 +327,13 @@ class Pool:
                 gc.freeze()
                 self.frozen = True
         ctx = multiprocessing.get_context(method)
+        if board is not None:
+            board.bind(ctx)
         self.watch_r, self.watch_w = ctx.Pipe(duplex=False)
         inherited = self.watch_w.fileno() if method == "fork" else None
         self.ex = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
                                       initargs=(config.replace(workers=jobs), fields,
-                                                want_report, self.watch_r, inherited))
+                                                want_report, self.watch_r, inherited, board))
 
     def submit(self, batch: Any) -> Any:
         return self.ex.submit(_work, batch.routes, batch.jobs, batch.ids)
@@ -344,34 +352,55 @@ class Pool:
 
 
 def results(batch_iter: Iterator[Any], jobs: int, config: Config, fields: FieldOptions,
-            want_report: bool, eager: bool = False,
-            web: bool = False) -> Iterator[tuple[Any, list, dict]]:
-    """(batch, outputs, stats) in input order; at most ``2 * jobs`` batches in flight.
+            want_report: bool, eager: bool = False, web: bool = False,
+            board: Any = None, tick: Callable[[], None] | None = None,
+            ) -> Iterator[tuple[Any, list, dict, Any]]:
+    """(batch, outputs, stats, run-report part) in input order; at most ``2 * jobs``
+    batches in flight.
 
     The pool starts once a second batch exists (one batch is cleaned here), or before
     anything is read when ``eager`` (Parquet: before pyarrow loads, so fork is safe).
     ``web``: there is HTML to extract (forked workers then share the extractors too).
+    ``board`` (:class:`~polyclean.phases.Board`) is where the processes note their
+    stage; ``tick`` is called about twice a second while a worker's batch is awaited.
     """
     head: list[Any] = []
     if jobs <= 1 or not eager:
         head = list(itertools.islice(batch_iter, 1 if jobs <= 1 else 2))
         if len(head) < 2:  # one process: no pool
-            for b in itertools.chain(head, batch_iter):
-                yield (b, *process_batch(config, fields, b.routes, b.jobs, b.ids, want_report))
+            _WORKER["board"] = board
+            if board is not None:
+                board.claim()
+            try:
+                for b in itertools.chain(head, batch_iter):
+                    yield (b, *process_batch(config, fields, b.routes, b.jobs, b.ids,
+                                             want_report))
+            finally:
+                _WORKER.pop("board", None)
             return
-    pool = Pool(jobs, config, fields, want_report, web)
+    pool = Pool(jobs, config, fields, want_report, web, board)
     try:
         pending: deque = deque()
         for b in itertools.chain(head, batch_iter):
             pending.append((b, pool.submit(b)))
             if len(pending) >= 2 * jobs:
                 b0, fut = pending.popleft()
-                yield (b0, *fut.result())
+                yield (b0, *_await(fut, tick))
         while pending:
             b0, fut = pending.popleft()
-            yield (b0, *fut.result())
+            yield (b0, *_await(fut, tick))
     except BaseException:
         pool.kill()
         raise
     finally:
         pool.close()
+
+
+def _await(fut: Any, tick: Callable[[], None] | None) -> Any:
+    """The future's result; ``tick()`` every half second until it is there."""
+    if tick is not None:
+        from concurrent.futures import wait
+
+        while not wait([fut], timeout=0.5).done:
+            tick()
+    return fut.result()

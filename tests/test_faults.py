@@ -8,7 +8,6 @@ first few and then a stride); ``make fuzz`` (``-m slow``) tries every one of the
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 

@@ -5,7 +5,6 @@ run (the aggregate is saved beside the journal after every batch)."""
 
 import json
 import re
-import sys
 from pathlib import Path
 
 from polyclean import cli

@@ -1,7 +1,6 @@
 """The batch runner: --jobs independence, batch boundaries, isolation of failing
 documents, summary counts summed over workers; the streaming library API."""
 
-import itertools
 import json
 import re
 from pathlib import Path

@@ -9,7 +9,6 @@ import pickle
 import subprocess
 import sys
 import textwrap
-import zipfile
 from pathlib import Path
 
 import pytest

@@ -34,7 +34,6 @@ from .stats import (  # noqa: F401  (the statistics are part of this module's in
 
 log = logging.getLogger(__name__)
 
-BUILT = True
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,6 @@ from .languages import SCRIPT_LANGS
 from .lexicon import is_fast, words_of
 from .scoring import classify, posterior, word_evidence
 
-BUILT = True  # read by tests/test_translate.py
 # ``_decisions`` (the memo of segment decisions) is emptied by bench/bench_pipeline.py.
 
 __all__ = [

@@ -40,7 +40,6 @@ from .mixups import (  # noqa: F401
 
 log = logging.getLogger(__name__)
 
-BUILT = True
 
 # --- the stage ---------------------------------------------------------------------------
 

@@ -51,7 +51,6 @@ from .sentences import MAX_SENTENCE_CHARS, split_sentences  # noqa: F401  (re-ex
 
 log = logging.getLogger(__name__)
 
-BUILT = True
 _BROKEN: dict[str, str] = {}  # package folder -> why it cannot be used (this process)
 
 
