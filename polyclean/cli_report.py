@@ -51,6 +51,10 @@ def register(subparsers) -> None:
     p.add_argument("--text-field", metavar="NAME", default="text",
                    help="field with the text in JSONL/CSV/Parquet inputs (default: text)")
     p.add_argument("--encoding", metavar="ENC", help="codec of the inputs (default: detect)")
+    p.add_argument("--extract", choices=("main", "all", "none"), default="main",
+                   help="as given to clean: how HTML was extracted (default: main)")
+    p.add_argument("--markup", choices=("text", "html"), default="text",
+                   help="as given to clean: text fields are HTML (default: text)")
     p.add_argument("--no-sources", action="store_true",
                    help="do not read the inputs again for the sampled documents")
     p.set_defaults(func=cmd_report)
@@ -79,9 +83,8 @@ def register(subparsers) -> None:
                    choices=("auto", "always", "never"), help="colour (default: auto)")
     e.add_argument("--width", type=int, metavar="N",
                    help="width of the view (default: the terminal's, else 120)")
-    add_options = getattr(cli, "_add_config_options", None)
-    if add_options is not None:
-        add_options(e)
+    cli._add_fields(e.add_argument_group(cli._WEB_GROUP), cli._WEB_FLAGS)
+    cli._add_config_options(e)
     e.set_defaults(func=cmd_explain)
 
 
@@ -118,8 +121,8 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
         return 1
     if not args.no_sources:
         missing = rr.sample.without_source()
-        for doc_id, source in load_sources(list(missing), args.text_field,
-                                           args.encoding).items():
+        for doc_id, source in load_sources(list(missing), args.text_field, args.encoding,
+                                           args.extract, args.markup).items():
             rr.sample.set_source(missing[doc_id], source)
     try:
         size = rr.write_html(args.output, summary)

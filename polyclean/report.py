@@ -240,6 +240,7 @@ class Report:
 
     id: Any = None
     lang: str | None = None
+    location: str | None = None  # NAME:line N, when ``id`` is the record's own id
     lang_confidence: float | None = None
     encoding: str | None = None
     encoding_confidence: float | None = None
@@ -255,7 +256,10 @@ class Report:
             self.counts[ch.step] = self.counts.get(ch.step, 0) + 1
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"schema": REPORT_SCHEMA, "id": self.id, "lang": self.lang}
+        d: dict[str, Any] = {"schema": REPORT_SCHEMA, "id": self.id}
+        if self.location is not None:
+            d["location"] = self.location
+        d["lang"] = self.lang
         if self.lang_confidence is not None:
             d["lang_confidence"] = round(float(self.lang_confidence), 4)
         if self.encoding is not None:

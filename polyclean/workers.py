@@ -70,7 +70,8 @@ def new_document(route: Route, state: Any, text: Any, where: str,
     own = record_id(values, fields.id_field)
     ident = where if own is None else own
     meta = {"markup": "html"} if route.fmt == "html" else {}
-    return Doc(id=ident, raw=text, fields=values, meta=meta, report=Report(id=ident)), own
+    report = Report(id=ident, location=None if own is None else where)
+    return Doc(id=ident, raw=text, fields=values, meta=meta, report=report), own
 
 
 def outcome_fields(fields: FieldOptions, lang: str | None, status: str) -> dict | None:

@@ -144,3 +144,60 @@ def test_report_replays_to_the_shown_output(page, capsys):
 
     ex = run(page, Config(translate=False))
     assert replay(ex.source, ex.report) == ex.output
+
+
+# --- web inputs and own ids: explain and the run report find the document --------------
+NAV = "".join(f"<li><a href='/s{i}'>Section {i}</a></li>" for i in range(12))
+HTML = ("<html><body><nav><ul>" + NAV + "</ul></nav><article><h1>Budget day</h1>"
+        "<p>The council met on Tuesday to discuss the new budget for the coming year.</p>"
+        "<p>Several members asked for more money for the schools of the city.</p>"
+        "</article><footer>Copyright 2024 Example News. All rights reserved.</footer>"
+        "</body></html>")
+
+
+def test_an_html_file_is_explained_as_clean_extracts_it(tmp_path, capsys):
+    page = tmp_path / "page one.html"
+    page.write_text(HTML, "utf-8")
+    rc, out, _ = explain(capsys, page, "--no-translate", "--color", "never")
+    assert rc == 0 and "extract: done: main" in out and "Section 7" not in out
+    rc, out, _ = explain(capsys, page, "--no-translate", "--color", "never", "--extract", "all")
+    assert rc == 0 and "extract: done: all" in out and "Section 7" in out
+
+
+def test_an_own_id_and_a_warc_record_are_found_by_explain_and_by_the_report(tmp_path, capsys):
+    from webarchive import Archive
+
+    from polyclean import cli
+
+    src = tmp_path / "d.jsonl"
+    src.write_text(json.dumps({"id": "a1", "text": "Subscribe\nThe council met today."}) + "\n"
+                   + json.dumps({"id": "b2", "text": "Second record, plain."}) + "\n", "utf-8")
+    rc, out, _ = explain(capsys, src, "--id", "b2", "--id-field", "id", "--no-translate")
+    assert rc == 0 and out.startswith("polyclean explain: b2\n")
+    rc, out, _ = explain(capsys, src, "--id", "b2", "--id-field", "id", "--no-translate",
+                         "--batch", src)
+    assert rc == 0 and "cleaned with its batch" in out
+
+    a = Archive()
+    for i in range(2):
+        a.response(f"http://e.example/{i}", HTML.replace("Tuesday", f"day {i}").encode(),
+                   "text/html; charset=utf-8")
+    warc = tmp_path / "a.warc.gz"
+    warc.write_bytes(a.bytes())
+    rc, out, _ = explain(capsys, warc, "--id", f"{warc}:offset {a.starts['http://e.example/1']}",
+                         "--no-translate", "--color", "never")
+    assert rc == 0 and "met on day 1" in out
+
+    for inp, extra in ((src, ["--id-field", "id"]), (warc, [])):
+        report = tmp_path / f"{inp.name}.report.jsonl"
+        assert cli.main(["clean", str(inp), "-o", str(tmp_path / f"{inp.name}.out.jsonl"),
+                         "--report", str(report), "--no-translate", "-q", *extra]) == 0
+        lines = [json.loads(x) for x in report.read_text("utf-8").splitlines()]
+        if extra:  # an own id: the report says where the record is
+            assert [r["location"] for r in lines] == [f"{src}:line 1", f"{src}:line 2"]
+        page = tmp_path / f"{inp.name}.html"
+        assert main(["report", str(report), "-o", str(page)]) == 0
+        html = page.read_text("utf-8")
+        # every sampled document shows its source, read again from the input
+        assert "council met" in html
+        assert "is not in the report" not in html and "does not fit this report" not in html

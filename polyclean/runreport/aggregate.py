@@ -184,10 +184,12 @@ class Sample:
                     self.docs[key] = other.docs[key]
 
     def without_source(self) -> dict[str, str]:
-        """{document id: sample key} of the sampled documents whose source is unknown."""
+        """{document location: sample key} of the sampled documents whose source is
+        unknown (a report's ``location``, else its ``id``)."""
         out = {}
         for key, (report, source) in self.docs.items():
-            doc_id = _loaded(report).get("id") if source is None else None
+            rep = _loaded(report) if source is None else {}
+            doc_id = rep.get("location") or rep.get("id")
             if doc_id is not None:
                 out[str(doc_id)] = key
         return out

@@ -23,8 +23,8 @@ from ..errors import E, InputError, UsageError
 from .align import align
 from .docview import legend, terminal_view
 
-_WHERE = re.compile(r"^(?:line|row) \d+$")
-_ID = re.compile(r"^(.*):((?:line|row) \d+)$")
+_WHERE = re.compile(r"^(?:line|row|offset) \d+$")
+_ID = re.compile(r"^(.*):((?:line|row|offset) \d+)$")
 
 
 @dataclass
@@ -39,24 +39,18 @@ class Explained:
     context: str
 
 
-def _readers():
-    from .. import formats
-
-    try:
-        extract = formats.extract
-    except AttributeError:  # the record helpers live in polyclean.records
-        from ..records import extract  # type: ignore[no-redef]
-    return formats, extract
-
-
-def iter_documents(path: Path, fmt: str, text_field: str = "text",
-                   encoding: str | None = None) -> Iterator[tuple[str | None, Any, str | None]]:
+def iter_documents(path: Path, fmt: str, opts: Any) -> Iterator[tuple[str | None, Any, str | None]]:
     """(location, document, error) for each record of ``path``, read by polyclean's own
-    readers (a text file is one document with location ``None``); a bad record has its
-    error message and no document."""
-    formats, extract = _readers()
-    opts = formats.FieldOptions(text_field=text_field, encoding=encoding)
+    readers and made into the :class:`~polyclean.doc.Doc` a run makes of it (an HTML
+    file or a WARC record to extract, its own id with ``opts.id_field``); a text file
+    is one document with location ``None``; a bad record has its error message and no
+    document.  ``opts`` is a :class:`~polyclean.formats.FieldOptions`."""
+    from .. import formats
+    from ..records import Route, extract
+    from ..workers import new_document
+
     reader = formats.READERS[fmt](path, opts)
+    route = Route(fmt, "text")
     try:
         reader.open()
         for rec in reader.records():
@@ -65,32 +59,37 @@ def iter_documents(path: Path, fmt: str, text_field: str = "text",
                 yield where, None, rec.error
                 continue
             try:
-                _, text = extract(fmt, rec.payload, opts)
+                state, text = extract(fmt, rec.payload, opts)
             except Exception as exc:  # RecordError: a bad record, as the run saw it
                 yield where, None, str(exc)
                 continue
-            yield where, text, None
+            if text is None:
+                yield where, None, "the text field is null"
+                continue
+            doc, _ = new_document(route, state, text, f"{path}:{where}" if where else str(path),
+                                  opts)
+            yield where, doc, None
     finally:
         reader.close()
 
 
-def find_document(path: Path, fmt: str, want: str | None, text_field: str,
-                  encoding: str | None) -> tuple[str, Any]:
-    """(report id, document) of the record ``want`` names (see the ``--id`` help);
-    the first record when ``want`` is None."""
+def find_document(path: Path, fmt: str, want: str | None, opts: Any) -> Any:
+    """The :class:`~polyclean.doc.Doc` of the record ``want`` names (see the ``--id``
+    help: a report id, a location, a record number or the record's own id with
+    ``--id-field``); the first record when ``want`` is None."""
     target = None if want is None else want.strip()
     if target is not None:
         m = _ID.match(target)
         if m and not _WHERE.match(target):
             target = m.group(2)
     number = int(target) if target is not None and target.isdigit() else None
-    for n, (where, text, error) in enumerate(
-            iter_documents(path, fmt, text_field, encoding), 1):
-        if target is None or number == n or where == target or (where is None and target in (
-                str(path), path.name)):
-            if error is not None or text is None:
-                raise InputError(f"{path}: {where}: {error or 'the text field is null'}")
-            return (f"{path}:{where}" if where else str(path)), text
+    for n, (where, doc, error) in enumerate(iter_documents(path, fmt, opts), 1):
+        own = doc is not None and doc.report.location is not None and str(doc.id) == want
+        if target is None or own or number == n or where == target or (
+                where is None and target in (str(path), path.name)):
+            if error is not None:
+                raise InputError(f"{path}: {where}: {error}")
+            return doc
     raise UsageError(E.EXPLAIN_NO_RECORD.format(path=path, id=want))
 
 
@@ -98,7 +97,9 @@ def explain(path: Path, cfg: Config, *, want: str | None = None,
             batch: Sequence[str] | None = None, batch_docs: int | None = None,
             fmt: str = "auto", text_field: str = "text") -> Explained:
     """Clean the document ``want`` of ``path`` (alone, or within ``batch``)."""
-    from ..formats import detect_format
+    import copy
+
+    from ..formats import FieldOptions, detect_format
     from ..pipeline import Cleaner
 
     if not path.exists():
@@ -107,17 +108,20 @@ def explain(path: Path, cfg: Config, *, want: str | None = None,
         raise UsageError(f"{path}: {E.IS_A_FOLDER}; name one file of it (and the folder "
                          "with --batch)")
     fmt = detect_format(path.name) if fmt == "auto" else fmt
-    doc_id, raw = find_document(path, fmt, want, text_field, cfg.encoding)
+    opts = FieldOptions(text_field=text_field, encoding=cfg.encoding, id_field=cfg.id_field)
+    doc = find_document(path, fmt, want, opts)
+    doc_id = str(doc.id)
     if not batch:
-        res = Cleaner(cfg).clean(raw, id=doc_id)
+        res = Cleaner(cfg).clean_batch([doc], [doc.id], raise_errors=True)[0]
         return Explained(doc_id, res.source, res.report, res.text,
                          "cleaned alone: no other document took part in boilerplate "
                          "learning or translation batching (give --batch INPUT to clean "
                          "it with the input it was cleaned with)")
-    source = Cleaner(cfg).clean_batch([raw], [doc_id], until="decode")[0]
+    location = doc.report.location or doc_id
+    source = Cleaner(cfg).clean_batch([copy.deepcopy(doc)], [doc.id], until="decode")[0]
     if source.error is not None:
         raise InputError(f"{doc_id}: {source.error}")
-    report, records = _report_from_batch(path, doc_id, batch, cfg, batch_docs, fmt,
+    report, records = _report_from_batch(path, location, batch, cfg, batch_docs, fmt,
                                          text_field)
     what = " ".join(batch)
     if report is None:
@@ -172,7 +176,7 @@ def _report_from_batch(path: Path, doc_id: str, batch: Sequence[str], cfg: Confi
             for line in fh:
                 n += 1
                 report = json.loads(line)
-                rid = str(report.get("id"))
+                rid = str(report.get("location") or report.get("id"))
                 rm = _ID.match(rid)
                 rname, rwhere = (rm.group(1), rm.group(2)) if rm and where else (rid, None)
                 if found is None and (Path(rname).resolve(), rwhere) == want:
@@ -232,39 +236,41 @@ def render(ex: Explained, width: int, colour: bool) -> str:
     return "\n".join(head + [""] + body + tail) + "\n"
 
 
-def load_sources(doc_ids: Sequence[str], text_field: str = "text",
-                 encoding: str | None = None) -> dict[str, str]:
-    """The decoded sources of the documents that report ids name (``NAME`` or
-    ``NAME:line N``), read again from the inputs, each input once; an id whose input
-    cannot be found or read is left out.
+def load_sources(keys: Sequence[str], text_field: str = "text", encoding: str | None = None,
+                 extract: str = "main", markup: str = "text") -> dict[str, str]:
+    """The decoded sources of the documents that report locations name (``NAME`` or
+    ``NAME:line N``; a report's ``location``, else its ``id``), read again from the
+    inputs, each input once, and taken through extraction and decoding as the run took
+    them (``extract``, ``markup``: as given to ``clean``); a document whose input cannot
+    be found or read is left out.
 
     >>> load_sources(["/no/such/file.txt"])
     {}
     """
-    from ..formats import detect_format
+    from ..formats import FieldOptions, detect_format
     from ..pipeline import Cleaner
 
+    opts = FieldOptions(text_field=text_field, encoding=encoding)
     wanted: dict[Path, dict[str | None, str]] = {}
-    for doc_id in doc_ids:
-        m = _ID.match(doc_id)
-        name, where = (m.group(1), m.group(2)) if m else (doc_id, None)
-        wanted.setdefault(Path(name), {})[where] = doc_id
+    for key in keys:
+        m = _ID.match(key)
+        name, where = (m.group(1), m.group(2)) if m else (key, None)
+        wanted.setdefault(Path(name), {})[where] = key
     found: dict[str, Any] = {}
     for path, places in wanted.items():
         if not path.is_file():
             continue
         try:
-            for where, text, error in iter_documents(path, detect_format(path.name),
-                                                     text_field, encoding):
-                if where in places and error is None and text is not None:
-                    found[places[where]] = text
-                    if len(found) == len(doc_ids):
+            for where, doc, error in iter_documents(path, detect_format(path.name), opts):
+                if where in places and error is None:
+                    found[places[where]] = doc
+                    if len(found) == len(keys):
                         break
         except Exception:  # an unreadable input: those documents show their changes only
             continue
     if not found:
         return {}
     ids = list(found)
-    results = Cleaner(Config(encoding=encoding)).clean_batch(
-        [found[i] for i in ids], ids, until="decode")
+    cfg = Config(encoding=encoding, extract=extract, markup=markup)
+    results = Cleaner(cfg).clean_batch([found[i] for i in ids], ids, until="decode")
     return {i: r.source for i, r in zip(ids, results) if r.error is None}
