@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 @dataclass(slots=True)
 class Change:
@@ -150,10 +150,27 @@ def compose(text0: str, first: Sequence[Change], second: Sequence[Change], step:
     second = sorted(second, key=_SPAN)
     if not first:
         return list(second)
-    text1 = apply_changes(text0, first)
-    text2 = apply_changes(text1, second)
-    # Regions of text1: copied from text0 or produced by a first-pass change.
-    r_s1: list[int] = []
+    text2 = apply_changes(apply_changes(text0, first), second)
+    back = _back_mapper(text0, first)
+    spans = [(c.start, c.end, c) for c in first]
+    for c in second:
+        spans.append((back(c.start, False), back(c.end, True), c))
+    map1, map2 = Mapper(first), Mapper(second)
+    out: list[Change] = []
+    for a, b, cs in _merge_spans(spans):
+        ra2 = map2(map1(a))
+        rb2 = map2(map1(b, True), True)
+        original = text0[a:b]
+        result = text2[ra2:rb2]
+        if original != result:
+            out.append(_joined(step, a, b, original, result, cs))
+    return out
+
+
+def _back_mapper(text0: str, first: Sequence[Change]) -> Callable[[int, bool], int]:
+    """Map a position of the text after ``first`` (sorted) back onto ``text0``: a
+    position inside or on the edge of a changed region maps to the outer edge of that
+    region (conservative: the span grows to cover it)."""
     regions: list[tuple[int, int, int, int, bool]] = []  # (s1, e1, s0, e0, changed)
     pos0 = pos1 = 0
     for c in first:
@@ -168,8 +185,6 @@ def compose(text0: str, first: Sequence[Change], second: Sequence[Change], step:
     r_s1 = [r[0] for r in regions]
 
     def back(p1: int, is_end: bool) -> int:
-        # Conservative: a position inside or on the edge of a changed region maps to
-        # the outer edge of that region, so the span grows to cover it.
         i = bisect_right(r_s1, p1) - 1
         while i >= 0:
             s1, e1, s0, e0, changed = regions[i]
@@ -180,13 +195,14 @@ def compose(text0: str, first: Sequence[Change], second: Sequence[Change], step:
             i -= 1
         return 0
 
-    spans = [(c.start, c.end, c) for c in first]
-    for c in second:
-        spans.append((back(c.start, False), back(c.end, True), c))
-    # Merge spans that overlap or touch, so that every merged span's boundaries lie
-    # outside all changes of both passes and map cleanly from text0 to text2.
+    return back
+
+
+def _merge_spans(spans: list[tuple[int, int, Change]]) -> list[list]:
+    """Spans that overlap or touch merged, so that every merged span's boundaries lie
+    outside all changes of both passes: ``[start, end, changes]``."""
     spans.sort(key=_FIRST_TWO)
-    merged: list[list] = []  # [start, end, changes]
+    merged: list[list] = []
     for a, b, c in spans:
         if merged and a <= merged[-1][1]:
             m = merged[-1]
@@ -195,29 +211,24 @@ def compose(text0: str, first: Sequence[Change], second: Sequence[Change], step:
             m[2].append(c)
         else:
             merged.append([a, b, [c]])
-    map1, map2 = Mapper(first), Mapper(second)
-    out: list[Change] = []
-    for a, b, cs in merged:
-        ra2 = map2(map1(a))
-        rb2 = map2(map1(b, True), True)
-        original = text0[a:b]
-        result = text2[ra2:rb2]
-        if original == result:
-            continue
-        if len(cs) == 1:
-            c = cs[0]
-            out.append(Change(step, a, b, original, result, c.reason, c.lang or None,
-                              c.confidence))
-            continue
-        lang = conf = None
-        for x in cs:
-            if lang is None and x.lang:
-                lang = x.lang
-            if conf is None and x.confidence is not None:
-                conf = x.confidence
-        reason = "+".join(sorted({x.reason for x in cs}))
-        out.append(Change(step, a, b, original, result, reason, lang, conf))
-    return out
+    return merged
+
+
+def _joined(step: str, a: int, b: int, original: str, result: str,
+            cs: list[Change]) -> Change:
+    """One change for the merged changes ``cs``: their reasons joined with ``+``, the
+    first language and confidence any of them has."""
+    if len(cs) == 1:
+        c = cs[0]
+        return Change(step, a, b, original, result, c.reason, c.lang or None, c.confidence)
+    lang = conf = None
+    for x in cs:
+        if lang is None and x.lang:
+            lang = x.lang
+        if conf is None and x.confidence is not None:
+            conf = x.confidence
+    reason = "+".join(sorted({x.reason for x in cs}))
+    return Change(step, a, b, original, result, reason, lang, conf)
 
 
 _FIRST_TWO = itemgetter(0, 1)
