@@ -155,16 +155,21 @@ def excerpt(text: str) -> str:
     return text if len(text) <= MAX_EXCERPT else text[:MAX_EXCERPT] + "\u2026"
 
 
-def open_input(path: Path | None) -> BinaryIO:
-    """A binary stream of the input, decompressed when the name ends in ``.gz``/``.zst``."""
-    if path is None:
-        return sys.stdin.buffer
+def check_input(path: Path) -> None:
+    """Raise :class:`InputError` when ``path`` is missing, a dangling link or a folder."""
     if not os.path.lexists(path):
         raise InputError(E.NO_SUCH_FILE)
     if not path.exists():
         raise InputError(E.DANGLING_LINK)
     if path.is_dir():
         raise InputError(E.IS_A_FOLDER)
+
+
+def open_input(path: Path | None) -> BinaryIO:
+    """A binary stream of the input, decompressed when the name ends in ``.gz``/``.zst``."""
+    if path is None:
+        return sys.stdin.buffer
+    check_input(path)
     if not os.access(path, os.R_OK):
         raise InputError(E.PERMISSION_DENIED)
     try:

@@ -132,8 +132,28 @@ def _version_key(version: str) -> tuple:
     return tuple(int(n) for n in re.findall(r"\d+", version or "")) or (-1,)
 
 
+class _Named:
+    """The argospm name and key of a package, from ``type``, ``from_code``,
+    ``to_code`` and ``version`` (installed packages and index entries alike)."""
+
+    type: str
+    from_code: str
+    to_code: str
+    version: str | None
+
+    @property
+    def name(self) -> str:
+        """argospm's name, e.g. ``translate-ru_en``."""
+        return f"{self.type}-{self.from_code}_{self.to_code}"
+
+    @property
+    def key(self) -> str:
+        """Stable identity with version, e.g. ``translate-ru_en-1.9``."""
+        return f"{self.name}-{self.version or '0'}"
+
+
 @dataclass(frozen=True)
-class PackageInfo:
+class PackageInfo(_Named):
     """An installed (or about to be installed) translation package."""
 
     path: Path
@@ -152,16 +172,6 @@ class PackageInfo:
     @property
     def folder(self) -> str:
         return self.path.name
-
-    @property
-    def name(self) -> str:
-        """argospm's name, e.g. ``translate-ru_en``."""
-        return f"{self.type}-{self.from_code}_{self.to_code}"
-
-    @property
-    def key(self) -> str:
-        """Stable identity with version, e.g. ``translate-ru_en-1.9``."""
-        return f"{self.name}-{self.version or '0'}"
 
     @property
     def usable(self) -> bool:

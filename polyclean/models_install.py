@@ -27,7 +27,7 @@ from typing import Any
 
 from .errors import IndexUnreachableError, ModelsError, PackageError
 from .models import (
-    MAX_METADATA, PackageInfo, _version_key, check_metadata, index_url, packages_dir,
+    MAX_METADATA, PackageInfo, _Named, _version_key, check_metadata, index_url, packages_dir,
     read_package, scan, valid_code,
 )
 
@@ -416,7 +416,7 @@ def fetch_index(url: str | None = None, timeout: float = 30.0) -> list[dict[str,
 
 
 @dataclass(frozen=True)
-class IndexEntry:
+class IndexEntry(_Named):
     from_code: str
     to_code: str
     version: str
@@ -425,13 +425,6 @@ class IndexEntry:
     from_name: str = ""
     to_name: str = ""
 
-    @property
-    def name(self) -> str:
-        return f"{self.type}-{self.from_code}_{self.to_code}"
-
-    @property
-    def key(self) -> str:
-        return f"{self.name}-{self.version or '0'}"
 
 
 def _remote(url: str) -> bool:

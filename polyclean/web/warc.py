@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import E, InputError, WebDependencyError
-from ..formats import FieldOptions, Reader, Record
+from ..formats import FieldOptions, Reader, Record, check_input
 from ._deps import need
 from .document import WebRecord
 
@@ -114,12 +114,7 @@ class WarcReader(Reader):
             self.fh = sys.stdin.buffer
             return None
         path = Path(self.path)
-        if not os.path.lexists(path):
-            raise InputError(E.NO_SUCH_FILE)
-        if not path.exists():
-            raise InputError(E.DANGLING_LINK)
-        if path.is_dir():
-            raise InputError(E.IS_A_FOLDER)
+        check_input(path)
         try:
             self.fh = open(path, "rb")
         except PermissionError:
