@@ -96,7 +96,8 @@ class Summary:
         text = (f"polyclean: {self.documents} documents, {self.errors} failed, "
                 + (f"{self.skipped} skipped, " if self.skipped else "")
                 + f"{self.bytes_in:,} bytes in, {self.bytes_out:,} bytes out, "
-                f"{st.get('fragments_foreign', 0)} foreign fragments, "
+                f"{st.get('fragments_other_lang', 0)} fragments not in the target language "
+                f"({st.get('fragments_foreign', 0)} foreign to their document), "
                 f"{st.get('fragments_translated', 0)} translated, "
                 f"{st.get('fragments_untranslated', 0)} left untranslated, "
                 f"translation cache {st.get('cache_hit', 0)} hits / {st.get('cache_miss', 0)} misses, "

@@ -359,6 +359,8 @@ class Translate(Stage):
                     self.count("fragments_foreign")
                 if seg.lang and seg.lang != cfg.target_lang and seg.lang != "und":
                     refs.append((doc, seg))
+        if refs:  # what translation is asked to do (the summary's first count)
+            self.count("fragments_other_lang", len(refs))
         if not cfg.translate:
             for doc in docs:
                 doc.note(self.name, "off")

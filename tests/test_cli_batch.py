@@ -3,6 +3,7 @@
 
 import io
 import json
+import re
 import os
 import subprocess
 import sys
@@ -92,9 +93,14 @@ def test_make_demo_command_prints_every_sample_and_a_summary(tmp_path):
     assert "Liz Truss was declared the next British PM" in out  # body kept
     summary, hint = proc.stderr.strip().splitlines()[-2:]
     assert summary.startswith(f"polyclean: {len(samples)} documents, 0 failed, ")
-    for part in ("bytes in", "bytes out", "foreign fragments", "translated",
+    for part in ("bytes in", "bytes out", "translated",
                  "left untranslated", "boilerplate lines removed", "docs/s"):
         assert part in summary
+    # every fragment not in English is left (no package): the two counts agree
+    m = re.search(r"(\d+) fragments not in the target language \((\d+) foreign to their "
+                  r"document\), 0 translated, (\d+) left untranslated", summary)
+    assert m and int(m[1]) == int(m[3]) > 0 and int(m[2]) <= int(m[1]), summary
+    assert f"{m[3]} fragments left untranslated" in hint
     assert "polyclean models install" in hint
 
 
