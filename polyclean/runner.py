@@ -72,13 +72,19 @@ def run(plan: Plan, opts: RunOptions) -> Summary:
 class RunPage:
     """The HTML run report of a run (``--html-report``): the workers' parts merged in
     input order, the errors the run logs, and the page written at the end with the
-    summary.  With a journal its state is saved beside it after every batch, so a
-    resumed run's page counts the whole run."""
+    summary.
+
+    With a journal, what each batch added (its part and its errors) is appended to a
+    hidden log beside the page before the journal that counts the batch is saved: a
+    cost of the batch's size, not of the whole aggregate.  A resumed run replays the
+    log up to the records the journal counts (a kill between the two leaves one entry
+    too many, which is dropped), so its page counts the whole run once."""
 
     def __init__(self, path: str | None, journal: Path | None) -> None:
         self.path = path
         self.agg = None
         self.state = partial_path(Path(path), "runreport") if path and journal else None
+        self.todo: list[tuple] = []  # what was added since the last save, in order
         if path:
             from .runreport.aggregate import RunReport
 
@@ -87,50 +93,57 @@ class RunPage:
     def merge(self, part: Any) -> None:
         if self.agg is not None and part is not None:
             self.agg.merge(part)
+            if self.state is not None:
+                self.todo.append(("part", part))
 
     def error(self, doc_id: Any, msg: str) -> None:
         if self.agg is not None:
             self.agg.add_error(doc_id, msg)
+            if self.state is not None:
+                self.todo.append(("error", doc_id, msg))
 
     def save(self, records: int) -> None:
-        """Save the aggregate as of ``records`` records, before the journal that counts
-        them.  The previous state stays as ``….prev`` until the next save, so a kill
-        between this save and the journal's leaves the state the journal points to."""
+        """Append what was added since the last save, as of ``records`` records."""
         if self.state is None:
             return
         import pickle
 
-        tmp = self.state.with_name(self.state.name + ".tmp")
-        prev = self.state.with_name(self.state.name + ".prev")
+        entry = pickle.dumps((records, self.todo), protocol=pickle.HIGHEST_PROTOCOL)
+        self.todo = []
         try:
-            tmp.write_bytes(pickle.dumps({"records": records, "agg": self.agg},
-                                         protocol=pickle.HIGHEST_PROTOCOL))
-            if self.state.exists():
-                os.replace(self.state, prev)
-            os.replace(tmp, self.state)
+            with open(self.state, "ab") as fh:
+                fh.write(len(entry).to_bytes(8, "little") + entry)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise OutputError(E.SIDE_FILE_FAILED.format(path=self.path, what="run report",
                                                         why=why(exc)), exc.errno) from None
 
     def restore(self, records: int) -> None:
-        """Load the saved aggregate that counts exactly the journal's ``records``."""
-        if self.state is None:
+        """Replay the log's entries up to the journal's ``records``; drop the rest."""
+        if self.state is None or not self.state.exists():
             return
         import pickle
 
-        for path in (self.state, self.state.with_name(self.state.name + ".prev")):
-            if path.exists():
-                saved = pickle.loads(path.read_bytes())
-                if saved["records"] == records:
-                    self.agg = saved["agg"]
-                    return
+        data = self.state.read_bytes()
+        pos = 0
+        while pos + 8 <= len(data):
+            size = int.from_bytes(data[pos:pos + 8], "little")
+            if pos + 8 + size > len(data):
+                break
+            done, ops = pickle.loads(data[pos + 8:pos + 8 + size])
+            if done > records:
+                break
+            for op in ops:
+                if op[0] == "part":
+                    self.agg.merge(op[1])
+                else:
+                    self.agg.add_error(op[1], op[2])
+            pos += 8 + size
+        with open(self.state, "r+b") as fh:  # later entries follow the kept ones
+            fh.truncate(pos)
 
     def files(self) -> list[Path]:
         """The work files to keep when a run resumes."""
-        if self.state is None:
-            return []
-        return [self.state, self.state.with_name(self.state.name + ".prev")]
+        return [self.state] if self.state is not None else []
 
     def write(self, summary: Summary) -> None:
         if self.agg is None:

@@ -32,7 +32,7 @@ from .errors import E, ResumeError
 from .records import table_line, to_json
 
 _WORK_RE = re.compile(r"^\..*\.polyclean-(?:partial(?:\.d)?|merge|trash|tmp-\d+|journal\.tmp"
-                      r"|runreport(?:\.tmp|\.prev)?)$"
+                      r"|runreport)$"
                       r"|^\.polyclean-probe-")
 
 
