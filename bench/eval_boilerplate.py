@@ -111,7 +111,7 @@ def leave_site_out(docs: list[str], urls: list[str]) -> list[str]:
 
     cv = json.loads(FOLDS_FILE.read_text("utf-8"))
     models = {h: LineModel({**f["model"], "threshold": cv["threshold"],
-                            "rescue_threshold": cv["rescue_threshold"]})
+                            "unanchored_threshold": cv["unanchored_threshold"]})
               for f in cv["folds"] for h in f["hosts"]}
     out = []
     for d, u in zip(docs, urls):

@@ -25,12 +25,14 @@ weights, so inference is one dot product.
 Leave-site-out: pages are grouped by host and split into ``--folds`` groups of
 hosts; each group is predicted by a model trained on the others.  The whole remover
 (rules, repeats, the fixed point over present lines) runs with each fold's model on
-that fold's pages.  The threshold is the one that removes the most other text while
-keeping at least ``--min-body`` of the body on Scrapinghub and on CleanEval in those
+that fold's pages.  The thresholds (one for each part of the model: the lines no body
+text holds, the others) are the pair that removes the most other text while keeping
+at least ``--min-body`` of the Scrapinghub body, ``--min-body-cleaneval`` of the
+CleanEval body and ``--min-include`` of the trafilatura must-include segments in those
 leave-site-out runs.  Output:
 
 * ``polyclean/data/boilerplate_model.json`` -- the model trained on every page, with
-  the chosen threshold (shipped);
+  the chosen thresholds (shipped);
 * ``bench/boilerplate_cv_folds.json`` -- each fold's model and held-out hosts, for
   ``tests/test_boilerplate.py`` to recompute the leave-site-out floors without
   scikit-learn.
@@ -49,8 +51,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import eval_boilerplate as ev  # noqa: E402
+from polyclean.boilerplate import context as C  # noqa: E402
 from polyclean.boilerplate import features as F  # noqa: E402
-from polyclean.boilerplate.analysis import COMMON_WORDS_FILE  # noqa: E402
+from polyclean.boilerplate.analysis import COMMON_WORDS_FILE, features  # noqa: E402
+from polyclean.boilerplate.context import context_features  # noqa: E402
 from polyclean.boilerplate.keys import normalize_key  # noqa: E402
 from polyclean.boilerplate.model import MODEL_FILE, LineModel  # noqa: E402
 from polyclean.boilerplate.remover import BoilerplateRemover, _lines  # noqa: E402
@@ -68,6 +72,7 @@ def _memo_everything() -> None:
     from polyclean.memo import Memo
 
     A.LINE_CACHE = R.LINE_CACHE = Memo(1 << 20)
+    A.FEATURE_CACHE = Memo(1 << 20)
     A.CACHED_CHARS = R.CACHED_CHARS = 1 << 30
 COMMON_LANGS = ("en de fr es it pt nl pl ru uk tr sv da nb fi cs hu ro id ar fa he hi bg el "
                 "ca hr sk sl lt lv ko ja zh vi").split()
@@ -137,9 +142,8 @@ class _Recorder(BoilerplateRemover):
     def _classify(self, doc, present):
         if self.rows is None:
             an = doc.an
-            ctx = F.context_features([an[i].feats for i in present],
-                                     [doc.blocks[i] for i in present], [an[i].key for i in present])
-            self.rows = [(i, an[i].feats + c, len(doc.strs[i])) for i, c in zip(present, ctx)
+            ctx = context_features([an[i] for i in present], [doc.blocks[i] for i in present])
+            self.rows = [(i, features(an[i]) + c, len(doc.strs[i])) for i, c in zip(present, ctx)
                          if not doc.foreign[i] and not doc.protected[i]]
         return []
 
@@ -155,32 +159,52 @@ def page_rows(page: dict) -> list[tuple[tuple[float, ...], int, int]]:
 
 
 # --- fitting --------------------------------------------------------------------------------------
-def fit(rows: list[tuple[tuple[float, ...], int, int]], c: float) -> dict:
-    """A logistic regression on standardised features, exported with the scaling folded in."""
+_LOOSE = len(F.LINE_NAMES) + F.CONTEXT_NAMES.index("unanchored_fragment")
+
+
+def _fit_one(x, y, w, c: float, keep) -> dict:
+    """A logistic regression on standardised features (only the columns ``keep``),
+    exported with the scaling folded in (the other columns get weight 0)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
+
+    xs = x[:, keep]
+    mu = xs.mean(axis=0)
+    sd = xs.std(axis=0)
+    sd[sd == 0] = 1.0
+    lr = LogisticRegression(C=c, max_iter=5000)
+    lr.fit((xs - mu) / sd, y, sample_weight=w / w.mean())
+    coef = np.zeros(x.shape[1])
+    coef[keep] = lr.coef_[0] / sd
+    bias = float(lr.intercept_[0] - (coef[keep] * mu).sum())
+    return {"weights": [round(float(v), 6) for v in coef], "bias": round(bias, 6)}
+
+
+def fit(rows: list[tuple[tuple[float, ...], int, int]], c: float, split: bool = True,
+        without: tuple[str, ...] = ()) -> dict:
+    """The two logistic regressions of :class:`LineModel`: lines that no body text
+    holds (``unanchored_fragment``) and the others, each fitted on its own rows
+    (``split=False``: one regression for all); features in ``without`` get weight 0."""
+    import numpy as np
 
     x = np.array([r[0] for r in rows], dtype=float)
     y = np.array([1 - r[1] for r in rows])  # 1 = boilerplate
     w = np.array([float(r[2]) for r in rows])
-    w = w / w.mean()
-    mu = x.mean(axis=0)
-    sd = x.std(axis=0)
-    sd[sd == 0] = 1.0
-    lr = LogisticRegression(C=c, max_iter=5000)
-    lr.fit((x - mu) / sd, y, sample_weight=w)
-    coef = lr.coef_[0] / sd
-    bias = float(lr.intercept_[0] - (coef * mu).sum())
-    return {"features": list(F.NAMES), "weights": [round(float(v), 6) for v in coef],
-            "bias": round(bias, 6)}
+    keep = [j for j, name in enumerate(F.NAMES) if name not in without]
+    if not split:
+        return {"features": list(F.NAMES), **_fit_one(x, y, w, c, keep)}
+    loose = x[:, _LOOSE] > 0
+    keep = [j for j in keep if j != _LOOSE]  # constant within each part
+    return {"features": list(F.NAMES), **_fit_one(x[~loose], y[~loose], w[~loose], c, keep),
+            "unanchored": _fit_one(x[loose], y[loose], w[loose], c, keep)}
 
 
 # --- evaluation through the whole remover -----------------------------------------------------------
-def run_pages(pages: list[dict], models: dict[str, LineModel], threshold: float) -> list[str]:
+def run_pages(pages: list[dict], models: dict[str, LineModel]) -> list[str]:
     """Each page cleaned alone by the remover with the model of its host's fold."""
     out = []
     for p in pages:
-        r = BoilerplateRemover(Config(boilerplate_threshold=threshold), models[p["host"]])
+        r = BoilerplateRemover(Config(), models[p["host"]])
         r.learn([p["text"]])
         out.append(apply_changes(p["text"], r.find(p["text"])))
     return out
@@ -200,31 +224,36 @@ def scores(pages: list[dict], outputs: list[str]) -> dict[str, dict[str, float]]
     return res
 
 
-PAIRS = [(0.2, 0.8), (0.3, 0.8), (0.2, 0.85), (0.3, 0.85), (0.2, 0.9), (0.3, 0.9), (0.2, 0.95)]
+# (threshold, unanchored threshold): each part of the model has its own
+THRESHOLDS = tuple((t, u) for t in (0.83, 0.86, 0.88, 0.9, 0.92) for u in (0.5, 0.6, 0.7, 0.8, t))
 
 
-def choose_threshold(pages, folds, min_body: float, min_include: float,
-                     pairs: list[tuple[float, float]] = PAIRS) -> tuple[tuple[float, float], dict]:
-    """(rescue threshold, threshold) that removes the most other text while keeping
-    ``min_body`` of the Scrapinghub body and ``min_include`` of the trafilatura
-    must-include segments, leave-site-out."""
+def _models(folds: list[dict], pair: tuple[float, float]) -> dict[str, LineModel]:
+    return {h: LineModel({**f["model"], "threshold": pair[0], "unanchored_threshold": pair[1]})
+            for f in folds for h in f["hosts"]}
+
+
+def choose_threshold(pages, folds, limits: dict[str, float],
+                     thresholds=THRESHOLDS) -> tuple[tuple[float, float], dict]:
+    """The pair of thresholds that removes the most other text (Scrapinghub and CleanEval)
+    within ``limits`` (the least Scrapinghub body, CleanEval body and trafilatura
+    must-include segments to keep), leave-site-out; a single pair is taken as is."""
     best = None
-    for rescue, t in pairs:
-        models = {h: LineModel({**f["model"], "threshold": t, "rescue_threshold": rescue})
-                  for f in folds for h in f["hosts"]}
-        r = scores(pages, run_pages(pages, models, t))
-        ok = r["scrapinghub"]["body_kept"] >= min_body and \
-            r["trafilatura"]["include_kept"] >= min_include
+    for t in thresholds:
+        r = scores(pages, run_pages(pages, _models(folds, t)))
+        kept = {"scrapinghub": r["scrapinghub"]["body_kept"], "cleaneval": r["cleaneval"]["body_kept"],
+                "trafilatura": r["trafilatura"]["include_kept"]}
+        ok = len(thresholds) == 1 or all(kept[k] >= v for k, v in limits.items())
         removed = r["scrapinghub"]["other_removed"] + r["cleaneval"]["other_removed"]
-        print(f"  rescue {rescue:.2f} threshold {t:.3f}: " + "  ".join(
+        print(f"  thresholds {t[0]:.2f} {t[1]:.2f}: " + "  ".join(
             f"{k} body {v['body_kept']:.3f} other {v['other_removed']:.3f} tokF1 {v['token_f1']:.3f}"
             for k, v in r.items() if "body_kept" in v)
             + f"  traf inc {r['trafilatura']['include_kept']:.3f} exc "
               f"{r['trafilatura']['exclude_removed']:.3f}", flush=True)
         if ok and (best is None or removed > best[0]):
-            best = (removed, (rescue, t), r)
+            best = (removed, t, r)
     if best is None:
-        raise SystemExit(f"no threshold keeps {min_body:.1%} of the body")
+        raise SystemExit(f"no threshold keeps {limits}")
     return best[1], best[2]
 
 
@@ -265,22 +294,37 @@ def write_common_words(n: int = 100) -> None:
 
 
 # --- main --------------------------------------------------------------------------------------------
-def main(argv: list[str] | None = None) -> int:
+def _args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--folds", type=int, default=10)
     ap.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
-    ap.add_argument("--min-body", type=float, default=0.981,
-                    help="Scrapinghub body kept (leave-site-out) the thresholds must keep")
+    ap.add_argument("--min-body", type=float, default=0.98,
+                    help="Scrapinghub body the threshold must keep (leave-site-out)")
+    ap.add_argument("--min-body-cleaneval", type=float, default=0.965,
+                    help="CleanEval body the threshold must keep (leave-site-out)")
     ap.add_argument("--min-include", type=float, default=0.97,
-                    help="trafilatura must-include segments kept (leave-site-out) the threshold must keep")
-    ap.add_argument("--pair", default="", help="RESCUE,THRESHOLD: skip the search, use these")
-    ap.add_argument("--eval-only", action="store_true")
+                    help="trafilatura must-include segments the threshold must keep (leave-site-out)")
+    ap.add_argument("--threshold", type=float, nargs=2, default=None,
+                    metavar=("HELD", "UNANCHORED"), help="skip the search, use these")
+    ap.add_argument("--no-split", action="store_true",
+                    help="one regression for every line (ablation)")
+    ap.add_argument("--without", default="", help="FEATURE,...: fit with these at weight 0 (ablation)")
+    ap.add_argument("--region-cost", type=float, default=None,
+                    help="cost of a line without sentence structure in the main region (ablation)")
+    ap.add_argument("--dry-run", action="store_true", help="evaluate only; write nothing")
+    ap.add_argument("--eval-only", action="store_true", help="evaluate the written fold models")
     ap.add_argument("--common-words", action="store_true")
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _args(argv)
     if args.common_words:
         write_common_words()
         print(f"wrote {COMMON_WORDS_FILE}")
         return 0
+    if args.region_cost is not None:
+        C.REGION_COST = args.region_cost
     t0 = time.time()
     _memo_everything()
     pages = load_pages()
@@ -288,31 +332,36 @@ def main(argv: list[str] | None = None) -> int:
           f"({time.time() - t0:.0f} s)", flush=True)
     if args.eval_only:
         cv = json.loads(FOLDS_FILE.read_text("utf-8"))
-        models = {h: LineModel({**f["model"], "threshold": cv["threshold"],
-                                "rescue_threshold": cv["rescue_threshold"]})
-                  for f in cv["folds"] for h in f["hosts"]}
-        r = scores(pages, run_pages(pages, models, cv["threshold"]))
+        r = scores(pages, run_pages(pages, _models(cv["folds"], (cv["threshold"],
+                                                                 cv["unanchored_threshold"]))))
         print(json.dumps(r, indent=1))
         return 0
     rows = {id(p): page_rows(p) for p in pages}
-    groups = folds_of(pages, args.folds)
+    without = tuple(n for n in args.without.split(",") if n)
+    unknown = set(without) - set(F.NAMES)
+    if unknown:
+        raise SystemExit(f"unknown features: {', '.join(sorted(unknown))}")
     folds = []
-    for g in groups:
+    for g in folds_of(pages, args.folds):
         held = set(g)
         train = [r for p in pages if p["host"] not in held for r in rows[id(p)]]
-        folds.append({"hosts": g, "model": fit(train, args.c)})
+        folds.append({"hosts": g, "model": fit(train, args.c, not args.no_split, without)})
     print(f"{len(folds)} fold models ({time.time() - t0:.0f} s)", flush=True)
-    pairs = [tuple(float(v) for v in args.pair.split(","))] if args.pair else PAIRS
-    (rescue, threshold), r = choose_threshold(pages, folds, args.min_body, args.min_include, pairs)
-    print(f"chosen rescue {rescue}, threshold {threshold}: {json.dumps(r)}")
-    final = fit([r for p in pages for r in rows[id(p)]], args.c)
-    final.update({"threshold": threshold, "rescue_threshold": rescue, "version": 1,
+    thresholds = (tuple(args.threshold),) if args.threshold is not None else THRESHOLDS
+    limits = {"scrapinghub": args.min_body, "cleaneval": args.min_body_cleaneval,
+              "trafilatura": args.min_include}
+    threshold, r = choose_threshold(pages, folds, limits, thresholds)
+    print(f"chosen thresholds {threshold}: {json.dumps(r)}")
+    if args.dry_run:
+        return 0
+    final = fit([r for p in pages for r in rows[id(p)]], args.c, not args.no_split, without)
+    final.update({"threshold": threshold[0], "unanchored_threshold": threshold[1], "version": 2,
                   "trained_on": "scrapinghub 100 + cleaneval-dev 58 + trafilatura-eval-subset 170 "
                                 "pages (../shared/data); bench/train_boilerplate.py",
                   "leave_site_out": r})
     MODEL_FILE.write_text(json.dumps(final, indent=1) + "\n", encoding="utf-8")
-    FOLDS_FILE.write_text(json.dumps({"threshold": threshold, "rescue_threshold": rescue,
-                                      "features": list(F.NAMES),
+    FOLDS_FILE.write_text(json.dumps({"threshold": threshold[0],
+                                      "unanchored_threshold": threshold[1], "features": list(F.NAMES),
                                       "folds": folds}, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {MODEL_FILE} and {FOLDS_FILE} ({time.time() - t0:.0f} s)")
     return 0

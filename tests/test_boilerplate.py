@@ -203,6 +203,26 @@ def test_changes_are_whole_lines_and_replay(lines, trailing_newline):
     assert set(kept.split("\n")) - {""} <= set(text.split("\n"))
 
 
+def test_a_price_is_not_a_counter_and_a_notice_glued_to_running_text_is_not_a_copyright_line():
+    """A product page's prices and a long paragraph that ends with a copyright notice stay
+    (the pipeline after --extract main, where only the rules run); counters and short
+    notices still go."""
+    paragraph = ("Posted 11 April 2018 by Walter. Our second collaboration took us to the coast "
+                 "of Japan, where Shuji shot a panoramic film of the harbour at dawn. ") * 3 \
+        + "Copyright \u00a9 2018. All Rights Reserved."
+    assert len(paragraph) > 400
+    page = ("The hand-made kettle holds a litre and a half and heats on any stove top.\n"
+            "286,35 \u20ac\n$1,195.00\n12\n" + paragraph + "\n"
+            "Copyright \u00a9 2018 Example Media. All Rights Reserved.\n")
+    r = BoilerplateRemover(Config(drop_rules=("classifier",)))
+    r.learn([page])
+    reasons = {c.original.strip(): c.reason for c in r.find(page)}
+    assert "286,35 \u20ac" not in reasons and "$1,195.00" not in reasons
+    assert paragraph not in reasons
+    assert reasons["12"] == "counter"
+    assert reasons["Copyright \u00a9 2018 Example Media. All Rights Reserved."] == "copyright"
+
+
 def test_normalize_key_ignores_case_punctuation_and_numbers():
     assert normalize_key("Comments (12)") == normalize_key("COMMENTS: 3")
     assert normalize_key("Log in / Register \u00bb") == "log in register"
@@ -222,10 +242,11 @@ def cv_models():
     cv = json.loads((ROOT / "bench" / "boilerplate_cv_folds.json").read_text("utf-8"))
     shipped = json.loads((ROOT / "polyclean" / "data" / "boilerplate_model.json").read_text("utf-8"))
     assert cv["features"] == shipped["features"] and cv["threshold"] == shipped["threshold"]
+    assert cv["unanchored_threshold"] == shipped["unanchored_threshold"]
     models = {}
     for fold in cv["folds"]:
         m = LineModel({**fold["model"], "threshold": cv["threshold"],
-                       "rescue_threshold": cv["rescue_threshold"]})
+                       "unanchored_threshold": cv["unanchored_threshold"]})
         for h in fold["hosts"]:
             assert h not in models  # every host is held out by exactly one fold
             models[h] = m
@@ -257,8 +278,8 @@ def _scrapinghub_urls():
 # Floors from the leave-site-out runs of bench/train_boilerplate.py (see the README).
 # The targets of the unseen-data issue (body >= 98 % and other >= 85 % on both) are met
 # for the Scrapinghub body only: these pin what the leave-site-out runs give today
-# (Scrapinghub 0.984 / 0.654, CleanEval 0.968 / 0.686; see the README).
-FLOORS = {"scrapinghub": (0.98, 0.64), "cleaneval": (0.96, 0.67)}
+# (Scrapinghub 0.984 / 0.726, CleanEval 0.973 / 0.739; see the README).
+FLOORS = {"scrapinghub": (0.98, 0.71), "cleaneval": (0.965, 0.72)}
 
 
 def test_scrapinghub_floors_leave_site_out(bench, cv_models):
@@ -289,10 +310,10 @@ def test_trafilatura_multilingual_segment_floors(bench, cv_models):
     outs = _held_out(bench, cv_models, [(p["text"], p["url"]) for p in pages])
     r = bench.segment_scores(pages, lambda docs: outs)
     assert r["include_n"] > 400 and r["exclude_n"] > 350
-    # leave-site-out today: 0.971 / 0.576; the must-exclude floor of 60 % is not kept
-    # (the rules before the classifier: 0.971 / 0.677 with the old phrase list)
+    # leave-site-out today: 0.971 / 0.677 (the rules before the classifier: 0.971 / 0.675
+    # with the old phrase list)
     assert r["include_kept"] >= 0.97
-    assert r["exclude_removed"] >= 0.57
+    assert r["exclude_removed"] >= 0.66
 
 
 def test_ui_strings_of_the_ghost_themes_are_removed_in_every_language():

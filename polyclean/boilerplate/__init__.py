@@ -11,8 +11,9 @@ The package, by seam:
   phrase lists (shipped and users');
 * :mod:`.lexicon` -- the word lists and patterns of the rules;
 * :mod:`.rules` -- pure line rules, each a function with a doctest;
-* :mod:`.features`, :mod:`.model` -- the line classifier (a logistic regression
-  trained by ``bench/train_boilerplate.py``) and its features;
+* :mod:`.features`, :mod:`.context`, :mod:`.model` -- the line classifier (logistic
+  regression trained by ``bench/train_boilerplate.py``), the features of a line and
+  of its place on the page (its neighbours, the page's main region);
 * :mod:`.analysis` -- one line judged on its own, remembered per process;
 * :mod:`.remover` -- :class:`BoilerplateRemover`: the rules, repeats, recurrence
   across a batch and the classifier over a document.
@@ -26,7 +27,7 @@ A single document on its own gets every rule but the learned one.
 
 from __future__ import annotations
 
-from .analysis import ANCHOR, FRAGMENT, FURNITURE, LINE_CACHE, SENTENCE, analyse
+from .analysis import ANCHOR, FEATURE_CACHE, FRAGMENT, FURNITURE, LINE_CACHE, SENTENCE, analyse
 from .keys import canonical, normalize_key
 from .model import LineModel, default_model
 from .remover import CONTROLLABLE, BoilerplateRemover, check_options
@@ -35,8 +36,9 @@ from .rules import RULE_NAMES, definite_rule, line_rule
 
 
 def clear_caches() -> None:
-    """Empty the per-process line memo (benchmarks time text never seen before)."""
+    """Empty the per-process line memos (benchmarks time text never seen before)."""
     LINE_CACHE.clear()
+    FEATURE_CACHE.clear()
 
 
 __all__ = [

@@ -1,5 +1,6 @@
 """What is known about one line on its own: its key, the definite rule that fires on
-it, its kind and its line features; remembered per process for short lines.
+it and its kind, remembered per process for short lines; and its line features,
+computed only for the lines the classifier judges and remembered the same way.
 
 Kinds (named constants for what used to be the numbers 0-3):
 
@@ -14,11 +15,11 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..memo import Memo
+from .context import ANCHOR, FRAGMENT, FURNITURE, SENTENCE
 from .features import ANCHOR_UNITS, line_features
 from .keys import DATA_DIR, canonical, digest, normalize_key, shipped_phrases
-from .rules import Line, definite_rule, has_sentences
+from .rules import Line, definite_rule, ends_sentence, has_sentences, units
 
-FURNITURE, FRAGMENT, SENTENCE, ANCHOR = 0, 1, 2, 3
 COMMON_WORDS_FILE = DATA_DIR / "boilerplate_common_words.txt"
 
 
@@ -29,7 +30,6 @@ class Analysis(NamedTuple):
     rule: str | None  # the definite rule that fires, if any
     kind: int
     digest: int  # of the key (0 for an empty key)
-    feats: tuple[float, ...]
     s: str  # the canonical line
 
 
@@ -50,23 +50,19 @@ def common_words() -> frozenset[str]:
     return _COMMON
 
 
-def _kind_and_features(line: Line) -> tuple[int, tuple[float, ...]]:
-    running = line.ends or has_sentences(line.s, line.units)
-    if running:
-        kind = ANCHOR if line.units >= ANCHOR_UNITS else SENTENCE
-    else:
-        kind = FRAGMENT
-    return kind, line_features(line, common_words(), shipped_phrases(), running)
+def _kind(line: Line) -> int:
+    if line.ends or has_sentences(line.s, line.units):
+        return ANCHOR if line.units >= ANCHOR_UNITS else SENTENCE
+    return FRAGMENT
 
 
 def reanalyse(a: Analysis) -> Analysis:
-    """The analysis of a line whose rule was turned off: its kind and features.
+    """The analysis of a line whose rule was turned off: its kind without the rule.
 
     >>> reanalyse(analyse("Home | Sport | Weather")).kind == FRAGMENT
     True
     """
-    kind, feats = _kind_and_features(Line.from_canonical(a.s, a.key))
-    return a._replace(rule=None, kind=kind, feats=feats)
+    return a._replace(rule=None, kind=_kind(Line.from_canonical(a.s, a.key)))
 
 
 def analyse(raw: str) -> Analysis:
@@ -82,13 +78,28 @@ def analyse(raw: str) -> Analysis:
     s = canonical(raw)
     key = normalize_key(s)
     line = Line.from_canonical(s, key) if s else Line("", "", [], 0, False)
-    ph = shipped_phrases()
-    rule = definite_rule(line, ph) if s else "symbols"
-    if rule is not None:  # lines a rule removes never reach the classifier
-        kind, feats = FURNITURE, ()
-    else:
-        kind, feats = _kind_and_features(line)
-    return Analysis(key, rule, kind, digest(key) if key else 0, feats, s)
+    rule = definite_rule(line, shipped_phrases()) if s else "symbols"
+    kind = FURNITURE if rule is not None else _kind(line)  # lines a rule removes stop here
+    return Analysis(key, rule, kind, digest(key) if key else 0, s)
+
+
+def features(a: Analysis) -> tuple[float, ...]:
+    """The line features of a line the classifier judges (:func:`.features.line_features`),
+    remembered like the analyses.
+
+    >>> from polyclean.boilerplate.features import LINE_NAMES
+    >>> dict(zip(LINE_NAMES, features(analyse("Why Subscribe?"))))["ends_question"]
+    True
+    """
+    hit = FEATURE_CACHE.get(a.s)
+    if hit is None:
+        s = a.s
+        n = units(s)
+        hit = line_features(s, a.key, n, ends_sentence(s, n), a.kind >= SENTENCE, common_words(),
+                            shipped_phrases())
+        if len(s) <= CACHED_CHARS:
+            FEATURE_CACHE.offer(s, hit)
+    return hit
 
 
 # Lines recur across the pages of a site: the analysis of short lines is remembered
@@ -96,6 +107,7 @@ def analyse(raw: str) -> Analysis:
 CACHE_SIZE = 4_096  # lines per generation
 CACHED_CHARS = 300  # longer lines are not remembered
 LINE_CACHE = Memo(CACHE_SIZE, admit_on_second=True)
+FEATURE_CACHE = Memo(CACHE_SIZE, admit_on_second=True)
 
 
 def analysed(s: str, spill: dict | None = None) -> Analysis:

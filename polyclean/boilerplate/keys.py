@@ -47,6 +47,23 @@ def _canon_sub(m: re.Match[str]) -> str:
     return _CANON_SUB[m.lastgroup]  # type: ignore[index]
 
 
+def _canon_table() -> dict[int, str | None]:
+    """``str.translate`` table of the one-character substitutions of ``_CANON_RE``."""
+    table: dict[int, str | None] = {}
+    for name, chars in (("drop", _DROP), ("space", _SPACE),
+                        ("q1", "\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\uff07"),
+                        ("q2", "\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb\uff02"),
+                        ("dash", "\u2010-\u2013\u2212\ufe63\uff0d"), ("ell", "\u2026")):
+        for c in re.findall(f"[{chars}]", "".join(map(chr, range(0x10000)))):
+            table[ord(c)] = _CANON_SUB[name] or None
+    return table
+
+
+_CANON_TABLE = _canon_table()
+_EM = "\u2014\u2015\u2e3a\u2e3b"
+_EM_RE = re.compile(f" *[{_EM}]+ *")
+
+
 def canonical(line: str) -> str:
     """The fixed form a line is judged in (see the module documentation).
 
@@ -63,7 +80,11 @@ def canonical(line: str) -> str:
         return " ".join(_CANON_RE.sub(_canon_sub, line).split())
     if not unicodedata.is_normalized("NFKC", line):
         line = unicodedata.normalize("NFKC", line)
-    line = _CANON_RE.sub(_canon_sub, line)
+    for c in _EM:
+        if c in line:
+            line = _EM_RE.sub(" - ", line)
+            break
+    line = line.translate(_CANON_TABLE)
     if line and line.lstrip()[:1] in _BULLETS:
         line = _BULLET_RE.sub("- ", line.lstrip())
     return " ".join(line.split())

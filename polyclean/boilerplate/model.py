@@ -1,11 +1,12 @@
-"""The trained line classifier: a logistic regression over :mod:`.features`.
+"""The trained line classifier: logistic regression over :mod:`.features` and
+:mod:`.context`, in two parts.
 
-A present line is removed when its probability of being boilerplate reaches the
-threshold, or when it is a line without sentence structure that no body text holds
-(the ``unanchored_fragment`` feature: the rule polyclean used before) and its
-probability reaches the lower ``rescue_threshold``: the model overrules the old rule
-where it disagrees, and removes what the rule never could (sentences such as
-"Got a news tip?").
+The lines that no body text holds (``unanchored_fragment``: a line without sentence
+structure outside the runs that body sentences hold; the rule polyclean used before
+the classifier) get one regression, the other lines another, each fitted on its own
+lines: the same evidence weighs differently for a candidate the old rule would drop
+than for a line it would keep.  A present line is removed when its probability of
+being boilerplate reaches the threshold.
 
 The weights ship as ``data/boilerplate_model.json`` and are rebuilt by
 ``bench/train_boilerplate.py`` (scikit-learn, ``pip install .[train]``).  Inference
@@ -21,51 +22,72 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import E, ConfigError
-from .features import CONTEXT_RANGES, LINE_NAMES, NAMES
+from .context import LOOSE
+from .features import LINE_NAMES, NAMES
 from .keys import DATA_DIR
 
 MODEL_FILE = DATA_DIR / "boilerplate_model.json"
+_LOOSE = len(LINE_NAMES) + LOOSE
+
+
+class _Part:
+    """One logistic regression: a bias and a weight per feature."""
+
+    __slots__ = ("bias", "line_weights", "context_weights")
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        weights = tuple(float(w) for w in data["weights"])
+        if len(weights) != len(NAMES):
+            raise ConfigError(E.BP_MODEL_FEATURES)
+        self.bias = float(data["bias"])
+        n = len(LINE_NAMES)
+        self.line_weights = weights[:n]
+        self.context_weights = weights[n:]
 
 
 class LineModel:
-    """Weights of one trained classifier.
+    """Weights of one trained classifier: two logistic regressions, one for the lines
+    that no body text holds (``unanchored_fragment``: the rule polyclean used before
+    the classifier) and one for the others, each with its own weights.
 
-    >>> m = LineModel({"features": list(NAMES), "weights": [0.0] * len(NAMES), "bias": 0.0,
-    ...                "threshold": 0.5})
-    >>> m.probability((0.0,) * len(NAMES))
-    0.5
+    >>> zero = {"weights": [0.0] * len(NAMES), "bias": 0.0}
+    >>> m = LineModel({"features": list(NAMES), **zero, "unanchored": {**zero, "bias": 2.0}})
+    >>> m.probability((0.0,) * len(NAMES)), round(m.probability((1.0,) * len(NAMES)), 3)
+    (0.5, 0.881)
     """
 
-    __slots__ = ("weights", "bias", "threshold", "rescue", "meta", "n_line", "line_weights",
-                 "context_weights", "context_max")
+    __slots__ = ("parts", "threshold", "loose_threshold", "meta")
 
     def __init__(self, data: dict[str, Any]) -> None:
         if list(data.get("features", ())) != list(NAMES):
             raise ConfigError(E.BP_MODEL_FEATURES)
-        self.weights = tuple(float(w) for w in data["weights"])
-        self.bias = float(data["bias"])
+        held = _Part(data)
+        self.parts = (held, _Part(data["unanchored"]) if "unanchored" in data else held)
         self.threshold = float(data.get("threshold", 0.5))
-        # a line without sentence structure that no body text holds goes from this
-        # probability on (the old context rule, overruled where the model disagrees)
-        self.rescue = float(data.get("rescue_threshold", self.threshold))
-        self.meta = {k: v for k, v in data.items() if k not in ("weights", "bias", "features")}
-        self.n_line = n = len(LINE_NAMES)
-        self.line_weights = self.weights[:n]
-        self.context_weights = self.weights[n:]
-        # the most the context can add to a line's log-odds
-        self.context_max = sum(max(w * lo, w * hi) for w, (lo, hi)
-                               in zip(self.context_weights, CONTEXT_RANGES))
+        # the unanchored part is calibrated on its own lines: its own threshold
+        self.loose_threshold = float(data.get("unanchored_threshold", self.threshold))
+        self.meta = {k: v for k, v in data.items()
+                     if k not in ("weights", "bias", "features", "unanchored")}
 
-    def line_score(self, line_feats: tuple[float, ...]) -> float:
-        """The bias plus the line features' part of the log-odds."""
-        return self.bias + sum(map(mul, self.line_weights, line_feats))
+    def thresholds(self, threshold: float | None = None) -> tuple[float, float]:
+        """(held, unanchored) thresholds; a user's ``threshold`` sets the first and caps
+        the second.
 
-    def context_score(self, context: tuple[float, ...]) -> float:
-        return sum(map(mul, self.context_weights, context))
+        >>> m = LineModel({"features": list(NAMES), "weights": [0.0] * len(NAMES), "bias": 0.0,
+        ...                "threshold": 0.9, "unanchored_threshold": 0.7})
+        >>> m.thresholds(), m.thresholds(0.5)
+        ((0.9, 0.7), (0.5, 0.5))
+        """
+        if threshold is None:
+            return self.threshold, self.loose_threshold
+        return threshold, min(threshold, self.loose_threshold)
 
     def score(self, x: tuple[float, ...]) -> float:
-        """The log-odds that the line is boilerplate."""
-        return self.bias + sum(map(mul, self.weights, x))
+        """The log-odds that the line is boilerplate (``x``: line and context features)."""
+        n = len(LINE_NAMES)
+        part = self.parts[x[_LOOSE] > 0]
+        return (part.bias + sum(map(mul, part.line_weights, x[:n]))
+                + sum(map(mul, part.context_weights, x[n:])))
 
     def probability(self, x: tuple[float, ...]) -> float:
         return sigmoid(self.score(x))
@@ -76,7 +98,10 @@ class LineModel:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ConfigError(E.BP_MODEL_UNREADABLE.format(path=path, why=exc)) from exc
-        return cls(data)
+        try:
+            return cls(data)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(E.BP_MODEL_UNREADABLE.format(path=path, why=exc)) from exc
 
 
 def sigmoid(z: float) -> float:
@@ -86,15 +111,6 @@ def sigmoid(z: float) -> float:
     (0.5, 0.0)
     """
     return 0.0 if z < -30 else 1.0 / (1.0 + math.exp(-z))
-
-
-def logit(p: float) -> float:
-    """The log-odds of ``p`` (-inf for 0, inf for 1)."""
-    if p <= 0.0:
-        return -math.inf
-    if p >= 1.0:
-        return math.inf
-    return math.log(p / (1.0 - p))
 
 
 _DEFAULT: LineModel | None = None

@@ -20,6 +20,7 @@ only by the general rules (1-3 and repeats), never by the classifier.
 from __future__ import annotations
 
 from bisect import bisect_right
+from operator import mul
 from collections import deque
 from typing import Iterable, Sequence
 
@@ -27,17 +28,16 @@ from ..config import Config
 from ..errors import E, ConfigError
 from ..report import Change
 from . import lexicon as lx
-from .analysis import (ANCHOR, FRAGMENT, FURNITURE, LINE_CACHE, SENTENCE, CACHED_CHARS,
-                       Analysis, analyse, analysed, reanalyse)
-from .features import CONTEXT_NAMES, context_features
+from .analysis import (ANCHOR, CACHED_CHARS, FRAGMENT, FURNITURE, LINE_CACHE, SENTENCE, Analysis,
+                       analyse, analysed, features, reanalyse)
+from .context import LOOSE, context_features
 from .keys import canonical, digest, normalize_key, shipped_phrases, user_phrases
-from .model import LineModel, default_model, logit, sigmoid
+from .model import LineModel, default_model, sigmoid
 from .rules import RULE_NAMES, Line, definite_rule
 
 DUP_SENTENCE_WINDOW = 3  # a repeated sentence is removed when its first copy is this near
 MAX_KEY_CHARS = 1000  # longer lines are never learned (they are article text)
 MAX_LINES_PER_DOC = 2000
-_LOOSE = CONTEXT_NAMES.index("unanchored_fragment")
 CONTROLLABLE = RULE_NAMES + ("duplicate-line", "recurring-in-batch", "classifier")
 
 
@@ -69,7 +69,7 @@ class _Doc:
     """The lines of one document while it is judged."""
 
     __slots__ = ("spans", "strs", "blocks", "an", "reasons", "conf", "extra", "foreign",
-                 "protected", "n", "zline")
+                 "protected", "n", "feats", "zline")
 
     def __init__(self, spans, strs, blocks, an: list[Analysis]) -> None:
         self.spans, self.strs, self.blocks, self.an = spans, strs, blocks, an
@@ -79,7 +79,9 @@ class _Doc:
         self.extra: list[dict | None] = [None] * n
         self.foreign = [False] * n
         self.protected = [False] * n
-        self.zline: dict[int, float] = {}  # the line part of each line's log-odds
+        self.feats: list[tuple[float, ...] | None] = [None] * n  # line features, once known
+        # the line part of each line's log-odds, by part of the model (held, unanchored)
+        self.zline: tuple[list[float | None], list[float | None]] = ([None] * n, [None] * n)
 
     def present(self) -> list[int]:
         return [i for i in range(self.n) if self.reasons[i] is None]
@@ -102,7 +104,8 @@ class BoilerplateRemover:
         self.min_docs = max(2, int(config.boilerplate_min_docs))
         self.model = model or default_model()
         t = config.boilerplate_threshold
-        self.threshold = self.model.threshold if t is None else float(t)
+        self.thresholds = self.model.thresholds(None if t is None else float(t))
+        self.threshold = self.thresholds[0]
         self.off = _rules_off(config)
         self.keep_keys = user_phrases(config.keep_phrases)
         self.drop_keys = user_phrases(config.drop_phrases)
@@ -283,36 +286,36 @@ class BoilerplateRemover:
                 doc.conf[i] = p
 
     def _classify(self, doc: _Doc, present: list[int]) -> list[tuple[int, str, float | None]]:
-        """The classifier over the present lines.  A line whose own features and the
-        most its context could add keep it below both thresholds is not described
-        further (an exact shortcut: the same lines are removed)."""
+        """The classifier over the present lines (its probability as the confidence)."""
         an = doc.an
         if not any(an[i].kind == ANCHOR for i in present):
             return []  # no running text: a short input or a list is not a page to judge
-        model = self.model
-        threshold = self.threshold
-        rescue = min(model.rescue, threshold)
-        floor = logit(rescue) - model.context_max
-        zline = doc.zline
-        want = []
-        for pos, i in enumerate(present):
-            if doc.foreign[i] or doc.protected[i]:
-                continue
-            z = zline.get(i)
-            if z is None:
-                z = zline[i] = model.line_score(an[i].feats)
-            if z >= floor:
-                want.append(pos)
+        foreign, protected = doc.foreign, doc.protected
+        want = [pos for pos, i in enumerate(present) if not foreign[i] and not protected[i]]
         if not want:
             return []
-        ctx = context_features([an[i].feats for i in present], [doc.blocks[i] for i in present],
-                               [an[i].key for i in present], want)
+        ctx = context_features([an[i] for i in present], [doc.blocks[i] for i in present], want)
+        parts = self.model.parts
+        thresholds = self.thresholds
+        zline, feats = doc.zline, doc.feats
         found = []
         for pos, c in zip(want, ctx):
             i = present[pos]
-            p = sigmoid(zline[i] + model.context_score(c))
-            if p >= threshold or (c[_LOOSE] > 0 and p >= rescue):
+            loose = c[LOOSE] > 0
+            part = parts[loose]
+            z = zline[loose][i]
+            if z is None:
+                f = feats[i]
+                if f is None:
+                    f = feats[i] = features(an[i])
+                z = zline[loose][i] = part.bias + sum(map(mul, part.line_weights, f))
+            p = sigmoid(z + sum(map(mul, part.context_weights, c)))
+            if p >= thresholds[loose]:
                 found.append((i, "classifier", p))
+        gone = {i for i, _, _ in found}
+        if all(i in gone for i in present if an[i].kind == ANCHOR):
+            # a page keeps its running text: the classifier never removes the last of it
+            found = [f for f in found if an[f[0]].kind != ANCHOR]
         return found
 
 

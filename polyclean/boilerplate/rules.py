@@ -24,6 +24,7 @@ the cleaned text is cleaned once more.
 from __future__ import annotations
 
 import re
+from unicodedata import category
 from typing import Callable, NamedTuple
 
 from . import lexicon as lx
@@ -221,13 +222,26 @@ def phrase_rule(line: Line, ph: Phrases | None = None) -> str | None:
     return None
 
 
+def money(s: str) -> bool:
+    """True when ``s`` holds a currency sign (Unicode category Sc): its numbers are an
+    amount of money, content such as a price, neither a counter nor a date.
+
+    >>> money("286,35 \u20ac"), money("\u00a35,349.00"), money("12 (3)")
+    (True, True, False)
+    """
+    return any(category(c) == "Sc" for c in s if not c.isalnum())
+
+
 def counter(line: Line) -> bool:
-    """Only a number with symbols ("0", "1.2K", "(12)").
+    """Only a number with symbols ("0", "1.2K", "(12)"); an amount of money (a currency
+    sign, Unicode category Sc) is a price, not a counter.
 
     >>> counter(Line.of("1.2K")), counter(Line.of("12 comments"))
     (True, False)
+    >>> counter(Line.of("286,35 \u20ac")), counter(Line.of("$1,195.00")), counter(Line.of("(3)"))
+    (False, False, True)
     """
-    return line.units <= 8 and bool(lx.NUMBER_LINE_RE.fullmatch(line.s))
+    return line.units <= 8 and bool(lx.NUMBER_LINE_RE.fullmatch(line.s)) and not money(line.s)
 
 
 def agency_credit(line: Line) -> bool:
@@ -245,8 +259,10 @@ def date(line: Line) -> bool:
 
     >>> date(Line.of("6 сентября 2022, 14:05")), date(Line.of("2 hours ago"))
     (True, True)
+    >>> date(Line.of("2022")), date(Line.of("2022 \u20ac"))
+    (True, False)
     """
-    return line.units <= 14 and is_date(line.key, line.tokens)
+    return line.units <= 14 and is_date(line.key, line.tokens) and not money(line.s)
 
 
 def read_also(line: Line) -> bool:
@@ -290,22 +306,36 @@ def photo_credit(line: Line) -> bool:
 
 
 def copyright_line(line: Line) -> bool:
-    """A copyright or "all rights reserved" line.
+    """A copyright or "all rights reserved" line.  A notice is short: on a line longer
+    than a short line (``_SHORT`` characters) it counts only when it comes first, so
+    running text with a notice glued to its end is not a copyright line.
 
     >>> copyright_line(Line.of("Copyright ©2019 Dow Jones & Company, Inc. All Rights Reserved"))
     True
     >>> copyright_line(Line.of("Alle Rechte vorbehalten.")), copyright_line(Line.of("© 2024"))
     (True, True)
+    >>> copyright_line(Line.of("The festival ran for ten days. " * 8 + "© 2018. All Rights Reserved."))
+    False
     """
     s, key, tokens = line.s, line.key, line.tokens
     if tokens is None:
         return False
-    if tokens[:1] == ["copyright"] or (
-            not lx.RIGHTS_TOKENS.isdisjoint(tokens) and lx.RIGHTS_RE.search(key)) or (
-            not key.isascii() and any(h in key for h in lx.RIGHTS_UNSPACED)):
+    if tokens[:1] == ["copyright"]:
         return True
-    return "\u00a9" in s and ((s[0] == "\u00a9" and (not line.ends or bool(lx.COMPANY_RE.match(s))))
-                              or line.units <= 12)
+    long_line = len(s) > _SHORT
+    if not lx.RIGHTS_TOKENS.isdisjoint(tokens):
+        m = lx.RIGHTS_RE.search(key)
+        if m and (not long_line or m.start() < _SHORT):
+            return True
+    if not key.isascii():
+        for h in lx.RIGHTS_UNSPACED:
+            at = key.find(h)
+            if at >= 0 and (not long_line or at < _SHORT):
+                return True
+    at = s.find("\u00a9")
+    if at < 0 or (long_line and at >= _SHORT):
+        return False
+    return (s[0] == "\u00a9" and (not line.ends or bool(lx.COMPANY_RE.match(s)))) or line.units <= 12
 
 
 def cookie_notice(line: Line) -> bool:
@@ -358,23 +388,27 @@ def menu(line: Line) -> bool:
     return len(parts) >= 3 and all(units(p) <= 4 for p in parts)
 
 
-# (name, rule, longest line it applies to): the order decides the reported reason
+# (name, rule, longest line in characters, most words, fires on a line ending like a
+# sentence): the order decides the reported reason; the bounds are those the rules
+# check first, so a line outside them is not even asked
 _SHORT = 200
-RULES: tuple[tuple[str, Callable[[Line], bool], int], ...] = (
-    ("symbols", symbols, 1 << 62),
-    ("dateline", dateline, 1 << 62),
-    ("counter", counter, _SHORT),
-    ("photo-credit", agency_credit, _SHORT),
-    ("date", date, _SHORT),
-    ("read-also", read_also, _SHORT),
-    ("photo-credit", photo_credit, 1 << 62),
-    ("copyright", copyright_line, 1000),
-    ("cookie-notice", cookie_notice, 1000),
-    ("call-to-action", call_to_action, 1 << 62),
-    ("menu", menu, 1 << 62),
+_ANY = 1 << 62
+RULES: tuple[tuple[str, Callable[[Line], bool], int, int, bool], ...] = (
+    ("symbols", symbols, _ANY, _ANY, True),
+    ("dateline", dateline, _ANY, _ANY, True),
+    ("counter", counter, _SHORT, 8, True),
+    ("photo-credit", agency_credit, _SHORT, 8, False),
+    ("date", date, _SHORT, 14, True),
+    ("read-also", read_also, _SHORT, _ANY, True),
+    ("photo-credit", photo_credit, _ANY, _ANY, True),
+    ("copyright", copyright_line, 1000, _ANY, True),
+    ("cookie-notice", cookie_notice, 1000, _ANY, True),
+    ("call-to-action", call_to_action, _ANY, 60, True),
+    ("menu", menu, _ANY, 40, False),
 )
 RULE_NAMES = ("symbols", "dateline", "ui-phrase", "language-picker", "counter", "photo-credit",
               "date", "read-also", "copyright", "cookie-notice", "call-to-action", "menu")
+_BEFORE_PHRASES, _AFTER_PHRASES = RULES[:2], RULES[2:]
 
 
 def definite_rule(line: Line, ph: Phrases | None = None,
@@ -390,13 +424,17 @@ def definite_rule(line: Line, ph: Phrases | None = None,
     >>> definite_rule(Line.of("He said talks would go on.")) is None
     True
     """
-    n = len(line.s)
-    for i, (name, rule, longest) in enumerate(RULES):
-        if i == 2 and n <= _SHORT:  # the phrase lists, after the datelines
-            found = phrase_rule(line, ph)
-            if found and found not in skip:
-                return found
-        if n <= longest and name not in skip and rule(line):
+    n, words, ends = len(line.s), line.units, line.ends
+    for name, rule, longest, most, on_end in _BEFORE_PHRASES:
+        if (not skip or name not in skip) and rule(line):
+            return name
+    if n <= _SHORT:
+        found = phrase_rule(line, ph)
+        if found and (not skip or found not in skip):
+            return found
+    for name, rule, longest, most, on_end in _AFTER_PHRASES:
+        if n <= longest and words <= most and (on_end or not ends) \
+                and (not skip or name not in skip) and rule(line):
             return name
     return None
 
