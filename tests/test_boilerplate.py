@@ -223,6 +223,20 @@ def test_a_price_is_not_a_counter_and_a_notice_glued_to_running_text_is_not_a_co
     assert reasons["Copyright \u00a9 2018 Example Media. All Rights Reserved."] == "copyright"
 
 
+def test_different_prices_on_pages_of_one_batch_are_not_a_recurring_line():
+    """Numbers are 0 in a key, so "286,35 EUR" and "37,40 EUR" share one: a key of
+    numbers only is not learned, while a recurring line with words still is."""
+    pages = [f"The kettle holds a litre and a half and heats on any stove top, said the maker.\n"
+             f"{price}\nFree delivery on every order\n" for price in
+             ("286,35 \u20ac", "37,40 \u20ac", "71,04 \u20ac", "\u00a35,349.00")]
+    r = BoilerplateRemover(Config(drop_rules=("classifier",)))
+    r.learn(pages)
+    for page in pages:
+        reasons = {c.original.strip(): c.reason for c in r.find(page)}
+        assert page.split("\n")[1] not in reasons
+        assert reasons["Free delivery on every order"].startswith("recurring-in-batch")
+
+
 def test_normalize_key_ignores_case_punctuation_and_numbers():
     assert normalize_key("Comments (12)") == normalize_key("COMMENTS: 3")
     assert normalize_key("Log in / Register \u00bb") == "log in register"

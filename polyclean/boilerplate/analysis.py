@@ -29,7 +29,7 @@ class Analysis(NamedTuple):
     key: str
     rule: str | None  # the definite rule that fires, if any
     kind: int
-    digest: int  # of the key (0 for an empty key)
+    digest: int  # of the key (0 for an empty key or one of numbers only: not learned)
     s: str  # the canonical line
 
 
@@ -80,7 +80,9 @@ def analyse(raw: str) -> Analysis:
     line = Line.from_canonical(s, key) if s else Line("", "", [], 0, False)
     rule = definite_rule(line, shipped_phrases()) if s else "symbols"
     kind = FURNITURE if rule is not None else _kind(line)  # lines a rule removes stop here
-    return Analysis(key, rule, kind, digest(key) if key else 0, s)
+    # a key of numbers only (each number is 0 in a key) names no line in particular:
+    # "286,35 EUR" and "37,40 EUR" share it, so it is not learned across a batch
+    return Analysis(key, rule, kind, digest(key) if key.strip("0 ") else 0, s)
 
 
 def features(a: Analysis) -> tuple[float, ...]:

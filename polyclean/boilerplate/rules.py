@@ -222,26 +222,27 @@ def phrase_rule(line: Line, ph: Phrases | None = None) -> str | None:
     return None
 
 
-def money(s: str) -> bool:
-    """True when ``s`` holds a currency sign (Unicode category Sc): its numbers are an
-    amount of money, content such as a price, neither a counter nor a date.
+def price(s: str) -> bool:
+    """True when ``s`` holds a currency sign (Unicode category Sc) and a digit other
+    than 0: its numbers are an amount of money, content such as a price, neither a
+    counter nor a date (an amount of zero is a cart total, a counter).
 
-    >>> money("286,35 \u20ac"), money("\u00a35,349.00"), money("12 (3)")
-    (True, True, False)
+    >>> price("286,35 \u20ac"), price("\u00a35,349.00"), price("12 (3)"), price("0,00 \u20ac")
+    (True, True, False, False)
     """
-    return any(category(c) == "Sc" for c in s if not c.isalnum())
+    return any(category(c) == "Sc" for c in s if not c.isalnum()) and any(c in s for c in "123456789")
 
 
 def counter(line: Line) -> bool:
-    """Only a number with symbols ("0", "1.2K", "(12)"); an amount of money (a currency
-    sign, Unicode category Sc) is a price, not a counter.
+    """Only a number with symbols ("0", "1.2K", "(12)"); an amount of money is a price,
+    not a counter (see :func:`price`).
 
     >>> counter(Line.of("1.2K")), counter(Line.of("12 comments"))
     (True, False)
-    >>> counter(Line.of("286,35 \u20ac")), counter(Line.of("$1,195.00")), counter(Line.of("(3)"))
+    >>> counter(Line.of("286,35 \u20ac")), counter(Line.of("$1,195.00")), counter(Line.of("0,00 \u20ac"))
     (False, False, True)
     """
-    return line.units <= 8 and bool(lx.NUMBER_LINE_RE.fullmatch(line.s)) and not money(line.s)
+    return line.units <= 8 and bool(lx.NUMBER_LINE_RE.fullmatch(line.s)) and not price(line.s)
 
 
 def agency_credit(line: Line) -> bool:
@@ -262,7 +263,7 @@ def date(line: Line) -> bool:
     >>> date(Line.of("2022")), date(Line.of("2022 \u20ac"))
     (True, False)
     """
-    return line.units <= 14 and is_date(line.key, line.tokens) and not money(line.s)
+    return line.units <= 14 and is_date(line.key, line.tokens) and not price(line.s)
 
 
 def read_also(line: Line) -> bool:
