@@ -425,16 +425,16 @@ def idempotence(pages: list[tuple[str, str]]) -> list[str]:
 def speed(texts: list[str], base=None, rounds: int = 5) -> dict[str, object]:
     """Seconds of the stage as the pipeline runs it (``learn`` on the batch, then
     ``find`` on each page), new and ``base`` in alternation, median and range over
-    ``rounds``; the per-process line memo is emptied before each run."""
+    ``rounds``; the per-process line memos are emptied before each run."""
     from statistics import median
 
-    from polyclean.boilerplate.analysis import LINE_CACHE
+    from polyclean.boilerplate import clear_caches
 
     times: dict[str, list[float]] = {"new": [], "base": []}
     for _ in range(rounds):
         for name in ("new", "base") if base is not None else ("new",):
             if name == "new":
-                LINE_CACHE.clear()
+                clear_caches()
                 make = BoilerplateRemover
             else:
                 base._LINE_CACHE.clear()

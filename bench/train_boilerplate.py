@@ -225,7 +225,8 @@ def scores(pages: list[dict], outputs: list[str]) -> dict[str, dict[str, float]]
 
 
 # (threshold, unanchored threshold): each part of the model has its own
-THRESHOLDS = tuple((t, u) for t in (0.83, 0.86, 0.88, 0.9, 0.92) for u in (0.5, 0.6, 0.7, 0.8, t))
+THRESHOLDS = tuple((t, u) for t in (0.83, 0.86, 0.88, 0.9, 0.92, 0.94)
+                   for u in (0.4, 0.5, 0.6, 0.7, 0.8, t))
 
 
 def _models(folds: list[dict], pair: tuple[float, float]) -> dict[str, LineModel]:
