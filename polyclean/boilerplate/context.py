@@ -120,14 +120,7 @@ def context_features(lines: Sequence[_Line], blocks: Sequence[int],
         b = blocks[i]
         size = bsize[b]
         key = keys[i]
-        if i < ra:
-            region = (0.0, 1.0, 0.0, math.log1p(min(ra - i, _MAX_BLOCK)),
-                      math.log1p(min(acc_n[ra] - acc_n[i + 1], _MAX_GAP)), region_share)
-        elif i > rb:
-            region = (0.0, 0.0, 1.0, math.log1p(min(i - rb, _MAX_BLOCK)),
-                      math.log1p(min(acc_n[i] - acc_n[rb + 1], _MAX_GAP)), region_share)
-        else:
-            region = (1.0, 0.0, 0.0, 0.0, 0.0, region_share)
+        region = _region(i, ra, rb, acc_n, region_share)
         out.append((
             i / denom, float(i < first_a), float(i > last_a), _LOG[prev_a[i]], _LOG[next_a[i]],
             float(i > 0 and running[i - 1]), float(i + 1 < m and running[i + 1]),
@@ -141,6 +134,22 @@ def context_features(lines: Sequence[_Line], blocks: Sequence[int],
             (acc_t[hi] - acc_t[lo] - acc_t[i + 1] + acc_t[i]) / w, page_template,
         ))
     return out
+
+
+def _region(i: int, ra: int, rb: int, acc_n: list[int], share: float) -> tuple[float, ...]:
+    """The region features of line ``i`` for the main region ``ra``..``rb`` (``acc_n``:
+    prefix sums of characters; ``share``: the region's share of them).
+
+    >>> _region(0, 1, 2, [0, 10, 30, 40], 0.5)[:4], _region(1, 1, 2, [0, 10, 30, 40], 0.5)[0]
+    ((0.0, 1.0, 0.0, 0.6931471805599453), 1.0)
+    """
+    if i < ra:
+        return (0.0, 1.0, 0.0, math.log1p(min(ra - i, _MAX_BLOCK)),
+                math.log1p(min(acc_n[ra] - acc_n[i + 1], _MAX_GAP)), share)
+    if i > rb:
+        return (0.0, 0.0, 1.0, math.log1p(min(i - rb, _MAX_BLOCK)),
+                math.log1p(min(acc_n[i] - acc_n[rb + 1], _MAX_GAP)), share)
+    return (1.0, 0.0, 0.0, 0.0, 0.0, share)
 
 
 def main_region(scores: list[float]) -> tuple[int, int]:
