@@ -100,8 +100,9 @@ class Config:
     )
     boilerplate_threshold: float | None = _opt(
         None,
-        "Probability from which the line classifier removes a line (higher keeps more); "
-        "None uses the shipped model's threshold.", min=0.0, max=1.0,
+        "Probability from which the line classifier removes a line (higher keeps more): "
+        "the threshold of the model's main part, and a cap on its part for lines no "
+        "body text holds; None uses the shipped model's thresholds.", min=0.0, max=1.0,
     )
     drop_rules: tuple[str, ...] = _opt(
         (), "Boilerplate rules turned off (reason codes, e.g. menu, classifier): their lines stay."

@@ -262,6 +262,7 @@ class Progress:
         self.enabled, self.total, self.board = enabled, total, board
         self.start = self.last = time.monotonic()
         self.numbers: tuple[int, int, int] = (0, 0, 0)
+        self.drawn = False  # no batch shown yet
         self.name = ""
         if board is not None and enabled:
             board.on_change = self.refresh  # one process: redrawn as stages change
@@ -270,7 +271,7 @@ class Progress:
                force: bool = False) -> None:
         self.numbers = (records, bytes_in, position)
         self.name = name or self.name
-        self.refresh(force)
+        self.refresh(force or not self.drawn)  # the first batch is shown at once
 
     def refresh(self, force: bool = False) -> None:
         """Draw the line again (at most four times a second unless ``force``)."""
@@ -279,6 +280,7 @@ class Progress:
             return
         self.last = now
         records, bytes_in, position = self.numbers
+        self.drawn = self.drawn or records > 0
         secs = max(now - self.start, 1e-6)
         eta = ""
         if self.total and position:
