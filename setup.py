@@ -47,7 +47,10 @@ def extensions():
     try:
         return cythonize(
             [Extension("polyclean._speedups._words", ["polyclean/_speedups/_words.pyx"],
-                       extra_compile_args=["-O2"])],
+                       extra_compile_args=["-O2"]),
+             # no fused multiply-add: the sums must be Python's, rounded at every step
+             Extension("polyclean._speedups._bytestats", ["polyclean/_speedups/_bytestats.pyx"],
+                       extra_compile_args=["-O2", "-ffp-contract=off"])],
             compiler_directives={"language_level": 3}, quiet=True)
     except Exception as exc:  # noqa: BLE001 - a Cython error: pure Python instead
         print(f"polyclean: Cython failed ({exc}); using the pure-Python code", file=sys.stderr)

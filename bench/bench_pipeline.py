@@ -78,7 +78,12 @@ def load_models(quiet: bool = False) -> None:
         store.build_all()
     except ImportError:  # a base commit from before them
         pass
-    Cleaner(translate=False).clean_batch(docs)
+    # legacy-encoded bytes too: decoding loads chardet's models and the codecs on first use
+    by_lang = dict(zip(langs, docs))
+    legacy = [by_lang[lang].encode(codec, "replace") for lang, codec in
+              (("zh", "gb2312"), ("ru", "cp1251"), ("fr", "cp1252"), ("el", "iso8859_7"))
+              if lang in by_lang]
+    Cleaner(translate=False).clean_batch(docs + legacy)
     if not quiet:
         print(f"model load (one document in each of {len(langs)} languages, once per process): "
               f"{time.perf_counter() - t0:.2f} s, +{(_rss() - rss) / 1e6:.0f} MB RSS")

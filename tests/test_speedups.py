@@ -180,3 +180,57 @@ def test_an_unwritable_folder_builds_the_tables_in_memory(tmp_path):
                          text=True, check=True).stdout.split()
     assert out[0] == "None"
     assert float(out[1]) == wordlists._freqs("fr", pure=True)["maison"]
+
+
+# --- letter statistics of single-byte readings (polyclean/_speedups/_bytestats.pyx) ---------
+
+CHARDET = DATA / "chardet-legacy-encodings"
+
+
+def _legacy_samples() -> list[bytes]:
+    # real legacy-encoded files (whole, and cut at random places and lengths) and random
+    # bytes, which read as nothing in particular
+    if not CHARDET.is_dir():
+        pytest.skip(f"shared data not found at {CHARDET}")
+    rng = random.Random(5)
+    files = sorted(p for p in CHARDET.rglob("*") if p.is_file() and p.suffix != ".jsonl")
+    out = []
+    for path in rng.sample(files, min(80, len(files))):
+        data = path.read_bytes()
+        start = rng.randrange(max(len(data), 1))
+        out += [data, data[:4096], data[start:start + rng.randint(1, 3000)]]
+    out += [rng.randbytes(rng.randint(1, 4000)) for _ in range(120)]
+    return [d for d in out if d]
+
+
+def _both(monkeypatch, fn, data):
+    fast = _speedups.bytestats
+    monkeypatch.setattr(_speedups, "bytestats", None)
+    pure = fn(data)
+    monkeypatch.setattr(_speedups, "bytestats", fast)
+    return pure, fn(data)
+
+
+def test_letter_statistics_of_readings_are_the_pure_codes(monkeypatch):
+    if _speedups.bytestats is None:
+        pytest.skip("the compiled letter statistics are not built")
+    stats = importlib.import_module("polyclean.decode.stats")
+    for data in _legacy_samples():
+        pure, fast = _both(monkeypatch, stats._single_byte_candidates, data)
+        assert repr(pure) == repr(fast), data[:80]  # the same doubles, to the last bit
+
+
+def test_decoded_legacy_files_are_the_pure_codes(monkeypatch):
+    if _speedups.bytestats is None:
+        pytest.skip("the compiled letter statistics are not built")
+    decode = importlib.import_module("polyclean.decode")
+
+    def outcome(data):
+        try:
+            return decode.decode_bytes(data)
+        except decode.DecodeError as exc:  # random bytes: the same refusal
+            return str(exc)
+
+    for data in _legacy_samples()[::3]:
+        pure, fast = _both(monkeypatch, outcome, data)
+        assert pure == fast

@@ -5,7 +5,8 @@ pure-Python code it replaces kept as the fallback and giving identical answers.
 (:mod:`polyclean.detect.store`), or None: when the extension was not built (no C
 compiler at install time) or when the environment variable ``POLYCLEAN_PURE`` is set
 to anything but ``0`` (the test suite runs both and compares them,
-``tests/test_speedups.py``).
+``tests/test_speedups.py``).  ``bytestats`` is likewise the compiled letter statistics
+of single-byte readings (:mod:`polyclean.decode.stats`), or None.
 
 >>> PURE in (True, False)
 True
@@ -18,8 +19,13 @@ import os
 PURE = os.environ.get("POLYCLEAN_PURE", "") not in ("", "0")
 
 words = None
+bytestats = None
 if not PURE:
     try:
         from . import _words as words  # noqa: F811
     except ImportError:  # not built: the pure-Python code is used
         words = None
+    try:
+        from . import _bytestats as bytestats  # noqa: F811
+    except ImportError:
+        bytestats = None

@@ -19,6 +19,8 @@ from itertools import repeat
 from operator import add, mul
 from pathlib import Path
 
+from .. import _speedups
+
 #: Single-byte codecs chosen by language statistics; ``cp1252``/``cp1254`` fall back
 #: to their ISO twin (``latin_1``/``iso8859_9``) when no byte is in 0x80-0x9F.
 CYRILLIC_CODECS = ("cp1251", "koi8_r", "koi8_u", "cp866", "mac_cyrillic", "iso8859_5")
@@ -403,6 +405,97 @@ def _sample(data: bytes) -> bytes:
     return data[:end]
 
 
+class _Pairs:
+    """The byte pairs of a sample with a high byte (padded with spaces), counted in the
+    order they first occur, and the two scores of a codec's reading of them; the pure
+    code, which :class:`_CompiledPairs` replaces with the same answers."""
+
+    def __init__(self, sample: bytes) -> None:
+        padded = b" " + sample + b" "
+        counts = {p: n for p, n in Counter(zip(padded, padded[1:])).items()
+                  if p[0] > 0x7F or p[1] > 0x7F}
+        self.xs = [x for x, _ in counts]
+        self.ys = [y for _, y in counts]
+        self.ns = list(counts.values())
+        self.runs = sum(n for (x, y), n in counts.items() if x > 0x7F and y > 0x7F)
+        self._keys: dict[str, list[str]] = {}
+
+    def bound(self, codec: str, script: str) -> tuple[float, int]:
+        """The union model's score of the pairs read with ``codec`` (an upper bound of
+        :meth:`score`) and the count of lower-to-upper pairs among them."""
+        keys, lu = _byte_keys(self.xs, self.ys, self.ns, codec)
+        self._keys[codec] = keys
+        return _dot(_models()[script][-1], keys, self.ns), lu
+
+    def score(self, codec: str, script: str) -> float:
+        """:func:`pairs_score` of the pairs read with ``codec`` (after :meth:`bound`)."""
+        agg: dict[str, int] = {}
+        for k, n in zip(self._keys[codec], self.ns):
+            agg[k] = agg.get(k, 0) + n
+        return pairs_score(agg, script)
+
+
+class _CompiledPairs:
+    """:class:`_Pairs` in compiled code (``polyclean/_speedups/_bytestats.pyx``): the
+    models of a script as dense tables over its letter classes."""
+
+    def __init__(self, sample: bytes) -> None:
+        self.core = _speedups.bytestats.Pairs(sample)
+        self.runs = self.core.runs
+
+    def bound(self, codec: str, script: str) -> tuple[float, int]:
+        ids, lower, upper = _codec_ids(codec)
+        return self.core.bound(_dense(script)[0], ids, lower, upper)
+
+    def score(self, codec: str, script: str) -> float:
+        return self.core.score(_dense(script)[0], _codec_ids(codec)[0])
+
+
+_DENSE: dict[str, tuple] = {}
+_CODEC_IDS: dict[str, tuple[bytes, bytes, bytes]] = {}
+
+
+def _dense(script: str) -> tuple:
+    """``(tables, class index)`` of a script for :class:`_CompiledPairs`: its letter
+    classes are the characters its codecs' bytes read as (:func:`_codec_table`)."""
+    got = _DENSE.get(script)
+    if got is None:
+        from array import array
+
+        classes = sorted({c for codec, s in _SCRIPT_OF.items() if s == script
+                          for c in _codec_table(codec)[0]})
+        index = {c: i for i, c in enumerate(classes)}
+        width = len(classes)
+        buf = array("d")
+        for model in _models()[script]:
+            table = array("d", [FLOOR]) * (width * width)
+            for k, v in model.items():  # pairs of two characters
+                a, b = index.get(k[:1]), index.get(k[1:])
+                if a is not None and b is not None:
+                    table[a * width + b] = v
+            buf.extend(table)
+        langs = len(_models()[script]) - 1
+        tables = _speedups.bytestats.Tables(width, langs + 1, math.log(langs), buf)
+        got = _DENSE[script] = (tables, index)
+    return got
+
+
+def _codec_ids(codec: str) -> tuple[bytes, bytes, bytes]:
+    """Per byte value: its letter class in its script's tables, is-lower, is-upper."""
+    got = _CODEC_IDS.get(codec)
+    if got is None:
+        letters, lower, upper = _codec_table(codec)
+        index = _dense(_script_of(codec))[1]
+        got = _CODEC_IDS[codec] = (bytes(index[c] for c in letters), lower, upper)
+    return got
+
+
+def _pairs(sample: bytes) -> "_Pairs | _CompiledPairs":
+    if _speedups.bytestats is not None:
+        return _CompiledPairs(sample)
+    return _Pairs(sample)
+
+
 def _single_byte_candidates(data: bytes) -> tuple[list[tuple[float, str, float]], float]:
     """Readings of ``data`` by each single-byte codec as (score, codec, score per high
     byte), best first, and how much high bytes come in runs (pairs of high bytes
@@ -412,14 +505,8 @@ def _single_byte_candidates(data: bytes) -> tuple[list[tuple[float, str, float]]
     Readings whose upper bound (the union-model score) cannot beat the best exact
     score so far keep that bound as their score."""
     sample = _sample(data)
-    padded = b" " + sample + b" "
-    pair_counts = {p: n for p, n in Counter(zip(padded, padded[1:])).items()
-                   if p[0] > 0x7F or p[1] > 0x7F}
-    xs = [x for x, _ in pair_counts]
-    ys = [y for _, y in pair_counts]
-    ns = list(pair_counts.values())
+    pairs = _pairs(sample)
     n_high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
-    runs = sum(n for (x, y), n in pair_counts.items() if x > 0x7F and y > 0x7F)
     has_c1 = len(sample.translate(None, _C1_BYTES)) < len(sample)
     readings = []
     seen: set[str] = set()
@@ -435,28 +522,23 @@ def _single_byte_candidates(data: bytes) -> tuple[list[tuple[float, str, float]]
         if text in seen:  # the same reading as an earlier codec: keep the first
             continue
         seen.add(text)
-        keys, lu = _byte_keys(xs, ys, ns, name)
         script = _script_of(name)
+        union, lu = pairs.bound(name, script)
         fixed = CASE_COST * lu + codec_prior(name)
-        bound = _dot(_models()[script][-1], keys, ns) + fixed
-        readings.append((bound, name, keys, fixed, text))
+        readings.append((union + fixed, name, script, fixed, text))
     readings.sort(key=lambda r: -r[0])
     best = -math.inf
     out = []
-    for bound, name, keys, fixed, text in readings:
+    for bound, name, script, fixed, text in readings:
         score = bound
         if bound >= best:
-            script = _script_of(name)
-            agg: dict[str, int] = {}
-            for k, n in zip(keys, ns):
-                agg[k] = agg.get(k, 0) + n
-            score = pairs_score(agg, script) + fixed
+            score = pairs.score(name, script) + fixed
             if script == "cyrillic":
                 score += ISOLATED_COST * isolated_words(text)
             best = max(best, score)
         out.append((score, name, score / max(n_high, 1)))
     out.sort(key=lambda c: -c[0])
-    return out, runs / max(n_high, 1)
+    return out, pairs.runs / max(n_high, 1)
 
 
 def _trusted(best: tuple[float, str, float], runs: float) -> bool:
