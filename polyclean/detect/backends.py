@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, E
-from .languages import _ALIASES
+from ..memo import Memo
+from .languages import _ALIASES, PREDICTION_MEMO_SIZE
 
 log = logging.getLogger("polyclean.detect")
 log.addHandler(logging.NullHandler())
@@ -42,11 +43,18 @@ class _FastTextBackend:
             raise ImportError(f"fastText model not found at {path}")
         self._model = fasttext.load_model(str(path))
         self._predict = self._model.f.predict
+        # the same text is often asked about twice in a document (a segment judged
+        # against the document language, then voting for it; a run, then its segment)
+        self._memo = Memo(PREDICTION_MEMO_SIZE)
 
     def probs(self, text: str, cands: tuple[str, ...]) -> dict[str, float]:
         text = " ".join(text.split()) + "\n"
+        found = self._memo.get(text)
+        if found is None:
+            found = self._predict(text, 12, 0.001, "replace")
+            self._memo.put(text, found)
         out: dict[str, float] = {}
-        for p, label in self._predict(text, 12, 0.001, "replace"):
+        for p, label in found:
             lang = label[9:]
             lang = _ALIASES.get(lang, lang)
             if lang in cands:

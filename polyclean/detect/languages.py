@@ -102,6 +102,7 @@ RARE_FREQ = 1e-6  # below this (the 'small' lists' floor) a word is rare
 EXTENDED_MIN_FREQ = 1e-7  # rarest word of the document language's extended vocabulary
 FAST_CONFIDENCE = 0.99  # confidence reported for fast-path answers
 DECISION_CACHE_SIZE = 4_096  # segment decisions kept per process (x2 generations, see polyclean.memo)
+PREDICTION_MEMO_SIZE = 1_024  # texts whose fastText predictions are kept (x2 generations)
 DECISION_MAX_CHARS = 400  # ... of segments at most this long (longer ones rarely recur)
 LEXICON_MEMO_SIZE = 32_768  # words whose facts are kept per language (x2 generations)
 LEXICON_TABLE_AFTER = 8_192  # ... new vocabulary words of a language before its peer table
