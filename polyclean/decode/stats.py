@@ -310,7 +310,7 @@ def case_cost(text: str) -> float:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
-_ISOLATED = re.compile(r"(?=ana)")
+_ISOLATED = re.compile(b"(?=\x01\x00\x01)")  # ASCII word, other word, ASCII word
 
 
 def isolated_words(text: str) -> int:
@@ -320,7 +320,7 @@ def isolated_words(text: str) -> int:
     >>> isolated_words("Il padre и morto, и basta.")
     2
     """
-    kinds = "".join("a" if w.isascii() else "n" for w in _WORD.findall(text))
+    kinds = bytes(map(str.isascii, _WORD.findall(text)))  # 1 for an ASCII word, else 0
     return len(_ISOLATED.findall(kinds))
 
 
