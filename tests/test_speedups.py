@@ -93,6 +93,35 @@ def test_word_facts_and_tallies_are_the_pure_lexicons(lang):
                             lexicon._tokens(text.lower()))))
 
 
+@pytest.mark.parametrize("lang", ["en", "de", "ru"])
+def test_the_fast_path_marks_what_the_pure_loop_marks(lang):
+    # segments of every script, short and plain ones, mixed ones, one of 5,000 words
+    segment = importlib.import_module("polyclean.segment").segment
+    docs = _documents()
+    rng = random.Random(lang)
+    words = _sample(lang, rng)
+    docs.append(" ".join(rng.choice(words) for _ in range(5000)))
+    peers = [p for p in lexicon._PEERS.get(lexicon._SCRIPT_OF_LANG.get(lang, ""), ())
+             if p != lang]
+    peer_dicts = tuple(d for d in (wordlists._freqs(p, pure=True) for p in peers) if d)
+    own_pure = wordlists._extended_freqs(lang, pure=True)
+    for gains in (False, True):
+        pure = lexicon._Lexicon(lang, own_pure, peer_dicts, wordlists._freqs(lang, pure=True),
+                                100_000, gains)
+        ours = lexicon._CompiledLexicon(lang, store.words(lang, False), (),
+                                        store.words(lang, True), 1, gains)
+        for doc in docs:
+            segs = segment(doc)
+            got = []
+            for lex in (pure, ours):
+                fast, tallies = [None] * len(segs), {}
+                todo = range(len(segs)) if gains else list(range(0, len(segs), 2))
+                lexicon._mark_fast(segs, fast, lang, todo, lex, tallies, 1 + gains)
+                got.append((fast, list(tallies.items())))
+            assert got[0] == got[1], doc[:80]
+    assert any(got[1][0])  # the plain segments of the language are settled
+
+
 def test_the_compiled_tokenizer_finds_the_words_of_the_pattern():
     # soft hyphens, typographic apostrophes, digits, superscripts, underscores, marks,
     # CJK and lone surrogates: the words of lexicon._tokens, the same tally

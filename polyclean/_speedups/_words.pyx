@@ -367,6 +367,45 @@ cdef class Lex:
         """``(words, tally)`` of the lower-cased ``text``: its words as
         ``lexicon._tokens`` finds them and their facts added up (:meth:`claimed` with
         ``resolve``); the tally is None from 4096 words on."""
+        cdef uint64_t total = 0
+        cdef Py_ssize_t words = self._scan(text, resolve, &total)
+        return words, (total if words < 4096 else None)
+
+    def mark_fast(self, list segs, list fast, str lang, script, todo, dict tallies,
+                  uint64_t min_strong, double known, double distinct, Py_ssize_t min_words,
+                  slow):
+        """The loop of ``lexicon._mark_fast`` over the segments ``todo``, with the same
+        tests in the same order; a segment of 4096 words or more goes to
+        ``slow(i, lowered text)`` (the pure code) where it stands in the loop."""
+        cdef Py_ssize_t i, n
+        cdef uint64_t tally
+        cdef bint plain
+        cdef uint64_t count = (1 << 13) - 1
+        for i in todo:
+            s = segs[i]
+            if s.script != script or fast[i] is not None:
+                continue
+            t = s.text
+            if t.count(" ") < 2:
+                continue
+            t = t.lower()
+            tally = 0
+            n = self._scan(t, False, &tally)
+            if n >= 4096:
+                slow(i, t)
+                continue
+            if n < min_words:
+                continue
+            plain = <double>(tally & count) >= known * <double>n and \
+                <double>((tally >> 13) & count) >= distinct * <double>n
+            if plain:
+                fast[i] = lang
+            if tallies is not None and (not plain or ((tally >> 26) & count) >= min_strong):
+                tallies[i] = tally
+
+    cdef Py_ssize_t _scan(self, str text, bint resolve, uint64_t* out):
+        # the words of ``text`` (see scan_tally); their facts added to ``out`` (the first
+        # 4095)
         cdef int kind = PyUnicode_KIND(text)
         cdef void* data = PyUnicode_DATA(text)
         cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, j, nchars, ln, words = 0
@@ -407,7 +446,8 @@ cdef class Lex:
                     total += self._claimed_raw(buf if ln <= TOKEN_CAP else NULL, ln, nchars)
                 else:
                     total += self._facts_raw(buf if ln <= TOKEN_CAP else NULL, ln, nchars)
-        return words, (total if words < 4096 else None)
+        out[0] += total
+        return words
 
     def facts(self, str w):
         return self._facts(w)

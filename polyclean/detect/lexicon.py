@@ -346,10 +346,16 @@ def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
     if lex is None:
         return
     script = _SCRIPT_OF_LANG.get(lang)
+    if lex.core is not None:  # compiled: the same loop (see _words.Lex.mark_fast)
+        def slow(i: int, t: str) -> None:  # 4096 words or more
+            words = _ASCII_WORD_RE.findall(t) if t.isascii() else _tokens(t)
+            _mark_plain(i, len(words), None, words, lex, fast, lang, tallies, min_strong)
+
+        lex.core.mark_fast(segs, fast, lang, script, todo, tallies, min_strong, FAST_KNOWN,
+                           FAST_DISTINCT, FAST_MIN_WORDS, slow)
+        return
     ascii_words = _ASCII_WORD_RE.findall
     peek = lex.memo.peek
-    # compiled: the words found and added up in one call (see _words.Lex.scan_tally)
-    scan = lex.core.scan_tally if lex.core is not None else None
     for i in todo:
         s = segs[i]
         if s.script != script or fast[i] is not None:
@@ -358,28 +364,32 @@ def _mark_fast(segs: list[Segment], fast: list[str | None], lang: str,
         if t.count(" ") < 2:
             continue
         t = t.lower()
-        n, tally = scan(t) if scan is not None else (0, None)
-        if tally is None:  # pure Python, or 4096 words or more
-            words = ascii_words(t) if t.isascii() else _tokens(t)
-            n = len(words)
-            if n < FAST_MIN_WORDS:
-                continue
-            if n < 4096:  # _tally, inline: this loop sees every segment
-                tally = sum(map(peek, words, repeat(_MISSING, n)))
-                if tally >= _MISSING:
-                    tally = sum(map(lex.facts, words))
-                    peek = lex.memo.peek  # valid until the next put (see Memo.peek)
-        elif n < FAST_MIN_WORDS:
+        words = ascii_words(t) if t.isascii() else _tokens(t)
+        n = len(words)
+        if n < FAST_MIN_WORDS:
             continue
-        if n < 4096:
-            plain = (tally & _COUNT) >= FAST_KNOWN * n and \
-                (tally >> 13 & _COUNT) >= FAST_DISTINCT * n
-        else:
-            tally, plain = _tally(words, lex), _fast(words, lex)
-        if plain:
-            fast[i] = lang
-        if tallies is not None and (not plain or tally >> 26 & _COUNT >= min_strong):
-            tallies[i] = tally
+        tally = None
+        if n < 4096:  # _tally, inline: this loop sees every segment
+            tally = sum(map(peek, words, repeat(_MISSING, n)))
+            if tally >= _MISSING:
+                tally = sum(map(lex.facts, words))
+                peek = lex.memo.peek  # valid until the next put (see Memo.peek)
+        _mark_plain(i, n, tally, words, lex, fast, lang, tallies, min_strong)
+
+
+def _mark_plain(i: int, n: int, tally: "int | None", words: list[str], lex: _Lexicon,
+                fast: list, lang: str, tallies: "dict[int, int] | None",
+                min_strong: int) -> None:
+    # the fast path's verdict on segment i of n words (their tally, None from 4096 on)
+    if n < 4096:
+        plain = (tally & _COUNT) >= FAST_KNOWN * n and \
+            (tally >> 13 & _COUNT) >= FAST_DISTINCT * n
+    else:
+        tally, plain = _tally(words, lex), _fast(words, lex)
+    if plain:
+        fast[i] = lang
+    if tallies is not None and (not plain or tally >> 26 & _COUNT >= min_strong):
+        tallies[i] = tally
 
 
 def segment_tally(text: str, lex: _Lexicon, resolve: bool = False) -> int:
