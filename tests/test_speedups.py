@@ -93,6 +93,30 @@ def test_word_facts_and_tallies_are_the_pure_lexicons(lang):
                             lexicon._tokens(text.lower()))))
 
 
+def test_the_facts_a_compiled_lexicon_keeps_are_the_pure_facts():
+    # more words than its cache holds, each met several times in shuffled order; words
+    # of 19 to 22 UTF-8 bytes around the longest it keeps; after clear_cache too
+    rng = random.Random(3)
+    pure_words = wordlists._extended_freqs("de", pure=True)
+    words = rng.sample(sorted(wordlists._freqs("de", pure=True)), 6000)
+    words += rng.sample(store.words("de", False).large.words(), 3000)
+    words += ["x" * k for k in range(18, 23)]
+    words += ["ä" * 10, "ä" * 11, "straßenbahnhaltestelle", "qzxq", "und"]
+    peers = [p for p in lexicon._PEERS["Latin"] if p != "de"]
+    pure = lexicon._Lexicon("de", pure_words,
+                            tuple(d for d in (wordlists._freqs(p, pure=True) for p in peers) if d),
+                            wordlists._freqs("de", pure=True), 100_000, True)
+    ours = lexicon._CompiledLexicon("de", store.words("de", False), (), store.words("de", True),
+                                    1, True)
+    expected = {w: pure.facts(w) for w in words}
+    for round_ in range(3):
+        seq = words * 2
+        rng.shuffle(seq)
+        assert [ours.facts(w) for w in seq] == [expected[w] for w in seq]
+        if round_ == 1:
+            ours.memo.clear()  # as memo.clear_all() does
+
+
 @pytest.mark.parametrize("lang", ["en", "de", "ru"])
 def test_the_fast_path_marks_what_the_pure_loop_marks(lang):
     # segments of every script, short and plain ones, mixed ones, one of 5,000 words

@@ -14,6 +14,7 @@ floats, comparisons are the same double-precision operations.
 """
 
 from libc.stdint cimport uint8_t, uint32_t, uint64_t
+from libc.stdlib cimport calloc, free
 from libc.string cimport memcmp, memcpy, memset
 
 cdef extern from "Python.h":
@@ -33,6 +34,19 @@ cdef enum:
     NONE_CB = 0xFFFF
     MAX_CB = 2048
     TOKEN_CAP = 4096  # bytes of a word looked up (wordfreq's words are far shorter)
+
+# A lexicon's cache of word facts: direct-mapped, keyed by the word's UTF-8 (compared in
+# full), for words of at most CACHED_BYTES bytes.
+cdef enum:
+    CACHE_SLOTS = 4096
+    CACHED_BYTES = 20
+
+cdef struct CacheEntry:
+    uint64_t value
+    uint32_t hash
+    uint32_t ln  # 0: empty
+    char word[CACHED_BYTES]
+
 
 # the layout of a table: header (magic, n, slots, blob length), values u64[n],
 # slots u32[slots] (0 empty, else index + 1), offsets u32[n + 1], blob
@@ -284,8 +298,12 @@ cdef class Lex:
     cdef uint64_t distinct_unit, strong_unit
     cdef double distinct_ratio, evidence_ratio, name_ratio, name_min, strong_ratio
     cdef double floor_freq, unknown_freq
+    cdef CacheEntry* cache
 
     def __cinit__(self, Words own, Table peers, int exclude, bint gains, dict k):
+        self.cache = <CacheEntry*>calloc(CACHE_SLOTS, sizeof(CacheEntry))
+        if self.cache == NULL:
+            raise MemoryError()
         self.own = own
         self.peers = peers
         self.exclude = exclude
@@ -318,12 +336,34 @@ cdef class Lex:
             return 0.0
         return FREQD[v & 0xFFFF]
 
+    def __dealloc__(self):
+        free(self.cache)
+
+    def clear_cache(self):
+        """Forget the facts kept (they are the same when worked out again)."""
+        memset(self.cache, 0, CACHE_SLOTS * sizeof(CacheEntry))
+
+    cdef uint64_t _facts_raw(self, const char* s, Py_ssize_t ln, Py_ssize_t nchars):
+        # _facts_uncached through the cache: a word's facts depend on its UTF-8 alone
+        if s == NULL or ln == 0 or ln > CACHED_BYTES:
+            return self._facts_uncached(s, ln, nchars)
+        cdef uint64_t h = _fnv(s, ln)
+        cdef CacheEntry* e = &self.cache[h & (CACHE_SLOTS - 1)]
+        if e.ln == <uint32_t>ln and e.hash == <uint32_t>(h >> 32) and memcmp(e.word, s, ln) == 0:
+            return e.value
+        cdef uint64_t v = self._facts_uncached(s, ln, nchars)
+        e.value = v
+        e.hash = <uint32_t>(h >> 32)
+        e.ln = <uint32_t>ln
+        memcpy(e.word, s, ln)
+        return v
+
     cdef inline uint64_t _strong(self, Py_ssize_t nchars, double peer, double own):
         if peer == 0.0:
             peer = self.floor_freq
         return self.strong_unit if peer >= self.strong_ratio * own and nchars > 1 else 0
 
-    cdef uint64_t _facts_raw(self, const char* s, Py_ssize_t ln, Py_ssize_t nchars):
+    cdef uint64_t _facts_uncached(self, const char* s, Py_ssize_t ln, Py_ssize_t nchars):
         # the facts of the word of UTF-8 ``s[:ln]`` (``nchars`` characters); ``s`` NULL
         # for a word in no list
         cdef Py_ssize_t cb = self.own._cb_raw(s, ln) if s != NULL else -1
