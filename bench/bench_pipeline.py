@@ -8,8 +8,10 @@ Corpora (``bench/corpora.py``, deterministic, built from ../shared/data): Englis
 pages with their furniture, multilingual documents in 16 languages, and a mixed corpus
 of pages with foreign lines, mojibake and legacy-encoded windows.  Every round is new
 text (no sentence or page body of one round occurs in another) and every per-text memo
-is emptied before it, so each round is a *first pass*; the detector and word lists are
-loaded once beforehand and that load is reported on its own line.
+is emptied before it, so each round is a *first pass*; the detector, the word lists and
+decoding's models (chardet's, loaded by a few legacy-encoded documents) are loaded once
+beforehand and that load is reported on its own line.  With ``--base`` the base commit's
+compiled helpers are built in its worktree first.
 
 Figures are MB/s of UTF-8 input in CPU seconds of this process (``time.process_time``:
 less sensitive than wall time to other processes).  Ratios are against
