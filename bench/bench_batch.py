@@ -2,7 +2,7 @@
 and a Dask LocalCluster of 2 workers against --jobs 2.  Prints the figures.
 
     .venv/bin/python bench/bench_batch.py                 # everything (a few minutes)
-    .venv/bin/python bench/bench_batch.py --only jobs     # or: memory, dask
+    .venv/bin/python bench/bench_batch.py --only jobs     # or: memory, dask, workers
     .venv/bin/python bench/bench_batch.py --docs 2000 --sizes 100,1000
 
 Inputs are built from ../shared/data (real English news sentences from NTREX-128,
@@ -17,6 +17,9 @@ Russian sentences from WMT22, with UI lines mixed in) into a temporary folder.
   run stays within minutes while all of the bytes flow through the reader and writer.
 - dask: the same documents through polyclean.dask.clean_bag on a 2-process
   LocalCluster, against `polyclean clean -j 2`.
+- workers: peak PSS of -j 1 and of -j 2 on the multilingual documents of
+  bench/corpora.py (16 languages), twice each: what one more worker adds (target
+  <= 60 MB), outputs compared.
 """
 
 from __future__ import annotations
@@ -209,6 +212,33 @@ def bench_memory(tmp: Path, sizes: list[int]) -> None:
               "there; a small input may not reach them)")
 
 
+def bench_workers(tmp: Path, mb: float) -> None:
+    """Peak PSS of the whole tree with -j 1 and -j 2 on ``bench/corpora.py``'s
+    multilingual documents (16 languages: each worker meets every word table): what
+    one more worker adds (target <= 60 MB), and whether the outputs are identical."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import corpora
+
+    corpora.require()
+    src = tmp / "multilingual.jsonl"
+    with open(src, "w", encoding="utf-8") as fh:
+        for doc in corpora.multilingual(1, mb)[0].docs:
+            fh.write(json.dumps({"text": doc}, ensure_ascii=False) + "\n")
+    peaks, outs = {}, {}
+    for k, jobs in enumerate((1, 2, 1, 2)):
+        out = tmp / f"multilingual-{k}.out.jsonl"
+        secs, peak = run_measured(POLYCLEAN + [str(src), "-o", str(out), "-j", str(jobs),
+                                                  "--no-translate", "-q"])
+        peaks.setdefault(jobs, []).append(peak)
+        outs[jobs] = out.read_bytes()
+        out.unlink()
+        print(f"[workers] -j {jobs}: {src.stat().st_size / 1e6:.1f} MB multilingual JSONL in "
+              f"{secs:5.1f} s, peak PSS of main + workers {peak / 1e6:5.0f} MB")
+    lo, hi = min(peaks[1]), min(peaks[2])
+    print(f"  one more worker adds {(hi - lo) / 1e6:.0f} MB PSS (lower peaks of two runs each; "
+          f"target <= 60 MB); outputs byte-identical: {outs[1] == outs[2]}")
+
+
 def bench_dask(tmp: Path, n_docs: int) -> None:
     import dask.bag as db
     from distributed import Client, LocalCluster
@@ -240,7 +270,9 @@ def bench_dask(tmp: Path, n_docs: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", choices=("jobs", "memory", "dask"))
+    ap.add_argument("--only", choices=("jobs", "memory", "dask", "workers"))
+    ap.add_argument("--workers-mb", type=float, default=8.0,
+                    help="MB of multilingual documents for workers")
     ap.add_argument("--docs", type=int, default=40000, help="documents for jobs and dask")
     ap.add_argument("--rounds", type=int, default=5, help="timed rounds for jobs")
     ap.add_argument("--sizes", default="100,300,1000", help="input sizes in MB for memory")
@@ -253,6 +285,8 @@ def main() -> None:
             bench_dask(tmp_path, args.docs)
         if args.only in (None, "memory"):
             bench_memory(tmp_path, [int(s) for s in args.sizes.split(",")])
+        if args.only in (None, "workers"):
+            bench_workers(tmp_path, args.workers_mb)
 
 
 if __name__ == "__main__":
