@@ -146,6 +146,24 @@ def test_the_fast_path_marks_what_the_pure_loop_marks(lang):
     assert any(got[1][0])  # the plain segments of the language are settled
 
 
+def test_the_foreign_run_search_has_the_pure_gains_and_runs():
+    inline = importlib.import_module("polyclean.detect.inline")
+    rng = random.Random(9)
+    for _ in range(3000):  # runs: empty, one gain, ties, zeros, large and small values
+        gains = [rng.choice([0.0, -0.0, 2.0, -2.0, rng.uniform(-12, 12), rng.gauss(0, 1e-9)])
+                 for _ in range(rng.randint(0, 30))]
+        for switch in (inline.INLINE_SWITCH, 0.0, 3.5):
+            assert repr(_speedups.words.best_run(gains, switch)) == \
+                repr(inline._best_run(gains, switch)), (gains, switch)
+    for lang in ("de", "fr", "ru"):  # a peer's gains over the document language's words
+        pure = wordlists._freqs(lang, pure=True)
+        words = rng.sample(sorted(pure), 500) + ["qzxq", "x", "ﬁ", "\ud800", ""]
+        own = [rng.uniform(-20, -2) for _ in words]
+        expected = [inline._log(pure.get(w)) - o for w, o in zip(words, own)]
+        got = store.words(lang, True).log_gains(words, own, inline.WORD_FLOOR)
+        assert repr(got) == repr(expected), lang
+
+
 def test_the_compiled_tokenizer_finds_the_words_of_the_pattern():
     # soft hyphens, typographic apostrophes, digits, superscripts, underscores, marks,
     # CJK and lone surrogates: the words of lexicon._tokens, the same tally

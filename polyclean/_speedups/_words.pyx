@@ -14,6 +14,7 @@ floats, comparisons are the same double-precision operations.
 """
 
 from libc.stdint cimport uint8_t, uint32_t, uint64_t
+from libc.math cimport log
 from libc.stdlib cimport calloc, free
 from libc.string cimport memcmp, memcpy, memset
 
@@ -278,6 +279,18 @@ cdef class Words:
     def __len__(self):
         return self.small.n + (self.large.n if self.large is not None else 0)
 
+    def log_gains(self, list lower, list own, double floor):
+        """``[log(get(w)) - o for w, o in zip(lower, own)]``, ``floor`` for a word not in
+        the list (``inline._candidate``'s gains of one peer)."""
+        cdef Py_ssize_t cb
+        cdef double v
+        out = []
+        for w, o in zip(lower, own):
+            cb = self._cb(w) if type(w) is str else -1
+            v = floor if cb < 0 or FREQD[cb] == 0.0 else log(FREQD[cb])
+            out.append(v - <double>o)
+        return out
+
     def keys(self):
         """The words (a list; the pure code's dicts give a view)."""
         return self.small.words() + (self.large.words() if self.large is not None else [])
@@ -513,6 +526,24 @@ cdef class Lex:
 
     def claimed_list(self, list words):
         return [self._claimed(w) for w in words]
+
+
+def best_run(list gains, double switch):
+    """``inline._best_run``: ``(score, i, j)`` of the run of ``gains`` with the highest
+    sum less ``switch`` for each end inside the list, or None for no gains."""
+    cdef Py_ssize_t n = len(gains), k, start = 0, bs = 0, be = 0
+    cdef double cur = -switch, opened, close, best = 0.0
+    cdef bint have = False
+    for k in range(n):
+        opened = -switch if k else 0.0
+        if cur < opened:
+            cur = opened
+            start = k
+        cur += <double>gains[k]
+        close = cur - (switch if k + 1 < n else 0.0)
+        if not have or close > best:
+            best, bs, be, have = close, start, k + 1, True
+    return (best, bs, be) if have else None
 
 
 def peer_values(list lists, int none_cb=NONE_CB):

@@ -44,6 +44,7 @@ import math
 from itertools import islice
 from typing import Any
 
+from .. import _speedups
 from ..config import Config
 from ..memo import Memo
 from ..segment import Segment
@@ -111,7 +112,8 @@ def _candidate(text: str, doc_lang: str) -> tuple[int, int] | None:
     gains = [f[2] - o for f, o in zip(facts, own)]
     if _strong_words(gains, lower, 0, len(lower)) < INLINE_MIN_STRONG:
         return None
-    bound = _best_run(gains)
+    best_run = _speedups.words.best_run if _speedups.words is not None else _best_run
+    bound = best_run(gains, INLINE_SWITCH)
     if bound is None or bound[0] < INLINE_MIN_SCORE:
         return None
     # then each peer that favours a word of that run most, on all the words
@@ -119,9 +121,12 @@ def _candidate(text: str, doc_lang: str) -> tuple[int, int] | None:
     best = None
     for lang, d in lists:
         if lang in langs:
-            get = d.get
-            peer = [_log(get(lw)) - o for lw, o in zip(lower, own)]
-            run = _best_run(peer)
+            if hasattr(d, "log_gains"):  # a compiled word list (see _words.Words)
+                peer = d.log_gains(lower, own, WORD_FLOOR)
+            else:
+                get = d.get
+                peer = [_log(get(lw)) - o for lw, o in zip(lower, own)]
+            run = best_run(peer, INLINE_SWITCH)
             if best is None or run[0] > best[0]:
                 best, best_gains = run, peer
     score, i, j = best
@@ -184,21 +189,23 @@ def _log(f: float | None) -> float:
     return math.log(f) if f else WORD_FLOOR
 
 
-def _best_run(gains: list[float]) -> tuple[float, int, int] | None:
+def _best_run(gains: list[float], switch: float = INLINE_SWITCH
+              ) -> tuple[float, int, int] | None:
     """``(score, i, j)`` of the run ``gains[i:j]`` with the highest sum less the cost of
-    switching in and out (none at the ends of the segment).
+    switching in and out (``switch`` each; none at the ends of the segment); compiled as
+    ``_words.best_run``.
 
     >>> _best_run([-3.0, 3.0, 4.0, -2.0, 5.0, -9.0])[1:]
     (1, 5)
     """
     best = None
-    cur, start = -INLINE_SWITCH, 0  # a run opened before word 0 pays no switch in
+    cur, start = -switch, 0  # a run opened before word 0 pays no switch in
     for k, g in enumerate(gains):
-        opened = -INLINE_SWITCH if k else 0.0
+        opened = -switch if k else 0.0
         if cur < opened:
             cur, start = opened, k
         cur += g
-        close = cur - (INLINE_SWITCH if k + 1 < len(gains) else 0.0)
+        close = cur - (switch if k + 1 < len(gains) else 0.0)
         if best is None or close > best[0]:
             best = (close, start, k + 1)
     return best
