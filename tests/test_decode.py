@@ -325,3 +325,10 @@ def test_deterministic():
     data = "Съешь же ещё этих мягких французских булок".encode("mac_cyrillic")
     assert len({decode_bytes(data) for _ in range(3)}) == 1
     assert decode_bytes(data).text == data.decode("mac_cyrillic")
+
+
+def test_a_compressed_file_without_its_extension_says_how_to_read_it():
+    with pytest.raises(DecodeError) as err:
+        decode_bytes(gzip.compress(("The council met on Tuesday. " * 400).encode()))
+    msg = str(err.value)
+    assert "\n" not in msg and "(application/gzip)" in msg and "ending in .gz or .zst" in msg

@@ -112,6 +112,8 @@ def _binary_error(data: bytes, why: str) -> DecodeError:
     mime = chardet.detect(data[:CHECK_BYTES])["mime_type"]
     generic = not mime or mime.startswith("text/") or mime == "application/octet-stream"
     kind = "" if generic else f" ({mime})"
+    if data[:2] == b"\x1f\x8b" or data[:4] == b"\x28\xb5\x2f\xfd":  # gzip, zstd
+        kind += "; compressed input is read only from names ending in .gz or .zst"
     return DecodeError(f"binary data, not text: {why}{kind}")
 
 
