@@ -245,16 +245,16 @@ class RunReport:
         # by _flush: a run adds tens of thousands of documents, and this keeps the cost
         # of a document to a few list appends.  The properties below flush first.
         self._pending: dict[str, list] = {"langs": [], "encodings": [], "stages": [],
-                                          "fragments": [], "steps": []}
+                                          "fragments": [], "steps": [], "removed": []}
         self._langs: Counter = Counter()  # documents by language
         self._encodings: Counter = Counter()
         self._fragment_langs: Counter = Counter()  # detected fragments by language
         self._stages: dict[str, Counter] = {}  # stage -> status -> documents
         self._changes_by_step: Counter = Counter()  # from the reports' counts
-        self.removed_by_rule: Counter = Counter()  # boilerplate: lines per rule
-        self.lines_removed = 0
-        self.top_lines = HeavyHitters(sketch_k)
-        self.line_rules: dict[str, dict[str, int]] = {}  # rules of the lines in the sketch
+        self._removed_by_rule: Counter = Counter()  # boilerplate: lines per rule
+        self._lines_removed = 0
+        self._top_lines = HeavyHitters(sketch_k)
+        self._line_rules: dict[str, dict[str, int]] = {}  # rules of the lines in the sketch
         self.translation: dict[str, Counter] = {}  # lang -> outcome -> fragments
         self.packages: Counter = Counter()
         self.refused: Counter = Counter()  # refusal code -> sentences/fragments
@@ -304,13 +304,13 @@ class RunReport:
         if encoding:
             pending["encodings"].append(encoding)
         if stages:
-            pending["stages"].extend(stages.items())
+            pending["stages"].append(tuple(stages.items()))  # documents share most
         if frags:
             pending["fragments"].extend([f.get("lang") for f in frags])
         if not counts and changes:  # a report written without its counts
             counts = Counter(_change(ch)[0] for ch in changes)
         if counts:
-            pending["steps"].extend(counts.items())
+            pending["steps"].append(tuple(counts.items()))
         if len(pending["langs"]) >= 4096:
             self._flush()
         strata = ["any"]
@@ -323,8 +323,8 @@ class RunReport:
                 if step != "boilerplate" and step != "translate":
                     continue
                 fields = _change(ch)
-                if step == "boilerplate":
-                    self._removed(fields[1], fields[2])
+                if step == "boilerplate":  # counted when flushed, alike ones together
+                    pending["removed"].append((fields[1], fields[2]))
                     kinds.add("boilerplate")
                 else:
                     kinds.add(self._translated(*fields[1:]))
@@ -342,10 +342,14 @@ class RunReport:
             _bump(self._encodings, k, n)
         for k, n in Counter(p["fragments"]).items():
             _bump(self._fragment_langs, k or "und", n)
-        for (stage, status), n in Counter(p["stages"]).items():
-            _bump(_counter(self._stages, stage), _status(str(status)), n)
-        for (step, k), n in Counter(p["steps"]).items():
-            self._changes_by_step[step] += k * n
+        for items, n in Counter(p["stages"]).items():
+            for stage, status in items:
+                _bump(_counter(self._stages, stage), _status(str(status)), n)
+        for items, n in Counter(p["steps"]).items():
+            for step, k in items:
+                self._changes_by_step[step] += k * n
+        for (reason, original), n in Counter(p["removed"]).items():
+            self._removed(reason, original, n)
         for values in p.values():
             values.clear()
 
@@ -355,6 +359,10 @@ class RunReport:
                               "Fragments in another language than the target, by language.")
     stages = _flushed("_stages", "Stage -> status word -> documents.")
     changes_by_step = _flushed("_changes_by_step", "Changes by step.")
+    removed_by_rule = _flushed("_removed_by_rule", "Boilerplate: lines removed by rule.")
+    lines_removed = _flushed("_lines_removed", "Boilerplate: lines removed.")
+    top_lines = _flushed("_top_lines", "The most removed lines (a Misra-Gries summary).")
+    line_rules = _flushed("_line_rules", "The rules that removed each line of the summary.")
 
     def __getstate__(self) -> dict:
         self._flush()
@@ -363,25 +371,26 @@ class RunReport:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
 
-    def _removed(self, reason: str, original: str) -> None:
+    def _removed(self, reason: str, original: str, n: int = 1) -> None:
+        """Count a removed text ``n`` times: each of its lines, by rule."""
         rule = reason.split(" (", 1)[0]  # "(after normalisation)" is the same rule
-        top, rules = self.top_lines, self.line_rules
+        top, rules = self._top_lines, self._line_rules
         for line in original.splitlines() if "\n" in original[:-1] else (original,):
             line = line.strip()
             if not line:
                 continue
-            self.lines_removed += 1
-            _bump(self.removed_by_rule, rule)
+            self._lines_removed += n
+            _bump(self._removed_by_rule, rule, n)
             key = line[:LINE_CHARS]
-            top.add(key)
+            top.add(key, n)
             if key in top.counts:
                 seen = rules.get(key)
                 if seen is None:
-                    rules[key] = {rule: 1}
+                    rules[key] = {rule: n}
                 else:
-                    seen[rule] = seen.get(rule, 0) + 1
+                    seen[rule] = seen.get(rule, 0) + n
         if len(rules) > 2 * top.k:  # forget the lines the sketch dropped
-            self.line_rules = {k: v for k, v in rules.items() if k in top.counts}
+            self._line_rules = {k: v for k, v in rules.items() if k in top.counts}
 
     def _translated(self, reason: str, original: str, result: str, lang: str | None,
                     package: str | None, refused: Any) -> str:
@@ -438,7 +447,7 @@ class RunReport:
         """Add the counts of ``other`` (a batch's aggregate) to this one."""
         self.documents += other.documents
         self.errors += other.errors
-        self.lines_removed += other.lines_removed
+        self._lines_removed += other.lines_removed
         self._flush()
         for name in ("langs", "encodings", "fragment_langs", "changes_by_step",
                      "removed_by_rule", "packages", "refused", "left", "missing_pairs"):
@@ -451,13 +460,13 @@ class RunReport:
                 target = _counter(mine, key)
                 for k, v in counts.items():
                     _bump(target, k, v)
-        self.top_lines.merge(other.top_lines)
+        self._top_lines.merge(other.top_lines)
         for line, rules in other.line_rules.items():
-            mine = self.line_rules.setdefault(line, {})
+            mine = self._line_rules.setdefault(line, {})
             for rule, n in rules.items():
                 mine[rule] = mine.get(rule, 0) + n
-        self.line_rules = {k: v for k, v in self.line_rules.items()
-                           if k in self.top_lines.counts}
+        self._line_rules = {k: v for k, v in self._line_rules.items()
+                            if k in self._top_lines.counts}
         for kind, (count, examples) in other.error_kinds.items():
             if kind not in self.error_kinds and len(self.error_kinds) >= MAX_KEYS:
                 kind = OTHER
