@@ -320,9 +320,6 @@ class Pool:
             warm = [(0, _WARM_UP)] + ([(1, _WARM_UP_HTML)] if web else [])  # + extractors
             process_batch(config, fields, {0: Route("text", "text"), 1: Route("html", "text")},
                           warm, ["warm-up"] * len(warm), False)
-            from .decode import warm_up  # chardet and the codecs, shared too
-
-            warm_up()
             # Move everything loaded so far out of the collector's reach: a collection
             # in a worker would otherwise write to the header of every inherited
             # container and copy its page.  (Left alone when the caller froze objects
