@@ -88,6 +88,7 @@ class RunPage:
         if path:
             from .runreport.aggregate import RunReport
 
+            RunReport.new_run()
             self.agg = RunReport()
 
     def merge(self, part: Any) -> None:

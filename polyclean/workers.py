@@ -318,7 +318,9 @@ class Pool:
         self.frozen = False
         if method == "fork":  # load the models once, here; the workers share them
             warm = [(0, _WARM_UP)] + ([(1, _WARM_UP_HTML)] if web else [])  # + extractors
-            process_batch(config, fields, {0: Route("text", "text"), 1: Route("html", "text")},
+            # (no run-report part: the warm-up text must not enter the sample's gate)
+            process_batch(config.replace(html_report=None), fields,
+                          {0: Route("text", "text"), 1: Route("html", "text")},
                           warm, ["warm-up"] * len(warm), False)
             # Move everything loaded so far out of the collector's reach: a collection
             # in a worker would otherwise write to the header of every inherited

@@ -78,3 +78,20 @@ def test_a_kill_between_the_page_log_and_the_journal_counts_each_batch_once(tmp_
     last.restore(200)
     assert last.agg.errors == 2  # not 3
     assert [p.name for p in tmp_path.iterdir()] == [".run.html.polyclean-runreport"]
+
+
+def test_the_sampled_documents_do_not_depend_on_the_workers(tmp_path):
+    """The page's sample is the documents whose ids hash lowest, whatever -j: the
+    workers' warm-up must not take a place in it, and -j 2 shows what -j 1 shows."""
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, 1200)
+    seen = []
+    for jobs in ("1", "2"):
+        page = tmp_path / f"run{jobs}.html"
+        cli.main(["clean", str(src), "-o", str(tmp_path / f"out{jobs}.jsonl"),
+                  "--no-translate", "-q", "--batch-docs", "100", "-j", jobs,
+                  "--html-report", str(page)])
+        html = page.read_text("utf-8")
+        seen.append(re.findall(r"<details class=doc><summary><code>([^<]*)</code>", html))
+    assert seen[0] and seen[0] == seen[1]
+    assert not any("warm-up" in doc for doc in seen[1])

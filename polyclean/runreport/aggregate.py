@@ -264,6 +264,13 @@ class RunReport:
         self.sample = Sample(sample_k)
 
     @classmethod
+    def new_run(cls) -> None:
+        """Forget the gates of an earlier run in this process (call it in the main
+        process before a run's workers start): a gate that saw another run's keys
+        would keep this run's documents out of the sample."""
+        _GATES.clear()
+
+    @classmethod
     def for_worker(cls, **kw: Any) -> "RunReport":
         """A RunReport for one batch in a worker process.  Its sample keeps a document
         only if it is among the lowest keys this process has seen so far (a gate that
