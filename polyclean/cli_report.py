@@ -48,13 +48,15 @@ def register(subparsers) -> None:
     p.add_argument("--summary", dest="summary_file", metavar="SUMMARY.json",
                    help="the run summary (clean --summary-json)")
     p.add_argument("-o", "--output", metavar="FILE.html", required=True, help="the page to write")
-    p.add_argument("--text-field", metavar="NAME", default="text",
-                   help="field with the text in JSONL/CSV/Parquet inputs (default: text)")
-    p.add_argument("--encoding", metavar="ENC", help="codec of the inputs (default: detect)")
-    p.add_argument("--extract", choices=("main", "all", "none"), default="main",
-                   help="as given to clean: how HTML was extracted (default: main)")
-    p.add_argument("--markup", choices=("text", "html"), default="text",
-                   help="as given to clean: text fields are HTML (default: text)")
+    p.add_argument("--text-field", dest="run_text_field", metavar="NAME",
+                   help="field with the text in JSONL/CSV/Parquet inputs (default: the "
+                        "run's, from --summary, else text)")
+    p.add_argument("--encoding", dest="run_encoding", metavar="ENC",
+                   help="codec of the inputs (default: the run's, else detect)")
+    p.add_argument("--extract", dest="run_extract", choices=("main", "all", "none"),
+                   help="how HTML was extracted (default: the run's, else main)")
+    p.add_argument("--markup", dest="run_markup", choices=("text", "html"),
+                   help="text fields are HTML (default: the run's, else text)")
     p.add_argument("--no-sources", action="store_true",
                    help="do not read the inputs again for the sampled documents")
     p.set_defaults(func=cmd_report)
@@ -121,8 +123,18 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
         return 1
     if not args.no_sources:
         missing = rr.sample.without_source()
-        for doc_id, source in load_sources(list(missing), args.text_field, args.encoding,
-                                           args.extract, args.markup).items():
+        run = summary.get("reading") if isinstance(summary.get("reading"), dict) else {}
+
+        def how(name: str, default: str | None) -> str | None:
+            given = getattr(args, "run_" + name)
+            return given if given is not None else run.get(name, default)
+
+        from .cli import check_encoding
+
+        check_encoding(how("encoding", None))
+        for doc_id, source in load_sources(list(missing), how("text_field", "text"),
+                                           how("encoding", None), how("extract", "main"),
+                                           how("markup", "text")).items():
             rr.sample.set_source(missing[doc_id], source)
     try:
         size = rr.write_html(args.output, summary)

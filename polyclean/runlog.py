@@ -79,6 +79,9 @@ class Summary:
     status: str = "ok"
     inputs: int = 0
     outputs: int = 0
+    # how the inputs were read (text field, encoding, HTML extraction), so that
+    # `polyclean report --summary` reads the sampled documents again the same way
+    reading: dict[str, Any] = field(default_factory=dict)
 
     @property
     def documents(self) -> int:

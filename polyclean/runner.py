@@ -163,8 +163,11 @@ class _Run:
         self.plan, self.opts, self.cfg = plan, opts, opts.config
         self.fields = FieldOptions.from_config(self.cfg)
         self.lock = lock
+        cfg = self.cfg
         self.sum = Summary(errors_path=str(opts.errors) if opts.errors else None,
-                           inputs=len(plan.units), outputs=len(plan.outputs))
+                           inputs=len(plan.units), outputs=len(plan.outputs),
+                           reading={"text_field": cfg.text_field, "encoding": cfg.encoding,
+                                    "extract": cfg.extract, "markup": cfg.markup})
         self.journal = Journal(opts.journal, fingerprint(plan, self.cfg, [opts.errors,
                                                                          opts.report])
                                if opts.journal else "")

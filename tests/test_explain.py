@@ -201,3 +201,27 @@ def test_an_own_id_and_a_warc_record_are_found_by_explain_and_by_the_report(tmp_
         # every sampled document shows its source, read again from the input
         assert "council met" in html
         assert "is not in the report" not in html and "does not fit this report" not in html
+
+
+def test_report_reads_the_sources_as_the_run_read_them(tmp_path, capsys):
+    """`polyclean report --summary` takes the run's extraction mode from the summary, so
+    the sampled documents of an `--extract all` run are shown side by side."""
+    from webarchive import Archive
+
+    from polyclean import cli
+
+    a = Archive()
+    a.response("http://e.example/0", HTML.encode(), "text/html; charset=utf-8")
+    warc = tmp_path / "a.warc.gz"
+    warc.write_bytes(a.bytes())
+    report, summary = tmp_path / "r.jsonl", tmp_path / "s.json"
+    assert cli.main(["clean", str(warc), "-o", str(tmp_path / "o.jsonl"), "--extract", "all",
+                     "--report", str(report), "--summary-json", str(summary),
+                     "--no-translate", "-q"]) == 0
+    assert json.loads(summary.read_text("utf-8"))["reading"]["extract"] == "all"
+    unfit = "does not fit this report"
+    for extra, fits in (([], False), (["--summary", str(summary)], True),
+                        (["--extract", "all"], True)):
+        page = tmp_path / "p.html"
+        assert main(["report", str(report), "-o", str(page), *extra]) == 0
+        assert (unfit not in page.read_text("utf-8")) == fits, extra
