@@ -55,11 +55,31 @@ def run_and_kill(cmd: list[str], journal: Path, at_least: int, total: int) -> in
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+    _wait_for_group(proc.pid)
     if proc.returncode != -signal.SIGKILL:
         pytest.fail(f"the run was not killed part-way (exit {proc.returncode}, "
                     f"{done} records): {proc.stderr.read().decode()[-500:]}")
     assert at_least <= done < total
     return done
+
+
+def _wait_for_group(pgid: int, timeout: float = 10.0) -> None:
+    """Wait until every process of the killed group has exited (a worker that is
+    still tearing down holds the output's lock for a few milliseconds)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        alive = False
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":  # pgrp; zombies hold nothing
+                alive = True
+                break
+        if not alive:
+            return
+        time.sleep(0.01)
 
 
 def in_process(cmd: list[str]) -> int:
