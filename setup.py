@@ -50,6 +50,8 @@ def extensions():
                        extra_compile_args=["-O2"]),
              # no fused multiply-add: the sums must be Python's, rounded at every step
              Extension("polyclean._speedups._bytestats", ["polyclean/_speedups/_bytestats.pyx"],
+                       extra_compile_args=["-O2", "-ffp-contract=off"]),
+             Extension("polyclean._speedups._lines", ["polyclean/_speedups/_lines.pyx"],
                        extra_compile_args=["-O2", "-ffp-contract=off"])],
             compiler_directives={"language_level": 3}, quiet=True)
     except Exception as exc:  # noqa: BLE001 - a Cython error: pure Python instead

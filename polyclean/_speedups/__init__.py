@@ -6,7 +6,8 @@ pure-Python code it replaces kept as the fallback and giving identical answers.
 compiler at install time) or when the environment variable ``POLYCLEAN_PURE`` is set
 to anything but ``0`` (the test suite runs both and compares them,
 ``tests/test_speedups.py``).  ``bytestats`` is likewise the compiled letter statistics
-of single-byte readings (:mod:`polyclean.decode.stats`), or None.
+of single-byte readings (:mod:`polyclean.decode.stats`), or None; ``lines`` the compiled
+context part of the boilerplate classifier (:mod:`polyclean.boilerplate.context`), or None.
 
 >>> PURE in (True, False)
 True
@@ -20,6 +21,7 @@ PURE = os.environ.get("POLYCLEAN_PURE", "") not in ("", "0")
 
 words = None
 bytestats = None
+lines = None
 if not PURE:
     try:
         from . import _words as words  # noqa: F811
@@ -29,3 +31,7 @@ if not PURE:
         from . import _bytestats as bytestats  # noqa: F811
     except ImportError:
         bytestats = None
+    try:
+        from . import _lines as lines  # noqa: F811
+    except ImportError:
+        lines = None

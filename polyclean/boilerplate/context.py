@@ -16,8 +16,10 @@ distinct sites); it stays a separate rule.
 from __future__ import annotations
 
 import math
+from operator import mul
 from typing import Protocol, Sequence
 
+from .. import _speedups
 from . import lexicon as lx
 
 FURNITURE, FRAGMENT, SENTENCE, ANCHOR = 0, 1, 2, 3  # kinds of line (see .analysis)
@@ -133,6 +135,33 @@ def context_features(lines: Sequence[_Line], blocks: Sequence[int],
             float(i > 0 and title != "" and key == title), *page, loose[i], *region,
             (acc_t[hi] - acc_t[lo] - acc_t[i + 1] + acc_t[i]) / w, page_template,
         ))
+    return out
+
+
+def context_scores(lines: Sequence[_Line], blocks: Sequence[int], want: Sequence[int],
+                   weights: tuple[Sequence[float], Sequence[float]]) -> list[tuple[bool, float]]:
+    """For each position of ``want``: whether the line is an ``unanchored_fragment``
+    and the dot product of its context features (:func:`context_features`) with the
+    context ``weights`` of that part of the model ((held, unanchored)).  The compiled
+    helper (``polyclean/_speedups/_lines.pyx``) gives the same floats without building
+    the features; this is the pure code, and the fallback.
+
+    >>> from polyclean.boilerplate.analysis import analyse
+    >>> lines = [analyse(s) for s in ("Home", "The minister said on Monday that talks go on.")]
+    >>> ones = (1.0,) * len(CONTEXT_NAMES)
+    >>> [(loose, z)] = context_scores(lines, [0, 1], [0], (ones, ones))
+    >>> loose, z == sum(context_features(lines, [0, 1], [0])[0])
+    (False, True)
+    """
+    compiled = _speedups.lines
+    if compiled is not None:
+        return compiled.context_scores([a.kind for a in lines], [a.s for a in lines],
+                                       [a.key for a in lines], list(blocks), list(want),
+                                       weights[0], weights[1], _LOG, lx.TRAIL_CLOSERS)
+    out = []
+    for c in context_features(lines, blocks, want):
+        loose = c[LOOSE] > 0
+        out.append((loose, sum(map(mul, weights[loose], c))))
     return out
 
 

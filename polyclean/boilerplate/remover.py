@@ -30,7 +30,7 @@ from ..report import Change
 from . import lexicon as lx
 from .analysis import (ANCHOR, CACHED_CHARS, FRAGMENT, FURNITURE, LINE_CACHE, SENTENCE, Analysis,
                        analyse, analysed, features, reanalyse)
-from .context import LOOSE, context_features
+from .context import context_scores
 from .keys import canonical, digest, normalize_key, shipped_phrases, user_phrases
 from .model import LineModel, default_model, sigmoid
 from .rules import RULE_NAMES, Line, definite_rule
@@ -69,7 +69,7 @@ class _Doc:
     """The lines of one document while it is judged."""
 
     __slots__ = ("spans", "strs", "blocks", "an", "reasons", "conf", "extra", "foreign",
-                 "protected", "n", "feats", "zline")
+                 "protected", "n", "feats", "zline", "first_copy")
 
     def __init__(self, spans, strs, blocks, an: list[Analysis]) -> None:
         self.spans, self.strs, self.blocks, self.an = spans, strs, blocks, an
@@ -82,6 +82,7 @@ class _Doc:
         self.feats: list[tuple[float, ...] | None] = [None] * n  # line features, once known
         # the line part of each line's log-odds, by part of the model (held, unanchored)
         self.zline: tuple[list[float | None], list[float | None]] = ([None] * n, [None] * n)
+        self.first_copy: dict[str, int] | None = None  # each key's first line (see _duplicates)
 
     def present(self) -> list[int]:
         return [i for i in range(self.n) if self.reasons[i] is None]
@@ -294,14 +295,14 @@ class BoilerplateRemover:
         want = [pos for pos, i in enumerate(present) if not foreign[i] and not protected[i]]
         if not want:
             return []
-        ctx = context_features([an[i] for i in present], [doc.blocks[i] for i in present], want)
         parts = self.model.parts
+        scores = context_scores([an[i] for i in present], [doc.blocks[i] for i in present], want,
+                                (parts[0].context_weights, parts[1].context_weights))
         thresholds = self.thresholds
         zline, feats = doc.zline, doc.feats
         found = []
-        for pos, c in zip(want, ctx):
+        for pos, (loose, zc) in zip(want, scores):
             i = present[pos]
-            loose = c[LOOSE] > 0
             part = parts[loose]
             z = zline[loose][i]
             if z is None:
@@ -309,7 +310,7 @@ class BoilerplateRemover:
                 if f is None:
                     f = feats[i] = features(an[i])
                 z = zline[loose][i] = part.bias + sum(map(mul, part.line_weights, f))
-            p = sigmoid(z + sum(map(mul, part.context_weights, c)))
+            p = sigmoid(z + zc)
             if p >= thresholds[loose]:
                 found.append((i, "classifier", p))
         gone = {i for i, _, _ in found}
@@ -328,9 +329,11 @@ def _duplicates(doc: _Doc, present: list[int], on: bool) -> list[tuple[int, str,
     if not on:
         return []
     an, found = doc.an, []
-    first_copy: dict[str, int] = {}  # over every line, removed or not
-    for i in range(doc.n):
-        first_copy.setdefault(an[i].key, i)
+    first_copy = doc.first_copy
+    if first_copy is None:  # over every line, removed or not (the analyses no longer change)
+        first_copy = doc.first_copy = {}
+        for i in range(doc.n):
+            first_copy.setdefault(an[i].key, i)
     first_seen: dict[str, int] = {}
     recent: deque[tuple[int, str]] = deque(maxlen=3)
     for pos, i in enumerate(present):

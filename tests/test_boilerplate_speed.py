@@ -1,0 +1,120 @@
+"""The compiled context part of the boilerplate classifier
+(``polyclean/_speedups/_lines.pyx``) against the pure code it replaces
+(:func:`polyclean.boilerplate.context.context_features` and the dot product): the same
+features and the same floats, bit for bit, and so the same removals on whole pages.
+
+On a machine where the extension could not be built the comparisons skip, except in CI
+(``CI`` set), where a missing extension is a failed build.
+"""
+
+import json
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from polyclean import _speedups
+from polyclean.boilerplate import BoilerplateRemover, analyse, clear_caches
+from polyclean.boilerplate import context as ctx
+from polyclean.boilerplate import lexicon as lx
+from polyclean.boilerplate.remover import _lines
+from polyclean.config import Config
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ROOT.parent / "shared" / "data" / "scrapinghub-article-extraction-benchmark" / \
+    "fullpage_text_html-text.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def compiled():
+    if _speedups.lines is None:
+        if os.environ.get("CI") and not _speedups.PURE:
+            pytest.fail("the compiled helpers were not built (pip install . needs gcc and "
+                        "the Python headers)")
+        pytest.skip("compiled helpers not in use (not built, or POLYCLEAN_PURE set)")
+
+
+@pytest.fixture
+def pure(monkeypatch):
+    def run(fn, *args):
+        with monkeypatch.context() as m:
+            m.setattr(_speedups, "lines", None)
+            return fn(*args)
+    return run
+
+
+def _pages(n: int) -> list[str]:
+    if not PAGES.exists():
+        pytest.skip(f"shared data not found at {PAGES}")
+    with open(PAGES, encoding="utf-8") as fh:
+        return [json.loads(line)["text"] for _, line in zip(range(n), fh)]
+
+
+def _present_sets(page: str, rng: random.Random):
+    """The page's analysed lines and block numbers, whole and with random lines gone
+    (as after rounds of removals), and some hand-made edge cases."""
+    _, strs, blocks = _lines(page)
+    an = [analyse(s) for s in strs]
+    yield an, blocks
+    for share in (0.1, 0.3, 0.6, 0.9):
+        keep = [i for i in range(len(an)) if rng.random() > share]
+        yield [an[i] for i in keep], [blocks[i] for i in keep]
+
+
+EDGE = [
+    ["Home"],
+    ["The minister said on Monday that talks would go on for weeks."],
+    ["Menu", "Menu", "Menu", "Menu"],
+    ["Here is what we found:", "one", "two", "three", "The minister said talks would go on."],
+    ["Title", "The minister said on Monday that talks would go on for weeks.", "Title", "",
+     "x" * 30000, "Share", "Reply", "Reply", "Reply"],
+]
+
+
+def _cases():
+    rng = random.Random(17)
+    for page in _pages(40):
+        yield from _present_sets(page, rng)
+    for lines in EDGE:
+        _, strs, blocks = _lines("\n".join(lines))
+        yield [analyse(s) for s in strs], blocks
+
+
+def test_the_compiled_context_features_are_the_pure_features():
+    weights = ((0.0,) * len(ctx.CONTEXT_NAMES),) * 2
+    n = 0
+    for an, blocks in _cases():
+        want = list(range(len(an)))
+        ours = _speedups.lines.context_scores(
+            [a.kind for a in an], [a.s for a in an], [a.key for a in an], blocks, want,
+            weights[0], weights[1], ctx._LOG, lx.TRAIL_CLOSERS, True)
+        assert ours == ctx.context_features(an, blocks, want)
+        n += len(want)
+    assert n > 3000
+
+
+def test_the_compiled_context_scores_are_the_pure_sums(pure):
+    rng = random.Random(5)
+    weights = tuple(tuple(rng.uniform(-3, 3) for _ in ctx.CONTEXT_NAMES) for _ in range(2))
+    for an, blocks in _cases():
+        want = sorted(rng.sample(range(len(an)), max(1, len(an) // 2))) if an else []
+        ours = ctx.context_scores(an, blocks, want, weights)
+        theirs = pure(ctx.context_scores, an, blocks, want, weights)
+        assert ours == theirs  # floats compared exactly
+        assert {type(loose) for loose, _ in ours} <= {bool}
+
+
+def test_whole_pages_lose_the_same_lines(pure):
+    pages = _pages(100)
+
+    def run():
+        clear_caches()
+        remover = BoilerplateRemover(Config())
+        remover.learn(pages)
+        return [[(c.start, c.end, c.reason, c.confidence) for c in remover.find(p)]
+                for p in pages]
+
+    ours = run()
+    assert sum(map(len, ours)) > 1000  # the classifier had pages to judge
+    assert ours == pure(run)
