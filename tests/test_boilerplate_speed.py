@@ -1,6 +1,6 @@
-"""The compiled context part of the boilerplate classifier
-(``polyclean/_speedups/_lines.pyx``) against the pure code it replaces
-(:func:`polyclean.boilerplate.context.context_features` and the dot product): the same
+"""The compiled parts of the boilerplate classifier (``polyclean/_speedups/_lines.pyx``)
+against the pure code they replace (:func:`polyclean.boilerplate.context.context_features`
+and the dot product, :func:`polyclean.boilerplate.features.line_features`): the same
 features and the same floats, bit for bit, and so the same removals on whole pages.
 
 On a machine where the extension could not be built the comparisons skip, except in CI
@@ -18,7 +18,11 @@ from polyclean import _speedups
 from polyclean.boilerplate import BoilerplateRemover, analyse, clear_caches
 from polyclean.boilerplate import context as ctx
 from polyclean.boilerplate import lexicon as lx
+from polyclean.boilerplate.analysis import SENTENCE, common_words
+from polyclean.boilerplate.features import line_features
+from polyclean.boilerplate.keys import shipped_phrases
 from polyclean.boilerplate.remover import _lines
+from polyclean.boilerplate.rules import ends_sentence, units
 from polyclean.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,3 +122,30 @@ def test_whole_pages_lose_the_same_lines(pure):
     ours = run()
     assert sum(map(len, ours)) > 1000  # the classifier had pages to judge
     assert ours == pure(run)
+
+
+LINGUA = ROOT.parent / "shared" / "data" / "lingua-language-testdata" / "sentences"
+
+
+def test_the_compiled_line_features_are_the_pure_features(pure):
+    lines = {s.strip() for page in _pages(100) for s in page.split("\n") if s.strip()}
+    for path in sorted(LINGUA.glob("*.txt"))[:40]:
+        lines.update(s.strip() for s in path.read_text(encoding="utf-8").split("\n")[:100]
+                     if s.strip())
+    lines.update(["!", "x", "?", "1. item", "Home | Sport", "A,B,C", "ÀB", "政府表示新政策",
+                  "www.x.com", "» Home", "- \t a", "WORLD NEWS", "Read more…"])
+    analyses = [a for a in map(analyse, sorted(lines)) if a.s]
+    ph = shipped_phrases()
+
+    def feats():
+        out = []
+        for a in analyses:
+            n = units(a.s)
+            out.append(line_features(a.s, a.key, n, ends_sentence(a.s, n), a.kind >= SENTENCE,
+                                     common_words(), ph))
+        return out
+
+    ours, theirs = feats(), pure(feats)
+    assert len(ours) > 10000
+    for a, x, y in zip(analyses, ours, theirs):
+        assert x == y and list(map(type, x)) == list(map(type, y)), a.s

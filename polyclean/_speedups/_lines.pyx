@@ -7,6 +7,8 @@
 line is ``unanchored_fragment`` and the dot product of its context features with the
 context weights of that part of the model: the pure code's ``context_features``
 followed by ``sum(map(mul, weights, features))``, without building the feature tuples.
+:func:`line_features` is ``features.line_features`` (the features of a line on its
+own), with the shape counts of an ASCII line in one C loop.
 
 Every answer is the pure-Python code's (``POLYCLEAN_PURE=1`` selects that code;
 ``tests/test_boilerplate_speed.py`` compares both): the same doubles, from the same
@@ -329,3 +331,74 @@ def context_scores(list kinds, list strs, list keys, list blocks, list want,
             _add(&acc, wt[k] * x[k])
         out.append((loose, _total(&acc)))
     return out
+
+
+cdef inline tuple _ascii_shape(str head):
+    # _shape of features.py for an ASCII head: the same counts, one pass
+    cdef Py_ssize_t n = len(head), k
+    cdef long upper = 0, lower = 0, digits = 0, other = 0, seps = 0
+    cdef Py_UCS4 c
+    for k in range(n):
+        c = head[k]
+        if 65 <= c <= 90:
+            upper += 1
+        elif 97 <= c <= 122:
+            lower += 1
+        elif 48 <= c <= 57:
+            digits += 1
+        elif c != 32:
+            other += 1
+            if c == 124 or c == 62 or c == 47:
+                seps += 1
+    cdef long cased = upper + lower
+    return ((<double>upper / <double>cased) if cased else -1.0, <double>digits / <double>n,
+            <double>other / <double>n, seps)
+
+
+def line_features(str s, str key, long units, ends, running, common, ui, cover_tokens,
+                  date_words, str closers, unspaced_re, urlish_re, bullet_re,
+                  long anchor_units, shape):
+    """``features.line_features`` (the same tuple); ``shape`` is its ``_shape``, used
+    for a line that is not ASCII."""
+    cdef str head = s if len(s) <= 400 else s[:400]
+    cdef list toks = key.split()
+    cdef Py_ssize_t nt0 = len(toks)
+    cdef Py_ssize_t nt = nt0 or 1
+    words = set(toks)
+    cdef Py_ssize_t nw = len(words) or 1
+    cdef str t = s.rstrip(closers)
+    last = t[len(t) - 1] if t else ""
+    first = s[0]
+    if nt0:
+        ui_start = toks[0] in ui or (nt > 1 and (" ".join(toks[:2]) in ui
+                                                 or (nt > 2 and " ".join(toks[:3]) in ui)))
+    else:
+        ui_start = False
+    cdef bint ascii = s.isascii()
+    upper, digits, punct, seps = _ascii_shape(head) if ascii else shape(head)
+    cdef double mean_word = 0.0
+    if nt0:
+        mean_word = <double>(len(key) - nt + 1) / <double>nt
+        if 20 < mean_word:
+            mean_word = 20
+        mean_word = mean_word / 10
+    cdef double commas = <double>s.count(",") / <double>nt
+    if 1.0 < commas:
+        commas = 1.0
+    return (
+        log1p(<double>len(s)), log1p(<double>units) if units else 0.0, ends, running,
+        running and units >= anchor_units,
+        last in ":\uff1a", last in "?\uff1f", last == "!", first.islower(), first.isdigit(),
+        bullet_re.match(s) is not None, upper, len(head) >= 4 and head.isupper(),
+        digits, punct,
+        ("@" in head or "#" in head or "http" in head or "www." in head or ".com" in head
+         or ".org" in head) and urlish_re.search(head) is not None,
+        (seps if seps < 5 else 5) / 5,
+        <double>len(words.intersection(common)) / <double>nw,
+        <double>len(words.intersection(cover_tokens)) / <double>nw,
+        ui_start, <double>(len(words.intersection(date_words)) + ("0" in words)) / <double>nw,
+        min(head.count(". ") + head.count("? ") + head.count("! "), 3),
+        commas, mean_word,
+        not ascii and unspaced_re.search(s) is not None,
+        not running and units <= 4,
+    )

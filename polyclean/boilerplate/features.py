@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 
+from .. import _speedups
 from . import lexicon as lx
 from .context import CONTEXT_NAMES
 from .keys import Phrases
@@ -80,6 +81,12 @@ def line_features(s: str, key: str, units: int, ends: bool, running: bool,
     >>> f["ends_question"], f["common_share"], f["ui_share"], f["running_text"]
     (True, 0.5, 0.5, True)
     """
+    compiled = _speedups.lines
+    if compiled is not None:  # the same tuple (polyclean/_speedups/_lines.pyx)
+        return compiled.line_features(s, key, units, ends, running, common, ph.ui,
+                                      ph.cover_tokens, lx.DATE_WORDS, lx.TRAIL_CLOSERS,
+                                      lx.UNSPACED_RE, _URLISH_RE, _BULLET_START_RE,
+                                      ANCHOR_UNITS, _shape)
     head = s if len(s) <= 400 else s[:400]
     toks = key.split()
     nt = len(toks) or 1
