@@ -14,45 +14,11 @@ the same order, as Python's ``sum`` adds them (plainly before Python 3.12, with
 Neumaier's compensation from 3.12 on).
 """
 
-from libc.math cimport fabs, isfinite
 from libc.stdint cimport int32_t, int64_t, uint8_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memset
 
-cdef extern from *:
-    """
-    #if PY_VERSION_HEX >= 0x030C0000
-    #define PC_SUM_COMPENSATED 1
-    #else
-    #define PC_SUM_COMPENSATED 0
-    #endif
-    """
-    int PC_SUM_COMPENSATED
-
-
-cdef struct Acc:
-    double f
-    double c
-
-
-cdef inline void _add(Acc* a, double x) noexcept nogil:
-    # one step of builtins.sum over floats
-    cdef double t
-    if PC_SUM_COMPENSATED:
-        t = a.f + x
-        if fabs(a.f) >= fabs(x):
-            a.c += (a.f - t) + x
-        else:
-            a.c += (x - t) + a.f
-        a.f = t
-    else:
-        a.f += x
-
-
-cdef inline double _total(Acc* a) noexcept nogil:
-    if PC_SUM_COMPENSATED and a.c != 0.0 and isfinite(a.c):
-        return a.f + a.c
-    return a.f
+from polyclean._speedups._fsum cimport Acc, _add, _total
 
 
 cdef class Tables:

@@ -16,18 +16,10 @@ libm functions, are multiplied and added in the same order, as Python's ``sum`` 
 them (plainly before Python 3.12, with Neumaier's compensation from 3.12 on).
 """
 
-from libc.math cimport fabs, isfinite, log1p, INFINITY
+from libc.math cimport log1p, INFINITY
 from libc.stdlib cimport free, malloc
 
-cdef extern from *:
-    """
-    #if PY_VERSION_HEX >= 0x030C0000
-    #define PC_SUM_COMPENSATED 1
-    #else
-    #define PC_SUM_COMPENSATED 0
-    #endif
-    """
-    int PC_SUM_COMPENSATED
+from polyclean._speedups._fsum cimport Acc, _add, _total
 
 # the constants of polyclean/boilerplate/context.py (checked by the caller's tests)
 DEF FAR = 12
@@ -45,31 +37,6 @@ DEF LIST_RUN = 60
 DEF NCTX = 31
 DEF SENTENCE = 2
 DEF ANCHOR = 3
-
-
-cdef struct Acc:
-    double f
-    double c
-
-
-cdef inline void _add(Acc* a, double x) noexcept nogil:
-    # one step of builtins.sum over floats
-    cdef double t
-    if PC_SUM_COMPENSATED:
-        t = a.f + x
-        if fabs(a.f) >= fabs(x):
-            a.c += (a.f - t) + x
-        else:
-            a.c += (x - t) + a.f
-        a.f = t
-    else:
-        a.f += x
-
-
-cdef inline double _total(Acc* a) noexcept nogil:
-    if PC_SUM_COMPENSATED and a.c != 0.0 and isfinite(a.c):
-        return a.f + a.c
-    return a.f
 
 
 cdef inline long _min(long a, long b) noexcept nogil:
