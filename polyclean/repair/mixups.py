@@ -392,6 +392,47 @@ def _latin_sample(lines: list[str], true: str) -> dict[int, tuple]:
     return out
 
 
+def _latin_context(lines: list[str], readings: dict[int, tuple]) -> str:
+    """The sampled lines without the words that a reversal would change: the rest of
+    the document's evidence of its language.
+
+    >>> _latin_context(["Az id\u00f5 \u00e9s a h\u00e1z"], {0: ([(3, 6)], "", "", 1)})
+    'Az     \u00e9s a h\u00e1z'
+    """
+    out = []
+    for i, (spans, *_) in readings.items():
+        line, pos = lines[i], 0
+        for a, b in spans:
+            out += [line[pos:a], " " * (b - a)]
+            pos = b
+        out += [line[pos:], "\n"]
+    return "".join(out[:-1])
+
+
+def _latin_joint_gain(before: str, after: str, context: str, langs: tuple[str, ...]) -> float:
+    """Gain of reading the changed words as ``after`` (in one of ``langs``) instead of
+    ``before`` (in any Latin-script language), each reading scored by ONE language
+    together with the ``context`` (the unchanged words of the same lines).  A mix-up
+    belongs to a document written in one language: a reading that only a language
+    foreign to the rest of the text explains (Hungarian "id\u00f5", "t\u00f5le" fit
+    Estonian letter pairs, while their neighbours "h\u00e1z", "\u00e9s" do not) must
+    not count as evidence against the reversal.
+
+    >>> ctx = "Az \u00e9s h\u00e1z\u00e1ban, r\u00f6viden t\u00f6bb\u00e9 k\u00e9s\u0151bb m\u00e1r"
+    >>> alone = _latin_joint_gain("t\u00f5le id\u00f5vel", "t\u0151le id\u0151vel", "", ("hu",))
+    >>> joint = _latin_joint_gain("t\u00f5le id\u00f5vel", "t\u0151le id\u0151vel", ctx, ("hu",))
+    >>> joint > alone
+    True
+    """
+    ctx = _stats.letter_pairs(context)
+    b_keys, a_keys = _stats.letter_pairs(before), _stats.letter_pairs(after)
+    for k, n in ctx.items():
+        b_keys[k] = b_keys.get(k, 0) + n
+        a_keys[k] = a_keys.get(k, 0) + n
+    return (_stats.langs_score(a_keys, langs) + _stats.case_cost(after)
+            - _stats.pairs_score(b_keys, "latin") - _stats.case_cost(before))
+
+
 def _may_gain(before: str, after: str, langs: tuple[str, ...]) -> bool:
     """Whether a Latin reversal can pass at all, by bounds that cost two passes instead
     of one per language: the best the reversed words can score against the least the
@@ -438,8 +479,8 @@ def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
         if not _may_gain(words_before, words_after, LATIN_MIXUP_LANGS[true]):
             continue
         after, npairs = _latin_score(words_after, LATIN_MIXUP_LANGS[true])
-        before, _ = _latin_score(words_before)
-        gain = after - before
+        gain = _latin_joint_gain(words_before, words_after, _latin_context(lines, readings),
+                                 LATIN_MIXUP_LANGS[true])
         if (after < LATIN_MIN_RESULT_PER_PAIR * npairs
                 or _accept(gain, 0.0, npairs, LATIN_MIXUP_GAIN_PER_PAIR) is None):
             continue
