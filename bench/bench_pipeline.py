@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_pipeline.py             # everything (about 5 minutes)
     .venv/bin/python bench/bench_pipeline.py --quick     # 3 rounds of 0.3 MB, short memory run
     .venv/bin/python bench/bench_pipeline.py --base SHA  # this tree against a commit
+    .venv/bin/python bench/bench_pipeline.py --skip cold,memory --naive-mb 0.05
 
 Corpora (``bench/corpora.py``, deterministic, built from ../shared/data): English news
 pages with their furniture, multilingual documents in 16 languages, and a mixed corpus
@@ -146,13 +147,58 @@ def build_rounds(rounds: int, mb_per_round: float) -> dict:
     return {name: build(rounds, mb_per_round) for name, build in corpora.CORPORA.items()}
 
 
-def run_throughput(rounds: int, mb_per_round: float) -> dict:
+def naive_speed(texts: list[str]) -> float:
+    """MB/s (CPU time) of the naive composition of the four named packages on
+    ``texts``: ``ftfy.fix_text``, then seeded ``langdetect`` on every line with a
+    letter, then ``unidecode`` (as ``bench_e2e.py``'s ``naive`` system, translation off)."""
+    import ftfy
+    from langdetect import DetectorFactory, LangDetectException, detect
+    from unidecode import unidecode
+
+    DetectorFactory.seed = 0
+    detect("The council met on Tuesday.")  # profiles load once, outside the timing
+    a = time.process_time()
+    for text in texts:
+        lines = ftfy.fix_text(text).split("\n")
+        for line in lines:
+            if any(ch.isalpha() for ch in line):
+                try:
+                    detect(line)
+                except LangDetectException:
+                    pass
+        unidecode("\n".join(lines))
+    return sum(len(t.encode("utf-8")) for t in texts) / 1e6 / (time.process_time() - a)
+
+
+def run_naive(rounds_of: dict, speeds: dict, naive_mb: float) -> None:
+    """polyclean's first-pass MB/s over each whole round against the naive composition's
+    on the round's first documents (up to ``naive_mb``: it is about 200 times slower)."""
+    print(f"against the naive composition (ftfy + seeded langdetect per line + unidecode) on "
+          f"the first {naive_mb} MB of each round; target >= 100x")
+    for name, rounds in rounds_of.items():
+        ratios = []
+        for rnd, pc in zip(rounds, speeds[name]["mbps"]):
+            texts, size = [], 0
+            for t in rnd.truth:
+                if texts and size + len(t.encode("utf-8")) > naive_mb * 1e6:
+                    break
+                texts.append(t)
+                size += len(t.encode("utf-8"))
+            ratios.append(pc / naive_speed(texts))
+        print(f"  {name:<13} polyclean = {_med(ratios):6.0f}x the naive composition "
+              f"(range {min(ratios):.0f}-{max(ratios):.0f} over {len(ratios)} rounds)")
+
+
+def run_throughput(rounds: int, mb_per_round: float, naive_mb: float = 0.0) -> dict:
     rounds_of = build_rounds(rounds, mb_per_round)
     print("first pass, translation off (CPU time; new text every round, memos emptied; "
           "ratio = ftfy.fix_text time / polyclean time on the same documents, median and "
           "range over the rounds; target >= 2x)")
     load_models()
-    return first_pass(rounds_of)
+    out = first_pass(rounds_of)
+    if naive_mb > 0:
+        run_naive(rounds_of, out, naive_mb)
+    return out
 
 
 def _build_helpers(tree: Path) -> None:
@@ -295,6 +341,9 @@ def main() -> None:
                     help="MB of new text per round and corpus (default 1.0, --quick 0.3)")
     ap.add_argument("--base", metavar="SHA",
                     help="compare the whole clean with this commit's (alternating processes)")
+    ap.add_argument("--naive-mb", type=float, default=0.05,
+                    help="MB of each round also run through the naive composition "
+                         "(0: skip; default 0.05)")
     ap.add_argument("--child-throughput", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.rounds is None:
@@ -323,7 +372,7 @@ def main() -> None:
         run_cold({"one English page": [english],
                   f"8 documents: en {' '.join(langs)}": [english] + others})
     if "throughput" not in skip:
-        run_throughput(args.rounds, args.mb)
+        run_throughput(args.rounds, args.mb, args.naive_mb)
     if "memory" not in skip:
         run_memory([2_000, 10_000] if args.quick else [10_000, 100_000])
 
