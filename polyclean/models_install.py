@@ -9,11 +9,15 @@ folder (so the final rename never crosses file systems, even when the packages f
 is a mount point) and moved into place in one rename; the work folders of killed
 installs are removed by the next install or listing.  An older version than the
 installed one is refused unless ``force``.  A removal renames the package aside first
-and deletes it only then, putting it back when the deletion fails.
+and deletes it only then, putting it back when the deletion fails.  Installs and
+removals hold an exclusive lock on the packages folder while they look at and change
+what is installed, so two at once (two shells, two jobs of a cluster) take turns
+instead of both replacing the same package or both passing the version check.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -245,6 +249,24 @@ def clean_leftovers(folder: str | os.PathLike | None = None) -> list[str]:
     return removed
 
 
+@contextlib.contextmanager
+def folder_lock(root: Path):
+    """Hold an exclusive ``flock`` on the packages folder itself (no lock file is left
+    behind); another install or removal waits until it is released.  Where ``flock`` is
+    missing (not POSIX), nothing is locked."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the only descriptor releases the lock
+
+
 def _check_downgrade(new: PackageInfo, others: list[PackageInfo], force: bool) -> None:
     newer = [p for p in others if _version_key(p.version) > _version_key(new.version)]
     if newer and not force:
@@ -279,30 +301,38 @@ def install_file(path: str | os.PathLike, folder: str | os.PathLike | None = Non
         staged = work / check.top
         _verify_extracted(staged, str(path))
         new = read_package(staged)
-        others = [p for p in scan(root, with_size=False)[0]
-                  if p.from_code == new.from_code and p.to_code == new.to_code
-                  and p.folder != check.top]
-        _check_downgrade(new, others, force)
-        dest = root / check.top
-        old = work / ".old"
-        if dest.exists() or dest.is_symlink():
-            os.rename(dest, old)
-        try:
-            os.rename(staged, dest)
-        except OSError:
-            if old.exists():
-                os.rename(old, dest)
-            raise
-        replaced = [f"{p.key} ({p.folder})" for p in others]
-        if old.exists():
-            replaced.insert(0, f"the previous copy of {check.top}")
-        for p in others:
-            _remove_one(p, root)
-        return InstallResult(read_package(dest), replaced)
+        with folder_lock(root):
+            return _put_in_place(root, work, staged, new, force)
     except OSError as exc:
         raise ModelsError(f"installing {path} failed: {exc}") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _put_in_place(root: Path, work: Path, staged: Path, new: PackageInfo,
+                  force: bool) -> InstallResult:
+    """Move the verified package ``staged`` into ``root``, replacing other versions of
+    its pair (under :func:`folder_lock`)."""
+    others = [p for p in scan(root, with_size=False)[0]
+              if p.from_code == new.from_code and p.to_code == new.to_code
+              and p.folder != staged.name]
+    _check_downgrade(new, others, force)
+    dest = root / staged.name
+    old = work / ".old"
+    if dest.exists() or dest.is_symlink():
+        os.rename(dest, old)
+    try:
+        os.rename(staged, dest)
+    except OSError:
+        if old.exists():
+            os.rename(old, dest)
+        raise
+    replaced = [f"{p.key} ({p.folder})" for p in others]
+    if old.exists():
+        replaced.insert(0, f"the previous copy of {staged.name}")
+    for p in others:
+        _remove_one(p, root)
+    return InstallResult(read_package(dest), replaced)
 
 
 def _remove_one(p: PackageInfo, root: Path) -> None:
@@ -335,13 +365,15 @@ def matching(name: str, folder: str | os.PathLike | None = None) -> list[Package
 def remove(name: str, folder: str | os.PathLike | None = None) -> list[PackageInfo]:
     """Remove the packages matching ``name`` (argospm name, ``key``, folder, ``ru-en``)."""
     root = packages_dir(folder)
-    matches = matching(name, folder)
-    for p in matches:
-        try:
-            _remove_one(p, root)
-        except OSError as exc:
-            raise ModelsError(f"removing {p.key} from {root} failed, the package is left as "
-                              f"it was: {exc.strerror or exc}") from None
+    matching(name, folder)  # the error for a name nothing matches, lock or not
+    with folder_lock(root):
+        matches = matching(name, folder)
+        for p in matches:
+            try:
+                _remove_one(p, root)
+            except OSError as exc:
+                raise ModelsError(f"removing {p.key} from {root} failed, the package is left "
+                                  f"as it was: {exc.strerror or exc}") from None
     return matches
 
 

@@ -296,6 +296,48 @@ def test_killed_install_leftovers_are_removed(capsys, argos_env, tiny_zips):
     assert not left.exists() and live.exists()  # a running install's folder stays
 
 
+def _install_process(zip_path, *extra) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "polyclean", "models", "install",
+                             str(zip_path), *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_an_install_waits_while_another_holds_the_folder(argos_env, tiny_zips):
+    """An install or removal in progress holds a lock on the packages folder; a second
+    one, from another process, waits for it and then completes."""
+    import fcntl
+
+    argos_env.packages.mkdir(parents=True)
+    fd = os.open(argos_env.packages, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # as an install in the middle of its renames does
+    proc = _install_process(tiny_zips["ru-en"])
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):
+            proc.wait(timeout=4)
+        assert not (argos_env.packages / "translate-ru_en-1_0").exists()
+    finally:
+        os.close(fd)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert [p.key for p in models.installed()] == ["translate-ru_en-1.0"]
+    assert leftovers(argos_env) == ["translate-ru_en-1_0"]  # no work folder, no lock file
+
+
+def test_two_installs_of_one_pair_at_once_leave_one_package(argos_env, tiny_zips):
+    """Two versions of one pair installed at the same moment by two processes: they take
+    turns, so the newer one ends installed alone (the older one is either replaced or
+    refused as a downgrade), with no work folders left."""
+    procs = [_install_process(tiny_zips["ru-en"]), _install_process(tiny_zips["ru-en-1.1"])]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    assert results[1][0] == 0, results[1][1]
+    assert results[0][0] == 0 or "newer than translate-ru_en-1.0" in results[0][1]
+    assert [p.key for p in models.installed()] == ["translate-ru_en-1.1"]
+    assert leftovers(argos_env) == ["translate-ru_en-1_1"]
+
+
 def test_fifo_metadata_is_skipped_with_a_warning(capsys, argos_env, tiny_zips):
     assert run(capsys, "install", tiny_zips["ru-en"])[0] == 0
     fifo_pkg = argos_env.packages / "translate-de_en-1_0"
