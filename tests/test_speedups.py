@@ -176,6 +176,28 @@ def test_the_compiled_tokenizer_finds_the_words_of_the_pattern():
         assert lex.core.scan_tally(t) == (len(words), sum(map(lex.facts, words))), t
 
 
+def test_long_segments_tally_as_their_words_one_by_one():
+    # the compiled scan looks words up in batches (prefetched): real sentences of every
+    # language, words of 19 to 22 UTF-8 bytes around the longest a batch holds, runs of
+    # a hundred to a few thousand words; the tally is the sum of the facts word by word
+    rng = random.Random(5)
+    sentences = [line for doc in _documents() for line in doc.split("\n")]
+    long_words = ["x" * k for k in range(18, 23)] + ["ä" * 10, "ä" * 11,
+                                                      "straßenbahnhaltestelle"]
+    for lang in ("en", "de", "ru"):
+        lex = lexicon._lexicon(lang)
+        for size in (3, 17, 100, 4000):
+            parts = rng.sample(sentences, min(size, len(sentences)))
+            parts += rng.choices(long_words, k=size // 3)
+            rng.shuffle(parts)
+            t = " ".join(parts).lower()
+            words = lexicon._tokens(t)
+            for resolve in (False, True):
+                want = sum(map(lex.claimed if resolve else lex.facts, words))
+                assert lex.core.scan_tally(t, resolve) == (
+                    len(words), want if len(words) < 4096 else None), (lang, size)
+
+
 def _documents() -> list[str]:
     if not LINGUA.is_dir():
         pytest.skip(f"shared data not found at {LINGUA}")
