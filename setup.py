@@ -52,7 +52,9 @@ def extensions():
              Extension("polyclean._speedups._bytestats", ["polyclean/_speedups/_bytestats.pyx"],
                        extra_compile_args=["-O2", "-ffp-contract=off"]),
              Extension("polyclean._speedups._lines", ["polyclean/_speedups/_lines.pyx"],
-                       extra_compile_args=["-O2", "-ffp-contract=off"])],
+                       extra_compile_args=["-O2", "-ffp-contract=off"]),
+             Extension("polyclean._speedups._segment", ["polyclean/_speedups/_segment.pyx"],
+                       extra_compile_args=["-O2"])],
             compiler_directives={"language_level": 3}, quiet=True)
     except Exception as exc:  # noqa: BLE001 - a Cython error: pure Python instead
         print(f"polyclean: Cython failed ({exc}); using the pure-Python code", file=sys.stderr)

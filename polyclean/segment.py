@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from . import _speedups
+
 # --- scripts ---------------------------------------------------------------------------
 # Letter ranges (and a few script-internal punctuation/digits, harmless) per script.
 # Characters outside every range (spaces, ASCII digits and punctuation, symbols, emoji,
@@ -368,11 +370,14 @@ def segment(text: str) -> list[Segment]:
     >>> all(doc[s.start:s.end] == s.text for s in segment(doc))
     True
     """
+    if _speedups.segment is not None:
+        return _speedups.segment.segments(text)
     return _segments(text)
 
 
 def _segments(text: str) -> list[Segment]:
-    # segment(): one pass over the lines, the common cases first
+    # segment(): one pass over the lines, the common cases first (compiled as
+    # _speedups/_segment.pyx: keep both the same)
     out: list[Segment] = []
     add = out.append
     # Lines with a letter of another script than Latin are looked at more closely; an
@@ -429,3 +434,8 @@ def _segments(text: str) -> list[Segment]:
                 script = "Latin" if latin_search(text, sa, sb) else "Common"
                 add(Segment(sa, sb, text[sa:sb], script, None, 0.0, False, i, para))
     return out
+
+
+if _speedups.segment is not None:
+    _speedups.segment.bind(Segment, _next_end, _split_sentences, _single_script, script_runs,
+                           _LATIN_RE, _NONLATIN_RE, _ASCII_LETTER_RE)

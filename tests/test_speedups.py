@@ -8,6 +8,7 @@ On a machine where the extension could not be built the comparisons skip, except
 (``CI`` set), where a missing extension is a failed build.
 """
 
+import dataclasses
 import importlib
 import json
 import os
@@ -174,6 +175,44 @@ def test_the_compiled_tokenizer_finds_the_words_of_the_pattern():
         t = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25))).lower()
         words = lexicon._tokens(t)
         assert lex.core.scan_tally(t) == (len(words), sum(map(lex.facts, words))), t
+
+
+def test_long_segments_tally_as_their_words_one_by_one():
+    # the compiled scan looks words up in batches (prefetched): real sentences of every
+    # language, words of 19 to 22 UTF-8 bytes around the longest a batch holds, runs of
+    # a hundred to a few thousand words; the tally is the sum of the facts word by word
+    rng = random.Random(5)
+    sentences = [line for doc in _documents() for line in doc.split("\n")]
+    long_words = ["x" * k for k in range(18, 23)] + ["ä" * 10, "ä" * 11,
+                                                      "straßenbahnhaltestelle"]
+    for lang in ("en", "de", "ru"):
+        lex = lexicon._lexicon(lang)
+        for size in (3, 17, 100, 4000):
+            parts = rng.sample(sentences, min(size, len(sentences)))
+            parts += rng.choices(long_words, k=size // 3)
+            rng.shuffle(parts)
+            t = " ".join(parts).lower()
+            words = lexicon._tokens(t)
+            for resolve in (False, True):
+                want = sum(map(lex.claimed if resolve else lex.facts, words))
+                assert lex.core.scan_tally(t, resolve) == (
+                    len(words), want if len(words) < 4096 else None), (lang, size)
+
+
+def test_compiled_segmentation_gives_the_pure_segments():
+    # real documents of every script, lines of spaces of every kind, blank runs, a
+    # terminator at the end or in the middle, CRLF, text without a newline at all
+    seg = importlib.import_module("polyclean.segment")
+    if _speedups.segment is None:
+        pytest.skip("compiled segmentation not built")
+    rng = random.Random(7)
+    docs = _documents() + ["", "\n", "\n\n \n", " a ", "a\n", "Hi. There!\r\nok?"]
+    pieces = ["Mr. Smith left.", "Вот так.", "他来了。她走了。", "\u00a0\u2003x\u3000", "\t",
+              "\n", "\n\n", " ", "e.g. this", "123 456", "!?", "naïve café", "\u2028", "ά"]
+    docs += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(400)]
+    for doc in docs:
+        got = [dataclasses.astuple(s) for s in _speedups.segment.segments(doc)]
+        assert got == [dataclasses.astuple(s) for s in seg._segments(doc)], doc[:80]
 
 
 def _documents() -> list[str]:

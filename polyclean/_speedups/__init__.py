@@ -7,7 +7,8 @@ compiler at install time) or when the environment variable ``POLYCLEAN_PURE`` is
 to anything but ``0`` (the test suite runs both and compares them,
 ``tests/test_speedups.py``).  ``bytestats`` is likewise the compiled letter statistics
 of single-byte readings (:mod:`polyclean.decode.stats`), or None; ``lines`` the compiled
-context part of the boilerplate classifier (:mod:`polyclean.boilerplate.context`), or None.
+context part of the boilerplate classifier (:mod:`polyclean.boilerplate.context`), or None;
+``segment`` the compiled line loop of :mod:`polyclean.segment`, or None.
 
 >>> PURE in (True, False)
 True
@@ -22,6 +23,7 @@ PURE = os.environ.get("POLYCLEAN_PURE", "") not in ("", "0")
 words = None
 bytestats = None
 lines = None
+segment = None
 if not PURE:
     try:
         from . import _words as words  # noqa: F811
@@ -35,3 +37,7 @@ if not PURE:
         from . import _lines as lines  # noqa: F811
     except ImportError:
         lines = None
+    try:
+        from . import _segment as segment  # noqa: F811
+    except ImportError:
+        segment = None

@@ -18,6 +18,9 @@ from libc.math cimport log
 from libc.stdlib cimport calloc, free
 from libc.string cimport memcmp, memcpy, memset
 
+cdef extern from *:
+    void __builtin_prefetch(const void* addr) noexcept nogil
+
 cdef extern from "Python.h":
     const char* PyUnicode_AsUTF8AndSize(object, Py_ssize_t*)
     void PyErr_Clear()
@@ -41,6 +44,11 @@ cdef enum:
 cdef enum:
     CACHE_SLOTS = 4096
     CACHED_BYTES = 20
+
+# _scan looks words up BATCH at a time: their cache entries and table slots are
+# prefetched first, so that the memory reads of a batch overlap
+cdef enum:
+    BATCH = 16
 
 cdef struct CacheEntry:
     uint64_t value
@@ -360,7 +368,18 @@ cdef class Lex:
         # _facts_uncached through the cache: a word's facts depend on its UTF-8 alone
         if s == NULL or ln == 0 or ln > CACHED_BYTES:
             return self._facts_uncached(s, ln, nchars)
-        cdef uint64_t h = _fnv(s, ln)
+        return self._facts_hashed(s, ln, nchars, _fnv(s, ln))
+
+    cdef inline void _prefetch(self, uint64_t h) noexcept:
+        # the memory _facts_hashed reads first for a word of hash ``h``
+        __builtin_prefetch(&self.cache[h & (CACHE_SLOTS - 1)])
+        __builtin_prefetch(&self.own.small.slots[h & self.own.small.mask])
+        if self.peers is not None:
+            __builtin_prefetch(&self.peers.slots[h & self.peers.mask])
+
+    cdef uint64_t _facts_hashed(self, const char* s, Py_ssize_t ln, Py_ssize_t nchars,
+                                uint64_t h):
+        # _facts_raw of a word of 1 to CACHED_BYTES bytes whose hash is ``h``
         cdef CacheEntry* e = &self.cache[h & (CACHE_SLOTS - 1)]
         if e.ln == <uint32_t>ln and e.hash == <uint32_t>(h >> 32) and memcmp(e.word, s, ln) == 0:
             return e.value
@@ -399,7 +418,11 @@ cdef class Lex:
         return v
 
     cdef uint64_t _claimed_raw(self, const char* s, Py_ssize_t ln, Py_ssize_t nchars):
-        cdef uint64_t v = self._facts_raw(s, ln, nchars)
+        return self._claimed_of(self._facts_raw(s, ln, nchars), s, ln, nchars)
+
+    cdef inline uint64_t _claimed_of(self, uint64_t v, const char* s, Py_ssize_t ln,
+                                     Py_ssize_t nchars):
+        # _claimed_raw of the word whose facts are ``v``
         if not v & self.k_unchecked:
             return v
         cdef double t = self._peer_top_raw(s, ln) if s != NULL else 0.0
@@ -465,6 +488,12 @@ cdef class Lex:
         cdef uint32_t c
         cdef char buf[TOKEN_CAP + 4]
         cdef uint64_t total = 0
+        # the batch: words of at most CACHED_BYTES bytes, their hashes, lengths, letters
+        cdef char batch[BATCH * CACHED_BYTES]
+        cdef uint64_t hs[BATCH]
+        cdef Py_ssize_t lns[BATCH]
+        cdef Py_ssize_t ncs[BATCH]
+        cdef Py_ssize_t nb = 0
         while i < n:
             c = PyUnicode_READ(kind, data, i)
             if not _is_letter(c):
@@ -494,13 +523,39 @@ cdef class Lex:
                         continue
                 break
             words += 1
-            if words < 4096:
+            if words >= 4096:
+                continue
+            if ln > CACHED_BYTES:  # looked up at once (the sum does not depend on order)
                 if resolve:
                     total += self._claimed_raw(buf if ln <= TOKEN_CAP else NULL, ln, nchars)
                 else:
                     total += self._facts_raw(buf if ln <= TOKEN_CAP else NULL, ln, nchars)
+                continue
+            memcpy(batch + nb * CACHED_BYTES, buf, ln)
+            hs[nb] = _fnv(buf, ln)
+            lns[nb] = ln
+            ncs[nb] = nchars
+            self._prefetch(hs[nb])
+            nb += 1
+            if nb == BATCH:
+                total += self._batch(batch, hs, lns, ncs, nb, resolve)
+                nb = 0
+        if nb:
+            total += self._batch(batch, hs, lns, ncs, nb, resolve)
         out[0] += total
         return words
+
+    cdef uint64_t _batch(self, const char* batch, const uint64_t* hs, const Py_ssize_t* lns,
+                         const Py_ssize_t* ncs, Py_ssize_t nb, bint resolve):
+        # the facts (claimed with ``resolve``) of the ``nb`` words of a batch added up
+        cdef uint64_t total = 0, v
+        cdef Py_ssize_t k
+        cdef const char* s
+        for k in range(nb):
+            s = batch + k * CACHED_BYTES
+            v = self._facts_hashed(s, lns[k], ncs[k], hs[k])
+            total += self._claimed_of(v, s, lns[k], ncs[k]) if resolve else v
+        return total
 
     def facts(self, str w):
         return self._facts(w)

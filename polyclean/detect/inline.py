@@ -94,6 +94,14 @@ def _candidate(text: str, doc_lang: str) -> tuple[int, int] | None:
     if lex is None or not lists:
         return None
     plain = text.replace("\u2019", "'")
+    if lex.core is not None and plain.isascii():
+        # most segments stop at the first screen below: in ASCII text the compiled scan
+        # finds the same words (lower-cased before or after, the same letters) and adds
+        # up the same claimed facts, without building the word lists first
+        n, tally = lex.core.scan_tally(plain.lower(), True)
+        if n <= INLINE_MIN_WORDS or (tally is not None and
+                                     tally_strong(tally) < INLINE_MIN_STRONG):
+            return None
     words = _WORD_RE.findall(plain)
     if len(words) <= INLINE_MIN_WORDS:
         return None
