@@ -48,6 +48,8 @@ def test_clean_never_raises_and_leaves_no_controls(text):
 @example("\u00abU\u0308\x86")  # a straightened guillemet exposes a mojibake pair
 @example("\u00abÜ\x86")
 @example("0\rC")  # a carriage return must split lines before boilerplate removal
+@example("\x8a\u00c0\u00d0\u00c0")  # a C1 control counts as its cp1252 letter, or ftfy's
+# C1 fix ("\x8a" -> "Š") lets the second clean take a cp1251 reading the first did not
 @example("The council met on Tuesday to discuss the new budget for the city.\n"
          "Several members asked for more money for schools.\nSubscribe\nShare this article\n"
          "The council met on Tuesday to discuss the new budget for the city.\n")  # issue 13.11

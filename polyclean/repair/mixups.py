@@ -232,6 +232,11 @@ def _assemble(line: str, shown: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+#: C1 controls as the cp1252 characters of their bytes (those cp1252 defines).
+C1_AS_CP1252 = {b: _sloppy(b, "cp1252") for b in range(0x80, 0xA0)
+                if _sloppy(b, "cp1252") != chr(b)}
+_C1 = re.compile("[\x80-\x9f]")
+
 _LATIN1_UPPER = re.compile("[\u00c0-\u00d6\u00d8-\u00de]")
 _LATIN1_LOWER = re.compile("[\u00df-\u00f6\u00f8-\u00ff]")
 
@@ -292,18 +297,22 @@ def undo_cyrillic_as_latin(line: str) -> tuple[str, float, str] | None:
     """
     if _utf8_mojibake(line):
         return None
+    # a C1 control is judged as the character cp1252 shows for its byte ("\x8a" as "Š"):
+    # the evidence must not depend on which of the two the line was shown with, or
+    # ftfy's own C1 fix would let a second clean reverse what the first did not
+    view = line.translate(C1_AS_CP1252) if _C1.search(line) else line
     best = None
     tries = [("cp1251", CP1251_FROM_LATIN)]
-    if _latin_caps_heavy(line):  # KOI8 keeps its small letters where Latin-1 has capitals
+    if _latin_caps_heavy(view):  # KOI8 keeps its small letters where Latin-1 has capitals
         tries.append(("KOI8", KOI8_FROM_LATIN))
     for true, table in tries:
         shown = line.translate(table)
         if shown == line:
             continue
-        spans = _cyrillic_spans(line, shown)
+        spans = _cyrillic_spans(view, shown)
         if spans is None:
             continue
-        before = " ".join(line[a:b] for a, b in spans)
+        before = " ".join(view[a:b] for a, b in spans)
         after = " ".join(shown[a:b] for a, b in spans)
         gain, result, npairs = _gain(_score_before(before, "latin"), after)
         conf = _accept(gain, result, npairs, LATIN_GAIN_PER_PAIR)
