@@ -1,0 +1,308 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# cython: initializedcheck=False
+"""Compiled analysis of one line of the boilerplate remover (see
+``polyclean/boilerplate/analysis.py``): :func:`analyse` is ``analysis.analyse`` (the
+same ``Analysis``), with the canonical form and the key of an ASCII line, the word
+count, the sentence end and the dispatch of the definite rules in C.  The rules
+themselves stay the Python functions of ``rules.py``; the dispatch asks a rule only
+when a test that it fires needs is passed (the rule's own first test, done in C), so
+the rule that fires is the pure code's.  :func:`units` and :func:`ends_sentence` are
+``rules.units`` and ``rules.ends_sentence``.
+
+Every answer is the pure-Python code's (``POLYCLEAN_PURE=1`` selects that code;
+``tests/test_boilerplate_speed.py`` compares both on the lines of real pages).
+:func:`bind` hands this module the Python objects it calls; it returns False (and the
+pure code is used) when the rule table is not the one this dispatch was written for.
+"""
+
+from libc.stdlib cimport free, malloc
+
+
+cdef extern from "Python.h":
+    bint PyUnicode_IS_ASCII(object o)
+    bint Py_UNICODE_ISSPACE(Py_UCS4 c)
+    bint Py_UNICODE_ISDIGIT(Py_UCS4 c)
+    bint Py_UNICODE_ISDECIMAL(Py_UCS4 c)
+    object PyUnicode_DecodeASCII(const char* s, Py_ssize_t size, const char* errors)
+
+
+# (name, longest line in characters, most words, fires on a line ending like a sentence)
+# of rules.RULES, in order: what the dispatch below was written for
+DEF ANY = 1 << 62
+RULE_ORDER = (
+    ("symbols", ANY, ANY, True), ("dateline", ANY, ANY, True), ("counter", 200, 8, True),
+    ("photo-credit", 200, 8, False), ("date", 200, 14, True), ("read-also", 200, ANY, True),
+    ("photo-credit", ANY, ANY, True), ("copyright", 1000, ANY, True),
+    ("cookie-notice", 1000, ANY, True), ("call-to-action", ANY, 60, True),
+    ("menu", ANY, 40, False),
+)
+DEF SHORT = 200
+DEF TOKENS_UPTO = 1000  # Line.tokens is None for longer lines
+DEF FURNITURE = 0
+DEF FRAGMENT = 1
+DEF SENTENCE = 2
+DEF ANCHOR = 3
+DEF MAXSET = 64
+
+cdef object _canonical = None, _normalize_key = None, _digest = None, _has_sentences = None
+cdef object _Line = None, _Analysis = None, _phrases = None, _phrase_rule = None
+cdef object _dateline = None, _counter = None, _agency = None, _date = None, _read_also = None
+cdef object _photo_credit = None, _copyright = None, _cookie = None, _cta = None, _menu = None
+cdef frozenset _date_words = frozenset(), _read_first = frozenset(), _credit_first = frozenset()
+cdef frozenset _cta_first = frozenset(), _rights_tokens = frozenset()
+cdef long _anchor_units = 8
+cdef Py_UCS4 _closers[MAXSET]
+cdef Py_UCS4 _sent_end[MAXSET]
+cdef Py_UCS4 _clause_end[MAXSET]
+cdef int _n_closers = 0, _n_sent = 0, _n_clause = 0
+
+
+cdef int _fill(Py_UCS4* arr, chars) except -1:
+    cdef list cs = sorted(chars)
+    if len(cs) > MAXSET:
+        raise ValueError("character set too large")
+    for k in range(len(cs)):
+        arr[k] = ord(cs[k])
+    return len(cs)
+
+
+def bind(*, canonical, normalize_key, digest, has_sentences, Line, Analysis, shipped_phrases,
+         rules, phrase_rule, lexicon, anchor_units):
+    """Hand over the pure code's objects; False when ``rules`` (``rules.RULES``) is not
+    :data:`RULE_ORDER`."""
+    global _canonical, _normalize_key, _digest, _has_sentences, _Line, _Analysis, _phrases
+    global _phrase_rule, _dateline, _counter, _agency, _date, _read_also, _photo_credit
+    global _copyright, _cookie, _cta, _menu, _date_words, _read_first, _credit_first
+    global _cta_first, _rights_tokens, _anchor_units, _n_closers, _n_sent, _n_clause
+    if tuple((r[0], r[2], r[3], r[4]) for r in rules) != RULE_ORDER:
+        return False
+    fns = [r[1] for r in rules]
+    (_, _dateline, _counter, _agency, _date, _read_also, _photo_credit, _copyright, _cookie,
+     _cta, _menu) = fns
+    _canonical, _normalize_key, _digest = canonical, normalize_key, digest
+    _has_sentences, _Line, _Analysis = has_sentences, Line, Analysis
+    _phrases, _phrase_rule = shipped_phrases, phrase_rule
+    _date_words = frozenset(lexicon.DATE_WORDS)
+    _read_first = frozenset(lexicon.READ_ALSO_FIRST)
+    _credit_first = frozenset(lexicon.CREDIT_FIRST)
+    _cta_first = frozenset(lexicon.CTA_FIRST)
+    _rights_tokens = frozenset(lexicon.RIGHTS_TOKENS)
+    _n_closers = _fill(_closers, set(lexicon.TRAIL_CLOSERS))
+    _n_sent = _fill(_sent_end, lexicon.SENTENCE_END)
+    _n_clause = _fill(_clause_end, lexicon.CLAUSE_END)
+    _anchor_units = anchor_units
+    return True
+
+
+cdef inline bint _among(Py_UCS4 c, Py_UCS4* arr, int n) noexcept:
+    cdef int k
+    for k in range(n):
+        if arr[k] == c:
+            return True
+    return False
+
+
+cdef inline bint _unspaced(Py_UCS4 c) noexcept:
+    # lexicon.UNSPACED_RE (checked against it on every code point by the tests)
+    return (0x3040 <= c <= 0x30ff or 0x3400 <= c <= 0x4dbf or 0x4e00 <= c <= 0x9fff
+            or 0xf900 <= c <= 0xfaff or 0x0e00 <= c <= 0x0eff or 0x1000 <= c <= 0x109f
+            or 0x1780 <= c <= 0x17ff)
+
+
+cdef long _units(str s):
+    cdef Py_ssize_t k, n = len(s)
+    cdef long words = 0, unspaced = 0
+    cdef bint inword = False, sp
+    cdef Py_UCS4 c
+    cdef bint ascii = PyUnicode_IS_ASCII(s)
+    for k in range(n):
+        c = s[k]
+        sp = Py_UNICODE_ISSPACE(c)
+        if not sp and not inword:
+            words += 1
+        inword = not sp
+        if not ascii and _unspaced(c):
+            unspaced += 1
+    return words + unspaced // 2
+
+
+cdef bint _ends(str s, long n_units):
+    cdef Py_ssize_t j = len(s) - 1
+    while j >= 0 and _among(s[j], _closers, _n_closers):
+        j -= 1
+    if j < 0:
+        return False
+    cdef Py_UCS4 c = s[j]
+    if _among(c, _sent_end, _n_sent):
+        return not (c == u"." and n_units <= 1)
+    if _among(c, _clause_end, _n_clause):
+        return n_units >= (2 if (c == u"," or c == 0xff0c or c == 0x3001) else 3)
+    return False
+
+
+def units(str s):
+    """``rules.units``: words, two characters of an unspaced script counting as one."""
+    return _units(s)
+
+
+def ends_sentence(str s, long n_units):
+    """``rules.ends_sentence``."""
+    return _ends(s, n_units)
+
+
+cdef str _canon(str raw):
+    # keys.canonical: its first branch (printable ASCII without a double space) here
+    cdef Py_ssize_t k, n = len(raw)
+    cdef Py_UCS4 c, prev = 0
+    if PyUnicode_IS_ASCII(raw):
+        for k in range(n):
+            c = raw[k]
+            if c < 32 or c == 127 or (c == 32 and prev == 32):
+                return _canonical(raw)
+            prev = c
+        return raw.strip()
+    return _canonical(raw)
+
+
+cdef str _ascii_key(str s):
+    # keys.normalize_key of an ASCII line: lower case, digits 0, the rest spaces, single
+    # spaces, runs of zeros as one
+    cdef Py_ssize_t k, n = len(s), m = 0
+    cdef char* buf = <char*>malloc(n + 1)
+    cdef Py_UCS4 c
+    cdef char out
+    cdef bint space = False
+    if buf == NULL:
+        raise MemoryError()
+    try:
+        for k in range(n):
+            c = s[k]
+            if 65 <= c <= 90:
+                out = <char>(<long>c + 32)
+            elif 97 <= c <= 122:
+                out = <char><long>c
+            elif 48 <= c <= 57:
+                out = 48
+            else:
+                space = m > 0
+                continue
+            if space:
+                buf[m] = 32
+                m += 1
+                space = False
+            elif out == 48 and m > 0 and buf[m - 1] == 48:
+                continue
+            buf[m] = out
+            m += 1
+        return PyUnicode_DecodeASCII(buf, m, NULL)
+    finally:
+        free(buf)
+
+
+cdef inline bint _has_decimal(str s):
+    cdef Py_ssize_t k
+    for k in range(len(s)):
+        if Py_UNICODE_ISDECIMAL(s[k]):
+            return True
+    return False
+
+
+cdef inline bint _not_only_zeros(str key):
+    cdef Py_ssize_t k
+    cdef Py_UCS4 c
+    for k in range(len(key)):
+        c = key[k]
+        if c != u"0" and c != u" ":
+            return True
+    return False
+
+
+cdef bint _credit_tail(str s, Py_ssize_t n):
+    # photo_credit's test of a caption's end: ")" last, or "...", ":" or a sign in the tail
+    cdef Py_ssize_t k
+    cdef Py_UCS4 c
+    if s[n - 1] == u")":
+        return True
+    for k in range(n - 120 if n > 120 else 0, n):
+        c = s[k]
+        if c == 0x2026 or c == u":" or c == 0xa9:
+            return True
+        if c == u"." and k + 2 < n and s[k + 1] == u"." and s[k + 2] == u".":
+            return True
+    return False
+
+
+cdef bint _menu_chars(str s):
+    # menu's separators (a superset of its test: " / " needs "/", and so on)
+    cdef Py_ssize_t k
+    cdef Py_UCS4 c
+    for k in range(len(s)):
+        c = s[k]
+        if (c == u"|" or c == u"/" or c == u">" or c == 0xb7 or c == 0x2022 or c == 0xbb
+                or c == 0x203a):
+            return True
+    return False
+
+
+cdef object _rule(line, str s, str key, list tokens, long n_units, bint ends):
+    # rules.definite_rule(line, shipped_phrases()) with nothing skipped
+    cdef Py_ssize_t n = len(s)
+    if not key:
+        return "symbols"
+    if Py_UNICODE_ISDIGIT(s[n - 1]) and _dateline(line):
+        return "dateline"
+    if n <= SHORT:
+        found = _phrase_rule(line, _phrases())
+        if found:
+            return found
+    cdef Py_ssize_t sp = key.find(" ")
+    cdef str first = key if sp < 0 else key[:sp]
+    if n <= SHORT:
+        if n_units <= 8:
+            if _has_decimal(s) and _counter(line):
+                return "counter"
+            if not ends and _agency(line):
+                return "photo-credit"
+        if n_units <= 14 and (first[0] == u"0" or first in _date_words) and _date(line):
+            return "date"
+        if first in _read_first and _read_also(line):
+            return "read-also"
+    if (s[0] == 0xa9 or s[0] == u"(" or first in _credit_first
+            or (n_units <= 60 and _credit_tail(s, n))) and _photo_credit(line):
+        return "photo-credit"
+    cdef bint key_ascii = PyUnicode_IS_ASCII(key)
+    if n <= TOKENS_UPTO:
+        if (first == "copyright" or not key_ascii or u"\u00a9" in s
+                or not _rights_tokens.isdisjoint(tokens)) and _copyright(line):
+            return "copyright"
+        if ("cookie" in key or not key_ascii) and _cookie(line):
+            return "cookie-notice"
+    if n_units <= 60 and (first[:5] in _cta_first or "inbox" in key or "you " in key) \
+            and _cta(line):
+        return "call-to-action"
+    if n_units <= 40 and not ends and _menu_chars(s) and _menu(line):
+        return "menu"
+    return None
+
+
+def analyse(str raw):
+    """``analysis.analyse(raw)``: the same ``Analysis``."""
+    cdef str s = _canon(raw)
+    cdef str key = _ascii_key(s) if PyUnicode_IS_ASCII(s) else _normalize_key(s)
+    digest = 0
+    if _not_only_zeros(key):
+        digest = _digest(key)
+    if not s:
+        return _Analysis(key, "symbols", FURNITURE, digest, s)
+    cdef long n = _units(s)
+    cdef bint ends = _ends(s, n)
+    cdef list tokens = key.split() if len(s) <= TOKENS_UPTO else None
+    rule = _rule(_Line(s, key, tokens, n, ends), s, key, tokens, n, ends)
+    cdef int kind
+    if rule is not None:
+        kind = FURNITURE
+    elif ends or _has_sentences(s, n):
+        kind = ANCHOR if n >= _anchor_units else SENTENCE
+    else:
+        kind = FRAGMENT
+    return _Analysis(key, rule, kind, digest, s)
