@@ -197,8 +197,24 @@ def test_the_compiled_dispatch_follows_the_rule_table():
     assert tuple((r[0], *r[2:]) for r in rules.RULES) == _speedups.analyse.RULE_ORDER
 
 
-def test_the_compiled_word_count_knows_the_unspaced_scripts():
+def test_the_compiled_code_knows_every_character(pure):
+    """Word count (the unspaced scripts), canonical form, key and shape, on each code
+    point of the BMP and some of the next plane."""
     compiled = _speedups.analyse
-    for code in range(0x80, 0x10000):
-        s = "a " + chr(code) * 2
-        assert compiled.units(s) == units(s), hex(code)
+    ph = shipped_phrases()
+    codes = [*range(0x80, 0x10000), *range(0x10000, 0x20000, 17)]
+    lines = [f"Ab {chr(code) * 2} 1_x" for code in codes]
+
+    def feats():
+        out = []
+        for s in lines:
+            a = analysis.analyse(s)
+            n = units(a.s)
+            out.append(line_features(a.s, a.key, n, ends_sentence(a.s, n), a.kind >= SENTENCE,
+                                     common_words(), ph))
+        return out
+
+    for s in lines:
+        assert compiled.units(s) == units(s), s
+        assert compiled.analyse(s) == analysis.analyse_pure(s), s
+    assert feats() == pure(feats)

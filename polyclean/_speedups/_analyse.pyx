@@ -24,6 +24,9 @@ cdef extern from "Python.h":
     bint Py_UNICODE_ISDIGIT(Py_UCS4 c)
     bint Py_UNICODE_ISDECIMAL(Py_UCS4 c)
     object PyUnicode_DecodeASCII(const char* s, Py_ssize_t size, const char* errors)
+    object PyUnicode_FromKindAndData(int kind, const void* buffer, Py_ssize_t size)
+    bint Py_UNICODE_ISALNUM(Py_UCS4 c)
+    int PyUnicode_4BYTE_KIND
 
 
 # (name, longest line in characters, most words, fires on a line ending like a sentence)
@@ -55,6 +58,8 @@ cdef Py_UCS4 _closers[MAXSET]
 cdef Py_UCS4 _sent_end[MAXSET]
 cdef Py_UCS4 _clause_end[MAXSET]
 cdef int _n_closers = 0, _n_sent = 0, _n_clause = 0
+cdef unsigned char _canon_map[8192]  # bit per BMP code point: keys.canonical changes it
+cdef object _is_normalized = None
 
 
 cdef int _fill(Py_UCS4* arr, chars) except -1:
@@ -67,13 +72,15 @@ cdef int _fill(Py_UCS4* arr, chars) except -1:
 
 
 def bind(*, canonical, normalize_key, digest, has_sentences, Line, Analysis, shipped_phrases,
-         rules, phrase_rule, lexicon, anchor_units):
+         rules, phrase_rule, lexicon, anchor_units, canon_changes, is_normalized):
     """Hand over the pure code's objects; False when ``rules`` (``rules.RULES``) is not
-    :data:`RULE_ORDER`."""
+    :data:`RULE_ORDER`.  ``canon_changes``: the characters ``keys.canonical`` replaces
+    or drops one by one (and its dashes and bullets), all in the BMP."""
     global _canonical, _normalize_key, _digest, _has_sentences, _Line, _Analysis, _phrases
     global _phrase_rule, _dateline, _counter, _agency, _date, _read_also, _photo_credit
     global _copyright, _cookie, _cta, _menu, _date_words, _read_first, _credit_first
     global _cta_first, _rights_tokens, _anchor_units, _n_closers, _n_sent, _n_clause
+    global _is_normalized
     if tuple((r[0], r[2], r[3], r[4]) for r in rules) != RULE_ORDER:
         return False
     fns = [r[1] for r in rules]
@@ -91,6 +98,15 @@ def bind(*, canonical, normalize_key, digest, has_sentences, Line, Analysis, shi
     _n_sent = _fill(_sent_end, lexicon.SENTENCE_END)
     _n_clause = _fill(_clause_end, lexicon.CLAUSE_END)
     _anchor_units = anchor_units
+    _is_normalized = is_normalized
+    cdef long code
+    for code in range(8192):
+        _canon_map[code] = 0
+    for ch in canon_changes:
+        code = ord(ch)
+        if code >= 0x10000:
+            return False
+        _canon_map[code >> 3] |= 1 << (code & 7)
     return True
 
 
@@ -151,7 +167,8 @@ def ends_sentence(str s, long n_units):
 
 
 cdef str _canon(str raw):
-    # keys.canonical: its first branch (printable ASCII without a double space) here
+    # keys.canonical: its first branch (printable ASCII without a double space) here, and
+    # a line it would leave as it is (NFKC, no character it replaces, single spaces)
     cdef Py_ssize_t k, n = len(raw)
     cdef Py_UCS4 c, prev = 0
     if PyUnicode_IS_ASCII(raw):
@@ -161,7 +178,20 @@ cdef str _canon(str raw):
                 return _canonical(raw)
             prev = c
         return raw.strip()
-    return _canonical(raw)
+    if raw[0] == u" " or raw[n - 1] == u" ":
+        return _canonical(raw)
+    cdef unsigned long code
+    prev = 0
+    for k in range(n):
+        c = raw[k]
+        code = c
+        if (code < 0x10000 and (_canon_map[code >> 3] >> (code & 7)) & 1) \
+                or (c == 32 and prev == 32) or (c != 32 and Py_UNICODE_ISSPACE(c)):
+            return _canonical(raw)
+        prev = c
+    if not _is_normalized("NFKC", raw):
+        return _canonical(raw)
+    return raw
 
 
 cdef str _ascii_key(str s):
@@ -197,6 +227,49 @@ cdef str _ascii_key(str s):
         return PyUnicode_DecodeASCII(buf, m, NULL)
     finally:
         free(buf)
+
+
+cdef str _key(str s):
+    # keys.normalize_key: an ASCII line above; a line with a Chinese or Japanese date
+    # sign in Python; else the casefolded line with letters and digits kept (digits as
+    # 0), the rest spaces, single spaces, runs of zeros as one (the _KeyTable path)
+    if PyUnicode_IS_ASCII(s):
+        return _ascii_key(s)
+    if u"\u5e74" in s or u"\u6708" in s or u"\u65e5" in s or u"\u53f7" in s:
+        return _normalize_key(s)
+    cdef str f = s.casefold()
+    cdef Py_ssize_t k, n = len(f), m = 0
+    cdef Py_UCS4* buf = <Py_UCS4*>malloc((n + 1) * sizeof(Py_UCS4))
+    cdef Py_UCS4 c, out
+    cdef bint space = False
+    if buf == NULL:
+        raise MemoryError()
+    try:
+        for k in range(n):
+            c = f[k]
+            if Py_UNICODE_ISDECIMAL(c):
+                out = 48
+            elif Py_UNICODE_ISALNUM(c):
+                out = c
+            else:
+                space = m > 0
+                continue
+            if space:
+                buf[m] = 32
+                m += 1
+                space = False
+            elif out == 48 and m > 0 and buf[m - 1] == 48:
+                continue
+            buf[m] = out
+            m += 1
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, m)
+    finally:
+        free(buf)
+
+
+def normalize_key(str s):
+    """``keys.normalize_key``."""
+    return _key(s)
 
 
 cdef inline bint _has_decimal(str s):
@@ -288,7 +361,7 @@ cdef object _rule(line, str s, str key, list tokens, long n_units, bint ends):
 def analyse(str raw):
     """``analysis.analyse(raw)``: the same ``Analysis``."""
     cdef str s = _canon(raw)
-    cdef str key = _ascii_key(s) if PyUnicode_IS_ASCII(s) else _normalize_key(s)
+    cdef str key = _key(s)
     digest = 0
     if _not_only_zeros(key):
         digest = _digest(key)

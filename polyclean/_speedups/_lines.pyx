@@ -8,7 +8,7 @@ line is ``unanchored_fragment`` and the dot product of its context features with
 context weights of that part of the model: the pure code's ``context_features``
 followed by ``sum(map(mul, weights, features))``, without building the feature tuples.
 :func:`line_features` is ``features.line_features`` (the features of a line on its
-own), with the shape counts of an ASCII line in one C loop.
+own), with the shape counts of a line in one C loop.
 
 Every answer is the pure-Python code's (``POLYCLEAN_PURE=1`` selects that code;
 ``tests/test_boilerplate_speed.py`` compares both): the same doubles, from the same
@@ -20,6 +20,14 @@ from libc.math cimport log1p, INFINITY
 from libc.stdlib cimport free, malloc
 
 from polyclean._speedups._fsum cimport Acc, _add, _total
+
+
+cdef extern from "Python.h":
+    bint Py_UNICODE_ISUPPER(Py_UCS4 c)
+    bint Py_UNICODE_ISLOWER(Py_UCS4 c)
+    bint Py_UNICODE_ISDECIMAL(Py_UCS4 c)
+    bint Py_UNICODE_ISALNUM(Py_UCS4 c)
+    bint Py_UNICODE_ISSPACE(Py_UCS4 c)
 
 # the constants of polyclean/boilerplate/context.py (checked by the caller's tests)
 DEF FAR = 12
@@ -322,11 +330,34 @@ cdef inline tuple _ascii_shape(str head):
             <double>other / <double>n, seps)
 
 
+cdef inline tuple _wide_shape(str head):
+    # _shape of features.py for a head that is not ASCII: str.isupper and str.islower of
+    # each character, re's \d (a decimal digit) and [^\w\s]|_ (\w: alphanumeric or "_")
+    cdef Py_ssize_t n = len(head), k
+    cdef long upper = 0, lower = 0, digits = 0, punct = 0, seps = 0
+    cdef Py_UCS4 c
+    for k in range(n):
+        c = head[k]
+        if Py_UNICODE_ISUPPER(c):
+            upper += 1
+        if Py_UNICODE_ISLOWER(c):
+            lower += 1
+        if Py_UNICODE_ISDECIMAL(c):
+            digits += 1
+        if c == u"_" or not (Py_UNICODE_ISALNUM(c) or Py_UNICODE_ISSPACE(c)):
+            punct += 1
+        if (c == u"|" or c == u">" or c == u"/" or c == 0xbb or c == 0x203a or c == 0xb7
+                or c == 0x2022):
+            seps += 1
+    cdef long cased = upper + lower
+    return ((<double>upper / <double>cased) if cased else -1.0, <double>digits / <double>n,
+            <double>punct / <double>n, seps)
+
+
 def line_features(str s, str key, long units, ends, running, common, ui, cover_tokens,
                   date_words, str closers, unspaced_re, urlish_re, bullet_re,
-                  long anchor_units, shape):
-    """``features.line_features`` (the same tuple); ``shape`` is its ``_shape``, used
-    for a line that is not ASCII."""
+                  long anchor_units):
+    """``features.line_features`` (the same tuple)."""
     cdef str head = s if len(s) <= 400 else s[:400]
     cdef list toks = key.split()
     cdef Py_ssize_t nt0 = len(toks)
@@ -342,7 +373,7 @@ def line_features(str s, str key, long units, ends, running, common, ui, cover_t
     else:
         ui_start = False
     cdef bint ascii = s.isascii()
-    upper, digits, punct, seps = _ascii_shape(head) if ascii else shape(head)
+    upper, digits, punct, seps = _ascii_shape(head) if ascii else _wide_shape(head)
     cdef double mean_word = 0.0
     if nt0:
         mean_word = <double>(len(key) - nt + 1) / <double>nt

@@ -64,6 +64,18 @@ _EM = "\u2014\u2015\u2e3a\u2e3b"
 _EM_RE = re.compile(f" *[{_EM}]+ *")
 
 
+def canon_changes() -> str:
+    """The characters :func:`canonical` may change in a line that is not ASCII (those it
+    replaces or drops, dashes, bullets): a line in NFKC with none of them, and single
+    spaces between its words, is its own canonical form (what the compiled analysis
+    relies on).
+
+    >>> all(canonical(f"a{c}b") != f"a{c}b" for c in "\u201c\u2014\u2026\u00a0")
+    True
+    """
+    return "".join(sorted(set(map(chr, _CANON_TABLE)) | set(_EM) | set(_BULLETS)))
+
+
 def canonical(line: str) -> str:
     """The fixed form a line is judged in (see the module documentation).
 
