@@ -23,7 +23,6 @@ cdef extern from "Python.h":
     bint Py_UNICODE_ISSPACE(Py_UCS4 c)
     bint Py_UNICODE_ISDIGIT(Py_UCS4 c)
     bint Py_UNICODE_ISDECIMAL(Py_UCS4 c)
-    object PyUnicode_DecodeASCII(const char* s, Py_ssize_t size, const char* errors)
     object PyUnicode_FromKindAndData(int kind, const void* buffer, Py_ssize_t size)
     bint Py_UNICODE_ISALNUM(Py_UCS4 c)
     int PyUnicode_4BYTE_KIND
@@ -194,50 +193,18 @@ cdef str _canon(str raw):
     return raw
 
 
-cdef str _ascii_key(str s):
-    # keys.normalize_key of an ASCII line: lower case, digits 0, the rest spaces, single
-    # spaces, runs of zeros as one
-    cdef Py_ssize_t k, n = len(s), m = 0
-    cdef char* buf = <char*>malloc(n + 1)
-    cdef Py_UCS4 c
-    cdef char out
-    cdef bint space = False
-    if buf == NULL:
-        raise MemoryError()
-    try:
-        for k in range(n):
-            c = s[k]
-            if 65 <= c <= 90:
-                out = <char>(<long>c + 32)
-            elif 97 <= c <= 122:
-                out = <char><long>c
-            elif 48 <= c <= 57:
-                out = 48
-            else:
-                space = m > 0
-                continue
-            if space:
-                buf[m] = 32
-                m += 1
-                space = False
-            elif out == 48 and m > 0 and buf[m - 1] == 48:
-                continue
-            buf[m] = out
-            m += 1
-        return PyUnicode_DecodeASCII(buf, m, NULL)
-    finally:
-        free(buf)
-
-
 cdef str _key(str s):
-    # keys.normalize_key: an ASCII line above; a line with a Chinese or Japanese date
-    # sign in Python; else the casefolded line with letters and digits kept (digits as
-    # 0), the rest spaces, single spaces, runs of zeros as one (the _KeyTable path)
+    # keys.normalize_key: a line with a Chinese or Japanese date sign in Python; else the
+    # line (casefolded when not ASCII) with letters and digits kept (upper-case ASCII
+    # lowered, digits as 0) and the rest spaces, single spaces, runs of zeros as one:
+    # the ASCII table's path and the _KeyTable path
+    cdef str f
     if PyUnicode_IS_ASCII(s):
-        return _ascii_key(s)
-    if u"\u5e74" in s or u"\u6708" in s or u"\u65e5" in s or u"\u53f7" in s:
+        f = s
+    elif u"\u5e74" in s or u"\u6708" in s or u"\u65e5" in s or u"\u53f7" in s:
         return _normalize_key(s)
-    cdef str f = s.casefold()
+    else:
+        f = s.casefold()
     cdef Py_ssize_t k, n = len(f), m = 0
     cdef Py_UCS4* buf = <Py_UCS4*>malloc((n + 1) * sizeof(Py_UCS4))
     cdef Py_UCS4 c, out
@@ -247,7 +214,9 @@ cdef str _key(str s):
     try:
         for k in range(n):
             c = f[k]
-            if Py_UNICODE_ISDECIMAL(c):
+            if 65 <= c <= 90:
+                out = <Py_UCS4>(<long>c + 32)
+            elif Py_UNICODE_ISDECIMAL(c):
                 out = 48
             elif Py_UNICODE_ISALNUM(c):
                 out = c

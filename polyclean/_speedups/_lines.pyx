@@ -308,31 +308,10 @@ def context_scores(list kinds, list strs, list keys, list blocks, list want,
     return out
 
 
-cdef inline tuple _ascii_shape(str head):
-    # _shape of features.py for an ASCII head: the same counts, one pass
-    cdef Py_ssize_t n = len(head), k
-    cdef long upper = 0, lower = 0, digits = 0, other = 0, seps = 0
-    cdef Py_UCS4 c
-    for k in range(n):
-        c = head[k]
-        if 65 <= c <= 90:
-            upper += 1
-        elif 97 <= c <= 122:
-            lower += 1
-        elif 48 <= c <= 57:
-            digits += 1
-        elif c != 32:
-            other += 1
-            if c == 124 or c == 62 or c == 47:
-                seps += 1
-    cdef long cased = upper + lower
-    return ((<double>upper / <double>cased) if cased else -1.0, <double>digits / <double>n,
-            <double>other / <double>n, seps)
-
-
-cdef inline tuple _wide_shape(str head):
-    # _shape of features.py for a head that is not ASCII: str.isupper and str.islower of
-    # each character, re's \d (a decimal digit) and [^\w\s]|_ (\w: alphanumeric or "_")
+cdef inline tuple _shape(str head, bint ascii):
+    # _shape of features.py, in one pass: for an ASCII head its byte tables (punctuation:
+    # neither a letter, a digit nor a space); else str.isupper and str.islower of each
+    # character, re's \d (a decimal digit) and [^\w\s]|_ (\w: alphanumeric or "_")
     cdef Py_ssize_t n = len(head), k
     cdef long upper = 0, lower = 0, digits = 0, punct = 0, seps = 0
     cdef Py_UCS4 c
@@ -344,10 +323,12 @@ cdef inline tuple _wide_shape(str head):
             lower += 1
         if Py_UNICODE_ISDECIMAL(c):
             digits += 1
-        if c == u"_" or not (Py_UNICODE_ISALNUM(c) or Py_UNICODE_ISSPACE(c)):
-            punct += 1
-        if (c == u"|" or c == u">" or c == u"/" or c == 0xbb or c == 0x203a or c == 0xb7
-                or c == 0x2022):
+        if ascii:
+            punct += not Py_UNICODE_ISALNUM(c) and c != 32
+        else:
+            punct += c == u"_" or not (Py_UNICODE_ISALNUM(c) or Py_UNICODE_ISSPACE(c))
+        if c == u"|" or c == u">" or c == u"/" or (not ascii and (
+                c == 0xbb or c == 0x203a or c == 0xb7 or c == 0x2022)):
             seps += 1
     cdef long cased = upper + lower
     return ((<double>upper / <double>cased) if cased else -1.0, <double>digits / <double>n,
@@ -373,7 +354,7 @@ def line_features(str s, str key, long units, ends, running, common, ui, cover_t
     else:
         ui_start = False
     cdef bint ascii = s.isascii()
-    upper, digits, punct, seps = _ascii_shape(head) if ascii else _wide_shape(head)
+    upper, digits, punct, seps = _shape(head, ascii)
     cdef double mean_word = 0.0
     if nt0:
         mean_word = <double>(len(key) - nt + 1) / <double>nt
