@@ -18,7 +18,7 @@ from polyclean import _speedups
 from polyclean.boilerplate import BoilerplateRemover, analyse, clear_caches
 from polyclean.boilerplate import context as ctx
 from polyclean.boilerplate import lexicon as lx
-from polyclean.boilerplate import analysis, rules
+from polyclean.boilerplate import analysis, keys, rules
 from polyclean.boilerplate.analysis import SENTENCE, common_words
 from polyclean.boilerplate.features import line_features
 from polyclean.boilerplate.keys import shipped_phrases
@@ -169,7 +169,9 @@ def _variants(lines: list[str], rng: random.Random) -> list[str]:
     out = []
     for s in lines[::3]:
         out += [s + " 12", "\u00a9 " + s, s.upper(), "Read more: " + s, s[: len(s) // 3],
-                "Photo: " + s[:40], s[:30] + " | " + s[30:60] + " | x", s + " \u2026", "  " + s]
+                "Photo: " + s[:40], s[:30] + " | " + s[30:60] + " | x", s + " \u2026", "  " + s,
+                "\u2022 " + s, "\u200b\u00b7" + s[:20], s[:20] + " \u2014\u2014 " + s[20:],
+                f"\u201c{s}\u201d", s.replace(" ", "\u00a0 ")]
     chars = list(" \t.,:;!?()|/>\u00bb\u203a\u00b7\u2022\u00a9\u2026-\u2014\u2013\"'\u201c\u201d"
                  "0123456789aZ\u00e9\u00df\u0130\u5e74\u6708\u65e5\u4e2d\ud55c\u0e44"
                  "\u200b\u00a0\x01_@#\uff11")
@@ -188,6 +190,8 @@ def test_the_compiled_analysis_is_the_pure_analysis():
         ours, theirs = compiled.analyse(s), analysis.analyse_pure(s)
         assert ours == theirs and type(ours) is type(theirs), s
         rules_hit.add(ours.rule)
+        assert compiled.canonical(s) == keys.canonical(s), s
+        assert compiled.normalize_key(s) == keys.normalize_key(s), s
         n = units(s)
         assert compiled.units(s) == n and compiled.ends_sentence(s, n) == ends_sentence(s, n), s
     assert rules_hit >= set(rules.RULE_NAMES) | {None}  # every rule's dispatch was taken

@@ -52,13 +52,22 @@ cdef object _dateline = None, _counter = None, _agency = None, _date = None, _re
 cdef object _photo_credit = None, _copyright = None, _cookie = None, _cta = None, _menu = None
 cdef frozenset _date_words = frozenset(), _read_first = frozenset(), _credit_first = frozenset()
 cdef frozenset _cta_first = frozenset(), _rights_tokens = frozenset()
-cdef long _anchor_units = 8
+cdef frozenset _agency_tokens = frozenset()
+cdef tuple _rights_unspaced = (), _cookie_hints = ()
+cdef object _tuple_new = tuple.__new__
+cdef long _anchor_units = 8, _long_units = 15
 cdef Py_UCS4 _closers[MAXSET]
 cdef Py_UCS4 _sent_end[MAXSET]
 cdef Py_UCS4 _clause_end[MAXSET]
 cdef int _n_closers = 0, _n_sent = 0, _n_clause = 0
-cdef unsigned char _canon_map[8192]  # bit per BMP code point: keys.canonical changes it
-cdef object _is_normalized = None
+# per BMP code point, what keys.canonical does with it: 0 nothing, 1 drop it, 2-7 replace
+# it with _repl[class], DASHES a run of them becomes " - ", BULLET first becomes "-"
+DEF DASHES = 250
+DEF BULLET = 251
+cdef unsigned char _canon_cls[65536]
+cdef Py_UCS4 _repl[8][4]
+cdef int _repl_len[8]
+cdef object _is_normalized = None, _nfkc = None
 
 
 cdef int _fill(Py_UCS4* arr, chars) except -1:
@@ -71,15 +80,15 @@ cdef int _fill(Py_UCS4* arr, chars) except -1:
 
 
 def bind(*, canonical, normalize_key, digest, has_sentences, Line, Analysis, shipped_phrases,
-         rules, phrase_rule, lexicon, anchor_units, canon_changes, is_normalized):
+         rules, phrase_rule, lexicon, anchor_units, long_units, canon, unicodedata):
     """Hand over the pure code's objects; False when ``rules`` (``rules.RULES``) is not
-    :data:`RULE_ORDER`.  ``canon_changes``: the characters ``keys.canonical`` replaces
-    or drops one by one (and its dashes and bullets), all in the BMP."""
+    :data:`RULE_ORDER` or ``canon`` (``keys.canon_parts()``: the translation table,
+    dashes and bullets of ``keys.canonical``) is not the kind this pass was written for."""
     global _canonical, _normalize_key, _digest, _has_sentences, _Line, _Analysis, _phrases
     global _phrase_rule, _dateline, _counter, _agency, _date, _read_also, _photo_credit
     global _copyright, _cookie, _cta, _menu, _date_words, _read_first, _credit_first
     global _cta_first, _rights_tokens, _anchor_units, _n_closers, _n_sent, _n_clause
-    global _is_normalized
+    global _is_normalized, _nfkc, _long_units, _agency_tokens, _rights_unspaced, _cookie_hints
     if tuple((r[0], r[2], r[3], r[4]) for r in rules) != RULE_ORDER:
         return False
     fns = [r[1] for r in rules]
@@ -93,19 +102,42 @@ def bind(*, canonical, normalize_key, digest, has_sentences, Line, Analysis, shi
     _credit_first = frozenset(lexicon.CREDIT_FIRST)
     _cta_first = frozenset(lexicon.CTA_FIRST)
     _rights_tokens = frozenset(lexicon.RIGHTS_TOKENS)
+    _agency_tokens = frozenset(lexicon.AGENCY_TOKENS)
+    _rights_unspaced = tuple(lexicon.RIGHTS_UNSPACED)
+    _cookie_hints = tuple(lexicon.COOKIE_HINTS)
     _n_closers = _fill(_closers, set(lexicon.TRAIL_CLOSERS))
     _n_sent = _fill(_sent_end, lexicon.SENTENCE_END)
     _n_clause = _fill(_clause_end, lexicon.CLAUSE_END)
-    _anchor_units = anchor_units
-    _is_normalized = is_normalized
+    _anchor_units, _long_units = anchor_units, long_units
+    _is_normalized, _nfkc = unicodedata.is_normalized, unicodedata.normalize
+    return _canon_classes(canon[0], canon[1], canon[2])
+
+
+cdef bint _canon_classes(dict table, str dashes, str bullets) except -1:
+    cdef list values = [None, ""]
     cdef long code
-    for code in range(8192):
-        _canon_map[code] = 0
-    for ch in canon_changes:
-        code = ord(ch)
-        if code >= 0x10000:
+    cdef int cls, r
+    for code in range(65536):
+        _canon_cls[code] = 0
+    for code, v in table.items():
+        v = v or ""
+        if code >= 0x10000 or len(v) > 4:
             return False
-        _canon_map[code >> 3] |= 1 << (code & 7)
+        if v not in values:
+            if len(values) >= 8:
+                return False
+            values.append(v)
+        cls = values.index(v) if v else 1
+        _canon_cls[code] = cls
+        _repl_len[cls] = len(v)
+        for r in range(len(v)):
+            _repl[cls][r] = ord(v[r])
+    for chars, cls in ((dashes, DASHES), (bullets, BULLET)):
+        for ch in chars:
+            code = ord(ch)
+            if code >= 0x10000 or _canon_cls[code]:
+                return False
+            _canon_cls[code] = cls
     return True
 
 
@@ -165,9 +197,61 @@ def ends_sentence(str s, long n_units):
     return _ends(s, n_units)
 
 
+cdef inline Py_ssize_t _put(Py_UCS4* buf, Py_ssize_t m, Py_UCS4 c, bint* space) noexcept:
+    # one character of a canonical line: a space only between two others
+    if c == 32:
+        space[0] = m > 0
+        return m
+    if space[0]:
+        buf[m] = 32
+        m += 1
+        space[0] = False
+    buf[m] = c
+    return m + 1
+
+
+cdef str _canon_wide(str raw):
+    # keys.canonical of a line that is not ASCII, after NFKC, in one pass: a run of dashes
+    # as " - " (its _EM_RE), the translation table, "- " for a bullet first, whitespace
+    # collapsed to single spaces
+    cdef str line = raw if _is_normalized("NFKC", raw) else _nfkc("NFKC", raw)
+    cdef Py_ssize_t k = 0, n = len(line), m = 0
+    cdef Py_UCS4* buf = <Py_UCS4*>malloc((3 * n + 4) * sizeof(Py_UCS4))
+    cdef Py_UCS4 c
+    cdef unsigned char cls
+    cdef int r
+    cdef bint space = False
+    if buf == NULL:
+        raise MemoryError()
+    try:
+        while k < n:
+            c = line[k]
+            k += 1
+            cls = _canon_cls[c] if c < 0x10000 else 0
+            if cls == 0 or cls == BULLET:
+                if Py_UNICODE_ISSPACE(c):
+                    c = 32
+                elif cls == BULLET and m == 0:
+                    m = _put(buf, m, u"-", &space)
+                    c = 32
+                m = _put(buf, m, c, &space)
+            elif cls == DASHES:
+                while k < n and line[k] < 0x10000 and _canon_cls[line[k]] == DASHES:
+                    k += 1
+                m = _put(buf, m, 32, &space)
+                m = _put(buf, m, u"-", &space)
+                m = _put(buf, m, 32, &space)
+            elif cls > 1:
+                for r in range(_repl_len[cls]):
+                    m = _put(buf, m, _repl[cls][r], &space)
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, m)
+    finally:
+        free(buf)
+
+
 cdef str _canon(str raw):
     # keys.canonical: its first branch (printable ASCII without a double space) here, and
-    # a line it would leave as it is (NFKC, no character it replaces, single spaces)
+    # any line that is not ASCII
     cdef Py_ssize_t k, n = len(raw)
     cdef Py_UCS4 c, prev = 0
     if PyUnicode_IS_ASCII(raw):
@@ -177,20 +261,12 @@ cdef str _canon(str raw):
                 return _canonical(raw)
             prev = c
         return raw.strip()
-    if raw[0] == u" " or raw[n - 1] == u" ":
-        return _canonical(raw)
-    cdef unsigned long code
-    prev = 0
-    for k in range(n):
-        c = raw[k]
-        code = c
-        if (code < 0x10000 and (_canon_map[code >> 3] >> (code & 7)) & 1) \
-                or (c == 32 and prev == 32) or (c != 32 and Py_UNICODE_ISSPACE(c)):
-            return _canonical(raw)
-        prev = c
-    if not _is_normalized("NFKC", raw):
-        return _canonical(raw)
-    return raw
+    return _canon_wide(raw)
+
+
+def canonical(str raw):
+    """``keys.canonical``."""
+    return _canon(raw)
 
 
 cdef str _key(str s):
@@ -286,6 +362,44 @@ cdef bint _menu_chars(str s):
     return False
 
 
+cdef object _phrases_of(line, str key, str first, list tokens, long n_units, bint ends):
+    # rules.phrase_rule(line, shipped_phrases()): a whole phrase here; a run of them or a
+    # prefix asked only when the first word may start one
+    ph = _phrases()
+    ui = ph.ui
+    if key in ui or (key.endswith(" 0") and key[:len(key) - 2] in ui):
+        return "ui-phrase"
+    if key in ph.lang:
+        return "language-picker"
+    if ends or n_units > 12 or tokens is None or len(tokens) < 2:
+        return None
+    if first in ph.lang_first or first in ph.first or (len(tokens) <= 7
+                                                        and first in ph.prefix_first):
+        return _phrase_rule(line, ph)
+    return None
+
+
+cdef bint _maybe_sentences(str s, long n_units):
+    # what rules.has_sentences needs beyond a sentence end: a closing parenthesis, trailing
+    # links, tags or emoji, or a long line
+    cdef Py_ssize_t n = len(s)
+    cdef Py_UCS4 c = s[n - 1], f
+    if n_units >= _long_units or c == u")" or c == 0xff09 or c == u"]" or c >= 0x2600:
+        return True
+    cdef Py_ssize_t at = s.rfind(" ") + 1
+    if at >= n:
+        return False
+    f = s[at]
+    return f == u"#" or f == u"@" or f == u"h" or f == u"p" or f == u"w"
+
+
+cdef inline bint _any_in(str key, tuple hints):
+    for h in hints:
+        if h in key:
+            return True
+    return False
+
+
 cdef object _rule(line, str s, str key, list tokens, long n_units, bint ends):
     # rules.definite_rule(line, shipped_phrases()) with nothing skipped
     cdef Py_ssize_t n = len(s)
@@ -293,17 +407,17 @@ cdef object _rule(line, str s, str key, list tokens, long n_units, bint ends):
         return "symbols"
     if Py_UNICODE_ISDIGIT(s[n - 1]) and _dateline(line):
         return "dateline"
-    if n <= SHORT:
-        found = _phrase_rule(line, _phrases())
-        if found:
-            return found
     cdef Py_ssize_t sp = key.find(" ")
     cdef str first = key if sp < 0 else key[:sp]
+    if n <= SHORT:
+        found = _phrases_of(line, key, first, tokens, n_units, ends)
+        if found:
+            return found
     if n <= SHORT:
         if n_units <= 8:
             if _has_decimal(s) and _counter(line):
                 return "counter"
-            if not ends and _agency(line):
+            if not ends and not _agency_tokens.isdisjoint(tokens) and _agency(line):
                 return "photo-credit"
         if n_units <= 14 and (first[0] == u"0" or first in _date_words) and _date(line):
             return "date"
@@ -314,10 +428,11 @@ cdef object _rule(line, str s, str key, list tokens, long n_units, bint ends):
         return "photo-credit"
     cdef bint key_ascii = PyUnicode_IS_ASCII(key)
     if n <= TOKENS_UPTO:
-        if (first == "copyright" or not key_ascii or u"\u00a9" in s
-                or not _rights_tokens.isdisjoint(tokens)) and _copyright(line):
+        if (first == "copyright" or u"\u00a9" in s or not _rights_tokens.isdisjoint(tokens)
+                or (not key_ascii and _any_in(key, _rights_unspaced))) and _copyright(line):
             return "copyright"
-        if ("cookie" in key or not key_ascii) and _cookie(line):
+        if ("cookie" in key or (not key_ascii and _any_in(key, _cookie_hints))) \
+                and _cookie(line):
             return "cookie-notice"
     if n_units <= 60 and (first[:5] in _cta_first or "inbox" in key or "you " in key) \
             and _cta(line):
@@ -335,16 +450,16 @@ def analyse(str raw):
     if _not_only_zeros(key):
         digest = _digest(key)
     if not s:
-        return _Analysis(key, "symbols", FURNITURE, digest, s)
+        return _tuple_new(_Analysis, (key, "symbols", FURNITURE, digest, s))
     cdef long n = _units(s)
     cdef bint ends = _ends(s, n)
     cdef list tokens = key.split() if len(s) <= TOKENS_UPTO else None
-    rule = _rule(_Line(s, key, tokens, n, ends), s, key, tokens, n, ends)
+    rule = _rule(_tuple_new(_Line, (s, key, tokens, n, ends)), s, key, tokens, n, ends)
     cdef int kind
     if rule is not None:
         kind = FURNITURE
-    elif ends or _has_sentences(s, n):
+    elif ends or (_maybe_sentences(s, n) and _has_sentences(s, n)):
         kind = ANCHOR if n >= _anchor_units else SENTENCE
     else:
         kind = FRAGMENT
-    return _Analysis(key, rule, kind, digest, s)
+    return _tuple_new(_Analysis, (key, rule, kind, digest, s))

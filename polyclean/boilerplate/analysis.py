@@ -21,7 +21,7 @@ from . import lexicon as lx
 from . import rules as _rules
 from .context import ANCHOR, FRAGMENT, FURNITURE, SENTENCE
 from .features import ANCHOR_UNITS, line_features
-from .keys import DATA_DIR, canon_changes, canonical, digest, normalize_key, shipped_phrases
+from .keys import DATA_DIR, canon_parts, canonical, digest, normalize_key, shipped_phrases
 from .rules import Line, definite_rule, ends_sentence, has_sentences, units
 
 COMMON_WORDS_FILE = DATA_DIR / "boilerplate_common_words.txt"
@@ -165,7 +165,8 @@ def _bind_compiled():
                 has_sentences=has_sentences, Line=Line, Analysis=Analysis,
                 shipped_phrases=shipped_phrases, rules=_rules.RULES,
                 phrase_rule=_rules.phrase_rule, lexicon=lx, anchor_units=ANCHOR_UNITS,
-                canon_changes=canon_changes(), is_normalized=unicodedata.is_normalized)
+                long_units=_rules.LONG_UNITS,
+                canon=canon_parts(), unicodedata=unicodedata)
     return c if ok else None
 
 
