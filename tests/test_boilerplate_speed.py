@@ -192,6 +192,7 @@ def test_the_compiled_analysis_is_the_pure_analysis():
         rules_hit.add(ours.rule)
         assert compiled.canonical(s) == keys.canonical(s), s
         assert compiled.normalize_key(s) == keys.normalize_key(s), s
+        assert compiled.digest(s) == keys.digest(s), s
         n = units(s)
         assert compiled.units(s) == n and compiled.ends_sentence(s, n) == ends_sentence(s, n), s
     assert rules_hit >= set(rules.RULE_NAMES) | {None}  # every rule's dispatch was taken

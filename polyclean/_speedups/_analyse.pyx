@@ -46,7 +46,7 @@ DEF SENTENCE = 2
 DEF ANCHOR = 3
 DEF MAXSET = 64
 
-cdef object _canonical = None, _normalize_key = None, _digest = None, _has_sentences = None
+cdef object _canonical = None, _normalize_key = None, _has_sentences = None
 cdef object _Line = None, _Analysis = None, _phrases = None, _phrase_rule = None
 cdef object _dateline = None, _counter = None, _agency = None, _date = None, _read_also = None
 cdef object _photo_credit = None, _copyright = None, _cookie = None, _cta = None, _menu = None
@@ -79,12 +79,12 @@ cdef int _fill(Py_UCS4* arr, chars) except -1:
     return len(cs)
 
 
-def bind(*, canonical, normalize_key, digest, has_sentences, Line, Analysis, shipped_phrases,
+def bind(*, canonical, normalize_key, has_sentences, Line, Analysis, shipped_phrases,
          rules, phrase_rule, lexicon, anchor_units, long_units, canon, unicodedata):
     """Hand over the pure code's objects; False when ``rules`` (``rules.RULES``) is not
     :data:`RULE_ORDER` or ``canon`` (``keys.canon_parts()``: the translation table,
     dashes and bullets of ``keys.canonical``) is not the kind this pass was written for."""
-    global _canonical, _normalize_key, _digest, _has_sentences, _Line, _Analysis, _phrases
+    global _canonical, _normalize_key, _has_sentences, _Line, _Analysis, _phrases
     global _phrase_rule, _dateline, _counter, _agency, _date, _read_also, _photo_credit
     global _copyright, _cookie, _cta, _menu, _date_words, _read_first, _credit_first
     global _cta_first, _rights_tokens, _anchor_units, _n_closers, _n_sent, _n_clause
@@ -94,7 +94,7 @@ def bind(*, canonical, normalize_key, digest, has_sentences, Line, Analysis, shi
     fns = [r[1] for r in rules]
     (_, _dateline, _counter, _agency, _date, _read_also, _photo_credit, _copyright, _cookie,
      _cta, _menu) = fns
-    _canonical, _normalize_key, _digest = canonical, normalize_key, digest
+    _canonical, _normalize_key = canonical, normalize_key
     _has_sentences, _Line, _Analysis = has_sentences, Line, Analysis
     _phrases, _phrase_rule = shipped_phrases, phrase_rule
     _date_words = frozenset(lexicon.DATE_WORDS)
@@ -325,6 +325,39 @@ cdef inline bint _has_decimal(str s):
     return False
 
 
+cdef unsigned int _CRC[256]
+
+
+cdef void _crc_table() noexcept:
+    cdef unsigned int c, n, k
+    for n in range(256):
+        c = n
+        for k in range(8):
+            c = (0xEDB88320 ^ (c >> 1)) if c & 1 else c >> 1
+        _CRC[n] = c
+
+
+_crc_table()
+
+
+cdef object _digest_of(str key):
+    # keys.digest: zlib's crc32 of the UTF-8 bytes, and their adler32 above it
+    cdef bytes data = key.encode("utf-8")
+    cdef const unsigned char* b = data
+    cdef Py_ssize_t k, n = len(data)
+    cdef unsigned int crc = 0xFFFFFFFF, a = 1, s = 0
+    for k in range(n):
+        crc = _CRC[(crc ^ b[k]) & 0xFF] ^ (crc >> 8)
+        a = (a + b[k]) % 65521
+        s = (s + a) % 65521
+    return <unsigned long long>(crc ^ 0xFFFFFFFF) | (<unsigned long long>((s << 16) | a) << 32)
+
+
+def digest(str key):
+    """``keys.digest``."""
+    return _digest_of(key)
+
+
 cdef inline bint _not_only_zeros(str key):
     cdef Py_ssize_t k
     cdef Py_UCS4 c
@@ -448,7 +481,7 @@ def analyse(str raw):
     cdef str key = _key(s)
     digest = 0
     if _not_only_zeros(key):
-        digest = _digest(key)
+        digest = _digest_of(key)
     if not s:
         return _tuple_new(_Analysis, (key, "symbols", FURNITURE, digest, s))
     cdef long n = _units(s)

@@ -161,12 +161,11 @@ def _bind_compiled():
     c = _speedups.analyse
     if c is None:
         return None
-    ok = c.bind(canonical=canonical, normalize_key=normalize_key, digest=digest,
-                has_sentences=has_sentences, Line=Line, Analysis=Analysis,
-                shipped_phrases=shipped_phrases, rules=_rules.RULES,
-                phrase_rule=_rules.phrase_rule, lexicon=lx, anchor_units=ANCHOR_UNITS,
-                long_units=_rules.LONG_UNITS,
-                canon=canon_parts(), unicodedata=unicodedata)
+    ok = c.bind(canonical=canonical, normalize_key=normalize_key, has_sentences=has_sentences,
+                Line=Line, Analysis=Analysis, shipped_phrases=shipped_phrases,
+                rules=_rules.RULES, phrase_rule=_rules.phrase_rule, lexicon=lx,
+                anchor_units=ANCHOR_UNITS, long_units=_rules.LONG_UNITS, canon=canon_parts(),
+                unicodedata=unicodedata)
     return c if ok else None
 
 
