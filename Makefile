@@ -19,7 +19,7 @@ system-deps:
 	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-$(STAMP): pyproject.toml setup.py polyclean/_speedups/_fsum.pxd polyclean/_speedups/_words.pyx polyclean/_speedups/_bytestats.pyx polyclean/_speedups/_lines.pyx polyclean/_speedups/_segment.pyx
+$(STAMP): pyproject.toml setup.py polyclean/_speedups/_fsum.pxd polyclean/_speedups/_words.pyx polyclean/_speedups/_bytestats.pyx polyclean/_speedups/_lines.pyx polyclean/_speedups/_segment.pyx polyclean/_speedups/_analyse.pyx
 	test -x $(VPY) || $(PY) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --upgrade pip
 	$(VPY) -m pip install --quiet "$(TORCH)"

@@ -54,6 +54,8 @@ def extensions():
              Extension("polyclean._speedups._lines", ["polyclean/_speedups/_lines.pyx"],
                        extra_compile_args=["-O2", "-ffp-contract=off"]),
              Extension("polyclean._speedups._segment", ["polyclean/_speedups/_segment.pyx"],
+                       extra_compile_args=["-O2"]),
+             Extension("polyclean._speedups._analyse", ["polyclean/_speedups/_analyse.pyx"],
                        extra_compile_args=["-O2"])],
             compiler_directives={"language_level": 3}, quiet=True)
     except Exception as exc:  # noqa: BLE001 - a Cython error: pure Python instead

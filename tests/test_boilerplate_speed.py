@@ -18,6 +18,7 @@ from polyclean import _speedups
 from polyclean.boilerplate import BoilerplateRemover, analyse, clear_caches
 from polyclean.boilerplate import context as ctx
 from polyclean.boilerplate import lexicon as lx
+from polyclean.boilerplate import analysis, keys, rules
 from polyclean.boilerplate.analysis import SENTENCE, common_words
 from polyclean.boilerplate.features import line_features
 from polyclean.boilerplate.keys import shipped_phrases
@@ -44,6 +45,7 @@ def pure(monkeypatch):
     def run(fn, *args):
         with monkeypatch.context() as m:
             m.setattr(_speedups, "lines", None)
+            m.setattr(analysis, "_COMPILED", None)
             return fn(*args)
     return run
 
@@ -149,3 +151,75 @@ def test_the_compiled_line_features_are_the_pure_features(pure):
     assert len(ours) > 10000
     for a, x, y in zip(analyses, ours, theirs):
         assert x == y and list(map(type, x)) == list(map(type, y)), a.s
+
+
+def _real_lines() -> list[str]:
+    """Stripped lines of 100 whole pages and of lingua's sentences in 40 languages."""
+    lines = {s for page in _pages(100) for s in _lines(page)[1]}
+    for path in sorted(LINGUA.glob("*.txt"))[:40]:
+        lines.update(s.strip() for s in path.read_text(encoding="utf-8").split("\n")[:100]
+                     if s.strip())
+    return sorted(lines)
+
+
+def _variants(lines: list[str], rng: random.Random) -> list[str]:
+    """Each line as a rule may see it: with a counter, a copyright sign, a credit, a
+    "read more" or a menu around it, in capitals, cut short; and random strings of the
+    characters the rules and the canonical form look at."""
+    out = []
+    for s in lines[::3]:
+        out += [s + " 12", "\u00a9 " + s, s.upper(), "Read more: " + s, s[: len(s) // 3],
+                "Photo: " + s[:40], s[:30] + " | " + s[30:60] + " | x", s + " \u2026", "  " + s,
+                "\u2022 " + s, "\u200b\u00b7" + s[:20], s[:20] + " \u2014\u2014 " + s[20:],
+                f"\u201c{s}\u201d", s.replace(" ", "\u00a0 ")]
+    chars = list(" \t.,:;!?()|/>\u00bb\u203a\u00b7\u2022\u00a9\u2026-\u2014\u2013\"'\u201c\u201d"
+                 "0123456789aZ\u00e9\u00df\u0130\u5e74\u6708\u65e5\u4e2d\ud55c\u0e44"
+                 "\u200b\u00a0\x01_@#\uff11")
+    out += ["".join(rng.choice(chars) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    return out
+
+
+def test_the_compiled_analysis_is_the_pure_analysis():
+    compiled = _speedups.analyse
+    assert compiled is not None and analysis._COMPILED is compiled  # bound to rules.RULES
+    lines = _real_lines()
+    lines += _variants(lines, random.Random(3))
+    assert len(lines) > 40000
+    rules_hit = set()
+    for s in lines:
+        ours, theirs = compiled.analyse(s), analysis.analyse_pure(s)
+        assert ours == theirs and type(ours) is type(theirs), s
+        rules_hit.add(ours.rule)
+        assert compiled.canonical(s) == keys.canonical(s), s
+        assert compiled.normalize_key(s) == keys.normalize_key(s), s
+        assert compiled.digest(s) == keys.digest(s), s
+        n = units(s)
+        assert compiled.units(s) == n and compiled.ends_sentence(s, n) == ends_sentence(s, n), s
+    assert rules_hit >= set(rules.RULE_NAMES) | {None}  # every rule's dispatch was taken
+
+
+def test_the_compiled_dispatch_follows_the_rule_table():
+    assert tuple((r[0], *r[2:]) for r in rules.RULES) == _speedups.analyse.RULE_ORDER
+
+
+def test_the_compiled_code_knows_every_character(pure):
+    """Word count (the unspaced scripts), canonical form, key and shape, on each code
+    point of the BMP and some of the next plane."""
+    compiled = _speedups.analyse
+    ph = shipped_phrases()
+    codes = [*range(0x80, 0x10000), *range(0x10000, 0x20000, 17)]
+    lines = [f"Ab {chr(code) * 2} 1_x" for code in codes]
+
+    def feats():
+        out = []
+        for s in lines:
+            a = analysis.analyse(s)
+            n = units(a.s)
+            out.append(line_features(a.s, a.key, n, ends_sentence(a.s, n), a.kind >= SENTENCE,
+                                     common_words(), ph))
+        return out
+
+    for s in lines:
+        assert compiled.units(s) == units(s), s
+        assert compiled.analyse(s) == analysis.analyse_pure(s), s
+    assert feats() == pure(feats)

@@ -8,7 +8,8 @@ to anything but ``0`` (the test suite runs both and compares them,
 ``tests/test_speedups.py``).  ``bytestats`` is likewise the compiled letter statistics
 of single-byte readings (:mod:`polyclean.decode.stats`), or None; ``lines`` the compiled
 context part of the boilerplate classifier (:mod:`polyclean.boilerplate.context`), or None;
-``segment`` the compiled line loop of :mod:`polyclean.segment`, or None.
+``segment`` the compiled line loop of :mod:`polyclean.segment`, or None;
+``analyse`` the compiled analysis of one line (:mod:`polyclean.boilerplate.analysis`), or None.
 
 >>> PURE in (True, False)
 True
@@ -24,6 +25,7 @@ words = None
 bytestats = None
 lines = None
 segment = None
+analyse = None
 if not PURE:
     try:
         from . import _words as words  # noqa: F811
@@ -41,3 +43,7 @@ if not PURE:
         from . import _segment as segment  # noqa: F811
     except ImportError:
         segment = None
+    try:
+        from . import _analyse as analyse  # noqa: F811
+    except ImportError:
+        analyse = None

@@ -12,12 +12,16 @@ Kinds (named constants for what used to be the numbers 0-3):
 
 from __future__ import annotations
 
+import unicodedata
 from typing import NamedTuple
 
+from .. import _speedups
 from ..memo import Memo
+from . import lexicon as lx
+from . import rules as _rules
 from .context import ANCHOR, FRAGMENT, FURNITURE, SENTENCE
 from .features import ANCHOR_UNITS, line_features
-from .keys import DATA_DIR, canonical, digest, normalize_key, shipped_phrases
+from .keys import DATA_DIR, canon_parts, canonical, digest, normalize_key, shipped_phrases
 from .rules import Line, definite_rule, ends_sentence, has_sentences, units
 
 COMMON_WORDS_FILE = DATA_DIR / "boilerplate_common_words.txt"
@@ -66,13 +70,26 @@ def reanalyse(a: Analysis) -> Analysis:
 
 
 def analyse(raw: str) -> Analysis:
-    """Judge a stripped line on its own.
+    """Judge a stripped line on its own (compiled when the helper is built: the same
+    analysis, see :func:`analyse_pure`).
 
     >>> a = analyse("Subscribe"); a.rule, a.kind == FURNITURE
     ('ui-phrase', True)
     >>> analyse("Why Subscribe?").kind == SENTENCE
     True
     >>> analyse("\\u201cWe\\u2019ll see,\\u201d he said.") == analyse('"We\\'ll see," he said.')
+    True
+    """
+    if _COMPILED is not None:
+        return _COMPILED.analyse(raw)
+    return analyse_pure(raw)
+
+
+def analyse_pure(raw: str) -> Analysis:
+    """:func:`analyse` in pure Python (the fallback, and what the compiled code is
+    compared with).
+
+    >>> analyse_pure("Home | Sport | Weather") == analyse("Home | Sport | Weather")
     True
     """
     s = canonical(raw)
@@ -96,8 +113,14 @@ def features(a: Analysis) -> tuple[float, ...]:
     hit = FEATURE_CACHE.get(a.s)
     if hit is None:
         s = a.s
-        n = units(s)
-        hit = line_features(s, a.key, n, ends_sentence(s, n), a.kind >= SENTENCE, common_words(),
+        c = _COMPILED
+        if c is not None:
+            n = c.units(s)
+            ends = c.ends_sentence(s, n)
+        else:
+            n = units(s)
+            ends = ends_sentence(s, n)
+        hit = line_features(s, a.key, n, ends, a.kind >= SENTENCE, common_words(),
                             shipped_phrases())
         if len(s) <= CACHED_CHARS:
             FEATURE_CACHE.offer(s, hit)
@@ -129,3 +152,21 @@ def analysed(s: str, spill: dict | None = None) -> Analysis:
         if len(s) <= CACHED_CHARS and not LINE_CACHE.offer(s, hit) and spill is not None:
             spill[s] = hit
     return hit
+
+
+def _bind_compiled():
+    """The compiled analysis (``polyclean/_speedups/_analyse.pyx``) bound to this pure
+    code's objects, or None (not built, ``POLYCLEAN_PURE`` set, or a rule table it was
+    not written for)."""
+    c = _speedups.analyse
+    if c is None:
+        return None
+    ok = c.bind(canonical=canonical, normalize_key=normalize_key, has_sentences=has_sentences,
+                Line=Line, Analysis=Analysis, shipped_phrases=shipped_phrases,
+                rules=_rules.RULES, phrase_rule=_rules.phrase_rule, lexicon=lx,
+                anchor_units=ANCHOR_UNITS, long_units=_rules.LONG_UNITS, canon=canon_parts(),
+                unicodedata=unicodedata)
+    return c if ok else None
+
+
+_COMPILED = _bind_compiled()

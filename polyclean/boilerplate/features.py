@@ -86,7 +86,7 @@ def line_features(s: str, key: str, units: int, ends: bool, running: bool,
         return compiled.line_features(s, key, units, ends, running, common, ph.ui,
                                       ph.cover_tokens, lx.DATE_WORDS, lx.TRAIL_CLOSERS,
                                       lx.UNSPACED_RE, _URLISH_RE, _BULLET_START_RE,
-                                      ANCHOR_UNITS, _shape)
+                                      ANCHOR_UNITS)
     head = s if len(s) <= 400 else s[:400]
     toks = key.split()
     nt = len(toks) or 1

@@ -24,6 +24,7 @@ the cleaned text is cleaned once more.
 from __future__ import annotations
 
 import re
+from itertools import islice
 from unicodedata import category
 from typing import Callable, NamedTuple
 
@@ -91,7 +92,8 @@ def has_sentences(s: str, n_units: int) -> bool:
         ).startswith(("#", "@", "h", "p", "w"))):  # ends with an emoji after six words
             return True
     if n_units >= LONG_UNITS:
-        return len(lx.INNER_END_RE.findall(s)) >= lx.INNER_ENDS
+        # the first INNER_ENDS boundaries are enough (findall would look for all of them)
+        return sum(1 for _ in islice(lx.INNER_END_RE.finditer(s), lx.INNER_ENDS)) >= lx.INNER_ENDS
     return False
 
 
