@@ -200,11 +200,12 @@ def fit(rows: list[tuple[tuple[float, ...], int, int]], c: float, split: bool = 
 
 
 # --- evaluation through the whole remover -----------------------------------------------------------
-def run_pages(pages: list[dict], models: dict[str, LineModel]) -> list[str]:
+def run_pages(pages: list[dict], models: dict[str, LineModel],
+              remover: type[BoilerplateRemover] = BoilerplateRemover) -> list[str]:
     """Each page cleaned alone by the remover with the model of its host's fold."""
     out = []
     for p in pages:
-        r = BoilerplateRemover(Config(), models[p["host"]])
+        r = remover(Config(), models[p["host"]])
         r.learn([p["text"]])
         out.append(apply_changes(p["text"], r.find(p["text"])))
     return out
@@ -234,14 +235,15 @@ def _models(folds: list[dict], pair: tuple[float, float]) -> dict[str, LineModel
             for f in folds for h in f["hosts"]}
 
 
-def choose_threshold(pages, folds, limits: dict[str, float],
-                     thresholds=THRESHOLDS) -> tuple[tuple[float, float], dict]:
+def choose_threshold(pages, folds, limits: dict[str, float], thresholds=THRESHOLDS,
+                     models=_models, remover=BoilerplateRemover) -> tuple[tuple[float, float], dict]:
     """The pair of thresholds that removes the most other text (Scrapinghub and CleanEval)
     within ``limits`` (the least Scrapinghub body, CleanEval body and trafilatura
-    must-include segments to keep), leave-site-out; a single pair is taken as is."""
+    must-include segments to keep), leave-site-out; a single pair is taken as is.
+    (``models(folds, pair)``: each host's model; ``remover``: the remover class.)"""
     best = None
     for t in thresholds:
-        r = scores(pages, run_pages(pages, _models(folds, t)))
+        r = scores(pages, run_pages(pages, models(folds, t), remover))
         kept = {"scrapinghub": r["scrapinghub"]["body_kept"], "cleaneval": r["cleaneval"]["body_kept"],
                 "trafilatura": r["trafilatura"]["include_kept"]}
         ok = len(thresholds) == 1 or all(kept[k] >= v for k, v in limits.items())
