@@ -96,15 +96,16 @@ class Summary:
     def line(self) -> str:
         """The one-line summary printed at the end of a run."""
         st, secs = self.stats, max(self.seconds, 1e-9)
-        text = (f"polyclean: {self.documents} documents, {self.errors} failed, "
-                + (f"{self.skipped} skipped, " if self.skipped else "")
+        text = (f"polyclean: {self.documents:,} documents, {self.errors:,} failed, "
+                + (f"{self.skipped:,} skipped, " if self.skipped else "")
                 + f"{self.bytes_in:,} bytes in, {self.bytes_out:,} bytes out, "
-                f"{st.get('fragments_other_lang', 0)} fragments not in the target language "
-                f"({st.get('fragments_foreign', 0)} foreign to their document), "
-                f"{st.get('fragments_translated', 0)} translated, "
-                f"{st.get('fragments_untranslated', 0)} left untranslated, "
-                f"translation cache {st.get('cache_hit', 0)} hits / {st.get('cache_miss', 0)} misses, "
-                f"{st.get('lines_removed', 0)} boilerplate lines removed, "
+                f"{st.get('fragments_other_lang', 0):,} fragments not in the target language "
+                f"({st.get('fragments_foreign', 0):,} foreign to their document), "
+                f"{st.get('fragments_translated', 0):,} translated, "
+                f"{st.get('fragments_untranslated', 0):,} left untranslated, "
+                f"translation cache {st.get('cache_hit', 0):,} hits / "
+                f"{st.get('cache_miss', 0):,} misses, "
+                f"{st.get('lines_removed', 0):,} boilerplate lines removed, "
                 f"{self.seconds:.2f} s ({self.documents / secs:,.0f} docs/s, "
                 f"{self.bytes_in / secs / 1e6:.2f} MB/s)")
         if self.resumed_at:

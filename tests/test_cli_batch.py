@@ -214,12 +214,12 @@ def test_progress_bar_and_summary_on_a_terminal_only(tmp_path):
                                    "--batch-docs", "20", "-j", "1"], tmp_path)
     assert rc == 0
     assert "\rpolyclean: " in term and "docs/s" in term and "MB/s" in term and "ETA" in term
-    assert "polyclean: 3000 documents, 0 failed" in term  # the summary comes without --summary
+    assert "polyclean: 3,000 documents, 0 failed" in term  # the summary comes without --summary
     assert "d.jsonl" in term  # the line names the input being written
     assert "translating" not in term
     rc, term = _run_on_a_terminal([src, "-o", tmp_path / "o3.jsonl", "--no-translate",
                                    "--batch-docs", "200", "-j", "2"], tmp_path)
-    assert rc == 0 and "polyclean: 3000 documents" in term  # the board shared with workers
+    assert rc == 0 and "polyclean: 3,000 documents" in term  # the board shared with workers
     rc, term = _run_on_a_terminal([src, "-o", tmp_path / "o2.jsonl", "--no-translate", "-q"],
                                   tmp_path)
     assert rc == 0 and term == ""

@@ -54,7 +54,7 @@ def test_jobs_2_is_byte_identical_to_jobs_1(tmp_path, capsys):
     assert [r["id"] for r in out] == list(range(400))
     # Summary counts are the sum over the workers' batches.
     assert runs["2"][2].startswith("polyclean: 400 documents, 0 failed, ")
-    removed = int(re.search(r"(\d+) boilerplate lines removed", runs["2"][2]).group(1))
+    removed = int(re.search(r"([\d,]+) boilerplate lines removed", runs["2"][2]).group(1).replace(",", ""))
     reports = [json.loads(l) for l in runs["2"][1].splitlines()]
     assert removed == sum(r["counts"].get("boilerplate", 0) for r in reports)
 
