@@ -50,6 +50,8 @@ def test_clean_never_raises_and_leaves_no_controls(text):
 @example("0\rC")  # a carriage return must split lines before boilerplate removal
 @example("\x8a\u00c0\u00d0\u00c0")  # a C1 control counts as its cp1252 letter, or ftfy's
 # C1 fix ("\x8a" -> "Š") lets the second clean take a cp1251 reading the first did not
+@example("\u00df\U000e60e0\u00dc\x86\u00d3\u00e3\u00ed")  # ftfy's fix ("Ü\x86" -> "܆")
+# leaves a line whose cp1251 reading the next clean would take: repair checks it at once
 @example("The council met on Tuesday to discuss the new budget for the city.\n"
          "Several members asked for more money for schools.\nSubscribe\nShare this article\n"
          "The council met on Tuesday to discuss the new budget for the city.\n")  # issue 13.11

@@ -114,6 +114,13 @@ def repair_line(line: str, *, use_ftfy: bool | None = None, cyrillic: bool = Tru
         if fixed != out:
             reasons.append(describe_ftfy(steps))
             out = fixed
+            # what ftfy left is what the next clean would check: check it now, so that
+            # repairing twice gives what repairing once did
+            if res is None and cyrillic and _LATIN_RUN3.search(out):
+                res = undo_cyrillic_as_latin(out)
+                if res is not None:
+                    out, conf, why = res
+                    reasons.append(why)
     if cyrillic and not out.isascii():
         if _CAPS_RUN.search(out) and _caps_heavy(out):
             res = undo_koi8_mixup(out)
