@@ -121,7 +121,7 @@ cdef bint _canon_classes(dict table, str dashes, str bullets) except -1:
         _canon_cls[code] = 0
     for code, v in table.items():
         v = v or ""
-        if code >= 0x10000 or len(v) > 4:
+        if code >= 0x10000 or len(v) > 3:  # _canon_wide's buffer holds 3 per character
             return False
         if v not in values:
             if len(values) >= 8:
