@@ -33,7 +33,7 @@ from ..config import Config
 from ..report import Change
 from .ftfy_gate import _ftfy, describe_ftfy, ftfy_lines  # noqa: F401
 from .mixups import (  # noqa: F401
-    _CAPS_RUN, _LATIN_RUN3, CP1251_FROM_KOI8, CP1251_FROM_LATIN, KOI8_FROM_CP1251,
+    _CAPS_RUN, CP1251_FROM_KOI8, CP1251_FROM_LATIN, KOI8_FROM_CP1251,
     KOI8_FROM_LATIN, LATIN_MIN_CHANGED, LATIN_MIXUPS, _caps_heavy, undo_cyrillic_as_latin,
     undo_koi8_mixup, undo_latin_mixups,
 )
@@ -100,9 +100,7 @@ def repair_line(line: str, *, use_ftfy: bool | None = None, cyrillic: bool = Tru
     out = line
     # single-byte text shown as cp1252 first: ftfy would take its "Â " for a UTF-8
     # no-break space
-    res = None
-    if cyrillic and _LATIN_RUN3.search(out):
-        res = undo_cyrillic_as_latin(out)
+    res = undo_cyrillic_as_latin(out) if cyrillic else None
     if res is not None:
         out, conf, why = res
         reasons.append(why)
@@ -116,7 +114,7 @@ def repair_line(line: str, *, use_ftfy: bool | None = None, cyrillic: bool = Tru
             out = fixed
             # what ftfy left is what the next clean would check: check it now, so that
             # repairing twice gives what repairing once did
-            if res is None and cyrillic and _LATIN_RUN3.search(out):
+            if res is None and cyrillic:
                 res = undo_cyrillic_as_latin(out)
                 if res is not None:
                     out, conf, why = res

@@ -284,7 +284,8 @@ def _utf8_mojibake(line: str) -> bool:
 
 def undo_cyrillic_as_latin(line: str) -> tuple[str, float, str] | None:
     """Undo cp1251 or KOI8 text shown as cp1252, Latin-1 or (cp1251) cp1254;
-    (repaired line, confidence, reason) or None when the line is not such mojibake.
+    (repaired line, confidence, reason) or None when the line is not such mojibake (it
+    needs three Latin-1 letters side by side).
 
     >>> undo_cyrillic_as_latin("Âñå ýòî íîâîñòè, 2024")[0]
     'Все это новости, 2024'
@@ -295,12 +296,13 @@ def undo_cyrillic_as_latin(line: str) -> tuple[str, float, str] | None:
     >>> undo_cyrillic_as_latin("Une idée créée à Paris") is None
     True
     """
-    if _utf8_mojibake(line):
-        return None
+    if not _LATIN_RUN3.search(line) or _utf8_mojibake(line):
+        return None  # no three Latin-1 letters in a row, or UTF-8 mojibake (ftfy's)
     # a C1 control is judged as the character cp1252 shows for its byte ("\x8a" as "Š"):
     # the evidence must not depend on which of the two the line was shown with, or
     # ftfy's own C1 fix would let a second clean reverse what the first did not
-    view = line.translate(C1_AS_CP1252) if _C1.search(line) else line
+    c1 = _C1.search(line) is not None
+    view = line.translate(C1_AS_CP1252) if c1 else line
     best = None
     tries = [("cp1251", CP1251_FROM_LATIN)]
     if _latin_caps_heavy(view):  # KOI8 keeps its small letters where Latin-1 has capitals
@@ -326,7 +328,7 @@ def undo_cyrillic_as_latin(line: str) -> tuple[str, float, str] | None:
     if any(c in _CP1254_ONLY for c in before):
         shown_as = "cp1254"
     else:
-        shown_as = "Latin-1" if any("\x80" <= c <= "\x9f" for c in line) else "cp1252"
+        shown_as = "Latin-1" if c1 else "cp1252"
     return out, conf, f"{true} shown as {shown_as}"
 
 
@@ -506,7 +508,7 @@ def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
     for i, (spans, after, before, _) in readings.items():
         if _latin_score(after, langs)[0] >= _latin_score(before)[0] - MIN_GAIN:
             fixed = _put(lines[i], spans, true)
-            shown_as = "Latin-1" if any("\x80" <= c <= "\x9f" for c in lines[i]) else "cp1252"
+            shown_as = "Latin-1" if _C1.search(lines[i]) else "cp1252"
             out[i] = (fixed, conf, f"{true} shown as {shown_as}")
     return out
 
