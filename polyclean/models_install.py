@@ -253,13 +253,15 @@ def clean_leftovers(folder: str | os.PathLike | None = None) -> list[str]:
 def folder_lock(root: Path):
     """Hold an exclusive ``flock`` on the packages folder itself (no lock file is left
     behind); another install or removal waits until it is released.  Where ``flock`` is
-    missing (not POSIX), nothing is locked."""
+    missing (not POSIX), or the folder cannot be opened (none yet: nothing is installed;
+    an unreadable one: the operation reports its own error), nothing is locked."""
     try:
         import fcntl
-    except ImportError:  # pragma: no cover - Windows
+
+        fd = os.open(root, os.O_RDONLY)
+    except (ImportError, OSError):  # Windows; no packages folder yet, or not readable
         yield
         return
-    fd = os.open(root, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -365,7 +367,6 @@ def matching(name: str, folder: str | os.PathLike | None = None) -> list[Package
 def remove(name: str, folder: str | os.PathLike | None = None) -> list[PackageInfo]:
     """Remove the packages matching ``name`` (argospm name, ``key``, folder, ``ru-en``)."""
     root = packages_dir(folder)
-    matching(name, folder)  # the error for a name nothing matches, lock or not
     with folder_lock(root):
         matches = matching(name, folder)
         for p in matches:
