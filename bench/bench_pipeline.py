@@ -149,24 +149,16 @@ def build_rounds(rounds: int, mb_per_round: float) -> dict:
 
 def naive_speed(texts: list[str]) -> float:
     """MB/s (CPU time) of the naive composition of the four named packages on
-    ``texts``: ``ftfy.fix_text``, then seeded ``langdetect`` on every line with a
-    letter, then ``unidecode`` (as ``bench_e2e.py``'s ``naive`` system, translation off)."""
-    import ftfy
-    from langdetect import DetectorFactory, LangDetectException, detect
-    from unidecode import unidecode
+    ``texts``, translation off: ``bench_e2e.py``'s ``naive_clean``."""
+    from bench_e2e import naive_clean
+    from langdetect import DetectorFactory, detect
 
     DetectorFactory.seed = 0
     detect("The council met on Tuesday.")  # profiles load once, outside the timing
+    naive_clean("Warm-up.")
     a = time.process_time()
     for text in texts:
-        lines = ftfy.fix_text(text).split("\n")
-        for line in lines:
-            if any(ch.isalpha() for ch in line):
-                try:
-                    detect(line)
-                except LangDetectException:
-                    pass
-        unidecode("\n".join(lines))
+        naive_clean(text)
     return sum(len(t.encode("utf-8")) for t in texts) / 1e6 / (time.process_time() - a)
 
 
