@@ -209,6 +209,19 @@ def table_line(cells: list[str], fmt: str, delimiter: str = ",", raw: bool = Fal
     return buf.getvalue()
 
 
+def text_out(cleaned: str | None) -> str:
+    """A document as text output: it ends with one line break, added only when the text
+    does not end with one already (a text kept whole by ``--no-normalize`` keeps its
+    own ending rather than gaining a blank line); an empty document writes nothing.
+
+    >>> text_out("hi"), text_out("hi\\n"), text_out("hi\\n\\n"), text_out("")
+    ('hi\\n', 'hi\\n', 'hi\\n\\n', '')
+    """
+    if not cleaned:
+        return ""
+    return cleaned if cleaned.endswith("\n") else cleaned + "\n"
+
+
 def cell(value: Any) -> str:
     """A value as a CSV/TSV cell: nested values as JSON text, null as an empty cell.
 
@@ -319,7 +332,7 @@ def render(route: Route, state: Any, cleaned: str | None, report: dict | None,
     if fmt == "parquet":  # finished by render_row in the main process, which has the row
         return cleaned, report, extra
     if out_fmt == "text":
-        return cleaned + "\n" if cleaned else ""
+        return text_out(cleaned)
     if fmt == "jsonl" and out_fmt == "jsonl":
         line, members = state
         edits = {opts.out: to_json(cleaned)}
@@ -431,5 +444,5 @@ def render_row(route: Route, row: dict, cleaned: str | None, report: dict | None
     if route.out_fmt == "jsonl":
         return (to_json(merged) + "\n").encode("utf-8")
     if route.out_fmt == "text":
-        return cleaned + "\n" if cleaned else ""
+        return text_out(cleaned)
     return [(k, cell(v)) for k, v in merged.items()]

@@ -153,6 +153,24 @@ def test_tsv_by_extension_with_output_column(tmp_path):
                                                       ("plain", cleaned("plain"))]
 
 
+def test_text_output_adds_no_blank_line_to_a_text_kept_whole(tmp_path):
+    """With --no-normalize a text file's own final line break stays the only one; a
+    text without one gains one, so documents written together stay on their own lines."""
+    ends = tmp_path / "ends.txt"
+    ends.write_text("The council met on Tuesday.\nMembers asked for money.\n", "utf-8")
+    bare = tmp_path / "bare.txt"
+    bare.write_text("The council met on Tuesday.", "utf-8")
+    for src in (ends, bare):
+        out = tmp_path / f"{src.stem}.out.txt"
+        assert run(src, "-o", out, "--no-normalize") == 0
+        assert out.read_bytes() == src.read_bytes().rstrip(b"\n") + b"\n"
+    both = tmp_path / "both.txt"
+    assert run(ends, bare, "-o", both, "--no-normalize") == 0
+    assert both.read_text("utf-8").splitlines() == [
+        f"==> {ends} <==", "The council met on Tuesday.", "Members asked for money.",
+        f"==> {bare} <==", "The council met on Tuesday."]
+
+
 # --- Parquet ---------------------------------------------------------------------------
 def test_parquet_with_nulls_keeps_types_and_rows(tmp_path):
     pa = pytest.importorskip("pyarrow")
