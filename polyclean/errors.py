@@ -223,6 +223,8 @@ class E:
     JOURNAL_UNREADABLE = "cannot read the journal {path}: {why}"
     PARTIAL_MISSING = ("the journal names the partial output {path}, which is gone; run "
                        "without --resume to start again")
+    RUN_STARTS_OVER = ("{out}: a killed run of this output had done {n} records; without "
+                       "--resume its work is discarded and the run starts over")
     JOURNAL_MISMATCH = ("the journal {path} belongs to other inputs or options (an input changed "
                         "since, or a flag differs); run without --resume to start again")
     LOCKED = ("{out} is being written by another polyclean run ({holder}); wait for it to end "

@@ -77,6 +77,13 @@ class Journal:
             raise ResumeError(E.JOURNAL_MISMATCH.format(path=self.path))
         return data
 
+    def records_done(self) -> str:
+        """How many records the journal counts as done, as text ("?" when unreadable)."""
+        try:
+            return f"{int(json.loads(self.path.read_text('utf-8'))['records']):,}"
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return "?"
+
     def save(self, data: dict) -> None:
         if self.path is None:
             return

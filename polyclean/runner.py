@@ -187,6 +187,9 @@ class _Run:
         self.stale = self.opts.journal is not None and self.opts.journal.exists()
         state = self.journal.load() if self.cfg.resume else None
         if state is None:
+            if self.stale and not self.cfg.quiet:
+                say("warning", E.RUN_STARTS_OVER.format(
+                    out=show(str(self.plan.out)), n=self.journal.records_done()))
             self.journal.remove()
             return None
         s = self.sum

@@ -138,6 +138,16 @@ def test_sigkill_then_resume_csv_and_parquet(tmp_path, fmt):
     assert in_process(command(src, ref, "-j", "1", "-q")) == 0
     out = tmp_path / f"out.{fmt}"
     run_and_kill(command(src, out, "-j", "2"), partial_path(out, "journal"), 300, n)
+    if fmt == "csv":  # the same command without --resume says what it discards
+        done = json.loads(partial_path(out, "journal").read_text("utf-8"))["records"]
+        again = subprocess.run(command(src, out, "-j", "2"), cwd=ROOT, capture_output=True,
+                               text=True)
+        assert again.returncode == 0, again.stderr
+        assert (f"{out}: a killed run of this output had done {done:,} records; without "
+                "--resume its work is discarded and the run starts over") in again.stderr
+        assert out.read_bytes() == ref.read_bytes()
+        out.unlink()
+        run_and_kill(command(src, out, "-j", "2"), partial_path(out, "journal"), 300, n)
     assert subprocess.run(command(src, out, "-j", "2", "-q", "--resume"),
                           cwd=ROOT).returncode == 0
     if fmt == "csv":
