@@ -229,8 +229,11 @@ class Boilerplate(Stage):
     documents of one site (or of one value of a field) learn from each other only
     (:mod:`polyclean.groups`).  A line holding a fragment in another language is
     content to translate: the remover gets the fragments' spans (``foreign``) and its
-    line classifier does not remove such a line.  In the settle loop (``learn=False``)
-    nothing is learned.
+    line classifier does not remove such a line.  A fragment in the target language is
+    not among them, even in a document in another language: it needs no translation,
+    and keeping it would not survive a second clean (once the lines around it are gone
+    the document can read as the target language, and then the line is judged).  In
+    the settle loop (``learn=False``) nothing is learned.
 
     A document whose lines a main-content extractor chose (``doc.meta["extracted"] ==
     "main"``) has already been judged by the page's structure: the rules that judge a
@@ -288,9 +291,11 @@ class Boilerplate(Stage):
 
     def __call__(self, docs: Sequence[Doc]) -> list[Doc]:
         removers = self._removers(docs)
+        target = self.config.target_lang
         changed = []
         for doc in docs:
-            foreign = [(s.start, s.end) for s in doc.segments if s.foreign] if self.learn else None
+            foreign = [(s.start, s.end) for s in doc.segments
+                       if s.foreign and s.lang != target] if self.learn else None
             found = removers[id(doc)].find(doc.text, foreign=foreign)
             if found:
                 _name_languages(found, doc.segments)

@@ -39,3 +39,42 @@ def test_cleaning_clean_pages_changes_nothing(pages):
         if twice != once:
             broken.append(name)
     assert not broken, broken
+
+
+def test_target_language_furniture_in_a_page_in_another_language():
+    """A French page (Deutsche Welle) with its language menu in English: the English
+    lines need no translation, so they are judged like any line and go in the first
+    clean.  Before, they were kept as "foreign to the document"; once the French
+    furniture was gone the page read as English, and a second clean removed them."""
+    if not (DATA / "trafilatura-eval-subset").exists():
+        pytest.skip(f"shared data not found: {DATA}")
+    pytest.importorskip("html_text")
+    page = next(p for p in _bench().load_trafilatura()
+                if "perte-des-terres-fertiles" in p["url"])
+    cleaner = Cleaner(translate=False)
+    res = cleaner.clean(page["text"])
+    assert res.report["lang"] == "fr"
+    removed = {c["original"].strip() for c in res.report["changes"] if c["step"] == "boilerplate"}
+    assert {"Choose from 30 Languages", "Chinese (Simplified) \u7b80"} <= removed
+    assert cleaner.clean(res.text).text == res.text
+
+
+def test_mixed_document_whose_language_is_a_near_tie_is_idempotent():
+    """Sentences in five languages with English page furniture: the document's language
+    is a near tie, and removing the furniture must not leave lines that a second clean
+    removes."""
+    text = ("\u2022 Item one\nPhoto: Reuters\nPosted on March 3, 2019 by admin\nRead more \u00bb\n"
+            "Share this article\n1. \u0417\u043d\u0430\u0447\u0435\u043d\u043d\u044f, "
+            "\u0437\u0430\u0432\u0434\u0430\u043d\u043d\u044f \u0442\u0430 \u043c\u0435\u0442"
+            "\u043e\u0434\u0438.\n\n\n\u201c\u5bf9\u4e86\u8001\u5927\uff0c\u98de\u5b87\u5e2e"
+            "\u7684\u5e55\u540e\u8001\u677f\u597d\u50cf\u53eb\u90ed\u98de\u5b87\u3002\u201d\n"
+            "\u73fe\u5b9f\u7684\u306b\u306f\u6771\u96fb\u306e\u793e\u54e1\u306f\u73fe\u5834"
+            "\u306b\u305d\u3093\u306a\u6570\u884c\u3051\u306a\u3044\u3068\u601d\u3046\u306e"
+            "\u3067\u3002\n\u51ac\u6625\u65f6\u53ef\u8fdc\u773a\u79ef\u5c71\u7684\u7389\u5c71"
+            "\u7fa4\u5cf0\uff0c\u6df1\u79cb\u6709\u67ab\u7ea2\u7247\u7247\u5982\u540c\u91ce"
+            "\u706b\u5728\u5c71\u8c37\u4e4b\u95f4\u71ce\u539f\u3002\nI got bit!'\n"
+            "El nombre real del barco es Santa Lucia III.\n")
+    cleaner = Cleaner(translate=False)
+    once = cleaner.clean(text).text
+    assert "Share this article" not in once and "Santa Lucia" in once
+    assert cleaner.clean(once).text == once
