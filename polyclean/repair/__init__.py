@@ -153,6 +153,39 @@ def _change(text: str, ls: int, le: int, fixed: str, reason: str, conf: float | 
                   reason, confidence=conf)
 
 
+def _latin_mixups(text: str, fixes: dict[int, tuple[int, str, str, float | None]]) -> None:
+    """Add to ``fixes`` (line start -> end, fixed line, reasons, confidence) the Latin
+    mix-ups of the document (:func:`undo_latin_mixups`), judged on its lines as the
+    line repairs left them: a line that ftfy took out of UTF-8 mojibake can hold a
+    single-byte mix-up under it (Turkish "Ã½" is "ý", which is "ı"), and the next clean
+    would see it, so this one must.  For the same reason it looks again after a
+    reversal, at most once per codec: lines pasted from another page can hold another
+    codec's mix-up.
+
+    >>> fixes = {}
+    >>> _latin_mixups("Ba\u00fekan\u00fd geldi, \u00e7ok g\u00fczel bir g\u00fcnd\u00fc.\\n"
+    ...               "Kat\u00fdl\u00fdmc\u00fdlar\u00fdn say\u00fds\u00fd", fixes)
+    >>> [(ls, fixes[ls][1]) for ls in sorted(fixes)]
+    [(0, 'Başkanı geldi, çok güzel bir gündü.'), (36, 'Katılımcıların sayısı')]
+    """
+    starts = sorted(set(_line_starts(text, _LATIN_MIXUP_KEY)) | fixes.keys())
+    for _ in LATIN_MIXUPS:
+        lines = [fixes[ls][1] if ls in fixes else text[ls:_line_end(text, ls)] for ls in starts]
+        keyed = [k for k, line in enumerate(lines) if _LATIN_MIXUP_KEY.search(line)]
+        if sum(len(_LATIN_MIXUP_KEY.findall(lines[k])) for k in keyed) < LATIN_MIN_CHANGED:
+            return
+        found = undo_latin_mixups([lines[k] for k in keyed])
+        if not found:
+            return
+        for j, (fixed, conf, why) in found.items():
+            ls = starts[keyed[j]]
+            if ls in fixes:
+                le, _, reasons, _ = fixes[ls]
+                fixes[ls] = (le, fixed, f"{reasons}; {why}", conf)
+            else:
+                fixes[ls] = (_line_end(text, ls), fixed, why, conf)
+
+
 def repair_text(text: str, config: Config) -> tuple[str, list[Change]]:
     """Repair mojibake line by line; changes are offsets into ``text``, one per
     repaired line, trimmed to the part of the line that changed.  Latin mix-ups
@@ -177,11 +210,8 @@ def repair_text(text: str, config: Config) -> tuple[str, list[Change]]:
         fixed, reasons, conf = repair_line(line, use_ftfy=todo[ls], cyrillic=cyrillic)
         if fixed != line:
             fixes[ls] = (le, fixed, "; ".join(reasons), conf)
-    if cyrillic and len(_LATIN_MIXUP_KEY.findall(text)) >= LATIN_MIN_CHANGED:
-        starts = [ls for ls in _line_starts(text, _LATIN_MIXUP_KEY) if ls not in fixes]
-        lines = [text[ls:_line_end(text, ls)] for ls in starts]
-        for k, (fixed, conf, why) in undo_latin_mixups(lines).items():
-            fixes[starts[k]] = (starts[k] + len(lines[k]), fixed, why, conf)
+    if cyrillic:
+        _latin_mixups(text, fixes)
     changes = [_change(text, ls, *fixes[ls]) for ls in sorted(fixes)]
     if not changes:
         return text, []

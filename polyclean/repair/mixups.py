@@ -93,17 +93,18 @@ CP1251_FROM_KOI8 = {
     if chr(k) not in _KOI8_SYMBOLS - {"©"}}
 #: Letters that only KOI8-U (not KOI8-R) has: a reversal that yields them is KOI8-U.
 _KOI8U_ONLY = frozenset("іїєґІЇЄҐ")
-#: Latin-script text of Central and Eastern Europe shown as cp1252/Latin-1: cp1250
-#: (Polish, Czech, Slovak, Hungarian, Slovene, Croatian, Romanian) and cp1257
-#: (Lithuanian, Latvian, Estonian).  Only letters come back.
+#: Latin-script text shown as cp1252/Latin-1: cp1250 (Polish, Czech, Slovak, Hungarian,
+#: Slovene, Croatian, Romanian), cp1257 (Lithuanian, Latvian, Estonian) and cp1254, the
+#: Turkish codec (ISO-8859-9 differs from Latin-1 in the same six letters: ğ ş ı Ğ Ş İ
+#: shown as ð þ ý Ð Þ Ý, letters Turkish does not write).  Only letters come back.
 LATIN_MIXUPS = {true: _table(("cp1252", "latin_1"), true, str.isalpha)
-                for true in ("cp1250", "cp1257")}
+                for true in ("cp1250", "cp1257", "cp1254")}
 _LATIN_KEYS = {true: re.compile("[" + re.escape("".join(map(chr, sorted(t)))) + "]")
                for true, t in LATIN_MIXUPS.items()}
 #: The languages (of data/charstats.json) that each of those codecs serves: a reversal
 #: must read as one of them.
 LATIN_MIXUP_LANGS = {"cp1250": ("pl", "cs", "sk", "hu", "sl", "sh", "ro"),
-                     "cp1257": ("lt", "lv", "et")}
+                     "cp1257": ("lt", "lv", "et"), "cp1254": ("tr",)}
 
 #: Characters that cp1252 and cp1251 share (punctuation such as « » — …).
 _LATIN_SAME = frozenset(_sloppy(b, "cp1252") for b in range(0x80, 0x100)
