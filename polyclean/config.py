@@ -65,7 +65,7 @@ class Config:
     repair_cyrillic: bool = _opt(
         True,
         "Also reverse single-byte mix-ups (cp1251/KOI8 shown as cp1252, Latin-1 or cp1251, "
-        "cp1250/cp1257 shown as cp1252, ...), each verified by language statistics.",
+        "cp1250/cp1257/cp1254 shown as cp1252, ...), each verified by language statistics.",
     )
 
     # --- segmentation and detection --------------------------------------------------

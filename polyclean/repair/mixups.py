@@ -20,7 +20,7 @@ MIN_GAIN = 10.0
 MIN_RESULT_PER_PAIR = -7.0
 #: cp1251-as-cp1252 needs this many letters of evidence (a lone "5ª" or "à" is not).
 MIN_LETTERS = 4
-#: A Latin-script reversal (cp1250 or cp1257 shown as cp1252), decided for a whole
+#: A Latin-script reversal (cp1250, cp1257 or cp1254 shown as cp1252), decided for a whole
 #: document, needs this many changed letters of evidence (as cp1251-as-cp1252 needs
 #: ``MIN_LETTERS``), must gain this much per letter pair of the words it changes, and
 #: the result must average this per pair (chosen on the even-numbered half of the
@@ -463,7 +463,7 @@ def _may_gain(before: str, after: str, langs: tuple[str, ...]) -> bool:
 
 
 def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
-    """Undo cp1250 or cp1257 text shown as cp1252/Latin-1 in the lines of one
+    """Undo cp1250, cp1257 or cp1254 text shown as cp1252/Latin-1 in the lines of one
     document: {line index: (repaired line, confidence, reason)}.
 
     A mix-up is a property of the document (its bytes were read with one wrong
