@@ -110,7 +110,8 @@ def _eval_decode():
 #: KOI8 variant per Cyrillic language (KOI8-U for Ukrainian).
 KOI8 = {"ru": "koi8_r", "uk": "koi8_u", "bg": "koi8_r"}
 #: Latin-script mix-ups: (true codec, languages it serves that are measured).
-LATIN = {"cp1250": ("pl", "cs", "hu"), "cp1257": ("lt", "lv"), "cp1254": ("tr",)}
+LATIN = {"cp1250": ("pl", "cs", "hu"), "iso8859_2": ("pl", "cs"), "cp1257": ("lt", "lv"),
+         "cp1254": ("tr",)}
 #: Letters Turkish does not write: lingua's Turkish sentences that hold them (244 of
 #: 1,000) are themselves cp1254 shown as cp1252 (see :func:`turkish_mojibake`).
 TURKISH_MOJIBAKE_RE = re.compile("[\u00f0\u00fe\u00fd\u00d0\u00de\u00dd]")

@@ -30,7 +30,7 @@ DATA = ROOT.parent / "shared" / "data"
 
 MIXUPS = [("utf-8", "cp1252"), ("utf-8", "cp1251"), ("cp1251", "cp1252"), ("koi8-r", "latin-1"),
           ("cp1251", "cp1254"), ("cp1250", "cp1252"), ("cp1257", "cp1252"), ("koi8-u", "cp1251"),
-          ("utf-8", "latin-1"), ("cp1251", "koi8-r")]
+          ("utf-8", "latin-1"), ("cp1251", "koi8-r"), ("iso8859-2", "latin-1")]
 FURNITURE = ["Subscribe", "Share this article", "Log in or register to post comments",
              "Home | News | Sport", "Reply", "12 comments", "\u00a9 2019 Example Ltd. All rights reserved.",
              "Read more \u00bb", "Like Loading...", "Photo: Reuters", "Posted on March 3, 2019 by admin",

@@ -13,7 +13,8 @@ Floors measured on ../shared/data (skipped when it is absent):
 * per language, each single-byte mix-up of issue 16 (cp1251 shown as cp1252, Latin-1
   or cp1254; KOI8-R/KOI8-U shown as Latin-1 and as cp1251 and back, on Russian,
   Ukrainian and Bulgarian; cp1250 and cp1257 shown as cp1252 on Polish, Czech,
-  Hungarian, Lithuanian and Latvian; cp1254 shown as cp1252 on Turkish): >= 99% restored.
+  Hungarian, Lithuanian and Latvian; cp1254 shown as cp1252 on Turkish; ISO-8859-2
+  shown as Latin-1 on Polish and Czech): >= 99% restored.
 """
 
 from __future__ import annotations
@@ -157,7 +158,8 @@ MIXUPS = [(lang, name) for lang in ("ru", "uk", "bg") for name in (
     f"cp1251 shown as {'koi8_u' if lang == 'uk' else 'koi8_r'}")] + [
     ("pl", "cp1250 shown as cp1252"), ("cs", "cp1250 shown as cp1252"),
     ("hu", "cp1250 shown as cp1252"), ("lt", "cp1257 shown as cp1252"),
-    ("lv", "cp1257 shown as cp1252"), ("tr", "cp1254 shown as cp1252")]
+    ("lv", "cp1257 shown as cp1252"), ("tr", "cp1254 shown as cp1252"),
+    ("pl", "iso8859_2 shown as cp1252"), ("cs", "iso8859_2 shown as cp1252")]
 
 
 @pytest.mark.parametrize("lang,name", MIXUPS, ids=[f"{lang}: {n}" for lang, n in MIXUPS])

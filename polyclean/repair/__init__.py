@@ -8,7 +8,7 @@ Two kinds of damage are undone:
 * single-byte text shown with the wrong single-byte codec, which ftfy does not
   attempt (:mod:`.mixups`): cp1251 shown as cp1252, Latin-1 or cp1254 ("Âñå ýòî" for
   "Все это"), KOI8-R/KOI8-U shown as Latin-1 ("ðÒÉ×ÅÔ" for "Привет") or as cp1251, and
-  cp1251 shown as KOI8, line by line; cp1250, cp1257 and cp1254 shown as cp1252 ("Za¿ó³æ" for
+  cp1251 shown as KOI8, line by line; cp1250, ISO-8859-2, cp1257 and cp1254 shown as cp1252 ("Za¿ó³æ" for
   "Zażółć"), decided for the whole document.  Each reversal is kept only when the
   letter statistics of :mod:`polyclean.decode.stats` say the result is much more like
   real text of a language the codec serves than the input is like real text, so clean

@@ -98,12 +98,22 @@ _KOI8U_ONLY = frozenset("іїєґІЇЄҐ")
 #: Turkish codec (ISO-8859-9 differs from Latin-1 in the same six letters: ğ ş ı Ğ Ş İ
 #: shown as ð þ ý Ð Þ Ý, letters Turkish does not write).  Only letters come back.
 LATIN_MIXUPS = {true: _table(("cp1252", "latin_1"), true, str.isalpha)
-                for true in ("cp1250", "cp1257", "cp1254")}
+                for true in ("cp1250", "iso8859_2", "cp1257", "cp1254")}
+#: How a reason names a codec (ISO-8859-2, Latin-2, puts ą ś ź š ť ž where Latin-1 has
+#: ± ¶ ¼ ¹ » ¾, and the letters cp1250 has elsewhere).
+LATIN_NAMES = {"iso8859_2": "ISO-8859-2"}
+#: A codec tried only as another reading of a document whose reversal by the named
+#: codec might gain enough (passes :func:`_may_gain`'s bound): ISO-8859-2 text shown
+#: as Latin-1 holds cp1250's shared letters (ó ł ę ż ć ń č ě ř ů), so cp1250's bound
+#: passes on it, and checking ISO-8859-2 on every text with a « or © (its Ť, Š) would
+#: double the check's cost on clean text.
+LATIN_ALTERNATIVE_TO = {"iso8859_2": "cp1250"}
 _LATIN_KEYS = {true: re.compile("[" + re.escape("".join(map(chr, sorted(t)))) + "]")
                for true, t in LATIN_MIXUPS.items()}
 #: The languages (of data/charstats.json) that each of those codecs serves: a reversal
 #: must read as one of them.
 LATIN_MIXUP_LANGS = {"cp1250": ("pl", "cs", "sk", "hu", "sl", "sh", "ro"),
+                     "iso8859_2": ("pl", "cs", "sk", "hu", "sl", "sh", "ro"),
                      "cp1257": ("lt", "lv", "et"), "cp1254": ("tr",)}
 
 #: Characters that cp1252 and cp1251 share (punctuation such as « » — …).
@@ -462,6 +472,30 @@ def _may_gain(before: str, after: str, langs: tuple[str, ...]) -> bool:
     return bound >= max(MIN_GAIN, LATIN_MIXUP_GAIN_PER_PAIR * npairs)
 
 
+def _fairest(lines: list[str], passed: list[tuple[float, str, dict]]) -> tuple[float, str, dict]:
+    """The codec, of several whose reversal passed, whose reading of the same lines
+    (every line that any of them sampled, whole) scores best under one of its
+    languages.  Each codec's gain was measured on its own sample; codecs that share
+    most of their letters (cp1250 and ISO-8859-2) differ in the words only one of them
+    changes, which the other's sample may not hold.
+
+    >>> lines = ["Wiêcej mo¿na znale¼æ tutaj, wolno¶æ s³owa i ¿ycie.", "Mo¿emy i¶æ dalej"]
+    >>> p = [(1.0, t, {0: None, 1: None}) for t in ("cp1250", "iso8859_2")]
+    >>> _fairest(lines, p)[1]
+    'iso8859_2'
+    """
+    rows = sorted({i for _, _, readings in passed for i in readings})
+    best = None
+    for item in passed:
+        true = item[1]
+        text = "\n".join(lines[i].translate(LATIN_MIXUPS[true]) for i in rows)
+        score = _stats.langs_score(_stats.letter_pairs(text), LATIN_MIXUP_LANGS[true])
+        score += _stats.case_cost(text)
+        if best is None or score > best[0]:
+            best = (score, item)
+    return best[1]
+
+
 def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
     """Undo cp1250, cp1257 or cp1254 text shown as cp1252/Latin-1 in the lines of one
     document: {line index: (repaired line, confidence, reason)}.
@@ -481,8 +515,11 @@ def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
     >>> undo_latin_mixups(["Il a dit où il était, à Paris.", "Cãmara, 150ºC"])
     {}
     """
-    best = None
+    passed = []
+    bounded = set()  # codecs whose reversal might gain enough (see _may_gain)
     for true in LATIN_MIXUPS:
+        if LATIN_ALTERNATIVE_TO.get(true, true) not in bounded | {true}:
+            continue
         readings = _latin_sample(lines, true)
         if sum(r[3] for r in readings.values()) < LATIN_MIN_CHANGED:
             continue
@@ -490,17 +527,17 @@ def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
         words_before = " ".join(r[2] for r in readings.values())
         if not _may_gain(words_before, words_after, LATIN_MIXUP_LANGS[true]):
             continue
+        bounded.add(true)
         after, npairs = _latin_score(words_after, LATIN_MIXUP_LANGS[true])
         gain = _latin_joint_gain(words_before, words_after, _latin_context(lines, readings),
                                  LATIN_MIXUP_LANGS[true])
         if (after < LATIN_MIN_RESULT_PER_PAIR * npairs
                 or _accept(gain, 0.0, npairs, LATIN_MIXUP_GAIN_PER_PAIR) is None):
             continue
-        if best is None or gain > best[0]:
-            best = (gain, true, readings)
-    if best is None:
+        passed.append((gain, true, readings))
+    if not passed:
         return {}
-    gain, true, _ = best
+    gain, true, _ = passed[0] if len(passed) == 1 else _fairest(lines, passed)
     conf = _accept(gain, 0.0, 1, 0.0)
     out = {}
     langs = LATIN_MIXUP_LANGS[true]
@@ -510,7 +547,7 @@ def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
         if _latin_score(after, langs)[0] >= _latin_score(before)[0] - MIN_GAIN:
             fixed = _put(lines[i], spans, true)
             shown_as = "Latin-1" if _C1.search(lines[i]) else "cp1252"
-            out[i] = (fixed, conf, f"{true} shown as {shown_as}")
+            out[i] = (fixed, conf, f"{LATIN_NAMES.get(true, true)} shown as {shown_as}")
     return out
 
 
