@@ -24,6 +24,7 @@ fragments where they now are.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, Sequence
 
 from .report import Change, Mapper, Report, apply_changes, compose
@@ -118,6 +119,16 @@ def remap(segments: Sequence[Segment], changes: Sequence[Change], text: str) -> 
     [(0, 3, 'abc'), (4, 8, 'GHI!')]
     """
     ordered = sorted(changes, key=_START)
+    if not any(map(_RESULT, ordered)):  # only removals (boilerplate): a shift or a drop
+        out = _remap_removals(segments, ordered, text)
+        if out is not None:
+            return out
+    return _remap_any(segments, ordered, text)
+
+
+def _remap_any(segments: Sequence[Segment], ordered: Sequence[Change], text: str
+               ) -> list[Segment]:
+    """:func:`remap` with any changes (sorted by start)."""
     deletions = [(c.start, c.end) for c in ordered if not c.result]
     mapper = Mapper(ordered)
     out: list[Segment] = []
@@ -131,9 +142,43 @@ def remap(segments: Sequence[Segment], changes: Sequence[Change], text: str) -> 
         if a == seg.start and b == seg.end:
             out.append(seg)
             continue
-        out.append(Segment(a, b, text[a:b], seg.script, seg.lang, seg.confidence, seg.foreign,
-                           seg.line, seg.para))
+        out.append(_moved(seg, a, b, text))
     return out
+
+
+def _remap_removals(segments: Sequence[Segment], removals: Sequence[Change], text: str
+                    ) -> list[Segment] | None:
+    """:func:`remap` when every change removes its span (sorted by start): a segment
+    overlapping one is dropped, any other moves back by the length removed before it.
+    None when the segments are not in text order (the general path then decides).
+
+    >>> segs = [Segment(0, 3, "abc"), Segment(4, 7, "def"), Segment(8, 11, "ghi")]
+    >>> new = _remap_removals(segs, [Change("b", 0, 4, "abc\\n", "", "r")], "def\\nghi")
+    >>> [(s.start, s.end, s.text) for s in new]
+    [(0, 3, 'def'), (4, 7, 'ghi')]
+    """
+    out: list[Segment] = []
+    k, n, shift, last = 0, len(removals), 0, -1
+    for seg in segments:
+        start, end = seg.start, seg.end
+        if start < last:
+            return None
+        last = start
+        while k < n and removals[k].end <= start:
+            shift += removals[k].end - removals[k].start
+            k += 1
+        if k < n and removals[k].start < end and start < removals[k].end:
+            continue
+        out.append(_moved(seg, start - shift, end - shift, text) if shift else seg)
+    return out
+
+
+def _moved(seg: Segment, a: int, b: int, text: str) -> Segment:
+    return Segment(a, b, text[a:b], seg.script, seg.lang, seg.confidence, seg.foreign, seg.line,
+                   seg.para)
+
+
+_RESULT = attrgetter("result")
 
 
 def _START(c: Change) -> int:

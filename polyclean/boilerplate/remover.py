@@ -129,7 +129,7 @@ class BoilerplateRemover:
         """
         size = max(1, int(self.config.boilerplate_window))
         spill = self._spill = {}
-        peek = LINE_CACHE.peek
+        peek, spilled, offer = LINE_CACHE.peek, spill.get, LINE_CACHE.offer
         for text in texts:
             if not isinstance(text, str):
                 continue
@@ -140,10 +140,14 @@ class BoilerplateRemover:
             for raw in text.split("\n", MAX_LINES_PER_DOC)[:MAX_LINES_PER_DOC]:
                 s = raw.strip()
                 if s and len(s) <= MAX_KEY_CHARS:
-                    hit = peek(s) or spill.get(s)
+                    hit = peek(s)
                     if hit is None:
-                        hit = analysed(s, spill) if len(s) <= CACHED_CHARS else spill.setdefault(
-                            s, analyse(s))
+                        hit = spilled(s)
+                        if hit is None:
+                            hit = analysed(s, spill) if len(s) <= CACHED_CHARS else \
+                                spill.setdefault(s, analyse(s))
+                        elif len(s) <= CACHED_CHARS:  # met again in this batch: the memo
+                            offer(s, hit)  # admits it now (not in the next batch, analysed again)
                     if hit.digest:
                         keys.add(hit.digest)
             entry = (doc_hash, tuple(keys))

@@ -92,8 +92,34 @@ def has_sentences(s: str, n_units: int) -> bool:
         ).startswith(("#", "@", "h", "p", "w"))):  # ends with an emoji after six words
             return True
     if n_units >= LONG_UNITS:
+        if lx.INNER_ENDS == 1:
+            return inner_end(s)
         # the first INNER_ENDS boundaries are enough (findall would look for all of them)
         return sum(1 for _ in islice(lx.INNER_END_RE.finditer(s), lx.INNER_ENDS)) >= lx.INNER_ENDS
+    return False
+
+
+# lexicon.INNER_END_RE in parts: the sentence end and what follows it, the three letters
+# before it, and the CJK ends.  A pattern that starts with its punctuation is searched
+# for in one quick scan; the one that starts with three letters is tried at every letter.
+_END_NEXT_RE = re.compile(r"[.!?\u2026]['\"\u201d\u2019)]?\s+[\"'\u201c\u2018(]?[^\W_a-z\u00df-\u00ff]")
+_THREE_LETTERS_RE = re.compile(r"[^\W\d_]{3}")
+_CJK_END_RE = re.compile(r"[\u3002\uff01\uff1f](?!$)")
+
+
+def inner_end(s: str) -> bool:
+    """Whether ``lexicon.INNER_END_RE`` finds a sentence boundary inside ``s`` (the
+    same answer, found from the punctuation).
+
+    >>> inner_end("He left. The rest stayed"), inner_end("Mr. Smith left"), inner_end("U.S. Army")
+    (True, False, False)
+    """
+    if _CJK_END_RE.search(s):
+        return True
+    for m in _END_NEXT_RE.finditer(s):  # no other candidate starts inside a match
+        p = m.start()
+        if p >= 3 and _THREE_LETTERS_RE.fullmatch(s, p - 3, p):
+            return True
     return False
 
 
