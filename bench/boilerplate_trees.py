@@ -26,7 +26,6 @@ README (boilerplate, known limits).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -39,8 +38,6 @@ from polyclean.boilerplate.analysis import ANCHOR, features  # noqa: E402
 from polyclean.boilerplate.context import context_features  # noqa: E402
 from polyclean.boilerplate.model import LineModel  # noqa: E402
 from polyclean.boilerplate.remover import BoilerplateRemover  # noqa: E402
-from polyclean.config import Config  # noqa: E402
-from polyclean.report import apply_changes  # noqa: E402
 
 # the trees' probabilities crowd near 1 for boilerplate: their own grid of pairs
 TREE_THRESHOLDS = tuple((t, u) for t in (0.9, 0.93, 0.95, 0.97, 0.98, 0.99)
@@ -120,23 +117,16 @@ def _args(argv):
     ap.add_argument("--rates", type=float, nargs="+", default=[0.1])
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--min-leaf", type=int, default=50)
-    ap.add_argument("--folds", type=int, default=10)
-    ap.add_argument("--min-body", type=float, default=0.98)
-    ap.add_argument("--min-body-cleaneval", type=float, default=0.965)
-    ap.add_argument("--min-include", type=float, default=0.97)
+    T.limit_args(ap)
     return ap.parse_args(argv)
 
 
 def main(argv=None) -> int:
     args = _args(argv)
     t0 = time.time()
-    T._memo_everything()
-    pages = T.load_pages()
-    rows = {id(p): T.page_rows(p) for p in pages}
-    groups = T.folds_of(pages, args.folds)
+    pages, rows, groups = T.prepare(args.folds)
     train = [[r for p in pages if p["host"] not in set(g) for r in rows[id(p)]] for g in groups]
-    limits = {"scrapinghub": args.min_body, "cleaneval": args.min_body_cleaneval,
-              "trafilatura": args.min_include}
+    limits = T.limits(args)
     print(f"{len(pages)} pages, {sum(map(len, rows.values()))} rows ({time.time() - t0:.0f} s)")
     results = {}
     lr = [LineModel(T.fit(tr, 1.0)) for tr in train]
@@ -157,12 +147,7 @@ def main(argv=None) -> int:
                     results[name] = choose(pages, folds, preds, limits, TREE_THRESHOLDS)
                 except SystemExit as exc:
                     print(f"  {exc}")
-    print("\nchosen per method (leave-site-out):")
-    for name, (pair, r) in results.items():
-        print(f"{name}: thresholds {pair} " + json.dumps(
-            {k: {m: round(v, 4) for m, v in d.items() if not m.endswith(("_n", "_chars"))}
-             for k, d in r.items()}))
-    print(f"({time.time() - t0:.0f} s)")
+    T.print_chosen(results, t0)
     return 0
 
 

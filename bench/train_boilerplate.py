@@ -248,7 +248,7 @@ def choose_threshold(pages, folds, limits: dict[str, float], thresholds=THRESHOL
                 "trafilatura": r["trafilatura"]["include_kept"]}
         ok = len(thresholds) == 1 or all(kept[k] >= v for k, v in limits.items())
         removed = r["scrapinghub"]["other_removed"] + r["cleaneval"]["other_removed"]
-        print(f"  thresholds {t[0]:.2f} {t[1]:.2f}: " + "  ".join(
+        print(f"  thresholds {t[0]:g} {t[1]:g}: " + "  ".join(
             f"{k} body {v['body_kept']:.3f} other {v['other_removed']:.3f} tokF1 {v['token_f1']:.3f}"
             for k, v in r.items() if "body_kept" in v)
             + f"  traf inc {r['trafilatura']['include_kept']:.3f} exc "
@@ -258,6 +258,32 @@ def choose_threshold(pages, folds, limits: dict[str, float], thresholds=THRESHOL
     if best is None:
         raise SystemExit(f"no threshold keeps {limits}")
     return best[1], best[2]
+
+
+def prepare(k: int) -> tuple[list[dict], dict[int, list], list[list[str]]]:
+    """Pages, their rows (by ``id`` of the page) and ``k`` groups of hosts (experiments)."""
+    _memo_everything()
+    pages = load_pages()
+    return pages, {id(p): page_rows(p) for p in pages}, folds_of(pages, k)
+
+
+def search(results: dict, name: str, *args, **kwargs) -> None:
+    """``choose_threshold(*args, **kwargs)`` into ``results[name]``, or say that no pair
+    of thresholds keeps the limits (experiments)."""
+    try:
+        results[name] = choose_threshold(*args, **kwargs)
+    except SystemExit as exc:
+        print(f"  {exc}")
+
+
+def print_chosen(results: dict[str, tuple[tuple[float, float], dict]], t0: float) -> None:
+    """The chosen thresholds and leave-site-out scores of each method (experiments)."""
+    print("\nchosen per method (leave-site-out):")
+    for name, (pair, r) in results.items():
+        print(f"{name}: thresholds {pair} " + json.dumps(
+            {k: {m: round(v, 4) for m, v in d.items() if not m.endswith(("_n", "_chars"))}
+             for k, d in r.items()}))
+    print(f"({time.time() - t0:.0f} s)")
 
 
 def folds_of(pages: list[dict], k: int) -> list[list[str]]:
@@ -297,16 +323,26 @@ def write_common_words(n: int = 100) -> None:
 
 
 # --- main --------------------------------------------------------------------------------------------
-def _args(argv: list[str] | None) -> argparse.Namespace:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def limit_args(ap: argparse.ArgumentParser) -> None:
+    """The folds and the limits of the threshold search (see :func:`limits`)."""
     ap.add_argument("--folds", type=int, default=10)
-    ap.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
     ap.add_argument("--min-body", type=float, default=0.98,
                     help="Scrapinghub body the threshold must keep (leave-site-out)")
     ap.add_argument("--min-body-cleaneval", type=float, default=0.965,
                     help="CleanEval body the threshold must keep (leave-site-out)")
     ap.add_argument("--min-include", type=float, default=0.97,
                     help="trafilatura must-include segments the threshold must keep (leave-site-out)")
+
+
+def limits(args: argparse.Namespace) -> dict[str, float]:
+    return {"scrapinghub": args.min_body, "cleaneval": args.min_body_cleaneval,
+            "trafilatura": args.min_include}
+
+
+def _args(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    limit_args(ap)
+    ap.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
     ap.add_argument("--threshold", type=float, nargs=2, default=None,
                     metavar=("HELD", "UNANCHORED"), help="skip the search, use these")
     ap.add_argument("--no-split", action="store_true",
@@ -351,9 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         folds.append({"hosts": g, "model": fit(train, args.c, not args.no_split, without)})
     print(f"{len(folds)} fold models ({time.time() - t0:.0f} s)", flush=True)
     thresholds = (tuple(args.threshold),) if args.threshold is not None else THRESHOLDS
-    limits = {"scrapinghub": args.min_body, "cleaneval": args.min_body_cleaneval,
-              "trafilatura": args.min_include}
-    threshold, r = choose_threshold(pages, folds, limits, thresholds)
+    threshold, r = choose_threshold(pages, folds, limits(args), thresholds)
     print(f"chosen thresholds {threshold}: {json.dumps(r)}")
     if args.dry_run:
         return 0
