@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import train_boilerplate as T  # noqa: E402
-from polyclean.boilerplate.analysis import ANCHOR, features  # noqa: E402
+from polyclean.boilerplate.analysis import features  # noqa: E402
 from polyclean.boilerplate.context import context_features  # noqa: E402
 from polyclean.boilerplate.model import LineModel  # noqa: E402
 from polyclean.boilerplate.remover import BoilerplateRemover  # noqa: E402
@@ -49,22 +49,17 @@ class _VectorRemover(BoilerplateRemover):
     ``probabilities(vectors)`` and ``thresholds()``)."""
 
     def _classify(self, doc, present):
-        an = doc.an
-        if not any(an[i].kind == ANCHOR for i in present):
-            return []
-        want = [pos for pos, i in enumerate(present) if not doc.foreign[i] and not doc.protected[i]]
+        want = T.judged(doc, present)
         if not want:
             return []
+        an = doc.an
         ctx = context_features([an[i] for i in present], [doc.blocks[i] for i in present], want)
         xs = [features(an[present[pos]]) + c for pos, c in zip(want, ctx)]
         th = self.thresholds
         found = [(present[pos], "classifier", p)
                  for pos, x, p in zip(want, xs, self.model.probabilities(xs))
                  if p >= th[x[T._LOOSE] > 0]]
-        gone = {i for i, _, _ in found}
-        if all(i in gone for i in present if an[i].kind == ANCHOR):
-            found = [f for f in found if an[f[0]].kind != ANCHOR]
-        return found
+        return T.keep_last_anchor(found, doc, present)
 
 
 class _Cached:

@@ -53,7 +53,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import eval_boilerplate as ev  # noqa: E402
 from polyclean.boilerplate import context as C  # noqa: E402
 from polyclean.boilerplate import features as F  # noqa: E402
-from polyclean.boilerplate.analysis import COMMON_WORDS_FILE, features  # noqa: E402
+from polyclean.boilerplate.analysis import ANCHOR, COMMON_WORDS_FILE, features  # noqa: E402
 from polyclean.boilerplate.context import context_features  # noqa: E402
 from polyclean.boilerplate.keys import normalize_key  # noqa: E402
 from polyclean.boilerplate.model import MODEL_FILE, LineModel  # noqa: E402
@@ -197,6 +197,24 @@ def fit(rows: list[tuple[tuple[float, ...], int, int]], c: float, split: bool = 
     keep = [j for j in keep if j != _LOOSE]  # constant within each part
     return {"features": list(F.NAMES), **_fit_one(x[~loose], y[~loose], w[~loose], c, keep),
             "unanchored": _fit_one(x[loose], y[loose], w[loose], c, keep)}
+
+
+# --- experiments' removers (bench/boilerplate_trees.py, bench/boilerplate_stack.py) -----------------
+def judged(doc, present: list[int]) -> list[int]:
+    """The positions of ``present`` the remover's classifier judges: none on a page
+    without a sentence of 8+ words, never a foreign or protected line."""
+    if not any(doc.an[i].kind == ANCHOR for i in present):
+        return []
+    return [pos for pos, i in enumerate(present) if not doc.foreign[i] and not doc.protected[i]]
+
+
+def keep_last_anchor(found: list, doc, present: list[int]) -> list:
+    """``found`` without its anchors when it holds every anchor left (the remover's rule)."""
+    an = doc.an
+    gone = {f[0] for f in found}
+    if all(i in gone for i in present if an[i].kind == ANCHOR):
+        return [f for f in found if an[f[0]].kind != ANCHOR]
+    return found
 
 
 # --- evaluation through the whole remover -----------------------------------------------------------
