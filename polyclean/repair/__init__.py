@@ -5,11 +5,11 @@ Two kinds of damage are undone:
 * UTF-8 decoded with a single-byte codec ("CafÃ©", "РџСЂРёРІРµС‚"): ftfy's encoding
   fixes (:func:`ftfy.fix_encoding_and_explain`, nothing else of ftfy) on each line
   that ftfy's own badness test flags, never on a whole multi-line document;
-* single-byte text shown with the wrong single-byte codec, which ftfy does not
-  attempt (:mod:`.mixups`): cp1251 shown as cp1252, Latin-1 or cp1254 ("Âñå ýòî" for
-  "Все это"), KOI8-R/KOI8-U shown as Latin-1 ("ðÒÉ×ÅÔ" for "Привет") or as cp1251, and
-  cp1251 shown as KOI8, line by line; cp1250, ISO-8859-2, cp1257 and cp1254 shown as cp1252 ("Za¿ó³æ" for
-  "Zażółć"), decided for the whole document.  Each reversal is kept only when the
+* single-byte text shown with the wrong single-byte codec, which ftfy does not attempt
+  (:mod:`.mixups`): cp1251 shown as cp1252, Latin-1 or cp1254 ("Âñå ýòî" for "Все это"),
+  KOI8-R/KOI8-U shown as Latin-1 ("ðÒÉ×ÅÔ" for "Привет") or as cp1251, and cp1251 shown
+  as KOI8, line by line; cp1250, ISO-8859-2, cp1257 and cp1254 shown as cp1252 ("Za¿ó³æ"
+  for "Zażółć"), decided for the whole document.  Each reversal is kept only when the
   letter statistics of :mod:`polyclean.decode.stats` say the result is much more like
   real text of a language the codec serves than the input is like real text, so clean
   text is left alone.
@@ -49,8 +49,8 @@ log = logging.getLogger(__name__)
 # the checks themselves look at every character concerned.
 _CYRILLIC_TRIGGER = re.compile(
     "[\u00c0-\u00ff\u0410-\u042f\u011e\u011f\u0130\u0131\u015e\u015f]" * 3)
-# A line worth a Latin check (cp1250/cp1257/cp1254 shown as cp1252): a character that those
-# mix-ups change.  The check pools the document's lines (undo_latin_mixups).
+# A line worth a Latin check (cp1250/ISO-8859-2/cp1257/cp1254 shown as cp1252): a
+# character that those mix-ups change.  The check pools the document's lines (undo_latin_mixups).
 _LATIN_MIXUP_KEY = re.compile(
     "[" + re.escape("".join(sorted({chr(k) for t in LATIN_MIXUPS.values() for k in t}))) + "]")
 
@@ -189,7 +189,8 @@ def _latin_mixups(text: str, fixes: dict[int, tuple[int, str, str, float | None]
 def repair_text(text: str, config: Config) -> tuple[str, list[Change]]:
     """Repair mojibake line by line; changes are offsets into ``text``, one per
     repaired line, trimmed to the part of the line that changed.  Latin mix-ups
-    (cp1250/cp1257/cp1254 shown as cp1252) are decided for the document as a whole.
+    (cp1250/ISO-8859-2/cp1257/cp1254 shown as cp1252) are decided for the document as a
+    whole.
 
     >>> out, changes = repair_text("ok\\n\u00c2\u00f1\u00e5 \u00fd\u00f2\u00ee \u00ef\u00f0\u00e0\u00e2\u00e4\u00e0", Config())
     >>> out

@@ -20,13 +20,13 @@ MIN_GAIN = 10.0
 MIN_RESULT_PER_PAIR = -7.0
 #: cp1251-as-cp1252 needs this many letters of evidence (a lone "5ª" or "à" is not).
 MIN_LETTERS = 4
-#: A Latin-script reversal (cp1250, cp1257 or cp1254 shown as cp1252), decided for a whole
-#: document, needs this many changed letters of evidence (as cp1251-as-cp1252 needs
-#: ``MIN_LETTERS``), must gain this much per letter pair of the words it changes, and
-#: the result must average this per pair (chosen on the even-numbered half of the
-#: sentences in bench/bench_repair.py's Latin corpus; measured there: mojibake of
-#: three sentences gains 2 to 7 per pair, clean lingua lines at most 6.6 with 1-3
-#: changed letters).
+#: A Latin-script reversal (cp1250, ISO-8859-2, cp1257 or cp1254 shown as cp1252),
+#: decided for a whole document, needs this many changed letters of evidence (as
+#: cp1251-as-cp1252 needs ``MIN_LETTERS``), must gain this much per letter pair of the
+#: words it changes, and the result must average this per pair (chosen on the even-
+#: numbered half of the sentences in bench/bench_repair.py's Latin corpus; measured
+#: there: mojibake of three sentences gains 2 to 7 per pair, clean lingua lines at most
+#: 6.6 with 1-3 changed letters).
 LATIN_MIN_CHANGED = 4
 LATIN_MIXUP_GAIN_PER_PAIR = 2.0
 LATIN_MIN_RESULT_PER_PAIR = -9.0
@@ -96,7 +96,8 @@ _KOI8U_ONLY = frozenset("іїєґІЇЄҐ")
 #: Latin-script text shown as cp1252/Latin-1: cp1250 (Polish, Czech, Slovak, Hungarian,
 #: Slovene, Croatian, Romanian), cp1257 (Lithuanian, Latvian, Estonian) and cp1254, the
 #: Turkish codec (ISO-8859-9 differs from Latin-1 in the same six letters: ğ ş ı Ğ Ş İ
-#: shown as ð þ ý Ð Þ Ý, letters Turkish does not write).  Only letters come back.
+#: shown as ð þ ý Ð Þ Ý, letters Turkish does not write); ISO-8859-2 beside cp1250
+#: (see LATIN_ALTERNATIVE_TO).  Only letters come back.
 LATIN_MIXUPS = {true: _table(("cp1252", "latin_1"), true, str.isalpha)
                 for true in ("cp1250", "iso8859_2", "cp1257", "cp1254")}
 #: How a reason names a codec (ISO-8859-2, Latin-2, puts ą ś ź š ť ž where Latin-1 has
@@ -472,7 +473,8 @@ def _may_gain(before: str, after: str, langs: tuple[str, ...]) -> bool:
     return bound >= max(MIN_GAIN, LATIN_MIXUP_GAIN_PER_PAIR * npairs)
 
 
-def _fairest(lines: list[str], passed: list[tuple[float, str, dict]]) -> tuple[float, str, dict]:
+def _fairest(lines: list[str], passed: list[tuple[float, str, dict]]
+             ) -> tuple[float, str, dict]:
     """The codec, of several whose reversal passed, whose reading of the same lines
     (every line that any of them sampled, whole) scores best under one of its
     languages.  Each codec's gain was measured on its own sample; codecs that share
@@ -497,8 +499,8 @@ def _fairest(lines: list[str], passed: list[tuple[float, str, dict]]) -> tuple[f
 
 
 def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
-    """Undo cp1250, cp1257 or cp1254 text shown as cp1252/Latin-1 in the lines of one
-    document: {line index: (repaired line, confidence, reason)}.
+    """Undo cp1250, ISO-8859-2, cp1257 or cp1254 text shown as cp1252/Latin-1 in the
+    lines of one document: {line index: (repaired line, confidence, reason)}.
 
     A mix-up is a property of the document (its bytes were read with one wrong
     codec), so the evidence of its lines (the first that a table changes, see
