@@ -70,7 +70,7 @@ class Journal:
         if self.path is None or not self.path.exists():
             return None
         try:
-            data = json.loads(self.path.read_text("utf-8"))
+            data = self._read()
         except (OSError, ValueError) as exc:
             raise ResumeError(E.JOURNAL_UNREADABLE.format(path=self.path, why=exc)) from exc
         if data.get("version") != JOURNAL_VERSION or data.get("fingerprint") != self.fp:
@@ -80,9 +80,12 @@ class Journal:
     def records_done(self) -> str:
         """How many records the journal counts as done, as text ("?" when unreadable)."""
         try:
-            return f"{int(json.loads(self.path.read_text('utf-8'))['records']):,}"
+            return f"{int(self._read()['records']):,}"
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return "?"
+
+    def _read(self) -> dict:
+        return json.loads(self.path.read_text("utf-8"))
 
     def save(self, data: dict) -> None:
         if self.path is None:

@@ -491,8 +491,7 @@ def _fairest(lines: list[str], passed: list[tuple[float, str, dict]]
     for item in passed:
         true = item[1]
         text = "\n".join(lines[i].translate(LATIN_MIXUPS[true]) for i in rows)
-        score = _stats.langs_score(_stats.letter_pairs(text), LATIN_MIXUP_LANGS[true])
-        score += _stats.case_cost(text)
+        score = _latin_score(text, LATIN_MIXUP_LANGS[true])[0]
         if best is None or score > best[0]:
             best = (score, item)
     return best[1]
@@ -520,7 +519,8 @@ def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
     passed = []
     bounded = set()  # codecs whose reversal might gain enough (see _may_gain)
     for true in LATIN_MIXUPS:
-        if LATIN_ALTERNATIVE_TO.get(true, true) not in bounded | {true}:
+        primary = LATIN_ALTERNATIVE_TO.get(true)
+        if primary is not None and primary not in bounded:
             continue
         readings = _latin_sample(lines, true)
         if sum(r[3] for r in readings.values()) < LATIN_MIN_CHANGED:
