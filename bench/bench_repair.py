@@ -39,6 +39,15 @@ def _c1(exc: UnicodeDecodeError):
 codecs.register_error("polyclean-bench-c1", _c1)
 
 
+def _writes(codec: str, s: str) -> bool:
+    """Whether ``codec`` can encode ``s``."""
+    try:
+        s.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _mix(s: str, enc: str, dec: str) -> str:
     out = []
     for ch in s:
@@ -147,12 +156,14 @@ def turkish_mojibake() -> list[tuple[str, str]]:
             if TURKISH_MOJIBAKE_RE.search(s)]
 
 
-def cldr_sentences(lang: str, n: int = 600, seed: int = 0) -> list[str]:
+def cldr_sentences(lang: str, codec: str, n: int = 600, seed: int = 0) -> list[str]:
     """Word sequences drawn uniformly from the names that the Unicode CLDR (through
-    Babel, BSD-3-Clause) gives in ``lang``: languages, territories, scripts, currencies,
-    months and days.  For Estonian, which neither ../shared/data nor wordfreq has; the
-    words lean to foreign names ("tšerokii", "Aserbaidžaan"), so they hold more š and ž
-    than running Estonian text does."""
+    Babel, BSD-3-Clause) gives in ``lang``, those that ``codec`` can write: languages,
+    territories, scripts, currencies, months and days.  For Estonian, which neither
+    ../shared/data nor wordfreq has; the words lean to foreign names ("tšerokii",
+    "Aserbaidžaan"), so they hold more š and ž than running Estonian text does.  Names
+    that the codec cannot write ("São Tomé", "Curaçao" in cp1257) are left out: a file in
+    that codec cannot hold them, so their mix-up has no right answer."""
     import random
 
     import babel
@@ -163,7 +174,7 @@ def cldr_sentences(lang: str, n: int = 600, seed: int = 0) -> list[str]:
                   loc.months["format"]["wide"], loc.days["format"]["wide"]):
         for name in names.values():
             words.update(name.replace("(", " ").replace(")", " ").replace(",", " ").split())
-    vocab = sorted(w for w in words if w.isalpha())
+    vocab = sorted(w for w in words if w.isalpha() and _writes(codec, w))
     rng = random.Random(f"{lang}-{seed}")
     out = []
     for _ in range(n):
@@ -188,12 +199,41 @@ def mixups() -> dict[tuple[str, str], tuple]:
     return out
 
 
+def gettext_lines(lang: str, codec: str) -> list[str]:
+    """The translated messages of the gettext catalogs that Debian's packages install
+    for ``lang`` (``/usr/share/locale/LANG/LC_MESSAGES/*.mo``; the ``iso_*`` catalogs of
+    country and language names left out), one line each, those that ``codec`` can
+    write, in catalog and message order: real running text (program messages), for a
+    language that ../shared/data and wordfreq lack.  Empty where no catalog is
+    installed."""
+    import gettext
+
+    out = []
+    for mo in sorted(Path("/usr/share/locale", lang, "LC_MESSAGES").glob("*.mo")):
+        if mo.name.startswith("iso_"):
+            continue
+        with open(mo, "rb") as f:
+            catalog = gettext.GNUTranslations(f)._catalog
+        for key in sorted(catalog, key=str):
+            text = catalog[key]
+            if isinstance(text, str):
+                out += [line.strip() for line in text.split("\n")
+                        if line.strip() and _writes(codec, line.strip())]
+    return out
+
+
 def unpinned_mixups() -> dict[tuple[str, str], tuple]:
-    """Mix-ups measured on text built from CLDR names (:func:`cldr_sentences`), shown
-    by ``--mixups`` but not pinned: Estonian cp1257 shown as cp1252."""
-    sents = [s for seed in range(3) for s in cldr_sentences("et", 600, seed)]
-    return {("et", "cp1257 shown as cp1252 (CLDR names)"): ("cp1257", "cp1252", sents,
-                                                          LATIN_DOC_LINES)}
+    """Mix-ups shown by ``--mixups`` but not pinned: Estonian cp1257 shown as cp1252,
+    on text built from CLDR names (:func:`cldr_sentences`) and, where Debian's Estonian
+    gettext catalogs are installed, on their messages (:func:`gettext_lines`)."""
+    sents = [s for seed in range(3) for s in cldr_sentences("et", "cp1257", 600, seed)]
+    out = {("et", "cp1257 shown as cp1252 (CLDR names)"): ("cp1257", "cp1252", sents,
+                                                         LATIN_DOC_LINES)}
+    messages = gettext_lines("et", "cp1257")
+    if messages:
+        out["et", "cp1257 shown as cp1252 (gettext)"] = ("cp1257", "cp1252", messages,
+                                                        LATIN_DOC_LINES)
+    return out
 
 
 def mixup_rates(fix, true: str, shown: str, sents: list[str], per_doc: int

@@ -200,18 +200,34 @@ def test_hungarian_mixup_is_read_with_its_document(bench_repair):
 
 def test_estonian_mixup_on_cldr_names(bench_repair):
     """Estonian, which neither ../shared/data nor wordfreq has, measured on word
-    sequences of its CLDR names (Babel): clean documents stay as they are, and at
-    least 60% of the sentences corrupted as cp1257 shown as cp1252 come back (62.8%
-    measured; the issue's 99% is not met: Estonian's cp1257 differs from cp1252 only in
-    š and ž, whose letter pairs are rare in the Estonian statistics, so the reversed
-    words fall below the result floor or gain too little per pair)."""
-    (true, shown, sents, per_doc), = bench_repair.unpinned_mixups().values()
+    sequences of its CLDR names (Babel) that cp1257 can write: clean documents stay as
+    they are, and at least 70% of the sentences corrupted as cp1257 shown as cp1252
+    come back (74.8% measured, 62-87% on six other seeds; the issue's 99% is not met:
+    Estonian's cp1257 differs from cp1252 only in š and ž, whose letter pairs are rare
+    in the Estonian statistics, so the reversed words fall below the result floor or
+    gain too little per pair)."""
+    true, shown, sents, per_doc = bench_repair.unpinned_mixups()[
+        "et", "cp1257 shown as cp1252 (CLDR names)"]
+    assert all(bench_repair._writes(true, s) for s in sents)
     fix = lambda d: repair_text(d, CFG)[0]  # noqa: E731
     ok, n, _ = bench_repair.mixup_rates(fix, true, shown, sents, per_doc)
-    assert n >= 900 and ok / n >= 0.60, (ok, n)
+    assert n >= 900 and ok / n >= 0.70, (ok, n)
     for i in range(0, len(sents), per_doc):
         doc = "\n".join(sents[i:i + per_doc])
         assert fix(doc) == doc
+
+
+def test_real_estonian_text_is_left_alone(bench_repair):
+    """Running Estonian (the messages of Debian's Estonian gettext catalogs, 12k lines
+    of real program text, in documents of 30 lines) is not changed by any mix-up
+    check: õ, ä, ö, ü and the rare š, ž are its own letters."""
+    lines = bench_repair.gettext_lines("et", "cp1257")
+    if not lines:
+        pytest.skip("no Estonian gettext catalogs under /usr/share/locale/et")
+    assert len(lines) >= 5000
+    changed = [i for i in range(0, len(lines), 30)
+               if repair_text(doc := "\n".join(lines[i:i + 30]), CFG)[0] != doc]
+    assert changed == []
 
 
 # --- ftfy's own test cases --------------------------------------------------------------
