@@ -87,6 +87,46 @@ def latin_inline_items(split: str = "test", n: int = 800, seed: int = 5
     return items
 
 
+TATOEBA = {"de": "deu", "fr": "fra", "es": "spa"}
+
+
+def tatoeba_lines(code: str, lang: str = "eng") -> list[str]:
+    """The ``lang`` side of the Tatoeba (LASER) test pair of ``code`` and English."""
+    return _lines(DATA / "tatoeba-laser-testset" / "original" / f"tatoeba.{code}-eng.{lang}")
+
+
+def tatoeba_english() -> list[str]:
+    """Every distinct English sentence of the Tatoeba test pairs (short, everyday
+    sentences, another source than NTREX news and lingua)."""
+    files = sorted((DATA / "tatoeba-laser-testset" / "original").glob("tatoeba.*-eng.eng"))
+    return sorted({s for f in files for s in _lines(f)})
+
+
+def tatoeba_inline_items(n: int = 600, seed: int = 11
+                         ) -> list[tuple[str, tuple[int, int], str]]:
+    """As :func:`latin_inline_items`, from a source that played no part in choosing the
+    detector's constants: a 4-8 word run of a Tatoeba German, French or Spanish sentence
+    between two words of a Tatoeba English sentence."""
+    rng = random.Random(seed)
+    hosts = [s for s in tatoeba_english() if len(s.split()) >= 6]
+    pools = {lang: [s for s in tatoeba_lines(code, code) if len(s.split()) >= 4]
+             for lang, code in TATOEBA.items()}
+    langs = sorted(pools)
+    items = []
+    for i in range(n):
+        lang = langs[i % len(langs)]
+        host = rng.choice(hosts).split()
+        src = rng.choice(pools[lang]).split()
+        k = rng.randint(4, min(8, len(src)))
+        a = rng.randrange(len(src) - k + 1)
+        frag = " ".join(src[a:a + k])
+        cut = rng.randrange(1, len(host))
+        head = " ".join(host[:cut]) + " "
+        items.append((head + frag + " " + " ".join(host[cut:]),
+                      (len(head), len(head) + len(frag)), lang))
+    return items
+
+
 def score_latin_inline(items, en_lines: list[str], segments: Callable) -> dict[str, float]:
     """Fragments found, language right, character precision / recall, English lines
     flagged; ``segments(text)`` gives a document's segments."""
@@ -233,6 +273,12 @@ def main(argv: list[str] | None = None) -> int:
     for k in keys:
         print(f"{k:36}" + "".join(f"{r[1][k]:>20.4f}" for r in rows) + f"{targets.get(k, ''):>10}")
     print(f"{'seconds':36}" + "".join(f"{r[2]:>20.1f}" for r in rows))
+    t_items, t_en = tatoeba_inline_items(), tatoeba_english()
+    m = score_latin_inline(t_items, t_en, lambda x: detect_document(x, Config()).segments)
+    print(f"\nTatoeba (a source not used to choose any constant): {len(t_items)} de/fr/es "
+          f"fragments in English sentences, {len(t_en)} English sentences")
+    for k in ("found", "lang_right", "char_p", "char_r", "en_flagged", "en_flagged_n"):
+        print(f"{k:36}{m[k]:>20.4f}{targets.get(k, ''):>10}")
     return 0
 
 
