@@ -222,6 +222,21 @@ def gettext_lines(lang: str, codec: str) -> list[str]:
     return out
 
 
+def tatoeba_mixups() -> dict[tuple[str, str], tuple]:
+    """The Cyrillic mix-ups of :func:`mixups` on another source: the Russian and
+    Ukrainian sentences of the Tatoeba (LASER) test pairs, short everyday sentences that
+    played no part in choosing any threshold, one sentence at a time."""
+    out = {}
+    for lang, code in (("ru", "rus"), ("uk", "ukr")):
+        path = DATA / "tatoeba-laser-testset" / "original" / f"tatoeba.{code}-eng.{code}"
+        sents = [s for s in path.read_text("utf-8").split("\n") if s.strip()]
+        k = KOI8[lang]
+        for true, shown in (("cp1251", "cp1252"), ("cp1251", "cp1254"), (k, "latin_1"),
+                            (k, "cp1251"), ("cp1251", k)):
+            out[lang, f"{true} shown as {shown}"] = (true, shown, sents, 1)
+    return out
+
+
 def unpinned_mixups() -> dict[tuple[str, str], tuple]:
     """Mix-ups shown by ``--mixups`` but not pinned: Estonian cp1257 shown as cp1252,
     on text built from CLDR names (:func:`cldr_sentences`) and, where Debian's Estonian
@@ -271,6 +286,11 @@ def bench_mixups() -> None:
         fo, _, _ = mixup_rates(ftfy.fix_encoding, true, shown, sents, per_doc)
         print(f"  {lang:8s} {name:28s} {ok:6d}/{n:<5d}{100 * ok / n:5.1f}% "
               f"{fo:8d} {100 * fo / n:5.1f}%")
+    print("\nthe Cyrillic mix-ups on Tatoeba's Russian and Ukrainian sentences (another "
+          "source, used for no threshold), one sentence at a time")
+    for (lang, name), (true, shown, sents, per_doc) in tatoeba_mixups().items():
+        ok, n, _ = mixup_rates(lambda d: repair_text(d, cfg)[0], true, shown, sents, per_doc)
+        print(f"  {lang:8s} {name:28s} {ok:6d}/{n:<5d}{100 * ok / n:5.1f}%")
     real = turkish_mojibake()
     print("\nreal mojibake: lingua's own Turkish sentences holding ð/þ/ý (cp1254 shown as "
           "cp1252), restored to their cp1254 reading")
