@@ -209,6 +209,22 @@ def test_cyrillic_mixups_on_a_source_never_tuned_on(bench_repair):
         assert n >= 900 and ok / n >= 0.985, (lang, name, ok, n, misses[:3])
 
 
+def test_clean_tatoeba_sentences_are_left_alone():
+    """Clean text of a source used for no threshold (Tatoeba's test pairs in seven
+    languages and their English; the sentences ftfy leaves alone), alone and in
+    documents of 30, is not changed."""
+    files = sorted((DATA / "tatoeba-laser-testset" / "original").glob("tatoeba.*-eng.*"))
+    need(files[0] if files else DATA / "tatoeba-laser-testset" / "original")
+    changed = n = 0
+    for path in files:
+        lines = [s for s in path.read_text("utf-8").split("\n")
+                 if s.strip() and ftfy.fix_encoding(s) == s]
+        docs = lines + ["\n".join(lines[i:i + 30]) for i in range(0, len(lines), 30)]
+        changed += sum(repair_text(d, CFG)[0] != d for d in docs)
+        n += len(lines)
+    assert n >= 13000 and changed == 0
+
+
 def test_estonian_mixup_on_cldr_names(bench_repair):
     """Estonian, which neither ../shared/data nor wordfreq has, measured on word
     sequences of its CLDR names (Babel) that cp1257 can write: clean documents stay as
