@@ -183,6 +183,14 @@ def cldr_sentences(lang: str, codec: str, n: int = 600, seed: int = 0) -> list[s
     return out
 
 
+def latin_mixups() -> dict[tuple[str, str], tuple]:
+    """The Latin-script entries of :func:`mixups` (cp1250, ISO-8859-2, cp1257, cp1254
+    shown as cp1252), in documents of ``LATIN_DOC_LINES`` sentences."""
+    return {(lang, f"{true} shown as cp1252"): (true, "cp1252", mixup_sentences(lang),
+                                                LATIN_DOC_LINES)
+            for true, langs in LATIN.items() for lang in langs}
+
+
 def mixups() -> dict[tuple[str, str], tuple]:
     """{(language, mix-up): (true codec, shown codec, sentences, lines per document)}"""
     out = {}
@@ -192,11 +200,7 @@ def mixups() -> dict[tuple[str, str], tuple]:
         for true, shown in (("cp1251", "cp1252"), ("cp1251", "latin_1"), ("cp1251", "cp1254"),
                             (k, "latin_1"), (k, "cp1251"), ("cp1251", k)):
             out[lang, f"{true} shown as {shown}"] = (true, shown, sents, 1)
-    for true, langs in LATIN.items():
-        for lang in langs:
-            out[lang, f"{true} shown as cp1252"] = (true, "cp1252", mixup_sentences(lang),
-                                                  LATIN_DOC_LINES)
-    return out
+    return out | latin_mixups()
 
 
 def gettext_lines(lang: str, codec: str) -> list[str]:
@@ -284,6 +288,12 @@ def bench_mixups() -> None:
     for (lang, name), (true, shown, sents, per_doc) in (mixups() | unpinned_mixups()).items():
         ok, n, _ = mixup_rates(lambda d: repair_text(d, cfg)[0], true, shown, sents, per_doc)
         fo, _, _ = mixup_rates(ftfy.fix_encoding, true, shown, sents, per_doc)
+        print(f"  {lang:8s} {name:28s} {ok:6d}/{n:<5d}{100 * ok / n:5.1f}% "
+              f"{fo:8d} {100 * fo / n:5.1f}%")
+    print("\nthe Latin mix-ups one sentence at a time (each sentence a document)")
+    for (lang, name), (true, shown, sents, _) in latin_mixups().items():
+        ok, n, _ = mixup_rates(lambda d: repair_text(d, cfg)[0], true, shown, sents, 1)
+        fo, _, _ = mixup_rates(ftfy.fix_encoding, true, shown, sents, 1)
         print(f"  {lang:8s} {name:28s} {ok:6d}/{n:<5d}{100 * ok / n:5.1f}% "
               f"{fo:8d} {100 * fo / n:5.1f}%")
     print("\nthe Cyrillic mix-ups on Tatoeba's Russian and Ukrainian sentences (another "

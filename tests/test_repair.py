@@ -209,6 +209,52 @@ def test_cyrillic_mixups_on_a_source_never_tuned_on(bench_repair):
         assert n >= 900 and ok / n >= 0.985, (lang, name, ok, n, misses[:3])
 
 
+# one sentence at a time (the test half; measured when the floors were set: pl 90.1 / 81.0,
+# cs 66.6 / 80.5, hu 13.9, lt 85.3, lv 95.5, tr 94.8 %; with four changed letters needed,
+# as before the known-word check: 62.3 / 42.1, 16.6 / 33.8, 0, 55.8, 71.6, 82.0 %)
+LATIN_ONE_SENTENCE_FLOORS = {
+    ("pl", "cp1250 shown as cp1252"): 0.85, ("pl", "iso8859_2 shown as cp1252"): 0.75,
+    ("cs", "cp1250 shown as cp1252"): 0.60, ("cs", "iso8859_2 shown as cp1252"): 0.75,
+    ("hu", "cp1250 shown as cp1252"): 0.10, ("lt", "cp1257 shown as cp1252"): 0.80,
+    ("lv", "cp1257 shown as cp1252"): 0.90, ("tr", "cp1254 shown as cp1252"): 0.90}
+
+
+@pytest.mark.parametrize("key", LATIN_ONE_SENTENCE_FLOORS, ids=" ".join)
+def test_latin_mixup_in_a_single_sentence(bench_repair, key):
+    """A single sentence is a document of its own: two changed letters are evidence
+    enough when the reversal gains by the letter statistics and does not turn words
+    into non-words.  Hungarian stays low: cp1250 and cp1252 differ there only in ő and
+    ű, which most sentences hold once at most."""
+    true, shown, sents, _ = bench_repair.latin_mixups()[key]
+    ok, n, misses = bench_repair.mixup_rates(lambda d: repair_text(d, CFG)[0], true, shown,
+                                             sents, 1)
+    assert n >= 250 and ok / n >= LATIN_ONE_SENTENCE_FLOORS[key], (ok, n, misses[:3])
+
+
+@pytest.mark.parametrize("text", [
+    "Aperto luned\u00ec, marted\u00ec, mercoled\u00ec e gioved\u00ec dalle 9 alle 18.",
+    "Orari: luned\u00ec 9-18, marted\u00ec 9-18, mercoled\u00ec 9-18, gioved\u00ec 9-18, "
+    "venerd\u00ec 9-13.\nSabato chiuso.",
+    "Da luned\u00ec 25 a venerd\u00ec 29 ottobre.",
+    "We stayed at the Ch\u00e2teau Latour and had cr\u00e8me br\u00fbl\u00e9e at the "
+    "f\u00eate; the premi\u00e8re was tr\u00e8s chic.",
+], ids=["it-week", "it-hours", "it-dates", "fr-in-en"])
+def test_words_are_not_reversed_into_non_words(text):
+    """Letter statistics prefer frequent letter pairs, and Czech "d\u011b" is commoner
+    than Italian "d\u00ec": "luned\u00ec" read as cp1250 would be "luned\u011b".  Words that
+    are words as they stand and would not be once reversed are clean text (this
+    schedule was changed before the known-word check)."""
+    assert repair_text(text, CFG)[0] == text
+
+
+def test_mixup_inside_english_text_is_repaired():
+    """cp1250 names in an English page read as cp1252: the English words are the same
+    in both codecs, the Polish ones are not words as they stand."""
+    text = "Lech Wa\u00b3\u00easa met the Polish president in Gda\u00f1sk and Krak\u00f3w."
+    assert repair_text(text, CFG)[0] == "Lech Wa\u0142\u0119sa met the Polish president in " \
+        "Gda\u0144sk and Krak\u00f3w."
+
+
 def test_clean_tatoeba_sentences_are_left_alone():
     """Clean text of a source used for no threshold (Tatoeba's test pairs in seven
     languages and their English; the sentences ftfy leaves alone), alone and in
@@ -319,7 +365,7 @@ def test_lingua_clean_lines_untouched_and_mojibake_repaired_as_ftfy(lingua_lines
           f"{ftfy_fixed} with real mojibake, {same_as_ftfy} repaired as ftfy repairs them; "
           f"{turkish_fixed} of {turkish} Turkish cp1254-as-cp1252 lines read as cp1254")
     assert untouched >= 15_650 and ftfy_fixed >= 150
-    assert turkish == 244 and turkish_fixed >= 190  # 195 measured
+    assert turkish == 244 and turkish_fixed >= 225  # 233 measured (195 with 4 letters needed)
     assert bad == []
 
 

@@ -21,18 +21,21 @@ MIN_RESULT_PER_PAIR = -7.0
 #: cp1251-as-cp1252 needs this many letters of evidence (a lone "5ª" or "à" is not).
 MIN_LETTERS = 4
 #: A Latin-script reversal (cp1250, ISO-8859-2, cp1257 or cp1254 shown as cp1252),
-#: decided for a whole document, needs this many changed letters of evidence (as
-#: cp1251-as-cp1252 needs ``MIN_LETTERS``), must gain this much per letter pair of the
-#: words it changes, and the result must average this per pair (chosen on the even-
-#: numbered half of the sentences in bench/bench_repair.py's Latin corpus; measured
-#: there: mojibake of three sentences gains 2 to 7 per pair, clean lingua lines at most
-#: 6.6 with 1-3 changed letters).
-LATIN_MIN_CHANGED = 4
+#: decided for a whole document, needs this many changed letters of evidence, must
+#: gain this much per letter pair of the words it changes, and the result must average
+#: this per pair (chosen on the even-numbered half of the sentences in
+#: bench/bench_repair.py's Latin corpus; measured there: mojibake of three sentences
+#: gains 2 to 7 per pair, clean lingua lines at most 6.6 with 1-3 changed letters).
+#: Two letters, not one: a single changed letter in a name reads as well one way as
+#: the other (Dutch "Mûelenaere", Hungarian "Műelenaere"); it was four before the
+#: known-word check (:func:`_more_known_as_they_stand`), which keeps clean words such
+#: as Italian "lunedì" from passing on two or three letters.
+LATIN_MIN_CHANGED = 2
 LATIN_MIXUP_GAIN_PER_PAIR = 2.0
 LATIN_MIN_RESULT_PER_PAIR = -9.0
-#: The decision looks at the first lines that a table changes, until they hold three
-#: times the letters needed or number 20 (see _latin_sample).
-LATIN_ENOUGH_CHANGED = 3 * LATIN_MIN_CHANGED
+#: The decision looks at the first lines that a table changes, until they hold this
+#: many changed letters or number 20 (see _latin_sample).
+LATIN_ENOUGH_CHANGED = 12
 LATIN_SAMPLE_LINES = 20
 
 
@@ -473,6 +476,38 @@ def _may_gain(before: str, after: str, langs: tuple[str, ...]) -> bool:
     return bound >= max(MIN_GAIN, LATIN_MIXUP_GAIN_PER_PAIR * npairs)
 
 
+#: Latin-script languages whose word lists (wordfreq's, as the detector reads them) say
+#: whether a word a reversal would change is already a word as it stands.
+KNOWN_WORD_LANGS = ("en", "fr", "de", "es", "pt", "it", "nl", "ca", "sv", "da", "nb", "fi",
+                    "is", "tr", "pl", "cs", "sk", "hu", "ro", "sl", "sh", "lt", "lv")
+
+
+def _known(words: list[str], langs: tuple[str, ...]) -> int:
+    """How many of ``words`` (lower-cased) the word list of some language of ``langs``
+    holds (a language without a list holds none)."""
+    from ..detect.wordlists import _freqs
+
+    lists = [d for d in map(_freqs, langs) if d is not None]
+    return sum(any(w in d for d in lists) for w in map(str.lower, words))
+
+
+def _more_known_as_they_stand(before: str, after: str, langs: tuple[str, ...]) -> bool:
+    """Whether more of the changed words are words of some Latin-script language as
+    they stand than are words of a language of the mix-up (``langs``) once reversed.
+    Letter statistics judge letter pairs and can prefer a frequent pair of the wrong
+    language ("lunedì" -> "lunedě": Czech "dě" is common); a mix-up seldom turns
+    words into other words, so known words as they stand, unknown once reversed, are
+    clean text.  Mojibake is rarely a word ("Wiêcej" is none; "Więcej" is Polish).
+
+    >>> _more_known_as_they_stand("lunedì martedì", "lunedě martedě", ("cs",))
+    True
+    >>> _more_known_as_they_stand("Wiêcej mo¿na", "Więcej można", ("pl",))
+    False
+    """
+    b, a = before.split(" "), after.split(" ")
+    return _known(b, KNOWN_WORD_LANGS) > _known(a, langs)
+
+
 def _fairest(lines: list[str], passed: list[tuple[float, str, dict]]
              ) -> tuple[float, str, dict]:
     """The codec, of several whose reversal passed, whose reading of the same lines
@@ -534,7 +569,9 @@ def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
         gain = _latin_joint_gain(words_before, words_after, _latin_context(lines, readings),
                                  LATIN_MIXUP_LANGS[true])
         if (after < LATIN_MIN_RESULT_PER_PAIR * npairs
-                or _accept(gain, 0.0, npairs, LATIN_MIXUP_GAIN_PER_PAIR) is None):
+                or _accept(gain, 0.0, npairs, LATIN_MIXUP_GAIN_PER_PAIR) is None
+                or _more_known_as_they_stand(words_before, words_after,
+                                             LATIN_MIXUP_LANGS[true])):
             continue
         passed.append((gain, true, readings))
     if not passed:
