@@ -238,6 +238,35 @@ def letter_weights() -> None:
           f"Tatoeba {te / tz:.2f}")
 
 
+# --- 3. Chinese inside Japanese ------------------------------------------------------------
+def zh_in_ja_docs(split: str = "test", n: int = 300, seed: int = 7
+                  ) -> list[tuple[str, tuple[int, int]]]:
+    """``(text, (start, end) of the Chinese sentence)``: three lingua Japanese sentences
+    and one lingua Chinese sentence (10+ characters), a line each."""
+    rng = random.Random(seed)
+    ja = lingua("ja", split)
+    zh = [s for s in lingua("zh", split) if len(s) >= 10]
+    out = []
+    for _ in range(n):
+        a, b, d = rng.sample(ja, 3)
+        z = rng.choice(zh)
+        start = len(a) + len(b) + 2
+        out.append((f"{a}\n{b}\n{z}\n{d}", (start, start + len(z))))
+    return out
+
+
+def score_zh_in_ja(docs, detect: Callable) -> dict[str, float]:
+    """Share of documents that stay Japanese with the Chinese sentence a Chinese
+    fragment; of Chinese sentences alone (every lingua one of the split) labelled
+    Japanese."""
+    ok = 0
+    for text, (a, b) in docs:
+        d = detect(text)
+        segs = [s for s in d.segments if s.start >= a and s.end <= b]
+        ok += d.lang == "ja" and bool(segs) and all(s.foreign and s.lang == "zh" for s in segs)
+    return {"zh-in-ja": ok / len(docs)}
+
+
 # --- report ---------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -265,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         m = score_latin_inline(items, en, lambda x: detect_document(x, cfg).segments)
         m.update(score_mixed_cjk(docs, lambda x: detect_document(x, cfg)))
+        m.update(score_zh_in_ja(zh_in_ja_docs(args.split), lambda x: detect_document(x, cfg)))
         rows.append((f"polyclean[{detector}]", m, time.perf_counter() - t))
     print(f"\n{'':36}" + "".join(f"{r[0]:>20}" for r in rows) + f"{'target':>10}")
     targets = {"found": ">= 0.80", "char_p": ">= 0.90", "en_flagged": "<= 0.001"}

@@ -322,6 +322,9 @@ class Pool:
             process_batch(config.replace(html_report=None), fields,
                           {0: Route("text", "text"), 1: Route("html", "text")},
                           warm, ["warm-up"] * len(warm), False)
+            from .detect.languages import han_langs
+
+            han_langs("")  # builds its table of ideographs, shared like the rest
             # Move everything loaded so far out of the collector's reach: a collection
             # in a worker would otherwise write to the header of every inherited
             # container and copy its page.  (Left alone when the caller froze objects

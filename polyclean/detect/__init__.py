@@ -6,7 +6,8 @@ then:
 1. **Script first.** A segment's script restricts its candidate languages (Cyrillic:
    ru, uk, bg, be, ...; Hangul: ko; Kana: ja; Greek: el; ...).  A script with a single
    language needs no model; Han without kana is Chinese unless the model is sure of
-   Japanese.  A segment in another script than the document's is foreign whatever the
+   Japanese, and Chinese alone when it holds an ideograph no Japanese character set
+   has (``languages.han_langs``: the simplified forms).  A segment in another script than the document's is foreign whatever the
    thresholds (it needs two letters: a lone ``α`` or ``β`` is not a fragment).
 2. **Fast path.** A segment of three or more words that are nearly all words of the
    expected language, at least 40% of them much more frequent there than in any

@@ -18,7 +18,7 @@ from .backends import get_backend
 from .inline import INLINE_MIN_STRONG, INLINE_MIN_WORDS, find_fragment, split_segment
 from .languages import (_PEERS, _SCRIPT_OF_LANG, DECISION_CACHE_SIZE, DECISION_MAX_CHARS,
                         DOC_VOTE_MIN, DOC_VOTE_SEGMENTS, FAST_CONFIDENCE, HAN_ZH_PRIOR,
-                        LETTER_WEIGHTS, SCRIPT_LANGS, TARGET_HOLD)
+                        LETTER_WEIGHTS, SCRIPT_LANGS, TARGET_HOLD, script_langs)
 from .lexicon import _mark_fast, _trial_lexicon, tally_distinct, tally_strong
 from .scoring import _evidence, against, classify
 
@@ -39,7 +39,7 @@ def _decide(text: str, script: str, doc_lang: str, target: str, cfg: Config,
             backend: Any) -> tuple[str, float | None, bool]:
     """(language, confidence or None for the document's, foreign) of one segment that
     the fast path did not settle, given the document language."""
-    cands = SCRIPT_LANGS.get(script)
+    cands = script_langs(text, script)
     if script == "Han" and doc_lang in cands:
         return doc_lang, None, False  # Han runs of a Chinese or Japanese document
     if not cands:  # Common (numbers, punctuation) or a script we cannot name
@@ -200,7 +200,7 @@ def _document_language(segs, fast, tallies, backend, cfg: Config) -> tuple[str, 
         unheard -= weight
         open_ -= to_target
         s = segs[i]
-        lang, conf = classify(_evidence(s.text), SCRIPT_LANGS[s.script], backend)
+        lang, conf = classify(_evidence(s.text), script_langs(s.text, s.script), backend)
         calls += 1
         if conf < 0.5:
             continue
@@ -244,10 +244,9 @@ def _free_votes(segs, fast, tallies: dict[int, int], target: str
     ``INLINE_MIN_WORDS`` words distinctive of the target."""
     texts: dict[tuple[str, str], list[str]] = {}  # (language, script) -> texts
     pending: list[tuple[float, int, float]] = []
-    script_langs = SCRIPT_LANGS.get
     for i, s in enumerate(segs):
         script = s.script
-        cands = script_langs(script)
+        cands = script_langs(s.text, script)
         if not cands:
             continue
         f = fast[i]

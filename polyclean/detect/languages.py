@@ -117,3 +117,53 @@ DOC_VOTE_SEGMENTS = 40  # at most this many model calls to find the document lan
 # --weights prints them; for Chinese it matches NTREX and Tatoeba parallel text, 2.7-2.8).
 LETTER_WEIGHTS = {"Han": 2.7, "Kana": 2.6, "Hangul": 2.9}
 TARGET_HOLD = 0.5  # the target language stays the document's while it holds this share of the leader's weight
+
+
+# --- Han without kana: Chinese or Japanese ------------------------------------------------
+_NOT_JAPANESE: frozenset[str] | None = None
+
+
+def _not_japanese() -> frozenset[str]:
+    """The CJK ideographs (the Unified block and Extension A) that none of Japan's
+    character sets has: Windows-31J (JIS X 0208 with the NEC and IBM extensions) and
+    JIS X 0213:2004, its full kanji standard (about 50 ms, once per process)."""
+    out = set()
+    for ch in map(chr, [*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)]):
+        try:
+            ch.encode("cp932")
+        except UnicodeEncodeError:
+            try:
+                ch.encode("euc_jis_2004")
+            except UnicodeEncodeError:
+                out.add(ch)
+    return frozenset(out)
+
+
+def han_langs(text: str) -> tuple[str, ...]:
+    """The candidate languages of a Han segment (no kana): Chinese alone when it holds
+    an ideograph that no Japanese character set has, such as the simplified forms
+    (传, 说, 们; Japanese writes 伝, 説, 們), else Chinese and Japanese.  Japanese is
+    written within those sets: of wordfreq's 215k Japanese words, the 178 that hold
+    such an ideograph carry 0.001% of the list's frequency, and they are Chinese words
+    ("谢谢").  Traditional forms (這, 們) are in the Japanese sets and tell nothing.
+
+    >>> han_langs("传统中医治高血压必须辨证论治。"), han_langs("東京大学")
+    (('zh',), ('zh', 'ja'))
+    """
+    global _NOT_JAPANESE
+    if _NOT_JAPANESE is None:
+        _NOT_JAPANESE = _not_japanese()
+    return SCRIPT_LANGS["Han"] if _NOT_JAPANESE.isdisjoint(text) else ("zh",)
+
+
+def script_langs(text: str, script: str) -> tuple[str, ...] | None:
+    """The candidate languages of a segment of ``script`` (:data:`SCRIPT_LANGS`, and
+    :func:`han_langs` for Han), or None for a script without languages.
+
+    >>> script_langs("说", "Han"), script_langs("123", "Common")
+    (('zh',), None)
+    """
+    if script == "Han":
+        return han_langs(text)
+    return SCRIPT_LANGS.get(script)
+
