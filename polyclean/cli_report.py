@@ -94,10 +94,25 @@ def _err(msg: str) -> None:
     print(f"polyclean: error: {msg}", file=sys.stderr)
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:  # one of them does not exist (yet)
+        return a.resolve() == b.resolve()
+
+
+def _check_page_path(args: argparse.Namespace) -> None:
+    """The page must not overwrite a file the command reads (the report, the summary)."""
+    for path in (args.report_jsonl, args.summary_file):
+        if path and path != "-" and _same_file(Path(args.output), Path(path)):
+            raise UsageError(E.SAME_PATH.format(flag="-o", path=args.output, other=path))
+
+
 def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
     from .runreport.aggregate import RunReport
     from .runreport.explain import load_sources
 
+    _check_page_path(args)
     summary: dict = {}
     if args.summary_file:
         try:

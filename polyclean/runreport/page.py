@@ -149,13 +149,19 @@ def _totals(rr: RunReport, summary: dict[str, Any]) -> str:
     out = ["<section id=totals><h2>Totals</h2><table class=totals><thead><tr><th></th>"
            "<th>run summary</th><th>document reports</th></tr></thead><tbody>"]
     differ = False
+    skipped = s["skipped"] or 0  # not processed on purpose: no report line (not HTML, a FIFO)
     for key, label, a, b in rows:
-        bad = a is not None and a != b and key != "fragments_translated"
+        bad = a is not None and a != b + (skipped if key == "records" else 0) \
+            and key != "fragments_translated"
         differ = differ or bad
         mark = " class=differ title='the summary and the reports disagree'" if bad else ""
         out.append(f"<tr{mark}><th>{label}</th>"
                    f"<td data-count='{key}' data-from=summary>{_num(a)}</td>"
                    f"<td data-count='{key}' data-from=reports>{_num(b)}</td></tr>")
+    if skipped:
+        out.append(f"<tr><th>records skipped on purpose (no report line)</th>"
+                   f"<td data-count='skipped' data-from=summary>{_num(skipped)}</td>"
+                   f"<td>–</td></tr>")
     out.append("</tbody></table><table class=totals><tbody>")
     secs = s["seconds"]
     for label, value in (("bytes in", s["bytes_in"]), ("bytes out", s["bytes_out"]),

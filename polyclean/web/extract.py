@@ -146,13 +146,25 @@ def _tree(html: str) -> Any:
         raise ExtractError(E.EXTRACT_FAILED.format(why=f"resiliparse: {exc}")) from exc
 
 
-def _visible(tree: Any) -> list[str]:
+def _parsed(html: str) -> tuple[str | None, list[str]]:
+    """The title and the visible blocks of ``html``.
+
+    resiliparse's parsed tree must be freed by the thread that made it (it raises
+    "unsendable, but is being dropped on another thread" otherwise), so it lives only
+    in this frame and is deleted before returning: a frame that another thread holds
+    on to (Dask's profiler samples the frames of running tasks) keeps no tree alive.
+    """
     html2text = need("resiliparse.extract.html2text", "HTML input")
-    text = html2text.extract_plain_text(
-        tree, preserve_formatting=True, main_content=False, list_bullets=True,
-        alt_texts=False, links=False, form_fields=False, noscript=False,
-        skip_elements=_NOT_RENDERED)
-    return _lines(text)
+    tree = _tree(html)
+    try:
+        title = tree.title.strip() or None if tree.title else None
+        text = html2text.extract_plain_text(
+            tree, preserve_formatting=True, main_content=False, list_bullets=True,
+            alt_texts=False, links=False, form_fields=False, noscript=False,
+            skip_elements=_NOT_RENDERED)
+    finally:
+        del tree
+    return title, _lines(text)
 
 
 def visible_text(html: str) -> str:
@@ -161,7 +173,7 @@ def visible_text(html: str) -> str:
     >>> visible_text("<ul><li>One</li><li>Two</li></ul><script>x()</script><p hidden>no</p>")
     '• One\\n• Two'
     """
-    return "\n".join(_visible(_tree(html)))
+    return "\n".join(_parsed(html)[1])
 
 
 def _main_text(html: str, url: str | None) -> str:
@@ -222,9 +234,7 @@ def extract(html: str, mode: str = "main", *, url: str | None = None) -> Extract
     extractor = "trafilatura" if mode == "main" else "resiliparse"
     if not html.strip():
         return Extracted("", mode, extractor, html_chars=len(html), note="empty page")
-    tree = _tree(html)
-    title = tree.title.strip() or None if tree.title else None
-    visible = _visible(tree)
+    title, visible = _parsed(html)
     vis_chars = sum(map(len, visible)) + max(len(visible) - 1, 0)
     common = dict(title=title, html_chars=len(html), visible_chars=vis_chars,
                   visible_blocks=len(visible))

@@ -9,7 +9,9 @@ like any other unit:
   application/xhtml+xml, or Common Crawl's ``WARC-Identified-Payload-Type`` when the
   header says nothing), an HTML ``resource`` record, and a WET ``conversion`` record
   become one document each: the record's payload is a
-  :class:`~polyclean.web.document.WebRecord` (body bytes, ``url``,
+  :class:`~polyclean.web.document.WebRecord` (body bytes, with the HTTP
+  ``Transfer-Encoding`` and ``Content-Encoding`` undone by
+  :func:`~polyclean.web.payload.http_body`; ``url``,
   ``warc_record_id``, ``date``, HTTP charset) for
   :func:`~polyclean.web.document.record_to_text` on the worker side;
 * any other response or resource (an image, a PDF, a redirect) is *skipped*: the
@@ -45,6 +47,7 @@ from ..errors import E, InputError, WebDependencyError
 from ..formats import FieldOptions, Reader, Record, check_input
 from ._deps import need
 from .document import WebRecord
+from .payload import PayloadError, http_body
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 DOCUMENT_TYPES = ("response", "resource", "conversion")
@@ -79,6 +82,16 @@ def _media_type(value: str | None) -> str:
     ('text/html', '')
     """
     return (value or "").split(";", 1)[0].strip().lower()
+
+
+def _header(headers: Any, name: str) -> str | None:
+    """Every value of the HTTP header ``name`` (any case), joined as one list.
+
+    >>> _header([("content-encoding", "gzip"), ("Content-Encoding", "br")], "Content-Encoding")
+    'gzip, br'
+    """
+    values = [v for k, v in headers if k.lower() == name.lower()]
+    return ", ".join(values) if values else None
 
 
 class WarcReader(Reader):
@@ -184,6 +197,13 @@ class WarcReader(Reader):
         body = rec.reader.read(size + 1)
         if len(body) != size:
             return self._error(where, E.TRUNCATED_RECORD.format(got=len(body), size=size))
+        if rec.is_http:
+            try:
+                body = http_body(body, _header(rec.http_headers, "Transfer-Encoding"),
+                                 _header(rec.http_headers, "Content-Encoding"),
+                                 self.max_record_bytes)
+            except PayloadError as exc:
+                return self._error(where, str(exc))
         self.counts["documents"] += 1
         payload = WebRecord(
             body, "text" if kind == "conversion" else "html", fields["url"], fields["warc_record_id"],
