@@ -332,3 +332,24 @@ def test_a_compressed_file_without_its_extension_says_how_to_read_it():
         decode_bytes(gzip.compress(("The council met on Tuesday. " * 400).encode()))
     msg = str(err.value)
     assert "\n" not in msg and "(application/gzip)" in msg and "ending in .gz or .zst" in msg
+
+
+@pytest.mark.parametrize("text,cut", [("Short English text, then Russian: Привет, мир", 1),
+                                      ("Prices: Grüße, 5 € or 6 €", 1),
+                                      ("Prices: Grüße, 5 € or 6 €", 2)])
+def test_utf8_cut_inside_its_last_character_is_utf8(text, cut):
+    """A record cut at a size limit (Common Crawl cuts at 1 MiB) can end inside a
+    character: the rest is still UTF-8, and only the cut character is lost, in a text
+    file and in an HTML page without a declared charset alike."""
+    from polyclean.web.charset import decode_html
+
+    data = text.encode("utf-8")[:-cut]
+    d = decode_bytes(data)
+    assert d.encoding == "utf-8" and d.text == text[:-1] + "\ufffd"
+    assert decode_html(b"<html><body><p>" + data).text.endswith(text[-6:-1] + "\ufffd")
+
+
+def test_single_byte_text_ending_in_a_lead_byte_stays_single_byte():
+    # "café" in cp1252 ends in 0xE9, a UTF-8 lead byte: no UTF-8 before it, no UTF-8
+    data = "Un caf\u00e9 cr\u00e8me, tr\u00e8s bien, et un caf\u00e9".encode("cp1252")
+    assert decode_bytes(data).text == "Un caf\u00e9 cr\u00e8me, tr\u00e8s bien, et un caf\u00e9"

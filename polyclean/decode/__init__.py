@@ -256,8 +256,10 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
 
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        cut = _utf8_cut_short(data, exc)
+        if cut is not None:
+            return cut
     else:
         if data.isascii():
             return Decoded(text, "ascii", 1.0, "ascii")
@@ -268,6 +270,30 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
         name, conf, why = chosen
         return Decoded(data.decode(name), _canonical(name), conf, why)
     return _decode_other(data)
+
+
+def _utf8_cut_short(data: bytes, exc: UnicodeDecodeError) -> Decoded | None:
+    """UTF-8 cut inside its last character (a record cut at a size limit, as web
+    archives cut them): valid UTF-8 with non-ASCII characters up to an incomplete
+    sequence of its last 1-3 bytes, which becomes U+FFFD.  Bytes that are ASCII up to
+    the cut are no evidence of UTF-8 (cp1252 "caf\\xe9" ends the same way).
+
+    >>> _utf8_cut_short(b"Hi \\xd0\\x9f\\xd1\\x80\\xd0", UnicodeDecodeError(
+    ...     "utf-8", b"Hi \\xd0\\x9f\\xd1\\x80\\xd0", 7, 8, "unexpected end of data")).text
+    'Hi Пр\\ufffd'
+    >>> _utf8_cut_short(b"caf\\xe9", UnicodeDecodeError(
+    ...     "utf-8", b"caf\\xe9", 3, 4, "unexpected end of data")) is None
+    True
+    """
+    head = data[:exc.start]
+    if exc.reason != "unexpected end of data" or len(data) - exc.start > 3 or head.isascii():
+        return None
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return Decoded(text + "\ufffd", "utf-8", 0.9,
+                   "utf-8 cut inside its last character (replaced by U+FFFD)")
 
 
 #: Text that takes each path of :func:`decode_bytes` that loads something on first use:
