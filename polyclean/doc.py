@@ -25,8 +25,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
+from .errors import E, ConfigError
 from .report import Change, Mapper, Report, apply_changes, compose
 from .segment import Segment
 
@@ -185,10 +186,23 @@ def _START(c: Change) -> int:
     return c.start
 
 
-def new_docs(items: Sequence[Any], ids: Sequence[Any] | None = None) -> list[Doc]:
-    """One :class:`Doc` per input (``str`` or ``bytes``; a ``Doc`` passes through)."""
-    if ids is None:
-        ids = range(len(items))
+def new_docs(items: Iterable[Any], ids: Iterable[Any] | None = None) -> list[Doc]:
+    """One :class:`Doc` per input (``str`` or ``bytes``; a ``Doc`` passes through), from
+    any iterable; ``ids``, when given, one per input.
+
+    >>> [d.id for d in new_docs(iter(["a", "b"]))]
+    [0, 1]
+    >>> new_docs(["a", "b"], ["x"])
+    Traceback (most recent call last):
+    ...
+    polyclean.errors.ConfigError: 1 ids for 2 documents: give one id per document, or none
+    """
+    if isinstance(items, (str, bytes, bytearray)):
+        raise ConfigError(E.ONE_DOCUMENT.format(kind=type(items).__name__))
+    items = list(items)
+    ids = range(len(items)) if ids is None else list(ids)
+    if len(ids) != len(items):
+        raise ConfigError(E.IDS_COUNT.format(ids=len(ids), docs=len(items)))
     docs = []
     for item, doc_id in zip(items, ids):
         if isinstance(item, Doc):

@@ -134,6 +134,9 @@ class E:
     OPTION_TYPE = "option {name}={value!r} must be {kind}"
     OPTION_BELOW = "option {name}={value!r} must be at least {limit}"
     OPTION_ABOVE = "option {name}={value!r} must be at most {limit}"
+    ONE_DOCUMENT = ("clean_batch takes a sequence of documents, not one {kind}; "
+                    "use clean() for a single document")
+    IDS_COUNT = "{ids} ids for {docs} documents: give one id per document, or none"
     NOT_A_LANGUAGE = ("option {name}={value!r} is not a language code (ISO 639 or BCP 47, "
                       "e.g. en, ru, pt-BR)")
     CONFIG_UNREADABLE = "cannot read config file {path}: {why}"

@@ -117,8 +117,8 @@ class Cleaner:
 
     def clean_batch(
         self,
-        texts: Sequence[str | bytes],
-        ids: Sequence[Any] | None = None,
+        texts: Iterable[str | bytes],
+        ids: Iterable[Any] | None = None,
         *,
         raise_errors: bool = False,
         until: str | None = None,

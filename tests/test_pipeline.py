@@ -147,3 +147,17 @@ def test_short_foreign_line_is_translated_not_dropped_as_furniture():
     # Ordinary short English furniture on the same page still goes.
     res2 = Cleaner(translate=False).clean(text + "\nMost Popular\nRelated Stories\n")
     assert "Related Stories" not in res2.text
+
+
+def test_clean_batch_takes_any_iterable_and_refuses_mismatched_ids():
+    """A generator is a batch like a list; one string is not a batch (it would be cut
+    into one-character documents), and ids that do not match the documents one to one
+    would drop documents silently."""
+    cleaner = Cleaner(translate=False)
+    texts = ["The council met on Tuesday.", "The budget passed."]
+    assert [r.text for r in cleaner.clean_batch(t for t in texts)] == \
+        [r.text for r in cleaner.clean_batch(texts)]
+    with pytest.raises(ConfigError, match="not one str"):
+        cleaner.clean_batch("The council met on Tuesday.")
+    with pytest.raises(ConfigError, match="1 ids for 2 documents"):
+        cleaner.clean_batch(texts, ids=["a"])
