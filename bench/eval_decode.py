@@ -186,6 +186,42 @@ def chardet_files() -> list[dict]:
     return out
 
 
+#: Codecs that serve each Tatoeba language (the LASER test pairs), for
+#: :func:`tatoeba_files`.
+TATOEBA_CODECS = {
+    "rus": ("cp1251", "koi8_r", "iso8859_5", "cp866", "mac_cyrillic"),
+    "ukr": ("cp1251", "koi8_u", "mac_cyrillic"),
+    "deu": ("cp1252", "iso8859_15", "cp850", "mac_roman", "cp437"),
+    "fra": ("cp1252", "iso8859_15", "cp850", "mac_roman"),
+    "spa": ("cp1252", "iso8859_15", "cp850", "mac_roman"),
+    "cmn": ("gb18030", "big5"),
+    "ara": ("cp1256", "iso8859_6"),
+}
+
+
+def tatoeba_files(per_doc: int = 8, sentences_: int = 400) -> list[dict]:
+    """Another source, used for no rule or weight: the first ``sentences_`` sentences
+    of each Tatoeba language in documents of ``per_doc`` (short, everyday sentences),
+    each written in every codec of :data:`TATOEBA_CODECS` that can write it and holds
+    a byte above 0x7F; all in the ``test`` split."""
+    folder = DATA / "tatoeba-laser-testset" / "original"
+    files = []
+    for code, codecs_ in TATOEBA_CODECS.items():
+        lines = _read_lines(folder / f"tatoeba.{code}-eng.{code}")[:sentences_]
+        for codec in codecs_:
+            for i in range(0, len(lines), per_doc):
+                text = "\n".join(lines[i:i + per_doc])
+                try:
+                    data = text.encode(codec)
+                except UnicodeEncodeError:
+                    continue
+                if not data.isascii():
+                    files.append({"name": f"tatoeba/{codec}/{code}-{i // per_doc:02d}",
+                                  "codec": codec, "lang": code, "split": "test",
+                                  "data": data, "text": text})
+    return files
+
+
 # --- the methods ---------------------------------------------------------------------------
 
 def by_polyclean(data: bytes) -> str | None:
@@ -260,6 +296,8 @@ def _print_table(title: str, table: dict, show_misses: bool) -> None:
             print("      polyclean misses:", ", ".join(row["polyclean"][2][:6]))
     for split in ("dev", "test", "all"):
         t = totals(table, split)
+        if not t:
+            continue
         print(f"{'TOTAL ' + split:34s} " + " ".join(
             f"{t[m][0]:>9d}/{t[m][1]:<4d}{100 * t[m][0] / max(t[m][1], 1):5.1f}%" for m in names))
 
@@ -270,7 +308,9 @@ def main() -> None:
     ap.add_argument("--speed", action="store_true", help="time each method on all files")
     args = ap.parse_args()
     sets = {"chardet-legacy-encodings (real files)": chardet_files(),
-            "built per-codec files": built_files()}
+            "built per-codec files": built_files(),
+            "Tatoeba sentences in their languages' codecs (a source used for no rule)":
+                tatoeba_files()}
     for title, files in sets.items():
         _print_table(title, evaluate(files), args.misses)
     if args.speed:
