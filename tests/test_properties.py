@@ -50,6 +50,8 @@ def test_clean_never_raises_and_leaves_no_controls(text):
 @example("0\rC")  # a carriage return must split lines before boilerplate removal
 @example("\x8a\u00c0\u00d0\u00c0")  # a C1 control counts as its cp1252 letter, or ftfy's
 # C1 fix ("\x8a" -> "Š") lets the second clean take a cp1251 reading the first did not
+@example("\x8c\x86A\u00a3")  # a Latin mix-up ("Œ†A£" -> "Ś†AŁ") must not leave text
+@example("\u00de\u00a4\u00ee")  # that ftfy then reads as UTF-8 mojibake ("Ś†" -> "چ")
 @example("\u00df\U000e60e0\u00dc\x86\u00d3\u00e3\u00ed")  # ftfy's fix ("Ü\x86" -> "܆")
 # leaves a line whose cp1251 reading the next clean would take: repair checks it at once
 @example("The council met on Tuesday to discuss the new budget for the city.\n"

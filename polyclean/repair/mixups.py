@@ -8,6 +8,7 @@ import math
 import re
 
 from ..decode import stats as _stats
+from .ftfy_gate import ftfy_lines
 
 #: A Cyrillic reversal must gain at least this much log-likelihood per letter pair
 #: (measured: mojibake of real Russian sentences gains 4.9 or more from cp1252 and
@@ -585,6 +586,8 @@ def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
     for i, (spans, after, before, _) in readings.items():
         if _latin_score(after, langs)[0] >= _latin_score(before)[0] - MIN_GAIN:
             fixed = _put(lines[i], spans, true)
+            if ftfy_lines(fixed):
+                continue  # reads as UTF-8 mojibake: no clean text, and ftfy's next pass
             shown_as = "Latin-1" if _C1.search(lines[i]) else "cp1252"
             out[i] = (fixed, conf, f"{LATIN_NAMES.get(true, true)} shown as {shown_as}")
     return out
