@@ -306,9 +306,11 @@ def run_options(plan, cfg: Config):
 
 
 def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
+    from .formats import FieldOptions
     from .plan import check_paths, make_plan
     from .runner import run, stop_on_sigterm
 
+    FieldOptions.from_config(cfg).check_written()
     plan = make_plan(args.inputs, args.output, cfg)
     opts = run_options(plan, cfg)
     if cfg.resume and opts.journal is None:
@@ -367,9 +369,10 @@ def _end_of_run(summary, cfg: Config, progress: bool) -> None:
 def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
     """One JSON line per document: its language and its segments, through the same
     readers and the same stages as ``clean`` (the prefix up to detection)."""
-    from .plan import make_plan
+    from .plan import check_paths, make_plan
 
     plan = make_plan(args.inputs, None, cfg.replace(output_format="jsonl"))
+    check_paths(plan, {"-o": args.output})  # opening it would truncate an input
     try:
         fh = (sys.stdout if args.output in (None, "-")
               else open(args.output, "w", encoding="utf-8"))

@@ -144,6 +144,8 @@ class E:
     HELP_HINT = "Run 'polyclean {command} --help' for the options."
     UNKNOWN_ENCODING = "--encoding {name}: unknown encoding"
     NOT_TEXT_ENCODING = "--encoding {name} is not a text encoding"
+    FIELD_CLASH = ("{a} and {b} would both be written to the field {name!r}, one over the "
+                   "other; give them different names")
 
     # boilerplate options and data (polyclean.boilerplate)
     BP_UNKNOWN_RULE = "unknown boilerplate rule {names}; known rules: {known}"
@@ -178,6 +180,8 @@ class E:
     NO_COLUMN = "no column {field!r} (columns: {columns})"
     HEADER_SYNTAX = "header row: {why}"
     HEADER_UNDECODABLE = "header row: undecodable bytes in column {column} (not {codec})"
+    HEADER_REPEATS = ("header row: column {column!r} occurs {n} times, but a {fmt} record "
+                      "holds one value per name; rename the columns")
     CSV_SYNTAX = "CSV syntax: {why}"
     FIELD_COUNT = "row has {n} fields, the header has {width}"
     FIELD_UNDECODABLE = "undecodable bytes in field {n} (not {codec})"

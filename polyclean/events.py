@@ -43,12 +43,15 @@ def location(unit: Unit, rec: Record | None) -> str:
 class InputStream:
     """The events of all units, from unit ``start_unit`` on, skipping the first
     ``skip`` records of that unit (they were done before a ``--resume``).  The input
-    is checked for changes every ``check_every`` records and at its end."""
+    is checked for changes every ``check_every`` records and at its end.  With
+    ``written``, a CSV/TSV input whose rows become records with named fields fails
+    when its header repeats a name (see :func:`repeated_column`)."""
 
     def __init__(self, units: Sequence[Unit], fields: FieldOptions, start_unit: int = 0,
-                 skip: int = 0, check_every: int = 256) -> None:
+                 skip: int = 0, check_every: int = 256, written: bool = False) -> None:
         self.units, self.fields = units, fields
         self.start_unit, self.skip, self.check_every = start_unit, skip, check_every
+        self.written = written
         self.reader: Any = None
         self.done_size = 0  # input bytes of finished units (for progress)
 
@@ -77,6 +80,11 @@ class InputStream:
                 meta = reader.open()
             except InputError as exc:
                 yield ("fail", u, str(exc))
+                return
+            repeated = repeated_column(unit, getattr(reader, "header", None)) \
+                if self.written else None
+            if repeated:
+                yield ("fail", u, repeated)
                 return
             yield ("start", u, meta)
             skip = self.skip if u == self.start_unit else 0
@@ -109,6 +117,30 @@ class InputStream:
         finally:
             reader.close()
             self.reader = None
+
+
+def repeated_column(unit: Unit, header: list[str] | None) -> str | None:
+    """The message for a CSV/TSV header that names a column twice when the unit's rows
+    become records with named fields (JSONL, Parquet, CSV/TSV joined from several
+    inputs), where one of the two values would be lost; None when nothing is lost.
+
+    >>> from polyclean.records import Route
+    >>> u = Unit("a.csv", None, "csv", route=Route("csv", "jsonl"))
+    >>> print(repeated_column(u, ["text", "id", "id"]))  # doctest: +NORMALIZE_WHITESPACE
+    header row: column 'id' occurs 2 times, but a jsonl record holds one value per name;
+    rename the columns
+    >>> u.route = Route("csv", "csv", encoded=True)  # written back as rows: kept
+    >>> repeated_column(u, ["text", "id", "id"]) is None
+    True
+    """
+    route = unit.route
+    if not header or route is None or route.encoded or route.out_fmt == "text":
+        return None
+    for name in header:
+        n = header.count(name)
+        if n > 1:
+            return E.HEADER_REPEATS.format(column=name, n=n, fmt=route.out_fmt)
+    return None
 
 
 def _size(path: Path | None) -> int:

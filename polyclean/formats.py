@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator
 
 from .config import FORMATS, Config
-from .errors import E, InputError, RecordError  # noqa: F401  (re-exported)
+from .errors import E, InputError, RecordError, UsageError  # noqa: F401  (re-exported)
 
 __all__ = ["FORMATS", "FieldOptions", "Record", "READERS", "detect_format", "open_input"]
 
@@ -84,6 +84,26 @@ class FieldOptions:
         """
         names = (self.out, self.report_field, self.lang_field, self.status_field)
         return tuple(dict.fromkeys(n for n in names if n))
+
+    def check_written(self) -> None:
+        """Refuse (:class:`UsageError`) two results written into one field: the one
+        written last would replace the other in every record.
+
+        >>> FieldOptions(output_field="clean", lang_field="text").check_written()
+        >>> FieldOptions(lang_field="text").check_written()  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        polyclean.errors.UsageError: the cleaned text (--text-field) and --lang-field ...
+        """
+        text = "--output-field" if self.output_field else "the cleaned text (--text-field)"
+        by: dict[str, str] = {}
+        for flag, name in ((text, self.out), ("--report-field", self.report_field),
+                           ("--lang-field", self.lang_field),
+                           ("--status-field", self.status_field)):
+            if name and name in by:
+                raise UsageError(E.FIELD_CLASH.format(a=by[name], b=flag, name=name))
+            if name:
+                by[name] = flag
 
     @property
     def context(self) -> tuple[str, ...]:

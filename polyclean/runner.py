@@ -258,7 +258,7 @@ class _Run:
             return s
         self._side_files(state)
         inp = InputStream(self.plan.units, self.fields, self.units_done, self.unit_records,
-                          check_every=cfg.batch_docs)
+                          check_every=cfg.batch_docs, written=True)
         board = None
         if opts.progress:  # the phase of the batches in work, on the progress line
             from .phases import Board

@@ -242,7 +242,11 @@ def add_stats(total: dict[str, int], more: dict[str, int]) -> None:
 
 # --- worker processes -----------------------------------------------------------------
 def _init_worker(config: Config, fields: FieldOptions, want_report: bool, watchdog: Any,
-                 inherited: int | None, board: Any = None) -> None:
+                 inherited: int | None, board: Any = None,
+                 environ: dict[str, str] | None = None) -> None:
+    if environ is not None:  # a forkserver keeps the environment of the run that started it
+        os.environ.clear()
+        os.environ.update(environ)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(watchdog, inherited)
@@ -339,7 +343,8 @@ class Pool:
         inherited = self.watch_w.fileno() if method == "fork" else None
         self.ex = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
                                       initargs=(config.replace(workers=jobs), fields,
-                                                want_report, self.watch_r, inherited, board))
+                                                want_report, self.watch_r, inherited, board,
+                                                None if method == "fork" else dict(os.environ)))
 
     def submit(self, batch: Any) -> Any:
         return self.ex.submit(_work, batch.routes, batch.jobs, batch.ids)

@@ -1,0 +1,115 @@
+"""Bugs a new user found by trying the command line on inputs nobody had used: each test
+is the user's command, and asserts what the user sees (exit code, one-line message,
+files left as they were, no value lost)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from polyclean import cli
+
+pq = pytest.importorskip("pyarrow.parquet")
+
+
+def run(*args):
+    return cli.main([*map(str, args)])
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    return path
+
+
+ROWS = [{"id": 1, "text": "The council met on Tuesday."},
+        {"id": 2, "text": "Several members asked for more money."}]
+
+
+def test_detect_refuses_an_output_that_is_its_input(tmp_path, capsys):
+    src = write_jsonl(tmp_path / "d.jsonl", ROWS)
+    before = src.read_bytes()
+    assert run("detect", src, "-o", src) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "would overwrite the input" in err
+    assert src.read_bytes() == before  # was truncated to 0 bytes, exit 0
+
+
+@pytest.mark.parametrize("flags", [
+    ["--lang-field", "text"],                       # the cleaned text became "en"
+    ["--report-field", "text"],                     # the cleaned text became the report
+    ["--output-field", "out", "--status-field", "out"],
+    ["--report-field", "r", "--lang-field", "r"],   # the report became "en"
+    ["--lang-field", "id", "--status-field", "id"],  # the language became "ok"
+])
+def test_two_written_fields_with_one_name_are_a_usage_error(tmp_path, capsys, flags):
+    src = write_jsonl(tmp_path / "d.jsonl", ROWS)
+    out = tmp_path / "o.jsonl"
+    assert run("clean", src, "-o", out, "--no-translate", "-q", *flags) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "both" in err and flags[-1] in err
+    assert not out.exists()
+
+
+def test_written_fields_may_replace_an_input_field_on_purpose(tmp_path):
+    """Writing the language into the field the text was read from is allowed when the
+    cleaned text goes elsewhere: every written field keeps its value."""
+    src = write_jsonl(tmp_path / "d.jsonl", ROWS)
+    out = tmp_path / "o.jsonl"
+    assert run("clean", src, "-o", out, "--no-translate", "-q", "--output-field", "clean",
+               "--lang-field", "text") == 0
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [r["text"] for r in rows] == ["en", "en"]
+    assert [r["clean"] for r in rows] == [r["text"] for r in ROWS]
+
+
+@pytest.mark.parametrize("out_name", ["o.jsonl", "o.parquet"])
+def test_a_repeated_csv_column_is_not_lost_when_rows_become_records(tmp_path, capsys,
+                                                                       out_name):
+    src = tmp_path / "dup.csv"
+    src.write_text("text,note,note\nThe council met on Tuesday.,a,b\n", "utf-8")
+    good = tmp_path / "good.csv"
+    good.write_text("text,note\nSeveral members asked for more money.,c\n", "utf-8")
+    out = tmp_path / out_name
+    assert run("clean", src, good, "-o", out, "--no-translate", "-q") == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'note'" in err and "dup.csv" in err
+    errors = [json.loads(x) for x in Path(f"{out}.errors.jsonl").read_text().splitlines()]
+    assert [e["input"] for e in errors] == [str(src)]
+    rows = (pq.read_table(out).to_pylist() if out_name.endswith(".parquet") else
+            [json.loads(x) for x in out.read_text("utf-8").splitlines()])
+    assert rows == [{"text": "Several members asked for more money.", "note": "c"}]
+
+
+def test_a_repeated_csv_column_stays_when_csv_is_written_as_csv(tmp_path):
+    src = tmp_path / "dup.csv"
+    src.write_text("text,note,note\nThe council met on Tuesday.,a,b\n", "utf-8")
+    out = tmp_path / "o.csv"
+    assert run("clean", src, "-o", out, "--no-translate", "-q") == 0
+    assert out.read_text("utf-8") == src.read_text("utf-8")
+
+
+from argos_tiny import argos_env, tiny_zips  # noqa: E402,F401  (fixtures)
+
+
+def test_workers_see_the_environment_of_their_run(tmp_path, argos_env, tiny_zips,
+                                                  monkeypatch):
+    """With pyarrow loaded, workers come from multiprocessing's forkserver, which is
+    started once per process: a second run in the same process (the library, a test
+    session) got workers with the first run's environment, so `-j 2` did not see the
+    packages folder `-j 1` saw, and their outputs differed."""
+    docs = [{"id": i, "text": f"The council met on Tuesday {i}.\nКошка любит молоко и собака "
+             "ест мясо сегодня\nSeveral members asked for more money."} for i in range(20)]
+    src = write_jsonl(tmp_path / "d.jsonl", docs)
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "none"))
+    # the workers' process (the forkserver) starts here, with this folder
+    assert run("clean", src, "-o", tmp_path / "first.jsonl", "-j", "2", "--batch-docs", "5",
+               "-q", "--no-cache", "--keep-boilerplate") == 0
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(argos_env.packages))
+    assert run("models", "install", tiny_zips["ru-en"]) == 0
+    outs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"o{jobs}.jsonl"
+        assert run("clean", src, "-o", out, "-j", jobs, "--batch-docs", "5", "-q",
+                   "--no-cache", "--keep-boilerplate") == 0
+        outs.append(out.read_bytes())
+    assert b"Cat loves milk" in outs[0] and outs[0] == outs[1]
