@@ -460,3 +460,17 @@ def test_lines_are_judged_alike_whatever_the_normalisation_options(lines, option
     for line in lines:
         again = normalized(line, Config(**options)).strip()
         assert analyse(again) == analyse(line), (line, again)
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("Second.", True), ("The second.", True), ("Hours", True), ("Minute.", True),
+    ("2 hours ago", False), ("Seconds ago", False), ("vor 3 Stunden", False),
+    ("Updated 5 minutes ago", False), ("Yesterday", False)])
+def test_a_unit_of_time_alone_is_no_date(text, kept):
+    """A unit of time marks a date only with a quantity or a word that counts back: a
+    one-line document "Second." was removed whole as a `date` (found by the CLI
+    trials: a CSV cell "Second\\r\\nrow." lost its first line)."""
+    from polyclean import Cleaner
+
+    out = Cleaner(translate=False).clean(text).text
+    assert (out == text) is kept

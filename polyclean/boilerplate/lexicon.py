@@ -70,6 +70,12 @@ ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık
 """.split())
 DATE_MARKERS = DATE_WORDS - frozenset(normalize_key(w) for w in """
 on at by and of the le il y a el de del a las em às h g в st nd rd th am um min""".split())
+# Units of time mark a date only with a quantity ("2 hours ago", "hace 3 horas") or a
+# word that counts back ("seconds ago"); alone ("Second.", "Hours") they are words.
+DATE_UNITS = frozenset(normalize_key(w) for w in """
+hour hours minute minutes mins second seconds day days week weeks month months year years
+stunden stunde minuten tagen heures heure horas hora ore час часа часов минут минуты""".split())
+DATE_AGO = frozenset(normalize_key(w) for w in "ago vor hace fa há temu назад тому".split())
 
 # "- Sputnik International, 1920, 06.09.2022" ending a line (a caption or the line itself)
 DATELINE_SUFFIX_RE = re.compile(

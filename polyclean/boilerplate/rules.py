@@ -204,20 +204,29 @@ def is_date(key: str, tokens: list[str] | None = None) -> bool:
 
     >>> is_date(normalize_key("Nov. 19, 2019 8:03 am ET")), is_date("on the way")
     (True, False)
+
+    A unit of time marks a date only with a number or a word that counts back:
+
+    >>> is_date("second"), is_date("the second"), is_date("seconds ago"), is_date("0 hours")
+    (False, False, True, True)
     """
     if tokens is None:
         tokens = key.split()
     if not tokens or len(tokens) > 14:
         return False
-    marker = False
+    marker = unit = ago = False
     for t in tokens:
         if t == "0" or (t[0] == "0" and t.strip("0") in lx.DATE_WORDS):  # "0th", "0pm", "0h0"
             marker = True
+        elif t in lx.DATE_UNITS:
+            unit = True
+        elif t in lx.DATE_AGO:
+            ago = True
         elif t in lx.DATE_WORDS:
             marker = marker or t in lx.DATE_MARKERS
         else:
             return False
-    return marker
+    return marker or (unit and ago)
 
 
 def phrase_rule(line: Line, ph: Phrases | None = None) -> str | None:
