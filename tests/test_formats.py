@@ -247,3 +247,19 @@ def test_glob_selects_files_of_a_folder(tmp_path):
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
         "a/one.jsonl", "two.jsonl"]
     assert run(folder, "-o", tmp_path / "none", "--glob", "*.csv") == 1
+
+
+def test_crlf_records_come_out_with_lf(tmp_path):
+    """Records end in "\\n" whatever the input's line ends (README, JSONL and TSV)."""
+    src = tmp_path / "crlf.jsonl"
+    src.write_bytes(b'{"id": 1, "text": "The council met on Tuesday."}\r\n'
+                    b'{"id": 2, "text": "The budget passed."}\r\n')
+    assert run(src, "-o", tmp_path / "out.jsonl") == 0
+    data = (tmp_path / "out.jsonl").read_bytes()
+    assert b"\r" not in data and data.count(b"\n") == 2
+    assert [r["id"] for r in read_jsonl(tmp_path / "out.jsonl")] == [1, 2]
+    tsv = tmp_path / "crlf.tsv"
+    tsv.write_bytes(b"id\ttext\r\n1\tThe council met on Tuesday.\r\n")
+    assert run(tsv, "-o", tmp_path / "out.tsv") == 0
+    assert (tmp_path / "out.tsv").read_bytes().split(b"\n")[1].startswith(b"1\t")
+    assert b"\r" not in (tmp_path / "out.tsv").read_bytes()
