@@ -163,6 +163,7 @@ class E:
     FOLDER_UNREADABLE = "cannot read the folder: {why}"
     NO_MATCHING_FILES = "no files match {pattern!r}"
     NOT_A_REGULAR_FILE = "not a regular file ({kind}); skipped"
+    STDIN_TWICE = "'-' (standard input) is given {n} times; it can be read once"
     BAD_GLOB = ("--glob {pattern!r} must stay inside the input folder (no absolute path, "
                 "no '..')")
     BINARY = "binary data, not text: {why}"

@@ -184,6 +184,8 @@ def _problem(path: Path) -> tuple[str, str] | None:
 def make_plan(inputs: list[str], out: str | None, cfg: Config) -> Plan:
     """The units and outputs of a run (raises :class:`UsageError` for a bad command)."""
     check_glob(cfg.glob)
+    if (inputs or []).count("-") > 1:
+        raise UsageError(E.STDIN_TWICE.format(n=inputs.count("-")))
     items = _items(inputs, cfg.glob)
     units = [Unit(name, path, _input_format(path, cfg), rel, problem=problem)
              for name, path, rel, problem in items]

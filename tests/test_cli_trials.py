@@ -34,6 +34,13 @@ def test_detect_refuses_an_output_that_is_its_input(tmp_path, capsys):
     assert src.read_bytes() == before  # was truncated to 0 bytes, exit 0
 
 
+def test_stdin_given_twice_is_a_usage_error(capsys):
+    # it printed the document once, then warned that the second '-' was empty
+    assert run("clean", "-", "-") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "given 2 times" in err
+
+
 @pytest.mark.parametrize("flags", [
     ["--lang-field", "text"],                       # the cleaned text became "en"
     ["--report-field", "text"],                     # the cleaned text became the report
