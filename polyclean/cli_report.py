@@ -136,6 +136,9 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
         _err(E.REPORT_UNREADABLE.format(path=args.report_jsonl, what="report",
                                         why=(exc.strerror or str(exc)).lower()))
         return 1
+    if rr.read_lines and rr.not_reports == rr.read_lines:
+        _err(E.NOT_REPORTS.format(path=args.report_jsonl))
+        return 1
     if not args.no_sources:
         missing = rr.sample.without_source()
         run = summary.get("reading") if isinstance(summary.get("reading"), dict) else {}

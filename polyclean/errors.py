@@ -272,6 +272,8 @@ class E:
 
     # run report and explain (polyclean report, polyclean explain)
     REPORT_UNREADABLE = "{path}: cannot read the {what}: {why}"
+    NOT_REPORTS = ("{path}: no line is a per-document report (none has 'schema'); give the "
+                   "file that clean --report wrote")
     EXPLAIN_NO_RECORD = ("{path}: no record {id!r}; give --id as a report id (NAME:line N), "
                          "'line N', 'row N' or a record number")
     EXPLAIN_NOT_IN_BATCH = ("the run over {batch} gave no report for {id}; --batch must name "

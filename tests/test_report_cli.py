@@ -50,3 +50,15 @@ def test_the_page_never_overwrites_what_it_reads(tmp_path, which, capsys):
     assert rc == 2
     assert "is the same file as" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in (rep, summ)} == before
+
+
+def test_a_file_of_data_records_is_not_taken_for_reports(tmp_path, capsys):
+    """`polyclean report` on the data instead of the reports built a page of "9 documents,
+    2 failed records" (found by the CLI trials); it now says what to give instead."""
+    data = tmp_path / "data.jsonl"
+    data.write_text('{"id": 1, "text": "The council met."}\n{"id": 2, "text": "Hi."}\n', "utf-8")
+    page = tmp_path / "page.html"
+    assert cli.main(["report", str(data), "-o", str(page)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no line is a per-document report" in err
+    assert not page.exists()

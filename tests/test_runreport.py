@@ -197,7 +197,8 @@ def test_report_command_builds_the_page_from_a_run(tmp_path, capsys):
 def test_report_command_errors(tmp_path, capsys):
     rc = main(["report", str(tmp_path / "missing.jsonl"), "-o", str(tmp_path / "x.html")])
     assert rc == 1 and "cannot read the report" in capsys.readouterr().err
-    (tmp_path / "r.jsonl").write_text('{"id": "a", "lang": "en", "changes": []}\nnot json\n')
+    (tmp_path / "r.jsonl").write_text('{"schema": 2, "id": "a", "lang": "en", "changes": []}\n'
+                                      'not json\n')
     (tmp_path / "s.json").write_text("[1, 2]")
     rc = main(["report", str(tmp_path / "r.jsonl"), "--summary", str(tmp_path / "s.json"),
                "-o", str(tmp_path / "x.html")])

@@ -241,6 +241,7 @@ class RunReport:
     def __init__(self, sketch_k: int = 1000, sample_k: int = 12) -> None:
         self.documents = 0
         self.errors = 0
+        self.read_lines = self.not_reports = 0  # of add_lines: JSON objects, those without "schema"
         # Per-document values wait in lists and are counted in bulk (Counter's C loop)
         # by _flush: a run adds tens of thousands of documents, and this keeps the cost
         # of a document to a few list appends.  The properties below flush first.
@@ -444,8 +445,12 @@ class RunReport:
             except ValueError:
                 self.add_error(f"line {n}", "report line is not JSON")
                 continue
-            if isinstance(report, dict):
+            self.read_lines += 1
+            if isinstance(report, dict) and "schema" in report:
                 self.add(report)
+            elif isinstance(report, dict):
+                self.not_reports += 1
+                self.add_error(f"line {n}", "not a per-document report (no 'schema')")
             else:
                 self.add_error(f"line {n}", "report line is not a JSON object")
 
