@@ -402,6 +402,8 @@ def _detect_units(plan, cfg: Config, fh: Any) -> int:
         texts, ids = [], []
         for kind, u, x in batch.events:
             unit = plan.units[u]
+            if kind == "warn" and not cfg.quiet:  # an empty input, as clean says
+                say("warning", f"{show(unit.name)}: {x}")
             if kind in ("fail", "skip") or kind == "rec" and x.error is not None:
                 failed += kind != "skip"
                 log.add(unit.name, x.where if kind == "rec" else "",

@@ -167,7 +167,7 @@ class E:
     BAD_GLOB = ("--glob {pattern!r} must stay inside the input folder (no absolute path, "
                 "no '..')")
     BINARY = "binary data, not text: {why}"
-    EMPTY_INPUT = "empty input (0 bytes); nothing to clean"
+    EMPTY_INPUT = "empty input (no text); nothing to clean"
     NEEDS_ZSTANDARD = "reading .zst needs the zstandard package: pip install 'polyclean[formats]'"
     INPUT_CHANGED = ("the input changed while it was read (size, time or file); no output is "
                      "written for it; clean it again when it is complete")

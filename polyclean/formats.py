@@ -23,7 +23,8 @@ record's payload into the text to clean and the cleaned text into the output rec
 Every record is read bounded by ``max_record`` (bytes of a text file or JSONL line,
 characters of a CSV/TSV record): a bigger one becomes an error record and the reader
 goes on after it, so no input can exhaust memory.  Blank CSV/TSV lines are not
-records.  An empty input (0 bytes) has no records (``Reader.empty`` is set).  Inputs
+records.  An empty input (0 bytes, a byte order mark alone, JSONL of blank lines) has no
+records (``Reader.empty`` is set).  Inputs
 ending in ``.gz`` or ``.zst`` are decompressed on the fly.  ``changed()`` says whether
 the file was rewritten since it was opened (checked per batch by the runner).
 
@@ -54,6 +55,11 @@ _EXTENSIONS = {
 }
 COMPRESSIONS = {".gz": "gz", ".zst": "zst"}
 MAX_EXCERPT = 500  # characters of a bad record kept in the errors file
+
+
+#: Byte order marks: a file holding one and nothing else is an empty input.
+_BOMS = frozenset((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE,
+                   codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE))
 
 
 @dataclass(frozen=True)
@@ -325,7 +331,7 @@ class TextReader(Reader):
             yield Record("", None, len(data),
                          error=E.RECORD_TOO_BIG.format(what="file", limit=limit))
             return
-        if not data:
+        if not data or data in _BOMS:  # nothing, or a byte order mark and nothing after it
             self.empty = True
             return
         yield Record("", data, len(data))
@@ -355,19 +361,21 @@ class JsonlReader(Reader):
         else:  # UTF-16/32: cut into lines after decoding
             self.text = self._text_stream()
             readline = self.text.readline
-        n = 0
+        n = texts = 0
         while True:
             line, size = _read_line(readline, limit)
             if not size:
-                self.empty = n == 0
+                self.empty = texts == 0  # no line with text (0 bytes, a BOM, blank lines)
                 return
             n += 1
             if n == 1 and isinstance(line, bytes) and line.startswith(b"\xef\xbb\xbf"):
                 line = line[3:]  # a UTF-8 byte order mark
             if line is None:
+                texts += 1
                 yield Record(f"line {n}", None, size,
                              error=E.RECORD_TOO_BIG.format(what="line", limit=limit))
             elif line.strip():
+                texts += 1
                 yield Record(f"line {n}", line, size)
 
     def close(self) -> None:

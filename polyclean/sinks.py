@@ -175,7 +175,7 @@ class Sink:
         """Take back everything written since ``mark``."""
 
     def empty_input(self) -> None:
-        """An input of this output was empty (0 bytes)."""
+        """An input of this output was empty (no text: 0 bytes, a byte order mark alone...)."""
 
     def finalize(self) -> None:
         """The output is complete: put it in place (idempotent after a kill)."""

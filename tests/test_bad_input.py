@@ -122,7 +122,7 @@ def test_binary_files_fail_alone_and_empty_files_warn(tmp_path, capsys):
                                                ("empty.jsonl", "empty.txt", "image.png",
                                                 "program")]
     assert all(l.startswith("polyclean: warning: ") and l.endswith(
-        "empty input (0 bytes); nothing to clean") for l in err[:2])
+        "empty input (no text); nothing to clean") for l in err[:2])
     assert "binary data, not text" in err[2] and "binary data, not text" in err[3]
     # The text files are cleaned; an empty input has an empty output.
     assert sorted(p.name for p in out.iterdir()) == ["a-good.txt", "empty.jsonl", "empty.txt",
@@ -140,11 +140,11 @@ def test_empty_inputs_of_every_format_and_stdin_exit_0(tmp_path, capsys):
         out = tmp_path / ("out-" + name.replace(".gz", ""))
         assert clean(src, "-o", out) == 0, name
         assert capsys.readouterr().err.strip().splitlines() == [
-            f"polyclean: warning: {src}: empty input (0 bytes); nothing to clean"], name
+            f"polyclean: warning: {src}: empty input (no text); nothing to clean"], name
         assert out.exists()
     proc = run_cli(["clean", "--no-translate", "-j", "1"], input="")
     assert proc.returncode == 0
-    assert proc.stderr.strip() == "polyclean: warning: -: empty input (0 bytes); nothing to clean"
+    assert proc.stderr.strip() == "polyclean: warning: -: empty input (no text); nothing to clean"
     assert proc.stdout == ""
 
 

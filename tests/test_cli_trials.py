@@ -34,6 +34,20 @@ def test_detect_refuses_an_output_that_is_its_input(tmp_path, capsys):
     assert src.read_bytes() == before  # was truncated to 0 bytes, exit 0
 
 
+@pytest.mark.parametrize("name,data", [("bom.txt", b"\xef\xbb\xbf"),
+                                       ("blank.jsonl", b"\xef\xbb\xbf\n\n"),
+                                       ("empty.txt", b"")])
+def test_an_input_without_text_warns_in_clean_and_detect(tmp_path, capsys, name, data):
+    # a byte order mark alone, or JSONL of blank lines, gave an empty output without a
+    # word (a 0-byte file warned); detect said nothing for any of them
+    src = tmp_path / name
+    src.write_bytes(data)
+    assert run("clean", src, "-o", tmp_path / "out.txt") == 0
+    assert "empty input (no text)" in capsys.readouterr().err
+    assert run("detect", src, "-o", tmp_path / "d.jsonl") == 0
+    assert "empty input (no text)" in capsys.readouterr().err
+
+
 def test_stdin_given_twice_is_a_usage_error(capsys):
     # it printed the document once, then warned that the second '-' was empty
     assert run("clean", "-", "-") == 2
