@@ -274,6 +274,7 @@ class E:
     REPORT_UNREADABLE = "{path}: cannot read the {what}: {why}"
     NOT_REPORTS = ("{path}: no line is a per-document report (none has 'schema'); give the "
                    "file that clean --report wrote")
+    EXPLAIN_EMPTY = "{path}: empty input (no text); nothing to explain"
     EXPLAIN_NO_RECORD = ("{path}: no record {id!r}; give --id as a report id (NAME:line N), "
                          "'line N', 'row N' or a record number")
     EXPLAIN_NOT_IN_BATCH = ("the run over {batch} gave no report for {id}; --batch must name "

@@ -46,6 +46,8 @@ def test_an_input_without_text_warns_in_clean_and_detect(tmp_path, capsys, name,
     assert "empty input (no text)" in capsys.readouterr().err
     assert run("detect", src, "-o", tmp_path / "d.jsonl") == 0
     assert "empty input (no text)" in capsys.readouterr().err
+    assert run("explain", src) == 1  # was a usage error: "no record None; give --id ..."
+    assert "empty input (no text); nothing to explain" in capsys.readouterr().err
 
 
 def test_stdin_given_twice_is_a_usage_error(capsys):

@@ -90,6 +90,8 @@ def find_document(path: Path, fmt: str, want: str | None, opts: Any) -> Any:
             if error is not None:
                 raise InputError(f"{path}: {where}: {error}")
             return doc
+    if target is None:  # no record at all: nothing to explain
+        raise InputError(E.EXPLAIN_EMPTY.format(path=path))
     raise UsageError(E.EXPLAIN_NO_RECORD.format(path=path, id=want))
 
 
