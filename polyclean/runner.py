@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import time
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from .plan import Plan, Unit, show
 from .records import render_row, table_line
 from .runlog import ErrorLog, Lines, Progress, Summary, say, why
 from .sinks import (ParquetSink, Sink, StreamSink, TableSink, TextFileSink, is_work_file,
-                    make_folders, partial_path, remove_path, sweep)
+                    make_folders, partial_path, remove_path, sweep, work_stem)
 from .workers import add_stats, cores, error_report, results
 
 # Out of space: every later write would fail too, so the run stops (resumably).
@@ -237,7 +238,8 @@ class _Run:
         for target in [self.plan.out] + [Path(p) for p in (self.opts.errors, self.opts.report)
                                          if p not in (None, "-")]:
             if target is not None and target.parent.is_dir():
-                for p in target.parent.glob(f".{target.name}.polyclean-*"):
+                for p in target.parent.glob(f".{glob.escape(work_stem(target.name))}"
+                                            ".polyclean-*"):
                     if is_work_file(p.name) and p not in keep:
                         remove_path(p)
                 for p in target.parent.glob(".polyclean-probe-*"):

@@ -17,6 +17,7 @@ folder (:func:`make_folders` refuses one; a link at the target itself is replace
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -36,13 +37,34 @@ _WORK_RE = re.compile(r"^\..*\.polyclean-(?:partial(?:\.d)?|merge|trash|tmp-\d+|
                       r"|^\.polyclean-probe-")
 
 
+#: Bytes of a file name's part in its work files' names: with the dot, ".polyclean-" and
+#: the longest suffix they fit in the 255 bytes a file name may have.
+WORK_STEM_BYTES = 220
+
+
+def work_stem(name: str) -> str:
+    """``name`` as its work files' names hold it: itself, or when too long for a work
+    file's name to fit in 255 bytes, its start and a hash of the whole.
+
+    >>> work_stem("a.jsonl")
+    'a.jsonl'
+    >>> s = work_stem("L" * 250 + ".txt"); len(s), s[:3], s[-13:-12]
+    (220, 'LLL', '~')
+    """
+    if len(name.encode("utf-8")) <= WORK_STEM_BYTES:
+        return name
+    tail = "~" + hashlib.sha1(name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    head = name.encode("utf-8", "surrogateescape")[:WORK_STEM_BYTES - len(tail)]
+    return head.decode("utf-8", "ignore") + tail
+
+
 def partial_path(final: Path, suffix: str = "partial") -> Path:
     """The hidden work file beside ``final``.
 
     >>> partial_path(Path("out/a.jsonl")).as_posix()
     'out/.a.jsonl.polyclean-partial'
     """
-    return final.with_name(f".{final.name}.polyclean-{suffix}")
+    return final.with_name(f".{work_stem(final.name)}.polyclean-{suffix}")
 
 
 def is_work_file(name: str) -> bool:

@@ -50,6 +50,20 @@ def test_an_input_without_text_warns_in_clean_and_detect(tmp_path, capsys, name,
     assert "empty input (no text); nothing to explain" in capsys.readouterr().err
 
 
+def test_a_long_file_name_can_be_written(tmp_path):
+    # a 250-character name (legal) failed with "file name too long": the hidden work
+    # file beside the output, ".NAME.polyclean-partial", was over 255 bytes
+    src = tmp_path / ("L" * 250 + ".txt")
+    src.write_text("The council met on Tuesday to discuss the budget.\n", "utf-8")
+    assert run("clean", src, "-o", f"{tmp_path / 'out'}/", "--no-translate") == 0
+    assert (tmp_path / "out" / src.name).read_text("utf-8").startswith("The council met")
+    target = tmp_path / ("M" * 235 + ".jsonl")  # its ".errors.jsonl" sidecar still fits
+    for extra in ([], ["--resume"]):
+        assert run("clean", src, "-o", target, "--no-translate", *extra) == 0
+    assert json.loads(target.read_text("utf-8"))["text"].startswith("The council met")
+    assert not [p for p in tmp_path.iterdir() if ".polyclean-" in p.name]
+
+
 def test_stdin_given_twice_is_a_usage_error(capsys):
     # it printed the document once, then warned that the second '-' was empty
     assert run("clean", "-", "-") == 2
