@@ -68,13 +68,19 @@ def latin_inline_items(split: str = "test", n: int = 800, seed: int = 5
                        ) -> list[tuple[str, tuple[int, int], str]]:
     """``(text, (start, end) of the fragment, its language)``: a 4-8 word run of a
     lingua sentence between two words of an NTREX English sentence."""
-    rng = random.Random(seed)
     hosts = [s for s in ntrex_english(split) if len(s.split()) >= 6]
     pools = {lang: [s for s in lingua(lang, split) if len(s.split()) >= 4]
              for lang in INLINE_LANGS}
+    return _inline_items(hosts, pools, INLINE_LANGS, n, random.Random(seed))
+
+
+def _inline_items(hosts: list[str], pools: dict[str, list[str]], langs: list[str], n: int,
+                  rng: random.Random) -> list[tuple[str, tuple[int, int], str]]:
+    """``n`` items: a 4-8 word run of a sentence of ``pools[lang]`` (the languages taken
+    in turn) between two words of a sentence of ``hosts``."""
     items = []
     for i in range(n):
-        lang = INLINE_LANGS[i % len(INLINE_LANGS)]
+        lang = langs[i % len(langs)]
         host = rng.choice(hosts).split()
         src = rng.choice(pools[lang]).split()
         k = rng.randint(4, min(8, len(src)))
@@ -107,24 +113,10 @@ def tatoeba_inline_items(n: int = 600, seed: int = 11
     """As :func:`latin_inline_items`, from a source that played no part in choosing the
     detector's constants: a 4-8 word run of a Tatoeba German, French or Spanish sentence
     between two words of a Tatoeba English sentence."""
-    rng = random.Random(seed)
     hosts = [s for s in tatoeba_english() if len(s.split()) >= 6]
     pools = {lang: [s for s in tatoeba_lines(code, code) if len(s.split()) >= 4]
              for lang, code in TATOEBA.items()}
-    langs = sorted(pools)
-    items = []
-    for i in range(n):
-        lang = langs[i % len(langs)]
-        host = rng.choice(hosts).split()
-        src = rng.choice(pools[lang]).split()
-        k = rng.randint(4, min(8, len(src)))
-        a = rng.randrange(len(src) - k + 1)
-        frag = " ".join(src[a:a + k])
-        cut = rng.randrange(1, len(host))
-        head = " ".join(host[:cut]) + " "
-        items.append((head + frag + " " + " ".join(host[cut:]),
-                      (len(head), len(head) + len(frag)), lang))
-    return items
+    return _inline_items(hosts, pools, sorted(pools), n, random.Random(seed))
 
 
 def score_latin_inline(items, en_lines: list[str], segments: Callable) -> dict[str, float]:
