@@ -206,7 +206,8 @@ class E:
     SAME_PATH = "{flag} {path} is the same file as {other}; choose another path"
     PATH_IS_INPUT = "{flag} {path} would overwrite the input {name}; choose another path"
     COLLISION = ("inputs {a} and {b} would both be written to {target}; clean them "
-                 "separately or give -o a folder where they do not meet")
+                 "separately, or write them to one records file (-o out.jsonl), where "
+                 "each is a record of its own")
     LINK_IN_OUTPUT = ("{path} is a symbolic link inside the output; polyclean does not write "
                       "through links there; remove it")
     NO_STDOUT_PARQUET = "Parquet output needs a file: give -o OUT.parquet"

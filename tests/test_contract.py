@@ -88,6 +88,9 @@ def test_same_file_names_mirror_their_paths_and_collisions_are_refused(tmp_path,
     err = capsys.readouterr().err
     assert "would both be written to" in err and "x.txt" in err
     assert not (tmp_path / "out3").exists()
+    assert "-o out.jsonl" in err  # the way out it names works: one record each
+    assert clean(tmp_path / "c", "-o", tmp_path / "out3.jsonl") == 0
+    assert len((tmp_path / "out3.jsonl").read_text("utf-8").splitlines()) == 2
 
 
 # --- 3. a CSV field over 131,072 characters ------------------------------------------------
