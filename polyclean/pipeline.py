@@ -2,8 +2,9 @@
 
 ``Cleaner`` builds :class:`~polyclean.doc.Doc` records, runs every enabled stage of
 :data:`~polyclean.stages.STAGES` over the batch in order (or a prefix of them, for
-``polyclean.repair``, ``polyclean.detect`` and ``polyclean detect``), settles the
-documents whose normalisation exposed mojibake, and returns one
+``polyclean.repair``, ``polyclean.detect`` and ``polyclean detect``), detects the
+language again of the documents that only their furniture kept in the target language,
+settles the documents whose normalisation exposed mojibake, and returns one
 :class:`CleanResult` per input.  Heavy models (the language detector, translation
 models) load lazily, once per process, so a ``Cleaner`` pickles cheaply to workers.
 """
@@ -20,8 +21,8 @@ from .doc import Doc, new_docs
 from .report import Report
 from .segment import Segment
 from .stages import (
-    AFTER_NORMALISATION, SETTLE, SETTLE_ROUNDS, Boilerplate, Normalize, Repair, Stage,
-    check_order, prefix,
+    AFTER_NORMALISATION, AFTER_REDETECTION, SETTLE, SETTLE_ROUNDS, Boilerplate, Detect,
+    Normalize, Repair, Stage, check_order, prefix,
 )
 
 log = logging.getLogger(__name__)
@@ -159,6 +160,8 @@ class Cleaner:
                 touched = self.stage(kind)(live)
                 if kind is Normalize and touched and self.config.repair:
                     self._settle(touched)
+                elif kind is Boilerplate and touched:
+                    self._redetect(touched)
                 self.timings[kind.name] = (self.timings.get(kind.name, 0.0)
                                            + time.perf_counter() - t0)
         finally:
@@ -191,6 +194,32 @@ class Cleaner:
                     docs = touched
                     if not docs:
                         return
+
+    def _redetect(self, docs: list[Doc]) -> None:
+        """Detect the language again for the documents that kept the target language
+        without holding most of their letters (the target stays the document's while it
+        holds half the leader's), once the boilerplate stage has removed lines from
+        them: when the target held only thanks to its furniture ("Reply", "© 2019 ..."),
+        the rest reads as another language, whose lines, kept as foreign so far, are
+        judged now, as a second clean would judge them (``clean(clean(x)) ==
+        clean(x)``).  Other documents never get here."""
+        cfg = self.config
+        target = cfg.target_lang
+        held = [d for d in docs if d.report.lang == target
+                and (d.report.lang_confidence or 0.0) < 0.5 and d.error is None]
+        if not held or cfg.doc_lang:
+            return
+        from .detect import detect_document
+
+        moved = []
+        for doc in held:
+            det = detect_document(doc.text, cfg)
+            if det.lang != target:
+                self.stage(Detect).assign(doc, det)
+                moved.append(doc)
+        if moved:
+            Boilerplate(cfg, self.stats, suffix=AFTER_REDETECTION, learn=False,
+                        foreign=True)(moved)
 
     def iter_clean(
         self, iterable: Iterable[str | bytes], batch_size: int = 256

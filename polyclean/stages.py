@@ -51,6 +51,9 @@ STATUS = (
 )
 
 AFTER_NORMALISATION = " (after normalisation)"
+#: Reason suffix of what the boilerplate stage removes once the document's language,
+#: detected again without the lines it removed first, has changed.
+AFTER_REDETECTION = " (language detected again)"
 SETTLE_ROUNDS = 3
 
 #: What every document has before the first stage runs.
@@ -202,17 +205,20 @@ class Detect(Stage):
     assigns = ("repaired", "detected", "segments")
 
     def __call__(self, docs: Sequence[Doc]) -> list[Doc]:
-        target = self.config.target_lang
         for doc in docs:
-            det = _detect.detect_document(doc.text, self.config)
-            doc.repaired = doc.text
-            doc.detected = det.segments
-            doc.segments = list(det.segments)
-            doc.report.lang, doc.report.lang_confidence = det.lang, det.confidence
-            doc.report.fragments = [_fragment(s) for s in det.segments
-                                    if s.foreign or (s.lang and s.lang not in (target, "und"))]
-            doc.note(self.name, "done")
+            self.assign(doc, _detect.detect_document(doc.text, self.config))
         return []
+
+    def assign(self, doc: Doc, det: _detect.DocDetection) -> None:
+        """Give ``doc`` the detection ``det`` of its current text."""
+        target = self.config.target_lang
+        doc.repaired = doc.text
+        doc.detected = det.segments
+        doc.segments = list(det.segments)
+        doc.report.lang, doc.report.lang_confidence = det.lang, det.confidence
+        doc.report.fragments = [_fragment(s) for s in det.segments
+                                if s.foreign or (s.lang and s.lang not in (target, "und"))]
+        doc.note(self.name, "done")
 
 
 def _fragment(seg: Segment) -> dict[str, Any]:
@@ -233,7 +239,9 @@ class Boilerplate(Stage):
     not among them, even in a document in another language: it needs no translation,
     and keeping it would not survive a second clean (once the lines around it are gone
     the document can read as the target language, and then the line is judged).  In
-    the settle loop (``learn=False``) nothing is learned.
+    the settle loop (``learn=False``) nothing is learned and no fragment is kept from
+    the classifier; after the language was detected again (``foreign=True``) fragments
+    are kept as in the first pass.
 
     A document whose lines a main-content extractor chose (``doc.meta["extracted"] ==
     "main"``) has already been judged by the page's structure: the rules that judge a
@@ -250,9 +258,10 @@ class Boilerplate(Stage):
     assigns = ("text", "segments")
 
     def __init__(self, config: Config, stats: dict[str, int] | None = None, *,
-                 suffix: str = "", learn: bool = True) -> None:
+                 suffix: str = "", learn: bool = True, foreign: bool | None = None) -> None:
         super().__init__(config, stats, suffix=suffix)
         self.learn = learn
+        self.foreign = learn if foreign is None else foreign  # fragments kept from the classifier
         self._main: Config | None = None  # the configuration for main-extracted documents
 
     @classmethod
@@ -295,7 +304,7 @@ class Boilerplate(Stage):
         changed = []
         for doc in docs:
             foreign = [(s.start, s.end) for s in doc.segments
-                       if s.foreign and s.lang != target] if self.learn else None
+                       if s.foreign and s.lang != target] if self.foreign else None
             found = removers[id(doc)].find(doc.text, foreign=foreign)
             if found:
                 _name_languages(found, doc.segments)
