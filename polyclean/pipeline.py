@@ -27,6 +27,11 @@ from .stages import (
 
 log = logging.getLogger(__name__)
 
+#: A document in the target language that holds less than this share of the letters
+#: that voted (it kept the language by TARGET_HOLD) is detected again once the
+#: boilerplate stage has removed lines from it (see Cleaner._redetect).
+REDETECT_BELOW = 0.5
+
 
 @dataclass
 class CleanResult:
@@ -206,7 +211,7 @@ class Cleaner:
         cfg = self.config
         target = cfg.target_lang
         held = [d for d in docs if d.report.lang == target
-                and (d.report.lang_confidence or 0.0) < 0.5 and d.error is None]
+                and (d.report.lang_confidence or 0.0) < REDETECT_BELOW and d.error is None]
         if not held or cfg.doc_lang:
             return
         from .detect import detect_document
