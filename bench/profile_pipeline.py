@@ -63,17 +63,60 @@ def profile_corpus(name: str, rnd, top: int, sort: str) -> None:
             print("   " + line.replace(root, "").replace(str(Path(sys.prefix)) + "/", ""))
 
 
+def fasttext_share(name: str, rnd) -> None:
+    """The whole clean unprofiled, with each fastText call timed by a wrapper: the
+    model's part of the time, against ftfy.fix_text on the same text."""
+    import ftfy
+
+    from polyclean import Cleaner, Config
+    from polyclean.detect.backends import get_backend
+
+    clear_caches()
+    backend = get_backend(Config().detector)  # the instance the cleaner uses
+    spent = [0.0]
+    predict = backend._predict
+
+    def timed(*a):
+        t = time.perf_counter()
+        out = predict(*a)
+        spent[0] += time.perf_counter() - t
+        return out
+
+    backend._predict = timed
+    try:
+        cleaner = Cleaner(translate=False)
+        t0 = time.process_time()
+        for i in range(0, len(rnd.docs), 25):
+            cleaner.clean_batch(rnd.docs[i:i + 25])
+        secs = time.process_time() - t0
+    finally:
+        backend._predict = predict
+    a = time.process_time()
+    for t in rnd.truth:
+        ftfy.fix_text(t)
+    ftfy_secs = time.process_time() - a
+    print(f"== {name}: whole clean {secs:.3f} s, fastText calls {spent[0]:.3f} s "
+          f"({spent[0] / ftfy_secs:.2f} of ftfy.fix_text's {ftfy_secs:.3f} s)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mb", type=float, default=0.3, help="MB per corpus (default 0.3)")
     ap.add_argument("--top", type=int, default=25, help="functions shown per corpus")
     ap.add_argument("--sort", default="tottime", help="pstats sort key (default tottime)")
     ap.add_argument("--corpus", default="", help="one corpus only (english, multilingual, mixed)")
+    ap.add_argument("--fasttext", type=int, default=0, metavar="ROUNDS",
+                    help="instead of profiling, time the fastText calls of ROUNDS rounds")
     args = ap.parse_args()
-    rounds_of = build_rounds(1, args.mb)
+    rounds_of = build_rounds(max(1, args.fasttext), args.mb)
     load_models()
     for name, rounds in rounds_of.items():
-        if not args.corpus or name == args.corpus:
+        if args.corpus and name != args.corpus:
+            continue
+        if args.fasttext:
+            for rnd in rounds:
+                fasttext_share(name, rnd)
+        else:
             profile_corpus(name, rounds[0], args.top, args.sort)
 
 
