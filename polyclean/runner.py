@@ -62,7 +62,11 @@ def run(plan: Plan, opts: RunOptions) -> Summary:
     other inputs or options, :class:`UsageError` when another run holds the output,
     :class:`OutputError` when an output cannot be written, :class:`StopRun` and
     :class:`Interrupted`."""
-    lock = OutputLock(opts.lock).acquire() if opts.lock is not None else None
+    try:
+        lock = OutputLock(opts.lock).acquire() if opts.lock is not None else None
+    except OSError as exc:  # a folder that takes no new files (/proc, a read-only mount)
+        raise OutputError(E.OUTPUT_UNWRITABLE.format(
+            out=show(str(opts.lock)), where=show(str(opts.lock.parent)), why=why(exc))) from None
     try:
         return _Run(plan, opts, lock).go()
     finally:

@@ -64,6 +64,15 @@ def test_a_long_file_name_can_be_written(tmp_path):
     assert not [p for p in tmp_path.iterdir() if ".polyclean-" in p.name]
 
 
+def test_an_output_folder_that_takes_no_files_names_the_output(tmp_path, capsys):
+    # /proc takes no new files: the error named the hidden lock file beside the output
+    src = write_jsonl(tmp_path / "d.jsonl", ROWS)
+    assert run("clean", src, "-o", "/proc/out.jsonl", "--no-translate") == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "/proc/out.jsonl: cannot write the output" in err
+    assert "polyclean-lock" not in err
+
+
 def test_stdin_given_twice_is_a_usage_error(capsys):
     # it printed the document once, then warned that the second '-' was empty
     assert run("clean", "-", "-") == 2
