@@ -46,16 +46,19 @@ def work_stem(name: str) -> str:
     """``name`` as its work files' names hold it: itself, or when too long for a work
     file's name to fit in 255 bytes, its start and a hash of the whole.
 
-    >>> work_stem("a.jsonl")
-    'a.jsonl'
+    A name's bytes are counted as the file system holds them (a name that is not UTF-8
+    comes from the OS with its bytes escaped):
+
+    >>> work_stem("a.jsonl"), work_stem("caf\\udce9.txt")
+    ('a.jsonl', 'caf\\udce9.txt')
     >>> s = work_stem("L" * 250 + ".txt"); len(s), s[:3], s[-13:-12]
     (220, 'LLL', '~')
     """
-    if len(name.encode("utf-8")) <= WORK_STEM_BYTES:
+    raw = name.encode("utf-8", "surrogateescape")
+    if len(raw) <= WORK_STEM_BYTES:
         return name
-    tail = "~" + hashlib.sha1(name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
-    head = name.encode("utf-8", "surrogateescape")[:WORK_STEM_BYTES - len(tail)]
-    return head.decode("utf-8", "ignore") + tail
+    tail = "~" + hashlib.sha1(raw).hexdigest()[:12]
+    return raw[:WORK_STEM_BYTES - len(tail)].decode("utf-8", "surrogateescape") + tail
 
 
 def partial_path(final: Path, suffix: str = "partial") -> Path:
