@@ -73,6 +73,17 @@ def test_an_output_folder_that_takes_no_files_names_the_output(tmp_path, capsys)
     assert "polyclean-lock" not in err
 
 
+def test_a_file_name_that_is_not_utf8_can_be_written(tmp_path):
+    # the work file's name was measured with a strict UTF-8 encode, which raised
+    import os
+
+    src = os.path.join(os.fsencode(tmp_path), b"caf\xe9.txt")
+    with open(src, "wb") as fh:
+        fh.write(b"The council met on Tuesday to discuss the budget.\n")
+    assert run("clean", os.fsdecode(src), "-o", f"{tmp_path / 'out'}/", "--no-translate") == 0
+    assert os.listdir(os.fsencode(tmp_path / "out")) == [b"caf\xe9.txt"]
+
+
 def test_stdin_given_twice_is_a_usage_error(capsys):
     # it printed the document once, then warned that the second '-' was empty
     assert run("clean", "-", "-") == 2
