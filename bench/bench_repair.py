@@ -255,6 +255,47 @@ def unpinned_mixups() -> dict[tuple[str, str], tuple]:
     return out
 
 
+#: The foreign languages whose words :func:`foreign_word_documents` puts into clean text.
+FOREIGN_WORD_LANGS = ("fr", "es", "pt", "it", "de", "da", "nb", "sv", "is", "nl", "ca", "tr",
+                      "fi", "en")
+#: The mix-up languages it builds documents in, by the codec of the mix-up.
+FOREIGN_WORD_HOSTS = {"cp1250": ("pl", "cs", "sk", "hu", "sl", "ro"),
+                      "cp1257": ("lt", "lv", "et"), "cp1254": ("tr",)}
+
+
+def foreign_word_documents(true: str, lang: str, n: int = 1500) -> list[str]:
+    """Clean documents of 1 to 8 sentences of ``lang`` with one foreign word inserted,
+    the hardest case for a Latin mix-up check: the sentences hold no letter that the
+    mix-up of ``true`` would change and only letters that cp1252 can show (so the text
+    could have been read through cp1252), and the word (from wordfreq's 50,000
+    commonest of a language of ``FOREIGN_WORD_LANGS``, most of them rare) holds exactly
+    one such letter ("grossièreté", "talismã", "vestì").  Sentences as in
+    :func:`mixup_sentences`; Estonian's from :func:`gettext_lines`."""
+    import random
+
+    import wordfreq
+
+    from polyclean.repair.mixups import _CP1252_SHOWN, _LATIN_KEYS
+
+    keys = _LATIN_KEYS[true]
+    words = []
+    for other in FOREIGN_WORD_LANGS:
+        words += [w for w in wordfreq.top_n_list(other, 50000)
+                  if w.isalpha() and len(w) >= 3 and len(keys.findall(w)) == 1][:3000]
+    sents = gettext_lines(lang, "cp1257") if lang == "et" else mixup_sentences(lang, 3000)
+    sents = [s for s in sents if not keys.search(s) and _CP1252_SHOWN.issuperset(s)]
+    rng = random.Random(lang)
+    out = []
+    for _ in range(n if sents else 0):
+        doc = [rng.choice(sents) for _ in range(rng.randint(1, 8))]
+        j = rng.randrange(len(doc))
+        ws = doc[j].split(" ")
+        ws.insert(rng.randrange(len(ws) + 1), rng.choice(words))
+        doc[j] = " ".join(ws)
+        out.append("\n".join(doc))
+    return out
+
+
 def mixup_rates(fix, true: str, shown: str, sents: list[str], per_doc: int
                 ) -> tuple[int, int, list]:
     """(restored exactly, corrupted sentences, misses) when ``fix`` repairs documents of
@@ -296,6 +337,14 @@ def bench_mixups() -> None:
         fo, _, _ = mixup_rates(ftfy.fix_encoding, true, shown, sents, 1)
         print(f"  {lang:8s} {name:28s} {ok:6d}/{n:<5d}{100 * ok / n:5.1f}% "
               f"{fo:8d} {100 * fo / n:5.1f}%")
+    print("\nclean documents with one foreign word holding one letter a mix-up would "
+          "change (foreign_word_documents), changed")
+    for true, hosts in FOREIGN_WORD_HOSTS.items():
+        for lang in hosts:
+            docs = foreign_word_documents(true, lang)
+            if docs:
+                bad = sum(repair_text(d, cfg)[0] != d for d in docs)
+                print(f"  {lang:8s} {true:28s} {bad:6d}/{len(docs)}")
     print("\nthe Cyrillic mix-ups on Tatoeba's Russian and Ukrainian sentences (another "
           "source, used for no threshold), one sentence at a time")
     for (lang, name), (true, shown, sents, per_doc) in tatoeba_mixups().items():

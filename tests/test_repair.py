@@ -211,11 +211,13 @@ def test_cyrillic_mixups_on_a_source_never_tuned_on(bench_repair):
 
 # one sentence at a time (the test half; measured when the floors were set: pl 90.1 / 81.0,
 # cs 66.6 / 80.5, hu 13.9, lt 85.3, lv 95.5, tr 94.8 %; with four changed letters needed,
-# as before the known-word check: 62.3 / 42.1, 16.6 / 33.8, 0, 55.8, 71.6, 82.0 %)
+# as before the known-word check: 62.3 / 42.1, 16.6 / 33.8, 0, 55.8, 71.6, 82.0 %; since a
+# single changed letter may pass on the document's language: pl 90.1 / 88.5, cs 68.9 /
+# 81.2, hu 22.6, lt 85.3, lv 95.5, tr 95.0 %)
 LATIN_ONE_SENTENCE_FLOORS = {
-    ("pl", "cp1250 shown as cp1252"): 0.85, ("pl", "iso8859_2 shown as cp1252"): 0.75,
+    ("pl", "cp1250 shown as cp1252"): 0.85, ("pl", "iso8859_2 shown as cp1252"): 0.83,
     ("cs", "cp1250 shown as cp1252"): 0.60, ("cs", "iso8859_2 shown as cp1252"): 0.75,
-    ("hu", "cp1250 shown as cp1252"): 0.10, ("lt", "cp1257 shown as cp1252"): 0.80,
+    ("hu", "cp1250 shown as cp1252"): 0.18, ("lt", "cp1257 shown as cp1252"): 0.80,
     ("lv", "cp1257 shown as cp1252"): 0.90, ("tr", "cp1254 shown as cp1252"): 0.90}
 
 
@@ -229,6 +231,43 @@ def test_latin_mixup_in_a_single_sentence(bench_repair, key):
     ok, n, misses = bench_repair.mixup_rates(lambda d: repair_text(d, CFG)[0], true, shown,
                                              sents, 1)
     assert n >= 250 and ok / n >= LATIN_ONE_SENTENCE_FLOORS[key], (ok, n, misses[:3])
+
+
+FOREIGN_WORD_CASES = [(true, lang) for true, hosts in (
+    ("cp1250", ("pl", "cs", "sk", "hu", "sl", "ro")), ("cp1257", ("lt", "lv", "et")),
+    ("cp1254", ("tr",))) for lang in hosts]
+
+
+@pytest.mark.parametrize("true,lang", FOREIGN_WORD_CASES, ids=" ".join)
+def test_one_foreign_letter_in_clean_text_is_left_alone(bench_repair, true, lang):
+    """A single changed letter may pass as a mix-up on the evidence of the document's
+    language; a rare foreign word in clean text must not ("grossièreté" in Slovak,
+    "talismã" in Romanian, "nikolaï" in Hungarian were reversed by the letter
+    statistics and the document's language alone: 5 of 15,000 such documents).  The
+    word lists, and the letters that cp1252 cannot show ("č", "ă"), refuse them.
+    Estonian keeps one known failure: two "õ" in a short document read as Hungarian
+    "ő" (before the single-letter rule too; Estonian has no word list to refuse it)."""
+    docs = bench_repair.foreign_word_documents(true, lang)
+    if not docs and lang == "et":
+        pytest.skip("no Estonian gettext catalogs under /usr/share/locale/et")
+    assert len(docs) == 1500
+    changed = [d for d in docs if repair_text(d, CFG)[0] != d]
+    assert len(changed) <= (1 if lang == "et" else 0), changed[:3]
+
+
+def test_estonian_mixup_with_one_changed_letter(bench_repair):
+    """Running Estonian seldom writes "š" or "ž", the only letters its cp1257 does not
+    share with cp1252, so a document of 30 program messages shown as cp1252 often holds
+    one "ð" or "þ" only.  The rest of the document reads as Estonian, which writes
+    neither: 35 of the 55 sentences come back (12 when two changed letters were
+    needed); the rest hold too few Estonian letters to tell it from Finnish."""
+    true, shown, sents, per_doc = bench_repair.unpinned_mixups().get(
+        ("et", "cp1257 shown as cp1252 (gettext)"), (None,) * 4)
+    if true is None:
+        pytest.skip("no Estonian gettext catalogs under /usr/share/locale/et")
+    ok, n, misses = bench_repair.mixup_rates(lambda d: repair_text(d, CFG)[0], true, shown,
+                                             sents, per_doc)
+    assert n >= 50 and ok / n >= 0.55, (ok, n, misses[:3])
 
 
 @pytest.mark.parametrize("text", [

@@ -288,6 +288,21 @@ def script_floor(keys: dict[str, int], script: str) -> float:
     return _dot(models[-1], list(keys), ns) - math.log(len(models) - 1) * sum(ns)
 
 
+_SCRIPT_LANGS: dict[str, tuple[str, ...]] = {}
+
+
+def script_langs(script: str) -> tuple[str, ...]:
+    """The languages that the letter statistics hold for ``script``.
+
+    >>> script_langs("cyrillic")
+    ('ru', 'uk', 'bg', 'mk')
+    """
+    if not _SCRIPT_LANGS:
+        raw = json.loads(_CHARSTATS.read_text(encoding="utf-8"))
+        _SCRIPT_LANGS.update({s: tuple(raw[s]) for s in SCRIPTS})
+    return _SCRIPT_LANGS[script]
+
+
 def _lang_models() -> dict[str, dict[str, float]]:
     """Each language's model (as :func:`_models` has it), by language code."""
     global _LANG_MODELS

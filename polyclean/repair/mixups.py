@@ -38,6 +38,15 @@ LATIN_MIN_RESULT_PER_PAIR = -9.0
 #: many changed letters or number 20 (see _latin_sample).
 LATIN_ENOUGH_CHANGED = 12
 LATIN_SAMPLE_LINES = 20
+#: A single changed letter is enough only when the rest of the document, in its first
+#: this many characters, holds this many non-ASCII letter pairs and reads best in a
+#: language of the mix-up, and the word lists agree (see _single_letter_fits).
+CONTEXT_CHARS = 4000
+CONTEXT_MIN_PAIRS = 12
+#: A reversal of fewer changed letters than this is refused when the rest of the
+#: document reads best in a language the mix-up does not serve (Estonian "võtmeid"
+#: is not Hungarian "vőtmeid"); four was the evidence needed before the word checks.
+CONTEXT_VETO_BELOW = 4
 
 
 # --- single-byte tables ----------------------------------------------------------------
@@ -509,6 +518,79 @@ def _more_known_as_they_stand(before: str, after: str, langs: tuple[str, ...]) -
     return _known(b, KNOWN_WORD_LANGS) > _known(a, langs)
 
 
+#: Every character that text read through cp1252 (or Latin-1, C1 controls and all) holds.
+_CP1252_SHOWN = frozenset(_sloppy(b, "cp1252") for b in range(256))
+
+
+def _context_language(lines: list[str], readings: dict[int, tuple]) -> str | None:
+    """The Latin-script language of the letter statistics that best reads the rest of
+    the document (its first ``CONTEXT_CHARS`` characters, the words a reversal would
+    change left out); None when that holds fewer than ``CONTEXT_MIN_PAIRS`` non-ASCII
+    letter pairs, and "" when it holds a letter that cp1252 cannot show ("č", "ă",
+    "ő"): such text was not read through cp1252, so a lone changed letter in it is a
+    foreign word ("vestì" in Czech, "avelãs" in Romanian), not a mix-up.
+
+    >>> et = ["Kiirklahvide reþiim", "Sõnumi võti on liiga lühike, proovi sisestada uus.",
+    ...       "Töö käigus tekkis viga; kontrollige, kas fail on õiges kohas ja loetav."]
+    >>> _context_language(et, {0: _latin_reading(et[0], "cp1257")})
+    'et'
+    >>> cs = ["vestì", "Příliš žluťoučký kůň úpěl ďábelské ódy a pak ještě jednou, znovu."]
+    >>> _context_language(cs, {0: _latin_reading(cs[0], "cp1250")})
+    ''
+    >>> _context_language(["Lech Wa\u00b3\u00easa met the president."], {}) is None
+    True
+    """
+    parts, size = [], 0
+    for i, line in enumerate(lines):
+        if i in readings:
+            line = _latin_context(lines, {i: readings[i]})
+        parts.append(line)
+        size += len(line)
+        if size >= CONTEXT_CHARS:
+            break
+    context = "\n".join(parts)[:CONTEXT_CHARS]
+    if any(c.isalpha() for c in set(context) - _CP1252_SHOWN):
+        return ""
+    keys = _stats.letter_pairs(context)
+    if sum(keys.values()) < CONTEXT_MIN_PAIRS:
+        return None
+    return max(_stats.script_langs("latin"), key=lambda lang: _stats.langs_score(keys, (lang,)))
+
+
+def _single_letter_fits(lines: list[str], readings: dict[int, tuple], true: str) -> bool:
+    """Whether a reversal of ``true`` that changes a single letter has the evidence it
+    needs beyond the letter statistics.  A name alone reads as well one way as the
+    other (Dutch "Mûelenaere", Hungarian "Műelenaere"), but a lone "þ" in Estonian
+    text, which writes no "þ", is the "ž" of a cp1257 file.  So the rest of the document reads best in a
+    language of the mix-up (:func:`_context_language`), the changed word is no word of any
+    Latin-script language as it stands, and, where that language has a word list, the
+    reversed word is in it.  Estonian has none (wordfreq lacks it), so there the
+    document's language and the letter statistics decide.
+
+    >>> et = ["Kiirklahvide reþiim", "Sõnumi võti on liiga lühike, proovi sisestada uus.",
+    ...       "Töö käigus tekkis viga; kontrollige, kas fail on õiges kohas ja loetav."]
+    >>> _single_letter_fits(et, {0: _latin_reading(et[0], "cp1257")}, "cp1257")
+    True
+    >>> hu = ["A teljes hõ", "Az épület két része között, a régi és az új szárny fölött."]
+    >>> _single_letter_fits(hu, {0: _latin_reading(hu[0], "cp1250")}, "cp1250")
+    True
+    >>> hu[0] = "A teljes grossièreté"
+    >>> _single_letter_fits(hu, {0: _latin_reading(hu[0], "cp1250")}, "cp1250")
+    False
+    >>> nl = ["Mûelenaere", "Een overzicht van de gebeurtenissen in België, met één verslag."]
+    >>> _single_letter_fits(nl, {0: _latin_reading(nl[0], "cp1250")}, "cp1250")
+    False
+    """
+    lang = _context_language(lines, readings)
+    if lang not in LATIN_MIXUP_LANGS[true]:
+        return False
+    before = " ".join(r[2] for r in readings.values()).split(" ")
+    after = " ".join(r[1] for r in readings.values()).split(" ")
+    if _known(before, KNOWN_WORD_LANGS):
+        return False
+    return lang not in KNOWN_WORD_LANGS or _known(after, (lang,)) == len(after)
+
+
 def _fairest(lines: list[str], passed: list[tuple[float, str, dict]]
              ) -> tuple[float, str, dict]:
     """The codec, of several whose reversal passed, whose reading of the same lines
@@ -544,8 +626,11 @@ def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
     each way, the reversed words only by the languages the codec serves,
     ``LATIN_MIXUP_LANGS``), and the reversal must have ``LATIN_MIN_CHANGED`` changed
     letters, gain ``MIN_GAIN`` in all and ``LATIN_MIXUP_GAIN_PER_PAIR`` per pair, and
-    average ``LATIN_MIN_RESULT_PER_PAIR``.  A line that the reversal makes clearly
-    worse (by ``MIN_GAIN``) keeps its text.
+    average ``LATIN_MIN_RESULT_PER_PAIR``.  A single changed letter needs, instead of
+    ``MIN_GAIN``, the document's language and the word lists
+    (:func:`_single_letter_fits`); fewer than ``CONTEXT_VETO_BELOW`` are refused when
+    the rest of the document reads best in a language the mix-up does not serve.  A
+    line that the reversal makes clearly worse (by ``MIN_GAIN``) keeps its text.
 
     >>> undo_latin_mixups(["Za\u00bf\u00f3\u00b3\u00e6 g\u00ea\u009cl\u00b9 ja\u009f\u00f1!"])
     {0: ('Zażółć gęślą jaźń!', 1.0, 'cp1250 shown as Latin-1')}
@@ -559,8 +644,10 @@ def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
         if primary is not None and primary not in bounded:
             continue
         readings = _latin_sample(lines, true)
-        if sum(r[3] for r in readings.values()) < LATIN_MIN_CHANGED:
+        changed = sum(r[3] for r in readings.values())
+        if not changed:
             continue
+        single = changed < LATIN_MIN_CHANGED
         words_after = " ".join(r[1] for r in readings.values())
         words_before = " ".join(r[2] for r in readings.values())
         if not _may_gain(words_before, words_after, LATIN_MIXUP_LANGS[true]):
@@ -570,15 +657,21 @@ def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
         gain = _latin_joint_gain(words_before, words_after, _latin_context(lines, readings),
                                  LATIN_MIXUP_LANGS[true])
         if (after < LATIN_MIN_RESULT_PER_PAIR * npairs
-                or _accept(gain, 0.0, npairs, LATIN_MIXUP_GAIN_PER_PAIR) is None
+                or gain < LATIN_MIXUP_GAIN_PER_PAIR * npairs
+                or (not single and gain < MIN_GAIN)
                 or _more_known_as_they_stand(words_before, words_after,
                                              LATIN_MIXUP_LANGS[true])):
             continue
+        if single and not _single_letter_fits(lines, readings, true):
+            continue
+        if not single and changed < CONTEXT_VETO_BELOW and _context_language(
+                lines, readings) not in (None, "", *LATIN_MIXUP_LANGS[true]):
+            continue  # few letters, and the rest of the text is another language's
         passed.append((gain, true, readings))
     if not passed:
         return {}
     gain, true, _ = passed[0] if len(passed) == 1 else _fairest(lines, passed)
-    conf = _accept(gain, 0.0, 1, 0.0)
+    conf = round(1.0 / (1.0 + math.exp(-(gain - MIN_GAIN) / 4.0)), 4)  # as in _accept
     out = {}
     langs = LATIN_MIXUP_LANGS[true]
     readings = {i: r for i, line in enumerate(lines)
