@@ -259,7 +259,7 @@ def test_estonian_mixup_with_one_changed_letter(bench_repair):
     """Running Estonian seldom writes "š" or "ž", the only letters its cp1257 does not
     share with cp1252, so a document of 30 program messages shown as cp1252 often holds
     one "ð" or "þ" only.  The rest of the document reads as Estonian, which writes
-    neither: 35 of the 55 sentences come back (12 when two changed letters were
+    neither: 36 of the 55 sentences come back (12 when two changed letters were
     needed); the rest hold too few Estonian letters to tell it from Finnish."""
     true, shown, sents, per_doc = bench_repair.unpinned_mixups().get(
         ("et", "cp1257 shown as cp1252 (gettext)"), (None,) * 4)
@@ -313,17 +313,18 @@ def test_clean_tatoeba_sentences_are_left_alone():
 def test_estonian_mixup_on_cldr_names(bench_repair):
     """Estonian, which neither ../shared/data nor wordfreq has, measured on word
     sequences of its CLDR names (Babel) that cp1257 can write: clean documents stay as
-    they are, and at least 70% of the sentences corrupted as cp1257 shown as cp1252
-    come back (74.8% measured, 62-87% on six other seeds; the issue's 99% is not met:
-    Estonian's cp1257 differs from cp1252 only in š and ž, whose letter pairs are rare
-    in the Estonian statistics, so the reversed words fall below the result floor or
-    gain too little per pair)."""
+    they are, and at least 85% of the sentences corrupted as cp1257 shown as cp1252
+    come back (91.6% measured, 84-100% on six other seeds; 74.8% and 62-87% when the
+    result floor held for text whose rest reads as Estonian; the issue's 99% is not
+    met: Estonian's cp1257 differs from cp1252 only in š and ž, whose letter pairs in
+    these foreign names ("tšilkotini") are rare in the Estonian statistics, so some
+    reversals gain too little per pair)."""
     true, shown, sents, per_doc = bench_repair.unpinned_mixups()[
         "et", "cp1257 shown as cp1252 (CLDR names)"]
     assert all(bench_repair._writes(true, s) for s in sents)
     fix = lambda d: repair_text(d, CFG)[0]  # noqa: E731
     ok, n, _ = bench_repair.mixup_rates(fix, true, shown, sents, per_doc)
-    assert n >= 900 and ok / n >= 0.70, (ok, n)
+    assert n >= 900 and ok / n >= 0.85, (ok, n)
     for i in range(0, len(sents), per_doc):
         doc = "\n".join(sents[i:i + per_doc])
         assert fix(doc) == doc

@@ -626,7 +626,9 @@ def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
     each way, the reversed words only by the languages the codec serves,
     ``LATIN_MIXUP_LANGS``), and the reversal must have ``LATIN_MIN_CHANGED`` changed
     letters, gain ``MIN_GAIN`` in all and ``LATIN_MIXUP_GAIN_PER_PAIR`` per pair, and
-    average ``LATIN_MIN_RESULT_PER_PAIR``.  A single changed letter needs, instead of
+    average ``LATIN_MIN_RESULT_PER_PAIR`` (unless the rest of the document reads best in
+    a language of the mix-up, :func:`_context_language`: then odd words, such as the
+    foreign names of an Estonian text, are that language's).  A single changed letter needs, instead of
     ``MIN_GAIN``, the document's language and the word lists
     (:func:`_single_letter_fits`); fewer than ``CONTEXT_VETO_BELOW`` are refused when
     the rest of the document reads best in a language the mix-up does not serve.  A
@@ -656,7 +658,8 @@ def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
         after, npairs = _latin_score(words_after, LATIN_MIXUP_LANGS[true])
         gain = _latin_joint_gain(words_before, words_after, _latin_context(lines, readings),
                                  LATIN_MIXUP_LANGS[true])
-        if (after < LATIN_MIN_RESULT_PER_PAIR * npairs
+        if ((after < LATIN_MIN_RESULT_PER_PAIR * npairs
+                 and _context_language(lines, readings) not in LATIN_MIXUP_LANGS[true])
                 or gain < LATIN_MIXUP_GAIN_PER_PAIR * npairs
                 or (not single and gain < MIN_GAIN)
                 or _more_known_as_they_stand(words_before, words_after,
