@@ -212,12 +212,12 @@ def test_cyrillic_mixups_on_a_source_never_tuned_on(bench_repair):
 # one sentence at a time (the test half; measured when the floors were set: pl 90.1 / 81.0,
 # cs 66.6 / 80.5, hu 13.9, lt 85.3, lv 95.5, tr 94.8 %; with four changed letters needed,
 # as before the known-word check: 62.3 / 42.1, 16.6 / 33.8, 0, 55.8, 71.6, 82.0 %; since a
-# single changed letter may pass on the document's language: pl 90.1 / 88.5, cs 68.9 /
-# 81.2, hu 22.6, lt 85.3, lv 95.5, tr 95.0 %)
+# single changed letter may pass on the document's language: pl 90.1 / 88.5, cs 87.9 /
+# 85.8, hu 43.9, lt 85.3, lv 95.5, tr 95.0 %)
 LATIN_ONE_SENTENCE_FLOORS = {
     ("pl", "cp1250 shown as cp1252"): 0.85, ("pl", "iso8859_2 shown as cp1252"): 0.83,
-    ("cs", "cp1250 shown as cp1252"): 0.60, ("cs", "iso8859_2 shown as cp1252"): 0.75,
-    ("hu", "cp1250 shown as cp1252"): 0.18, ("lt", "cp1257 shown as cp1252"): 0.80,
+    ("cs", "cp1250 shown as cp1252"): 0.83, ("cs", "iso8859_2 shown as cp1252"): 0.80,
+    ("hu", "cp1250 shown as cp1252"): 0.38, ("lt", "cp1257 shown as cp1252"): 0.80,
     ("lv", "cp1257 shown as cp1252"): 0.90, ("tr", "cp1254 shown as cp1252"): 0.90}
 
 
@@ -246,7 +246,10 @@ def test_one_foreign_letter_in_clean_text_is_left_alone(bench_repair, true, lang
     statistics and the document's language alone: 5 of 15,000 such documents).  The
     word lists, and the letters that cp1252 cannot show ("č", "ă"), refuse them.
     Estonian keeps one known failure: two "õ" in a short document read as Hungarian
-    "ő" (before the single-letter rule too; Estonian has no word list to refuse it)."""
+    "ő" (before the single-letter rule too: the foreign word's "í", which Hungarian
+    writes and Estonian does not, tips the joint reading; Estonian has no word list to
+    refuse it).  Estonian has no word list, so there the reversed letter must gain under
+    the Estonian statistics ("lâchait" would otherwise become "lāchait")."""
     docs = bench_repair.foreign_word_documents(true, lang)
     if not docs and lang == "et":
         pytest.skip("no Estonian gettext catalogs under /usr/share/locale/et")
@@ -259,15 +262,16 @@ def test_estonian_mixup_with_one_changed_letter(bench_repair):
     """Running Estonian seldom writes "š" or "ž", the only letters its cp1257 does not
     share with cp1252, so a document of 30 program messages shown as cp1252 often holds
     one "ð" or "þ" only.  The rest of the document reads as Estonian, which writes
-    neither: 36 of the 55 sentences come back (12 when two changed letters were
-    needed); the rest hold too few Estonian letters to tell it from Finnish."""
+    neither: 45 of the 55 sentences come back (12 when two changed letters were
+    needed); the rest hold too few Estonian letters to tell it from Finnish, or the
+    reversal gains too little under the Estonian letter statistics."""
     true, shown, sents, per_doc = bench_repair.unpinned_mixups().get(
         ("et", "cp1257 shown as cp1252 (gettext)"), (None,) * 4)
     if true is None:
         pytest.skip("no Estonian gettext catalogs under /usr/share/locale/et")
     ok, n, misses = bench_repair.mixup_rates(lambda d: repair_text(d, CFG)[0], true, shown,
                                              sents, per_doc)
-    assert n >= 50 and ok / n >= 0.55, (ok, n, misses[:3])
+    assert n >= 50 and ok / n >= 0.75, (ok, n, misses[:3])
 
 
 @pytest.mark.parametrize("text", [
