@@ -21,14 +21,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
+import numpy as np
+import train_boilerplate as T
 
-import train_boilerplate as T  # noqa: E402
-from polyclean.boilerplate import features as F  # noqa: E402
-from polyclean.boilerplate.analysis import features  # noqa: E402
-from polyclean.boilerplate.context import context_features  # noqa: E402
-from polyclean.boilerplate.model import LineModel  # noqa: E402
-from polyclean.config import Config  # noqa: E402
+from polyclean.boilerplate import features as F
+from polyclean.boilerplate.analysis import features
+from polyclean.boilerplate.context import context_features
+from polyclean.boilerplate.model import LineModel
+from polyclean.config import Config
 
 
 class _Rec(T._Recorder):

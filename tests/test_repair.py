@@ -212,12 +212,12 @@ def test_cyrillic_mixups_on_a_source_never_tuned_on(bench_repair):
 # one sentence at a time (the test half; measured when the floors were set: pl 90.1 / 81.0,
 # cs 66.6 / 80.5, hu 13.9, lt 85.3, lv 95.5, tr 94.8 %; with four changed letters needed,
 # as before the known-word check: 62.3 / 42.1, 16.6 / 33.8, 0, 55.8, 71.6, 82.0 %; since a
-# single changed letter may pass on the document's language: pl 90.1 / 88.5, cs 87.9 /
-# 85.8, hu 43.9, lt 85.3, lv 95.5, tr 95.0 %)
+# single changed letter may pass on the document's language: pl 90.7 / 88.9, cs 88.2 /
+# 85.8, hu 53.9, lt 85.3, lv 95.5, tr 95.6 %)
 LATIN_ONE_SENTENCE_FLOORS = {
     ("pl", "cp1250 shown as cp1252"): 0.85, ("pl", "iso8859_2 shown as cp1252"): 0.83,
     ("cs", "cp1250 shown as cp1252"): 0.83, ("cs", "iso8859_2 shown as cp1252"): 0.80,
-    ("hu", "cp1250 shown as cp1252"): 0.38, ("lt", "cp1257 shown as cp1252"): 0.80,
+    ("hu", "cp1250 shown as cp1252"): 0.48, ("lt", "cp1257 shown as cp1252"): 0.80,
     ("lv", "cp1257 shown as cp1252"): 0.90, ("tr", "cp1254 shown as cp1252"): 0.90}
 
 
@@ -245,11 +245,11 @@ def test_one_foreign_letter_in_clean_text_is_left_alone(bench_repair, true, lang
     "talismã" in Romanian, "nikolaï" in Hungarian were reversed by the letter
     statistics and the document's language alone: 5 of 15,000 such documents).  The
     word lists, and the letters that cp1252 cannot show ("č", "ă"), refuse them.
-    Estonian keeps one known failure: two "õ" in a short document read as Hungarian
-    "ő" (before the single-letter rule too: the foreign word's "í", which Hungarian
-    writes and Estonian does not, tips the joint reading; Estonian has no word list to
-    refuse it).  Estonian has no word list, so there the reversed letter must gain under
-    the Estonian statistics ("lâchait" would otherwise become "lāchait")."""
+    Estonian may keep one: two or three "õ" in a short document beside a foreign "í",
+    which Hungarian writes and Estonian does not, can read as Hungarian "ő" (0 of these
+    1,500, 3 of the next 4,500; 14 of those 6,000 before the rest of the document was
+    read as evidence).  Estonian has no word list, so there the reversed letter must
+    gain under the Estonian statistics ("lâchait" would otherwise become "lāchait")."""
     docs = bench_repair.foreign_word_documents(true, lang)
     if not docs and lang == "et":
         pytest.skip("no Estonian gettext catalogs under /usr/share/locale/et")
@@ -262,7 +262,7 @@ def test_estonian_mixup_with_one_changed_letter(bench_repair):
     """Running Estonian seldom writes "š" or "ž", the only letters its cp1257 does not
     share with cp1252, so a document of 30 program messages shown as cp1252 often holds
     one "ð" or "þ" only.  The rest of the document reads as Estonian, which writes
-    neither: 45 of the 55 sentences come back (12 when two changed letters were
+    neither: 50 of the 55 sentences come back (12 when two changed letters were
     needed); the rest hold too few Estonian letters to tell it from Finnish, or the
     reversal gains too little under the Estonian letter statistics."""
     true, shown, sents, per_doc = bench_repair.unpinned_mixups().get(
@@ -271,7 +271,7 @@ def test_estonian_mixup_with_one_changed_letter(bench_repair):
         pytest.skip("no Estonian gettext catalogs under /usr/share/locale/et")
     ok, n, misses = bench_repair.mixup_rates(lambda d: repair_text(d, CFG)[0], true, shown,
                                              sents, per_doc)
-    assert n >= 50 and ok / n >= 0.75, (ok, n, misses[:3])
+    assert n >= 50 and ok / n >= 0.85, (ok, n, misses[:3])
 
 
 @pytest.mark.parametrize("text", [
@@ -318,7 +318,7 @@ def test_estonian_mixup_on_cldr_names(bench_repair):
     """Estonian, which neither ../shared/data nor wordfreq has, measured on word
     sequences of its CLDR names (Babel) that cp1257 can write: clean documents stay as
     they are, and at least 85% of the sentences corrupted as cp1257 shown as cp1252
-    come back (91.6% measured, 84-100% on six other seeds; 74.8% and 62-87% when the
+    come back (93.6% measured, 84-100% on six other seeds; 74.8% and 62-87% when the
     result floor held for text whose rest reads as Estonian; the issue's 99% is not
     met: Estonian's cp1257 differs from cp1252 only in š and ž, whose letter pairs in
     these foreign names ("tšilkotini") are rare in the Estonian statistics, so some
@@ -409,7 +409,7 @@ def test_lingua_clean_lines_untouched_and_mojibake_repaired_as_ftfy(lingua_lines
           f"{ftfy_fixed} with real mojibake, {same_as_ftfy} repaired as ftfy repairs them; "
           f"{turkish_fixed} of {turkish} Turkish cp1254-as-cp1252 lines read as cp1254")
     assert untouched >= 15_650 and ftfy_fixed >= 150
-    assert turkish == 244 and turkish_fixed >= 225  # 233 measured (195 with 4 letters needed)
+    assert turkish == 244 and turkish_fixed >= 225  # 235 measured (195 with 4 letters needed)
     assert bad == []
 
 

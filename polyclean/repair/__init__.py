@@ -26,6 +26,7 @@ first bounded cheaply.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 
@@ -33,7 +34,7 @@ from ..config import Config
 from ..report import Change
 from .ftfy_gate import _ftfy, describe_ftfy, ftfy_lines  # noqa: F401
 from .mixups import (  # noqa: F401
-    _CAPS_RUN, CP1251_FROM_KOI8, CP1251_FROM_LATIN, KOI8_FROM_CP1251,
+    _CAPS_RUN, CONTEXT_CHARS, CP1251_FROM_KOI8, CP1251_FROM_LATIN, KOI8_FROM_CP1251,
     KOI8_FROM_LATIN, LATIN_MIN_CHANGED, LATIN_MIXUPS, _caps_heavy, undo_cyrillic_as_latin,
     undo_koi8_mixup, undo_latin_mixups,
 )
@@ -153,6 +154,17 @@ def _change(text: str, ls: int, le: int, fixed: str, reason: str, conf: float | 
                   reason, confidence=conf)
 
 
+def _unkeyed(text: str) -> str:
+    r"""The lines of the start of ``text`` (its first ``2 * CONTEXT_CHARS`` characters)
+    that no Latin mix-up changes: the rest of the document's evidence of its language.
+
+    >>> _unkeyed("Wi\u00eacej\nTöö käigus\nSõnum")
+    'Töö käigus'
+    """
+    head = text[:2 * CONTEXT_CHARS]
+    return "\n".join(line for line in head.split("\n") if not _LATIN_MIXUP_KEY.search(line))
+
+
 def _latin_mixups(text: str, fixes: dict[int, tuple[int, str, str, float | None]]) -> None:
     """Add to ``fixes`` (line start -> end, fixed line, reasons, confidence) the Latin
     mix-ups of the document (:func:`undo_latin_mixups`), judged on its lines as the
@@ -169,12 +181,13 @@ def _latin_mixups(text: str, fixes: dict[int, tuple[int, str, str, float | None]
     [(0, 'Başkanı geldi, çok güzel bir gündü.'), (36, 'Katılımcıların sayısı')]
     """
     starts = sorted(set(_line_starts(text, _LATIN_MIXUP_KEY)) | fixes.keys())
+    rest = functools.cache(lambda: _unkeyed(text))  # built only if a check asks for it
     for _ in LATIN_MIXUPS:
         lines = [fixes[ls][1] if ls in fixes else text[ls:_line_end(text, ls)] for ls in starts]
         keyed = [k for k, line in enumerate(lines) if _LATIN_MIXUP_KEY.search(line)]
-        if sum(len(_LATIN_MIXUP_KEY.findall(lines[k])) for k in keyed) < LATIN_MIN_CHANGED:
+        if not keyed:
             return
-        found = undo_latin_mixups([lines[k] for k in keyed])
+        found = undo_latin_mixups([lines[k] for k in keyed], rest)
         if not found:
             return
         for j, (fixed, conf, why) in found.items():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import math
 import re
+from collections.abc import Callable
 
 from ..decode import stats as _stats
 from .ftfy_gate import ftfy_lines
@@ -526,10 +527,12 @@ def _more_known_as_they_stand(before: str, after: str, langs: tuple[str, ...]) -
 _CP1252_SHOWN = frozenset(_sloppy(b, "cp1252") for b in range(256))
 
 
-def _context_language(lines: list[str], readings: dict[int, tuple]) -> str | None:
+def _context_language(lines: list[str], readings: dict[int, tuple],
+                      rest: str | Callable[[], str] = "") -> str | None:
     """The Latin-script language of the letter statistics that best reads the rest of
-    the document (its first ``CONTEXT_CHARS`` characters, the words a reversal would
-    change left out); None when that holds fewer than ``CONTEXT_MIN_PAIRS`` non-ASCII
+    the document (``lines``, the words a reversal would change left out, then ``rest``,
+    the document's lines that no mix-up changes, or a function that gives them; the
+    first ``CONTEXT_CHARS`` characters of both); None when that holds fewer than ``CONTEXT_MIN_PAIRS`` non-ASCII
     letter pairs, and "" when it holds a letter that cp1252 cannot show ("č", "ă",
     "ő"): such text was not read through cp1252, so a lone changed letter in it is a
     foreign word ("vestì" in Czech, "avelãs" in Romanian), not a mix-up.
@@ -552,6 +555,8 @@ def _context_language(lines: list[str], readings: dict[int, tuple]) -> str | Non
         size += len(line)
         if size >= CONTEXT_CHARS:
             break
+    if size < CONTEXT_CHARS:
+        parts.append(rest() if callable(rest) else rest)
     context = "\n".join(parts)[:CONTEXT_CHARS]
     if any(c.isalpha() for c in set(context) - _CP1252_SHOWN):
         return ""
@@ -562,7 +567,8 @@ def _context_language(lines: list[str], readings: dict[int, tuple]) -> str | Non
     return max(_stats.script_langs("latin"), key=lambda lang: _stats.langs_score(keys, (lang,)))
 
 
-def _single_letter_fits(lines: list[str], readings: dict[int, tuple], true: str) -> bool:
+def _single_letter_fits(lines: list[str], readings: dict[int, tuple], true: str,
+                        rest: str | Callable[[], str] = "") -> bool:
     """Whether a reversal of ``true`` that changes a single letter has the evidence it
     needs beyond the letter statistics.  A name alone reads as well one way as the
     other (Dutch "Mûelenaere", Hungarian "Műelenaere"), but a lone "þ" in Estonian
@@ -588,7 +594,7 @@ def _single_letter_fits(lines: list[str], readings: dict[int, tuple], true: str)
     >>> _single_letter_fits(nl, {0: _latin_reading(nl[0], "cp1250")}, "cp1250")
     False
     """
-    lang = _context_language(lines, readings)
+    lang = _context_language(lines, readings, rest)
     if lang not in LATIN_MIXUP_LANGS[true]:
         return False
     before = " ".join(r[2] for r in readings.values()).split(" ")
@@ -626,9 +632,14 @@ def _fairest(lines: list[str], passed: list[tuple[float, str, dict]]
     return best[1]
 
 
-def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
+def undo_latin_mixups(lines: list[str], rest: str | Callable[[], str] = ""
+                      ) -> dict[int, tuple[str, float, str]]:
     """Undo cp1250, ISO-8859-2, cp1257 or cp1254 text shown as cp1252/Latin-1 in the
     lines of one document: {line index: (repaired line, confidence, reason)}.
+
+    ``rest`` is the document's other text (lines no table changes; or a function that
+    gives it, called only when needed), read as evidence of its language
+    (:func:`_context_language`).
 
     A mix-up is a property of the document (its bytes were read with one wrong
     codec), so the evidence of its lines (the first that a table changes, see
@@ -670,16 +681,16 @@ def undo_latin_mixups(lines: list[str]) -> dict[int, tuple[str, float, str]]:
         gain = _latin_joint_gain(words_before, words_after, _latin_context(lines, readings),
                                  LATIN_MIXUP_LANGS[true])
         if ((after < LATIN_MIN_RESULT_PER_PAIR * npairs
-                 and _context_language(lines, readings) not in LATIN_MIXUP_LANGS[true])
+                 and _context_language(lines, readings, rest) not in LATIN_MIXUP_LANGS[true])
                 or gain < LATIN_MIXUP_GAIN_PER_PAIR * npairs
                 or (not single and gain < MIN_GAIN)
                 or _more_known_as_they_stand(words_before, words_after,
                                              LATIN_MIXUP_LANGS[true])):
             continue
-        if single and not _single_letter_fits(lines, readings, true):
+        if single and not _single_letter_fits(lines, readings, true, rest):
             continue
         if not single and changed < CONTEXT_VETO_BELOW and _context_language(
-                lines, readings) not in (None, "", *LATIN_MIXUP_LANGS[true]):
+                lines, readings, rest) not in (None, "", *LATIN_MIXUP_LANGS[true]):
             continue  # few letters, and the rest of the text is another language's
         passed.append((gain, true, readings))
     if not passed:
