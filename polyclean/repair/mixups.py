@@ -649,8 +649,9 @@ def undo_latin_mixups(lines: list[str], rest: str | Callable[[], str] = ""
     ``LATIN_MIXUP_LANGS``), and the reversal must have ``LATIN_MIN_CHANGED`` changed
     letters, gain ``MIN_GAIN`` in all and ``LATIN_MIXUP_GAIN_PER_PAIR`` per pair, and
     average ``LATIN_MIN_RESULT_PER_PAIR`` (unless the rest of the document reads best in
-    a language of the mix-up, :func:`_context_language`: then odd words, such as the
-    foreign names of an Estonian text, are that language's).  A single changed letter needs, instead of
+    a language of the mix-up, :func:`_context_language`: then odd words that gain
+    little per pair, such as the foreign names of an Estonian text, are that
+    language's, and ``MIN_GAIN`` in all is enough).  A single changed letter needs, instead of
     ``MIN_GAIN``, the document's language and the word lists
     (:func:`_single_letter_fits`); fewer than ``CONTEXT_VETO_BELOW`` are refused when
     the rest of the document reads best in a language the mix-up does not serve.  A
@@ -677,21 +678,24 @@ def undo_latin_mixups(lines: list[str], rest: str | Callable[[], str] = ""
         if not _may_gain(words_before, words_after, LATIN_MIXUP_LANGS[true]):
             continue
         bounded.add(true)
-        after, npairs = _latin_score(words_after, LATIN_MIXUP_LANGS[true])
+        langs = LATIN_MIXUP_LANGS[true]
+        after, npairs = _latin_score(words_after, langs)
         gain = _latin_joint_gain(words_before, words_after, _latin_context(lines, readings),
-                                 LATIN_MIXUP_LANGS[true])
-        if ((after < LATIN_MIN_RESULT_PER_PAIR * npairs
-                 and _context_language(lines, readings, rest) not in LATIN_MIXUP_LANGS[true])
-                or gain < LATIN_MIXUP_GAIN_PER_PAIR * npairs
-                or (not single and gain < MIN_GAIN)
-                or _more_known_as_they_stand(words_before, words_after,
-                                             LATIN_MIXUP_LANGS[true])):
+                                 langs)
+        weak = (after < LATIN_MIN_RESULT_PER_PAIR * npairs
+                or gain < LATIN_MIXUP_GAIN_PER_PAIR * npairs)
+        if (gain < LATIN_MIXUP_GAIN_PER_PAIR * npairs if single else gain < MIN_GAIN) \
+                or _more_known_as_they_stand(words_before, words_after, langs):
             continue
-        if single and not _single_letter_fits(lines, readings, true, rest):
-            continue
-        if not single and changed < CONTEXT_VETO_BELOW and _context_language(
-                lines, readings, rest) not in (None, "", *LATIN_MIXUP_LANGS[true]):
-            continue  # few letters, and the rest of the text is another language's
+        if single:
+            if not _single_letter_fits(lines, readings, true, rest):
+                continue  # (which needs the rest of the text in a language of the mix-up)
+        elif weak or changed < CONTEXT_VETO_BELOW:
+            lang = _context_language(lines, readings, rest)
+            if weak and lang not in langs:
+                continue  # an odd result or a small gain, and no text of its language
+            if lang not in (None, "", *langs):
+                continue  # few letters, and the rest of the text is another language's
         passed.append((gain, true, readings))
     if not passed:
         return {}
