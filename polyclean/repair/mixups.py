@@ -29,9 +29,10 @@ MIN_LETTERS = 4
 #: bench/bench_repair.py's Latin corpus; measured there: mojibake of three sentences
 #: gains 2 to 7 per pair, clean lingua lines at most 6.6 with 1-3 changed letters).
 #: Two letters, not one: a single changed letter in a name reads as well one way as
-#: the other (Dutch "Mûelenaere", Hungarian "Műelenaere"); it was four before the
-#: known-word check (:func:`_more_known_as_they_stand`), which keeps clean words such
-#: as Italian "lunedì" from passing on two or three letters.
+#: the other (Dutch "Mûelenaere", Hungarian "Műelenaere"), unless the rest of the
+#: document and the word lists say otherwise (:func:`_single_letter_fits`); it was four
+#: before the known-word check (:func:`_more_known_as_they_stand`), which keeps clean
+#: words such as Italian "lunedì" from passing on two or three letters.
 LATIN_MIN_CHANGED = 2
 LATIN_MIXUP_GAIN_PER_PAIR = 2.0
 LATIN_MIN_RESULT_PER_PAIR = -9.0
@@ -530,12 +531,13 @@ _CP1252_SHOWN = frozenset(_sloppy(b, "cp1252") for b in range(256))
 def _context_language(lines: list[str], readings: dict[int, tuple],
                       rest: str | Callable[[], str] = "") -> str | None:
     """The Latin-script language of the letter statistics that best reads the rest of
-    the document (``lines``, the words a reversal would change left out, then ``rest``,
-    the document's lines that no mix-up changes, or a function that gives them; the
-    first ``CONTEXT_CHARS`` characters of both); None when that holds fewer than ``CONTEXT_MIN_PAIRS`` non-ASCII
-    letter pairs, and "" when it holds a letter that cp1252 cannot show ("č", "ă",
-    "ő"): such text was not read through cp1252, so a lone changed letter in it is a
-    foreign word ("vestì" in Czech, "avelãs" in Romanian), not a mix-up.
+    the document: ``lines`` with the words a reversal would change left out, then
+    ``rest`` (the document's lines that no mix-up changes, or a function that gives
+    them), their first ``CONTEXT_CHARS`` characters.  None when that holds fewer than
+    ``CONTEXT_MIN_PAIRS`` letter pairs with a non-ASCII letter; "" when it holds a
+    letter that cp1252 cannot show ("č", "ă", "ő"): such text was not read through
+    cp1252, so a lone changed letter in it is a foreign word ("vestì" in Czech,
+    "avelãs" in Romanian), not a mix-up.
 
     >>> et = ["Kiirklahvide reþiim", "Sõnumi võti on liiga lühike, proovi sisestada uus.",
     ...       "Töö käigus tekkis viga; kontrollige, kas fail on õiges kohas ja loetav."]
@@ -572,13 +574,13 @@ def _single_letter_fits(lines: list[str], readings: dict[int, tuple], true: str,
     """Whether a reversal of ``true`` that changes a single letter has the evidence it
     needs beyond the letter statistics.  A name alone reads as well one way as the
     other (Dutch "Mûelenaere", Hungarian "Műelenaere"), but a lone "þ" in Estonian
-    text, which writes no "þ", is the "ž" of a cp1257 file.  So the rest of the document reads best in a
-    language of the mix-up (:func:`_context_language`), the changed word is no word of any
-    Latin-script language as it stands, and, where that language has a word list, the
-    reversed word is in it.  Estonian has none (wordfreq lacks it), so there the
-    reversal must gain under that language's own letter statistics: "reþiim" ->
-    "režiim" does, but a French "lâchait" in Estonian text would become "lāchait",
-    and Estonian writes no "ā".
+    text, which writes no "þ", is the "ž" of a cp1257 file.  So: the rest of the
+    document reads best in a language of the mix-up (:func:`_context_language`), the
+    changed word is no word of any Latin-script language as it stands, and, where
+    that language has a word list, the reversed word is in it.  Estonian has none
+    (wordfreq lacks it), so there the reversal must gain under that language's own
+    letter statistics: "reþiim" -> "režiim" does, but a French "lâchait" in Estonian
+    text would become "lāchait", and Estonian writes no "ā".
 
     >>> et = ["Kiirklahvide reþiim", "Sõnumi võti on liiga lühike, proovi sisestada uus.",
     ...       "Töö käigus tekkis viga; kontrollige, kas fail on õiges kohas ja loetav."]
@@ -648,11 +650,11 @@ def undo_latin_mixups(lines: list[str], rest: str | Callable[[], str] = ""
     each way, the reversed words only by the languages the codec serves,
     ``LATIN_MIXUP_LANGS``), and the reversal must have ``LATIN_MIN_CHANGED`` changed
     letters, gain ``MIN_GAIN`` in all and ``LATIN_MIXUP_GAIN_PER_PAIR`` per pair, and
-    average ``LATIN_MIN_RESULT_PER_PAIR`` (unless the rest of the document reads best in
-    a language of the mix-up, :func:`_context_language`: then odd words that gain
+    average ``LATIN_MIN_RESULT_PER_PAIR`` (unless the rest of the document reads best
+    in a language of the mix-up, :func:`_context_language`: then odd words that gain
     little per pair, such as the foreign names of an Estonian text, are that
-    language's, and ``MIN_GAIN`` in all is enough).  A single changed letter needs, instead of
-    ``MIN_GAIN``, the document's language and the word lists
+    language's, and ``MIN_GAIN`` in all is enough).  A single changed letter needs,
+    instead of ``MIN_GAIN``, the document's language and the word lists
     (:func:`_single_letter_fits`); fewer than ``CONTEXT_VETO_BELOW`` are refused when
     the rest of the document reads best in a language the mix-up does not serve.  A
     line that the reversal makes clearly worse (by ``MIN_GAIN``) keeps its text.
