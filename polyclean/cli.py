@@ -344,13 +344,14 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
     except BrokenProcessPool:
         _err(E.WORKER_DIED + (E.INTERRUPTED_RESUME if opts.journal else ""))
         return EXIT_FAILED
-    if summary is not None:
-        _end_of_run(summary, cfg, opts.progress)
+    if summary is not None and not _end_of_run(summary, cfg, opts.progress) and rc == EXIT_OK:
+        rc = EXIT_FAILED  # the summary JSON could not be written
     return rc
 
 
-def _end_of_run(summary, cfg: Config, progress: bool) -> None:
-    """The summary line, the untranslated warning and the summary JSON."""
+def _end_of_run(summary, cfg: Config, progress: bool) -> bool:
+    """The summary line, the untranslated warning and the summary JSON (False: it
+    could not be written)."""
     from .runlog import write_summary_json
 
     if (cfg.summary or progress) and not cfg.quiet:
@@ -363,6 +364,8 @@ def _end_of_run(summary, cfg: Config, progress: bool) -> None:
             write_summary_json(cfg.summary_json, summary)
         except OutputError as exc:
             _err(str(exc))
+            return False
+    return True
 
 
 # --- detect --------------------------------------------------------------------------------

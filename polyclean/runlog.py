@@ -138,10 +138,19 @@ class Summary:
 
 
 def write_summary_json(path: str, summary: Summary) -> None:
+    """Write the summary JSON: through a rename, or straight into a device or FIFO
+    (``/dev/stdout``), which a rename would replace with a regular file."""
+    import json
+
     from .journal import write_json_atomic
+    from .sinks import is_special
 
     try:
-        write_json_atomic(Path(path), summary.to_json(), indent=1)
+        if is_special(Path(path)):
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(summary.to_json(), indent=1) + "\n")
+        else:
+            write_json_atomic(Path(path), summary.to_json(), indent=1)
     except OSError as exc:
         raise OutputError(E.SIDE_FILE_FAILED.format(path=path, what="summary", why=why(exc)),
                           exc.errno) from None

@@ -352,6 +352,28 @@ def test_devices_as_outputs_are_written_not_replaced(tmp_path, capsys):
     assert not list(Path("/dev").glob(".*polyclean*"))
 
 
+
+def test_the_summary_json_goes_into_a_device_and_its_failure_is_exit_1(tmp_path, capsys):
+    # --summary-json was written to NAME.tmp and renamed over NAME: a FIFO, /dev/stdout
+    # or /dev/full became a regular file (the reader got nothing), and a summary that
+    # could not be written (/dev/full, a missing folder) still exited 0
+    good = write(tmp_path / "good.txt", GOOD)
+    full = tmp_path / "full.json"
+    full.symlink_to("/dev/full")  # a link, so the bug replaces the link, not /dev/full
+    assert clean(good, "-o", tmp_path / "a.txt", "--summary-json", full) == 1
+    assert error_lines(capsys) == [
+        f"polyclean: error: {full}: cannot write the summary file: no space left on device"]
+    assert full.is_symlink() and stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    missing = tmp_path / "no" / "s.json"
+    assert clean(good, "-o", tmp_path / "b.txt", "--summary-json", missing) == 1
+    assert len(error_lines(capsys)) == 1
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    assert clean(good, "-o", tmp_path / "c.txt", "--summary-json", fifo) == 0
+    assert json.loads(reader.communicate(timeout=30)[0])["records"] == 1
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and not list(tmp_path.glob("*.tmp"))
+
 def test_full_disk_on_stdout(tmp_path):
     good = write(tmp_path / "good.txt", GOOD)
     data = write(tmp_path / "d.jsonl", jsonl([{"text": GOOD}] * 3))
