@@ -151,6 +151,11 @@ class RunPage:
         """The work files to keep when a run resumes."""
         return [self.state] if self.state is not None else []
 
+    def discard(self) -> None:
+        """Remove the log a killed run left (the run starts over)."""
+        for path in self.files():
+            path.unlink(missing_ok=True)
+
     def write(self, summary: Summary) -> None:
         if self.agg is None:
             return
@@ -159,8 +164,8 @@ class RunPage:
         except OSError as exc:
             raise OutputError(E.SIDE_FILE_FAILED.format(path=self.path, what="run report",
                                                         why=why(exc)), exc.errno) from None
-        for path in self.files():
-            path.unlink(missing_ok=True)
+        finally:  # the journal is gone: the log cannot be resumed
+            self.discard()
 
 
 class _Run:
@@ -173,9 +178,8 @@ class _Run:
                            inputs=len(plan.units), outputs=len(plan.outputs),
                            reading={"text_field": cfg.text_field, "encoding": cfg.encoding,
                                     "extract": cfg.extract, "markup": cfg.markup})
-        self.journal = Journal(opts.journal, fingerprint(plan, self.cfg, [opts.errors,
-                                                                         opts.report])
-                               if opts.journal else "")
+        self.journal = Journal(opts.journal, fingerprint(plan, self.cfg, [
+            opts.errors, opts.report, self.cfg.html_report]) if opts.journal else "")
         self.sinks: dict[int, Sink] = {}
         self.marks: dict[int, Any] = {}  # unit -> its output's point before it
         self.dead: set[int] = set()  # outputs that could not be written
@@ -196,6 +200,7 @@ class _Run:
                 say("warning", E.RUN_STARTS_OVER.format(
                     out=show(str(self.plan.out)), n=self.journal.records_done()))
             self.journal.remove()
+            self.page.discard()  # a killed run's page log counts records run again
             return None
         s = self.sum
         for k in ("records", "errors", "skipped", "bytes_in", "bytes_out"):
@@ -257,11 +262,7 @@ class _Run:
         self._sweep(state)
         if state is not None and state.get("finished"):  # killed while putting files in place
             self._side_files(state, complete=True)
-            self.log.lines.finalize(keep=s.errors + s.skipped > 0)
-            self.report.finalize()
-            self.journal.remove()
-            s.seconds = time.perf_counter() - t0
-            return s
+            return self._finish(t0)  # the page too
         self._side_files(state)
         inp = InputStream(self.plan.units, self.fields, self.units_done, self.unit_records,
                           check_every=cfg.batch_docs, written=True)

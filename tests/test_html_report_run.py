@@ -95,3 +95,64 @@ def test_the_sampled_documents_do_not_depend_on_the_workers(tmp_path):
         seen.append(re.findall(r"<details class=doc><summary><code>([^<]*)</code>", html))
     assert seen[0] and seen[0] == seen[1]
     assert not any("warm-up" in doc for doc in seen[1])
+
+
+def test_a_run_started_over_then_resumed_counts_each_record_once(tmp_path):
+    """A killed run, the same command without --resume (it starts over) killed later,
+    then --resume: the page counted the first run's batches as well (its log beside the
+    page was appended to, not started again): 3000 records shown as 3,5xx."""
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, 3000)
+    page0 = tmp_path / "whole.html"
+    assert cli.main(["clean", str(src), "-o", str(tmp_path / "whole.jsonl"), "--no-translate",
+                     "-q", "--batch-docs", "50", "--html-report", str(page0)]) == 1
+    out, page = tmp_path / "out.jsonl", tmp_path / "run.html"
+    cmd = command(src, out, "--html-report", str(page), "-q")
+    journal = out.with_name(f".{out.name}.polyclean-journal")
+    run_and_kill(cmd, journal, at_least=200, total=3000)
+    run_and_kill(cmd, journal, at_least=1200, total=3000)  # started over, killed later
+    assert cli.main(cmd[cmd.index("clean"):] + ["--resume"]) == 1
+    a, b = counts(page0), counts(page)
+    for key in ("documents", "errors", "lines_removed"):
+        assert a[(key, "reports")] == b[(key, "reports")], key
+
+
+def test_a_page_added_or_changed_on_resume_is_refused(tmp_path, capsys):
+    """--html-report given only to the --resume run made a page of the resumed records
+    alone (12,620 of 19,970 documents, no word); it is refused like any other option
+    that differs."""
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, 3000)
+    out = tmp_path / "out.jsonl"
+    cmd = command(src, out, "-q")
+    run_and_kill(cmd, out.with_name(f".{out.name}.polyclean-journal"), 300, 3000)
+    again = cmd[cmd.index("clean"):] + ["--resume"]
+    assert cli.main(again + ["--html-report", str(tmp_path / "run.html")]) == 2
+    assert "belongs to other inputs or options" in capsys.readouterr().err
+    assert not (tmp_path / "run.html").exists()
+    assert cli.main(again) == 1
+
+
+def test_a_kill_while_the_outputs_are_put_in_place_still_writes_the_page(tmp_path):
+    """Killed after the last journal (the one that says the run is finished) and before
+    the page: --resume put the outputs in place and wrote no page, leaving its log."""
+    import faults
+
+    src = faults.make_inputs(tmp_path)
+
+    def args(folder: Path) -> list[str]:
+        return [str(src), "-o", str(folder / "o.jsonl"), "--no-translate", "-q", "-j", "1",
+                "--batch-docs", "3", "--html-report", str(folder / "o.html")]
+
+    (tmp_path / "ref").mkdir()
+    ended, total = faults.killed_run(args(tmp_path / "ref"), 10 ** 9, "before")
+    assert ended == 1  # the bad line
+    expected = counts(tmp_path / "ref" / "o.html")
+    for n in range(total - 4, total + 1):  # the last journal, the renames, its removal
+        for when in ("before", "after"):
+            work = tmp_path / f"k{n}{when}"
+            work.mkdir()
+            assert faults.killed_run(args(work), n, when)[0] == -9
+            assert faults.resume(args(work)) == 1
+            assert counts(work / "o.html") == expected, (n, when)
+            assert not [p.name for p in work.iterdir() if ".polyclean-" in p.name], (n, when)
