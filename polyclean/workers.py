@@ -350,9 +350,23 @@ class Pool:
         return self.ex.submit(_work, batch.routes, batch.jobs, batch.ids)
 
     def kill(self) -> None:
-        """Stop at once (Ctrl-C, SIGTERM, a failing output): no batch is finished."""
-        for proc in list(getattr(self.ex, "_processes", {}).values()):
+        """Stop at once (Ctrl-C, SIGTERM, a failing output): no batch is finished.
+
+        A worker stopped while it sent its result leaves part of it in the result
+        pipe, and the executor's reader would wait for the rest for ever (this process
+        holds the pipe's write end too): once the workers are gone that end is closed,
+        so the reader meets the end of the pipe and the executor shuts down."""
+        procs = list(getattr(self.ex, "_processes", {}).values())
+        for proc in procs:
             proc.terminate()
+        for proc in procs:
+            proc.join(5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        queue = getattr(self.ex, "_result_queue", None)
+        if queue is not None:
+            queue._writer.close()
 
     def close(self) -> None:
         self.ex.shutdown(wait=True, cancel_futures=True)

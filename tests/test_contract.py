@@ -533,6 +533,34 @@ def test_sigterm_stops_like_ctrl_c_and_resume_completes(tmp_path):
     assert out.read_bytes() == ref.read_bytes()
 
 
+_CUT_RESULT = """
+import os, struct
+from polyclean.config import Config
+from polyclean.formats import FieldOptions
+from polyclean.workers import Pool
+
+cfg = Config(translate=False)
+pool = Pool(2, cfg, FieldOptions.from_config(cfg), False)
+assert pool.ex.submit(os.getpid).result(timeout=60) > 0  # the pool and its reader run
+# what a worker stopped while it sent a result leaves: a length, then part of the bytes
+os.write(pool.ex._result_queue._writer.fileno(), struct.pack("!i", 1 << 20) + b"0123456789")
+pool.kill()  # Ctrl-C or SIGTERM in the main process
+pool.close()
+print("closed")
+"""
+
+
+def test_ctrl_c_while_a_worker_sends_its_result_does_not_hang():
+    """Ctrl-C (or SIGINT/SIGTERM to the main process) with -j 2 hung for ever about one
+    time in ten (`kill -INT` 1.5-2.5 s into a 47-file folder run): the workers were
+    stopped, one of them part-way through sending its result, and the pool's reader
+    waited for the rest of that result; the run neither exited nor printed a word."""
+    proc = subprocess.run([sys.executable, "-c", _CUT_RESULT], cwd=ROOT, timeout=60,
+                          capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0 and proc.stdout == "closed\n", proc.stderr[-2000:]
+
+
 # --- 16. one mistake, many records --------------------------------------------------------------
 def test_a_wrong_text_field_is_reported_once_and_stops_early(tmp_path, capsys):
     """Item 16: the same mistake is one line plus its count; the run stops when the
