@@ -266,6 +266,7 @@ class E:
     RECORD_TOO_LARGE = "record of {size} bytes is larger than max_record_bytes ({limit})"
     TRUNCATED_RECORD = "truncated record: {got} of {size} bytes"
     MALFORMED_RECORD = "malformed or truncated WARC record ({why})"
+    ARCHIVE_CUT = "the archive ends {n} bytes into a record that gives nothing: it was cut short"
     PAYLOAD_CODING = "cannot undo {header} {coding!r}: {why}"
     PAYLOAD_TOO_LARGE = "decoded HTTP body is larger than max_record_bytes ({limit})"
     UNREADABLE_ARCHIVE = "cannot read the archive after this offset ({why}); {resync}"

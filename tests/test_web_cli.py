@@ -77,6 +77,31 @@ def test_warc_gives_one_record_per_html_record_skips_and_an_error(tmp_path):
     assert s["stats"]["warc_type:request"] == 1 and s["stats"]["warc_type:warcinfo"] == 1
 
 
+@pytest.mark.parametrize("gz", [True, False])
+@pytest.mark.parametrize("kept", [1, 9, 20, 60, 400])
+def test_an_archive_cut_inside_its_last_record_is_an_error(tmp_path, gz, kept):
+    """Real pages (Scrapinghub benchmark) in an archive cut `kept` bytes into its last
+    response: the run said nothing and exited 0 when the cut left less than a WARC
+    header (the gzip member's first bytes, `WARC/1.0\\r\\nWARC-Type: respon`), and
+    called a record cut inside its HTTP headers "skipped: not HTML (text/htm)"."""
+    data = Path(__file__).resolve().parents[2] / "shared" / "data"
+    pages = sorted((data / "scrapinghub-article-extraction-benchmark" / "html").glob(
+        "*.html.gz"))[:2]
+    if len(pages) < 2:
+        pytest.skip("shared data not found")
+    a = Archive(gz=gz)
+    for i, p in enumerate(pages):
+        a.response(f"http://s{i}.example/", gzip.decompress(p.read_bytes()),
+                   "text/html; charset=utf-8")
+    last = a.starts["http://s1.example/"]
+    path = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
+    path.write_bytes(a.bytes()[:last + kept])
+    out = tmp_path / "out.jsonl"
+    assert clean(path, "-o", out) == 1
+    assert [r["url"] for r in read_jsonl(out)] == ["http://s0.example/"]
+    assert [(e["status"], e["offset"]) for e in errors_of(out)] == [("error", last)]
+
+
 def test_skipped_records_carry_their_offsets_and_ids(tmp_path):
     """A skipped record's offset is where the record starts in the archive file."""
     from polyclean.web import WarcReader, is_skipped

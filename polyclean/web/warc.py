@@ -26,7 +26,10 @@ like any other unit:
   (as the WARC standard recommends and Common Crawl writes them), so the reader looks
   for the next member that starts a WARC record; in an uncompressed archive, for the
   next ``WARC/1.x`` header line.  A record longer than ``max_record_bytes`` is an
-  error record and is never read into memory.
+  error record and is never read into memory.  A record of any type that ends before
+  its ``Content-Length`` is an error (a request or an image too: the archive was cut),
+  and so are the first bytes of a gzip member that end a ``.warc.gz`` without giving
+  a record.
 
 Memory is bounded by one record (at most ``max_record_bytes``) plus FastWARC's buffer:
 the archive is streamed, never read whole.  Offsets (``where`` is ``"offset N"``)
@@ -36,6 +39,7 @@ are positions in the file as stored, compressed, as Common Crawl's indexes give 
 from __future__ import annotations
 
 import os
+import re
 import sys
 import zlib
 from collections import Counter
@@ -158,6 +162,9 @@ class WarcReader(Reader):
                     read = True
                     if out is not None:
                         yield out
+                cut = self._cut_tail(offset, read)
+                if cut is not None:
+                    yield self._error(f"offset {cut[0]}", E.ARCHIVE_CUT.format(n=cut[1]))
                 return
             except OSError as exc:
                 bad = self._broken_offset(offset, read)
@@ -177,19 +184,24 @@ class WarcReader(Reader):
     # -- one record ---------------------------------------------------------------------------
     def _record(self, rec: Any) -> Record | None:
         kind = str(rec.record_type)
-        if kind not in DOCUMENT_TYPES:
-            self.counts[f"type:{kind}"] += 1
-            return None
         headers = rec.headers
         where = f"offset {rec.stream_pos}"
-        if headers.get("Content-Length") is None:
+        if headers.get("Content-Length") is None:  # of any type: a header cut short
             return self._error(where, E.MALFORMED_RECORD.format(why="no Content-Length header"))
         size = rec.content_length
+        if kind not in DOCUMENT_TYPES:
+            self.counts[f"type:{kind}"] += 1
+            got = self._drain(rec, size)
+            return None if got == size else self._error(
+                where, E.TRUNCATED_RECORD.format(got=got, size=size))
         http_type = rec.http_content_type if rec.is_http else None
         fields = {"url": headers.get("WARC-Target-URI"), "warc_record_id": rec.record_id,
                   "date": headers.get("WARC-Date")}
         why = self._not_a_document(rec, kind, http_type)
         if why:
+            got = self._drain(rec, size)  # a record cut short is an error, whatever it held
+            if got != size:
+                return self._error(where, E.TRUNCATED_RECORD.format(got=got, size=size))
             self.counts["skipped"] += 1
             return Record(where, None, size, error=why, keep=Skip(why, fields), status="skipped")
         if size > self.max_record_bytes:
@@ -230,6 +242,17 @@ class WarcReader(Reader):
             return None
         return E.NOT_HTML.format(content_type=media or "no Content-Type")
 
+    @staticmethod
+    def _drain(rec: Any, size: int) -> int:
+        """Read a record's content that is not kept, a chunk at a time: its length."""
+        got = 0
+        while got <= size:
+            chunk = rec.reader.read(min(_SCAN_CHUNK, size + 1 - got))
+            if not chunk:
+                break
+            got += len(chunk)
+        return got
+
     def _error(self, where: str, message: str) -> Record:
         self.counts["errors"] += 1
         return Record(where, None, 0, error=message)
@@ -256,7 +279,7 @@ class WarcReader(Reader):
             return last
         if not self._gzipped(last):
             nxt = self._find(last + 1, _WARC_MAGIC)
-            return last if nxt is None else nxt
+            return nxt if nxt is not None else self._plain_end(last) or last
         d = zlib.decompressobj(wbits=31)
         pos = last
         while not d.eof:
@@ -268,6 +291,27 @@ class WarcReader(Reader):
             if d.eof:
                 return pos - len(d.unused_data)
         return last
+
+    def _plain_end(self, pos: int) -> int | None:
+        """Where the uncompressed record at ``pos`` ends, by its ``Content-Length``
+        (its header, its block and the two line breaks after it), or None."""
+        head = self._read_at(pos, 1 << 16)
+        i = head.find(b"\r\n\r\n")
+        m = re.search(rb"(?im)^content-length:[ \t]*(\d+)[ \t]*\r?$", head[:i + 2])
+        return pos + i + 4 + int(m.group(1)) + 4 if i >= 0 and m else None
+
+    def _cut_tail(self, last: int, last_was_read: bool) -> tuple[int, int] | None:
+        """(offset, length) of the bytes after the last record read, when a ``.warc.gz``
+        ends with part of a gzip member that gave no record (the archive was cut
+        within the member's first bytes), else None.  ``last``: where the last record
+        read starts, or where reading started when none was read."""
+        if not self.fh.seekable() or not self._gzipped(0):
+            return None
+        end = self._broken_offset(last, last_was_read)
+        if last_was_read and end == last:  # its own member is cut: that record said so
+            return None
+        size = self.fh.seek(0, os.SEEK_END)
+        return (end, size - end) if end < size else None
 
     def _find(self, pos: int, magic: bytes) -> int | None:
         """The first offset at or after ``pos`` where ``magic`` starts, or None."""
