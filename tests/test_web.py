@@ -168,6 +168,31 @@ def test_declared_charset_order_and_fallbacks():
     assert decode_html('<meta charset="utf-16"><p>é</p>'.encode()).text.endswith("<p>é</p>")
 
 
+@pytest.mark.parametrize("lang", ["fr", "de", "pl", "ru"])
+@pytest.mark.parametrize("label", ["windows-1251", "koi8-r", "iso-8859-2", "windows-1253",
+                                   "shift_jis"])
+def test_a_utf8_page_that_declares_another_charset_is_read_as_utf8(lang, label):
+    """A page converted to UTF-8 that kept its old declaration (<meta> or the HTTP
+    header) was read as declared: "CafГ©", "Cafц╘", a U+FFFD for "ß" in windows-1253;
+    only a Latin-1 declaration was undone later by the mojibake repair.  Sentences
+    from the lingua test data."""
+    path = DATA / "lingua-language-testdata" / "sentences" / f"{lang}.txt"
+    _need(path)
+    text = " ".join(path.read_text("utf-8").splitlines()[:3])
+    body = f"<p>{text}</p>"
+    for page, header in ((f'<meta charset="{label}">{body}'.encode(), None),
+                         (body.encode(), label)):
+        d = decode_html(page, header)
+        assert d.encoding == "utf-8" and d.text.endswith(body), (label, d.reason)
+        assert "but the bytes are utf-8" in d.reason
+    # a page really in the declared encoding is still read as declared
+    try:
+        real = text.encode(label)
+    except UnicodeEncodeError:
+        return
+    assert decode_html(f'<meta charset="{label}">'.encode() + real).text.endswith(text)
+
+
 def test_real_page_cut_inside_a_character_is_read_as_declared():
     name = "Sprzeciw_wobec_atak_w_na_Fundacj__Lux_Veritatis___RadioMaryja.pl.html.gz"
     _need(TRAF / "html" / name)

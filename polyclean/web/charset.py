@@ -16,8 +16,11 @@ ignored.  A ``<meta>`` that declares UTF-16 means UTF-8 (a page whose markup can
 read as ASCII is not UTF-16).
 
 A declaration is authoritative unless the bytes are invalid in that encoding (a page
-declared UTF-8 that is really windows-1251): then the next declaration is tried, and
-then detection decides; the reason says so.  "Invalid" means that most of the page's
+declared UTF-8 that is really windows-1251), or unless it names another encoding than
+UTF-8 and the bytes are valid UTF-8 with non-ASCII characters (a page converted to
+UTF-8 that kept its ``<meta charset="windows-1251">``: read as declared it would be
+mojibake no repair undoes): then the next declaration is tried, and then detection
+decides; the reason says so.  "Invalid" means that most of the page's
 non-ASCII characters would be invalid sequences: a few invalid sequences in a page
 that is otherwise valid in its declared encoding (a teaser cut inside a multi-byte
 character) are damage, replaced by U+FFFD as a browser does, and counted in the
@@ -109,6 +112,24 @@ def meta_charset(data: bytes) -> str | None:
     return w3lib_encoding.html_body_declared_encoding(data)
 
 
+def _utf8_characters(data: bytes) -> int:
+    """The multi-byte characters of ``data`` when all of it is valid UTF-8, else 0.
+    Text in another encoding is almost never valid UTF-8 once it holds a non-ASCII
+    letter (a windows-1251 or KOI8-R word, a GBK or Shift_JIS character breaks the
+    sequences), so such bytes are UTF-8 whatever a page declares.
+
+    >>> _utf8_characters("Café".encode()), _utf8_characters("Café".encode("cp1252"))
+    (1, 0)
+    >>> _utf8_characters("Всё".encode("koi8-r")), _utf8_characters(b"<p>plain</p>")
+    (0, 0)
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return 0
+    return len(text) - len(text.encode("ascii", "ignore"))
+
+
 def _declared(data: bytes, codec: str) -> Decoded:
     """``data`` in the declared ``codec``.  Invalid byte sequences become U+FFFD when
     they are a minority of the non-ASCII characters (a page cut inside a character,
@@ -172,6 +193,10 @@ def decode_html(data: bytes, http_charset: str | None = None, *,
         name, pyname = found
         if where == "<meta>" and name.startswith("utf-16"):
             name, pyname = "utf-8", "utf-8"
+        if pyname != "utf-8" and (n := _utf8_characters(data)):
+            rejected.append(f"{where} declares {label} but the bytes are utf-8 ({n} multi-byte "
+                            "characters, no invalid sequence)")
+            continue
         try:
             dec = _declared(data, pyname)
         except DecodeError as exc:
