@@ -8,6 +8,7 @@ Every flag of ``clean`` and ``detect`` (but ``-o`` and ``--config``) sets a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from concurrent.futures.process import BrokenProcessPool
@@ -384,9 +385,17 @@ def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
         return EXIT_FAILED
     try:
         failed = _detect_units(plan, cfg, fh)
+        if fh is not sys.stdout:
+            fh.close()  # a full disk shows here: name the file, not stdout
+    except OSError as exc:
+        if fh is sys.stdout or exc.filename:
+            raise
+        _err(E.DETECT_OUTPUT_FAILED.format(where=show(args.output), why=why(exc)))
+        return EXIT_FAILED
     finally:
         if fh is not sys.stdout:
-            fh.close()
+            with contextlib.suppress(OSError):
+                fh.close()
     return EXIT_FAILED if failed else EXIT_OK
 
 

@@ -170,3 +170,12 @@ def test_workers_see_the_environment_of_their_run(tmp_path, argos_env, tiny_zips
                    "--no-cache", "--keep-boilerplate") == 0
         outs.append(out.read_bytes())
     assert b"Cat loves milk" in outs[0] and outs[0] == outs[1]
+
+
+def test_detect_on_a_full_disk_names_its_output(tmp_path, capsys):
+    # `detect -o /dev/full` said "stdout: no space left on device": the output is the
+    # file named by -o, and stdout was fine
+    src = write_jsonl(tmp_path / "d.jsonl", ROWS)
+    assert run("detect", src, "-o", "/dev/full") == 1
+    err = capsys.readouterr().err
+    assert err == "polyclean: error: /dev/full: cannot write the output: no space left on device\n"
