@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -144,6 +145,34 @@ def _kind(mode: int) -> str | None:
     return None
 
 
+def glob_match(path: str, pattern: str) -> bool:
+    """Whether ``path`` (inside a folder, ``/``-separated) matches ``pattern``: from
+    the right, as :meth:`PurePath.match`, one folder per ``*``; a ``**`` segment stands
+    for any number of folders, none included, as in a shell's globstar and
+    :meth:`Path.glob` (``PurePath.match`` reads it as ``*``, so ``**/*.txt`` left out
+    the files at the top).
+
+    >>> glob_match("a.txt", "**/*.txt"), glob_match("x/y/a.txt", "**/*.txt")
+    (True, True)
+    >>> glob_match("x/a.txt", "x/**/a.txt"), glob_match("x/y/z/a.txt", "x/**/a.txt")
+    (True, True)
+    >>> glob_match("a.jsonl", "**/*.txt"), glob_match("y/a.txt", "x/**/a.txt")
+    (False, False)
+    """
+    if "**" not in pattern:
+        return PurePosixPath(path).match(pattern)
+    parts, pats = path.split("/"), [p for p in pattern.split("/") if p]
+
+    def match(i: int, j: int) -> bool:  # parts[i:] against pats[j:], whole
+        if j == len(pats):
+            return i == len(parts)
+        if pats[j] == "**":
+            return any(match(k, j + 1) for k in range(i, len(parts) + 1))
+        return i < len(parts) and fnmatch.fnmatchcase(parts[i], pats[j]) and match(i + 1, j + 1)
+
+    return any(match(i, 0) for i in range(len(parts)))
+
+
 def walk(root: Path, pattern: str = "*") -> Iterator[tuple[Path, tuple[str, str] | None]]:
     """``(path, problem)`` for each entry under ``root`` whose path inside it matches
     ``pattern``, sorted; ``problem`` is None for a readable regular file (or a link to
@@ -159,7 +188,7 @@ def walk(root: Path, pattern: str = "*") -> Iterator[tuple[Path, tuple[str, str]
         base = Path(folder)
         for name in sorted(files) + [d for d in dirs if os.path.islink(base / d)]:
             path = base / name
-            if not PurePosixPath(path.relative_to(root).as_posix()).match(pattern):
+            if not glob_match(path.relative_to(root).as_posix(), pattern):
                 continue
             found.append((path, _problem(path)))
         dirs[:] = [d for d in dirs if not os.path.islink(base / d)]

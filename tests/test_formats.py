@@ -247,6 +247,14 @@ def test_glob_selects_files_of_a_folder(tmp_path):
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
         "a/one.jsonl", "two.jsonl"]
     assert run(folder, "-o", tmp_path / "none", "--glob", "*.csv") == 1
+    # "**/" is any number of folders, none included (as in a shell or Path.glob): it
+    # left out two.jsonl at the top, without a word
+    for k, (pattern, want) in enumerate((("**/*.jsonl", ["a/one.jsonl", "two.jsonl"]),
+                                         ("a/**/*.jsonl", ["a/one.jsonl"]))):
+        out = tmp_path / f"globstar{k}"
+        assert run(folder, "-o", f"{out}/", "--glob", pattern) == 0
+        assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                      if p.is_file()) == want, pattern
 
 
 def test_crlf_records_come_out_with_lf(tmp_path):
