@@ -204,6 +204,8 @@ class E:
     OUTPUT_IN_INPUT_FOLDER = ("output {out} is inside the input folder {root}; its outputs would "
                               "become inputs of the next run; choose another -o")
     SAME_PATH = "{flag} {path} is the same file as {other}; choose another path"
+    SIDE_IN_INPUT_FOLDER = ("{flag} {path} is inside the input folder {root}; it would become "
+                            "an input of the next run; choose another path")
     PATH_IS_INPUT = "{flag} {path} would overwrite the input {name}; choose another path"
     COLLISION = ("inputs {a} and {b} would both be written to {target}; clean them "
                  "separately, or write them to one records file (-o out.jsonl), where "

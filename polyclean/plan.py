@@ -361,7 +361,8 @@ def _check_collisions(plan: Plan) -> None:
 def check_paths(plan: Plan, side: dict[str, str | None]) -> None:
     """Usage errors before anything is written: an output equal to or inside an input,
     an input folder holding the output, and side files (``--errors``, ``--report``,
-    ``--summary-json``) equal to the output, to each other, or to an input."""
+    ``--summary-json``) equal to the output, to each other, or to an input, or inside
+    an input folder (the next run would read them)."""
     inputs = {u.path.resolve(): u.name for u in plan.units
               if u.path is not None and u.path.exists()}
     if plan.out is not None:
@@ -384,6 +385,10 @@ def check_paths(plan: Plan, side: dict[str, str | None]) -> None:
         if path in inputs:
             raise UsageError(E.PATH_IS_INPUT.format(flag=flag, path=show(value),
                                                     name=show(inputs[path])))
+        for folder in plan.folders:
+            if folder.resolve() in path.parents:
+                raise UsageError(E.SIDE_IN_INPUT_FOLDER.format(flag=flag, path=show(value),
+                                                               root=show(str(folder))))
         other = taken.get(path)
         if other is None and plan.folder and plan.out is not None \
                 and plan.out.resolve() in path.parents:

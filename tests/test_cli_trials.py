@@ -179,3 +179,20 @@ def test_detect_on_a_full_disk_names_its_output(tmp_path, capsys):
     assert run("detect", src, "-o", "/dev/full") == 1
     err = capsys.readouterr().err
     assert err == "polyclean: error: /dev/full: cannot write the output: no space left on device\n"
+
+
+@pytest.mark.parametrize("flag", ["--report", "--errors", "--summary-json", "--html-report"])
+def test_a_side_file_inside_an_input_folder_is_a_usage_error(tmp_path, capsys, flag):
+    # -o inside an input folder was refused, but a report written there became an
+    # input of the next run of the same command ("report.jsonl:line 1: no field
+    # 'text'", exit 1; an HTML page was cleaned as a page of the crawl)
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    (crawl / "a.txt").write_text("The council met on Tuesday.\n", "utf-8")
+    side = crawl / "side.out"
+    assert run("clean", crawl, "-o", f"{tmp_path / 'out'}/", flag, side, "--no-translate") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{flag} {side} is inside the input folder" in err
+    assert sorted(p.name for p in crawl.iterdir()) == ["a.txt"]
+    assert run("detect", crawl, "-o", side) == 2  # the same for detect's output
+    assert not side.exists()
