@@ -291,11 +291,14 @@ class Config:
         """Build from a mapping such as a parsed TOML table; names use ``_`` or ``-``."""
         known = {f.name for f in fields(cls)}
         clean: dict[str, Any] = {}
+        given: dict[str, str] = {}
         for key, value in data.items():
             name = key.replace("-", "_")
             if name not in known:
                 raise ConfigError(E.UNKNOWN_OPTION.format(key=key, known=", ".join(sorted(known))))
-            clean[name] = value
+            if name in given:  # beam-size and beam_size: which one was meant?
+                raise ConfigError(E.OPTION_TWICE.format(name=name, a=given[name], b=key))
+            clean[name], given[name] = value, key
         return dataclasses.replace(base or cls(), **clean)
 
     @classmethod
@@ -311,6 +314,10 @@ class Config:
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(E.CONFIG_NOT_TOML.format(path=path, why=exc)) from exc
         if isinstance(data.get("polyclean"), dict):
+            known = {f.name for f in fields(cls)}
+            for key in data:  # other tools' keys may share the file; ours may not stray
+                if key.replace("-", "_") in known:
+                    raise ConfigError(E.OPTION_OUTSIDE_TABLE.format(path=path, key=key))
             data = data["polyclean"]
         return cls.from_mapping(data, base)
 

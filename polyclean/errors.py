@@ -130,6 +130,9 @@ class E:
 
     # options
     UNKNOWN_OPTION = "unknown option {key!r}; known options: {known}"
+    OPTION_TWICE = "option {name} is set twice ({a!r} and {b!r}); keep one"
+    OPTION_OUTSIDE_TABLE = ("config file {path}: option {key!r} is outside the [polyclean] "
+                            "table, where it would be ignored; move it into the table")
     NOT_ONE_OF = "option {name}={value!r} is not one of: {choices}"
     OPTION_TYPE = "option {name}={value!r} must be {kind}"
     OPTION_BELOW = "option {name}={value!r} must be at least {limit}"

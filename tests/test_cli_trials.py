@@ -196,3 +196,23 @@ def test_a_side_file_inside_an_input_folder_is_a_usage_error(tmp_path, capsys, f
     assert sorted(p.name for p in crawl.iterdir()) == ["a.txt"]
     assert run("detect", crawl, "-o", side) == 2  # the same for detect's output
     assert not side.exists()
+
+
+@pytest.mark.parametrize("toml,says", [
+    ("ascii = true\n[polyclean]\nbeam_size = 1\n", "'ascii' is outside the [polyclean] table"),
+    ("beam-size = 1\nbeam_size = 3\n", "beam_size is set twice ('beam-size' and 'beam_size')"),
+])
+def test_a_config_option_that_would_be_ignored_or_is_ambiguous_is_refused(tmp_path, capsys,
+                                                                          toml, says):
+    # a top-level option beside a [polyclean] table was ignored without a word (the
+    # output was not ASCII), and of beam-size and beam_size one silently won
+    conf = tmp_path / "polyclean.toml"
+    conf.write_text(toml, "utf-8")
+    src = tmp_path / "cafe.txt"
+    src.write_text("Café “quoted”\n", "utf-8")
+    assert run("clean", src, "-o", tmp_path / "out.txt", "--config", conf, "--no-translate") == 2
+    assert says in capsys.readouterr().err
+    assert not (tmp_path / "out.txt").exists()
+    conf.write_text("title = 'shared with another tool'\n[polyclean]\nascii = true\n", "utf-8")
+    assert run("clean", src, "-o", tmp_path / "out.txt", "--config", conf, "--no-translate") == 0
+    assert (tmp_path / "out.txt").read_text("utf-8") == 'Cafe "quoted"\n'
