@@ -24,7 +24,7 @@ import faults  # noqa: E402
 from polyclean import Cleaner, Config, cli  # noqa: E402
 from polyclean.doc import Doc  # noqa: E402
 from polyclean.sinks import is_work_file  # noqa: E402
-from webarchive import RU, SITES, Archive, pages_warc, web_warc  # noqa: E402
+from webarchive import RU, SITES, Archive, page, pages_warc, web_warc  # noqa: E402
 
 EN = "The council met on Tuesday to discuss the new budget for the city."
 MIXED = ("The council met on Tuesday and then published a short note.\n"
@@ -140,6 +140,31 @@ def test_wet_archive_and_default_outputs_in_a_folder(tmp_path):
         ("http://a.example/", "First page.\nWith two lines."), ("http://b.example/", "Вторая страница.")]
     assert (out / "page.txt").read_text("utf-8") == EN + "\n"
     assert len(read_jsonl(out / "seg-00001.jsonl")) == 4
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_a_warc_read_from_a_pipe_gives_what_the_file_gives(tmp_path, gz):
+    """`zcat … | polyclean clean - --format warc` panicked in FastWARC (a Rust
+    traceback: "Illegal seek", its tell() on the pipe), for any archive."""
+    import os
+    import subprocess
+    import sys
+
+    a = Archive(gz=gz)
+    for i, host in enumerate(list(SITES) * 2):
+        a.response(f"http://{host}/{i}", page(host, i).encode(), "text/html; charset=utf-8")
+    path = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")
+    path.write_bytes(a.bytes())
+    whole = tmp_path / "file.jsonl"
+    assert clean(path, "-o", whole) == 0
+    piped = tmp_path / "pipe.jsonl"
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, "-m", "polyclean", "clean", "-", "--format", "warc",
+                           "-o", str(piped), "--no-translate", "-j", "1", "-q"],
+                          input=path.read_bytes(), capture_output=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    assert piped.read_bytes() == whole.read_bytes() and len(read_jsonl(piped)) == 4
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".txt"])

@@ -98,6 +98,33 @@ def _header(headers: Any, name: str) -> str | None:
     return ", ".join(values) if values else None
 
 
+class _Counted:
+    """A stream that cannot seek (stdin from a pipe) with the ``tell()`` FastWARC
+    asks for: the bytes read so far."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw, self.pos = raw, 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.raw.read(n)
+        self.pos += len(data)
+        return data
+
+    def tell(self) -> int:
+        return self.pos
+
+    @staticmethod
+    def seekable() -> bool:
+        return False
+
+    @staticmethod
+    def readable() -> bool:
+        return True
+
+    def close(self) -> None:
+        """Stdin stays open, as the readers leave it."""
+
+
 class WarcReader(Reader):
     """Reads one ``.warc``, ``.warc.gz``, ``.warc.wet.gz`` (... ``.zst``/``.lz4``,
     which FastWARC detects) archive; see the module documentation.
@@ -129,6 +156,10 @@ class WarcReader(Reader):
             raise InputError(str(exc)) from None
         if self.path is None:
             self.fh = sys.stdin.buffer
+            try:
+                self.fh.tell()
+            except OSError:  # a pipe: FastWARC's tell() raised "Illegal seek" (a panic)
+                self.fh = _Counted(self.fh)
             return None
         path = Path(self.path)
         check_input(path)
