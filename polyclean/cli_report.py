@@ -68,7 +68,8 @@ def register(subparsers) -> None:
         description="Clean one document and show its source and output side by side, "
         "each change marked and explained.", epilog=EXPLAIN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    e.add_argument("file", metavar="FILE", help="the file holding the document")
+    e.add_argument("file", metavar="FILE",
+                   help="the file holding the document ('-': standard input)")
     e.add_argument("--id", dest="doc_id", metavar="ID", help="which record of FILE")
     e.add_argument("--batch", action="append", metavar="INPUT",
                    help="the input FILE was cleaned with (repeat for several)")
@@ -165,17 +166,29 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
 
 
 def cmd_explain(args: argparse.Namespace, cfg: Config) -> int:
+    import tempfile
+
     from .runreport.explain import explain, render, use_colour
 
-    try:
-        ex = explain(Path(args.file), cfg, want=args.doc_id, batch=args.batch,
-                     batch_docs=getattr(args, "batch_docs", None), fmt=args.input_format,
-                     text_field=args.text_field)
-    except UsageError:
-        raise
-    except (InputError, PolycleanError) as exc:
-        _err(str(exc))
-        return 1
+    with tempfile.TemporaryDirectory(prefix="polyclean-explain-") as tmp:
+        path = Path(args.file)
+        if args.file == "-":  # stdin: kept in a file of the format asked for (text by default)
+            fmt = "text" if args.input_format == "auto" else args.input_format
+            path = Path(tmp, "stdin." + ("txt" if fmt == "text" else fmt))
+            path.write_bytes(sys.stdin.buffer.read())
+        try:
+            ex = explain(path, cfg, want=args.doc_id, batch=args.batch,
+                         batch_docs=getattr(args, "batch_docs", None), fmt=args.input_format,
+                         text_field=args.text_field)
+        except UsageError as exc:
+            if args.file == "-":
+                raise UsageError(str(exc).replace(str(path), "-")) from None
+            raise
+        except (InputError, PolycleanError) as exc:
+            _err(str(exc).replace(str(path), "-") if args.file == "-" else str(exc))
+            return 1
+        if args.file == "-":
+            ex.id = ex.id.replace(str(path), "-")
     width = args.width or (shutil.get_terminal_size((120, 24)).columns
                            if sys.stdout.isatty() else 120)
     sys.stdout.write(render(ex, max(width, 40), use_colour(args.colour)))

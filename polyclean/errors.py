@@ -140,6 +140,8 @@ class E:
     ONE_DOCUMENT = ("clean_batch takes a sequence of documents, not one {kind}; "
                     "use clean() for a single document")
     IDS_COUNT = "{ids} ids for {docs} documents: give one id per document, or none"
+    NORMALIZE_TEXT = ("normalize takes text (str), not {kind}; decode bytes first, or use "
+                      "clean() or repair(), which take bytes")
     NOT_A_LANGUAGE = ("option {name}={value!r} is not a language code (ISO 639 or BCP 47, "
                       "e.g. en, ru, pt-BR)")
     CONFIG_UNREADABLE = "cannot read config file {path}: {why}"
@@ -187,7 +189,7 @@ class E:
     HEADER_REPEATS = ("header row: column {column!r} occurs {n} times, but a {fmt} record "
                       "holds one value per name; rename the columns")
     CSV_SYNTAX = "CSV syntax: {why}"
-    FIELD_COUNT = "row has {n} fields, the header has {width}"
+    FIELD_COUNT = "row has {n} field{s}, the header has {width}"
     FIELD_UNDECODABLE = "undecodable bytes in field {n} (not {codec})"
     UNDECODABLE = "undecodable bytes at offset {offset} (not {codec})"
     UNDECODABLE_LINE = "undecodable bytes (not {codec})"

@@ -154,7 +154,8 @@ class CsvReader(Reader):
                 continue
             if len(row) != width:
                 yield Record(where, None, size, raw=excerpt(text),
-                             error=E.FIELD_COUNT.format(n=len(row), width=width))
+                             error=E.FIELD_COUNT.format(n=len(row), width=width,
+                                                        s="" if len(row) == 1 else "s"))
                 continue
             yield Record(where, (row, self.layout), size)
 

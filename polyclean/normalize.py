@@ -16,6 +16,7 @@ import unicodedata
 from typing import Any, Callable
 
 from .config import Config
+from .errors import E
 from .report import Change, apply_changes, compose
 
 # --- character classes ---------------------------------------------------------------
@@ -378,6 +379,12 @@ def normalize(text: str, config: Config | None = None, **options: Any) -> str:
     'Strasse - Zh'
     >>> normalize("exam-\\nple", join_hyphenated=True)
     'example'
+    >>> normalize(b"caf\\xc3\\xa9")
+    Traceback (most recent call last):
+    ...
+    TypeError: normalize takes text (str), not bytes; decode bytes first, or use clean() or repair(), which take bytes
     """
+    if not isinstance(text, str):
+        raise TypeError(E.NORMALIZE_TEXT.format(kind=type(text).__name__))
     cfg = (config or Config()).replace(**options) if options else (config or Config())
     return normalize_text(text, cfg)[0]

@@ -283,6 +283,8 @@ def _extract_json(payload: bytes | str, opts: FieldOptions) -> tuple[Any, str | 
         if _undecodable([line]):
             raise RecordError(E.UNDECODABLE_LINE.format(codec=opts.encoding))
     line = line.rstrip("\r\n")
+    if line.startswith("\ufeff"):  # a byte order mark: files joined with theirs (cat a b)
+        line = line[1:]
     members = scan_object(line)
     values = {key: value for key, _, _, value in members}
     if opts.text_field not in values:

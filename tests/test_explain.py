@@ -225,3 +225,25 @@ def test_report_reads_the_sources_as_the_run_read_them(tmp_path, capsys):
         page = tmp_path / "p.html"
         assert main(["report", str(report), "-o", str(page), *extra]) == 0
         assert (unfit not in page.read_text("utf-8")) == fits, extra
+
+
+def test_explain_reads_standard_input(tmp_path, capsys, monkeypatch):
+    """``explain -`` reads the document from standard input, as ``clean -`` does (it said
+    "-: no such file or folder"); the view is the file's, and no temporary name shows."""
+    import io
+
+    text = "Subscribe\nThe council met on Monday and agreed the budget for next year.\n"
+    src = tmp_path / "doc.txt"
+    src.write_text(text, "utf-8")
+    rc, from_file, _ = explain(capsys, src, "--no-translate", "--color", "never")
+    assert rc == 0
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8"))))
+    rc, from_stdin, _ = explain(capsys, "-", "--no-translate", "--color", "never")
+    assert rc == 0
+    assert from_stdin.split("\n", 1)[0] == "polyclean explain: -"
+    assert from_stdin.split("\n", 1)[1] == from_file.split("\n", 1)[1]
+    assert "polyclean-explain-" not in from_stdin
+    line = json.dumps({"id": "a", "text": text})
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(line.encode("utf-8"))))
+    rc, _, err = explain(capsys, "-", "--format", "jsonl", "--id", "b", "--no-translate")
+    assert rc == 2 and err.startswith("polyclean: error: -: no record 'b'")

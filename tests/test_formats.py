@@ -67,6 +67,21 @@ def test_jsonl_with_a_malformed_line_keeps_going_and_lists_it(tmp_path, capsys):
     assert f"polyclean: error: {src}:line 2: invalid JSON" in err
 
 
+def test_jsonl_files_joined_with_their_byte_order_marks(tmp_path):
+    """``cat a.jsonl b.jsonl`` of files saved with a BOM puts a U+FEFF at the start of a
+    later line; that line was an error record ("invalid JSON: Expecting value").  The
+    mark is no part of the record: every record is cleaned and none is written with it."""
+    parts = [json.dumps({"id": i, "text": TEXTS[i]}, ensure_ascii=False) + "\n" for i in (0, 1)]
+    src = tmp_path / "joined.jsonl"
+    src.write_bytes(b"".join(b"\xef\xbb\xbf" + p.encode("utf-8") for p in parts))
+    out = tmp_path / "clean.jsonl"
+    assert run(src, "-o", out) == 0
+    raw = out.read_bytes()
+    assert b"\xef\xbb\xbf" not in raw
+    assert [(r["id"], r["text"]) for r in read_jsonl(out)] == [(0, cleaned(TEXTS[0])),
+                                                               (1, cleaned(TEXTS[1]))]
+
+
 def test_jsonl_output_field_report_field_and_report_file(tmp_path):
     src = tmp_path / "a.jsonl"
     src.write_text("".join(json.dumps({"text": t}) + "\n" for t in TEXTS), "utf-8")

@@ -44,3 +44,14 @@ def test_every_reason_is_named():
     _, changes = normalize_text("\u201cA\u201d \u2014 b\u2026\u00a0\u00a0c\u200b")
     reasons = {r for c in changes for r in c.reason.split("+")}
     assert reasons == {"quotes", "dashes", "ellipsis", "whitespace", "control-characters"}
+
+
+@pytest.mark.parametrize("value", [b"caf\xc3\xa9", None, 5])
+def test_normalize_refuses_what_is_not_text_with_a_clear_message(value):
+    """polyclean.normalize works on text only; bytes (or anything else) used to reach a
+    regular expression and leak "cannot use a string pattern on a bytes-like object"."""
+    import polyclean
+
+    with pytest.raises(TypeError, match=r"^normalize takes text \(str\), not "
+                       + type(value).__name__ + r"; decode bytes first"):
+        polyclean.normalize(value)
