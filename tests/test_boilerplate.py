@@ -237,6 +237,31 @@ def test_different_prices_on_pages_of_one_batch_are_not_a_recurring_line():
         assert reasons["Free delivery on every order"].startswith("recurring-in-batch")
 
 
+@pytest.mark.xfail(strict=True, reason="known limitation: hard-wrapped text is judged line "
+                   "by line (README, known limits)")
+def test_hard_wrapped_articles_keep_their_body():
+    """Text cut at a column (mail archives, text dumps) is judged line by line, and the
+    pieces of each paragraph read as fragments without sentence structure: of the
+    Scrapinghub gold bodies wrapped at 72 columns, 46 % of the words are kept (98.7 %
+    of the same bodies unwrapped).  Joining the wrapped paragraphs before judging kept
+    98.7 %, but the joins found on the first clean and on the second differed (11-15 of
+    300 wrapped pages with furniture not idempotent), so it is not in yet."""
+    import textwrap
+
+    _need(DATA / "scrapinghub-article-extraction-benchmark")
+    cleaner = Cleaner(translate=False)
+    kept = total = 0
+    for _, gold in _bench().load_scrapinghub()[:40]:
+        paras = [p for p in gold.split("\n") if p.strip()]
+        for width in (60, 72):
+            wrapped = "\n\n".join(textwrap.fill(p, width) for p in paras)
+            out = cleaner.clean("Subscribe\nLog in\n\n" + wrapped).text
+            assert "Subscribe" not in out.split("\n")[:2]
+            kept += len(out.split())
+            total += len(wrapped.split())
+    assert kept / total >= 0.95, kept / total
+
+
 def test_normalize_key_ignores_case_punctuation_and_numbers():
     assert normalize_key("Comments (12)") == normalize_key("COMMENTS: 3")
     assert normalize_key("Log in / Register \u00bb") == "log in register"
