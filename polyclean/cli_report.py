@@ -176,19 +176,22 @@ def cmd_explain(args: argparse.Namespace, cfg: Config) -> int:
             fmt = "text" if args.input_format == "auto" else args.input_format
             path = Path(tmp, "stdin." + ("txt" if fmt == "text" else fmt))
             path.write_bytes(sys.stdin.buffer.read())
+
+        def named(message: str) -> str:  # stdin is "-", not the temporary file's name
+            return message.replace(str(path), "-") if args.file == "-" else message
+
         try:
             ex = explain(path, cfg, want=args.doc_id, batch=args.batch,
                          batch_docs=getattr(args, "batch_docs", None), fmt=args.input_format,
                          text_field=args.text_field)
         except UsageError as exc:
-            if args.file == "-":
-                raise UsageError(str(exc).replace(str(path), "-")) from None
-            raise
+            if args.file != "-":
+                raise
+            raise UsageError(named(str(exc))) from None
         except (InputError, PolycleanError) as exc:
-            _err(str(exc).replace(str(path), "-") if args.file == "-" else str(exc))
+            _err(named(str(exc)))
             return 1
-        if args.file == "-":
-            ex.id = ex.id.replace(str(path), "-")
+        ex.id = named(ex.id)
     width = args.width or (shutil.get_terminal_size((120, 24)).columns
                            if sys.stdout.isatty() else 120)
     sys.stdout.write(render(ex, max(width, 40), use_colour(args.colour)))

@@ -298,17 +298,18 @@ def script_langs(script: str) -> tuple[str, ...]:
     ('ru', 'uk', 'bg', 'mk')
     """
     if not _SCRIPT_LANGS:
-        raw = json.loads(_CHARSTATS.read_text(encoding="utf-8"))
-        _SCRIPT_LANGS.update({s: tuple(raw[s]) for s in SCRIPTS})
+        _lang_models()
     return _SCRIPT_LANGS[script]
 
 
 def _lang_models() -> dict[str, dict[str, float]]:
-    """Each language's model (as :func:`_models` has it), by language code."""
+    """Each language's model (as :func:`_models` has it), by language code; fills
+    :func:`script_langs`'s table from the same read of ``data/charstats.json``."""
     global _LANG_MODELS
     if _LANG_MODELS is None:
         raw = json.loads(_CHARSTATS.read_text(encoding="utf-8"))
         models = _models()
+        _SCRIPT_LANGS.update({s: tuple(raw[s]) for s in SCRIPTS})
         _LANG_MODELS = {lang: models[script][i] for script in SCRIPTS
                         for i, lang in enumerate(raw[script])}
     return _LANG_MODELS

@@ -35,7 +35,7 @@ from ..report import Change
 from .ftfy_gate import _ftfy, describe_ftfy, ftfy_lines  # noqa: F401
 from .mixups import (  # noqa: F401
     _CAPS_RUN, CONTEXT_CHARS, CP1251_FROM_KOI8, CP1251_FROM_LATIN, KOI8_FROM_CP1251,
-    KOI8_FROM_LATIN, LATIN_MIN_CHANGED, LATIN_MIXUPS, _caps_heavy, undo_cyrillic_as_latin,
+    KOI8_FROM_LATIN, LATIN_MIXUPS, _caps_heavy, undo_cyrillic_as_latin,
     undo_koi8_mixup, undo_latin_mixups,
 )
 

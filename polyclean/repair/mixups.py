@@ -188,6 +188,15 @@ def _accept(gain: float, result: float, npairs: int, per_pair: float) -> float |
     """
     if gain < MIN_GAIN or gain < per_pair * npairs or result < MIN_RESULT_PER_PAIR * npairs:
         return None
+    return _confidence(gain)
+
+
+def _confidence(gain: float) -> float:
+    """The confidence a reversal's gain gives (0.5 at ``MIN_GAIN``).
+
+    >>> _confidence(MIN_GAIN), _confidence(60.0)
+    (0.5, 1.0)
+    """
     return round(1.0 / (1.0 + math.exp(-(gain - MIN_GAIN) / 4.0)), 4)
 
 
@@ -684,9 +693,9 @@ def undo_latin_mixups(lines: list[str], rest: str | Callable[[], str] = ""
         after, npairs = _latin_score(words_after, langs)
         gain = _latin_joint_gain(words_before, words_after, _latin_context(lines, readings),
                                  langs)
-        weak = (after < LATIN_MIN_RESULT_PER_PAIR * npairs
-                or gain < LATIN_MIXUP_GAIN_PER_PAIR * npairs)
-        if (gain < LATIN_MIXUP_GAIN_PER_PAIR * npairs if single else gain < MIN_GAIN) \
+        low_gain = gain < LATIN_MIXUP_GAIN_PER_PAIR * npairs
+        weak = low_gain or after < LATIN_MIN_RESULT_PER_PAIR * npairs
+        if (low_gain if single else gain < MIN_GAIN) \
                 or _more_known_as_they_stand(words_before, words_after, langs):
             continue
         if single:
@@ -702,7 +711,7 @@ def undo_latin_mixups(lines: list[str], rest: str | Callable[[], str] = ""
     if not passed:
         return {}
     gain, true, _ = passed[0] if len(passed) == 1 else _fairest(lines, passed)
-    conf = round(1.0 / (1.0 + math.exp(-(gain - MIN_GAIN) / 4.0)), 4)  # as in _accept
+    conf = _confidence(gain)
     out = {}
     langs = LATIN_MIXUP_LANGS[true]
     readings = {i: r for i, line in enumerate(lines)
