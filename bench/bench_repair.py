@@ -296,6 +296,72 @@ def foreign_word_documents(true: str, lang: str, n: int = 1500) -> list[str]:
     return out
 
 
+def _english_sentences() -> list[str]:
+    """NTREX's English sentences (news), the odd-numbered ones."""
+    rows = (DATA / "ntrex128-newstest2019" / "ntrex_ru_en.tsv").read_text("utf-8").split("\n")
+    return [r.split("\t")[2] for r in rows[1:] if r.count("\t") >= 3][1::2]
+
+
+def english_name_documents(true: str, lang: str, n: int = 400) -> list[tuple[str, str]]:
+    """(clean, shown as cp1252) English documents of 3 to 8 NTREX sentences, written in
+    ``true``, holding 1 to 4 words of ``lang`` (capitalised, as names are; taken from
+    :func:`mixup_sentences`' text, or Debian's gettext messages for Estonian), each with
+    at least one letter the mix-up changes: the page of an English-language site in
+    that codec that names people and places of its country.  Only documents the mix-up
+    changes."""
+    import random
+
+    src = gettext_lines(lang, true) if lang == "et" else mixup_sentences(lang, 3000)
+    words = sorted({w for s in src for w in re.findall(r"[^\W\d_]{3,}", s)
+                    if _writes(true, w) and _mix(w, true, "cp1252") != w})
+    english = _english_sentences()
+    rng = random.Random(f"names-{true}-{lang}")
+    out = []
+    while words and len(out) < n:
+        doc = [rng.choice(english) for _ in range(rng.randint(3, 8))]
+        for _ in range(rng.randint(1, 4)):
+            j = rng.randrange(len(doc))
+            ws = doc[j].split(" ")
+            w = rng.choice(words)
+            ws.insert(rng.randrange(len(ws) + 1), w[0].upper() + w[1:])
+            doc[j] = " ".join(ws)
+        text = "\n".join(doc)
+        if _writes(true, text):
+            out.append((text, _mix(text, true, "cp1252")))
+    return out
+
+
+def transliterated_documents(n: int = 1000) -> list[str]:
+    """Clean English documents of 3 to 8 NTREX sentences in which 2 to 4 capitalised
+    words write one or two of their vowels a, i, u with a circumflex, as older
+    transliterations of Sanskrit, Arabic or Persian mark long vowels ("Vedânta",
+    "Svâmî", "Qur'ân"): words in no word list, whose letters cp1257 reads as Latvian
+    "ā ī ū" and cp1250 as "â î ů"."""
+    import random
+
+    marks = {"a": "\u00e2", "i": "\u00ee", "u": "\u00fb"}
+    english = _english_sentences()
+    rng = random.Random("transliterated")
+    out = []
+    while len(out) < n:
+        doc = [rng.choice(english) for _ in range(rng.randint(3, 8))]
+        names = [(i, k) for i, s in enumerate(doc) for k, w in enumerate(s.split(" "))
+                 if k and len(w) >= 4 and w[0].isupper() and w.isalpha()
+                 and any(c in marks for c in w[1:])]
+        if len(names) < 2:
+            continue
+        for i, k in rng.sample(names, min(len(names), rng.randint(2, 4))):
+            ws = doc[i].split(" ")
+            w = list(ws[k])
+            spots = [p for p in range(1, len(w)) if w[p] in marks]
+            for p in rng.sample(spots, min(len(spots), rng.randint(1, 2))):
+                w[p] = marks[w[p]]
+            ws[k] = "".join(w)
+            doc[i] = " ".join(ws)
+        out.append("\n".join(doc))
+    return out
+
+
 def mixup_rates(fix, true: str, shown: str, sents: list[str], per_doc: int
                 ) -> tuple[int, int, list]:
     """(restored exactly, corrupted sentences, misses) when ``fix`` repairs documents of
@@ -345,6 +411,19 @@ def bench_mixups() -> None:
             if docs:
                 bad = sum(repair_text(d, cfg)[0] != d for d in docs)
                 print(f"  {lang:8s} {true:28s} {bad:6d}/{len(docs)}")
+    print("\nEnglish documents naming words of a mix-up language, shown as cp1252 "
+          "(english_name_documents), restored exactly")
+    for true, hosts in LATIN.items():
+        for lang in hosts + (("et",) if true == "cp1257" else ()):
+            pairs = english_name_documents(true, lang)
+            if pairs:
+                ok = sum(repair_text(b, cfg)[0] == c for c, b in pairs)
+                print(f"  {lang:8s} {true:28s} {ok:6d}/{len(pairs):<5d}"
+                      f"{100 * ok / len(pairs):5.1f}%")
+    docs = transliterated_documents()
+    bad = sum(repair_text(d, cfg)[0] != d for d in docs)
+    print(f"\nclean English documents with names transliterated with circumflexes "
+          f"(transliterated_documents), changed: {bad}/{len(docs)}")
     print("\nthe Cyrillic mix-ups on Tatoeba's Russian and Ukrainian sentences (another "
           "source, used for no threshold), one sentence at a time")
     for (lang, name), (true, shown, sents, per_doc) in tatoeba_mixups().items():

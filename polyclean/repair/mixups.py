@@ -513,7 +513,17 @@ def _known(words: list[str], langs: tuple[str, ...]) -> int:
     from ..detect.wordlists import _freqs
 
     lists = [d for d in map(_freqs, langs) if d is not None]
-    return sum(any(w in d for d in lists) for w in map(str.lower, words))
+    return sum(any(w in d for d in lists) for w in map(_lower, words))
+
+
+def _lower(word: str) -> str:
+    """``word`` in lower case, Turkish "İ" as "i" (``str.lower`` gives "i" and a
+    combining dot, which no word list holds).
+
+    >>> _lower("İlde")
+    'ilde'
+    """
+    return word.replace("\u0130", "i").lower()
 
 
 def _more_known_as_they_stand(before: str, after: str, langs: tuple[str, ...]) -> bool:
@@ -537,6 +547,28 @@ def _more_known_as_they_stand(before: str, after: str, langs: tuple[str, ...]) -
 _CP1252_SHOWN = frozenset(_sloppy(b, "cp1252") for b in range(256))
 
 
+def _context_text(lines: list[str], readings: dict[int, tuple],
+                  rest: str | Callable[[], str] = "") -> str:
+    """The rest of the document as :func:`_context_language` reads it: ``lines`` with
+    the words a reversal would change blanked, then ``rest``, ``CONTEXT_CHARS`` at most.
+
+    >>> line = "Za\u00bf\u00f3\u00b3\u00e6 jest"
+    >>> _context_text([line, "tu"], {0: _latin_reading(line, "cp1250")}, "ok").split()
+    ['jest', 'tu', 'ok']
+    """
+    parts, size = [], 0
+    for i, line in enumerate(lines):
+        if i in readings:
+            line = _latin_context(lines, {i: readings[i]})
+        parts.append(line)
+        size += len(line)
+        if size >= CONTEXT_CHARS:
+            break
+    if size < CONTEXT_CHARS:
+        parts.append(rest() if callable(rest) else rest)
+    return "\n".join(parts)[:CONTEXT_CHARS]
+
+
 def _context_language(lines: list[str], readings: dict[int, tuple],
                       rest: str | Callable[[], str] = "") -> str | None:
     """The Latin-script language of the letter statistics that best reads the rest of
@@ -558,17 +590,7 @@ def _context_language(lines: list[str], readings: dict[int, tuple],
     >>> _context_language(["Lech Wa\u00b3\u00easa met the president."], {}) is None
     True
     """
-    parts, size = [], 0
-    for i, line in enumerate(lines):
-        if i in readings:
-            line = _latin_context(lines, {i: readings[i]})
-        parts.append(line)
-        size += len(line)
-        if size >= CONTEXT_CHARS:
-            break
-    if size < CONTEXT_CHARS:
-        parts.append(rest() if callable(rest) else rest)
-    context = "\n".join(parts)[:CONTEXT_CHARS]
+    context = _context_text(lines, readings, rest)
     if any(c.isalpha() for c in set(context) - _CP1252_SHOWN):
         return ""
     keys = {k: n for k, n in _stats.letter_pairs(context).items()
@@ -576,6 +598,44 @@ def _context_language(lines: list[str], readings: dict[int, tuple],
     if sum(keys.values()) < CONTEXT_MIN_PAIRS:
         return None
     return max(_stats.script_langs("latin"), key=lambda lang: _stats.langs_score(keys, (lang,)))
+
+
+#: When the rest of the document holds too few non-ASCII letter pairs to be read by the
+#: letter statistics, its words are read by the word lists (:func:`_words_language`),
+#: from this many words on.
+CONTEXT_MIN_WORDS = 20
+
+
+def _words_language(text: str) -> str | None:
+    """The language of ``KNOWN_WORD_LANGS`` whose word list (wordfreq's frequencies, an
+    unknown word at 10⁻⁸) gives ``text``'s words the highest likelihood, or None under
+    ``CONTEXT_MIN_WORDS`` words.  Plain ASCII words tell English from Latvian ("un",
+    "ir", "par") where letter pairs with a non-ASCII letter are missing.
+
+    >>> _words_language("The council met on Tuesday and voted to keep the library "
+    ...                 "open for another year, after a long debate about the budget.")
+    'en'
+    >>> _words_language("Valdība otrdien nolēma, ka bibliotēka paliks atvērta vēl "
+    ...                 "vienu gadu, un par to runāja ilgi, jo naudas ir maz un darba daudz.")
+    'lv'
+    """
+    from ..detect.wordlists import _freqs
+
+    words = _WORD.findall(text.lower())
+    if len(words) < CONTEXT_MIN_WORDS:
+        return None
+    counts: dict[str, int] = {}
+    for w in words:
+        counts[w] = counts.get(w, 0) + 1
+    best, best_score = None, -math.inf
+    for lang in KNOWN_WORD_LANGS:
+        d = _freqs(lang)
+        if d is None:
+            continue
+        score = sum(n * math.log10(d.get(w) or 1e-8) for w, n in counts.items())
+        if score > best_score:
+            best, best_score = lang, score
+    return best
 
 
 def _single_letter_fits(lines: list[str], readings: dict[int, tuple], true: str,
@@ -612,11 +672,85 @@ def _single_letter_fits(lines: list[str], readings: dict[int, tuple], true: str,
     after = " ".join(r[1] for r in readings.values()).split(" ")
     if _known(before, KNOWN_WORD_LANGS):
         return False
-    if lang in KNOWN_WORD_LANGS:
-        return _known(after, (lang,)) == len(after)
-    # no word list: the reversed letter must be one that language writes
-    gain, npairs = _latin_score(" ".join(after), (lang,))
-    return gain - _latin_score(" ".join(before), (lang,))[0] >= LATIN_MIXUP_GAIN_PER_PAIR * npairs
+    return _words_fit(before, after, (lang,), 1.0)
+
+
+def _broken(words: list[str]) -> int:
+    """How many of ``words`` (as they stand) hold a character that is not a letter,
+    as mojibake does ("Wa\u00b3\u00easa", "Korzystaj\u00b9ce") and clean words do not.
+
+    >>> _broken(["Wa\u00b3\u00easa", "Sv\u00e2m\u00ee", "na\u00efve"])
+    1
+    """
+    return sum(not w.isalpha() for w in words)
+
+
+def _words_fit(before: list[str], after: list[str], langs: tuple[str, ...],
+               share: float) -> bool:
+    """Whether at least ``share`` of the reversed words ``after`` are in the word list
+    of a language of ``langs``; for a language without a list (Estonian: wordfreq lacks
+    it), whether the reversal gains ``LATIN_MIXUP_GAIN_PER_PAIR`` per pair under its
+    own letter statistics instead (the reversed letters must be ones it writes).
+
+    >>> _words_fit(["Kri\u00f0j\u00e2nis"], ["Kri\u0161j\u0101nis"], ("lt", "lv", "et"), 0.5)
+    True
+    >>> _words_fit(["Sv\u00e2m\u00ee"], ["Sv\u0101m\u012b"], ("lt", "lv", "et"), 0.5)
+    False
+    >>> _words_fit(["re\u00fei\u00eem"], ["re\u017eiim"], ("et",), 1.0)
+    True
+    """
+    listed = tuple(lang for lang in langs if lang in KNOWN_WORD_LANGS)
+    if listed and _known(after, listed) + _broken(before) >= share * len(after):
+        return True
+    a, b = " ".join(after), " ".join(before)
+    for lang in langs:
+        if lang not in KNOWN_WORD_LANGS:
+            gain, npairs = _latin_score(a, (lang,))
+            if gain - _latin_score(b, (lang,))[0] >= LATIN_MIXUP_GAIN_PER_PAIR * npairs:
+                return True
+    return False
+
+
+def _several_letters_fit(lines: list[str], readings: dict[int, tuple], true: str,
+                         rest: str | Callable[[], str], weak: bool) -> bool:
+    """Whether a reversal of ``true`` that changes two letters or more agrees with the
+    rest of the document.  A reversal that gains little per pair or reads oddly
+    (``weak``) needs the rest in a language of the mix-up.  When the rest's letter
+    pairs read as another language, a reversal of fewer than ``CONTEXT_VETO_BELOW``
+    letters is refused; when they read as another language, or there are too few of
+    them and the rest's words (:func:`_words_language`) read as another language, at
+    least half of the words it changes must become words of a language of the mix-up
+    or hold a symbol no word holds (:func:`_words_fit`).  A page from a cp1257 site that
+    names "Krišjānis Kariņš" in English text is written in that codec; English text
+    that writes the long vowels of Sanskrit names with circumflexes ("Svâmî
+    Vivekânanda") is not, though Latvian letter pairs read "Svāmī Vivekānanda" well:
+    word lists hold the names of the languages a mix-up serves, and not such words.
+
+    >>> en = ["Swami Vivek\u00e2nanda taught Ved\u00e2nta in Chicago; the Bhagavad "
+    ...       "G\u00eet\u00e2 was his source.",
+    ...       "He later travelled across India and founded a mission in the name of his "
+    ...       "teacher, with schools and hospitals that still work today."]
+    >>> r = _latin_sample(en, "cp1257")
+    >>> _several_letters_fit(en, r, "cp1257", "", False)
+    False
+    >>> en[0] = "The Saeima elected Kri\u00f0j\u00e2nis Kari\u00f2\u00f0 in Riga."
+    >>> _several_letters_fit(en, _latin_sample(en, "cp1257"), "cp1257", "", False)
+    True
+    """
+    langs = LATIN_MIXUP_LANGS[true]
+    lang = _context_language(lines, readings, rest)
+    if weak:
+        return lang in langs  # an odd result or a small gain needs text of its language
+    if lang in ("", *langs):
+        return True
+    if lang is not None and sum(r[3] for r in readings.values()) < CONTEXT_VETO_BELOW:
+        return False  # few letters, and the rest of the text is another language's
+    if lang is None and _words_language(_context_text(lines, readings, rest)) in (None, *langs):
+        return True
+    words = {}  # each changed word once: {as it stands: reversed}
+    for r in readings.values():
+        words.update(zip(r[2].split(" "), r[1].split(" ")))
+    return _words_fit(list(words), list(words.values()), langs, 0.5)
 
 
 def _fairest(lines: list[str], passed: list[tuple[float, str, dict]]
@@ -664,8 +798,10 @@ def undo_latin_mixups(lines: list[str], rest: str | Callable[[], str] = ""
     little per pair, such as the foreign names of an Estonian text, are that
     language's, and ``MIN_GAIN`` in all is enough).  A single changed letter needs,
     instead of ``MIN_GAIN``, the document's language and the word lists
-    (:func:`_single_letter_fits`); fewer than ``CONTEXT_VETO_BELOW`` are refused when
-    the rest of the document reads best in a language the mix-up does not serve.  A
+    (:func:`_single_letter_fits`); more than one, agreement with the rest of the
+    document (:func:`_several_letters_fit`: where that is another language's, fewer
+    than ``CONTEXT_VETO_BELOW`` are refused and half the changed words must become
+    words of a language of the mix-up).  A
     line that the reversal makes clearly worse (by ``MIN_GAIN``) keeps its text.
 
     >>> undo_latin_mixups(["Za\u00bf\u00f3\u00b3\u00e6 g\u00ea\u009cl\u00b9 ja\u009f\u00f1!"])
@@ -701,12 +837,8 @@ def undo_latin_mixups(lines: list[str], rest: str | Callable[[], str] = ""
         if single:
             if not _single_letter_fits(lines, readings, true, rest):
                 continue  # (which needs the rest of the text in a language of the mix-up)
-        elif weak or changed < CONTEXT_VETO_BELOW:
-            lang = _context_language(lines, readings, rest)
-            if weak and lang not in langs:
-                continue  # an odd result or a small gain, and no text of its language
-            if lang not in (None, "", *langs):
-                continue  # few letters, and the rest of the text is another language's
+        elif not _several_letters_fit(lines, readings, true, rest, weak):
+            continue
         passed.append((gain, true, readings))
     if not passed:
         return {}
