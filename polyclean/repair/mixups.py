@@ -718,9 +718,10 @@ def _several_letters_fit(lines: list[str], readings: dict[int, tuple], true: str
     (``weak``) needs the rest in a language of the mix-up.  When the rest's letter
     pairs read as another language, a reversal of fewer than ``CONTEXT_VETO_BELOW``
     letters is refused; when they read as another language, or there are too few of
-    them and the rest's words (:func:`_words_language`) read as another language, at
-    least half of the words it changes must become words of a language of the mix-up
-    or hold a symbol no word holds (:func:`_words_fit`).  A page from a cp1257 site that
+    them or the rest holds letters cp1252 cannot show (another codec's lines, already
+    repaired) and the rest's words (:func:`_words_language`) read as another language,
+    at least half of the words it changes must become words of a language of the
+    mix-up or hold a symbol no word holds (:func:`_words_fit`).  A page from a cp1257 site that
     names "Krišjānis Kariņš" in English text is written in that codec; English text
     that writes the long vowels of Sanskrit names with circumflexes ("Svâmî
     Vivekânanda") is not, though Latvian letter pairs read "Svāmī Vivekānanda" well:
@@ -741,12 +742,12 @@ def _several_letters_fit(lines: list[str], readings: dict[int, tuple], true: str
     lang = _context_language(lines, readings, rest)
     if weak:
         return lang in langs  # an odd result or a small gain needs text of its language
-    if lang in ("", *langs):
+    if lang in langs:
         return True
-    if lang is not None and sum(r[3] for r in readings.values()) < CONTEXT_VETO_BELOW:
+    if lang and sum(r[3] for r in readings.values()) < CONTEXT_VETO_BELOW:
         return False  # few letters, and the rest of the text is another language's
-    if lang is None and _words_language(_context_text(lines, readings, rest)) in (None, *langs):
-        return True
+    if not lang and _words_language(_context_text(lines, readings, rest)) in (None, *langs):
+        return True  # (letters cp1252 cannot show, or too few: the words tell)
     words = {}  # each changed word once: {as it stands: reversed}
     for r in readings.values():
         words.update(zip(r[2].split(" "), r[1].split(" ")))
