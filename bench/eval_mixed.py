@@ -64,26 +64,28 @@ def english_lines(split: str) -> list[str]:
 
 
 # --- 1. Latin-script fragments -------------------------------------------------------------
-def latin_inline_items(split: str = "test", n: int = 800, seed: int = 5
+def latin_inline_items(split: str = "test", n: int = 800, seed: int = 5,
+                       words: tuple[int, int] = (4, 8)
                        ) -> list[tuple[str, tuple[int, int], str]]:
-    """``(text, (start, end) of the fragment, its language)``: a 4-8 word run of a
-    lingua sentence between two words of an NTREX English sentence."""
+    """``(text, (start, end) of the fragment, its language)``: a run of ``words`` (4-8)
+    words of a lingua sentence between two words of an NTREX English sentence."""
     hosts = [s for s in ntrex_english(split) if len(s.split()) >= 6]
-    pools = {lang: [s for s in lingua(lang, split) if len(s.split()) >= 4]
+    pools = {lang: [s for s in lingua(lang, split) if len(s.split()) >= words[0]]
              for lang in INLINE_LANGS}
-    return _inline_items(hosts, pools, INLINE_LANGS, n, random.Random(seed))
+    return _inline_items(hosts, pools, INLINE_LANGS, n, random.Random(seed), words)
 
 
 def _inline_items(hosts: list[str], pools: dict[str, list[str]], langs: list[str], n: int,
-                  rng: random.Random) -> list[tuple[str, tuple[int, int], str]]:
-    """``n`` items: a 4-8 word run of a sentence of ``pools[lang]`` (the languages taken
-    in turn) between two words of a sentence of ``hosts``."""
+                  rng: random.Random, words: tuple[int, int] = (4, 8)
+                  ) -> list[tuple[str, tuple[int, int], str]]:
+    """``n`` items: a run of ``words`` (4-8) words of a sentence of ``pools[lang]`` (the
+    languages taken in turn) between two words of a sentence of ``hosts``."""
     items = []
     for i in range(n):
         lang = langs[i % len(langs)]
         host = rng.choice(hosts).split()
         src = rng.choice(pools[lang]).split()
-        k = rng.randint(4, min(8, len(src)))
+        k = rng.randint(words[0], min(words[1], len(src)))
         a = rng.randrange(len(src) - k + 1)
         frag = " ".join(src[a:a + k])
         cut = rng.randrange(1, len(host))
@@ -295,6 +297,15 @@ def main(argv: list[str] | None = None) -> int:
     for k in keys:
         print(f"{k:36}" + "".join(f"{r[1][k]:>20.4f}" for r in rows) + f"{targets.get(k, ''):>10}")
     print(f"{'seconds':36}" + "".join(f"{r[2]:>20.1f}" for r in rows))
+    print(f"\nBy fragment length ({args.items} fragments each, the same hosts and sources; "
+          "reported, no constant was chosen on them):")
+    print(f"{'words':36}{'found':>10}{'lang_right':>12}{'char_p':>10}{'char_r':>10}")
+    for lo, hi in ((3, 3), (4, 4), (5, 5), (6, 6), (8, 8), (3, 8)):
+        m = score_latin_inline(latin_inline_items(args.split, args.items, words=(lo, hi)),
+                               en[:1], lambda x: detect_document(x, Config()).segments)
+        k = f"{lo}" if lo == hi else f"{lo}-{hi}"
+        print(f"{k:<36}{m['found']:>10.3f}{m['lang_right']:>12.3f}{m['char_p']:>10.3f}"
+              f"{m['char_r']:>10.3f}")
     t_items, t_en = tatoeba_inline_items(), tatoeba_english()
     m = score_latin_inline(t_items, t_en, lambda x: detect_document(x, Config()).segments)
     print(f"\nTatoeba (a source not used to choose any constant): {len(t_items)} de/fr/es "
