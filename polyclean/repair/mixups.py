@@ -608,8 +608,8 @@ CONTEXT_MIN_WORDS = 20
 
 def _words_language(text: str) -> str | None:
     """The language of ``KNOWN_WORD_LANGS`` whose word list (wordfreq's frequencies, an
-    unknown word at 10⁻⁸) gives ``text``'s words the highest likelihood, or None under
-    ``CONTEXT_MIN_WORDS`` words.  Plain ASCII words tell English from Latvian ("un",
+    unknown word at 10⁻⁸) gives ``text``'s Latin-script words the highest likelihood, or
+    None under ``CONTEXT_MIN_WORDS`` such words or when no list holds any of them.  Plain ASCII words tell English from Latvian ("un",
     "ir", "par") where letter pairs with a non-ASCII letter are missing.
 
     >>> _words_language("The council met on Tuesday and voted to keep the library "
@@ -618,16 +618,19 @@ def _words_language(text: str) -> str | None:
     >>> _words_language("Valdība otrdien nolēma, ka bibliotēka paliks atvērta vēl "
     ...                 "vienu gadu, un par to runāja ilgi, jo naudas ir maz un darba daudz.")
     'lv'
+    >>> _words_language("Заседание совета прошло во вторник, и депутаты решили оставить "
+    ...                 "библиотеку открытой ещё на один год после долгого спора о бюджете.") is None
+    True
     """
     from ..detect.wordlists import _freqs
 
-    words = _WORD.findall(text.lower())
+    words = [w for w in _WORD.findall(text.lower()) if max(w) <= "\u024f"]  # Latin script
     if len(words) < CONTEXT_MIN_WORDS:
         return None
     counts: dict[str, int] = {}
     for w in words:
         counts[w] = counts.get(w, 0) + 1
-    best, best_score = None, -math.inf
+    best, best_score = None, -8.0 * len(words)  # no word known: no language
     for lang in KNOWN_WORD_LANGS:
         d = _freqs(lang)
         if d is None:
