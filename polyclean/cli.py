@@ -34,6 +34,20 @@ EXIT_CODES = ("Exit codes: 0 ok (empty inputs and skipped entries only warn); 1 
 
 
 # --- argument parsing ------------------------------------------------------------------
+class _Parser(argparse.ArgumentParser):
+    """argparse, but ``--help`` and ``--version`` that cannot be written to stdout (a
+    full disk) raise, as every other write does: argparse swallows the ``OSError``, so
+    ``polyclean --version > /dev/full`` exited 0 without a word.  Messages to stderr
+    are left as argparse writes them."""
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if message and file is sys.stdout:
+            file.write(message)
+            file.flush()  # a full disk shows at the flush, before the exit
+            return
+        super()._print_message(message, file)
+
+
 def _add_config_options(p: argparse.ArgumentParser) -> None:
     """Flags that map onto :class:`Config` fields (default None = not given)."""
     S = argparse.SUPPRESS
@@ -195,7 +209,7 @@ def _add_clean_options(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     from . import cli_models, cli_report
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="polyclean",
         description="Turn scraped, multilingual, broken web text into clean, consistent English.",
         epilog=EXIT_CODES,
@@ -464,14 +478,27 @@ def _quiet_stdout() -> None:
         pass
 
 
+def _stdout_failed(exc: OSError) -> int:
+    """An output that failed outside the runner (stdout, detect): one line, exit 1; a
+    reader that went away (``| head``) is not an error."""
+    _quiet_stdout()
+    if isinstance(exc, BrokenPipeError):
+        return EXIT_OK
+    _err(f"{show(str(exc.filename or 'stdout'))}: {why(exc)}")
+    return EXIT_FAILED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)  # --help and --version write to stdout
+        if args.command == "models":
+            return int(args.func(args))
+    except OSError as exc:
+        return _stdout_failed(exc)
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    if args.command == "models":
-        return int(args.func(args))
     try:
         cfg = config_from_args(args)
         if args.command in ("clean", "detect"):  # a bad file an option names: a usage error
@@ -488,13 +515,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         _err(str(exc))
         return EXIT_USAGE
-    except BrokenPipeError:  # the reader went away (`| head`): not an error
-        _quiet_stdout()
-        return EXIT_OK
     except OSError as exc:  # an output failing outside the runner (detect, stdout)
-        _quiet_stdout()
-        _err(f"{show(str(exc.filename or 'stdout'))}: {why(exc)}")
-        return EXIT_FAILED
+        return _stdout_failed(exc)
     except KeyboardInterrupt:
         _err(E.INTERRUPTED_BEFORE)
         return EXIT_SIGINT
