@@ -279,6 +279,14 @@ class E:
     UNREADABLE_ARCHIVE = "cannot read the archive after this offset ({why}); {resync}"
     EXTRACT_FAILED = "HTML extraction failed: {why}"
 
+    # a document that comes out empty (polyclean.records.empty_output): a warning
+    NO_MAIN_CONTENT = ("no main content found: extraction kept none of the page's visible "
+                       "text; the output is empty (--extract all keeps every visible block)")
+    NO_VISIBLE_TEXT = "the page has no visible text; the output is empty"
+    ALL_BOILERPLATE = ("every line was removed as boilerplate; the output is empty "
+                       "(--keep-boilerplate keeps them; polyclean explain shows why)")
+    EMPTIED = "nothing is left after cleaning; the output is empty"
+
     # run report and explain (polyclean report, polyclean explain)
     REPORT_UNREADABLE = "{path}: cannot read the {what}: {why}"
     NOT_REPORTS = ("{path}: no line is a per-document report (none has 'schema'); give the "

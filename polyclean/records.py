@@ -222,6 +222,35 @@ def text_out(cleaned: str | None) -> str:
     return cleaned if cleaned.endswith("\n") else cleaned + "\n"
 
 
+def empty_output(cleaned: str, source: str, record: Any) -> str | None:
+    """Why a document with text came out empty (a warning, not an error), or None when
+    it did not (or had no text to lose).  ``record`` is the document's report (the
+    :class:`~polyclean.report.Report` or its dict); an HTML page's ``source.extract``
+    tells a page without main content (or without visible text) from one whose lines
+    the boilerplate stage removed.
+
+    >>> empty_output("", "Subscribe now", {"counts": {"boilerplate": 1}})[:27]
+    'every line was removed as b'
+    >>> page = {"extract": {"mode": "main", "html_chars": 90, "visible_chars": 20,
+    ...                     "kept_chars": 0}}
+    >>> empty_output("", "", {"source": page})[:24]
+    'no main content found: e'
+    >>> empty_output("Hi", "Hi", {}), empty_output("", "", {}), empty_output("", " ", {})
+    (None, None, None)
+    """
+    if cleaned.strip():
+        return None
+    get = record.get if isinstance(record, dict) else lambda k: getattr(record, k, None)
+    ex = (get("source") or {}).get("extract")
+    if ex and ex.get("html_chars") and not ex.get("kept_chars"):
+        if not ex.get("visible_chars"):
+            return E.NO_VISIBLE_TEXT
+        return E.NO_MAIN_CONTENT if ex.get("mode") == "main" else E.EMPTIED
+    if not source.strip():
+        return None
+    return E.ALL_BOILERPLATE if (get("counts") or {}).get("boilerplate") else E.EMPTIED
+
+
 def cell(value: Any) -> str:
     """A value as a CSV/TSV cell: nested values as JSON text, null as an empty cell.
 

@@ -237,6 +237,13 @@ class ErrorLog:
         if raw is not None:
             entry["raw"] = raw
         self.lines.write(to_json(entry) + "\n")
+        self.tell(name, where, status, msg, extra)
+
+    def tell(self, name: str, where: str, status: str, msg: str,
+             extra: dict[str, Any] | None = None) -> None:
+        """The stderr side of :meth:`add` alone; status ``warning`` is a record that
+        was written but deserves a word (it came out empty) and has no errors-file
+        line."""
         if extra and extra.get("id") is not None:
             where = f"id {extra['id']}"
         loc = show(f"{name}:{where}" if where else name)
@@ -261,7 +268,7 @@ class ErrorLog:
         for (status, msg), (loc, n) in list(self.seen.items())[:self.max_kinds]:
             if n > 1 and (status == "error" or not self.quiet):
                 text = (E.REPEATED.format(where=loc, why=msg, n=n, errors=self.errors_path)
-                        if self.errors_path else
+                        if self.errors_path and status != "warning" else
                         E.REPEATED_NO_FILE.format(where=loc, why=msg, n=n))
                 say("error" if status == "error" else "warning", text)
 

@@ -477,9 +477,13 @@ class _Run:
             else:
                 self._error(unit, rec, rec.error, rec.raw)
             return
-        result, err, line, own = out
+        result, err, line, own, empty = out
         if line is not None:
             self.report.write(line)
+        if empty is not None:  # written, but the user should know it is empty
+            add_stats(s.stats, {"documents_empty": 1})
+            self.log.tell(unit.name, rec.where, "warning", empty,
+                          {"id": own} if own is not None else None)
         if err is not None:
             self._error(unit, rec, err, self._raw(unit, rec), own)
             if result is None:

@@ -30,7 +30,7 @@ from .config import Config
 from .doc import Doc
 from .errors import E, RecordError
 from .formats import FieldOptions
-from .records import Route, extract, record_fields, render, to_json
+from .records import Route, empty_output, extract, record_fields, render, to_json
 from .report import REPORT_SCHEMA, Report
 
 log = logging.getLogger(__name__)
@@ -105,10 +105,11 @@ def status_of(record: Report | dict) -> str:
 def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route],
                   jobs: Sequence[tuple[int, Any]], ids: Sequence[str],
                   want_report: bool) -> tuple[list, dict[str, int], Any]:
-    """Clean one batch: ``[(output, error, report_line, own_id)]`` per job, the stats,
-    and (``config.html_report``) the batch's part of the run report, else None.
-    ``own_id`` is the record's id (``--id-field``) or None; a record that failed has an
-    output only with ``--status-field`` (its status is the error).
+    """Clean one batch: ``[(output, error, report_line, own_id, warning)]`` per job,
+    the stats, and (``config.html_report``) the batch's part of the run report, else
+    None.  ``own_id`` is the record's id (``--id-field``) or None; a record that failed
+    has an output only with ``--status-field`` (its status is the error); ``warning``
+    says why a document with text came out empty (:func:`records.empty_output`).
 
     >>> cfg = Config(translate=False, boilerplate=False)
     >>> routes = {0: Route("jsonl", "jsonl")}
@@ -118,7 +119,7 @@ def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route]
     (b'{"text": "It is fine."}\\n', 'invalid JSON', 1)
     """
     n = len(jobs)
-    outs: list[tuple[Any, str | None, str | None, Any]] = [(None, None, None, None)] * n
+    outs: list[tuple[Any, str | None, str | None, Any, str | None]] = [(None,) * 5] * n
     states: list[Any] = [None] * n
     own: list[Any] = [None] * n
     docs: list[tuple[int, Doc]] = []
@@ -129,13 +130,14 @@ def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route]
             state, text = extract(route.fmt, payload, fields)
         except Exception as exc:  # RecordError, or e.g. RecursionError on absurd nesting
             msg = str(exc) if isinstance(exc, RecordError) else f"{type(exc).__name__}: {exc}"
-            outs[i] = (None, msg, error_report(ids[i], msg) if want_report else None, None)
+            outs[i] = (None, msg, error_report(ids[i], msg) if want_report else None, None,
+                       None)
             continue
         states[i] = state
         doc, own[i] = new_document(route, state, text, ids[i], fields)
         if text is None:
             outs[i] = (render(route, state, None, None, fields,
-                              outcome_fields(fields, None, "ok")), None, None, own[i])
+                              outcome_fields(fields, None, "ok")), None, None, own[i], None)
             nulls += 1
         else:
             docs.append((i, doc))
@@ -151,7 +153,8 @@ def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route]
             if fields.status_field:  # the record is written, its status is the error
                 out = render(route, states[i], None, None, fields,
                              outcome_fields(fields, None, err))
-            outs[i] = (out, err, error_report(doc.id, err) if want_report else None, own[i])
+            outs[i] = (out, err, error_report(doc.id, err) if want_report else None, own[i],
+                       None)
             continue
         report = res.report if keep_report else None
         extra = outcome_fields(fields, res.record.lang if isinstance(res.record, Report)
@@ -162,9 +165,11 @@ def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route]
                          fields, extra)
         except Exception as exc:  # e.g. a report field that cannot be serialised
             msg = E.RECORD_UNWRITABLE.format(why=f"{type(exc).__name__}: {exc}")
-            outs[i] = (None, msg, error_report(doc.id, msg) if want_report else None, own[i])
+            outs[i] = (None, msg, error_report(doc.id, msg) if want_report else None, own[i],
+                       None)
             continue
-        outs[i] = (out, None, to_json(report) + "\n" if want_report else None, own[i])
+        outs[i] = (out, None, to_json(report) + "\n" if want_report else None, own[i],
+                   empty_output(res.text, res.source, res.record))
     return outs, stats, part
 
 

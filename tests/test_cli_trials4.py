@@ -62,3 +62,66 @@ def test_models_list_on_a_full_disk_is_one_line(argos_env, tiny_zips):
         proc = run_cli("models", "list", stdout=full)
     assert (proc.returncode, proc.stderr) == (
         1, "polyclean: error: stdout: no space left on device\n")
+
+
+# --- a document that comes out empty ---------------------------------------------------
+NAV_ONLY = ("<html><head><title>Menu</title></head><body><header><nav><a href='/'>Home</a>"
+            " | <a href='/about'>About us</a></nav></header><footer>&copy; 2024 Example Inc. "
+            "All rights reserved.</footer></body></html>")
+SCRIPT_ONLY = "<html><body><script>var x = 1;</script></body></html>"
+
+
+def test_a_page_that_comes_out_empty_is_a_warning(tmp_path, capsys):
+    # a page with only navigation and a footer (or no visible text) gave an empty
+    # output file, exit 0, and not a word on stderr or in the summary
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "nav.html").write_text(NAV_ONLY, "utf-8")
+    (site / "script.html").write_text(SCRIPT_ONLY, "utf-8")
+    (site / "page.html").write_text(f"<html><body><p>{TEXT}</p></body></html>", "utf-8")
+    out, summary = tmp_path / "out", tmp_path / "summary.json"
+    assert run("clean", site, "-o", f"{out}/", "--no-translate", "--summary-json",
+               summary) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"polyclean: warning: {site / 'nav.html'}: every line was removed as boilerplate; "
+        "the output is empty (--keep-boilerplate keeps them; polyclean explain shows why)",
+        f"polyclean: warning: {site / 'script.html'}: the page has no visible text; the "
+        "output is empty"]
+    assert (out / "nav.txt").read_text("utf-8") == "" and (out / "script.txt").exists()
+    assert (out / "page.txt").read_text("utf-8") == TEXT
+    assert json.loads(summary.read_text("utf-8"))["stats"]["documents_empty"] == 2
+    assert not (tmp_path / "out.errors.jsonl").exists()  # nothing failed
+    # trafilatura keeps nothing of an HTML fragment (no <html>, no <body>): the warning
+    # says so, with the way out
+    frag = tmp_path / "fragment.html"
+    frag.write_text(f"<p>{TEXT}</p>", "utf-8")
+    assert run("clean", frag, "-o", tmp_path / "frag.txt", "--no-translate") == 0
+    assert capsys.readouterr().err == (
+        f"polyclean: warning: {frag}: no main content found: extraction kept none of the "
+        "page's visible text; the output is empty (--extract all keeps every visible "
+        "block)\n")
+    assert run("clean", frag, "-o", tmp_path / "all.txt", "--extract", "all") == 0
+    assert (tmp_path / "all.txt").read_text("utf-8") == TEXT
+    assert capsys.readouterr().err == ""
+
+
+def test_records_that_come_out_empty_are_one_warning_and_a_count(tmp_path, capsys):
+    # in a JSONL run the first empty document is named and the others counted, as
+    # repeated errors are (no errors-file line: the record is written); an empty text
+    # field ("") had no text to lose: no warning
+    src = tmp_path / "d.jsonl"
+    notice = "\u00a9 2024 Example Inc. All rights reserved."
+    rows = [{"text": TEXT}, {"text": notice}, {"text": ""}, {"text": notice}]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    out = tmp_path / "o.jsonl"
+    assert run("clean", src, "-o", out, "-j", 1, "--no-translate") == 0
+    said = ("every line was removed as boilerplate; the output is empty "
+            "(--keep-boilerplate keeps them; polyclean explain shows why)")
+    assert capsys.readouterr().err.splitlines() == [
+        f"polyclean: warning: {src}:line 2: {said}",
+        f"polyclean: warning: {src}:line 2: {said} (2 records in all)"]
+    assert [json.loads(l)["text"] for l in out.open()] == [TEXT.strip(), "", "", ""]
+    assert not (tmp_path / "o.jsonl.errors.jsonl").exists()
+    assert run("clean", src, "-o", tmp_path / "q.jsonl", "-q", "--no-translate") == 0
+    assert capsys.readouterr().err == ""
