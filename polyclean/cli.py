@@ -303,6 +303,19 @@ def _lock_output(out: Path, folder: bool) -> None:
             out=show(str(out)), where=show(str(bad)), why=why(exc))) from None
 
 
+def _check_own_names(plan, side: dict[str, str | None]) -> None:
+    """No output, side file or mirrored output may have the name of polyclean's own
+    work files (``.NAME.polyclean-journal``...): a run replaces or removes them."""
+    from .sinks import is_own_name
+
+    named = [("-o", plan.out)] + [(flag, Path(v)) for flag, v in side.items()
+                                  if v not in (None, "-")]
+    named += [("-o", o.target) for o in plan.outputs if o.root is not None]
+    for flag, path in named:
+        if path is not None and is_own_name(path.name):
+            raise UsageError(E.OWN_NAME.format(flag=flag, path=show(str(path))))
+
+
 def run_options(plan, cfg: Config):
     """The side files of a clean run: errors (default beside the output), report,
     journal and lock (none for stdout or a device)."""
@@ -332,9 +345,10 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
         raise UsageError(E.RESUME_NEEDS_OUTPUT)
     if cfg.resume and any(u.path is None for u in plan.units):
         raise UsageError(E.RESUME_NEEDS_FILES)
-    check_paths(plan, {"--errors": str(opts.errors) if opts.errors else None,
-                       "--report": cfg.report, "--summary-json": cfg.summary_json,
-                       "--html-report": cfg.html_report})
+    side = {"--errors": str(opts.errors) if opts.errors else None, "--report": cfg.report,
+            "--summary-json": cfg.summary_json, "--html-report": cfg.html_report}
+    check_paths(plan, side)
+    _check_own_names(plan, side)
     if opts.lock is not None:
         try:
             _lock_output(plan.out, plan.folder)

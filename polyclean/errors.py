@@ -168,6 +168,7 @@ class E:
     FOLDER_UNREADABLE = "cannot read the folder: {why}"
     NO_MATCHING_FILES = "no files match {pattern!r}"
     NOT_A_REGULAR_FILE = "not a regular file ({kind}); skipped"
+    WORK_FILE_SKIPPED = "a work file of polyclean (left by a killed run), not an input; skipped"
     STDIN_TWICE = "'-' (standard input) is given {n} times; it can be read once"
     BAD_GLOB = ("--glob {pattern!r} must stay inside the input folder (no absolute path, "
                 "no '..')")
@@ -212,6 +213,8 @@ class E:
     SIDE_IN_INPUT_FOLDER = ("{flag} {path} is inside the input folder {root}; it would become "
                             "an input of the next run; choose another path")
     PATH_IS_INPUT = "{flag} {path} would overwrite the input {name}; choose another path"
+    OWN_NAME = ("{flag} {path}: the name of one of polyclean's own work files "
+                "(.NAME.polyclean-...), which a run replaces or removes; choose another name")
     COLLISION = ("inputs {a} and {b} would both be written to {target}; clean them "
                  "separately, or write them to one records file (-o out.jsonl), where "
                  "each is a record of its own")

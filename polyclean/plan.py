@@ -3,7 +3,8 @@
 - **One walker** (:func:`walk`) lists the files of a folder input: recursively, sorted,
   matching ``glob`` against the path inside the folder (a glob may not leave the
   folder).  Nothing is skipped without a word: an unreadable folder or a dangling
-  link is an error, a FIFO, socket, device or link to a folder is listed as skipped.
+  link is an error, a FIFO, socket, device or link to a folder is listed as skipped,
+  and so is a work file of polyclean (a killed run's partial output, journal, lock).
 - **Where outputs go**: no ``-o`` (or ``-`` ) writes stdout.  An ``-o`` that is an
   existing folder, ends in ``/``, or is not a file name of a known format while there
   are several inputs or a folder input gives a *mirrored tree*: each input's output
@@ -29,7 +30,7 @@ from .config import Config
 from .errors import E, UsageError
 from .formats import detect_format, split_compression
 from .records import Route
-from .sinks import is_special
+from .sinks import is_own_name, is_special
 
 CANONICAL_EXT = {"text": ".txt", "jsonl": ".jsonl", "csv": ".csv", "tsv": ".tsv",
                  "parquet": ".parquet"}
@@ -197,6 +198,8 @@ def walk(root: Path, pattern: str = "*") -> Iterator[tuple[Path, tuple[str, str]
 
 
 def _problem(path: Path) -> tuple[str, str] | None:
+    if is_own_name(path.name):  # a killed run's partial output, journal or lock
+        return ("skipped", E.WORK_FILE_SKIPPED)
     try:
         st = path.stat()
     except FileNotFoundError:

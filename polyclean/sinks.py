@@ -81,6 +81,24 @@ def is_work_file(name: str) -> bool:
     return bool(_WORK_RE.match(name))
 
 
+_OWN_RE = re.compile(r"^\..+\.polyclean-(?:partial(?:\.d)?|merge|trash|tmp-\d+|journal"
+                     r"(?:\.tmp)?|lock|runreport)$|^\.polyclean-probe-")
+
+
+def is_own_name(name: str) -> bool:
+    """Whether a file name is one polyclean gives its own files beside an output: the
+    work files of :func:`is_work_file`, the journal and the lock.  Such a name is
+    never an input found in a folder, an output or a side file: a run replaces or
+    removes the file.
+
+    >>> is_own_name(".o.tsv.polyclean-journal"), is_own_name(".o.tsv.polyclean-lock")
+    (True, True)
+    >>> is_own_name("o.tsv.polyclean-journal"), is_own_name(".o.tsv.polyclean-notes")
+    (False, False)
+    """
+    return bool(_OWN_RE.match(name))
+
+
 def is_special(path: Path) -> bool:
     """True when ``path`` exists and is neither a regular file nor a folder: a device
     such as ``/dev/null``, a FIFO, a socket, ``/dev/stdout`` on a pipe.

@@ -125,3 +125,53 @@ def test_records_that_come_out_empty_are_one_warning_and_a_count(tmp_path, capsy
     assert not (tmp_path / "o.jsonl.errors.jsonl").exists()
     assert run("clean", src, "-o", tmp_path / "q.jsonl", "-q", "--no-translate") == 0
     assert capsys.readouterr().err == ""
+
+
+# --- names of polyclean's own work files -----------------------------------------------
+@pytest.mark.parametrize("flag,name", [("--report", ".o.tsv.polyclean-journal"),
+                                       ("--report", ".o.tsv.polyclean-lock"),
+                                       ("--errors", ".o.tsv.polyclean-partial"),
+                                       ("--summary-json", ".o.tsv.polyclean-journal"),
+                                       ("--html-report", ".o.tsv.polyclean-partial"),
+                                       ("-o", ".x.tsv.polyclean-merge")])
+def test_a_side_file_named_like_a_work_file_is_a_usage_error(tmp_path, capsys, flag, name):
+    # --report .o.tsv.polyclean-journal was removed with the journal at the end of the
+    # run (exit 0, the report gone); a summary named like the lock file or the journal
+    # replaced them; --report named like the output's partial file shared it
+    src = tmp_path / "in.tsv"
+    src.write_text(f"id\ttext\n1\t{TEXT}", "utf-8")
+    side = tmp_path / name
+    args = ["-o", tmp_path / "o.tsv"] if flag != "-o" else []
+    assert run("clean", src, *args, flag, side, "--no-translate") == 2
+    err = capsys.readouterr().err
+    assert err == (f"polyclean: error: {flag} {side}: the name of one of polyclean's own "
+                   "work files (.NAME.polyclean-...), which a run replaces or removes; "
+                   "choose another name\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.tsv"]
+
+
+def test_work_files_in_an_input_folder_are_skipped_not_cleaned(tmp_path, capsys):
+    # the folder of a killed run (its partial files left) given as input: the partial
+    # file was cleaned as a document and its output got a work file's name, which the
+    # next run's sweep removes (and which is the partial file of the output of b.txt)
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    (crawl / "b.txt").write_text(TEXT, "utf-8")
+    (crawl / ".b.txt.polyclean-partial").write_text("The first half of the cle", "utf-8")
+    (crawl / ".crawl.polyclean-journal").write_text("{}", "utf-8")
+    out = tmp_path / "out"
+    assert run("clean", crawl, "-o", f"{out}/", "--no-translate") == 0
+    assert sorted(p.name for p in out.iterdir()) == ["b.txt"]
+    assert (out / "b.txt").read_text("utf-8") == TEXT
+    part, journal = crawl / ".b.txt.polyclean-partial", crawl / ".crawl.polyclean-journal"
+    said = "a work file of polyclean (left by a killed run), not an input; skipped"
+    assert capsys.readouterr().err.splitlines() == [
+        f"polyclean: warning: {part}: {said}", f"polyclean: warning: {journal}: {said}"]
+    errors = [json.loads(l) for l in (tmp_path / "out.errors.jsonl").open()]
+    assert [(e["input"], e["status"]) for e in errors] == [(str(part), "skipped"),
+                                                           (str(journal), "skipped")]
+    # named on the command line, it is read, but never written under a work file's name
+    assert run("clean", part, "-o", tmp_path / "salvage.txt") == 0
+    assert run("clean", part, crawl / "b.txt", "-o", f"{tmp_path / 'tree'}/") == 2
+    assert "the name of one of polyclean's own work files" in capsys.readouterr().err
+    assert not (tmp_path / "tree").exists()
