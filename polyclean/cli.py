@@ -324,7 +324,7 @@ def run_options(plan, cfg: Config):
 
     out = plan.out
     special = out is not None and not plan.folder and is_special(out)
-    errors = Path(cfg.errors) if cfg.errors else (
+    errors = (cfg.errors if cfg.errors == "-" else Path(cfg.errors)) if cfg.errors else (
         out.with_name(out.name + ".errors.jsonl") if out is not None and not special else None)
     keeps = out is not None and not special
     return RunOptions(config=cfg, errors=errors, report=cfg.report,
@@ -349,6 +349,9 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
             "--summary-json": cfg.summary_json, "--html-report": cfg.html_report}
     check_paths(plan, side)
     _check_own_names(plan, side)
+    for flag in ("--summary-json", "--html-report"):
+        if side[flag] == "-" and plan.out is None:
+            raise UsageError(E.DASH_SHARES_STDOUT.format(flag=flag))
     if opts.lock is not None:
         try:
             _lock_output(plan.out, plan.folder)

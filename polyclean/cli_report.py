@@ -47,7 +47,8 @@ def register(subparsers) -> None:
                    help="the per-document reports ('-': stdin)")
     p.add_argument("--summary", dest="summary_file", metavar="SUMMARY.json",
                    help="the run summary (clean --summary-json)")
-    p.add_argument("-o", "--output", metavar="FILE.html", required=True, help="the page to write")
+    p.add_argument("-o", "--output", metavar="FILE.html", required=True,
+                   help="the page to write ('-': stdout)")
     p.add_argument("--text-field", dest="run_text_field", metavar="NAME",
                    help="field with the text in JSONL/CSV/Parquet inputs (default: the "
                         "run's, from --summary, else text)")
@@ -160,7 +161,8 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
     except OSError as exc:
         _err(f"{args.output}: cannot write the page: {(exc.strerror or str(exc)).lower()}")
         return 1
-    print(f"polyclean: wrote {args.output} ({size:,} bytes): {rr.documents:,} documents, "
+    where = "standard output" if args.output == "-" else args.output
+    print(f"polyclean: wrote {where} ({size:,} bytes): {rr.documents:,} documents, "
           f"{rr.errors:,} failed records", file=sys.stderr)
     return 0
 

@@ -256,15 +256,17 @@ class Config:
                         output=False)
     errors: str | None = _opt(
         None, "Errors file (JSONL): every record that failed or was skipped; None: "
-        "OUT.errors.jsonl beside a file or folder output, stderr only for stdout."
+        "OUT.errors.jsonl beside a file or folder output, stderr only for stdout; '-' is stderr."
     )
     report: str | None = _opt(None, "Report file (JSONL), one line per document; '-' is stderr.")
     summary_json: str | None = _opt(
-        None, "Write the run summary as JSON (schema polyclean-summary/1) to this file.",
+        None, "Write the run summary as JSON (schema polyclean-summary/1) to this file "
+        "('-': stdout, when the output is a file).",
         output=False,
     )
     html_report: str | None = _opt(
-        None, "Write the HTML run report (one self-contained page) to this file at the end.",
+        None, "Write the HTML run report (one self-contained page) to this file at the end "
+        "('-': stdout, when the output is a file).",
         output=False,
     )
     summary: bool = _opt(False, "Print the run summary on stderr (always with the progress line).",

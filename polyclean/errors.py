@@ -213,6 +213,8 @@ class E:
     SIDE_IN_INPUT_FOLDER = ("{flag} {path} is inside the input folder {root}; it would become "
                             "an input of the next run; choose another path")
     PATH_IS_INPUT = "{flag} {path} would overwrite the input {name}; choose another path"
+    DASH_SHARES_STDOUT = ("{flag} - would share standard output with the cleaned text; "
+                          "give a file name or -o OUT")
     OWN_NAME = ("{flag} {path}: the name of one of polyclean's own work files "
                 "(.NAME.polyclean-...), which a run replaces or removes; choose another name")
     COLLISION = ("inputs {a} and {b} would both be written to {target}; clean them "

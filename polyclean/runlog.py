@@ -139,14 +139,18 @@ class Summary:
 
 def write_summary_json(path: str, summary: Summary) -> None:
     """Write the summary JSON: through a rename, or straight into a device or FIFO
-    (``/dev/stdout``), which a rename would replace with a regular file."""
+    (``/dev/stdout``), which a rename would replace with a regular file; ``-`` is
+    standard output."""
     import json
 
     from .journal import write_json_atomic
     from .sinks import is_special
 
     try:
-        if is_special(Path(path)):
+        if path == "-":  # standard output
+            sys.stdout.write(json.dumps(summary.to_json(), indent=1) + "\n")
+            sys.stdout.flush()
+        elif is_special(Path(path)):
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write(json.dumps(summary.to_json(), indent=1) + "\n")
         else:

@@ -88,7 +88,10 @@ class RunPage:
     def __init__(self, path: str | None, journal: Path | None) -> None:
         self.path = path
         self.agg = None
-        self.state = partial_path(Path(path), "runreport") if path and journal else None
+        self.state = None
+        if path and journal:  # beside the page, or the journal for stdout ("-")
+            self.state = partial_path(Path(path), "runreport") if path != "-" else \
+                journal.with_name(journal.name.removesuffix("journal") + "runreport")
         self.todo: list[tuple] = []  # what was added since the last save, in order
         if path:
             from .runreport.aggregate import RunReport

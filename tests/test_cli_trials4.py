@@ -175,3 +175,31 @@ def test_work_files_in_an_input_folder_are_skipped_not_cleaned(tmp_path, capsys)
     assert run("clean", part, crawl / "b.txt", "-o", f"{tmp_path / 'tree'}/") == 2
     assert "the name of one of polyclean's own work files" in capsys.readouterr().err
     assert not (tmp_path / "tree").exists()
+
+
+# --- '-' as the name of a side file ----------------------------------------------------
+def test_a_dash_side_file_is_a_standard_stream_not_a_file_named_dash(tmp_path):
+    # --summary-json -, --html-report -, --errors - and `report -o -` wrote a file named
+    # "-" in the current folder (exit 0, nothing on stdout), while --report - and -o -
+    # mean the standard streams
+    src = tmp_path / "d.jsonl"
+    src.write_text(json.dumps({"text": TEXT}) + "\n{oops\n", "utf-8")
+    common = ["clean", src, "-o", tmp_path / "o.jsonl", "--no-translate"]
+    proc = run_cli(*common, "--summary-json", "-", cwd=tmp_path)
+    assert proc.returncode == 1 and json.loads(proc.stdout)["errors"] == 1
+    proc = run_cli(*common, "--errors", "-", "--report", tmp_path / "r.jsonl", cwd=tmp_path)
+    entries = [json.loads(l) for l in proc.stderr.splitlines() if l.startswith("{")]
+    assert [(e["line"], e["status"]) for e in entries] == [(2, "error")]
+    proc = run_cli(*common, "--html-report", "-", cwd=tmp_path)
+    assert proc.returncode == 1 and proc.stdout.startswith("<!DOCTYPE html>")
+    proc = run_cli("report", tmp_path / "r.jsonl", "-o", "-", cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stdout.startswith("<!DOCTYPE html>")
+    assert "wrote standard output" in proc.stderr
+    assert not (tmp_path / "-").exists()
+    # stdout already holds the cleaned text: a usage error, nothing written
+    for flag in ("--summary-json", "--html-report"):
+        proc = run_cli("clean", src, flag, "-", "--no-translate", cwd=tmp_path)
+        assert (proc.returncode, proc.stdout) == (2, "")
+        assert proc.stderr == (f"polyclean: error: {flag} - would share standard output "
+                               "with the cleaned text; give a file name or -o OUT\n")
+    assert not (tmp_path / "-").exists()

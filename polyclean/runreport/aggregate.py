@@ -496,10 +496,17 @@ class RunReport:
         return total
 
     def write_html(self, path: str, summary: dict[str, Any] | None = None) -> int:
-        """Write the self-contained HTML page; returns its size in bytes."""
+        """Write the self-contained HTML page (``-``: standard output); returns its
+        size in bytes."""
+        import sys
+
         from .page import render
 
         data = render(self, summary or {}).encode("utf-8")
+        if path == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+            return len(data)
         with open(path, "wb") as fh:
             fh.write(data)
         return len(data)
