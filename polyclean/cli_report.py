@@ -76,10 +76,10 @@ def register(subparsers) -> None:
                    help="the input FILE was cleaned with (repeat for several)")
     e.add_argument("--batch-docs", type=int, metavar="N", default=argparse.SUPPRESS,
                    help="as given to clean")
-    from .formats import FORMATS
+    from .config import INPUT_FORMATS
 
     e.add_argument("--format", dest="input_format", default="auto",
-                   choices=("auto",) + tuple(FORMATS),
+                   choices=("auto",) + INPUT_FORMATS,  # as clean reads them
                    help="format of FILE (default: by extension)")
     e.add_argument("--text-field", metavar="NAME", default="text",
                    help="field with the text (default: text)")

@@ -157,14 +157,11 @@ def _report_from_batch(path: Path, doc_id: str, batch: Sequence[str], cfg: Confi
     with tempfile.TemporaryDirectory(prefix="polyclean-explain-") as tmp:
         conf = Path(tmp) / "config.toml"
         conf.write_text(_toml(cfg), "utf-8")
-        out = Path(tmp) / "out"
-        single = len(batch) == 1 and Path(batch[0]).is_file()
-        if not single:
-            out.mkdir()
-        else:
-            out = out.with_name(Path(batch[0]).name)
+        # a folder, whatever the batch: named after a single input, the output was
+        # refused for an HTML page or an archive (polyclean does not write those)
+        out = f"{Path(tmp) / 'out'}/"
         report_path = Path(tmp) / "report.jsonl"
-        argv = ["clean", *batch, "-o", str(out), "--report", str(report_path), "-q",
+        argv = ["clean", *batch, "-o", out, "--report", str(report_path), "-q",
                 "--config", str(conf), "--text-field", text_field, "-j", "1"]
         if fmt != "auto":
             argv += ["--format", fmt]
