@@ -303,6 +303,29 @@ def _lock_output(out: Path, folder: bool) -> None:
             out=show(str(out)), where=show(str(bad)), why=why(exc))) from None
 
 
+def check_given_once(inputs: Sequence[str] | None) -> None:
+    """Refuse an input named twice on the command line: the same file or folder
+    (``a.txt ./a.txt``, a link to it), or a file or folder inside a folder also given
+    (``crawl crawl/a.txt``).  Two names of one file found inside a folder stay two
+    documents."""
+    given: dict[Path, str] = {}
+    for item in inputs or []:
+        if item == "-":
+            continue
+        try:
+            path = Path(item).resolve(strict=True)
+        except (OSError, RuntimeError):  # missing, or a loop of links: the plan says so
+            continue
+        if path in given:
+            raise UsageError(E.INPUT_TWICE.format(a=show(given[path]), b=show(item)))
+        given[path] = item
+    folders = {path for path in given if path.is_dir()}
+    for path, item in given.items():
+        for parent in path.parents:
+            if parent in folders:
+                raise UsageError(E.INPUT_TWICE.format(a=show(given[parent]), b=show(item)))
+
+
 def _check_own_names(plan, side: dict[str, str | None]) -> None:
     """No output, side file or mirrored output may have the name of polyclean's own
     work files (``.NAME.polyclean-journal``...): a run replaces or removes them."""
@@ -339,6 +362,7 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
     from .runner import run, stop_on_sigterm
 
     FieldOptions.from_config(cfg).check_written()
+    check_given_once(args.inputs)
     plan = make_plan(args.inputs, args.output, cfg)
     opts = run_options(plan, cfg)
     if cfg.resume and opts.journal is None:
@@ -406,6 +430,7 @@ def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
     readers and the same stages as ``clean`` (the prefix up to detection)."""
     from .plan import check_paths, make_plan
 
+    check_given_once(args.inputs)
     plan = make_plan(args.inputs, None, cfg.replace(output_format="jsonl"))
     check_paths(plan, {"-o": args.output})  # opening it would truncate an input
     try:

@@ -270,3 +270,38 @@ def test_explain_with_a_single_page_or_archive_as_its_batch(tmp_path, kind):
     proc = run_cli("explain", src, *want, "--batch", src, "--no-translate", "--color", "never")
     assert proc.returncode == 0, proc.stderr
     assert "cleaned with its batch: `polyclean clean" in proc.stdout
+
+
+# --- one input given twice -------------------------------------------------------------
+@pytest.mark.parametrize("given", [["a.txt", "a.txt"], ["./a.txt", "a.txt"],
+                                   ["crawl", "crawl/a.txt"], ["crawl", "./crawl/"],
+                                   ["crawl", "crawl/sub"]])
+def test_an_input_given_twice_is_a_usage_error(tmp_path, given):
+    # into one records file it was cleaned twice, each record written twice without a
+    # word; into a folder the message said "inputs crawl/a.txt and crawl/a.txt would
+    # both be written to out/a.txt; ... write them to one records file (-o out.jsonl)"
+    crawl = tmp_path / "crawl"
+    (crawl / "sub").mkdir(parents=True)
+    (crawl / "a.txt").write_text(TEXT, "utf-8")
+    (crawl / "sub" / "b.txt").write_text(TEXT, "utf-8")
+    (tmp_path / "a.txt").write_text(TEXT, "utf-8")
+    for out in ("all.jsonl", "tree/"):
+        proc = run_cli("clean", *given, "-o", out, "--no-translate", cwd=tmp_path)
+        assert proc.returncode == 2, proc.stderr
+        line = proc.stderr.strip()
+        assert "\n" not in line and line.startswith("polyclean: error: ")
+        assert "twice" in line and "give it once" in line
+        assert not (tmp_path / out).exists()
+    proc = run_cli("detect", *given, cwd=tmp_path)
+    assert (proc.returncode, proc.stdout) == (2, "")
+
+
+def test_two_links_to_one_file_inside_a_folder_are_two_documents(tmp_path):
+    # only inputs named twice on the command line are refused: a folder may hold two
+    # names of one file, each mirrored under its own name
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    (crawl / "a.txt").write_text(TEXT, "utf-8")
+    (crawl / "latest.txt").symlink_to("a.txt")
+    assert run("clean", crawl, "-o", f"{tmp_path / 'out'}/", "--no-translate") == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.txt", "latest.txt"]
