@@ -303,6 +303,21 @@ def _lock_output(out: Path, folder: bool) -> None:
             out=show(str(out)), where=show(str(bad)), why=why(exc))) from None
 
 
+def _check_compression(out: str | None, packed: dict[str, str | None],
+                       plain: dict[str, str | None]) -> None:
+    """Files named with a compression polyclean does not write are usage errors: ``-o``
+    (unless a folder), ``packed`` side files (gzip or zstd, as their names say) and
+    ``plain`` ones (written uncompressed)."""
+    from .formats import written_compression
+
+    if out not in (None, "-") and not out.endswith(("/", os.sep)) and not Path(out).is_dir():
+        written_compression(Path(out).name, "-o")
+    for names, flat in ((packed, False), (plain, True)):
+        for flag, value in names.items():
+            if value not in (None, "-"):
+                written_compression(Path(value).name, flag, plain=flat)
+
+
 def check_given_once(inputs: Sequence[str] | None) -> None:
     """Refuse an input named twice on the command line: the same file or folder
     (``a.txt ./a.txt``, a link to it), or a file or folder inside a folder also given
@@ -362,6 +377,8 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
     from .runner import run, stop_on_sigterm
 
     FieldOptions.from_config(cfg).check_written()
+    _check_compression(args.output, {"--report": cfg.report, "--errors": cfg.errors},
+                       {"--summary-json": cfg.summary_json, "--html-report": cfg.html_report})
     check_given_once(args.inputs)
     plan = make_plan(args.inputs, args.output, cfg)
     opts = run_options(plan, cfg)
@@ -431,11 +448,11 @@ def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
     from .plan import check_paths, make_plan
 
     check_given_once(args.inputs)
+    _check_compression(args.output, {}, {})
     plan = make_plan(args.inputs, None, cfg.replace(output_format="jsonl"))
     check_paths(plan, {"-o": args.output})  # opening it would truncate an input
     try:
-        fh = (sys.stdout if args.output in (None, "-")
-              else open(args.output, "w", encoding="utf-8"))
+        fh = (sys.stdout if args.output in (None, "-") else _open_text(Path(args.output)))
     except OSError as exc:
         _err(E.DETECT_OUTPUT_FAILED.format(where=show(args.output), why=why(exc)))
         return EXIT_FAILED
@@ -453,6 +470,25 @@ def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
             with contextlib.suppress(OSError):
                 fh.close()
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _open_text(path: Path) -> Any:
+    """A text file to write, gzip or zstd compressed as its name says (``d.jsonl.gz``)."""
+    from .formats import COMPRESSIONS
+
+    kind = COMPRESSIONS.get(path.suffix.lower())
+    if kind == "gz":
+        import gzip
+
+        return gzip.open(path, "wt", encoding="utf-8")
+    if kind == "zst":
+        import io
+
+        import zstandard
+
+        return io.TextIOWrapper(zstandard.ZstdCompressor().stream_writer(open(path, "wb")),
+                                encoding="utf-8")
+    return open(path, "w", encoding="utf-8")
 
 
 def _detect_units(plan, cfg: Config, fh: Any) -> int:

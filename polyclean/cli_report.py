@@ -115,6 +115,10 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
     from .runreport.explain import load_sources
 
     _check_page_path(args)
+    if args.output != "-":
+        from .formats import written_compression
+
+        written_compression(Path(args.output).name, "-o", plain=True)
     summary: dict = {}
     if args.summary_file:
         try:
@@ -132,11 +136,17 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
         if args.report_jsonl == "-":
             rr.add_lines(sys.stdin)
         else:
-            with open(args.report_jsonl, encoding="utf-8", errors="replace") as fh:
+            from io import TextIOWrapper
+
+            from .formats import open_input  # r.jsonl.gz and .zst too
+
+            with TextIOWrapper(open_input(Path(args.report_jsonl)), encoding="utf-8",
+                               errors="replace") as fh:
                 rr.add_lines(fh)
-    except OSError as exc:
+    except (OSError, InputError) as exc:
         _err(E.REPORT_UNREADABLE.format(path=args.report_jsonl, what="report",
-                                        why=(exc.strerror or str(exc)).lower()))
+                                        why=(getattr(exc, "strerror", None)
+                                             or str(exc)).lower()))
         return 1
     if rr.read_lines and rr.not_reports == rr.read_lines:
         _err(E.NOT_REPORTS.format(path=args.report_jsonl))

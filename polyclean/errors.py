@@ -229,6 +229,11 @@ class E:
     COMPRESSED_PARQUET = "{out}: Parquet compresses itself; drop the .{kind} from the name"
     NOT_WRITTEN = ("-o {out}: polyclean reads {fmt} but does not write it; name the output "
                    ".txt, .jsonl, .csv, .tsv or .parquet, or give a folder")
+    COMPRESSION_NOT_WRITTEN = ("{flag} {path}: polyclean compresses with gzip (.gz) or zstd "
+                               "(.zst), not {kind}; use one of those, or compress the file "
+                               "afterwards")
+    WRITTEN_PLAIN = ("{flag} {path}: this file is written uncompressed; drop the {ext} from "
+                     "the name")
     NEEDS_ZSTANDARD_OUT = "writing .zst needs the zstandard package: pip install 'polyclean[formats]'"
     WRITE_FAILED = "{where}: cannot write: {why}"
     DETECT_OUTPUT_FAILED = "{where}: cannot write the output: {why}"

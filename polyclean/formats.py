@@ -54,6 +54,9 @@ _EXTENSIONS = {
     ".html": "html", ".htm": "html", ".xhtml": "html", ".warc": "warc", ".wet": "warc",
 }
 COMPRESSIONS = {".gz": "gz", ".zst": "zst"}
+#: Compressions known by their names that polyclean neither reads nor writes.
+OTHER_COMPRESSIONS = {".bz2": "bzip2", ".xz": "xz", ".lzma": "lzma", ".lz4": "LZ4",
+                      ".br": "Brotli", ".zip": "zip", ".7z": "7-Zip"}
 MAX_EXCERPT = 500  # characters of a bad record kept in the errors file
 
 
@@ -158,6 +161,28 @@ def split_compression(name: str) -> tuple[str, str | None]:
     stem, ext = os.path.splitext(name)
     kind = COMPRESSIONS.get(ext.lower())
     return (stem, kind) if kind else (name, None)
+
+
+def written_compression(name: str, flag: str, plain: bool = False) -> str | None:
+    """How a file that polyclean writes under ``name`` is compressed (``gz``, ``zst``
+    or None); a name that says another compression (or, with ``plain``, any: the
+    summary and the HTML page are written as they are) is a :class:`UsageError`
+    rather than plain text under a compressed name.
+
+    >>> written_compression("r.jsonl.gz", "--report"), written_compression("o.csv", "-o")
+    ('gz', None)
+    >>> written_compression("o.csv.bz2", "-o")
+    Traceback (most recent call last):
+    ...
+    polyclean.errors.UsageError: -o o.csv.bz2: polyclean compresses with gzip (.gz) or zstd (.zst), not bzip2; use one of those, or compress the file afterwards
+    """
+    ext = os.path.splitext(name)[1].lower()
+    if ext in OTHER_COMPRESSIONS:
+        raise UsageError(E.COMPRESSION_NOT_WRITTEN.format(flag=flag, path=name,
+                                                          kind=OTHER_COMPRESSIONS[ext]))
+    if plain and ext in COMPRESSIONS:
+        raise UsageError(E.WRITTEN_PLAIN.format(flag=flag, path=name, ext=ext))
+    return COMPRESSIONS.get(ext)
 
 
 def detect_format(name: str, default: str | None = "text") -> str | None:

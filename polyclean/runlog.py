@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .errors import E, OutputError
+from .formats import COMPRESSIONS
 from .plan import show
 from .records import to_json
 from .sinks import StreamSink
@@ -173,7 +174,8 @@ class Lines:
         if self.path:
             with self._guard():
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.sink = StreamSink(self.path, resume=resume)
+                self.sink = StreamSink(self.path, compress=COMPRESSIONS.get(
+                    self.path.suffix.lower()), resume=resume)  # r.jsonl.gz: gzip
 
     @contextlib.contextmanager
     def _guard(self) -> Iterator[None]:

@@ -305,3 +305,47 @@ def test_two_links_to_one_file_inside_a_folder_are_two_documents(tmp_path):
     (crawl / "latest.txt").symlink_to("a.txt")
     assert run("clean", crawl, "-o", f"{tmp_path / 'out'}/", "--no-translate") == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.txt", "latest.txt"]
+
+
+# --- compressed names ------------------------------------------------------------------
+def test_side_files_named_gz_or_zst_are_compressed(tmp_path, capsys):
+    # --report r.jsonl.gz, --errors e.jsonl.zst and detect -o d.jsonl.gz were written
+    # as plain text under a compressed name (zcat: "not in gzip format"), though -o
+    # x.jsonl.gz is compressed
+    import gzip
+
+    zstandard = pytest.importorskip("zstandard")
+    src = tmp_path / "b.jsonl"
+    src.write_text(json.dumps({"text": TEXT}) + "\n{oops\n", "utf-8")
+    rep, err = tmp_path / "r.jsonl.gz", tmp_path / "e.jsonl.zst"
+    assert run("clean", src, "-o", tmp_path / "o.jsonl", "--report", rep, "--errors", err,
+               "--no-translate") == 1
+    reports = gzip.decompress(rep.read_bytes()).decode("utf-8").splitlines()
+    assert [json.loads(l).get("status") for l in reports] == [None, "error"]
+    errors = zstandard.ZstdDecompressor().stream_reader(err.open("rb")).read()
+    assert [json.loads(l)["line"] for l in errors.decode("utf-8").splitlines()] == [2]
+    capsys.readouterr()
+    assert run("report", rep, "-o", tmp_path / "page.html") == 0  # reads it back
+    assert "1 documents, 1 failed records" in capsys.readouterr().err
+    det = tmp_path / "d.jsonl.gz"
+    assert run("detect", src, "-o", det) == 1
+    assert json.loads(gzip.decompress(det.read_bytes()).splitlines()[0])["lang"] == "en"
+
+
+@pytest.mark.parametrize("args", [
+    ["clean", "{src}", "-o", "{tmp}/out.jsonl.bz2"],
+    ["clean", "{src}", "-o", "{tmp}/out.jsonl", "--report", "{tmp}/r.jsonl.xz"],
+    ["clean", "{src}", "-o", "{tmp}/out.jsonl", "--summary-json", "{tmp}/s.json.gz"],
+    ["clean", "{src}", "-o", "{tmp}/out.jsonl", "--html-report", "{tmp}/p.html.gz"],
+    ["detect", "{src}", "-o", "{tmp}/d.jsonl.lz4"],
+])
+def test_a_compression_that_is_not_written_is_a_usage_error(tmp_path, capsys, args):
+    # -o out.jsonl.bz2 wrote plain JSONL under that name (exit 0): polyclean writes
+    # gzip and zstd only, and the summary and the page uncompressed
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"text": TEXT}) + "\n", "utf-8")
+    argv = [a.format(src=src, tmp=tmp_path) for a in args]
+    assert run(*argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("polyclean: error: ") and "compress" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl"]
