@@ -41,7 +41,7 @@ class _Parser(argparse.ArgumentParser):
     are left as argparse writes them."""
 
     def _print_message(self, message: str, file: Any = None) -> None:
-        if message and file is sys.stdout:
+        if message and file is not None and file is sys.stdout:
             file.write(message)
             file.flush()  # a full disk shows at the flush, before the exit
             return
@@ -566,7 +566,59 @@ def _stdout_failed(exc: OSError) -> int:
     return EXIT_FAILED
 
 
+class _ClosedError(OSError):
+    def __str__(self) -> str:  # as messages quote it: no "[Errno 9]"
+        return self.strerror
+
+
+class _Closed:
+    """A standard stream that was closed when polyclean started (``<&-``, ``>&-``,
+    ``2>&-``; Python then sets ``sys.stdin``/``stdout``/``stderr`` to None).  Reading
+    or writing stdin or stdout is an ``OSError`` (one line, exit 1, instead of
+    ``'NoneType' object has no attribute 'buffer'``); what is said on a closed
+    stderr goes nowhere (``print(file=None)`` would write it to stdout)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def isatty(self) -> bool:
+        return False
+
+    def flush(self) -> None:
+        pass
+
+    def write(self, text: str) -> int:
+        if self.name == "stderr":
+            return len(text)
+        raise self._closed()
+
+    def _closed(self) -> OSError:
+        which = "input" if self.name == "stdin" else "output"
+        return _ClosedError(9, f"standard {which} is closed")
+
+    def __getattr__(self, attr: str) -> Any:  # buffer, read, fileno...
+        raise self._closed()
+
+
+def _standard_streams() -> None:
+    """Closed standard streams: their numbers are held by /dev/null, so that no file
+    polyclean opens takes one (a C library's message to fd 2 would land in it), and
+    the stream is a :class:`_Closed`."""
+    for fd, name in enumerate(("stdin", "stdout", "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+        setattr(sys, name, _Closed(name))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _standard_streams()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)  # --help and --version write to stdout

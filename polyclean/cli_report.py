@@ -187,7 +187,11 @@ def cmd_explain(args: argparse.Namespace, cfg: Config) -> int:
         if args.file == "-":  # stdin: kept in a file of the format asked for (text by default)
             fmt = "text" if args.input_format == "auto" else args.input_format
             path = Path(tmp, "stdin." + ("txt" if fmt == "text" else fmt))
-            path.write_bytes(sys.stdin.buffer.read())
+            try:
+                path.write_bytes(sys.stdin.buffer.read())
+            except OSError as exc:  # standard input closed (<&-)
+                _err("-: " + E.CANNOT_READ.format(after="", why=exc, tail=""))
+                return 1
 
         def named(message: str) -> str:  # stdin is "-", not the temporary file's name
             return message.replace(str(path), "-") if args.file == "-" else message

@@ -349,3 +349,45 @@ def test_a_compression_that_is_not_written_is_a_usage_error(tmp_path, capsys, ar
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("polyclean: error: ") and "compress" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl"]
+
+
+# --- closed standard streams -----------------------------------------------------------
+def shell(command: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(f"'{sys.executable}' -m polyclean {command}", shell=True, cwd=cwd,
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+@pytest.mark.parametrize("command,says", [
+    ("clean <&-", "polyclean: error: -: cannot read: standard input is closed"),
+    ("detect - <&-", "polyclean: error: -: cannot read: standard input is closed"),
+    ("explain - <&-", "polyclean: error: -: cannot read: standard input is closed"),
+])
+def test_a_closed_stdin_is_one_line_not_a_traceback(tmp_path, command, says):
+    # `polyclean clean <&-` (a job started with its input closed) ended in a traceback:
+    # "'NoneType' object has no attribute 'buffer'"
+    proc = shell(command, tmp_path)
+    assert (proc.returncode, proc.stderr.splitlines()[0]) == (1, says), proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("command", ["clean a.txt >&-", "detect a.txt >&-", "--version >&-",
+                                     "explain a.txt >&-"])
+def test_a_closed_stdout_is_one_line_not_a_traceback(tmp_path, command):
+    (tmp_path / "a.txt").write_text(TEXT, "utf-8")
+    proc = shell(command, tmp_path)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.splitlines()[-1].startswith("polyclean: error: stdout: ")
+
+
+def test_closed_streams_that_are_not_used_do_not_matter(tmp_path):
+    # with stdout closed, the output file is written as usual; with stderr closed, the
+    # messages go nowhere (they went to stdout: print(file=None)) and no file opened
+    # later takes the place of the closed stream
+    (tmp_path / "a.txt").write_text(TEXT, "utf-8")
+    (tmp_path / "b.bin").write_bytes(bytes(range(256)) * 8)
+    proc = shell("clean a.txt -o x.txt --no-translate >&-", tmp_path)
+    assert proc.returncode == 0 and (tmp_path / "x.txt").read_text("utf-8") == TEXT
+    proc = shell("clean a.txt b.bin -o out/ --no-translate 2>&-", tmp_path)
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert (tmp_path / "out" / "a.txt").read_text("utf-8") == TEXT
