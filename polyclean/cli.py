@@ -16,7 +16,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any, Sequence
 
-from . import __version__
+from . import __version__, cli_io
 from .config import Config
 from .errors import (E, ConfigError, Interrupted, OutputError, ResumeError, StopRun,
                      UsageError)
@@ -303,57 +303,6 @@ def _lock_output(out: Path, folder: bool) -> None:
             out=show(str(out)), where=show(str(bad)), why=why(exc))) from None
 
 
-def _check_compression(out: str | None, packed: dict[str, str | None],
-                       plain: dict[str, str | None]) -> None:
-    """Files named with a compression polyclean does not write are usage errors: ``-o``
-    (unless a folder), ``packed`` side files (gzip or zstd, as their names say) and
-    ``plain`` ones (written uncompressed)."""
-    from .formats import written_compression
-
-    if out not in (None, "-") and not out.endswith(("/", os.sep)) and not Path(out).is_dir():
-        written_compression(Path(out).name, "-o")
-    for names, flat in ((packed, False), (plain, True)):
-        for flag, value in names.items():
-            if value not in (None, "-"):
-                written_compression(Path(value).name, flag, plain=flat)
-
-
-def check_given_once(inputs: Sequence[str] | None) -> None:
-    """Refuse an input named twice on the command line: the same file or folder
-    (``a.txt ./a.txt``, a link to it), or a file or folder inside a folder also given
-    (``crawl crawl/a.txt``).  Two names of one file found inside a folder stay two
-    documents."""
-    given: dict[Path, str] = {}
-    for item in inputs or []:
-        if item == "-":
-            continue
-        try:
-            path = Path(item).resolve(strict=True)
-        except (OSError, RuntimeError):  # missing, or a loop of links: the plan says so
-            continue
-        if path in given:
-            raise UsageError(E.INPUT_TWICE.format(a=show(given[path]), b=show(item)))
-        given[path] = item
-    folders = {path for path in given if path.is_dir()}
-    for path, item in given.items():
-        for parent in path.parents:
-            if parent in folders:
-                raise UsageError(E.INPUT_TWICE.format(a=show(given[parent]), b=show(item)))
-
-
-def _check_own_names(plan, side: dict[str, str | None]) -> None:
-    """No output, side file or mirrored output may have the name of polyclean's own
-    work files (``.NAME.polyclean-journal``...): a run replaces or removes them."""
-    from .sinks import is_own_name
-
-    named = [("-o", plan.out)] + [(flag, Path(v)) for flag, v in side.items()
-                                  if v not in (None, "-")]
-    named += [("-o", o.target) for o in plan.outputs if o.root is not None]
-    for flag, path in named:
-        if path is not None and is_own_name(path.name):
-            raise UsageError(E.OWN_NAME.format(flag=flag, path=show(str(path))))
-
-
 def run_options(plan, cfg: Config):
     """The side files of a clean run: errors (default beside the output), report,
     journal and lock (none for stdout or a device)."""
@@ -377,9 +326,9 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
     from .runner import run, stop_on_sigterm
 
     FieldOptions.from_config(cfg).check_written()
-    _check_compression(args.output, {"--report": cfg.report, "--errors": cfg.errors},
+    cli_io.check_compression(args.output, {"--report": cfg.report, "--errors": cfg.errors},
                        {"--summary-json": cfg.summary_json, "--html-report": cfg.html_report})
-    check_given_once(args.inputs)
+    cli_io.check_given_once(args.inputs)
     plan = make_plan(args.inputs, args.output, cfg)
     opts = run_options(plan, cfg)
     if cfg.resume and opts.journal is None:
@@ -389,7 +338,7 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
     side = {"--errors": str(opts.errors) if opts.errors else None, "--report": cfg.report,
             "--summary-json": cfg.summary_json, "--html-report": cfg.html_report}
     check_paths(plan, side)
-    _check_own_names(plan, side)
+    cli_io.check_own_names(plan, side)
     for flag in ("--summary-json", "--html-report"):
         if side[flag] == "-" and plan.out is None:
             raise UsageError(E.DASH_SHARES_STDOUT.format(flag=flag))
@@ -447,12 +396,12 @@ def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
     readers and the same stages as ``clean`` (the prefix up to detection)."""
     from .plan import check_paths, make_plan
 
-    check_given_once(args.inputs)
-    _check_compression(args.output, {}, {})
+    cli_io.check_given_once(args.inputs)
+    cli_io.check_compression(args.output, {}, {})
     plan = make_plan(args.inputs, None, cfg.replace(output_format="jsonl"))
     check_paths(plan, {"-o": args.output})  # opening it would truncate an input
     try:
-        fh = (sys.stdout if args.output in (None, "-") else _open_text(Path(args.output)))
+        fh = (sys.stdout if args.output in (None, "-") else cli_io.open_text(Path(args.output)))
     except OSError as exc:
         _err(E.DETECT_OUTPUT_FAILED.format(where=show(args.output), why=why(exc)))
         return EXIT_FAILED
@@ -470,25 +419,6 @@ def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
             with contextlib.suppress(OSError):
                 fh.close()
     return EXIT_FAILED if failed else EXIT_OK
-
-
-def _open_text(path: Path) -> Any:
-    """A text file to write, gzip or zstd compressed as its name says (``d.jsonl.gz``)."""
-    from .formats import COMPRESSIONS
-
-    kind = COMPRESSIONS.get(path.suffix.lower())
-    if kind == "gz":
-        import gzip
-
-        return gzip.open(path, "wt", encoding="utf-8")
-    if kind == "zst":
-        import io
-
-        import zstandard
-
-        return io.TextIOWrapper(zstandard.ZstdCompressor().stream_writer(open(path, "wb")),
-                                encoding="utf-8")
-    return open(path, "w", encoding="utf-8")
 
 
 def _detect_units(plan, cfg: Config, fh: Any) -> int:
@@ -566,59 +496,8 @@ def _stdout_failed(exc: OSError) -> int:
     return EXIT_FAILED
 
 
-class _ClosedError(OSError):
-    def __str__(self) -> str:  # as messages quote it: no "[Errno 9]"
-        return self.strerror
-
-
-class _Closed:
-    """A standard stream that was closed when polyclean started (``<&-``, ``>&-``,
-    ``2>&-``; Python then sets ``sys.stdin``/``stdout``/``stderr`` to None).  Reading
-    or writing stdin or stdout is an ``OSError`` (one line, exit 1, instead of
-    ``'NoneType' object has no attribute 'buffer'``); what is said on a closed
-    stderr goes nowhere (``print(file=None)`` would write it to stdout)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def isatty(self) -> bool:
-        return False
-
-    def flush(self) -> None:
-        pass
-
-    def write(self, text: str) -> int:
-        if self.name == "stderr":
-            return len(text)
-        raise self._closed()
-
-    def _closed(self) -> OSError:
-        which = "input" if self.name == "stdin" else "output"
-        return _ClosedError(9, f"standard {which} is closed")
-
-    def __getattr__(self, attr: str) -> Any:  # buffer, read, fileno...
-        raise self._closed()
-
-
-def _standard_streams() -> None:
-    """Closed standard streams: their numbers are held by /dev/null, so that no file
-    polyclean opens takes one (a C library's message to fd 2 would land in it), and
-    the stream is a :class:`_Closed`."""
-    for fd, name in enumerate(("stdin", "stdout", "stderr")):
-        if getattr(sys, name) is not None:
-            continue
-        try:
-            os.fstat(fd)
-        except OSError:
-            null = os.open(os.devnull, os.O_RDWR)
-            if null != fd:
-                os.dup2(null, fd)
-                os.close(null)
-        setattr(sys, name, _Closed(name))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    _standard_streams()
+    cli_io.standard_streams()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)  # --help and --version write to stdout

@@ -1,0 +1,135 @@
+"""Checks and streams of the command line, beside :mod:`polyclean.cli`: names that
+polyclean does not write (a compression it lacks, its own work files), inputs given
+twice, compressed text outputs (``detect -o d.jsonl.gz``) and standard streams that
+were closed when polyclean started (``<&-``, ``>&-``, ``2>&-``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from .errors import E, UsageError
+from .plan import show
+
+
+def check_compression(out: str | None, packed: dict[str, str | None],
+                      plain: dict[str, str | None]) -> None:
+    """Files named with a compression polyclean does not write are usage errors: ``-o``
+    (unless a folder), ``packed`` side files (gzip or zstd, as their names say) and
+    ``plain`` ones (written uncompressed)."""
+    from .formats import written_compression
+
+    if out not in (None, "-") and not out.endswith(("/", os.sep)) and not Path(out).is_dir():
+        written_compression(Path(out).name, "-o")
+    for names, flat in ((packed, False), (plain, True)):
+        for flag, value in names.items():
+            if value not in (None, "-"):
+                written_compression(Path(value).name, flag, plain=flat)
+
+
+def check_given_once(inputs: Sequence[str] | None) -> None:
+    """Refuse an input named twice on the command line: the same file or folder
+    (``a.txt ./a.txt``, a link to it), or a file or folder inside a folder also given
+    (``crawl crawl/a.txt``).  Two names of one file found inside a folder stay two
+    documents."""
+    given: dict[Path, str] = {}
+    for item in inputs or []:
+        if item == "-":
+            continue
+        try:
+            path = Path(item).resolve(strict=True)
+        except (OSError, RuntimeError):  # missing, or a loop of links: the plan says so
+            continue
+        if path in given:
+            raise UsageError(E.INPUT_TWICE.format(a=show(given[path]), b=show(item)))
+        given[path] = item
+    folders = {path for path in given if path.is_dir()}
+    for path, item in given.items():
+        for parent in path.parents:
+            if parent in folders:
+                raise UsageError(E.INPUT_TWICE.format(a=show(given[parent]), b=show(item)))
+
+
+def check_own_names(plan, side: dict[str, str | None]) -> None:
+    """No output, side file or mirrored output may have the name of polyclean's own
+    work files (``.NAME.polyclean-journal``...): a run replaces or removes them."""
+    from .sinks import is_own_name
+
+    named = [("-o", plan.out)] + [(flag, Path(v)) for flag, v in side.items()
+                                  if v not in (None, "-")]
+    named += [("-o", o.target) for o in plan.outputs if o.root is not None]
+    for flag, path in named:
+        if path is not None and is_own_name(path.name):
+            raise UsageError(E.OWN_NAME.format(flag=flag, path=show(str(path))))
+
+
+def open_text(path: Path) -> Any:
+    """A text file to write, gzip or zstd compressed as its name says (``d.jsonl.gz``)."""
+    from .formats import COMPRESSIONS
+
+    kind = COMPRESSIONS.get(path.suffix.lower())
+    if kind == "gz":
+        import gzip
+
+        return gzip.open(path, "wt", encoding="utf-8")
+    if kind == "zst":
+        import io
+
+        import zstandard
+
+        return io.TextIOWrapper(zstandard.ZstdCompressor().stream_writer(open(path, "wb")),
+                                encoding="utf-8")
+    return open(path, "w", encoding="utf-8")
+
+
+class _ClosedError(OSError):
+    def __str__(self) -> str:  # as messages quote it: no "[Errno 9]"
+        return self.strerror
+
+
+class _Closed:
+    """A standard stream that was closed when polyclean started (``<&-``, ``>&-``,
+    ``2>&-``; Python then sets ``sys.stdin``/``stdout``/``stderr`` to None).  Reading
+    or writing stdin or stdout is an ``OSError`` (one line, exit 1, instead of
+    ``'NoneType' object has no attribute 'buffer'``); what is said on a closed
+    stderr goes nowhere (``print(file=None)`` would write it to stdout)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def isatty(self) -> bool:
+        return False
+
+    def flush(self) -> None:
+        pass
+
+    def write(self, text: str) -> int:
+        if self.name == "stderr":
+            return len(text)
+        raise self._closed()
+
+    def _closed(self) -> OSError:
+        which = "input" if self.name == "stdin" else "output"
+        return _ClosedError(9, f"standard {which} is closed")
+
+    def __getattr__(self, attr: str) -> Any:  # buffer, read, fileno...
+        raise self._closed()
+
+
+def standard_streams() -> None:
+    """Closed standard streams: their numbers are held by /dev/null, so that no file
+    polyclean opens takes one (a C library's message to fd 2 would land in it), and
+    the stream is a :class:`_Closed`."""
+    for fd, name in enumerate(("stdin", "stdout", "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+        setattr(sys, name, _Closed(name))
