@@ -326,6 +326,7 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
     from .runner import run, stop_on_sigterm
 
     FieldOptions.from_config(cfg).check_written()
+    args.output = cli_io.output_name(args.output)
     cli_io.check_compression(args.output, {"--report": cfg.report, "--errors": cfg.errors},
                        {"--summary-json": cfg.summary_json, "--html-report": cfg.html_report})
     cli_io.check_given_once(args.inputs)

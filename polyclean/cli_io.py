@@ -14,6 +14,23 @@ from .errors import E, UsageError
 from .plan import show
 
 
+def output_name(out: str | None) -> str | None:
+    """``-o`` as the run uses it: ``.``, ``./`` or ``sub/..`` name a folder by a path
+    without a name of its own, after which the errors file, the journal and the lock
+    are named: such a path becomes absolute (with the ``/`` that says folder); the
+    root folder cannot be an output.
+
+    >>> output_name("out.jsonl"), output_name(None), output_name(".") == os.getcwd() + "/"
+    ('out.jsonl', None, True)
+    """
+    if out in (None, "-") or Path(out).name not in ("", ".."):
+        return out
+    full = os.path.abspath(out)
+    if full == os.path.dirname(full):
+        raise UsageError(E.OUTPUT_ROOT.format(out=show(out)))
+    return full + os.sep
+
+
 def check_compression(out: str | None, packed: dict[str, str | None],
                       plain: dict[str, str | None]) -> None:
     """Files named with a compression polyclean does not write are usage errors: ``-o``

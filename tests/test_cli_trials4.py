@@ -391,3 +391,20 @@ def test_closed_streams_that_are_not_used_do_not_matter(tmp_path):
     proc = shell("clean a.txt b.bin -o out/ --no-translate 2>&-", tmp_path)
     assert (proc.returncode, proc.stdout) == (1, "")
     assert (tmp_path / "out" / "a.txt").read_text("utf-8") == TEXT
+
+
+# --- the current folder as the output ------------------------------------------------
+@pytest.mark.parametrize("out", [".", "./", "sub/.."])
+def test_the_current_folder_as_the_output(tmp_path, out):
+    # `polyclean clean ../crawl -o .` ended in a traceback ("PosixPath('.') has an empty
+    # name": the errors file is named after the output folder)
+    work = tmp_path / "work"
+    (work / "sub").mkdir(parents=True)
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"text": TEXT}) + "\n{oops\n", "utf-8")
+    proc = run_cli("clean", "../in.jsonl", "-o", out, "--no-translate", cwd=work)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert [json.loads(l)["text"] for l in (work / "in.jsonl").open()] == [TEXT.strip()]
+    errors = [json.loads(l) for l in (tmp_path / "work.errors.jsonl").open()]
+    assert [e["line"] for e in errors] == [2]  # beside the folder, as for -o work/
+    assert not [p for p in tmp_path.rglob(".*polyclean*")]
