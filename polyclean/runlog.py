@@ -99,6 +99,8 @@ class Summary:
         st, secs = self.stats, max(self.seconds, 1e-9)
         text = (f"polyclean: {self.documents:,} documents, {self.errors:,} failed, "
                 + (f"{self.skipped:,} skipped, " if self.skipped else "")
+                + (f"{st['documents_empty']:,} empty (see the warnings), "
+                   if st.get("documents_empty") else "")
                 + f"{self.bytes_in:,} bytes in, {self.bytes_out:,} bytes out, "
                 f"{st.get('fragments_other_lang', 0):,} fragments not in the target language "
                 f"({st.get('fragments_foreign', 0):,} foreign to their document), "

@@ -91,6 +91,9 @@ def test_a_page_that_comes_out_empty_is_a_warning(tmp_path, capsys):
     assert (out / "nav.txt").read_text("utf-8") == "" and (out / "script.txt").exists()
     assert (out / "page.txt").read_text("utf-8") == TEXT
     assert json.loads(summary.read_text("utf-8"))["stats"]["documents_empty"] == 2
+    assert run("clean", site, "-o", f"{tmp_path / 'again'}/", "--no-translate",
+               "--summary") == 0  # the summary line counts them
+    assert "3 documents, 0 failed, 2 empty (see the warnings), " in capsys.readouterr().err
     assert not (tmp_path / "out.errors.jsonl").exists()  # nothing failed
     # trafilatura keeps nothing of an HTML fragment (no <html>, no <body>): the warning
     # says so, with the way out
