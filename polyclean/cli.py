@@ -343,6 +343,9 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
     for flag in ("--summary-json", "--html-report"):
         if side[flag] == "-" and plan.out is None:
             raise UsageError(E.DASH_SHARES_STDOUT.format(flag=flag))
+    if side["--summary-json"] == side["--html-report"] == "-":
+        raise UsageError(E.SAME_PATH.format(flag="--html-report", path="-",
+                                            other="--summary-json (standard output)"))
     if opts.lock is not None:
         try:
             _lock_output(plan.out, plan.folder)

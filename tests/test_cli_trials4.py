@@ -205,6 +205,10 @@ def test_a_dash_side_file_is_a_standard_stream_not_a_file_named_dash(tmp_path):
         assert (proc.returncode, proc.stdout) == (2, "")
         assert proc.stderr == (f"polyclean: error: {flag} - would share standard output "
                                "with the cleaned text; give a file name or -o OUT\n")
+    # the summary and the page cannot share it either (JSON and HTML mixed)
+    proc = run_cli(*common, "--summary-json", "-", "--html-report", "-", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert "--html-report - is the same file as --summary-json" in proc.stderr
     assert not (tmp_path / "-").exists()
 
 
