@@ -118,9 +118,35 @@ def detect_document(text: str, config: Config | None = None) -> DocDetection:
                 cache.put(key, hit)
         s.lang, s.foreign = hit[0], hit[2]
         s.confidence = doc_conf if hit[1] is None else hit[1]
+    if doc_conf == 0.0 and not cfg.doc_lang:
+        doc_lang, doc_conf = _unvoted_language(segs, doc_lang)
     if tallies and doc_lang == target:
         segs = _inline_fragments(segs, tallies, doc_lang, cfg, backend)
     return DocDetection(doc_lang, doc_conf, segs)
+
+
+def _unvoted_language(segs: list[Segment], doc_lang: str) -> tuple[str, float]:
+    """The language of a document too short for any segment to vote (under
+    ``DOC_VOTE_MIN`` weighted letters each: a word, a title, a short record), which
+    ``_document_language`` leaves at the target language with confidence 0: the one
+    language that every segment with letters was found foreign in, judged against the
+    target language (so a name stays the target's: "Paris" is no German document),
+    with their least confidence; else ``doc_lang`` at 0.  Those segments are then the
+    document's own, not foreign.
+
+    >>> d = detect_document("Здравствуйте, друзья")
+    >>> d.lang, [(s.lang, s.foreign) for s in d.segments]
+    ('ru', [('ru', False)])
+    >>> detect_document("Paris").lang
+    'en'
+    """
+    lettered = [s for s in segs if any(c.isalpha() for c in s.text)]
+    langs = {s.lang for s in lettered}
+    if not lettered or len(langs) != 1 or not all(s.foreign for s in lettered):
+        return doc_lang, 0.0
+    for s in lettered:
+        s.foreign = False
+    return langs.pop(), min(s.confidence for s in lettered)
 
 
 def _options(cfg: Config) -> tuple:
