@@ -135,6 +135,36 @@ def attack_figures(cleaner, pages: list[tuple[str, str]], widths=ATTACK_WIDTHS) 
             "second_clean_differs": differ, "docs": docs, "furniture_lines_joined": joined}
 
 
+def footer_figures(cleaner, pages: list[tuple[str, str]], width: str = "72",
+                   size: int = 8) -> dict:
+    """A wrapped footer recurring in a batch: each page's longest furniture line that
+    wraps to 2 or 3 lines, below the wrapped bodies of ``size`` pages (a batch each)."""
+    import eval_boilerplate as eb
+
+    golds = [g for _, g in pages]
+    footers = removed = tp = gold_tokens = 0
+    for k, (page, gold) in enumerate(pages):
+        lines = [" ".join(ln.split()) for ln, is_body in eb.label_lines(page, gold) if not is_body]
+        lines = [s for s in lines if 2 <= wrap(s, width).count("\n") + 1 <= 3]
+        if not lines:
+            continue
+        foot = wrap(max(lines, key=len), width)
+        bodies = [golds[(k + i) % len(golds)] for i in range(size)]
+        for gold, res in zip(bodies, cleaner.clean_batch(
+                [wrapped(g, width) + "\n\n" + foot + "\n" for g in bodies])):
+            at = res.repaired.rfind(foot)
+            gone = [(c.start, c.end) for c in res.record.changes if c.step == "boilerplate"]
+            footers += 1
+            starts = [at] + [at + m.end() for m in re.finditer("\n", foot)]  # of its lines
+            removed += at >= 0 and all(any(a <= s < b for a, b in gone) for s in starts)
+            k_ = Counter(w.lower() for w in eb._WORD_RE.findall(res.text))
+            g_ = Counter(w.lower() for w in eb._WORD_RE.findall(gold))
+            tp += sum((k_ & g_).values())
+            gold_tokens += sum(g_.values())
+    return {"docs": footers, "footers_removed": removed / footers,
+            "body_words_kept": tp / gold_tokens}
+
+
 _CE_BLOCK_RE = re.compile(r"^[ \t]*<[phl]>|\n[ \t]*\r?\n", re.M)
 
 
@@ -188,6 +218,7 @@ def measure() -> dict:
         "cleaneval": ce,
         "attack": attack_figures(cleaner, pages),
         "attack_unwrapped": attack_figures(cleaner, pages, ("unwrapped",)),
+        "footer": footer_figures(cleaner, pages),
     }
 
 
@@ -228,6 +259,13 @@ def show(now: dict, base: dict | None) -> None:
         b = (fmt.format(base["attack"][key]) + " -> ") if base else ""
         print(f"  {key:24} {b}{fmt.format(now['attack'][key]):8}"
               f"  unwrapped: {fmt.format(now['attack_unwrapped'][key])}")
+
+
+    f, b = now["footer"], base and base["footer"]
+    print(f"\nA wrapped footer (2-3 lines at 72) recurring in a batch of 8 wrapped bodies "
+          f"({f['docs']} documents)")
+    for key in ("footers_removed", "body_words_kept"):
+        print(f"  {key:24} {(format(b[key], '.1%') + ' -> ') if b else ''}{f[key]:.1%}")
 
 
 def main() -> None:

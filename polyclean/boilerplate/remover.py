@@ -171,6 +171,27 @@ def _cut_at(lines: list[str], col: int) -> bool:
     return _full(lines, col) and not all(a[-1] in lx.SENTENCE_END for a in lines[:-1])
 
 
+def _parts(units: list[tuple[int, int]], spans: list[tuple[int, int]], strs: list[str]
+           ) -> dict[int, list[str]]:
+    r"""The lines (``spans``, ``strs`` of :func:`_lines`) of each unit of :func:`_unwrap`
+    (by their ``units`` spans) that holds more than one.
+
+    >>> t = "Home\nthe first line of a wrapped block\nand its second\nEnd\n"
+    >>> units = [(0, 5), (5, 50), (50, 54)]
+    >>> _parts(units, *_lines(t)[:2])
+    {1: ['the first line of a wrapped block', 'and its second']}
+    """
+    out: dict[int, list[str]] = {}
+    k = 0
+    for i, (_, end) in enumerate(units):
+        first = k
+        while k < len(spans) and spans[k][0] < end:
+            k += 1
+        if k - first > 1:
+            out[i] = strs[first:k]
+    return out
+
+
 class _Doc:
     """The lines of one document while it is judged."""
 
@@ -304,7 +325,8 @@ class BoilerplateRemover:
         paragraph, :func:`_unwrap`, is one line); changes are in
         text order and never overlap.
         """
-        spans, strs, blocks = _unwrap(*_lines(text))
+        lines = _lines(text)
+        spans, strs, blocks = _unwrap(*lines)
         if not strs:
             return []
         peek, spill = LINE_CACHE.peek, self._spill
@@ -312,7 +334,7 @@ class BoilerplateRemover:
         if foreign:
             _mark_foreign(doc, foreign)
         self._user_and_rules(doc, kept, text)
-        self._recurring(doc)
+        self._recurring(doc, _parts(spans, *lines[:2]) if len(strs) < len(lines[1]) else {})
         self._settle(doc)
         out: list[Change] = []
         for i, reason in enumerate(doc.reasons):
@@ -352,8 +374,11 @@ class BoilerplateRemover:
                     if src:
                         doc.extra[i] = {"source": src}
 
-    def _recurring(self, doc: _Doc) -> None:
-        """Lines recurring across the documents of the window (learned)."""
+    def _recurring(self, doc: _Doc, parts: dict[int, list[str]]) -> None:
+        """Lines recurring across the documents of the window (learned).  A hard-wrapped
+        block (``parts``: its lines) recurs where each of its lines does (learning
+        counts the lines of a text as they are): a wrapped footer goes as it would
+        unwrapped."""
         if not self._counts or "recurring-in-batch" in self.off:
             return
         counts, min_docs, window = self._counts, self.min_docs, len(self._window)
@@ -361,8 +386,11 @@ class BoilerplateRemover:
         hits = [0] * n
         for i in range(n):
             a = doc.an[i]
-            if doc.reasons[i] is None and not doc.protected[i] and a.digest \
-                    and len(doc.strs[i]) <= MAX_KEY_CHARS:
+            if doc.reasons[i] is not None or doc.protected[i]:
+                continue
+            if i in parts:
+                hits[i] = min(map(self._line_count, parts[i]))
+            elif a.digest and len(doc.strs[i]) <= MAX_KEY_CHARS:
                 hits[i] = counts.get(a.digest, 0)
         kind = [doc.kind(i) for i in range(n)]
         kept_sentences = sum(1 for i in range(n) if kind[i] >= SENTENCE and hits[i] < min_docs)
@@ -381,6 +409,11 @@ class BoilerplateRemover:
             found.append(i)
         for i in found:
             doc.reasons[i] = f"recurring-in-batch ({hits[i]} of {window} docs)"
+
+    def _line_count(self, s: str) -> int:
+        """In how many documents of the window the line ``s`` (stripped) occurs."""
+        a = LINE_CACHE.peek(s) or self._spill.get(s) or analysed(s)
+        return self._counts.get(a.digest, 0) if a.digest and len(s) <= MAX_KEY_CHARS else 0
 
     def _settle(self, doc: _Doc) -> None:
         """Repeats and the classifier over the present lines, until nothing changes."""
