@@ -8,20 +8,26 @@ files) is built from gold article bodies (read from ``<repo>/../shared/data``):
 
 * **bodies**: each paragraph of a gold body wrapped with ``textwrap.fill`` at 50, 60,
   66, 72 and 80 columns, and ``fmt``-style (75 columns, long words and hyphenated
-  words never broken), the paragraphs separated by blank lines, "Subscribe" and
-  "Log in" above them; the share of the body's words kept by
-  ``Cleaner(translate=False).clean``.  Scrapinghub's 100 bodies are split in two
+  words never broken), the paragraphs separated by blank lines (and, in the rows "no
+  blank line", by a line break only, as ``lynx -dump`` and indented-paragraph text
+  have them), "Subscribe" and "Log in" above them; the share of the body's words kept
+  by ``Cleaner(translate=False).clean``.  Scrapinghub's 100 bodies are split in two
   halves: the constants of the wrapping rule were chosen on the even-numbered ones
-  (0, 2, ...) only; the odd-numbered ones and CleanEval's 58 gold texts (a line per
-  block; never tuned on) are the held-out figures.  "unwrapped" is the same bodies
-  with a paragraph a line, the figure to reach.
+  (0, 2, ...) only; the odd-numbered ones and CleanEval's 58 gold texts (a paragraph
+  per marked block; never tuned on) are the held-out figures.  "unwrapped" is the
+  same bodies with a paragraph a line, the figure to reach.  CleanEval's gold texts
+  are also measured as their annotators left them (lynx output, markers dropped).
 * **attack**: each Scrapinghub body wrapped at 60 and 72 columns and ``fmt``-style with
   its page's own furniture around it (the lines of the whole-page text before the first
   and after the last line of the body, as ``eval_boilerplate.label_lines`` labels
   them, with their blank lines): 300 documents.  The share of the furniture's
   characters removed (a furniture line counts as removed when no copy of it is left
-  in the output), the share of the gold body's words kept, and on how many
-  documents ``clean(clean(x)) != clean(x)``.
+  in the output), the share of the gold body's words kept, on how many documents
+  ``clean(clean(x)) != clean(x)``, and how many furniture lines were joined into a
+  block judged as one paragraph; beside them the same pages with the body unwrapped.
+* **footer**: each page's longest furniture line that wraps to 2-3 lines at 72
+  columns, below the wrapped bodies of 8 pages, cleaned as one batch: the share of
+  footers removed whole (recurring in the batch, or by any other reason).
 
 With ``--base SHA`` the base commit is checked out in a temporary ``git worktree`` and
 this script runs again with ``PYTHONPATH`` pointing at it (the same venv, the same
@@ -63,20 +69,20 @@ def paragraphs(gold: str) -> list[str]:
     return [" ".join(p.split()) for p in gold.split("\n") if p.strip()]
 
 
-def wrapped(gold: str, width: str) -> str:
+def wrapped(gold: str, width: str, sep: str = "\n\n") -> str:
     paras = paragraphs(gold)
     if width == "unwrapped":
-        return "\n\n".join(paras)
-    return "\n\n".join(wrap(p, width) for p in paras)
+        return sep.join(paras)
+    return sep.join(wrap(p, width) for p in paras)
 
 
-def body_figures(cleaner, golds: list[str]) -> dict[str, float]:
+def body_figures(cleaner, golds: list[str], sep: str = "\n\n") -> dict[str, float]:
     """Share of the words of the wrapped bodies kept, by width."""
     out = {}
     for width in ("unwrapped",) + WIDTHS:
         kept = total = 0
         for gold in golds:
-            text = wrapped(gold, width)
+            text = wrapped(gold, width, sep)
             kept += len(cleaner.clean(HEAD + text).text.split())
             total += len(text.split())
         out[width] = kept / total
@@ -87,7 +93,7 @@ def _lines(text: str) -> Counter:
     return Counter(s for s in (ln.strip() for ln in text.split("\n")) if s)
 
 
-def attack_docs(pages: list[tuple[str, str]], widths=ATTACK_WIDTHS):
+def attack_docs(pages: list[tuple[str, str]], widths=ATTACK_WIDTHS, sep: str = "\n\n"):
     """(document, furniture lines, gold, the body's span) of each body wrapped among its page's furniture."""
     import eval_boilerplate as eb
 
@@ -101,19 +107,20 @@ def attack_docs(pages: list[tuple[str, str]], widths=ATTACK_WIDTHS):
             tail = [ln for ln, _ in labels[body[-1] + 1:]]
         furniture = [s for s in (ln.strip() for ln in head + tail) if s]
         for width in widths:
-            before, body = "\n".join(head) + "\n\n", wrapped(gold, width)
+            before, body = "\n".join(head) + "\n\n", wrapped(gold, width, sep)
             doc = before + body + "\n\n" + "\n".join(tail)
             yield doc, furniture, gold, (len(before), len(before) + len(body))
 
 
-def attack_figures(cleaner, pages: list[tuple[str, str]], widths=ATTACK_WIDTHS) -> dict:
+def attack_figures(cleaner, pages: list[tuple[str, str]], widths=ATTACK_WIDTHS,
+                   sep: str = "\n\n") -> dict:
     """Furniture removed, body kept, second cleans that differ, and furniture lines
     joined into a block judged as one paragraph (the danger of joining)."""
     import eval_boilerplate as eb
     from polyclean.boilerplate import remover
 
     furn = furn_removed = tp = gold_tokens = differ = docs = joined = 0
-    for doc, furniture, gold, (start, end) in attack_docs(pages, widths):
+    for doc, furniture, gold, (start, end) in attack_docs(pages, widths, sep):
         out = cleaner.clean(doc).text
         left = _lines(out)
         for s in furniture:
@@ -188,13 +195,16 @@ def load_cleaneval_golds() -> list[tuple[str, str]]:
     return out
 
 
-def native_figure(cleaner, texts: list[str]) -> float:
-    """Share of the words kept of texts already cut at a column."""
-    kept = total = 0
+def native_figures(cleaner, texts: list[str]) -> tuple[float, int]:
+    """Share of the words kept of texts already cut at a column, and on how many of them
+    a second clean differs from the first."""
+    kept = total = differ = 0
     for text in texts:
-        kept += len(cleaner.clean(HEAD + text).text.split())
+        out = cleaner.clean(HEAD + text).text
+        kept += len(out.split())
         total += len(text.split())
-    return kept / total
+        differ += cleaner.clean(out).text != out
+    return kept / total, differ
 
 
 def measure() -> dict:
@@ -210,14 +220,18 @@ def measure() -> dict:
     golds = [g for _, g in pages]
     cleaneval = load_cleaneval_golds()
     ce = body_figures(cleaner, [p for p, _ in cleaneval])
-    ce["lynx"] = native_figure(cleaner, [n for _, n in cleaneval])
+    ce["lynx"], ce["lynx_differ"] = native_figures(cleaner, [n for _, n in cleaneval])
     return {
         "scrapinghub_even": body_figures(cleaner, golds[0::2]),
         "scrapinghub_odd": body_figures(cleaner, golds[1::2]),
         "scrapinghub_all": body_figures(cleaner, golds),
         "cleaneval": ce,
+        "scrapinghub_even, no blank line": body_figures(cleaner, golds[0::2], "\n"),
+        "scrapinghub_odd, no blank line": body_figures(cleaner, golds[1::2], "\n"),
+        "cleaneval, no blank line": body_figures(cleaner, [p for p, _ in cleaneval], "\n"),
         "attack": attack_figures(cleaner, pages),
         "attack_unwrapped": attack_figures(cleaner, pages, ("unwrapped",)),
+        "attack_no_blank": attack_figures(cleaner, pages, sep="\n"),
         "footer": footer_figures(cleaner, pages),
     }
 
@@ -241,24 +255,31 @@ def run_base(sha: str) -> dict:
 def show(now: dict, base: dict | None) -> None:
     cols = ("unwrapped",) + WIDTHS
     print("Share of the body's words kept" + (" (base / now)" if base else ""))
-    print(f"{'set':18}" + "".join(f"{c:>14}" for c in cols))
-    for name in ("scrapinghub_even", "scrapinghub_odd", "scrapinghub_all", "cleaneval"):
-        row = f"{name:18}"
+    print(f"{'set':32}" + "".join(f"{c:>14}" for c in cols))
+    for name in now:
+        if name.startswith(("attack", "footer")) or (base and name not in base):
+            continue
+        row = f"{name:32}"
         for c in cols:
             v = f"{100 * now[name][c]:.1f}"
             row += f"{(f'{100 * base[name][c]:.1f} / ' + v) if base else v:>14}"
         print(row)
-    b = f"{100 * base['cleaneval']['lynx']:.1f} -> " if base else ""
-    print(f"cleaneval as its annotators left it (cut at lynx's column): "
-          f"{b}{100 * now['cleaneval']['lynx']:.1f}")
+    ce, bce = now["cleaneval"], base and base["cleaneval"]
+    print(f"cleaneval as its annotators left it (lynx output): words kept "
+          f"{(format(bce['lynx'], '.1%') + ' -> ') if bce else ''}{ce['lynx']:.1%}, a second "
+          f"clean differs on {(str(bce.get('lynx_differ', '?')) + ' -> ') if bce else ''}"
+          f"{ce['lynx_differ']} of 58")
     print("\nAttack: each body wrapped at 60, 72 and fmt among its page's furniture "
-          "(reference: the same 100 pages with the body unwrapped)")
+          "(reference: the same 100 pages with the body unwrapped; with no blank line "
+          "between the body's paragraphs)")
     for key, fmt in (("docs", "{}"), ("furniture_removed", "{:.1%}"),
                      ("body_words_kept", "{:.1%}"), ("second_clean_differs", "{}"),
                      ("furniture_lines_joined", "{}")):
-        b = (fmt.format(base["attack"][key]) + " -> ") if base else ""
-        print(f"  {key:24} {b}{fmt.format(now['attack'][key]):8}"
-              f"  unwrapped: {fmt.format(now['attack_unwrapped'][key])}")
+        row = f"  {key:24}"
+        for name in ("attack", "attack_no_blank"):
+            b = (fmt.format(base[name][key]) + " -> ") if base and name in base else ""
+            row += f" {b + fmt.format(now[name][key]):>16}"
+        print(row + f"   unwrapped: {fmt.format(now['attack_unwrapped'][key])}")
 
 
     f, b = now["footer"], base and base["footer"]

@@ -16,7 +16,8 @@ The package, by seam:
   of its place on the page (its neighbours, the page's main region);
 * :mod:`.analysis` -- one line judged on its own, remembered per process;
 * :mod:`.remover` -- :class:`BoilerplateRemover`: the rules, repeats, recurrence
-  across a batch and the classifier over a document.
+  across a batch and the classifier over a document;
+* :mod:`.wrap` -- the lines of a document, a hard-wrapped paragraph joined into one.
 
 Streaming design: a *warm-up window*.  :meth:`BoilerplateRemover.learn` adds each
 document's distinct lines to a window of the last ``boilerplate_window`` documents
