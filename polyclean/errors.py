@@ -43,7 +43,13 @@ class InputError(PolycleanError):
 
 
 class RecordError(PolycleanError, ValueError):
-    """One record of an input cannot be used (invalid JSON, missing field...)."""
+    """One record of an input cannot be used (invalid JSON, missing field...).
+    ``fields`` holds the record's values when they could be read (a JSON object without
+    its text field), so that the record is still named by its own id."""
+
+    def __init__(self, message: str, fields: dict | None = None) -> None:
+        super().__init__(message)
+        self.fields = fields
 
 
 # --- writing and batch runs -----------------------------------------------------------------

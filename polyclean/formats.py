@@ -455,7 +455,7 @@ class ParquetReader(Reader):
                 size = len(value) if isinstance(value, (str, bytes)) else 0
                 if value is not None and not isinstance(value, (str, bytes)):
                     yield Record(f"row {n}", None, size, error=E.FIELD_NOT_TEXT.format(
-                        field=name, kind=type(value).__name__))
+                        field=name, kind=type(value).__name__), keep=row)  # (for its id)
                 elif size > limit:
                     yield Record(f"row {n}", None, size,
                                  error=E.RECORD_TOO_BIG.format(what="cell", limit=limit))

@@ -317,11 +317,11 @@ def _extract_json(payload: bytes | str, opts: FieldOptions) -> tuple[Any, str | 
     members = scan_object(line)
     values = {key: value for key, _, _, value in members}
     if opts.text_field not in values:
-        raise RecordError(E.NO_FIELD.format(field=opts.text_field))
+        raise RecordError(E.NO_FIELD.format(field=opts.text_field), values)
     value = values[opts.text_field]
     if value is not None and not isinstance(value, str):
         raise RecordError(E.FIELD_NOT_TEXT.format(field=opts.text_field,
-                                                  kind=type(value).__name__))
+                                                  kind=type(value).__name__), values)
     return (line, members), value
 
 

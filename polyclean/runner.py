@@ -37,7 +37,7 @@ from .records import render_row, table_line
 from .runlog import ErrorLog, Lines, Progress, Summary, say, why
 from .sinks import (ParquetSink, Sink, StreamSink, TableSink, TextFileSink, is_work_file,
                     make_folders, partial_path, remove_path, sweep, work_stem)
-from .workers import add_stats, cores, error_report, results
+from .workers import add_stats, cores, error_report, record_id, results
 
 # Out of space: every later write would fail too, so the run stops (resumably).
 _NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
@@ -477,8 +477,9 @@ class _Run:
             if rec.status == "skipped":
                 s.skipped += 1
                 self.log.add(unit.name, rec.where, "skipped", rec.error, rec.raw, known)
-            else:
-                self._error(unit, rec, rec.error, rec.raw)
+            else:  # a Parquet row the reader refused still has its id
+                row = rec.keep if isinstance(rec.keep, dict) else {}
+                self._error(unit, rec, rec.error, rec.raw, record_id(row, self.fields.id_field))
             return
         result, err, line, own, empty = out
         if line is not None:
@@ -534,7 +535,7 @@ class _Run:
         self.page.error(own if own is not None else location(unit, rec) if rec is not None
                         else unit.name, msg)
         if self.opts.report is not None and rec is not None and rec.error is not None:
-            self.report.write(error_report(location(unit, rec), msg))
+            self.report.write(error_report(location(unit, rec) if own is None else own, msg))
         if self.cfg.on_error == "fail":
             raise StopRun(msg)
         if rec is not None and self.streak is not None:

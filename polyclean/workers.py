@@ -130,7 +130,9 @@ def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route]
             state, text = extract(route.fmt, payload, fields)
         except Exception as exc:  # RecordError, or e.g. RecursionError on absurd nesting
             msg = str(exc) if isinstance(exc, RecordError) else f"{type(exc).__name__}: {exc}"
-            outs[i] = (None, msg, error_report(ids[i], msg) if want_report else None, None,
+            mine = record_id(getattr(exc, "fields", None) or {}, fields.id_field)
+            ident = ids[i] if mine is None else mine  # a JSON object without its text
+            outs[i] = (None, msg, error_report(ident, msg) if want_report else None, mine,
                        None)
             continue
         states[i] = state

@@ -415,3 +415,32 @@ def test_the_current_folder_as_the_output(tmp_path, out):
     errors = [json.loads(l) for l in (tmp_path / "work.errors.jsonl").open()]
     assert [e["line"] for e in errors] == [2]  # beside the folder, as for -o work/
     assert not [p for p in tmp_path.rglob(".*polyclean*")]
+
+
+# --- a record refused on reading keeps its id ------------------------------------------
+@pytest.mark.parametrize("ext", [".jsonl", ".parquet"])
+def test_a_record_refused_on_reading_is_named_by_its_id(tmp_path, ext):
+    # with --id-field, a record whose text is not a string (or, in JSONL, is missing)
+    # was named "in.jsonl:line 2" / "row 2" in the errors file and the report, where the
+    # guarantee says failed records carry their own id
+    rows = [{"id": "doc-1", "text": TEXT}, {"id": "doc-2", "text": 42}]
+    src = tmp_path / f"in{ext}"
+    if ext == ".jsonl":
+        rows.append({"id": "doc-3"})
+        src.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    else:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        # a text column of lists: every row refused by the reader
+        pq.write_table(pa.Table.from_pylist([{"id": "doc-1", "text": [TEXT]},
+                                             {"id": "doc-2", "text": [TEXT]}]), src)
+    out, rep = tmp_path / f"out{ext}", tmp_path / "rep.jsonl"
+    assert run("clean", src, "-o", out, "--id-field", "id", "--report", rep,
+               "--no-translate") == 1
+    errors = [json.loads(x) for x in Path(f"{out}.errors.jsonl").read_text("utf-8").splitlines()]
+    failed = [r for r in map(json.loads, rep.read_text("utf-8").splitlines())
+              if r.get("status") == "error"]
+    want = ["doc-2", "doc-3"] if ext == ".jsonl" else ["doc-1", "doc-2"]
+    assert [e.get("id") for e in errors] == want, errors
+    assert [r["id"] for r in failed] == want, failed
