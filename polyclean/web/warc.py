@@ -145,6 +145,7 @@ class WarcReader(Reader):
             max_record_bytes = self.opts.max_record if opts is not None else MAX_RECORD_BYTES
         self.max_record_bytes = max_record_bytes
         self.counts: Counter[str] = Counter()
+        self._lost = False  # the record just read was cut short (see records)
 
     # -- the Reader interface ------------------------------------------------------------
     def open(self) -> None:
@@ -189,14 +190,33 @@ class WarcReader(Reader):
                 for rec in it:
                     offset, read = rec.stream_pos, False
                     self.counts["records"] += 1
+                    self._lost = False
                     out = self._record(rec)
                     read = True
+                    if self._lost and fh.seekable():
+                        # a record cut short: its gzip member may have gone on into the
+                        # next ones (a header cut short parses as a record with no
+                        # Content-Length), so reading goes on from the next record that
+                        # starts cleanly, as after a member that does not decompress
+                        nxt = self._resync(offset + 1)
+                        if nxt is not None:
+                            yield Record(out.where, None, 0, error=E.UNREADABLE_ARCHIVE.format(
+                                why=out.error, resync=f"reading resumes at offset {nxt}"))
+                            fh.seek(nxt)
+                            break
                     if out is not None:
                         yield out
-                cut = self._cut_tail(offset, read)
-                if cut is not None:
-                    yield self._error(f"offset {cut[0]}", E.ARCHIVE_CUT.format(n=cut[1]))
-                return
+                else:
+                    cut = self._cut_tail(offset, read)
+                    nxt = None if cut is None else self._resync(cut[0] + 1)
+                    if nxt is None:
+                        if cut is not None:
+                            yield self._error(f"offset {cut[0]}", E.ARCHIVE_CUT.format(n=cut[1]))
+                        return
+                    # a member cut within its first bytes swallowed the members after it
+                    yield self._error(f"offset {cut[0]}", E.UNREADABLE_ARCHIVE.format(
+                        why="a gzip member cut short", resync=f"reading resumes at offset {nxt}"))
+                    fh.seek(nxt)
             except OSError as exc:
                 bad = self._broken_offset(offset, read)
                 nxt = self._resync(bad + 1)
@@ -218,13 +238,16 @@ class WarcReader(Reader):
         headers = rec.headers
         where = f"offset {rec.stream_pos}"
         if headers.get("Content-Length") is None:  # of any type: a header cut short
+            self._lost = True
             return self._error(where, E.MALFORMED_RECORD.format(why="no Content-Length header"))
         size = rec.content_length
         if kind not in DOCUMENT_TYPES:
             self.counts[f"type:{kind}"] += 1
             got = self._drain(rec, size)
-            return None if got == size else self._error(
-                where, E.TRUNCATED_RECORD.format(got=got, size=size))
+            return None if got == size else self._cut_short(where, got, size)
+        if kind == "response" and rec.is_http and rec.http_headers.status_code is None:
+            self._lost = True  # an HTTP status line FastWARC cannot read: a header cut short
+            return self._error(where, E.MALFORMED_RECORD.format(why="no HTTP status line"))
         http_type = rec.http_content_type if rec.is_http else None
         fields = {"url": headers.get("WARC-Target-URI"), "warc_record_id": rec.record_id,
                   "date": headers.get("WARC-Date")}
@@ -232,14 +255,14 @@ class WarcReader(Reader):
         if why:
             got = self._drain(rec, size)  # a record cut short is an error, whatever it held
             if got != size:
-                return self._error(where, E.TRUNCATED_RECORD.format(got=got, size=size))
+                return self._cut_short(where, got, size)
             self.counts["skipped"] += 1
             return Record(where, None, size, error=why, keep=Skip(why, fields), status="skipped")
         if size > self.max_record_bytes:
             return self._error(where, E.RECORD_TOO_LARGE.format(size=size, limit=self.max_record_bytes))
         body = rec.reader.read(size + 1)
         if len(body) != size:
-            return self._error(where, E.TRUNCATED_RECORD.format(got=len(body), size=size))
+            return self._cut_short(where, len(body), size)
         if rec.is_http:
             try:
                 body = http_body(body, _header(rec.http_headers, "Transfer-Encoding"),
@@ -283,6 +306,12 @@ class WarcReader(Reader):
                 break
             got += len(chunk)
         return got
+
+    def _cut_short(self, where: str, got: int, size: int) -> Record:
+        """The error of a record whose content ends before its Content-Length; the
+        reading goes on from the next record that starts cleanly (``_lost``)."""
+        self._lost = True
+        return self._error(where, E.TRUNCATED_RECORD.format(got=got, size=size))
 
     def _error(self, where: str, message: str) -> Record:
         self.counts["errors"] += 1
