@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import math
 import re
+from collections import Counter
 from collections.abc import Callable
 
 from ..decode import stats as _stats
@@ -590,7 +591,11 @@ def _context_language(lines: list[str], readings: dict[int, tuple],
     >>> _context_language(["Lech Wa\u00b3\u00easa met the president."], {}) is None
     True
     """
-    context = _context_text(lines, readings, rest)
+    return _letters_language(_context_text(lines, readings, rest))
+
+
+def _letters_language(context: str) -> str | None:
+    """:func:`_context_language` of the text it reads (see there)."""
     if any(c.isalpha() for c in set(context) - _CP1252_SHOWN):
         return ""
     keys = {k: n for k, n in _stats.letter_pairs(context).items()
@@ -609,8 +614,9 @@ CONTEXT_MIN_WORDS = 20
 def _words_language(text: str) -> str | None:
     """The language of ``KNOWN_WORD_LANGS`` whose word list (wordfreq's frequencies, an
     unknown word at 10⁻⁸) gives ``text``'s Latin-script words the highest likelihood, or
-    None under ``CONTEXT_MIN_WORDS`` such words or when no list holds any of them.  Plain ASCII words tell English from Latvian ("un",
-    "ir", "par") where letter pairs with a non-ASCII letter are missing.
+    None under ``CONTEXT_MIN_WORDS`` such words or when no list holds any of them.
+    Plain ASCII words tell English from Latvian ("un", "ir", "par") where letter pairs
+    with a non-ASCII letter are missing.
 
     >>> _words_language("The council met on Tuesday and voted to keep the library "
     ...                 "open for another year, after a long debate about the budget.")
@@ -627,9 +633,7 @@ def _words_language(text: str) -> str | None:
     words = [w for w in _WORD.findall(text.lower()) if max(w) <= "\u024f"]  # Latin script
     if len(words) < CONTEXT_MIN_WORDS:
         return None
-    counts: dict[str, int] = {}
-    for w in words:
-        counts[w] = counts.get(w, 0) + 1
+    counts = Counter(words)
     best, best_score = None, -8.0 * len(words)  # no word known: no language
     for lang in KNOWN_WORD_LANGS:
         d = _freqs(lang)
@@ -691,7 +695,8 @@ def _broken(words: list[str]) -> int:
 def _words_fit(before: list[str], after: list[str], langs: tuple[str, ...],
                share: float) -> bool:
     """Whether at least ``share`` of the reversed words ``after`` are in the word list
-    of a language of ``langs``; for a language without a list (Estonian: wordfreq lacks
+    of a language of ``langs`` or, as they stand (``before``), hold a symbol no word
+    holds (:func:`_broken`); for a language without a list (Estonian: wordfreq lacks
     it), whether the reversal gains ``LATIN_MIXUP_GAIN_PER_PAIR`` per pair under its
     own letter statistics instead (the reversed letters must be ones it writes).
 
@@ -724,11 +729,12 @@ def _several_letters_fit(lines: list[str], readings: dict[int, tuple], true: str
     them or the rest holds letters cp1252 cannot show (another codec's lines, already
     repaired) and the rest's words (:func:`_words_language`) read as another language,
     at least half of the words it changes must become words of a language of the
-    mix-up or hold a symbol no word holds (:func:`_words_fit`).  A page from a cp1257 site that
-    names "Krišjānis Kariņš" in English text is written in that codec; English text
-    that writes the long vowels of Sanskrit names with circumflexes ("Svâmî
-    Vivekânanda") is not, though Latvian letter pairs read "Svāmī Vivekānanda" well:
-    word lists hold the names of the languages a mix-up serves, and not such words.
+    mix-up or hold a symbol no word holds (:func:`_words_fit`).  A page from a cp1257
+    site that names "Krišjānis Kariņš" in English text is written in that codec;
+    English text that writes the long vowels of Sanskrit names with circumflexes
+    ("Svâmî Vivekânanda") is not, though Latvian letter pairs read "Svāmī Vivekānanda"
+    well: word lists hold the names of the languages a mix-up serves, and not such
+    words.
 
     >>> en = ["Swami Vivek\u00e2nanda taught Ved\u00e2nta in Chicago; the Bhagavad "
     ...       "G\u00eet\u00e2 was his source.",
@@ -742,14 +748,15 @@ def _several_letters_fit(lines: list[str], readings: dict[int, tuple], true: str
     True
     """
     langs = LATIN_MIXUP_LANGS[true]
-    lang = _context_language(lines, readings, rest)
+    context = _context_text(lines, readings, rest)
+    lang = _letters_language(context)
     if weak:
         return lang in langs  # an odd result or a small gain needs text of its language
     if lang in langs:
         return True
     if lang and sum(r[3] for r in readings.values()) < CONTEXT_VETO_BELOW:
         return False  # few letters, and the rest of the text is another language's
-    if not lang and _words_language(_context_text(lines, readings, rest)) in (None, *langs):
+    if not lang and _words_language(context) in (None, *langs):
         return True  # (letters cp1252 cannot show, or too few: the words tell)
     words = {}  # each changed word once: {as it stands: reversed}
     for r in readings.values():
