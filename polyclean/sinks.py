@@ -81,8 +81,7 @@ def is_work_file(name: str) -> bool:
     return bool(_WORK_RE.match(name))
 
 
-_OWN_RE = re.compile(r"^\..+\.polyclean-(?:partial(?:\.d)?|merge|trash|tmp-\d+|journal"
-                     r"(?:\.tmp)?|lock|runreport)$|^\.polyclean-probe-")
+_JOURNAL_OR_LOCK_RE = re.compile(r"^\..+\.polyclean-(?:journal|lock)$")
 
 
 def is_own_name(name: str) -> bool:
@@ -96,7 +95,7 @@ def is_own_name(name: str) -> bool:
     >>> is_own_name("o.tsv.polyclean-journal"), is_own_name(".o.tsv.polyclean-notes")
     (False, False)
     """
-    return bool(_OWN_RE.match(name))
+    return is_work_file(name) or bool(_JOURNAL_OR_LOCK_RE.match(name))
 
 
 def is_special(path: Path) -> bool:
