@@ -756,12 +756,13 @@ def _several_letters_fit(lines: list[str], readings: dict[int, tuple], true: str
         return True
     if lang and sum(r[3] for r in readings.values()) < CONTEXT_VETO_BELOW:
         return False  # few letters, and the rest of the text is another language's
-    if not lang and _words_language(context) in (None, *langs):
-        return True  # (letters cp1252 cannot show, or too few: the words tell)
     words = {}  # each changed word once: {as it stands: reversed}
     for r in readings.values():
         words.update(zip(r[2].split(" "), r[1].split(" ")))
-    return _words_fit(list(words), list(words.values()), langs, 0.5)
+    # the changed words first: a look-up of each, where reading the rest's words
+    # scores every word list (letters cp1252 cannot show, or too few: the words tell)
+    return _words_fit(list(words), list(words.values()), langs, 0.5) or (
+        not lang and _words_language(context) in (None, *langs))
 
 
 def _fairest(lines: list[str], passed: list[tuple[float, str, dict]]
