@@ -210,8 +210,8 @@ class Config:
     # --- batch runs: inputs, outputs and workers (polyclean clean / detect) -----------
     format: str = _opt(
         "auto", "Input format: auto goes by the file name (.jsonl/.ndjson, .csv, .tsv/.tab, "
-        ".parquet/.pq, .html/.htm/.xhtml, .warc/.wet, anything else is text; .gz and .zst "
-        "are decompressed).", choices=("auto",) + INPUT_FORMATS,
+        ".parquet/.pq, .html/.htm/.xhtml, .warc/.wet, anything else is text; .gz, .zst, "
+        ".bz2, .xz and .lzma are decompressed).", choices=("auto",) + INPUT_FORMATS,
     )
     output_format: str = _opt(
         "auto", "Output format: auto goes by the -o name (.jsonl, .csv, .tsv, .parquet, .txt, "

@@ -296,6 +296,9 @@ class E:
     PAYLOAD_CODING = "cannot undo {header} {coding!r}: {why}"
     PAYLOAD_TOO_LARGE = "decoded HTTP body is larger than max_record_bytes ({limit})"
     UNREADABLE_ARCHIVE = "cannot read the archive after this offset ({why}); {resync}"
+    WARC_COMPRESSION = ("a WARC archive compressed with {kind} is not read; archives are read "
+                        "plain, .gz, .zst or .lz4: recompress it, e.g. "
+                        "'{tool} -dc {name} | gzip > {stem}.gz'")
     EXTRACT_FAILED = "HTML extraction failed: {why}"
 
     # a document that comes out empty (polyclean.records.empty_output): a warning

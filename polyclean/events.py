@@ -13,6 +13,7 @@ boundaries depend on the input only (at most ``batch_docs`` records or
 from __future__ import annotations
 
 import gzip
+import lzma
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from .errors import E, InputError
 from .formats import READERS, FieldOptions, Record
 from .plan import Unit, show
 
-_READ_ERRORS = (OSError, EOFError, ValueError, zlib.error, gzip.BadGzipFile)
+_READ_ERRORS = (OSError, EOFError, ValueError, zlib.error, gzip.BadGzipFile, lzma.LZMAError)
 
 
 @dataclass

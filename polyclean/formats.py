@@ -25,7 +25,8 @@ characters of a CSV/TSV record): a bigger one becomes an error record and the re
 goes on after it, so no input can exhaust memory.  Blank CSV/TSV lines are not
 records.  An empty input (0 bytes, a byte order mark alone, JSONL of blank lines) has no
 records (``Reader.empty`` is set).  Inputs
-ending in ``.gz`` or ``.zst`` are decompressed on the fly.  ``changed()`` says whether
+ending in ``.gz`` or ``.zst`` (and, read only, ``.bz2``, ``.xz``, ``.lzma``: the
+standard library's codecs) are decompressed on the fly.  ``changed()`` says whether
 the file was rewritten since it was opened (checked per batch by the runner).
 
 >>> detect_format("crawl/part-0001.jsonl.gz"), detect_format("page.html"), detect_format("a.md")
@@ -34,9 +35,11 @@ the file was rewritten since it was opened (checked per batch by the runner).
 
 from __future__ import annotations
 
+import bz2
 import codecs
 import gzip
 import io
+import lzma
 import os
 import sys
 from dataclasses import dataclass
@@ -54,7 +57,9 @@ _EXTENSIONS = {
     ".html": "html", ".htm": "html", ".xhtml": "html", ".warc": "warc", ".wet": "warc",
 }
 COMPRESSIONS = {".gz": "gz", ".zst": "zst"}
-#: Compressions known by their names that polyclean neither reads nor writes.
+#: Compressions that polyclean reads (the standard library has them) but does not write.
+READ_ONLY_COMPRESSIONS = {".bz2": "bz2", ".xz": "xz", ".lzma": "xz"}
+#: Compressions known by their names that polyclean does not write.
 OTHER_COMPRESSIONS = {".bz2": "bzip2", ".xz": "xz", ".lzma": "lzma", ".lz4": "LZ4",
                       ".br": "Brotli", ".zip": "zip", ".7z": "7-Zip"}
 MAX_EXCERPT = 500  # characters of a bad record kept in the errors file
@@ -152,14 +157,19 @@ class Record:
     status: str = "error"
 
 
-def split_compression(name: str) -> tuple[str, str | None]:
-    """``name`` without a trailing ``.gz``/``.zst``, and which one it was.
+def split_compression(name: str, reading: bool = False) -> tuple[str, str | None]:
+    """``name`` without a trailing ``.gz``/``.zst`` (with ``reading``, also
+    ``.bz2``/``.xz``/``.lzma``: an input's name), and which one it was.
 
     >>> split_compression("a.jsonl.gz"), split_compression("b.txt")
     (('a.jsonl', 'gz'), ('b.txt', None))
+    >>> split_compression("c.csv.xz", reading=True), split_compression("c.csv.xz")
+    (('c.csv', 'xz'), ('c.csv.xz', None))
     """
     stem, ext = os.path.splitext(name)
     kind = COMPRESSIONS.get(ext.lower())
+    if kind is None and reading:
+        kind = READ_ONLY_COMPRESSIONS.get(ext.lower())
     return (stem, kind) if kind else (name, None)
 
 
@@ -190,10 +200,13 @@ def detect_format(name: str, default: str | None = "text") -> str | None:
 
     >>> detect_format("x.CSV"), detect_format("x.tsv.gz"), detect_format("x.parquet")
     ('csv', 'tsv', 'parquet')
+    >>> detect_format("x.jsonl.bz2")
+    'jsonl'
+    
     >>> detect_format("x.out", None) is None
     True
     """
-    base = split_compression(name)[0]
+    base = split_compression(name, reading=True)[0]
     return _EXTENSIONS.get(os.path.splitext(base)[1].lower(), default)
 
 
@@ -217,7 +230,8 @@ def check_input(path: Path) -> None:
 
 
 def open_input(path: Path | None) -> BinaryIO:
-    """A binary stream of the input, decompressed when the name ends in ``.gz``/``.zst``."""
+    """A binary stream of the input, decompressed when the name ends in ``.gz``/``.zst``
+    (or ``.bz2``/``.xz``/``.lzma``)."""
     if path is None:
         return sys.stdin.buffer
     check_input(path)
@@ -227,11 +241,13 @@ def open_input(path: Path | None) -> BinaryIO:
         fh = open(path, "rb")
     except OSError as exc:
         raise InputError(exc.strerror or str(exc)) from exc
-    kind = split_compression(path.name)[1]
+    kind = split_compression(path.name, reading=True)[1]
     if kind == "gz":
         return _Gzip(fh)
     if kind == "zst":
         return _zstd_reader(fh)
+    if kind in ("bz2", "xz"):
+        return _Stdlib(bz2.BZ2File if kind == "bz2" else lzma.LZMAFile, fh)
     return fh
 
 
@@ -240,6 +256,24 @@ class _Gzip(gzip.GzipFile):
 
     def __init__(self, raw: BinaryIO) -> None:
         super().__init__(fileobj=raw, mode="rb")
+        self._raw = raw
+
+    def raw_position(self) -> int:
+        return self._raw.tell()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._raw.close()
+
+
+class _Stdlib(io.BufferedReader):
+    """A bzip2 or xz stream (``opener`` is the standard library's file class) that
+    reports how far into the compressed file it has read and closes that file."""
+
+    def __init__(self, opener: Callable[..., Any], raw: BinaryIO) -> None:
+        super().__init__(opener(raw, "rb"))
         self._raw = raw
 
     def raw_position(self) -> int:

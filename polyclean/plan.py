@@ -62,7 +62,7 @@ def output_name(rel: str, in_fmt: str, fmt: str) -> Path:
     ...     ("b.csv", "csv", "csv"), ("d.jsonl", "jsonl", "parquet")]]
     ['a/p.txt', 'CC-1.jsonl', 'CC-1.wet.jsonl', 'b.csv', 'd.parquet']
     """
-    stem = split_compression(rel)[0]
+    stem = split_compression(rel, reading=True)[0]
     if fmt == in_fmt:
         return Path(stem)
     if in_fmt == "warc":

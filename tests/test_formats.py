@@ -251,6 +251,58 @@ def test_gzip_inputs_are_read_transparently(tmp_path):
     assert [e["input"] for e in errors] == [str(folder / "broken.jsonl.gz")]
 
 
+@pytest.mark.parametrize("ext", [".bz2", ".xz"])
+def test_bzip2_and_xz_inputs_are_read_as_their_names_say(tmp_path, capsys, ext):
+    # Before, a.jsonl.bz2 was "binary data, not text" and a.csv.xz too: the standard
+    # library reads both, as it reads gzip.
+    import bz2
+    import lzma
+    pack = bz2.compress if ext == ".bz2" else lzma.compress
+    folder = tmp_path / "in"
+    folder.mkdir()
+    lines = "".join(json.dumps({"text": t}) + "\n" for t in TEXTS).encode("utf-8")
+    (folder / f"part.jsonl{ext}").write_bytes(pack(lines))
+    (folder / f"page.txt{ext}").write_bytes(pack(TEXTS[1].encode("utf-8")))
+    (folder / f"rows.csv{ext}").write_bytes(pack(b"id,text\n7,\"" + TEXTS[0].encode() + b"\"\n"))
+    out = tmp_path / "out"
+    assert run(folder, "-o", out) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["page.txt", "part.jsonl", "rows.csv"]
+    assert read_jsonl(out / "part.jsonl") == [{"text": cleaned(t)} for t in TEXTS]
+    assert (out / "page.txt").read_text("utf-8") == cleaned(TEXTS[1]) + "\n"
+    assert list(csv.reader(io.StringIO((out / "rows.csv").read_text("utf-8")))) == [
+        ["id", "text"], ["7", cleaned(TEXTS[0])]]
+    # a damaged one is an error for that input only, in one line
+    (folder / f"broken.jsonl{ext}").write_bytes(pack(lines * 40)[:60])
+    assert run(folder, "-o", tmp_path / "out2") == 1
+    err = [x for x in capsys.readouterr().err.splitlines() if "error" in x]
+    assert len(err) == 1 and err[0].startswith(f"polyclean: error: {folder / f'broken.jsonl{ext}'}: cannot read")
+    assert sorted(p.name for p in (tmp_path / "out2").iterdir()) == [
+        "page.txt", "part.jsonl", "rows.csv"]
+
+
+def test_a_warc_compressed_whole_with_bzip2_is_refused_with_what_to_do(tmp_path, capsys):
+    import bz2
+    src = tmp_path / "crawl.warc.bz2"
+    src.write_bytes(bz2.compress(b"WARC/1.0\r\n"))
+    assert run(src, "-o", tmp_path / "o.jsonl") == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"polyclean: error: {src}: a WARC archive compressed with bzip2 is not "
+                   "read; archives are read plain, .gz, .zst or .lz4: recompress it, e.g. "
+                   "'bzip2 -dc crawl.warc.bz2 | gzip > crawl.warc.gz'"]
+
+
+def test_the_library_reads_compressed_whole_files_as_the_cli_does(tmp_path):
+    # iter_documents (the Dask and Hugging Face helpers) gave a page.txt.zst's
+    # compressed bytes as its text; it decompressed .gz alone.
+    import bz2
+    from polyclean.web.documents import iter_documents
+    zstd = pytest.importorskip("zstandard")
+    (tmp_path / "a.txt.zst").write_bytes(zstd.ZstdCompressor().compress(b"One page."))
+    (tmp_path / "b.txt.bz2").write_bytes(bz2.compress(b"Two page."))
+    assert [d["text"] for d in iter_documents(tmp_path / "a.txt.zst")] == [b"One page."]
+    assert [d["text"] for d in iter_documents(tmp_path / "b.txt.bz2")] == [b"Two page."]
+
+
 def test_glob_selects_files_of_a_folder(tmp_path):
     folder = tmp_path / "crawl"
     (folder / "a").mkdir(parents=True)

@@ -6,7 +6,7 @@ document:
 * ``.warc``/``.warc.gz``/``.wet``/``.warc.wet.gz`` -- one per HTML (or WET) record,
   through :class:`~polyclean.web.warc.WarcReader`, the text extracted
   (``extract``), with ``url``, ``warc_record_id``, ``date`` and ``http_charset``;
-* ``.html``/``.htm`` (and ``.gz``) -- the page, extracted;
+* ``.html``/``.htm`` (and ``.gz``, ``.zst``, ``.bz2``, ``.xz``) -- the page, extracted;
 * ``.jsonl``/``.ndjson`` (and ``.gz``) -- one per line, through
   :class:`polyclean.formats.JsonlReader` (blank lines skipped); the text is the
   ``text_field`` value and the record's other fields come along;
@@ -28,13 +28,13 @@ also has ``status: "skipped"``.  Nothing is dropped without a dict saying so.
 from __future__ import annotations
 
 import glob
-import gzip
+import lzma
 import os
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from ..errors import InputError, RecordError
-from ..formats import FieldOptions, JsonlReader, detect_format, split_compression
+from ..formats import FieldOptions, JsonlReader, detect_format, open_input, split_compression
 from ..records import extract as field_of
 from .document import html_to_text, record_to_text
 from .warc import WarcReader, is_skipped, is_warc
@@ -73,7 +73,7 @@ def is_html_file(name: str | os.PathLike) -> bool:
     >>> is_html_file("a/page.HTML.gz"), is_html_file("page.txt")
     (True, False)
     """
-    return split_compression(os.fspath(name))[0].lower().endswith(HTML_EXTENSIONS)
+    return split_compression(os.fspath(name), reading=True)[0].lower().endswith(HTML_EXTENSIONS)
 
 
 def _kind(name: str, markup: str) -> str:
@@ -103,11 +103,9 @@ def iter_documents(path: str | os.PathLike, *, extract: str = "main", markup: st
 def _whole_file(name: str, kind: str, extract: str) -> dict[str, Any]:
     doc: dict[str, Any] = {"source": name, "where": ""}
     try:
-        with open(name, "rb") as fh:
+        with open_input(Path(name)) as fh:  # decompressed as its name says
             data = fh.read()
-        if name.lower().endswith(".gz"):
-            data = gzip.decompress(data)
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, InputError, lzma.LZMAError) as exc:
         return {**doc, "text": None, "error": f"cannot read: {exc}"}
     if kind == "html":
         return _html(doc, data, extract)

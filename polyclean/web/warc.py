@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import E, InputError, WebDependencyError
-from ..formats import FieldOptions, Reader, Record, check_input
+from ..formats import FieldOptions, Reader, Record, check_input, split_compression
 from ._deps import need
 from .document import WebRecord
 from .payload import PayloadError, http_body
@@ -164,6 +164,11 @@ class WarcReader(Reader):
             return None
         path = Path(self.path)
         check_input(path)
+        stem, kind = split_compression(path.name, reading=True)
+        if kind in ("bz2", "xz"):
+            raise InputError(E.WARC_COMPRESSION.format(
+                kind="bzip2" if kind == "bz2" else "xz", tool="bzip2" if kind == "bz2" else "xz",
+                name=path.name, stem=stem))
         try:
             self.fh = open(path, "rb")
         except PermissionError:
@@ -417,7 +422,7 @@ def is_warc(name: str | os.PathLike) -> bool:
     (True, True, False)
     """
     n = os.fspath(name).lower()
-    for ext in (".gz", ".zst", ".lz4"):
+    for ext in (".gz", ".zst", ".lz4", ".bz2", ".xz", ".lzma"):
         if n.endswith(ext):
             n = n[: -len(ext)]
     return n.endswith((".warc", ".wet"))
