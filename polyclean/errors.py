@@ -258,6 +258,9 @@ class E:
     JOURNAL_UNREADABLE = "cannot read the journal {path}: {why}"
     PARTIAL_MISSING = ("the journal names the partial output {path}, which is gone; run "
                        "without --resume to start again")
+    MORE_JOBS_THAN_CPUS = ("-j {jobs} starts more workers than the {cpus} CPUs this run may "
+                           "use: they take turns on those CPUs (the run is no faster) and each "
+                           "takes its own memory; -j 0 starts one per CPU")
     RUN_STARTS_OVER = ("{out}: a killed run of this output had done {n} records; without "
                        "--resume its work is discarded and the run starts over")
     JOURNAL_MISMATCH = ("the journal {path} belongs to other inputs or options (an input changed "

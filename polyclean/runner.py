@@ -269,6 +269,8 @@ class _Run:
         self._side_files(state)
         inp = InputStream(self.plan.units, self.fields, self.units_done, self.unit_records,
                           check_every=cfg.batch_docs, written=True)
+        if cfg.jobs > cores() and not cfg.quiet:
+            say("warning", E.MORE_JOBS_THAN_CPUS.format(jobs=cfg.jobs, cpus=cores()))
         board = None
         if opts.progress:  # the phase of the batches in work, on the progress line
             from .phases import Board

@@ -444,3 +444,22 @@ def test_a_record_refused_on_reading_is_named_by_its_id(tmp_path, ext):
     want = ["doc-2", "doc-3"] if ext == ".jsonl" else ["doc-1", "doc-2"]
     assert [e.get("id") for e in errors] == want, errors
     assert [r["id"] for r in failed] == want, failed
+
+
+def test_more_workers_than_cpus_is_a_warning_and_changes_nothing(tmp_path, capsys):
+    # -j 24 on 2 cores started 24 workers (3.7 GB) without a word.
+    from polyclean.workers import cores
+    src = tmp_path / "a.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": f"Line {i} of the council notes."})
+                           + "\n" for i in range(40)), "utf-8")
+    assert run("clean", src, "-o", tmp_path / "one.jsonl", "-j", "1") == 0
+    assert "warning" not in capsys.readouterr().err
+    many = cores() + 1
+    assert run("clean", src, "-o", tmp_path / "many.jsonl", "-j", str(many), "--batch-docs", "4") == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"polyclean: warning: -j {many} starts more workers than the {cores()} CPUs this run "
+        "may use: they take turns on those CPUs (the run is no faster) and each takes its "
+        "own memory; -j 0 starts one per CPU"]
+    assert (tmp_path / "many.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
+    assert run("clean", src, "-o", tmp_path / "q.jsonl", "-j", str(many), "-q") == 0
+    assert capsys.readouterr().err == ""
