@@ -283,12 +283,14 @@ def _err(msg: str) -> None:
 
 
 # --- clean ---------------------------------------------------------------------------------
-def _lock_output(out: Path, folder: bool) -> None:
+def _lock_output(out: Path, folder: bool) -> list[Path]:
     """Fail early (:class:`OutputError`) when nothing could be written at ``out``: its
-    folder (or the first existing one above it) is a file, or cannot be written."""
+    folder (or the first existing one above it) is a file, or cannot be written.
+    Returns the folders it made, the deepest first."""
     where = out if folder else out.parent
-    probe = where
+    probe, made = where, []
     while not probe.exists() and probe != probe.parent:
+        made.append(probe)
         probe = probe.parent
     if probe.exists() and not probe.is_dir() or where.exists() and not where.is_dir():
         bad = where if where.exists() else probe
@@ -301,6 +303,18 @@ def _lock_output(out: Path, folder: bool) -> None:
         bad = exc.filename or where
         raise OutputError(E.OUTPUT_UNWRITABLE.format(
             out=show(str(out)), where=show(str(bad)), why=why(exc))) from None
+    return made
+
+
+def _unmake(made: list[Path]) -> None:
+    """Remove the folders :func:`_lock_output` made that the run left empty (every input
+    failed before it was read: ``--glob`` matched nothing, a missing file), so that a
+    mistyped command leaves no empty output folder behind."""
+    for folder in made:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty: the run wrote something (or left its journal)
+            return
 
 
 def run_options(plan, cfg: Config):
@@ -346,9 +360,10 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
     if side["--summary-json"] == side["--html-report"] == "-":
         raise UsageError(E.SAME_PATH.format(flag="--html-report", path="-",
                                             other="--summary-json (standard output)"))
+    made: list[Path] = []
     if opts.lock is not None:
         try:
-            _lock_output(plan.out, plan.folder)
+            made = _lock_output(plan.out, plan.folder)
         except OutputError as exc:
             _err(str(exc))
             return EXIT_FAILED
@@ -358,6 +373,7 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
             summary = run(plan, opts)
         rc = EXIT_FAILED if summary.errors else EXIT_OK
     except (ResumeError, UsageError) as exc:
+        _unmake(made)
         raise UsageError(str(exc)) from None
     except (OutputError, StopRun, Interrupted) as exc:
         summary = getattr(exc, "summary", None)
@@ -370,6 +386,7 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
     except BrokenProcessPool:
         _err(E.WORKER_DIED + (E.INTERRUPTED_RESUME if opts.journal else ""))
         return EXIT_FAILED
+    _unmake(made)
     if summary is not None and not _end_of_run(summary, cfg, opts.progress) and rc == EXIT_OK:
         rc = EXIT_FAILED  # the summary JSON could not be written
     return rc

@@ -463,3 +463,25 @@ def test_more_workers_than_cpus_is_a_warning_and_changes_nothing(tmp_path, capsy
     assert (tmp_path / "many.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
     assert run("clean", src, "-o", tmp_path / "q.jsonl", "-j", str(many), "-q") == 0
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("inputs", [["{src}", "--glob", "nomatch*"],
+                                    ["{src}/missing.txt", "{src}/gone.txt"]])
+def test_a_run_that_reads_no_input_leaves_no_empty_output_folder(tmp_path, capsys, inputs):
+    # --glob 'nomatch*' made the output folder and left it empty.
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.jsonl").write_text(json.dumps({"text": TEXT}) + "\n", "utf-8")
+    out = tmp_path / "out" / "deeper"
+    assert run("clean", *[a.format(src=src) for a in inputs], "-o", out) == 1
+    assert not out.exists()  # the errors file beside it says what went wrong
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["deeper.errors.jsonl"]
+    failed = 1 if "--glob" in inputs else len(inputs)
+    assert len(capsys.readouterr().err.splitlines()) == failed  # one line per input
+    # a folder that was there stays, and a run that writes keeps the one it made
+    existing = tmp_path / "kept"
+    existing.mkdir()
+    assert run("clean", *[a.format(src=src) for a in inputs], "-o", existing) == 1
+    assert existing.is_dir()
+    assert run("clean", src, "-o", out) == 0
+    assert (out / "a.jsonl").exists()
