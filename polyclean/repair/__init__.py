@@ -32,7 +32,7 @@ import re
 
 from ..config import Config
 from ..report import Change
-from .ftfy_gate import _ftfy, describe_ftfy, ftfy_lines  # noqa: F401
+from .ftfy_gate import _ftfy, describe_ftfy, ftfy_lines, restore_lost_closing_quotes  # noqa: F401
 from .mixups import (  # noqa: F401
     _CAPS_RUN, CONTEXT_CHARS, CP1251_FROM_KOI8, CP1251_FROM_LATIN, KOI8_FROM_CP1251,
     KOI8_FROM_LATIN, LATIN_MIXUPS, _caps_heavy, undo_cyrillic_as_latin,
@@ -109,9 +109,12 @@ def repair_line(line: str, *, use_ftfy: bool | None = None, cyrillic: bool = Tru
     if use_ftfy is None:
         use_ftfy = bool(ftfy_lines(out))
     if use_ftfy:
-        fixed, steps = _ftfy()["fix"](out)
+        paired = restore_lost_closing_quotes(out)
+        fixed, steps = _ftfy()["fix"](paired)
         if fixed != out:
             reasons.append(describe_ftfy(steps))
+            if paired != out and fixed != paired:
+                reasons.append("a closing quote's lost last byte taken from its pair")
             out = fixed
             # what ftfy left is what the next clean would check: check it now, so that
             # repairing twice gives what repairing once did

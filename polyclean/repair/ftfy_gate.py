@@ -88,6 +88,43 @@ def ftfy_lines(text: str) -> set[int]:
     return flagged
 
 
+#: A quote as UTF-8 read as cp1252 or as itself: opening, closing, and the closing one
+#: whose last byte (0x9D, which cp1252 leaves undefined) was shown as U+FFFD.
+_QUOTES = re.compile("\u00e2\u20ac\u0153|\u201c|\u00e2\u20ac\x9d|\u201d|\u00e2\u20ac\ufffd")
+
+
+def restore_lost_closing_quotes(line: str) -> str:
+    """Give back the last byte of a closing quote that mojibake lost, where an opening
+    quote before it on the line is still open.
+
+    UTF-8 "”" (E2 80 9D) read as cp1252 is "â€" and an undefined byte, which
+    browsers and many tools show as U+FFFD; ftfy then can only give "“test�".
+    Five characters end so (U+2001, U+200D, U+200F, U+2010, U+201D); after an
+    unclosed "“" it is the closing quote, the one of the five that pairs.  Without
+    an open quote the sequence is left alone (it may be a zero-width joiner).
+
+    >>> restore_lost_closing_quotes("â€œlossy decodingâ€�")
+    'â€œlossy decodingâ€\x9d'
+    >>> restore_lost_closing_quotes("xâ€� y")  # nothing open: left alone
+    'xâ€� y'
+    """
+    if "\ufffd" not in line:
+        return line
+    parts, last, open_ = [], 0, False
+    for m in _QUOTES.finditer(line):
+        q = m.group()
+        if q in ("\u00e2\u20ac\u0153", "\u201c"):
+            open_ = True
+        elif q.endswith("\ufffd"):
+            if open_:
+                parts += [line[last:m.start()], "\u00e2\u20ac\x9d"]
+                last = m.end()
+            open_ = False
+        else:
+            open_ = False
+    return "".join(parts) + line[last:] if parts else line
+
+
 _FTFY_CODECS = {"latin-1": "latin-1", "iso-8859-2": "iso-8859-2", "macroman": "macroman",
                 "cp437": "cp437"}
 
