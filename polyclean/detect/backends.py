@@ -15,7 +15,25 @@ from typing import Any
 
 from ..errors import ConfigError, E
 from ..memo import Memo
+from ..normalize import normalized
 from .languages import _ALIASES, PREDICTION_MEMO_SIZE
+
+
+def model_text(text: str) -> str:
+    """What the model reads of ``text``: the text as the normaliser writes it (quotes,
+    dashes, the ellipsis, the normal form, no invisible controls), its white space as
+    single spaces.  A segment so reads the same before and after a clean, which
+    ``clean(clean(x)) == clean(x)`` needs: a Russian line with «guillemets» was read as
+    Russian and, with "quotes", as Macedonian, and changed its document's language on
+    the second clean.
+
+    >>> model_text("«Тони» —— ‘a’… – b\\n c‎")
+    '"Тони" - \\'a\\'... - b c'
+    """
+    if not text.isascii():
+        text = normalized(text)
+    return " ".join(text.split())
+
 
 log = logging.getLogger("polyclean.detect")
 log.addHandler(logging.NullHandler())
@@ -48,7 +66,7 @@ class _FastTextBackend:
         self._memo = Memo(PREDICTION_MEMO_SIZE)
 
     def probs(self, text: str, cands: tuple[str, ...]) -> dict[str, float]:
-        text = " ".join(text.split()) + "\n"
+        text = model_text(text) + "\n"
         found = self._memo.get(text)
         if found is None:
             found = self._predict(text, 12, 0.001, "replace")
@@ -90,7 +108,7 @@ class _LangDetectBackend:
         try:
             if len(inv) < len(self._known):
                 det.set_prior_map({code: 1.0 for code in inv})
-            det.append(text)
+            det.append(model_text(text))
             res = det.get_probabilities()
         except LangDetectException:
             return {}
