@@ -1,0 +1,44 @@
+"""Bugs a new user found by trying polyclean on inputs nobody had used (fifth round: the
+library as an ETL user calls it, record formats beyond the basics, web archives): each
+test runs what the user ran and asserts what the user sees."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from polyclean import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args):
+    return cli.main([*map(str, args)])
+
+
+ROWS = [("1", "Itâ€™s the councilâ€™s budget."), ("2", "The meeting ended at noon.")]
+
+
+# --- a UTF-16 or UTF-32 byte order mark says the codec of a record file ------------------
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "jsonl"])
+def test_record_files_with_a_utf16_or_utf32_bom_are_read_without_encoding(tmp_path, fmt, codec):
+    # Excel's "Unicode text" and many Windows tools write UTF-16 with a byte order mark;
+    # a text file was read by it, but a CSV/TSV header failed ('undecodable bytes in
+    # column 1 (not utf-8)') and every JSONL line was an error record
+    if fmt == "jsonl":
+        body = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in ROWS)
+    else:
+        sep = "," if fmt == "csv" else "\t"
+        body = f"id{sep}text\r\n" + "".join(f"{i}{sep}{t}\r\n" for i, t in ROWS)
+    bom = {"utf-16": "", "utf-16-be": "\ufeff", "utf-32": ""}[codec]
+    src = tmp_path / f"in.{fmt}"
+    src.write_bytes((bom + body).encode(codec))
+    ref = tmp_path / f"ref.{fmt}"
+    ref.write_text(body, encoding="utf-8")
+    for name in (src, ref):
+        assert run("clean", name, "-o", tmp_path / f"{name.stem}.out.jsonl",
+                   "--no-translate", "-q") == 0
+    got = (tmp_path / "in.out.jsonl").read_text(encoding="utf-8")
+    assert got == (tmp_path / "ref.out.jsonl").read_text(encoding="utf-8")
+    assert "It's the council's budget." in got
