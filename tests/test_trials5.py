@@ -42,3 +42,30 @@ def test_record_files_with_a_utf16_or_utf32_bom_are_read_without_encoding(tmp_pa
     got = (tmp_path / "in.out.jsonl").read_text(encoding="utf-8")
     assert got == (tmp_path / "ref.out.jsonl").read_text(encoding="utf-8")
     assert "It's the council's budget." in got
+
+
+# --- the HTTP charset of a WARC record is the header's parameter, parsed as MIME does --------
+def test_a_quoted_http_charset_is_read_without_its_quotes(tmp_path):
+    # FastWARC's http_charset kept the quotes of charset="x-mac-cyrillic", which made the
+    # label unknown (the page was decoded by detection) and the output field '"...'; and it
+    # read the charset from inside another parameter's quoted value
+    import sys
+    sys.path.insert(0, str(Path(__file__).parent))
+    from webarchive import RU, Archive
+
+    page = f"<html><body><article><p>{RU}</p></article></body></html>"
+    a = Archive()
+    a.response("http://a.example/mac", page.encode("mac-cyrillic"),
+               'text/html; charset="x-mac-cyrillic"')
+    a.response("http://a.example/odd", page.encode("koi8-r"),
+               'text/html; note="see ;charset=x"; Charset=KOI8-R')
+    src = tmp_path / "crawl.warc.gz"
+    src.write_bytes(a.bytes())
+    out, rep = tmp_path / "out.jsonl", tmp_path / "rep.jsonl"
+    assert run("clean", src, "-o", out, "--report", rep, "--no-translate", "-q") == 0
+    recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["http_charset"] for r in recs] == ["x-mac-cyrillic", "koi8-r"]
+    assert all(RU in r["text"] for r in recs)
+    reasons = [json.loads(line)["source"]["encoding_reason"]
+               for line in rep.read_text(encoding="utf-8").splitlines()]
+    assert all(r.startswith("declared in the HTTP header") for r in reasons), reasons
