@@ -2,7 +2,7 @@
 DataFrame column on a cluster.
 
 :func:`read_documents` makes one Bag element per *document*: per file (text, HTML),
-per JSONL line, per WARC/WET record (HTML and WARC need the ``web`` extra), never per
+per JSONL line or CSV/TSV/Parquet row, per WARC/WET record (HTML and WARC need the ``web`` extra), never per
 line of a text file as ``db.read_text`` does, so boilerplate removal sees whole pages
 and learns the lines that recur across them.
 

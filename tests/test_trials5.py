@@ -69,3 +69,33 @@ def test_a_quoted_http_charset_is_read_without_its_quotes(tmp_path):
     reasons = [json.loads(line)["source"]["encoding_reason"]
                for line in rep.read_text(encoding="utf-8").splitlines()]
     assert all(r.startswith("declared in the HTTP header") for r in reasons), reasons
+
+
+# --- Dask: read_documents gives one document per row of CSV, TSV and Parquet files -------
+def test_read_documents_reads_csv_tsv_and_parquet_rows_as_documents(tmp_path):
+    # a CSV or TSV file was one document (its header, commas and every row cleaned as one
+    # text, rows recurring across files removed as boilerplate) and a Parquet file an
+    # error ('binary data, not text'), while the command line reads each row as a record
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from polyclean.dask import clean_bag, read_documents
+
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    (crawl / "a.csv").write_text("id,text\n" + "".join(f'{i},"{t}"\n' for i, t in ROWS),
+                                 encoding="utf-8")
+    (crawl / "b.tsv").write_text("id\ttext\n" + "".join(f"{i}\t{t}\n" for i, t in ROWS),
+                                 encoding="utf-8")
+    pq.write_table(pa.table({"id": [1, 2], "text": [t for _, t in ROWS]}), crawl / "c.parquet")
+    (crawl / "d.csv").write_text("id,text,text\n1,a,b\n", encoding="utf-8")
+    docs = read_documents(str(crawl / "*")).compute(scheduler="sync")
+    rows = [d for d in docs if d["source"].endswith(("a.csv", "b.tsv", "c.parquet"))]
+    assert [(d["where"], str(d["id"]), d["text"]) for d in rows] == [
+        (f"row {n}", i, t) for _ in range(3) for n, (i, t) in enumerate(ROWS, 1)]
+    bad = [d for d in docs if d["source"].endswith("d.csv")]
+    assert len(bad) == 1 and "'text' occurs 2 times" in bad[0]["error"]
+    cleaned = clean_bag(read_documents(str(crawl / "*")), translate=False,
+                        errors="null").compute(scheduler="sync")
+    assert [d["text"] for d in cleaned][:2] == ["It's the council's budget.",
+                                                "The meeting ended at noon."]
