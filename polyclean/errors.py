@@ -195,6 +195,8 @@ class E:
     NO_COLUMN = "no column {field!r} (columns: {columns})"
     HEADER_SYNTAX = "header row: {why}"
     HEADER_UNDECODABLE = "header row: undecodable bytes in column {column} (not {codec})"
+    HEADER_FIELD_REPEATS = ("header row: column {column!r} occurs {n} times and {how}; "
+                            "rename the columns")
     HEADER_REPEATS = ("header row: column {column!r} occurs {n} times, but a {fmt} record "
                       "holds one value per name; rename the columns")
     CSV_SYNTAX = "CSV syntax: {why}"

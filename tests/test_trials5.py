@@ -99,3 +99,23 @@ def test_read_documents_reads_csv_tsv_and_parquet_rows_as_documents(tmp_path):
                         errors="null").compute(scheduler="sync")
     assert [d["text"] for d in cleaned][:2] == ["It's the council's budget.",
                                                 "The meeting ended at noon."]
+
+
+# --- a CSV/TSV header naming the text column twice ----------------------------------------
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+@pytest.mark.parametrize("extra", [[], ["--lang-field", "lang"]])
+def test_a_text_or_written_column_named_twice_fails_the_input(tmp_path, fmt, extra, capsys):
+    # 'id,text,text' cleaned the first 'text' column and left the second as it was,
+    # without a word, when the rows were written back as rows (CSV to CSV, TSV to TSV);
+    # a written column named twice was filled in its first place only
+    sep = "," if fmt == "csv" else "\t"
+    twice = "lang" if extra else "text"
+    head = sep.join(["id", "text", "lang", twice])
+    src = tmp_path / f"in.{fmt}"
+    src.write_text(f"{head}\n1{sep}Itâ€™s one{sep}x{sep}Itâ€™s two\n", encoding="utf-8")
+    out = tmp_path / f"out.{fmt}"
+    assert run("clean", src, "-o", out, "--no-translate", "-q", *extra) == 1
+    err = capsys.readouterr().err
+    assert f"header row: column '{twice}' occurs 2 times" in err
+    assert not out.exists()
+    assert json.loads((tmp_path / f"out.{fmt}.errors.jsonl").read_text())["input"] == str(src)
