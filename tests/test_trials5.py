@@ -119,3 +119,34 @@ def test_a_text_or_written_column_named_twice_fails_the_input(tmp_path, fmt, ext
     assert f"header row: column '{twice}' occurs 2 times" in err
     assert not out.exists()
     assert json.loads((tmp_path / f"out.{fmt}.errors.jsonl").read_text())["input"] == str(src)
+
+
+# --- the Dask and datasets helpers raise polyclean's errors --------------------------------
+def test_dask_helpers_raise_polyclean_errors_and_check_errors_at_once(tmp_path):
+    # `except polyclean.PolycleanError` missed them (ValueError, KeyError), and
+    # clean_bag(errors="nul") took every failed document as errors="null" without a word
+    import dask.bag as db
+    import dask.dataframe as dd
+    import pandas as pd
+
+    from polyclean import ConfigError, PolycleanError
+    from polyclean.dask import clean_bag, clean_dataframe, read_documents
+
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(PolycleanError, match="no files to read"):
+        read_documents(str(tmp_path / "empty"))
+    (tmp_path / "crawl").mkdir()
+    (tmp_path / "crawl" / "a.txt").write_bytes(b"\x00\x01\x02" * 300)
+    docs = read_documents(str(tmp_path / "crawl"))
+    with pytest.raises(ConfigError, match="not 'nul'"):
+        clean_bag(docs, translate=False, errors="nul")
+    with pytest.raises(PolycleanError, match="binary data"):
+        clean_bag(docs, translate=False).compute(scheduler="sync")
+    ddf = dd.from_pandas(pd.DataFrame({"body": ["Hi."]}), npartitions=1)
+    with pytest.raises(PolycleanError) as info:
+        clean_dataframe(ddf, "text")
+    assert isinstance(info.value, KeyError)
+    assert str(info.value) == "no column 'text' (columns: body)"
+    with pytest.raises(ConfigError):
+        clean_dataframe(ddf, "body", errors="skip")
+    assert clean_bag(db.from_sequence(["Hi."]), translate=False).compute(scheduler="sync")
