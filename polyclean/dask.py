@@ -2,7 +2,7 @@
 DataFrame column on a cluster.
 
 :func:`read_documents` makes one Bag element per *document*: per file (text, HTML),
-per JSONL line, per WARC/WET record (HTML and WARC need the ``web`` extra), never per
+per JSONL line or CSV/TSV/Parquet row, per WARC/WET record (HTML and WARC need the ``web`` extra), never per
 line of a text file as ``db.read_text`` does, so boilerplate removal sees whole pages
 and learns the lines that recur across them.
 
@@ -23,6 +23,7 @@ import dask.dataframe as dd
 import pandas as pd
 
 from .config import Config
+from .errors import E, ColumnError, ConfigError, InputError, RecordError
 from .pandas import _config, clean_values
 
 
@@ -57,7 +58,7 @@ def read_documents(paths: Any, *, files_per_partition: int = 64, extract: str = 
 
     files = expand_paths(paths)
     if not files:
-        raise ValueError("no files to read")
+        raise InputError(E.NO_FILES.format(paths=paths))
     parts = [files[i:i + files_per_partition] for i in range(0, len(files), files_per_partition)]
     return db.from_sequence(parts, npartitions=len(parts)).map_partitions(
         lambda chunks: _read_files([f for c in chunks for f in c], extract, markup, text_field))
@@ -82,7 +83,8 @@ def _clean_dicts(items: list, config: Config, batch_size: int, errors: str) -> l
     results = cleaner.iter_clean((items[i]["text"] for i in todo), batch_size)
     for i, res in zip(todo, results):
         if res.error is not None and errors == "raise":
-            raise ValueError(f"{items[i].get('source')} {items[i].get('where')}: {res.error}")
+            raise RecordError(E.BAG_DOCUMENT_FAILED.format(
+                source=items[i].get("source"), where=items[i].get("where"), why=res.error))
         out[i] = {**items[i], "text": res.text if res.error is None else None}
         if res.error is not None:
             out[i]["error"] = res.error
@@ -104,7 +106,21 @@ def clean_bag(bag: db.Bag, *, config: Config | None = None, batch_size: int = 25
     ['It was fine...', 'So was this.']
     """
     cfg = _config(config, options)
+    _check_errors(errors)
     return bag.map_partitions(_clean_partition, cfg, batch_size, errors)
+
+
+def _check_errors(errors: str) -> None:
+    """Refuse a bad ``errors`` now, not when the graph runs (a typo such as "nul" took
+    every failed document of :func:`read_documents` as "null").
+
+    >>> _check_errors("nul")
+    Traceback (most recent call last):
+    ...
+    polyclean.errors.ConfigError: errors must be 'raise' or 'null', not 'nul'
+    """
+    if errors not in ("raise", "null"):
+        raise ConfigError(E.BAD_ERRORS_CHOICE.format(value=errors))
 
 
 def _clean_frame(df: pd.DataFrame, column: str, output: str, config: Config,
@@ -125,8 +141,10 @@ def clean_dataframe(ddf: dd.DataFrame, column: str, *, output_column: str | None
     text column's string dtype), so Dask never calls the cleaner on dummy rows.
     """
     if column not in ddf.columns:
-        raise KeyError(f"no column {column!r} (columns: {', '.join(map(str, ddf.columns))})")
+        raise ColumnError(E.NO_COLUMN.format(field=column,
+                                             columns=", ".join(map(str, ddf.columns))))
     cfg = _config(config, options)
+    _check_errors(errors)
     output = output_column or column
     meta = ddf._meta.copy()
     dtype = meta[column].dtype

@@ -119,6 +119,14 @@ class IndexUnreachableError(ModelsError):
     """The package index cannot be reached (offline machine, firewall)."""
 
 
+# --- data frames and bags (polyclean.dask, polyclean.hf) -------------------------------------
+class ColumnError(PolycleanError, KeyError):
+    """A data frame or dataset has no column of the name given."""
+
+    def __str__(self) -> str:  # the message, not KeyError's repr of it
+        return str(self.args[0]) if self.args else ""
+
+
 # --- web inputs (HTML pages, WARC/WET archives) -----------------------------------------------
 class ExtractError(PolycleanError, ValueError):
     """Text cannot be extracted from an HTML page (the extractor failed on it)."""
@@ -195,6 +203,8 @@ class E:
     NO_COLUMN = "no column {field!r} (columns: {columns})"
     HEADER_SYNTAX = "header row: {why}"
     HEADER_UNDECODABLE = "header row: undecodable bytes in column {column} (not {codec})"
+    HEADER_FIELD_REPEATS = ("header row: column {column!r} occurs {n} times and {how}; "
+                            "rename the columns")
     HEADER_REPEATS = ("header row: column {column!r} occurs {n} times, but a {fmt} record "
                       "holds one value per name; rename the columns")
     CSV_SYNTAX = "CSV syntax: {why}"
@@ -209,6 +219,8 @@ class E:
     FIELD_NOT_TEXT = "field {field!r} is {kind}, not text"
     RECORD_UNWRITABLE = "cannot write the record: {why}"
     DOCUMENT_FAILED = "document at position {i}: {why}"
+    NO_FILES = "{paths}: no files to read"
+    BAG_DOCUMENT_FAILED = "{source} {where}: {why}"
     BAD_ERRORS_CHOICE = "errors must be 'raise' or 'null', not {value!r}"
 
     # outputs (polyclean.plan, polyclean.sinks)

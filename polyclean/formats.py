@@ -42,7 +42,7 @@ import io
 import lzma
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator
 
@@ -319,6 +319,29 @@ def _ascii_compatible(encoding: str | None) -> bool:
         return False
 
 
+def bom_encoding(fh: Any) -> str | None:
+    """``utf-16`` or ``utf-32`` when the stream starts with that byte order mark (read
+    without consuming it), else None: a UTF-16 CSV, TSV or JSONL file (Excel's
+    "Unicode text") is read as such without ``--encoding``.
+
+    >>> bom_encoding(io.BufferedReader(io.BytesIO("t".encode("utf-16"))))
+    'utf-16'
+    >>> bom_encoding(io.BufferedReader(io.BytesIO(b"\\xff\\xfe\\0\\0t\\0\\0\\0")))
+    'utf-32'
+    >>> bom_encoding(io.BufferedReader(io.BytesIO(b"\\xef\\xbb\\xbftext"))) is None
+    True
+    """
+    try:
+        head = fh.peek(4)[:4]
+    except (AttributeError, OSError, ValueError, EOFError):
+        return None
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return None
+
+
 # --- readers (main process) --------------------------------------------------------
 class Reader:
     """Reads one unit.  ``open()`` returns the unit's metadata (or raises InputError)."""
@@ -334,6 +357,8 @@ class Reader:
     def open(self) -> Any:
         self.fh = open_input(self.path)
         self.stamp = self._stamp()
+        if self.opts.encoding is None and (bom := bom_encoding(self.fh)):
+            self.opts = replace(self.opts, encoding=bom)  # a BOM says the codec
         return None
 
     def records(self) -> Iterator[Record]:

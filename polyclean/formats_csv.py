@@ -90,6 +90,11 @@ class CsvReader(Reader):
             raise InputError(E.HEADER_UNDECODABLE.format(column=bad, codec=o.encoding or "utf-8"))
         if o.text_field not in header:
             raise InputError(E.NO_COLUMN.format(field=o.text_field, columns=", ".join(header)))
+        for name, how in ((o.text_field, "holds the text to clean"),
+                          *((n, "takes a field polyclean writes") for n in o.written)):
+            if header.count(name) > 1:  # which one? the first was used, without a word
+                raise InputError(E.HEADER_FIELD_REPEATS.format(column=name, how=how,
+                                                               n=header.count(name)))
         self.header = header
         out_header = list(header)
         for name in o.written:

@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from .config import Config
+from .errors import E, ColumnError
 from .pipeline import Cleaner
 
 #: ``boilerplate_min_docs`` that no batch reaches: the recurring-line rule never fires.
@@ -58,7 +59,8 @@ class CleanBatch:
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         if self.text_column not in batch:
-            raise KeyError(f"no column {self.text_column!r} (columns: {', '.join(batch)})")
+            raise ColumnError(E.NO_COLUMN.format(field=self.text_column,
+                                                 columns=", ".join(batch)))
         values = batch[self.text_column]
         if self._cleaner is None:
             self._cleaner = Cleaner(self.config)

@@ -10,6 +10,9 @@ document:
 * ``.jsonl``/``.ndjson`` (and ``.gz``) -- one per line, through
   :class:`polyclean.formats.JsonlReader` (blank lines skipped); the text is the
   ``text_field`` value and the record's other fields come along;
+* ``.csv``, ``.tsv``, ``.parquet`` (and ``.gz``) -- one per row, through the command
+  line's readers (a header naming a column twice fails the file: one value would be
+  lost), the other columns as fields;
 * anything else -- the whole file is one document (bytes, decoded by the pipeline),
   or, with ``markup="html"``, an HTML page.
 
@@ -33,13 +36,15 @@ import os
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from ..errors import InputError, RecordError
-from ..formats import FieldOptions, JsonlReader, detect_format, open_input, split_compression
+from ..errors import E, InputError, RecordError
+from ..formats import READERS, FieldOptions, detect_format, open_input, split_compression
 from ..records import extract as field_of
+from ..records import tsv_unescape
 from .document import html_to_text, record_to_text
 from .warc import WarcReader, is_skipped, is_warc
 
 HTML_EXTENSIONS = (".html", ".htm", ".xhtml")
+ROW_FORMATS = ("jsonl", "csv", "tsv", "parquet")  # one document per record
 
 
 def expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[str]:
@@ -82,8 +87,8 @@ def _kind(name: str, markup: str) -> str:
     if is_html_file(name):
         return "html"
     fmt = detect_format(name)
-    if fmt == "jsonl":
-        return "jsonl"
+    if fmt in ROW_FORMATS:
+        return fmt
     return "html" if markup == "html" else "text"
 
 
@@ -94,8 +99,8 @@ def iter_documents(path: str | os.PathLike, *, extract: str = "main", markup: st
     kind = _kind(name, markup)
     if kind == "warc":
         yield from _warc(name, extract)
-    elif kind == "jsonl":
-        yield from _jsonl(name, extract, markup, text_field)
+    elif kind in ROW_FORMATS:
+        yield from _rows(name, kind, extract, markup, text_field)
     else:
         yield _whole_file(name, kind, extract)
 
@@ -154,20 +159,50 @@ def _warc(name: str, extract: str) -> Iterator[dict[str, Any]]:
         yield {**web.fields, **doc, "text": web.text}
 
 
-def _jsonl(name: str, extract: str, markup: str, text_field: str) -> Iterator[dict[str, Any]]:
+def _rows(name: str, fmt: str, extract: str, markup: str,
+          text_field: str) -> Iterator[dict[str, Any]]:
     opts = FieldOptions(text_field=text_field)
-    for rec in _records(JsonlReader(Path(name), opts), name):
+    for rec in _records(READERS[fmt](Path(name), opts), name):
         if isinstance(rec, dict):
             yield rec
             continue
         doc = {"source": name, "where": rec.where}
         try:
-            (_, members), text = field_of("jsonl", rec.payload, opts)
+            if rec.error is not None:
+                raise RecordError(rec.error)
+            state, text = field_of(fmt, rec.payload, opts)
+            fields = _fields(fmt, state, rec.keep)
+        except InputError as exc:  # the header: the file fails as a whole
+            yield {"source": name, "where": "", "text": None, "error": str(exc)}
+            return
         except RecordError as exc:
             yield {**doc, "text": None, "error": str(exc)}
             continue
-        fields = {k: v for k, _, _, v in members if k != text_field}
+        fields.pop(text_field, None)
         if markup == "html" and text is not None:
             yield _html({**fields, **doc}, text, extract)
         else:
             yield {**fields, **doc, "text": text}
+
+
+def _fields(fmt: str, state: Any, row: Any) -> dict[str, Any]:
+    """The fields of one record (its text field included; TSV escapes undone); a
+    CSV/TSV header that names a column twice is an :class:`InputError` (one of the two
+    values would be lost).
+
+    >>> _fields("tsv", (["a\\\\tb", "Hi."], (2, 1, 1, -1, 2, "tsv", "\t", ("id", "text"))), None)
+    {'id': 'a\\tb', 'text': 'Hi.'}
+    """
+    if fmt == "jsonl":
+        return {k: v for k, _, _, v in state[1]}
+    if fmt == "parquet":
+        return dict(row)
+    cells, layout = state
+    header = layout[7]
+    for column in header:
+        if header.count(column) > 1:
+            raise InputError(E.HEADER_REPEATS.format(column=column, n=header.count(column),
+                                                     fmt="document"))
+    if fmt == "tsv":
+        cells = [tsv_unescape(c) for c in cells]
+    return dict(zip(header, cells))

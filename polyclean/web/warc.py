@@ -50,6 +50,7 @@ from typing import Any, Iterator
 from ..errors import E, InputError, WebDependencyError
 from ..formats import FieldOptions, Reader, Record, check_input, split_compression
 from ._deps import need
+from .charset import charset_from_content_type
 from .document import WebRecord
 from .payload import PayloadError, http_body
 
@@ -96,6 +97,16 @@ def _header(headers: Any, name: str) -> str | None:
     """
     values = [v for k, v in headers if k.lower() == name.lower()]
     return ", ".join(values) if values else None
+
+
+def _http_charset(rec: Any) -> str | None:
+    """The ``charset`` of the record's HTTP ``Content-Type``, parsed as MIME does:
+    FastWARC's ``http_charset`` keeps the quotes of ``charset="windows-1251"`` (which
+    hid labels such as ``x-mac-cyrillic`` from the WHATWG table) and reads a
+    ``charset=`` inside another parameter's quoted value.  Lower case, as FastWARC
+    gives it (labels are case-insensitive)."""
+    label = charset_from_content_type(rec.http_headers.get("Content-Type"))
+    return label.lower() if label else None
 
 
 class _Counted:
@@ -278,7 +289,7 @@ class WarcReader(Reader):
         self.counts["documents"] += 1
         payload = WebRecord(
             body, "text" if kind == "conversion" else "html", fields["url"], fields["warc_record_id"],
-            fields["date"], rec.http_charset if rec.is_http else None,
+            fields["date"], _http_charset(rec) if rec.is_http else None,
             http_type or headers.get("Content-Type"), rec.stream_pos)
         return Record(where, payload, size)
 
