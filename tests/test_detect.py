@@ -96,6 +96,7 @@ def test_extended_vocabularies_kept_are_bounded(monkeypatch):
 
     det = importlib.import_module("polyclean.detect.lexicon")
     monkeypatch.setattr(det, "LEXICONS_KEPT", 3)
+    monkeypatch.setattr(det, "_lexicons", {})  # whatever tests before this one built
     for lang in ("de", "fr", "es", "it", "nl"):
         det._lexicon(lang)
     heavy = [k for k, v in det._lexicons.items() if v is not None and v.freqs is not v.small]

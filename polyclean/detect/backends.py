@@ -66,10 +66,9 @@ class _FastTextBackend:
         self._memo = Memo(PREDICTION_MEMO_SIZE)
 
     def probs(self, text: str, cands: tuple[str, ...]) -> dict[str, float]:
-        text = model_text(text) + "\n"
         found = self._memo.get(text)
         if found is None:
-            found = self._predict(text, 12, 0.001, "replace")
+            found = self._predict(model_text(text) + "\n", 12, 0.001, "replace")
             self._memo.put(text, found)
         out: dict[str, float] = {}
         for p, label in found:
