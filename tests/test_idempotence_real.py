@@ -125,6 +125,11 @@ def test_the_model_reads_a_line_the_same_before_and_after_its_punctuation_is_nor
              for line in p.read_text("utf-8").split("\n")
              if any(c in line for c in "\u00ab\u00bb\u201e\u201c\u201d\u2018\u2019\u2014\u2013\u2026")]
     assert len(lines) > 1000
+    # the model's reading is the normaliser's, by table (detect.backends.model_text)
+    from polyclean.detect.backends import model_text
+    every = [line for p in sorted(folder.glob("*.txt"))
+             for line in p.read_text("utf-8").split("\n") if not line.isascii()]
+    assert [x for x in every if model_text(x) != " ".join(normalized(x).split())] == []
     cfg = Config()
     langs = [(detect_document(x, cfg).lang, detect_document(normalized(x), cfg).lang)
              for x in lines]

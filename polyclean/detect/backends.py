@@ -9,29 +9,47 @@ True
 from __future__ import annotations
 
 import logging
+import re
 import threading
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, E
 from ..memo import Memo
-from ..normalize import normalized
+from ..normalize import (_BULLET_CHARS, _BULLET_RE, _CONTROL_RE, _DOUBLE_QUOTES, _EM_CHARS,
+                         _OTHER_DASHES, _SINGLE_QUOTES, _SPACE_CHARS)
 from .languages import _ALIASES, PREDICTION_MEMO_SIZE
+
+_EM_RUN = re.compile(f"[{_EM_CHARS}]+")
+_SPACE_RE = re.compile(f"[{_SPACE_CHARS}]")
+_BREAK_RE = re.compile("[\u2028\u2029\x85]")  # line breaks to the normaliser
+_PUNCT = str.maketrans({**dict.fromkeys(_SINGLE_QUOTES, "'"), **dict.fromkeys(_DOUBLE_QUOTES, '"'),
+                        **dict.fromkeys(_OTHER_DASHES, "-"), "\u2026": "..."})
 
 
 def model_text(text: str) -> str:
     """What the model reads of ``text``: the text as the normaliser writes it (quotes,
-    dashes, the ellipsis, the normal form, no invisible controls), its white space as
-    single spaces.  A segment so reads the same before and after a clean, which
+    dashes, the ellipsis, a leading bullet, no invisible controls, NFC), its white space
+    as single spaces.  A segment so reads the same before and after a clean, which
     ``clean(clean(x)) == clean(x)`` needs: a Russian line with «guillemets» was read as
     Russian and, with "quotes", as Macedonian, and changed its document's language on
-    the second clean.
+    the second clean.  The same passes as :func:`polyclean.normalize.normalized`, by
+    table (the detector asks for every segment; ``tests/test_idempotence_real.py``
+    checks that the two agree).
 
-    >>> model_text("«Тони» —— ‘a’… – b\\n c‎")
-    '"Тони" - \\'a\\'... - b c'
+    >>> model_text("• «Тони» —— ‘a’… – b\\n c‎")
+    '- "Тони" - \\'a\\'... - b c'
     """
     if not text.isascii():
-        text = normalized(text)
+        text = _CONTROL_RE.sub("", _BREAK_RE.sub(" ", text))
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        text = _SPACE_RE.sub(" ", text).translate(_PUNCT)
+        if any(c in text for c in _EM_CHARS):
+            text = _EM_RUN.sub(" - ", text)
+        if any(c in text for c in _BULLET_CHARS):
+            text = _BULLET_RE.sub(lambda m: m.group(1) + "- ", text.strip())
     return " ".join(text.split())
 
 
