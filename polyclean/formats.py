@@ -251,39 +251,36 @@ def open_input(path: Path | None) -> BinaryIO:
     return fh
 
 
-class _Gzip(gzip.GzipFile):
+class _OwnsRaw:
+    """A decompressing stream over ``self._raw`` (the compressed file) that reports how
+    far into that file it has read, and closes it."""
+
+    _raw: BinaryIO
+
+    def raw_position(self) -> int:
+        return self._raw.tell()
+
+    def close(self) -> None:
+        try:
+            super().close()  # type: ignore[misc]
+        finally:
+            self._raw.close()
+
+
+class _Gzip(_OwnsRaw, gzip.GzipFile):
     """A GzipFile that reports how far into the *compressed* file it has read."""
 
     def __init__(self, raw: BinaryIO) -> None:
         super().__init__(fileobj=raw, mode="rb")
         self._raw = raw
 
-    def raw_position(self) -> int:
-        return self._raw.tell()
 
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self._raw.close()
-
-
-class _Stdlib(io.BufferedReader):
-    """A bzip2 or xz stream (``opener`` is the standard library's file class) that
-    reports how far into the compressed file it has read and closes that file."""
+class _Stdlib(_OwnsRaw, io.BufferedReader):
+    """A bzip2 or xz stream (``opener`` is the standard library's file class)."""
 
     def __init__(self, opener: Callable[..., Any], raw: BinaryIO) -> None:
         super().__init__(opener(raw, "rb"))
         self._raw = raw
-
-    def raw_position(self) -> int:
-        return self._raw.tell()
-
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self._raw.close()
 
 
 def _zstd_reader(raw: BinaryIO) -> BinaryIO:
