@@ -24,6 +24,7 @@ Each stage writes its status into the report (``report["stages"][name]``) as one
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_right
 from typing import Any, ClassVar, Sequence
@@ -372,7 +373,7 @@ class Translate(Stage):
                 if seg.foreign:
                     self.count("fragments_foreign")
                 if seg.lang and seg.lang != cfg.target_lang and seg.lang != "und":
-                    refs.append((doc, seg))
+                    refs.extend((doc, part) for part in _unprotected(doc, seg, cfg))
         if refs:  # what translation is asked to do (the summary's first count)
             self.count("fragments_other_lang", len(refs))
         if not cfg.translate:
@@ -415,6 +416,17 @@ class Translate(Stage):
                 doc.apply(per_doc[key])
                 changed.append(doc)
         return changed
+
+
+def _unprotected(doc: Doc, seg: Segment, cfg: Config) -> list[Segment]:
+    """The fragment ``seg`` without the protected spans that cross its edges (a URL
+    whose path detection read as another language): ``[seg]`` when none does."""
+    if not cfg.protect_spans:
+        return [seg]
+    parts = _translate.protect.outside_spans(doc.text, seg.start, seg.end)
+    if parts == [(seg.start, seg.end)]:
+        return [seg]
+    return [dataclasses.replace(seg, start=a, end=b, text=doc.text[a:b]) for a, b in parts]
 
 
 def _outcome_fields(out: "_translate.Outcome") -> dict[str, Any] | None:

@@ -135,6 +135,52 @@ def find_spans(text: str, glossary: Glossary | None = None) -> list[Span]:
     return spans
 
 
+def outside_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of the fragment ``text[start:end]`` left to translate once the protected
+    spans that cross its edges are taken out (each part trimmed, none without a letter).
+
+    A fragment found inside a word of its document (detection cuts where the script
+    changes, so ``https://ru.wikipedia.org/wiki/Кошка`` holds the fragment ``Кошка``)
+    is read with the rest of that word: a URL, e-mail address, handle or hashtag that
+    starts before the fragment or ends after it is never sent to the model, as one
+    inside it is not.  A fragment that starts and ends between words is one part.
+
+    >>> t = "see https://ru.wikipedia.org/wiki/Кошка now"
+    >>> outside_spans(t, t.index("Кошка"), t.index(" now"))
+    []
+    >>> t = "at https://x.org/кошка?a=1 любит молоко."
+    >>> [t[s:e] for s, e in outside_spans(t, t.index("кошка"), len(t))]
+    ['любит молоко.']
+    >>> outside_spans("Кошка любит молоко.", 0, 19)
+    [(0, 19)]
+    """
+    left, right = start, end
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    while right < len(text) and not text[right].isspace():
+        right += 1
+    if left == start and right == end:
+        return [(start, end)]
+    parts, pos = [], start
+    for s in find_spans(text[left:right]):
+        s_start, s_end = s.start + left, s.end + left
+        if s_end <= start or s_start >= end or (s_start >= start and s_end <= end):
+            continue  # outside the fragment, or inside it (masked as usual)
+        if s_start > pos:
+            parts.append((pos, s_start))
+        pos = max(pos, s_end)
+    parts.append((pos, end))
+    out = []
+    for a, b in parts:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if any(c.isalpha() for c in text[a:b]):
+            out.append((a, b))
+    return out
+
+
 def mask(sentence: str, spans: list[Span]) -> tuple[str, list[tuple[str, Span]]]:
     """Replace ``spans`` (offsets in ``sentence``) by numbered stand-ins.
 
