@@ -119,12 +119,12 @@ class Summary:
 
     def untranslated_warning(self) -> str | None:
         """The end-of-run warning about fragments no package could translate."""
-        langs = self.untranslated()
-        n = self.stats.get("fragments_untranslated", 0)
+        langs = self.untranslated()  # for want of a package (not refused by the checks)
+        n = sum(langs.values())
         if not n:
             return None
-        first = next(iter(langs), "LANG")
-        listed = ", ".join(f"{lang} {k:,}" for lang, k in langs.items()) or "language unknown"
+        first = next(iter(langs))
+        listed = ", ".join(f"{lang} {k:,}" for lang, k in langs.items())
         return E.UNTRANSLATED.format(n=n, s="" if n == 1 else "s", langs=listed, first=first)
 
     def to_json(self) -> dict[str, Any]:

@@ -31,3 +31,24 @@ def test_a_url_whose_path_reads_as_another_language_is_not_translated(ru_en):
     # --no-protect sends everything to the model, as it says
     res = Cleaner(Config(use_cache=False, protect_spans=False)).clean(text)
     assert "wiki/Cat" in res.text
+
+
+def test_refused_translations_are_not_reported_as_a_missing_package(ru_en, tmp_path, capsys):
+    # The model's output for an all-caps line is refused (unknown tokens): the package is
+    # installed, yet the run ended with '1 fragment left untranslated (language unknown):
+    # no installed translation package; ... polyclean models install LANG'.
+    src = tmp_path / "caps.txt"
+    src.write_text("The pets of this house eat well every day of the week.\n"
+                   "КОШКА ЛЮБИТ МОЛОКО И СОБАКА ЕСТ МЯСО.\n", encoding="utf-8")
+    rc = cli.main(["clean", str(src), "--no-cache", "--summary-json", str(tmp_path / "s.json")])
+    out, err = capsys.readouterr()
+    summary = json.loads((tmp_path / "s.json").read_text())
+    assert rc == 0 and summary["stats"]["refused_unknown-tokens"] == 1
+    assert "no installed translation package" not in err and "install LANG" not in err
+    # a language without a package is still named, with the count of its fragments only
+    (tmp_path / "uk.txt").write_text("The pets of this house eat well every day of the week.\n"
+                                     "Кішка любить молоко і собака їсть м'ясо сьогодні.\n"
+                                     "КОШКА ЛЮБИТ МОЛОКО И СОБАКА ЕСТ МЯСО.\n", encoding="utf-8")
+    rc = cli.main(["clean", str(tmp_path / "uk.txt"), "--no-cache"])
+    err = capsys.readouterr().err
+    assert "1 fragment left untranslated (uk 1): no installed translation package" in err
