@@ -297,6 +297,15 @@ class E:
     INSTALL_HINT = ("see 'polyclean models list' and 'polyclean models install {src}' "
                     "(or install an .argosmodel file on an offline machine)")
     PACKAGE_SKIPPED = "{why}; using {instead} instead"
+    # polyclean models (polyclean.models_install)
+    FOLDER_HOLDS_OTHER_PAIR = ("{folder} holds {other} ({pair}), which installing {new} there "
+                               "would remove; remove it first (polyclean models remove {other})")
+    HTTP_ERROR = ("cannot download {what} from {url}: the server answered ({why}); the "
+                  "address or the index's link is wrong, or the file moved")
+    NOT_SECONDS = "{value!r} is not a positive number of seconds"
+    DOWNLOAD_CUT = "the download ended after {got:,} of {size:,} bytes (the connection dropped)"
+    DOWNLOAD_FAILED = ("cannot download {what}: {why}; run the command again later, or download "
+                       "the file another way and run `polyclean models install PATH.argosmodel`")
     GLOSSARY_UNREADABLE = "--glossary {path}: cannot read it: {why}"
     GLOSSARY_LINE = "--glossary {path}, line {line}: {why}"
 

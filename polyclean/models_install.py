@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .errors import IndexUnreachableError, ModelsError, PackageError
+from .errors import E, IndexUnreachableError, ModelsError, PackageError
 from .models import (
     MAX_METADATA, PackageInfo, _Named, _version_key, check_metadata, index_url, packages_dir,
     read_package, scan, valid_code,
@@ -315,10 +315,16 @@ def _put_in_place(root: Path, work: Path, staged: Path, new: PackageInfo,
                   force: bool) -> InstallResult:
     """Move the verified package ``staged`` into ``root``, replacing other versions of
     its pair (under :func:`folder_lock`)."""
-    others = [p for p in scan(root, with_size=False)[0]
-              if p.from_code == new.from_code and p.to_code == new.to_code
-              and p.folder != staged.name]
-    _check_downgrade(new, others, force)
+    installed = scan(root, with_size=False)[0]
+    here = [p for p in installed if p.folder == staged.name]  # the copy this replaces
+    for p in here:
+        if (p.from_code, p.to_code) != (new.from_code, new.to_code):
+            raise ModelsError(E.FOLDER_HOLDS_OTHER_PAIR.format(
+                folder=root / staged.name, other=p.key, pair=f"{p.from_code} -> {p.to_code}",
+                new=new.key))
+    others = [p for p in installed if p.from_code == new.from_code
+              and p.to_code == new.to_code and p.folder != staged.name]
+    _check_downgrade(new, others + here, force)
     dest = root / staged.name
     old = work / ".old"
     if dest.exists() or dest.is_symlink():
@@ -437,6 +443,11 @@ def fetch_index(url: str | None = None, timeout: float = 30.0) -> list[dict[str,
         with _open(url, timeout) as fh:
             data = fh.read(64 * 1024**2)
     except (OSError, ValueError) as exc:  # URLError, timeouts, missing file
+        import urllib.error
+
+        if isinstance(exc, urllib.error.HTTPError):  # the server answered: not offline
+            raise ModelsError(E.HTTP_ERROR.format(what="the package index", url=url,
+                                                  why=_fetch_error(exc))) from None
         raise IndexUnreachableError(_offline_help("the Argos package index", url,
                                                   _fetch_error(exc))) from None
     try:
@@ -487,33 +498,52 @@ def available(url: str | None = None, timeout: float = 30.0) -> list[IndexEntry]
     return out
 
 
+class _Cut(OSError):
+    """A download shorter than its Content-Length."""
+
+
+def _copy_download(src, out, link: str, max_size: int) -> None:
+    """Copy a download into ``out``; a body shorter than its Content-Length (the
+    connection dropped) raises :class:`_Cut`, never leaves a file cut short."""
+    size = 0
+    while True:
+        chunk = src.read(1 << 20)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > max_size:
+            raise ModelsError(f"{link}: larger than {max_size // 1024**2} MB")
+        out.write(chunk)
+    declared = getattr(src, "headers", None) and src.headers.get("Content-Length")
+    if declared and declared.isdigit() and size < int(declared):
+        raise _Cut(E.DOWNLOAD_CUT.format(got=size, size=int(declared)))
+
+
 def download(entry: IndexEntry, dest_dir: Path, timeout: float = 60.0,
-             max_size: int = MAX_DOWNLOAD) -> Path:
-    """Download a package file into ``dest_dir`` (tries each link in order)."""
+             max_size: int = MAX_DOWNLOAD) -> tuple[Path, str]:
+    """Download a package file into ``dest_dir`` (tries each link in order); return
+    its path and the link it came from."""
+    import urllib.error
+
     if not entry.links:
         raise ModelsError(f"the index lists no download link for {entry.key}")
-    errors = []
+    errors, answered = [], True
     for link in entry.links:
         fd, tmp = tempfile.mkstemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", suffix=".argosmodel",
                                    dir=dest_dir)
         try:
             with os.fdopen(fd, "wb") as out, _open(link, timeout) as src:
-                size = 0
-                while True:
-                    chunk = src.read(1 << 20)
-                    if not chunk:
-                        break
-                    size += len(chunk)
-                    if size > max_size:
-                        raise ModelsError(f"{link}: larger than {max_size // 1024**2} MB")
-                    out.write(chunk)
-            return Path(tmp)
+                _copy_download(src, out, link, max_size)
+            return Path(tmp), link
         except (OSError, ValueError) as exc:
-            errors.append(f"{link}: {_fetch_error(exc)}")
+            answered = answered and isinstance(exc, (urllib.error.HTTPError, _Cut))
+            errors.append(f"{link}: {exc if isinstance(exc, _Cut) else _fetch_error(exc)}")
             os.unlink(tmp)
         except BaseException:
             os.unlink(tmp)
             raise
+    if answered:  # every server answered (an error, a cut body): the machine is online
+        raise ModelsError(E.DOWNLOAD_FAILED.format(what=entry.key, why="; ".join(errors)))
     raise IndexUnreachableError(_offline_help(f"the download of {entry.key}", entry.links[0],
                                               "; ".join(errors)))
 
@@ -535,9 +565,11 @@ def install_from_index(spec: str, folder: str | os.PathLike | None = None, *,
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ModelsError(f"cannot create the packages folder {root}: {exc.strerror}") from None
-    tmp = download(entry, root, timeout)
+    tmp, link = download(entry, root, timeout)
     try:
         return install_file(tmp, root, force=force)
+    except PackageError as exc:  # named by its link, not by the removed temporary file
+        raise PackageError(str(exc).replace(str(tmp), link)) from None
     finally:
         tmp.unlink(missing_ok=True)
 

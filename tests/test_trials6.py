@@ -52,3 +52,97 @@ def test_refused_translations_are_not_reported_as_a_missing_package(ru_en, tmp_p
     rc = cli.main(["clean", str(tmp_path / "uk.txt"), "--no-cache"])
     err = capsys.readouterr().err
     assert "1 fragment left untranslated (uk 1): no installed translation package" in err
+
+
+# --- polyclean models ---------------------------------------------------------------------
+def models_cli(capsys, *args):
+    rc = cli.main(["models", *map(str, args)])
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def test_a_package_in_an_installed_folder_name_keeps_the_version_and_pair_checks(
+        capsys, argos_env, tmp_path):
+    # Argos names a package's folder as it likes: the same folder name can hold an older
+    # version of the pair, or another pair. Both replaced the installed package silently
+    # (exit 0, 'replaced the previous copy of translate-ru_en-1_1').
+    folder = "translate-ru_en-1_1"
+    new = build_package(tmp_path / "new", RU_EN, version="1.1", folder=folder)
+    old = build_package(tmp_path / "old", RU_EN, version="0.9", folder=folder)
+    other = build_package(tmp_path / "uk", {"кішка": "кошка"}, from_code="uk", to_code="ru",
+                          folder=folder)
+    assert models_cli(capsys, "install", new)[0] == 0
+    rc, out, err = models_cli(capsys, "install", old)
+    assert rc == 1 and "translate-ru_en-1.1 is installed, newer than translate-ru_en-0.9" in err
+    rc, out, err = models_cli(capsys, "install", other)
+    assert rc == 1 and "holds translate-ru_en-1.1 (ru -> en)" in err
+    assert "polyclean models remove translate-ru_en-1.1" in err
+    assert [(p.key, p.folder) for p in models.installed()] == [("translate-ru_en-1.1", folder)]
+    assert models_cli(capsys, "install", new)[0] == 0  # the same package again: fine
+    rc, out, err = models_cli(capsys, "install", old, "--force")
+    assert rc == 0 and [p.key for p in models.installed()] == ["translate-ru_en-0.9"]
+
+
+@pytest.fixture
+def package_server(tiny_zips):
+    """127.0.0.1 serving an index and ru-en links: whole, cut short, missing."""
+    import http.server
+    import threading
+
+    data = tiny_zips["ru-en"].read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path.endswith("index.json"):
+                link = self.path.rsplit("/", 2)[-2]
+                body = json.dumps([{"type": "translate", "from_code": "ru", "to_code": "en",
+                                    "package_version": "1.0",
+                                    "links": [f"{base}/{link}.argosmodel"]}]).encode()
+            elif self.path == "/whole.argosmodel" or self.path == "/cut.argosmodel":
+                body = data
+            else:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[:len(body) // 2] if self.path == "/cut.argosmodel" else body)
+            self.close_connection = True
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    base = f"http://127.0.0.1:{srv.server_address[1]}"
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield base
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_download_failures_say_what_happened(capsys, argos_env, package_server):
+    url = package_server
+    # A connection that drops part-way: the download is refused as cut, named by its link
+    # (it was '/…/packages/.polyclean-install-PID-x.argosmodel: not a zip archive').
+    rc, out, err = models_cli(capsys, "install", "ru", "--index", f"{url}/cut/index.json")
+    assert rc == 1 and err.count("\n") == 1
+    assert f"{url}/cut.argosmodel: the download ended after" in err
+    assert ".polyclean-install-" not in err and "looks offline" not in err
+    # A link the server answers 404 to, and an index it answers 404 to: not 'offline'.
+    rc, out, err = models_cli(capsys, "install", "ru", "--index", f"{url}/gone/index.json")
+    assert rc == 1 and "HTTP 404" in err and "looks offline" not in err
+    rc, out, err = models_cli(capsys, "available", "--index", f"{url}/nothing.json")
+    assert rc == 1 and "the server answered (HTTP 404" in err and "looks offline" not in err
+    assert not any(argos_env.packages.iterdir())
+    rc, out, err = models_cli(capsys, "install", "ru", "--index", f"{url}/whole/index.json")
+    assert rc == 0 and [p.key for p in models.installed()] == ["translate-ru_en-1.0"]
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
+def test_a_timeout_that_is_not_a_positive_number_is_a_usage_error(capsys, argos_env, value):
+    # --timeout 0 made the socket non-blocking: 'BlockingIOError ... This machine looks
+    # offline', exit 1.
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["models", "available", "--index", "http://127.0.0.1:1/", "--timeout", value])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and "is not a positive number of seconds" in err
