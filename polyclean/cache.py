@@ -82,6 +82,38 @@ def default_path() -> Path:
     return base / "translations.sqlite3"
 
 
+def check_file(path: str | os.PathLike | None = None) -> None:
+    """Raise :class:`~polyclean.errors.ConfigError` now when ``path`` (default: the user
+    cache) cannot be the cache: a folder, or a file that is not an SQLite database (cut
+    short, overwritten), instead of every document failing on it.  Reads only; a
+    missing or empty file is fine (the first translation creates it).
+
+    >>> import tempfile, os
+    >>> bad = os.path.join(tempfile.mkdtemp(), "c.sqlite3")
+    >>> _ = open(bad, "w").write("not a database" * 100)
+    >>> check_file(bad)
+    Traceback (most recent call last):
+    polyclean.errors.ConfigError: --cache ...: cannot use it as the translation cache: file is not a database; ...
+    """
+    import sqlite3
+
+    from .errors import E, ConfigError
+
+    where = Path(path) if path else default_path()
+    try:
+        if where.is_dir():
+            raise sqlite3.DatabaseError("it is a folder")
+        if not where.exists() or where.stat().st_size == 0:
+            return
+        conn = sqlite3.connect(f"{where.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            conn.execute("SELECT name FROM sqlite_master").fetchall()
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError) as exc:
+        raise ConfigError(E.CACHE_UNUSABLE.format(path=where, why=exc)) from None
+
+
 def _retry(fn, attempts: int = 50):
     import sqlite3
 

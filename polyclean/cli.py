@@ -535,6 +535,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .pipeline import Cleaner
 
             Cleaner(cfg).check()
+        if args.command == "clean" and cfg.translate and cfg.use_cache:
+            from .cache import check_file
+
+            check_file(cfg.cache)  # a damaged cache: one line now, not an error per input
     except (ConfigError, TypeError) as exc:
         _err(f"{exc}\n  {E.HELP_HINT.format(command=args.command)}")
         return EXIT_USAGE

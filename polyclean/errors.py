@@ -306,6 +306,9 @@ class E:
     DOWNLOAD_CUT = "the download ended after {got:,} of {size:,} bytes (the connection dropped)"
     DOWNLOAD_FAILED = ("cannot download {what}: {why}; run the command again later, or download "
                        "the file another way and run `polyclean models install PATH.argosmodel`")
+    CACHE_UNUSABLE = ("--cache {path}: cannot use it as the translation cache: {why}; "
+                      "choose another file with --cache PATH, move this one aside, or "
+                      "--no-cache")
     GLOSSARY_UNREADABLE = "--glossary {path}: cannot read it: {why}"
     GLOSSARY_LINE = "--glossary {path}, line {line}: {why}"
 

@@ -10,6 +10,7 @@ import pytest
 
 from argos_tiny import RU_EN, argos_env, build_package, tiny_zips  # noqa: F401
 from polyclean import Cleaner, Config, cli, models
+from polyclean.cache import close_all
 from polyclean.report import replay
 
 
@@ -146,3 +147,38 @@ def test_a_timeout_that_is_not_a_positive_number_is_a_usage_error(capsys, argos_
         cli.main(["models", "available", "--index", "http://127.0.0.1:1/", "--timeout", value])
     err = capsys.readouterr().err
     assert stop.value.code == 2 and "is not a positive number of seconds" in err
+
+
+# --- the translation cache ------------------------------------------------------------------
+def test_a_damaged_cache_is_one_usage_error_not_an_error_per_input(ru_en, tmp_path, capsys):
+    # Every input failed on its own ('a.txt: CacheError: cannot open the translation
+    # cache ...: file is not a database', once per file, exit 1).
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(5):
+        (folder / f"{i}.txt").write_text("Кошка любит молоко.\n", encoding="utf-8")
+    good = tmp_path / "good.sqlite3"
+    assert cli.main(["clean", str(folder), "-o", str(tmp_path / "o0"), "--cache", str(good)]) == 0
+    close_all()  # the last connection's close moves the rows from the WAL into the file
+    cut = tmp_path / "cut.sqlite3"
+    cut.write_bytes(good.read_bytes()[:good.stat().st_size // 2])
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"not a database at all\n" * 50)
+    capsys.readouterr()
+    for bad, why in ((junk, "file is not a database"), (cut, "malformed"),
+                     (tmp_path, "it is a folder")):
+        rc = cli.main(["clean", str(folder), "-o", str(tmp_path / "o1"), "--cache", str(bad)])
+        err = capsys.readouterr().err
+        assert rc == 2 and err.startswith(f"polyclean: error: --cache {bad}: cannot use it")
+        assert why in err and err.count("polyclean: error") == 1
+        assert not (tmp_path / "o1").exists()
+    assert junk.read_bytes() == b"not a database at all\n" * 50  # never written
+    # not translating, not caching, or detecting: the cache is not used, so not checked
+    assert cli.main(["clean", str(folder), "-o", str(tmp_path / "o2"), "--cache", str(junk),
+                     "--no-cache"]) == 0
+    assert cli.main(["detect", str(folder / "0.txt"), "--cache", str(junk)]) == 0
+    # an empty file, or one that does not exist yet, becomes the cache
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
+    assert cli.main(["clean", str(folder), "-o", str(tmp_path / "o3"), "--cache", str(empty)]) == 0
+    assert empty.stat().st_size > 0
