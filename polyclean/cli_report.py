@@ -151,6 +151,12 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
     if rr.read_lines and rr.not_reports == rr.read_lines:
         _err(E.NOT_REPORTS.format(path=args.report_jsonl))
         return 1
+    if rr.other_schemas:
+        from .report import REPORT_SCHEMA
+
+        print("polyclean: warning: " + E.OTHER_SCHEMA.format(
+            path=args.report_jsonl, n=sum(rr.other_schemas.values()),
+            schemas=", ".join(sorted(rr.other_schemas)), mine=REPORT_SCHEMA), file=sys.stderr)
     if not args.no_sources:
         missing = rr.sample.without_source()
         run = summary.get("reading") if isinstance(summary.get("reading"), dict) else {}

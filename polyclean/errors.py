@@ -340,6 +340,9 @@ class E:
     REPORT_UNREADABLE = "{path}: cannot read the {what}: {why}"
     NOT_REPORTS = ("{path}: no line is a per-document report (none has 'schema'); give the "
                    "file that clean --report wrote")
+    OTHER_SCHEMA = ("{path}: {n:,} reports have another layout than this polyclean writes "
+                    "(schema {schemas}; this version reads {mine}): the page may count them "
+                    "wrongly; build it with the polyclean version that wrote them")
     EXPLAIN_EMPTY = "{path}: empty input (no text); nothing to explain"
     EXPLAIN_NO_RECORD = ("{path}: no record {id!r}; give --id as a report id (NAME:line N), "
                          "'line N', 'row N' or a record number")

@@ -182,3 +182,23 @@ def test_a_damaged_cache_is_one_usage_error_not_an_error_per_input(ru_en, tmp_pa
     empty.touch()
     assert cli.main(["clean", str(folder), "-o", str(tmp_path / "o3"), "--cache", str(empty)]) == 0
     assert empty.stat().st_size > 0
+
+
+# --- polyclean report -------------------------------------------------------------------------
+def test_a_report_of_another_layout_is_a_warning_not_silence(tmp_path, capsys):
+    # Reports of another polyclean (another 'schema') were counted as this one's without
+    # a word.
+    src = tmp_path / "a.txt"
+    src.write_text("A short English text about the weather today.\n", encoding="utf-8")
+    rep = tmp_path / "r.jsonl"
+    assert cli.main(["clean", str(src), "-o", str(tmp_path / "o.txt"), "--no-translate",
+                     "--report", str(rep)]) == 0
+    capsys.readouterr()
+    assert cli.main(["report", str(rep), "-o", str(tmp_path / "p.html")]) == 0
+    assert "warning" not in capsys.readouterr().err
+    line = json.loads(rep.read_text())
+    line["schema"] = 99
+    rep.write_text(json.dumps(line) + "\n")
+    assert cli.main(["report", str(rep), "-o", str(tmp_path / "p.html")]) == 0
+    err = capsys.readouterr().err
+    assert "1 reports have another layout than this polyclean writes (schema 99" in err

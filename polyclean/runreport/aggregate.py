@@ -34,6 +34,7 @@ import re
 from collections import Counter
 from typing import Any, Iterable
 
+from ..report import REPORT_SCHEMA
 from .sketch import HeavyHitters
 
 MAX_KEYS = 200  # keys per counter (languages, reasons, error kinds); the rest is "(other)"
@@ -242,6 +243,7 @@ class RunReport:
         self.documents = 0
         self.errors = 0
         self.read_lines = self.not_reports = 0  # of add_lines: JSON objects, those without "schema"
+        self.other_schemas: dict[str, int] = {}  # of add_lines: reports of another layout
         # Per-document values wait in lists and are counted in bulk (Counter's C loop)
         # by _flush: a run adds tens of thousands of documents, and this keeps the cost
         # of a document to a few list appends.  The properties below flush first.
@@ -447,6 +449,9 @@ class RunReport:
                 continue
             self.read_lines += 1
             if isinstance(report, dict) and "schema" in report:
+                if report["schema"] != REPORT_SCHEMA:  # another polyclean's layout
+                    self.other_schemas[str(report["schema"])] = \
+                        self.other_schemas.get(str(report["schema"]), 0) + 1
                 self.add(report)
             elif isinstance(report, dict):
                 self.not_reports += 1
