@@ -250,6 +250,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
     if getattr(args, "config", None):
         base = Config.from_toml(args.config)
     given = {f.name: getattr(args, f.name) for f in fields(Config) if hasattr(args, f.name)}
+    cli_io.check_contrary(given)
     cfg = base.replace(**given) if given else base
     check_encoding(cfg.encoding)
     return cfg

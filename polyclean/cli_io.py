@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from .errors import E, UsageError
+from .errors import E, ConfigError, UsageError
 from .plan import show
 
 
@@ -150,3 +150,32 @@ def standard_streams() -> None:
                 os.dup2(null, fd)
                 os.close(null)
         setattr(sys, name, _Closed(name))
+
+
+# (field, value that takes the other flag's effect away, its flag, field given, its flag):
+# the second flag asks for something the first turns off.
+_CONTRARY = [
+    ("use_cache", False, "--no-cache", "cache", "--cache"),
+    ("quiet", True, "-q", "summary", "--summary"),
+    ("normalize", False, "--no-normalize", "unicode_form", "--nfkc"),
+    ("normalize", False, "--no-normalize", "join_hyphenated", "--join-hyphenated"),
+]
+
+
+def check_contrary(given: dict[str, Any]) -> None:
+    """Flags given together on the command line of which one takes away what the other
+    asks for are a usage error (one of them was ignored without a word); the config
+    file's values are not weighed (flags win over it).
+
+    >>> check_contrary({"use_cache": False, "quiet": True})
+    >>> check_contrary({"keep_rules": ["menu"], "drop_rules": ["menu", "date"]})
+    Traceback (most recent call last):
+    polyclean.errors.ConfigError: --drop-rule menu and --keep-rule menu contradict each other; give one of them
+    """
+    for field, value, flag, other, other_flag in _CONTRARY:
+        if given.get(field, not value) == value and given.get(other) not in (None, False):
+            raise ConfigError(E.CONTRARY_FLAGS.format(a=flag, b=other_flag))
+    both = sorted(set(given.get("keep_rules") or ()) & set(given.get("drop_rules") or ()))
+    if both:
+        raise ConfigError(E.CONTRARY_FLAGS.format(a=f"--drop-rule {both[0]}",
+                                                 b=f"--keep-rule {both[0]}"))

@@ -165,6 +165,7 @@ class E:
     NOT_TEXT_ENCODING = "--encoding {name} is not a text encoding"
     FIELD_CLASH = ("{a} and {b} would both be written to the field {name!r}, one over the "
                    "other; give them different names")
+    CONTRARY_FLAGS = "{a} and {b} contradict each other; give one of them"
 
     # boilerplate options and data (polyclean.boilerplate)
     BP_UNKNOWN_RULE = "unknown boilerplate rule {names}; known rules: {known}"

@@ -202,3 +202,23 @@ def test_a_report_of_another_layout_is_a_warning_not_silence(tmp_path, capsys):
     assert cli.main(["report", str(rep), "-o", str(tmp_path / "p.html")]) == 0
     err = capsys.readouterr().err
     assert "1 reports have another layout than this polyclean writes (schema 99" in err
+
+
+# --- options and their interactions ---------------------------------------------------------
+@pytest.mark.parametrize("flags", [
+    ["--no-cache", "--cache", "c.sqlite3"],  # the cache was silently not used
+    ["--summary", "-q"],  # the summary was silently not printed
+    ["--nfkc", "--no-normalize"],  # NFKC was silently not applied
+    ["--join-hyphenated", "--no-normalize"],  # hyphens silently not joined
+    ["--keep-rule", "menu", "--drop-rule", "menu"],  # 'only menu' and 'no menu'
+])
+def test_contradictory_flags_are_a_usage_error(tmp_path, capsys, flags):
+    src = tmp_path / "a.txt"
+    src.write_text("A hyphen-\nated word and the ﬁ ligature.\n", encoding="utf-8")
+    rc = cli.main(["clean", str(src), "--no-translate", *flags])
+    out, err = capsys.readouterr()
+    assert rc == 2 and out == "" and "contradict each other; give one of them" in err
+    assert err.startswith("polyclean: error: ") and "Traceback" not in err
+    # each flag alone is accepted
+    half = flags[:1] if flags[0] != "--keep-rule" else flags[:2]
+    assert cli.main(["clean", str(src), "--no-translate", *half]) == 0
