@@ -156,7 +156,6 @@ def standard_streams() -> None:
 # the second flag asks for something the first turns off.
 _CONTRARY = [
     ("use_cache", False, "--no-cache", "cache", "--cache"),
-    ("quiet", True, "-q", "summary", "--summary"),
     ("normalize", False, "--no-normalize", "unicode_form", "--nfkc"),
     ("normalize", False, "--no-normalize", "join_hyphenated", "--join-hyphenated"),
 ]

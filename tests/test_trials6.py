@@ -175,7 +175,13 @@ def test_a_damaged_cache_is_one_usage_error_not_an_error_per_input(ru_en, tmp_pa
     assert junk.read_bytes() == b"not a database at all\n" * 50  # never written
     # not translating, not caching, or detecting: the cache is not used, so not checked
     assert cli.main(["clean", str(folder), "-o", str(tmp_path / "o2"), "--cache", str(junk),
-                     "--no-cache"]) == 0
+                     "--no-translate"]) == 0
+    from polyclean.cache import default_path
+
+    default_path().parent.mkdir(parents=True, exist_ok=True)
+    default_path().write_bytes(junk.read_bytes())  # the user cache damaged
+    assert cli.main(["clean", str(folder), "-o", str(tmp_path / "o4")]) == 2
+    assert cli.main(["clean", str(folder), "-o", str(tmp_path / "o4"), "--no-cache"]) == 0
     assert cli.main(["detect", str(folder / "0.txt"), "--cache", str(junk)]) == 0
     # an empty file, or one that does not exist yet, becomes the cache
     empty = tmp_path / "empty.sqlite3"
@@ -207,7 +213,6 @@ def test_a_report_of_another_layout_is_a_warning_not_silence(tmp_path, capsys):
 # --- options and their interactions ---------------------------------------------------------
 @pytest.mark.parametrize("flags", [
     ["--no-cache", "--cache", "c.sqlite3"],  # the cache was silently not used
-    ["--summary", "-q"],  # the summary was silently not printed
     ["--nfkc", "--no-normalize"],  # NFKC was silently not applied
     ["--join-hyphenated", "--no-normalize"],  # hyphens silently not joined
     ["--keep-rule", "menu", "--drop-rule", "menu"],  # 'only menu' and 'no menu'
