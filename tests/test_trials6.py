@@ -227,3 +227,19 @@ def test_contradictory_flags_are_a_usage_error(tmp_path, capsys, flags):
     # each flag alone is accepted
     half = flags[:1] if flags[0] != "--keep-rule" else flags[:2]
     assert cli.main(["clean", str(src), "--no-translate", *half]) == 0
+
+
+# --- detect, explain, report on odd inputs ------------------------------------------------------
+def test_explain_names_the_input_it_cannot_decode_as_clean_does(tmp_path, capsys):
+    # explain said 'polyclean: error: binary data, not text: ...' without the file's name.
+    elf = tmp_path / "prog.bin"
+    elf.write_bytes(b"\x7fELF\x02\x01\x01" + bytes(300) + b"text" * 10)
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(b"caf\xe9 au lait\n")
+    for path, extra in ((elf, []), (latin, ["--encoding", "utf-8"])):
+        assert cli.main(["clean", str(path), *extra]) == 1
+        clean_err = capsys.readouterr().err
+        assert cli.main(["explain", str(path), *extra]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"polyclean: error: {path}: ") and err.count("\n") == 1
+        assert err.split(": ", 3)[3] == clean_err.split(": ", 3)[3]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from ..config import Config
-from ..errors import E, InputError, UsageError
+from ..errors import E, DecodeError, InputError, UsageError
 from .align import align
 from .docview import legend, terminal_view
 
@@ -114,7 +114,10 @@ def explain(path: Path, cfg: Config, *, want: str | None = None,
     doc = find_document(path, fmt, want, opts)
     doc_id = str(doc.id)
     if not batch:
-        res = Cleaner(cfg).clean_batch([doc], [doc.id], raise_errors=True)[0]
+        try:
+            res = Cleaner(cfg).clean_batch([doc], [doc.id], raise_errors=True)[0]
+        except DecodeError as exc:  # named as clean and detect name it
+            raise InputError(f"{doc_id}: {exc}") from None
         return Explained(doc_id, res.source, res.report, res.text,
                          "cleaned alone: no other document took part in boilerplate "
                          "learning or translation batching (give --batch INPUT to clean "
