@@ -125,6 +125,8 @@ RIGHTS_TOKENS = frozenset(normalize_key(
     "защищены захищені "
     "voorbehouden trademark trademarks warenzeichen déposées registradas").split())
 RIGHTS_UNSPACED = ("版权", "版權", "著作権", "الحقوق", "저작권")
+#: The notices those words make in full ("all rights reserved"): a notice wherever it is.
+RIGHTS_UNSPACED_NOTICES = tuple(p for p in RIGHTS if any(h in p and h != p for h in RIGHTS_UNSPACED))
 RIGHTS_RE = re.compile("|".join(re.escape(p) for p in RIGHTS))
 COMPANY_RE = re.compile(r"\u00a9\s*(?:\d{4}|copyright|[^.,]{1,60}\b(?:inc|ltd|llc|gmbh|ag|plc|corp|"
                          r"corporation|company|group|s\.a|s\.l|sp\. z o\.o|oy|ab)\b)", re.I)

@@ -346,7 +346,14 @@ def photo_credit(line: Line) -> bool:
 def copyright_line(line: Line) -> bool:
     """A copyright or "all rights reserved" line.  A notice is short: on a line longer
     than a short line (``_SHORT`` characters) it counts only when it comes first, so
-    running text with a notice glued to its end is not a copyright line.
+    running text with a notice glued to its end is not a copyright line.  The bare word
+    for copyright or rights (first in the line, or unspaced in CJK and Arabic) makes a
+    notice only as :func:`_notice` says: a sentence about copyright is body text.
+
+    >>> copyright_line(Line.of("著作権の登録は義務づけられていませんが、著作権を登録することもできます。"))
+    False
+    >>> copyright_line(Line.of("著作権について")), copyright_line(Line.of("Copyright law is a mess."))
+    (True, False)
 
     >>> copyright_line(Line.of("Copyright ©2019 Dow Jones & Company, Inc. All Rights Reserved"))
     True
@@ -359,7 +366,7 @@ def copyright_line(line: Line) -> bool:
     if tokens is None:
         return False
     if tokens[:1] == ["copyright"]:
-        return True
+        return _notice(line)
     long_line = len(s) > _SHORT
     if not lx.RIGHTS_TOKENS.isdisjoint(tokens):
         m = lx.RIGHTS_RE.search(key)
@@ -369,11 +376,34 @@ def copyright_line(line: Line) -> bool:
         for h in lx.RIGHTS_UNSPACED:
             at = key.find(h)
             if at >= 0 and (not long_line or at < _SHORT):
-                return True
+                return any(p in key for p in lx.RIGHTS_UNSPACED_NOTICES) or _notice(line)
     at = s.find("\u00a9")
     if at < 0 or (long_line and at >= _SHORT):
         return False
-    return (s[0] == "\u00a9" and (not line.ends or bool(lx.COMPANY_RE.match(s)))) or line.units <= 12
+    return (s[0] == "\u00a9" and (not line.ends or bool(lx.COMPANY_RE.match(s)))) or line.units <= _NOTICE_UNITS
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_COPYRIGHT_YEAR = re.compile(r"copyright\W{1,6}(?:\(c\)\W{1,3})?(?:19|20)\d\d(?!\d)", re.I)
+
+
+def _notice(line: Line) -> bool:
+    """Whether a line that names copyright by its bare word ("Copyright", "著作権",
+    "الحقوق": "the rights") reads as a notice rather than a sentence about it: it holds
+    "\u00a9", or starts "Copyright YEAR" (the notice's own form), or does not end as a
+    sentence and holds a year or is short (``_NOTICE_UNITS``).
+
+    >>> _notice(Line.of("Copyright 2019 Foo Inc.")), _notice(Line.of("Copyright Policy"))
+    (True, True)
+    >>> _notice(Line.of("Copyright law protects the expression of ideas, not the ideas."))
+    False
+    >>> _notice(Line.of("Copyright claims rose in 2007, the yearly report on piracy said."))
+    False
+    """
+    s = line.s
+    if "\u00a9" in s or _COPYRIGHT_YEAR.match(s):
+        return True
+    return not line.ends and (line.units <= _NOTICE_UNITS or _YEAR.search(s) is not None)
 
 
 def cookie_notice(line: Line) -> bool:
@@ -430,6 +460,7 @@ def menu(line: Line) -> bool:
 # sentence): the order decides the reported reason; the bounds are those the rules
 # check first, so a line outside them is not even asked
 _SHORT = 200
+_NOTICE_UNITS = 12  # a notice without "\u00a9" or a year is this short at most
 _ANY = 1 << 62
 RULES: tuple[tuple[str, Callable[[Line], bool], int, int, bool], ...] = (
     ("symbols", symbols, _ANY, _ANY, True),
