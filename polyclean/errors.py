@@ -292,9 +292,13 @@ class E:
     MORE_ERRORS = "more errors: see {errors}"
     UNTRANSLATED = ("{n:,} fragment{s} left untranslated ({langs}): no installed translation "
                     "package; see 'polyclean models list' and 'polyclean models install {first}'")
+    UNTRANSLATED_UNLOADABLE = ("{n:,} fragment{s} left untranslated ({langs}): installed "
+                               "package {packages} cannot be loaded; see 'polyclean models "
+                               "check {first}' for why, then install it again")
 
     # translation
     NO_PACKAGE = "no installed package for {src}->{dst}"
+    PACKAGE_UNLOADABLE = "installed package {package} cannot be loaded"
     INSTALL_HINT = ("see 'polyclean models list' and 'polyclean models install {src}' "
                     "(or install an .argosmodel file on an offline machine)")
     PACKAGE_SKIPPED = "{why}; using {instead} instead"

@@ -123,8 +123,12 @@ class Summary:
         n = sum(langs.values())
         if not n:
             return None
-        first = next(iter(langs))
         listed = ", ".join(f"{lang} {k:,}" for lang, k in langs.items())
+        broken = sorted(k.split(":", 1)[1] for k in self.stats if k.startswith("unloadable:"))
+        if broken:  # installed, yet not usable: 'install it' would send the user astray
+            return E.UNTRANSLATED_UNLOADABLE.format(n=n, s="" if n == 1 else "s", langs=listed,
+                                                    packages=", ".join(broken), first=broken[0])
+        first = next(iter(langs))
         return E.UNTRANSLATED.format(n=n, s="" if n == 1 else "s", langs=listed, first=first)
 
     def to_json(self) -> dict[str, Any]:

@@ -398,6 +398,8 @@ class Translate(Stage):
                 self.count("fragments_untranslated")
                 if not out.package:  # for want of a package (the run's warning names them)
                     self.count(f"untranslated:{seg.lang or 'und'}")
+                if out.unloadable:  # installed but cannot be loaded: the warning names it
+                    self.count(f"unloadable:{out.unloadable}")
                 left.setdefault(key, {})[out.reason] = None
             for r in out.refused:
                 n[2] += 1

@@ -43,7 +43,7 @@ from typing import Any
 
 from .. import models as _models
 from ..config import Config
-from ..errors import MissingModelError, PackageLoadError, TranslationError  # noqa: F401
+from ..errors import E, MissingModelError, PackageLoadError, TranslationError  # noqa: F401
 from . import checks, protect
 from .checks import REASONS
 from .engine import Hypothesis, model_stats, run_package  # noqa: F401  (re-exported)
@@ -74,6 +74,8 @@ class Outcome:
     ``refused`` lists the sentences whose output was not used (``code`` from
     :data:`REASONS`, the source ``sentence`` kept instead); ``protected`` lists each
     protected span (``kind``, ``text``) and whether it ``survived`` the model.
+    ``unloadable`` names the installed package that was passed over because it cannot
+    be loaded, when the fragment was left for that reason.
     """
 
     result: str
@@ -84,6 +86,7 @@ class Outcome:
     score: float | None = None
     refused: list[dict[str, Any]] = field(default_factory=list)
     protected: list[dict[str, Any]] = field(default_factory=list)
+    unloadable: str | None = None
 
 
 @dataclass
@@ -170,8 +173,7 @@ class Translator:
             return ("some foreign fragments have no identified language (und), so no "
                     "package can translate them; choose --missing-model keep, "
                     "transliterate or drop")
-        broken = [p for p in self.packages() if p.from_code in _models.source_codes(lang)
-                  and str(p.path) in _BROKEN]
+        broken = self._unloadable(lang)
         note = f" ({_BROKEN[str(broken[0].path)]})" if broken else ""
         return (f"no installed Argos package translates {lang}->{tgt}{note} "
                 f"(packages folder: {self.packages_dir}). Install one with "
@@ -179,17 +181,26 @@ class Translator:
                 "`polyclean models install PATH.argosmodel` from a file; or choose "
                 "--missing-model keep, transliterate or drop")
 
+    def _unloadable(self, lang: str) -> list[_models.PackageInfo]:
+        """The installed packages from ``lang`` passed over because they cannot be loaded."""
+        return [p for p in self.packages() if p.from_code in _models.source_codes(lang)
+                and str(p.path) in _BROKEN]
+
     def _missing(self, frag: Fragment, lang: str) -> Outcome:
         policy = self.config.missing_model
-        base = f"no installed package for {lang}->{self.config.target_lang}"
+        broken = self._unloadable(lang)  # installed, but not usable: say so, not "missing"
+        base = (E.PACKAGE_UNLOADABLE.format(package=broken[0].key) if broken else
+                E.NO_PACKAGE.format(src=lang, dst=self.config.target_lang))
+        unloadable = broken[0].key if broken else None
         self._count("fragments_untranslated")
         if policy == "transliterate":
             from unidecode import unidecode
 
-            return Outcome(unidecode(frag.text), f"{base} (transliterated)")
+            return Outcome(unidecode(frag.text), f"{base} (transliterated)",
+                           unloadable=unloadable)
         if policy == "drop":
-            return Outcome("", f"{base} (dropped)")
-        return Outcome(frag.text, f"{base} (kept)")
+            return Outcome("", f"{base} (dropped)", unloadable=unloadable)
+        return Outcome(frag.text, f"{base} (kept)", unloadable=unloadable)
 
     # -- main entry point -------------------------------------------------------------------
     def translate(self, fragments: list[Fragment]) -> list[Outcome]:

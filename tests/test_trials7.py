@@ -1,0 +1,34 @@
+"""Trials of a new user reading the README from the top (trials7): what the run tells
+the user when an installed package cannot be used."""
+
+from __future__ import annotations
+
+import json
+
+from argos_tiny import RU_EN, argos_env, build_package_dir, corrupt_model  # noqa: F401
+from polyclean import cli
+
+
+def test_an_installed_package_that_cannot_be_loaded_is_named_not_called_missing(
+        argos_env, tmp_path, capsys):
+    # The only ru->en package is damaged (a truncated model.bin; a --compute-type the
+    # machine cannot run fails the same way). The run said nothing about it and ended
+    # with 'no installed translation package; see ... polyclean models install ru',
+    # sending the user to install what is installed; the report said the same.
+    corrupt_model(build_package_dir(argos_env.packages, RU_EN, version="2.0"))
+    src = tmp_path / "pets.txt"
+    src.write_text("The pets of this house eat well every day of the week.\n"
+                   "Кошка любит молоко. Собака ест мясо.\n", encoding="utf-8")
+    report = tmp_path / "r.jsonl"
+    rc = cli.main(["clean", str(src), "--no-cache", "--report", str(report)])
+    out, err = capsys.readouterr()
+    assert rc == 0 and "Кошка любит молоко." in out  # kept (--missing-model keep)
+    assert "no installed translation package" not in err
+    assert ("left untranslated (ru 2): installed package translate-ru_en-2.0 cannot be "
+            "loaded; see 'polyclean models check translate-ru_en-2.0'") in err
+    (line,) = report.read_text(encoding="utf-8").splitlines()
+    reasons = {c["reason"] for c in json.loads(line)["changes"] if c["step"] == "translate"}
+    assert reasons == {"installed package translate-ru_en-2.0 cannot be loaded (kept)"}
+    # -q silences it, as it silences the missing-package warning
+    assert cli.main(["clean", str(src), "--no-cache", "-q"]) == 0
+    assert capsys.readouterr().err == ""
