@@ -222,8 +222,8 @@ def cmd_check(args) -> int:
     print(f"layout       : {', '.join(pkg.layout)}")
     print(f"tokenizer    : {loaded.tokenizer.name} ({pkg.tokenizer_file.name}); "
           f"first sentence -> {len(tokens)} tokens: {' '.join(tokens[:12])}")
-    print(f"compute type : {loaded.compute_type} on {args.device}"
-          f"{'' if args.compute_type else ' (the model own type)'}; "
+    own = "" if args.compute_type else " (the model's own type)"
+    print(f"compute type : {loaded.compute_type} on {args.device}{own}; "
           f"threads {engine.threads(cfg)}; fingerprint {pkg.fingerprint()}")
     print(f"probe        : {probe}")
     print(f"output       : {out.result}")

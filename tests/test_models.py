@@ -389,6 +389,6 @@ def test_check_prints_tokenizer_layout_compute_type_and_probe(capsys, argos_env,
     rc, out, err = run(capsys, "check", "ru-en")
     assert rc == 0, err
     assert "tokenizer    : sentencepiece" in out and "layout       : sentencepiece" in out
-    assert "compute type : int8" in out and "(the model own type)" in out
+    assert "compute type : int8" in out and "(the model's own type)" in out
     assert "output       : Cat loves milk. " in out
     assert "https://example.org/user_name" in out.split("output")[1]
