@@ -137,6 +137,18 @@ def refusal(source: str, hyp: Hypothesis, target_lang: str,
     >>> [refusal("Кошка спит на диване весь день.", h(t), "en")
     ...  for t in ("", "the the the the the", "Кошка спит на диване весь день.")]
     ['empty', 'loop', 'source-script']
+
+    Out of proportion when the source or the output has 24 bytes or more (a short
+    answer to a short sentence is not judged), mostly ``<unk>``, or under the score:
+
+    >>> [refusal("Кошка спит на диване весь день.", h("Cat."), "en"),
+    ...  refusal("Да.", h("Yes, the cat sleeps on the sofa."), "en"),
+    ...  refusal("Да.", h("Yes, the cat is asleep."), "en")]
+    ['length-ratio', 'length-ratio', None]
+    >>> refusal("Кошка спит на диване весь день.", h("<unk> <unk> sofa", 2), "en")
+    'unknown-tokens'
+    >>> refusal("Кошка спит.", h("Cat sleeps."), "en", min_score=-0.5)
+    'low-score'
     """
     if not re.search(r"[^\W_]", hyp.text):
         return "empty"
