@@ -32,3 +32,23 @@ def test_an_installed_package_that_cannot_be_loaded_is_named_not_called_missing(
     # -q silences it, as it silences the missing-package warning
     assert cli.main(["clean", str(src), "--no-cache", "-q"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_a_dask_bag_stops_at_a_bad_document_unless_errors_is_null(tmp_path):
+    # README (ETL and Dask): errors="null" keeps a document that cannot be cleaned as a
+    # record with its error; the default, "raise", stops the computation at the first.
+    import pytest
+
+    pytest.importorskip("dask")
+    import polyclean.dask
+    from polyclean.errors import RecordError
+
+    (tmp_path / "a.txt").write_text("The council met on Tuesday to discuss the budget.\n")
+    (tmp_path / "b.txt").write_bytes(b"\x00\x01\x02\x03" * 100)  # binary: not text
+    docs = polyclean.dask.read_documents(str(tmp_path / "*.txt"))
+    with pytest.raises(RecordError, match="binary data"):
+        polyclean.dask.clean_bag(docs, translate=False).compute(scheduler="synchronous")
+    got = polyclean.dask.clean_bag(docs, translate=False, errors="null").compute(
+        scheduler="synchronous")
+    assert [(d["text"], d.get("error", "")[:11]) for d in got] == [
+        ("The council met on Tuesday to discuss the budget.", ""), (None, "binary data")]
