@@ -52,3 +52,26 @@ def test_a_dask_bag_stops_at_a_bad_document_unless_errors_is_null(tmp_path):
         scheduler="synchronous")
     assert [(d["text"], d.get("error", "")[:11]) for d in got] == [
         ("The council met on Tuesday to discuss the budget.", ""), (None, "binary data")]
+
+
+def test_the_readme_report_example_is_what_a_run_writes(tmp_path, capsys, monkeypatch):
+    # The README's report example was written by hand: it showed a 'cache' field reports
+    # no longer have and left out 'schema', 'encoding_confidence' and 'fragments'.
+    import re
+    from pathlib import Path
+
+    from polyclean import Cleaner
+    from polyclean.report import replay
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme[readme.index("### The report"):readme.index('<a id="batch">')]
+    text, shown = re.findall(r"```(?:text|json)\n(.*?)```", section, re.S)[:2]
+    monkeypatch.chdir(tmp_path)
+    Path("page.txt").write_text(text, "utf-8")
+    assert cli.main(["clean", "page.txt", "--no-translate", "--report", "-"]) == 0
+    report = json.loads(capsys.readouterr().err.splitlines()[0])
+    assert report == json.loads(shown)
+    res = Cleaner(translate=False).clean(text)  # the fragments' offsets are into .repaired
+    (frag,) = res.report["fragments"]
+    assert res.repaired[frag["start"]:frag["end"]] == frag["text"]
+    assert replay(res.source, res.report) == res.text
