@@ -158,6 +158,7 @@ class TranslationCache:
                     f"cannot open the translation cache {self.path}: {exc} "
                     "(choose another file with --cache PATH, or --no-cache)") from None
             _CONNECTIONS[key] = conn
+            _close_at_exit()
             return conn
 
     def get_many(self, package: str, sources: Iterable[str]) -> dict[str, Row]:
@@ -237,6 +238,24 @@ class TranslationCache:
                 return conn.execute("SELECT COUNT(*) FROM translations_v2").fetchone()[0]
             return conn.execute("SELECT COUNT(*) FROM translations_v2 WHERE package = ?",
                                 (package,)).fetchone()[0]
+
+
+_EXIT_HOOKED: set[int] = set()  # the processes that close their connections at exit
+
+
+def _close_at_exit() -> None:
+    """Close this process's connections when it exits (under ``_LOCK``).  SQLite folds
+    the write-ahead log into the database and removes it when the last connection
+    closes; connections left open at exit left a ``-wal`` file growing beside the cache
+    (6 MB beside a 1.8 MB database after two ``-j 2`` runs).  ``Finalize`` runs in the
+    main process (through ``atexit``) and in multiprocessing workers, which skip
+    ``atexit``."""
+    if os.getpid() in _EXIT_HOOKED:
+        return
+    _EXIT_HOOKED.add(os.getpid())
+    from multiprocessing import util
+
+    util.Finalize(None, close_all, exitpriority=10)
 
 
 def close_all() -> None:

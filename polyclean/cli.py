@@ -318,6 +318,17 @@ def _unmake(made: list[Path]) -> None:
             return
 
 
+def _unused_fields(plan, cfg: Config) -> None:
+    """Warn when the record fields the run would write have nowhere to go: every
+    output is plain text, which has no fields (``--lang-field`` into a .txt)."""
+    given = [flag for flag, value in (("--lang-field", cfg.lang_field),
+                                      ("--status-field", cfg.status_field),
+                                      ("--output-field", cfg.output_field),
+                                      ("--report-field", cfg.report_field)) if value]
+    if given and plan.outputs and all(o.fmt == "text" for o in plan.outputs) and not cfg.quiet:
+        say("warning", E.FIELDS_UNUSED.format(flags=", ".join(given)))
+
+
 def run_options(plan, cfg: Config):
     """The side files of a clean run: errors (default beside the output), report,
     journal and lock (none for stdout or a device)."""
@@ -346,6 +357,7 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
                        {"--summary-json": cfg.summary_json, "--html-report": cfg.html_report})
     cli_io.check_given_once(args.inputs)
     plan = make_plan(args.inputs, args.output, cfg)
+    _unused_fields(plan, cfg)
     opts = run_options(plan, cfg)
     if cfg.resume and opts.journal is None:
         raise UsageError(E.RESUME_NEEDS_OUTPUT)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
-from .errors import E, ConfigError  # noqa: F401  (re-exported)
+from .errors import E, ConfigError, UnknownOptionError  # noqa: F401  (re-exported)
 
 #: The record formats of batch runs (``polyclean.formats`` reads and writes them).
 FORMATS = ("text", "jsonl", "csv", "tsv", "parquet")
@@ -59,7 +59,7 @@ class Config:
 
     # --- decoding and repair -------------------------------------------------------
     encoding: str | None = _opt(
-        None, "Codec for byte input; None detects it (BOM, UTF-8, then charset statistics)."
+        None, "Codec for byte input; unset (None) detects it (BOM, UTF-8, then charset statistics)."
     )
     repair: bool = _opt(True, "Repair mojibake (ftfy per line plus single-byte mix-ups).")
     repair_cyrillic: bool = _opt(
@@ -102,7 +102,7 @@ class Config:
         None,
         "Probability from which the line classifier removes a line (higher keeps more): "
         "the threshold of the model's main part, and a cap on its part for lines no "
-        "body text holds; None uses the shipped model's thresholds.", min=0.0, max=1.0,
+        "body text holds; unset (None) uses the shipped model's thresholds.", min=0.0, max=1.0,
     )
     drop_rules: tuple[str, ...] = _opt(
         (), "Boilerplate rules turned off (reason codes, e.g. menu, classifier): their lines stay."
@@ -132,16 +132,16 @@ class Config:
     max_decoding_length: int = _opt(256, "Maximum tokens generated per translated sentence.",
                                     min=1)
     cache: str | None = _opt(
-        None, "Translation cache SQLite file; None uses the user cache folder."
+        None, "Translation cache SQLite file; unset (None) uses the user cache folder."
     )
     use_cache: bool = _opt(True, "Use the persistent translation cache.")
     packages_dir: str | None = _opt(
-        None, "Argos packages folder; None uses ARGOS_PACKAGES_DIR or argostranslate's default."
+        None, "Argos packages folder; unset (None) uses ARGOS_PACKAGES_DIR or argostranslate's default."
     )
     # (issue 15: compute type, devices, protected spans, refusals, threads per worker)
     compute_type: str | None = _opt(
         None,
-        "CTranslate2 compute type; None runs each model in the type it was saved in "
+        "CTranslate2 compute type; unset (None) runs each model in the type it was saved in "
         "(as argostranslate does since its PR #511).",
         choices=(None, "default", "auto", "int8", "int8_float32", "int8_float16",
                  "int8_bfloat16", "int16", "float16", "bfloat16", "float32"),
@@ -155,7 +155,7 @@ class Config:
         True, "Keep URLs, e-mails, handles, hashtags, numbers with units, placeholders, "
         "inline code and glossary terms away from the model, byte for byte.")
     min_translation_score: float | None = _opt(
-        None, "Keep the source sentence when the model's score is below this (None: off).")
+        None, "Keep the source sentence when the model's score is below this (unset, None: off).")
     workers: int = _opt(
         1, "Worker processes sharing the machine (the runner sets it); threads=0 gives "
         "each its share of the cores.", min=1, output=False)
@@ -194,7 +194,7 @@ class Config:
     )
     learn_by: str | None = _opt(
         None,
-        "Group the documents of a batch for learning recurring lines: None (the whole "
+        "Group the documents of a batch for learning recurring lines: unset (None: the whole "
         "batch), 'host' (the host of the document's URL) or the name of a record field.",
     )
     id_field: str | None = _opt(
@@ -223,10 +223,10 @@ class Config:
     )
     text_field: str = _opt("text", "JSONL field / CSV, TSV or Parquet column with the text.")
     output_field: str | None = _opt(
-        None, "Field or column for the cleaned text; None replaces the text field."
+        None, "Field or column for the cleaned text; unset (None), it replaces the text field."
     )
     report_field: str | None = _opt(
-        None, "Field or column that keeps each record's report; None: no report in the records."
+        None, "Field or column that keeps each record's report; unset (None): no report in the records."
     )
     delimiter: str = _opt(
         ",", "Field delimiter of CSV (quoted) input and output; 'tab' reads a quoted "
@@ -255,7 +255,7 @@ class Config:
     resume: bool = _opt(False, "Continue a killed or interrupted run from its journal.",
                         output=False)
     errors: str | None = _opt(
-        None, "Errors file (JSONL): every record that failed or was skipped; None: "
+        None, "Errors file (JSONL): every record that failed or was skipped; unset (None): "
         "OUT.errors.jsonl beside a file or folder output, stderr only for stdout; '-' is stderr."
     )
     report: str | None = _opt(None, "Report file (JSONL), one line per document; '-' is stderr.")
@@ -285,7 +285,20 @@ class Config:
             _check_option(f, hints[f.name], value)
 
     def replace(self, **changes: Any) -> "Config":
-        """A copy with some options changed (unknown names raise ``TypeError``)."""
+        """A copy with some options changed; an unknown name raises
+        :class:`~polyclean.errors.UnknownOptionError` (a ``TypeError`` and a
+        ``ConfigError``) naming the known ones.
+
+        >>> Config().replace(nfkc=True)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        polyclean.errors.UnknownOptionError: unknown option 'nfkc'; known options: ...
+        """
+        known = _field_names()
+        for key in changes:
+            if key not in known:
+                raise UnknownOptionError(E.UNKNOWN_OPTION.format(
+                    key=key, known=", ".join(sorted(known))))
         return dataclasses.replace(self, **changes)
 
     @classmethod
@@ -415,3 +428,9 @@ def output_options(cfg: Config) -> dict[str, Any]:
     (False, True)
     """
     return {f.name: getattr(cfg, f.name) for f in fields(cfg) if f.metadata.get("output", True)}
+
+
+@functools.lru_cache(maxsize=1)
+def _field_names() -> frozenset[str]:
+    """The option names (the fields of :class:`Config`)."""
+    return frozenset(f.name for f in fields(Config))

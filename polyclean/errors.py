@@ -29,6 +29,11 @@ class ConfigError(PolycleanError, ValueError):
     """An option has an invalid value or a config file cannot be read (exit code 2)."""
 
 
+class UnknownOptionError(ConfigError, TypeError):
+    """A keyword option that :class:`polyclean.config.Config` has no field for
+    (``Cleaner(nfkc=True)``); a ``TypeError`` too, as Python's own for a bad keyword."""
+
+
 class UsageError(PolycleanError):
     """A problem with the command line itself (exit code 2)."""
 
@@ -266,6 +271,11 @@ class E:
 
     # batch runs (polyclean.runner, polyclean.journal, polyclean.workers)
     STOPPED_AFTER = "{why}; stopped after {n:,} record{s}"
+    FIELDS_UNUSED = ("{flags}: the output is plain text, which has no fields, so nothing is "
+                     "written there; write JSONL, CSV, TSV or Parquet (-o out.jsonl, "
+                     "--output-format) to keep them")
+    RESUME_NOTHING = ("{out}: --resume found no journal of a killed run (the last run "
+                      "finished, or none was stopped); the run starts from the beginning")
     RESUME_NEEDS_OUTPUT = "--resume needs an output file or folder (-o OUT), not stdout"
     RESUME_NEEDS_FILES = "--resume cannot continue reading stdin; give input files"
     JOURNAL_UNREADABLE = "cannot read the journal {path}: {why}"

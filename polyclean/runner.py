@@ -202,6 +202,8 @@ class _Run:
             if self.stale and not self.cfg.quiet:
                 say("warning", E.RUN_STARTS_OVER.format(
                     out=show(str(self.plan.out)), n=self.journal.records_done()))
+            elif self.cfg.resume and not self.cfg.quiet:
+                say("warning", E.RESUME_NOTHING.format(out=show(str(self.plan.out))))
             self.journal.remove()
             self.page.discard()  # a killed run's page log counts records run again
             return None

@@ -485,3 +485,73 @@ def test_a_run_that_reads_no_input_leaves_no_empty_output_folder(tmp_path, capsy
     assert existing.is_dir()
     assert run("clean", src, "-o", out) == 0
     assert (out / "a.jsonl").exists()
+
+
+def test_resume_with_nothing_to_resume_says_so(tmp_path, capsys):
+    # --resume after a finished run (no journal) cleaned everything again without a word.
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"text": TEXT}) + "\n", "utf-8")
+    out = tmp_path / "o.jsonl"
+    assert run("clean", src, "-o", out) == 0
+    first = out.read_bytes()
+    capsys.readouterr()
+    assert run("clean", src, "-o", out, "--resume") == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"polyclean: warning: {out}: --resume found no journal of a killed run (the last run "
+        "finished, or none was stopped); the run starts from the beginning"]
+    assert out.read_bytes() == first
+
+
+@pytest.mark.parametrize("flags", [["--lang-field", "lang"], ["--status-field", "s", "--report-field", "r"]])
+def test_record_fields_into_a_text_output_are_a_warning(tmp_path, capsys, flags):
+    # --lang-field into a .txt wrote nothing anywhere, without a word.
+    src = tmp_path / "a.txt"
+    src.write_text(TEXT, "utf-8")
+    assert run("clean", src, "-o", tmp_path / "o.txt", *flags) == 0
+    named = ", ".join(f for f in flags if f.startswith("--"))
+    assert capsys.readouterr().err.splitlines() == [
+        f"polyclean: warning: {named}: the output is plain text, which has no fields, so "
+        "nothing is written there; write JSONL, CSV, TSV or Parquet (-o out.jsonl, "
+        "--output-format) to keep them"]
+    assert run("clean", src, "-o", tmp_path / "o.jsonl", *flags) == 0
+    assert capsys.readouterr().err == ""
+    assert flags[1] in json.loads((tmp_path / "o.jsonl").read_text("utf-8"))
+
+
+def test_an_unknown_keyword_option_names_the_known_ones():
+    # Cleaner(nfkc=True) raised Python's bare TypeError from the dataclass.
+    from polyclean import Cleaner
+    from polyclean.errors import ConfigError, PolycleanError
+    with pytest.raises(TypeError) as info:
+        Cleaner(nfkc=True)
+    assert isinstance(info.value, ConfigError) and isinstance(info.value, PolycleanError)
+    assert str(info.value).startswith("unknown option 'nfkc'; known options: ")
+    assert "unicode_form" in str(info.value)
+
+
+def test_the_cache_leaves_no_write_ahead_log_after_a_run(tmp_path):
+    # Worker processes exit without closing their connections, so SQLite never folded
+    # the write-ahead log back: after a -j 2 run the rows sat in a growing -wal file
+    # (1.1 MB) beside a 4 KB database.
+    import itertools
+    import sqlite3
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from argos_tiny import RU_EN, build_package_dir
+
+    build_package_dir(tmp_path / "pk")
+    words = list(RU_EN)[:10]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"text": " ".join(c).capitalize() + "."}) + "\n"
+                           for c in list(itertools.permutations(words, 4))[:200]), "utf-8")
+    db = tmp_path / "c.sqlite"
+    env = {"ARGOS_PACKAGES_DIR": str(tmp_path / "pk")}
+    res = subprocess.run(
+        [sys.executable, "-m", "polyclean", "clean", str(src), "-o", str(tmp_path / "o.jsonl"),
+         "-j", "2", "--batch-docs", "20", "--cache", str(db), "-q"], stderr=subprocess.PIPE,
+        text=True, env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, timeout=300)
+    assert res.returncode == 0, res.stderr
+    wal = tmp_path / "c.sqlite-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM translations_v2").fetchone()[0] > 0
