@@ -131,6 +131,17 @@ def compare(name: str, a: Path, b: Path, ra: Path, rb: Path, ignore: set[str]) -
     for key in sorted(fa.keys() & fb.keys()):
         if fa[key] != fb[key]:
             problems.append(f"{name}: output {key} differs")
+            xa = fa[key].decode("utf-8", "replace").splitlines()
+            xb = fb[key].decode("utf-8", "replace").splitlines()
+            shown = 0
+            for i, (x, y) in enumerate(zip(xa, xb)):
+                if x != y and shown < 5:  # the first lines that differ, to see why
+                    shown += 1
+                    k = next((j for j, (p, q) in enumerate(zip(x, y)) if p != q),
+                             min(len(x), len(y)))
+                    problems.append(f"  line {i + 1} at character {k}\n"
+                                    f"  base: ...{x[max(0, k - 150):k + 150]}\n"
+                                    f"  now:  ...{y[max(0, k - 150):k + 150]}")
     la = ra.read_text("utf-8").splitlines() if ra.exists() else []
     lb = rb.read_text("utf-8").splitlines() if rb.exists() else []
     if len(la) != len(lb):

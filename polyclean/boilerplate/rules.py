@@ -384,16 +384,21 @@ def copyright_line(line: Line) -> bool:
 
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-_COPYRIGHT_YEAR = re.compile(r"copyright\W{1,6}(?:\(c\)\W{1,3})?(?:19|20)\d\d(?!\d)", re.I)
+_COPYRIGHT_YEAR = re.compile(r"copyright\W{1,6}(?:19|20)\d\d(?!\d)", re.I)
+_COPYRIGHT_MARK = re.compile("\\([c\u0441]\\)", re.I)  # "(c)", its c Latin or Cyrillic
+_COPYRIGHT_HOLDER = re.compile(r"(?i:copyright)\s+(\w)")  # the word after it: the holder?
 
 
 def _notice(line: Line) -> bool:
     """Whether a line that names copyright by its bare word ("Copyright", "著作権",
     "الحقوق": "the rights") reads as a notice rather than a sentence about it: it holds
-    "\u00a9", or starts "Copyright YEAR" (the notice's own form), or does not end as a
+    "\u00a9" or "(c)", or starts "Copyright YEAR" or "Copyright Holder ... YEAR" (a
+    notice names its holder, a sentence goes on in lower case), or it does not end as a
     sentence and holds a year or is short (``_NOTICE_UNITS``).
 
     >>> _notice(Line.of("Copyright 2019 Foo Inc.")), _notice(Line.of("Copyright Policy"))
+    (True, True)
+    >>> _notice(Line.of("Copyright Foo Media Group, 2019.")), _notice(Line.of("Copyright (c) Foo, 2019."))
     (True, True)
     >>> _notice(Line.of("Copyright law protects the expression of ideas, not the ideas."))
     False
@@ -401,9 +406,13 @@ def _notice(line: Line) -> bool:
     False
     """
     s = line.s
-    if "\u00a9" in s or _COPYRIGHT_YEAR.match(s):
+    if "\u00a9" in s or _COPYRIGHT_MARK.search(s) or _COPYRIGHT_YEAR.match(s):
         return True
-    return not line.ends and (line.units <= _NOTICE_UNITS or _YEAR.search(s) is not None)
+    year = _YEAR.search(s) is not None
+    holder = _COPYRIGHT_HOLDER.match(s)
+    if year and line.units <= _NOTICE_UNITS and holder and holder.group(1).isupper():
+        return True
+    return not line.ends and (line.units <= _NOTICE_UNITS or year)
 
 
 def cookie_notice(line: Line) -> bool:
