@@ -304,7 +304,7 @@ class Config:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], base: "Config | None" = None) -> "Config":
         """Build from a mapping such as a parsed TOML table; names use ``_`` or ``-``."""
-        known = {f.name for f in fields(cls)}
+        known = _field_names()
         clean: dict[str, Any] = {}
         given: dict[str, str] = {}
         for key, value in data.items():

@@ -338,7 +338,7 @@ class E:
     PAYLOAD_CODING = "cannot undo {header} {coding!r}: {why}"
     PAYLOAD_TOO_LARGE = "decoded HTTP body is larger than max_record_bytes ({limit})"
     UNREADABLE_ARCHIVE = "cannot read the archive after this offset ({why}); {resync}"
-    WARC_COMPRESSION = ("a WARC archive compressed with {kind} is not read; archives are read "
+    WARC_COMPRESSION = ("a WARC archive compressed with {tool} is not read; archives are read "
                         "plain, .gz, .zst or .lz4: recompress it, e.g. "
                         "'{tool} -dc {name} | gzip > {stem}.gz'")
     EXTRACT_FAILED = "HTML extraction failed: {why}"

@@ -202,7 +202,6 @@ def detect_format(name: str, default: str | None = "text") -> str | None:
     ('csv', 'tsv', 'parquet')
     >>> detect_format("x.jsonl.bz2")
     'jsonl'
-    
     >>> detect_format("x.out", None) is None
     True
     """

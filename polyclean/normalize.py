@@ -305,19 +305,6 @@ def _plan(cfg: Config) -> _Plan:
     return plan
 
 
-def spaces_only(text: str) -> bool:
-    """Whether the default normaliser changes at most the spaces and newlines of
-    ``text``: it holds none of the characters a pass looks for and is in the normal
-    form (one pattern search; the detector asks it for every segment it reads).
-
-    >>> spaces_only("Caf\u00e9  ok"), spaces_only("\u00abbon\u00bb"), spaces_only("cafe\u0301")
-    (True, False, False)
-    """
-    plan = _plan(_DEFAULT)
-    return plan.trigger.search(text) is None and (
-        plan.form is None or unicodedata.is_normalized(plan.form, text))
-
-
 def _quiet(text: str, plan: _Plan) -> bool:
     """True when, ``text`` holding none of the plan's trigger characters, no pass would
     change it (the whitespace passes and the normal form are checked here)."""

@@ -178,8 +178,7 @@ class WarcReader(Reader):
         stem, kind = split_compression(path.name, reading=True)
         if kind in ("bz2", "xz"):
             raise InputError(E.WARC_COMPRESSION.format(
-                kind="bzip2" if kind == "bz2" else "xz", tool="bzip2" if kind == "bz2" else "xz",
-                name=path.name, stem=stem))
+                tool="bzip2" if kind == "bz2" else "xz", name=path.name, stem=stem))
         try:
             self.fh = open(path, "rb")
         except PermissionError:
