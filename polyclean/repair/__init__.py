@@ -111,6 +111,8 @@ def repair_line(line: str, *, use_ftfy: bool | None = None, cyrillic: bool = Tru
     if use_ftfy:
         paired = restore_lost_closing_quotes(out)
         fixed, steps = _ftfy()["fix"](paired)
+        if fixed == paired != out:  # ftfy left the line: no restored byte may stay in it
+            fixed, steps = _ftfy()["fix"](out)
         if fixed != out:
             reasons.append(describe_ftfy(steps))
             if paired != out and fixed != paired:
