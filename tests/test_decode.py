@@ -262,6 +262,18 @@ def test_binary_file_is_refused():
     assert "<html" in decode_bytes(gzip.decompress(path.read_bytes())).text.lower()
 
 
+@pytest.mark.parametrize("codec", ["gzip", "bz2", "lzma"])
+def test_compressed_bytes_under_a_plain_name_say_which_names_are_read(codec):
+    import importlib
+
+    text = "Une phrase en français, répétée pour remplir le fichier. " * 200
+    data = importlib.import_module(codec).compress(text.encode("utf-8"))
+    with pytest.raises(DecodeError, match="^binary data, not text") as info:
+        decode_bytes(data)
+    # every compression polyclean reads by name is offered, bz2 and xz included
+    assert "names ending in .gz, .zst, .bz2, .xz or .lzma: rename the file" in str(info.value)
+
+
 @pytest.mark.parametrize("data", [
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
     bytes(range(1, 32)) * 20,

@@ -105,6 +105,10 @@ def _text_binary_reason(text: str) -> str | None:
     return None
 
 
+# gzip, zstd, bzip2, xz (and lzma's "alone" format, whose first byte is 0x5D)
+_COMPRESSED_MAGIC = (b"\x1f\x8b", b"\x28\xb5\x2f\xfd", b"BZh", b"\xfd7zXZ\x00")
+
+
 def _binary_error(data: bytes, why: str) -> DecodeError:
     """The one-line refusal, naming the file type when chardet knows its signature."""
     import chardet
@@ -112,8 +116,12 @@ def _binary_error(data: bytes, why: str) -> DecodeError:
     mime = chardet.detect(data[:CHECK_BYTES])["mime_type"]
     generic = not mime or mime.startswith("text/") or mime == "application/octet-stream"
     kind = "" if generic else f" ({mime})"
-    if data[:2] == b"\x1f\x8b" or data[:4] == b"\x28\xb5\x2f\xfd":  # gzip, zstd
-        kind += "; compressed input is read only from names ending in .gz or .zst"
+    if data.startswith(_COMPRESSED_MAGIC):
+        from ..formats import COMPRESSIONS, READ_ONLY_COMPRESSIONS
+
+        names = [*COMPRESSIONS, *READ_ONLY_COMPRESSIONS]
+        kind += (f"; compressed input is read only from names ending in {', '.join(names[:-1])} "
+                 f"or {names[-1]}: rename the file")
     return DecodeError(f"binary data, not text: {why}{kind}")
 
 
