@@ -312,9 +312,19 @@ def read_also(line: Line) -> bool:
     True
     >>> read_also(Line.of("Moreover: the minister said"))
     False
+
+    What follows the marker is a headline, and headlines end without a full stop; a
+    line ending in one is a sentence that happens to open with such words ("По теме:
+    я не художник, ..." -- "on the subject: I am not an artist, ..."):
+
+    >>> read_also(Line.of("По теме: я не художник, рисовать люблю, но получается мазня."))
+    False
     """
     first = line.key.split(" ", 1)[0]
     if first not in lx.READ_ALSO_FIRST:
+        return False
+    s = line.s.rstrip()
+    if s.endswith(".") and not s.endswith(".."):
         return False
     m = lx.READ_ALSO_RE.match(line.s)
     return bool(m) and normalize_key(m.group(1)) in lx.READ_ALSO
