@@ -594,3 +594,44 @@ def test_a_unit_of_time_alone_is_no_date(text, kept):
 
     out = Cleaner(translate=False).clean(text).text
     assert (out == text) is kept
+
+
+# --- one sentence per line: documents that are all body ------------------------------------------
+def test_short_sentences_going_on_from_running_text_stay():
+    # a post written one sentence per line: the short sentences after the running text
+    # continue it (the classifier took the last three of such a post before)
+    text = ("The council met on Tuesday to discuss the new budget for the city schools.\n"
+            "Several members asked why the plan had been published so late this year.\n"
+            "So what?\nIt will pass.\nEveryone knows this.\nWhat else is new?\n")
+    out, changes = _remove([text])[0]
+    assert out == text and not changes
+
+
+def test_short_sentences_after_a_break_are_still_judged():
+    # after a line that is not a sentence the chain is broken: a sign-off is judged as before
+    kinds = [3, 2, 0, 2]  # anchor, sentence, furniture, sentence
+    from polyclean.boilerplate.remover import _keep_continuations
+
+    found = [(1, "classifier", 0.95), (3, "classifier", 0.95)]
+    assert [i for i, _, _ in _keep_continuations(kinds, [0, 1, 2, 3], found)] == [3]
+
+
+@pytest.mark.parametrize("side,most", [("ru", 14), ("en", 8)])
+def test_wmt22_documents_keep_their_sentences(side, most):
+    """WMT22's general test documents are all body text, one sentence per line: the
+    classifier took 24 (Russian) and 21 (English) of their 2,016 sentences before short
+    sentences that go on from running text were kept; 10 and 5 now."""
+    path = DATA / "wmt22-generaltest-ru-en" / "wmt22_ru_en.tsv"
+    _need(path)
+    import csv
+
+    docs: dict[str, list[str]] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            docs.setdefault(row["doc_id"], []).append(row[side])
+    texts = ["\n".join(lines) + "\n" for lines in docs.values()]
+    assert sum(len(lines) for lines in docs.values()) == 2016
+    r = BoilerplateRemover(Config())
+    r.learn(texts)
+    taken = [c.original for t in texts for c in r.find(t) if c.reason == "classifier"]
+    assert len(taken) <= most, taken

@@ -311,7 +311,42 @@ class BoilerplateRemover:
         if all(i in gone for i in present if an[i].kind == ANCHOR):
             # a page keeps its running text: the classifier never removes the last of it
             found = [f for f in found if an[f[0]].kind != ANCHOR]
+        return _keep_continuations([an[i].kind for i in present], present, found)
+
+
+def _keep_continuations(kinds: list[int], present: list[int],
+                        found: list[tuple[int, str, float | None]]) -> list[tuple[int, str, float | None]]:
+    """``found`` without the short sentences that go on from running text.
+
+    A short sentence (kind ``SENTENCE``) that follows a line of running text (an
+    ``ANCHOR``) through nothing but other kept sentences continues that text: one
+    sentence per line ("So what?", "Millions of students know this."), as in posts,
+    subtitles and translated documents.  Furniture after an article comes after a
+    break: a removed line, a line that is not a sentence.  Only the chain back to the
+    running text counts; sentences before it (a teaser, a standfirst) are judged as
+    before.  ``kinds``: the kind of each present line.
+
+    >>> kinds = [ANCHOR, SENTENCE, SENTENCE, FRAGMENT, SENTENCE]
+    >>> found = [(1, "classifier", 0.95), (2, "classifier", 0.95), (4, "classifier", 0.95)]
+    >>> [i for i, _, _ in _keep_continuations(kinds, [0, 1, 2, 3, 4], found)]
+    [4]
+    """
+    if not found:
         return found
+    hit = {f[0] for f in found}
+    kept = set()
+    chained = False
+    for kind, i in zip(kinds, present):
+        if i in hit:
+            if chained and kind == SENTENCE:
+                kept.add(i)
+            else:
+                chained = False
+        elif kind == ANCHOR:
+            chained = True
+        elif kind != SENTENCE:
+            chained = False
+    return [f for f in found if f[0] not in kept] if kept else found
 
 
 def _duplicates(doc: _Doc, present: list[int], on: bool) -> list[tuple[int, str, float | None]]:
