@@ -356,7 +356,7 @@ def test_a_compressed_file_without_its_extension_says_how_to_read_it():
     with pytest.raises(DecodeError) as err:
         decode_bytes(gzip.compress(("The council met on Tuesday. " * 400).encode()))
     msg = str(err.value)
-    assert "\n" not in msg and "(application/gzip)" in msg and "ending in .gz or .zst" in msg
+    assert "\n" not in msg and "(application/gzip)" in msg and "ending in .gz, .zst, .bz2, .xz or .lzma" in msg
 
 
 @pytest.mark.parametrize("text,cut", [("Short English text, then Russian: Привет, мир", 1),
