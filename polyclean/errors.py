@@ -318,6 +318,9 @@ class E:
     HTTP_ERROR = ("cannot download {what} from {url}: the server answered ({why}); the "
                   "address or the index's link is wrong, or the file moved")
     NOT_SECONDS = "{value!r} is not a positive number of seconds"
+    INDEX_NOT_FOUND = ("the package index {url} does not exist; give --index the path of an "
+                       "index.json (or of a folder that holds one), or its http(s) URL")
+    INDEX_UNREADABLE = "cannot read the package index {url}: {why}"
     DOWNLOAD_CUT = "the download ended after {got:,} of {size:,} bytes (the connection dropped)"
     DOWNLOAD_FAILED = ("cannot download {what}: {why}; run the command again later, or download "
                        "the file another way and run `polyclean models install PATH.argosmodel`")
