@@ -13,7 +13,8 @@ like any other unit:
   ``Transfer-Encoding`` and ``Content-Encoding`` undone by
   :func:`~polyclean.web.payload.http_body`; ``url``,
   ``warc_record_id``, ``date``, HTTP charset) for
-  :func:`~polyclean.web.document.record_to_text` on the worker side;
+  :func:`~polyclean.web.document.record_to_text` on the worker side (HTTP header
+  lines may end in a bare LF, which some crawlers write, as well as in CRLF);
 * any other response or resource (an image, a PDF, a redirect) is *skipped*: the
   record has ``error`` set to the reason, ``status`` ``"skipped"`` and ``keep`` a
   :class:`Skip` (the reason and the record's fields), and goes to the errors file with
@@ -198,7 +199,7 @@ class WarcReader(Reader):
             return
         while True:
             start = self._tell()
-            it = iter(warc.ArchiveIterator(fh, parse_http=True, record_types=warc.WarcRecordType.any_type))
+            it = iter(warc.ArchiveIterator(fh, parse_http=False, record_types=warc.WarcRecordType.any_type))
             offset = start
             read = False  # whether the record at ``offset`` was read whole
             try:
@@ -255,6 +256,9 @@ class WarcReader(Reader):
         if headers.get("Content-Length") is None:  # of any type: a header cut short
             self._lost = True
             return self._error(where, E.MALFORMED_RECORD.format(why="no Content-Length header"))
+        # HTTP headers ended by a bare LF (some crawlers write them) are read as well:
+        # without quirks mode FastWARC takes the whole block for the status line
+        rec.parse_http(quirks_mode=True)
         size = rec.content_length
         if kind not in DOCUMENT_TYPES:
             self.counts[f"type:{kind}"] += 1
