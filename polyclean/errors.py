@@ -356,6 +356,10 @@ class E:
 
     # run report and explain (polyclean report, polyclean explain)
     REPORT_UNREADABLE = "{path}: cannot read the {what}: {why}"
+    REPORT_CUT = ("{path}:line {n}: the last report is cut short (the file ends inside it: "
+                  "the run that wrote it was killed, or the copy is incomplete); the page "
+                  "counts it as a failed record")
+    COMPRESSED_CUT = "the file is cut short (the compressed data ends before its end marker)"
     NOT_REPORTS = ("{path}: no line is a per-document report (none has 'schema'); give the "
                    "file that clean --report wrote")
     OTHER_SCHEMA = ("{path}: {n:,} reports have another layout than this polyclean writes "

@@ -76,3 +76,72 @@ def test_a_warc_response_whose_http_headers_end_in_bare_lf_is_read(capsys, tmp_p
     assert rc == 0 and "skipped" not in err, err
     got = [json.loads(line) for line in out.splitlines()]
     assert [(r["url"], r["text"]) for r in got] == list(pages.items())
+
+
+# --- polyclean report: compressed and cut report and summary files ---------------------------
+def _run_files(capsys, tmp_path, report_name: str = "r.jsonl"):
+    """Clean two documents, keeping the report and the summary JSON; their paths."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "Hello world, this is a test."}\n'
+                   '{"text": "A second document to clean."}\n', "utf-8")
+    rep, summ = tmp_path / report_name, tmp_path / "s.json"
+    assert run(capsys, "clean", src, "-o", tmp_path / "out.jsonl", "--report", rep,
+               "--summary-json", summ, "--no-translate")[0] == 0
+    return rep, summ
+
+
+def test_report_reads_a_summary_compressed_after_the_run(capsys, tmp_path):
+    """clean writes the summary plain only; a run's files gzipped afterwards gave
+    "'utf-8' codec can't decode byte 0x8b"; the summary is read as its name says."""
+    import gzip
+
+    rep, summ = _run_files(capsys, tmp_path)
+    gz = tmp_path / "s.json.gz"
+    gz.write_bytes(gzip.compress(summ.read_bytes()))
+    plain, packed = tmp_path / "plain.html", tmp_path / "packed.html"
+    assert run(capsys, "report", rep, "--summary", summ, "-o", plain, "--no-sources")[0] == 0
+    rc, out, err = run(capsys, "report", rep, "--summary", gz, "-o", packed, "--no-sources")
+    assert rc == 0 and err.startswith(f"polyclean: wrote {packed} ("), err
+    assert packed.read_bytes() == plain.read_bytes()  # the timings of the summary are on it
+    gz.write_bytes(gzip.compress(summ.read_bytes())[:-12])  # an incomplete copy
+    rc, out, err = run(capsys, "report", rep, "--summary", gz, "-o", packed, "--no-sources")
+    assert rc == 1 and err == (f"polyclean: error: {gz}: cannot read the summary JSON: the "
+                               "file is cut short (the compressed data ends before its end "
+                               "marker)\n")
+
+
+@pytest.mark.parametrize("name", ["r.jsonl", "r.jsonl.gz"])
+def test_a_report_whose_last_line_is_cut_is_an_error_the_page_still_written(
+        capsys, tmp_path, name):
+    """A report cut inside its last line (a killed run, an incomplete copy) was counted
+    as '1 failed record' with exit 0, as if a document had failed; it is named, as a
+    data input's cut last line is, and the exit code is 1."""
+    import gzip
+
+    rep, _ = _run_files(capsys, tmp_path, name)
+    text = gzip.decompress(rep.read_bytes()) if name.endswith(".gz") else rep.read_bytes()
+    cut = text[:len(text.splitlines()[0]) + 1 + 40]  # the first report and part of the second
+    rep.write_bytes(gzip.compress(cut) if name.endswith(".gz") else cut)
+    page = tmp_path / "p.html"
+    rc, out, err = run(capsys, "report", rep, "-o", page, "--no-sources")
+    assert rc == 1 and err.splitlines()[0] == (
+        f"polyclean: error: {rep}:line 2: the last report is cut short (the file ends inside "
+        "it: the run that wrote it was killed, or the copy is incomplete); the page counts it "
+        "as a failed record")
+    assert err.splitlines()[1].startswith(f"polyclean: wrote {page} (")
+    assert "report line cut short" in page.read_text("utf-8")
+    # a report that ends in a complete line is read as it was
+    rep.write_bytes(gzip.compress(text) if name.endswith(".gz") else text)
+    rc, out, err = run(capsys, "report", rep, "-o", page, "--no-sources")
+    assert rc == 0 and err.endswith(": 2 documents, 0 failed records\n")
+
+
+def test_a_compressed_report_cut_short_is_a_one_line_error_not_a_traceback(capsys, tmp_path):
+    import gzip
+
+    rep, _ = _run_files(capsys, tmp_path, "r.jsonl.gz")
+    rep.write_bytes(rep.read_bytes()[:-12])
+    rc, out, err = run(capsys, "report", rep, "-o", tmp_path / "p.html")
+    assert rc == 1 and err == (f"polyclean: error: {rep}: cannot read the report: the file "
+                               "is cut short (the compressed data ends before its end marker)\n")
+    assert not (tmp_path / "p.html").exists()
