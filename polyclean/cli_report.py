@@ -17,7 +17,7 @@ import zlib
 from pathlib import Path
 
 from .config import Config
-from .errors import E, InputError, PolycleanError, UsageError
+from .errors import E, InputError, PolycleanError, UsageError, plural
 
 REPORT_EPILOG = """\
 The page is one HTML file that needs no network: totals, timings per stage, languages,
@@ -179,7 +179,8 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
         from .report import REPORT_SCHEMA
 
         print("polyclean: warning: " + E.OTHER_SCHEMA.format(
-            path=args.report_jsonl, n=sum(rr.other_schemas.values()),
+            path=args.report_jsonl,
+            reports=plural(sum(rr.other_schemas.values()), "report has", "reports have"),
             schemas=", ".join(sorted(rr.other_schemas)), mine=REPORT_SCHEMA), file=sys.stderr)
     if not args.no_sources:
         missing = rr.sample.without_source()
@@ -202,8 +203,9 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
         _err(f"{args.output}: cannot write the page: {(exc.strerror or str(exc)).lower()}")
         return 1
     where = "standard output" if args.output == "-" else args.output
-    print(f"polyclean: wrote {where} ({size:,} bytes): {rr.documents:,} documents, "
-          f"{rr.errors:,} failed records", file=sys.stderr)
+    print(f"polyclean: wrote {where} ({plural(size, 'byte')}): "
+          f"{plural(rr.documents, 'document')}, {plural(rr.errors, 'failed record')}",
+          file=sys.stderr)
     return 0 if rr.cut_line is None else 1
 
 

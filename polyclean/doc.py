@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, Iterable, Sequence
 
-from .errors import E, ConfigError
+from .errors import E, ConfigError, plural
 from .report import Change, Mapper, Report, apply_changes, compose
 from .segment import Segment
 
@@ -202,7 +202,8 @@ def new_docs(items: Iterable[Any], ids: Iterable[Any] | None = None) -> list[Doc
     items = list(items)
     ids = range(len(items)) if ids is None else list(ids)
     if len(ids) != len(items):
-        raise ConfigError(E.IDS_COUNT.format(ids=len(ids), docs=len(items)))
+        raise ConfigError(E.IDS_COUNT.format(ids=plural(len(ids), "id"),
+                                             docs=plural(len(items), "document")))
     docs = []
     for item, doc_id in zip(items, ids):
         if isinstance(item, Doc):

@@ -129,6 +129,7 @@ def test_a_report_whose_last_line_is_cut_is_an_error_the_page_still_written(
         "it: the run that wrote it was killed, or the copy is incomplete); the page counts it "
         "as a failed record")
     assert err.splitlines()[1].startswith(f"polyclean: wrote {page} (")
+    assert err.splitlines()[1].endswith(": 1 document, 1 failed record")
     assert "report line cut short" in page.read_text("utf-8")
     # a report that ends in a complete line is read as it was
     rep.write_bytes(gzip.compress(text) if name.endswith(".gz") else text)
@@ -145,3 +146,23 @@ def test_a_compressed_report_cut_short_is_a_one_line_error_not_a_traceback(capsy
     assert rc == 1 and err == (f"polyclean: error: {rep}: cannot read the report: the file "
                                "is cut short (the compressed data ends before its end marker)\n")
     assert not (tmp_path / "p.html").exists()
+
+
+# --- counts in messages: "1 document", never "1 documents" -----------------------------------
+def test_counts_of_one_are_singular_in_the_summary_and_stop_messages(capsys, tmp_path):
+    """The end-of-run summary said '1 documents', '1 fragments', '1 boilerplate lines
+    removed'; --max-errors 1 said 'the first 1 records all failed'."""
+    src = tmp_path / "one.txt"
+    src.write_text("The council met on Tuesday to discuss the new budget for schools.\n"
+                   "Заголовок открываемого материала\nSubscribe\n", "utf-8")
+    rc, out, err = run(capsys, "clean", src, "--no-translate", "--summary",
+                       "-o", tmp_path / "one.out.txt")
+    assert rc == 0
+    assert err.startswith("polyclean: 1 document, 0 failed, ")
+    for part in (" 1 fragment not in the target language (1 foreign to their document), ",
+                 ", translation cache 0 hits / 0 misses, 1 boilerplate line removed, "):
+        assert part in err
+    bad = tmp_path / "nf.jsonl"
+    bad.write_text('{"body": "x"}\n{"body": "y"}\n', "utf-8")
+    rc, out, err = run(capsys, "clean", bad, "-o", tmp_path / "nf.out.jsonl", "--max-errors", "1")
+    assert rc == 1 and "error: the first 1 record failed with the same error (no field" in err

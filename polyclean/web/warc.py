@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import E, InputError, WebDependencyError
+from ..errors import E, InputError, WebDependencyError, plural
 from ..formats import FieldOptions, Reader, Record, check_input, split_compression
 from ._deps import need
 from .charset import charset_from_content_type
@@ -227,7 +227,7 @@ class WarcReader(Reader):
                     nxt = None if cut is None else self._resync(cut[0] + 1)
                     if nxt is None:
                         if cut is not None:
-                            yield self._error(f"offset {cut[0]}", E.ARCHIVE_CUT.format(n=cut[1]))
+                            yield self._error(f"offset {cut[0]}", E.ARCHIVE_CUT.format(size=plural(cut[1], "byte")))
                         return
                     # a member cut within its first bytes swallowed the members after it
                     yield self._error(f"offset {cut[0]}", E.UNREADABLE_ARCHIVE.format(
