@@ -195,7 +195,7 @@ def new_docs(items: Iterable[Any], ids: Iterable[Any] | None = None) -> list[Doc
     >>> new_docs(["a", "b"], ["x"])
     Traceback (most recent call last):
     ...
-    polyclean.errors.ConfigError: 1 ids for 2 documents: give one id per document, or none
+    polyclean.errors.ConfigError: 1 id for 2 documents: give one id per document, or none
     """
     if isinstance(items, (str, bytes, bytearray)):
         raise ConfigError(E.ONE_DOCUMENT.format(kind=type(items).__name__))
