@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from . import models as _models
-from .errors import E
+from .errors import E, plural
 
 EPILOG = """\
 Packages live in the same folder as argostranslate's (ARGOS_PACKAGES_DIR, else
@@ -221,7 +221,7 @@ def cmd_check(args) -> int:
     print(f"package      : {pkg.key} ({pkg.from_code} -> {pkg.to_code}) in {pkg.path}")
     print(f"layout       : {', '.join(pkg.layout)}")
     print(f"tokenizer    : {loaded.tokenizer.name} ({pkg.tokenizer_file.name}); "
-          f"first sentence -> {len(tokens)} tokens: {' '.join(tokens[:12])}")
+          f"first sentence -> {plural(len(tokens), 'token')}: {' '.join(tokens[:12])}")
     own = "" if args.compute_type else " (the model's own type)"
     print(f"compute type : {loaded.compute_type} on {args.device}{own}; "
           f"threads {engine.threads(cfg)}; fingerprint {pkg.fingerprint()}")

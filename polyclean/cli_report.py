@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import lzma
 import shutil
 import sys
+import zlib
 from pathlib import Path
 
 from .config import Config
-from .errors import E, InputError, PolycleanError, UsageError
+from .errors import E, InputError, PolycleanError, UsageError, plural
 
 REPORT_EPILOG = """\
 The page is one HTML file that needs no network: totals, timings per stage, languages,
@@ -110,6 +112,44 @@ def _check_page_path(args: argparse.Namespace) -> None:
             raise UsageError(E.SAME_PATH.format(flag="-o", path=args.output, other=path))
 
 
+# a file that cannot be read, or is cut short (EOFError: a compressed stream without its end)
+_READ_ERRORS = (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError, InputError)
+
+
+def _why(exc: BaseException) -> str:
+    """Why a report or summary file cannot be read, for :attr:`E.REPORT_UNREADABLE`."""
+    if isinstance(exc, EOFError):
+        return E.COMPRESSED_CUT
+    strerror = getattr(exc, "strerror", None)  # "No such file or directory"
+    return strerror.lower() if strerror else str(exc)
+
+
+def _read_summary(path: str) -> dict:
+    """The run summary (``clean --summary-json``), compressed or not, whatever the name
+    says (``s.json.gz`` when the run's files were compressed afterwards)."""
+    from .formats import open_input
+
+    with open_input(Path(path)) as fh:
+        summary = json.loads(fh.read().decode("utf-8"))
+    if not isinstance(summary, dict):
+        raise ValueError("not a JSON object")
+    return summary
+
+
+def _read_reports(rr, path: str) -> None:
+    """Add the report lines of ``path`` (``-``: stdin; ``.gz``, ``.zst``... read as the
+    name says) to the run report ``rr``."""
+    if path == "-":
+        rr.add_lines(sys.stdin)
+        return
+    from io import TextIOWrapper
+
+    from .formats import open_input
+
+    with TextIOWrapper(open_input(Path(path)), encoding="utf-8", errors="replace") as fh:
+        rr.add_lines(fh)
+
+
 def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
     from .runreport.aggregate import RunReport
     from .runreport.explain import load_sources
@@ -120,42 +160,27 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
 
         written_compression(Path(args.output).name, "-o", plain=True)
     summary: dict = {}
-    if args.summary_file:
-        try:
-            summary = json.loads(Path(args.summary_file).read_text("utf-8"))
-        except (OSError, ValueError) as exc:
-            _err(E.REPORT_UNREADABLE.format(path=args.summary_file, what="summary JSON",
-                                            why=getattr(exc, "strerror", None) or exc))
-            return 1
-        if not isinstance(summary, dict):
-            _err(E.REPORT_UNREADABLE.format(path=args.summary_file, what="summary JSON",
-                                            why="not a JSON object"))
-            return 1
     rr = RunReport()
+    what, path = "summary JSON", args.summary_file
     try:
-        if args.report_jsonl == "-":
-            rr.add_lines(sys.stdin)
-        else:
-            from io import TextIOWrapper
-
-            from .formats import open_input  # r.jsonl.gz and .zst too
-
-            with TextIOWrapper(open_input(Path(args.report_jsonl)), encoding="utf-8",
-                               errors="replace") as fh:
-                rr.add_lines(fh)
-    except (OSError, InputError) as exc:
-        _err(E.REPORT_UNREADABLE.format(path=args.report_jsonl, what="report",
-                                        why=(getattr(exc, "strerror", None)
-                                             or str(exc)).lower()))
+        if path:
+            summary = _read_summary(path)
+        what, path = "report", args.report_jsonl
+        _read_reports(rr, path)
+    except _READ_ERRORS as exc:
+        _err(E.REPORT_UNREADABLE.format(path=path, what=what, why=_why(exc)))
         return 1
     if rr.read_lines and rr.not_reports == rr.read_lines:
         _err(E.NOT_REPORTS.format(path=args.report_jsonl))
         return 1
+    if rr.cut_line is not None:  # as a data input's cut last line: an error, the rest used
+        _err(E.REPORT_CUT.format(path=args.report_jsonl, n=rr.cut_line))
     if rr.other_schemas:
         from .report import REPORT_SCHEMA
 
         print("polyclean: warning: " + E.OTHER_SCHEMA.format(
-            path=args.report_jsonl, n=sum(rr.other_schemas.values()),
+            path=args.report_jsonl,
+            reports=plural(sum(rr.other_schemas.values()), "report has", "reports have"),
             schemas=", ".join(sorted(rr.other_schemas)), mine=REPORT_SCHEMA), file=sys.stderr)
     if not args.no_sources:
         missing = rr.sample.without_source()
@@ -178,9 +203,10 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
         _err(f"{args.output}: cannot write the page: {(exc.strerror or str(exc)).lower()}")
         return 1
     where = "standard output" if args.output == "-" else args.output
-    print(f"polyclean: wrote {where} ({size:,} bytes): {rr.documents:,} documents, "
-          f"{rr.errors:,} failed records", file=sys.stderr)
-    return 0
+    print(f"polyclean: wrote {where} ({plural(size, 'byte')}): "
+          f"{plural(rr.documents, 'document')}, {plural(rr.errors, 'failed record')}",
+          file=sys.stderr)
+    return 0 if rr.cut_line is None else 1
 
 
 def cmd_explain(args: argparse.Namespace, cfg: Config) -> int:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, Iterable, Sequence
 
-from .errors import E, ConfigError
+from .errors import E, ConfigError, plural
 from .report import Change, Mapper, Report, apply_changes, compose
 from .segment import Segment
 
@@ -195,14 +195,15 @@ def new_docs(items: Iterable[Any], ids: Iterable[Any] | None = None) -> list[Doc
     >>> new_docs(["a", "b"], ["x"])
     Traceback (most recent call last):
     ...
-    polyclean.errors.ConfigError: 1 ids for 2 documents: give one id per document, or none
+    polyclean.errors.ConfigError: 1 id for 2 documents: give one id per document, or none
     """
     if isinstance(items, (str, bytes, bytearray)):
         raise ConfigError(E.ONE_DOCUMENT.format(kind=type(items).__name__))
     items = list(items)
     ids = range(len(items)) if ids is None else list(ids)
     if len(ids) != len(items):
-        raise ConfigError(E.IDS_COUNT.format(ids=len(ids), docs=len(items)))
+        raise ConfigError(E.IDS_COUNT.format(ids=plural(len(ids), "id"),
+                                             docs=plural(len(items), "document")))
     docs = []
     for item, doc_id in zip(items, ids):
         if isinstance(item, Doc):

@@ -15,6 +15,8 @@ True
 'a.txt: no such file or folder'
 >>> err = OutputError("out: cannot write", errno=28); err.errno
 28
+
+A count in a message goes through :func:`plural`, so that no message says "1 records".
 """
 
 from __future__ import annotations
@@ -142,6 +144,22 @@ class WebDependencyError(PolycleanError, ImportError):
 
 
 # --- messages -------------------------------------------------------------------------------
+def plural(n: int | str, noun: str, nouns: str | None = None) -> str:
+    """``n``, with thousands separators, and the noun it counts: ``noun`` for exactly
+    one, else ``nouns`` (by default ``noun`` + "s").  A verb that agrees goes in both.
+    A count given as text (formatted already, or "?" when unknown) is shown as it is.
+
+    >>> plural(1, "document"), plural(0, "document"), plural(3316, "record")
+    ('1 document', '0 documents', '3,316 records')
+    >>> plural(1, "report has", "reports have"), plural(2, "report has", "reports have")
+    ('1 report has', '2 reports have')
+    >>> plural("1", "record"), plural("?", "record")
+    ('1 record', '? records')
+    """
+    shown = n if isinstance(n, str) else f"{n:,}"
+    return f"{shown} {noun if shown == '1' else nouns or noun + 's'}"
+
+
 class E:
     """Message templates, grouped like the exceptions above.  ``str.format`` them with
     the names in braces; each is one line, lower case, and says what to do next where
@@ -158,7 +176,7 @@ class E:
     OPTION_ABOVE = "option {name}={value!r} must be at most {limit}"
     ONE_DOCUMENT = ("clean_batch takes a sequence of documents, not one {kind}; "
                     "use clean() for a single document")
-    IDS_COUNT = "{ids} ids for {docs} documents: give one id per document, or none"
+    IDS_COUNT = "{ids} for {docs}: give one id per document, or none"  # plural(n, "id")
     NORMALIZE_TEXT = ("normalize takes text (str), not {kind}; decode bytes first, or use "
                       "clean() or repair(), which take bytes")
     NOT_A_LANGUAGE = ("option {name}={value!r} is not a language code (ISO 639 or BCP 47, "
@@ -284,17 +302,17 @@ class E:
     MORE_JOBS_THAN_CPUS = ("-j {jobs} starts more workers than the {cpus} CPUs this run may "
                            "use: they take turns on those CPUs (the run is no faster) and each "
                            "takes its own memory; -j 0 starts one per CPU")
-    RUN_STARTS_OVER = ("{out}: a killed run of this output had done {n} records; without "
+    RUN_STARTS_OVER = ("{out}: a killed run of this output had done {records}; without "
                        "--resume its work is discarded and the run starts over")
     JOURNAL_MISMATCH = ("the journal {path} belongs to other inputs or options (an input changed "
                         "since, or a flag differs); run without --resume to start again")
     LOCKED = ("{out} is being written by another polyclean run ({holder}); wait for it to end "
               "or choose another -o")
     WORKER_DIED = "a worker process died (out of memory or killed)"
-    INTERRUPTED = "{signal}; stopped after {n:,} records"
+    INTERRUPTED = "{signal}; stopped after {records}"
     INTERRUPTED_BEFORE = "interrupted"
     INTERRUPTED_RESUME = "; run the same command with --resume to continue"
-    SAME_ERROR_STOP = ("the first {n:,} records all failed with the same error ({why}); stopped; "
+    SAME_ERROR_STOP = ("the first {records} failed with the same error ({why}); stopped; "
                        "check the options (--text-field, --format, --encoding) or raise "
                        "--max-errors (0: never stop)")
     REPEATED = "{where}: {why} ({n:,} records in all; every one is listed in {errors})"
@@ -318,6 +336,9 @@ class E:
     HTTP_ERROR = ("cannot download {what} from {url}: the server answered ({why}); the "
                   "address or the index's link is wrong, or the file moved")
     NOT_SECONDS = "{value!r} is not a positive number of seconds"
+    INDEX_NOT_FOUND = ("the package index {url} does not exist; give --index the path of an "
+                       "index.json (or of a folder that holds one), or its http(s) URL")
+    INDEX_UNREADABLE = "cannot read the package index {url}: {why}"
     DOWNLOAD_CUT = "the download ended after {got:,} of {size:,} bytes (the connection dropped)"
     DOWNLOAD_FAILED = ("cannot download {what}: {why}; run the command again later, or download "
                        "the file another way and run `polyclean models install PATH.argosmodel`")
@@ -334,7 +355,7 @@ class E:
     RECORD_TOO_LARGE = "record of {size} bytes is larger than max_record_bytes ({limit})"
     TRUNCATED_RECORD = "truncated record: {got} of {size} bytes"
     MALFORMED_RECORD = "malformed or truncated WARC record ({why})"
-    ARCHIVE_CUT = "the archive ends {n} bytes into a record that gives nothing: it was cut short"
+    ARCHIVE_CUT = "the archive ends {size} into a record that gives nothing: it was cut short"
     PAYLOAD_CODING = "cannot undo {header} {coding!r}: {why}"
     PAYLOAD_TOO_LARGE = "decoded HTTP body is larger than max_record_bytes ({limit})"
     UNREADABLE_ARCHIVE = "cannot read the archive after this offset ({why}); {resync}"
@@ -353,9 +374,13 @@ class E:
 
     # run report and explain (polyclean report, polyclean explain)
     REPORT_UNREADABLE = "{path}: cannot read the {what}: {why}"
+    REPORT_CUT = ("{path}:line {n}: the last report is cut short (the file ends inside it: "
+                  "the run that wrote it was killed, or the copy is incomplete); the page "
+                  "counts it as a failed record")
+    COMPRESSED_CUT = "the file is cut short (the compressed data ends before its end marker)"
     NOT_REPORTS = ("{path}: no line is a per-document report (none has 'schema'); give the "
                    "file that clean --report wrote")
-    OTHER_SCHEMA = ("{path}: {n:,} reports have another layout than this polyclean writes "
+    OTHER_SCHEMA = ("{path}: {reports} another layout than this polyclean writes "
                     "(schema {schemas}; this version reads {mine}): the page may count them "
                     "wrongly; build it with the polyclean version that wrote them")
     EXPLAIN_EMPTY = "{path}: empty input (no text); nothing to explain"

@@ -448,6 +448,12 @@ def fetch_index(url: str | None = None, timeout: float = 30.0) -> list[dict[str,
         if isinstance(exc, urllib.error.HTTPError):  # the server answered: not offline
             raise ModelsError(E.HTTP_ERROR.format(what="the package index", url=url,
                                                   why=_fetch_error(exc))) from None
+        if not _remote(url):  # a local file (a path or file://): the network is not involved
+            reason = getattr(exc, "reason", exc)  # file:// wraps the OSError in a URLError
+            if isinstance(reason, FileNotFoundError):
+                raise ModelsError(E.INDEX_NOT_FOUND.format(url=url)) from None
+            raise ModelsError(E.INDEX_UNREADABLE.format(
+                url=url, why=(getattr(reason, "strerror", None) or str(reason)).lower())) from None
         raise IndexUnreachableError(_offline_help("the Argos package index", url,
                                                   _fetch_error(exc))) from None
     try:

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import E, OutputError
+from .errors import E, OutputError, plural
 from .formats import COMPRESSIONS
 from .plan import show
 from .records import to_json
@@ -97,22 +97,23 @@ class Summary:
     def line(self) -> str:
         """The one-line summary printed at the end of a run."""
         st, secs = self.stats, max(self.seconds, 1e-9)
-        text = (f"polyclean: {self.documents:,} documents, {self.errors:,} failed, "
+        text = (f"polyclean: {plural(self.documents, 'document')}, {self.errors:,} failed, "
                 + (f"{self.skipped:,} skipped, " if self.skipped else "")
                 + (f"{st['documents_empty']:,} empty (see the warnings), "
                    if st.get("documents_empty") else "")
-                + f"{self.bytes_in:,} bytes in, {self.bytes_out:,} bytes out, "
-                f"{st.get('fragments_other_lang', 0):,} fragments not in the target language "
+                + f"{plural(self.bytes_in, 'byte')} in, {plural(self.bytes_out, 'byte')} out, "
+                f"{plural(st.get('fragments_other_lang', 0), 'fragment')} not in the target "
+                "language "
                 f"({st.get('fragments_foreign', 0):,} foreign to their document), "
                 f"{st.get('fragments_translated', 0):,} translated, "
                 f"{st.get('fragments_untranslated', 0):,} left untranslated, "
-                f"translation cache {st.get('cache_hit', 0):,} hits / "
-                f"{st.get('cache_miss', 0):,} misses, "
-                f"{st.get('lines_removed', 0):,} boilerplate lines removed, "
+                f"translation cache {plural(st.get('cache_hit', 0), 'hit')} / "
+                f"{plural(st.get('cache_miss', 0), 'miss', 'misses')}, "
+                f"{plural(st.get('lines_removed', 0), 'boilerplate line')} removed, "
                 f"{self.seconds:.2f} s ({self.documents / secs:,.0f} docs/s, "
                 f"{self.bytes_in / secs / 1e6:.2f} MB/s)")
         if self.resumed_at:
-            text += f"; resumed after {self.resumed_at:,} records"
+            text += f"; resumed after {plural(self.resumed_at, 'record')}"
         if self.errors_path and (self.errors or self.skipped):
             text += f"; errors in {self.errors_path}"
         return text
@@ -321,7 +322,8 @@ class Progress:
         pct = f"{min(100.0, 100.0 * position / self.total):5.1f}%  " if self.total else ""
         where = f"  {_tail(self.name, 40)}" if self.name else ""
         phase = self.board.describe() if self.board is not None else ""
-        sys.stderr.write(f"\rpolyclean: {pct}{records:,} records  {records / secs:,.0f} docs/s"
+        sys.stderr.write(f"\rpolyclean: {pct}{plural(records, 'record')}"
+                         f"  {records / secs:,.0f} docs/s"
                          f"  {bytes_in / secs / 1e6:.2f} MB/s{eta}{where}"
                          f"{'  [' + phase + ']' if phase else ''}\x1b[K")
         sys.stderr.flush()

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .config import Config
-from .errors import E, Interrupted, OutputError, StopRun
+from .errors import E, Interrupted, OutputError, StopRun, plural
 from .events import Batch, InputStream, batches, location, total_size
 from .formats import FieldOptions, Record, excerpt
 from .journal import Journal, OutputLock, fingerprint
@@ -201,7 +201,8 @@ class _Run:
         if state is None:
             if self.stale and not self.cfg.quiet:
                 say("warning", E.RUN_STARTS_OVER.format(
-                    out=show(str(self.plan.out)), n=self.journal.records_done()))
+                    out=show(str(self.plan.out)),
+                    records=plural(self.journal.records_done(), "record")))
             elif self.cfg.resume and not self.cfg.quiet:
                 say("warning", E.RESUME_NOTHING.format(out=show(str(self.plan.out))))
             self.journal.remove()
@@ -370,7 +371,7 @@ class _Run:
     def _interrupted(self) -> None:
         name = _LAST_SIGNAL[0]
         resumable = self.opts.journal is not None and self.opts.journal.exists()
-        msg = E.INTERRUPTED.format(signal=name, n=self.sum.records)
+        msg = E.INTERRUPTED.format(signal=name, records=plural(self.sum.records, "record"))
         self.sum.status = "interrupted"
         err = Interrupted(msg + (E.INTERRUPTED_RESUME if resumable else ""), name, resumable)
         err.summary = self.sum
@@ -548,7 +549,8 @@ class _Run:
             if self.streak is not None:
                 self.streak[1] += 1
                 if self.cfg.max_errors and self.streak[1] >= self.cfg.max_errors:
-                    say("error", E.SAME_ERROR_STOP.format(n=self.streak[1], why=msg))
+                    say("error", E.SAME_ERROR_STOP.format(
+                        records=plural(self.streak[1], "record", "records all"), why=msg))
                     raise StopRun(msg)
 
 

@@ -333,7 +333,7 @@ def test_side_files_named_gz_or_zst_are_compressed(tmp_path, capsys):
     assert [json.loads(l)["line"] for l in errors.decode("utf-8").splitlines()] == [2]
     capsys.readouterr()
     assert run("report", rep, "-o", tmp_path / "page.html") == 0  # reads it back
-    assert "1 documents, 1 failed records" in capsys.readouterr().err
+    assert "1 document, 1 failed record" in capsys.readouterr().err
     det = tmp_path / "d.jsonl.gz"
     assert run("detect", src, "-o", det) == 1
     assert json.loads(gzip.decompress(det.read_bytes()).splitlines()[0])["lang"] == "en"

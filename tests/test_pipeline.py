@@ -159,5 +159,5 @@ def test_clean_batch_takes_any_iterable_and_refuses_mismatched_ids():
         [r.text for r in cleaner.clean_batch(texts)]
     with pytest.raises(ConfigError, match="not one str"):
         cleaner.clean_batch("The council met on Tuesday.")
-    with pytest.raises(ConfigError, match="1 ids for 2 documents"):
+    with pytest.raises(ConfigError, match="1 id for 2 documents"):
         cleaner.clean_batch(texts, ids=["a"])

@@ -207,7 +207,7 @@ def test_a_report_of_another_layout_is_a_warning_not_silence(tmp_path, capsys):
     rep.write_text(json.dumps(line) + "\n")
     assert cli.main(["report", str(rep), "-o", str(tmp_path / "p.html")]) == 0
     err = capsys.readouterr().err
-    assert "1 reports have another layout than this polyclean writes (schema 99" in err
+    assert "1 report has another layout than this polyclean writes (schema 99" in err
 
 
 # --- options and their interactions ---------------------------------------------------------

@@ -244,6 +244,7 @@ class RunReport:
         self.errors = 0
         self.read_lines = self.not_reports = 0  # of add_lines: JSON objects, those without "schema"
         self.other_schemas: dict[str, int] = {}  # of add_lines: reports of another layout
+        self.cut_line: int | None = None  # of add_lines: a last line the file ends inside
         # Per-document values wait in lists and are counted in bulk (Counter's C loop)
         # by _flush: a run adds tens of thousands of documents, and this keeps the cost
         # of a document to a few list appends.  The properties below flush first.
@@ -438,14 +439,20 @@ class RunReport:
 
     def add_lines(self, lines: Iterable[str]) -> None:
         """Add report JSONL lines (``polyclean report``); a line that is not JSON is an
-        error of kind ``"report line is not JSON"``."""
+        error of kind ``"report line is not JSON"``, or, when the lines end inside it
+        (no line break after it: a run killed while writing it, a copy cut short), of
+        kind ``"report line cut short"``, and :attr:`cut_line` is its number."""
         for n, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:
                 report = json.loads(line)
             except ValueError:
-                self.add_error(f"line {n}", "report line is not JSON")
+                if not line.endswith("\n"):  # only the last line can lack one
+                    self.cut_line = n
+                    self.add_error(f"line {n}", "report line cut short (the file ends inside it)")
+                else:
+                    self.add_error(f"line {n}", "report line is not JSON")
                 continue
             self.read_lines += 1
             if isinstance(report, dict) and "schema" in report:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Sequence
 
+from ..errors import plural
 from .align import Piece, align, rows
 
 MAX_VIEW_CHARS = 60_000  # source characters shown per sampled document on the page
@@ -188,7 +189,7 @@ def legend(changes: Sequence[dict], limit: int = 200) -> list[str]:
         b = _clip(str(ch.get("result", "")))
         out.append(f"[{i}] {change_label(ch)}: {a!r} -> {b!r}")
     if len(changes) > limit:
-        out.append(f"… {len(changes) - limit:,} more changes")
+        out.append(f"… {plural(len(changes) - limit, 'more change')}")
     return out
 
 

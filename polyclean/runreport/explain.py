@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from ..config import Config
-from ..errors import E, DecodeError, InputError, UsageError
+from ..errors import E, DecodeError, InputError, UsageError, plural
 from .align import align
 from .docview import legend, terminal_view
 
@@ -141,8 +141,9 @@ def explain(path: Path, cfg: Config, *, want: str | None = None,
         raise InputError(E.EXPLAIN_MISMATCH.format(id=doc_id, batch=what, path=path,
                                                    why=exc)) from None
     return Explained(doc_id, source.source, report, output,
-                     f"cleaned with its batch: `polyclean clean {what}` ({records:,} "
-                     "report lines) was run and this document's report taken from it")
+                     f"cleaned with its batch: `polyclean clean {what}` "
+                     f"({plural(records, 'report line')}) was run and this document's report "
+                     "taken from it")
 
 
 def _report_from_batch(path: Path, doc_id: str, batch: Sequence[str], cfg: Config,

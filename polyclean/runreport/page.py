@@ -16,6 +16,7 @@ from html import escape
 from importlib import resources
 from typing import Any
 
+from ..errors import plural
 from .aggregate import EXAMPLES, LINE_CHARS, RunReport
 from .docview import html_view
 from .plots import counter_chart, stacked_chart
@@ -227,10 +228,10 @@ def _boilerplate(rr: RunReport, charts: _Charts) -> str:
                             "No line was removed."))
     out.append(
         f"<p class=bound id=sketch-bound>Counted in bounded memory: a Misra-Gries summary "
-        f"of {hh.k:,} counters over {hh.n:,} removed lines. Each count below is a lower "
+        f"of {hh.k:,} counters over {plural(hh.n, 'removed line')}. Each count below is a lower "
         f"bound; the true count is at most <b>{hh.error:,}</b> higher (the summary's "
         f"error, never more than lines ÷ ({hh.k:,} + 1) = {hh.n // (hh.k + 1):,}), and a "
-        f"line not listed was removed at most {hh.error:,} times. Lines are compared by "
+        f"line not listed was removed at most {plural(hh.error, 'time')}. Lines are compared by "
         f"their first {LINE_CHARS} characters, without surrounding spaces.</p>")
     top = hh.top(TOP_LINES)
     if top:
@@ -279,7 +280,7 @@ def _translation(rr: RunReport, summary: dict[str, Any], charts: _Charts) -> str
     else:
         out.append("<p class=note>Cache hits and misses are in the run summary, which was "
                    "not given.</p>")
-    out.append(f"<p>{tr['translated']:,} fragments translated, {tr['refused']:,} refused "
+    out.append(f"<p>{plural(tr['translated'], 'fragment')} translated, {tr['refused']:,} refused "
                f"(the model's output failed a check and the source was kept), "
                f"{tr['left']:,} left as they were.</p>")
     out.append(_small_table("Packages used", "package", "fragments", rr.packages))
@@ -324,7 +325,7 @@ def _errors(rr: RunReport, charts: _Charts) -> str:
 
 def _sample(rr: RunReport) -> str:
     docs = rr.sample.documents()
-    out = [f"<section id=sample><h2>Sample documents</h2><p>{len(docs)} documents: for "
+    out = [f"<section id=sample><h2>Sample documents</h2><p>{plural(len(docs), 'document')}: for "
            f"each kind of change (any, translated, refused or left, repaired, lines "
            f"removed) the {rr.sample.k} whose id hashes lowest, so the same run always "
            "shows the same ones. Open one to see its source and output side by side; "

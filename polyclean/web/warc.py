@@ -13,7 +13,8 @@ like any other unit:
   ``Transfer-Encoding`` and ``Content-Encoding`` undone by
   :func:`~polyclean.web.payload.http_body`; ``url``,
   ``warc_record_id``, ``date``, HTTP charset) for
-  :func:`~polyclean.web.document.record_to_text` on the worker side;
+  :func:`~polyclean.web.document.record_to_text` on the worker side (HTTP header
+  lines may end in a bare LF, which some crawlers write, as well as in CRLF);
 * any other response or resource (an image, a PDF, a redirect) is *skipped*: the
   record has ``error`` set to the reason, ``status`` ``"skipped"`` and ``keep`` a
   :class:`Skip` (the reason and the record's fields), and goes to the errors file with
@@ -47,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import E, InputError, WebDependencyError
+from ..errors import E, InputError, WebDependencyError, plural
 from ..formats import FieldOptions, Reader, Record, check_input, split_compression
 from ._deps import need
 from .charset import charset_from_content_type
@@ -198,7 +199,7 @@ class WarcReader(Reader):
             return
         while True:
             start = self._tell()
-            it = iter(warc.ArchiveIterator(fh, parse_http=True, record_types=warc.WarcRecordType.any_type))
+            it = iter(warc.ArchiveIterator(fh, parse_http=False, record_types=warc.WarcRecordType.any_type))
             offset = start
             read = False  # whether the record at ``offset`` was read whole
             try:
@@ -226,7 +227,7 @@ class WarcReader(Reader):
                     nxt = None if cut is None else self._resync(cut[0] + 1)
                     if nxt is None:
                         if cut is not None:
-                            yield self._error(f"offset {cut[0]}", E.ARCHIVE_CUT.format(n=cut[1]))
+                            yield self._error(f"offset {cut[0]}", E.ARCHIVE_CUT.format(size=plural(cut[1], "byte")))
                         return
                     # a member cut within its first bytes swallowed the members after it
                     yield self._error(f"offset {cut[0]}", E.UNREADABLE_ARCHIVE.format(
@@ -255,6 +256,9 @@ class WarcReader(Reader):
         if headers.get("Content-Length") is None:  # of any type: a header cut short
             self._lost = True
             return self._error(where, E.MALFORMED_RECORD.format(why="no Content-Length header"))
+        # HTTP headers ended by a bare LF (some crawlers write them) are read as well:
+        # without quirks mode FastWARC takes the whole block for the status line
+        rec.parse_http(quirks_mode=True)
         size = rec.content_length
         if kind not in DOCUMENT_TYPES:
             self.counts[f"type:{kind}"] += 1
