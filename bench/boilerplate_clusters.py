@@ -3,7 +3,7 @@ the leave-site-out framework of ``bench/train_boilerplate.py``.  Nothing is writ
 (the result is in the README, boilerplate section).
 
     pip install -e ".[train,test]"
-    .venv/bin/python bench/boilerplate_clusters.py            # gap 1, logistic regression: ~6 minutes
+    .venv/bin/python bench/boilerplate_clusters.py            # gap 1, logistic regression: ~2 minutes
     .venv/bin/python bench/boilerplate_clusters.py --gaps 1 2 --trees   # slower: trees too
 
 The question.  Most of the other text the remover keeps lies outside the article:
