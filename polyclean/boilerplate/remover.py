@@ -321,8 +321,10 @@ def _keep_continuations(kinds: list[int], present: list[int],
     A short sentence (kind ``SENTENCE``) that follows a line of running text (an
     ``ANCHOR``) through nothing but other kept sentences continues that text: one
     sentence per line ("So what?", "Millions of students know this."), as in posts,
-    subtitles and translated documents.  Furniture after an article comes after a
-    break: a removed line, a line that is not a sentence.  Only the chain back to the
+    subtitles and translated documents.  The chain breaks at a line the classifier
+    takes in the same round or a line that is not a sentence (a share bar, a byline);
+    lines removed in earlier rounds are no longer present, as they will not be when
+    the output is cleaned again, so they do not break it.  Only the chain back to the
     running text counts; sentences before it (a teaser, a standfirst) are judged as
     before.  ``kinds``: the kind of each present line.
 
