@@ -288,9 +288,69 @@ def _zstd_reader(raw: BinaryIO) -> BinaryIO:
     except ImportError:
         raw.close()
         raise InputError(E.NEEDS_ZSTANDARD) from None
-    stream = io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, closefd=True))
-    stream.raw_position = raw.tell  # type: ignore[attr-defined]
-    return stream
+    return _Zstd(_ZstdFrames(raw, zstandard.ZstdDecompressor), raw)
+
+
+class _ZstdFrames(io.RawIOBase):
+    """The decompressed bytes of every zstd frame of ``src``, one after the other.
+
+    Unlike ``zstandard``'s stream reader, a file that ends inside a frame raises
+    ``EOFError``, as a cut gzip, bzip2 or xz file does: the reader would otherwise end
+    early without a word, and the records after the cut would be lost silently.
+
+    >>> import zstandard
+    >>> data = zstandard.ZstdCompressor().compress(b"one\\n" * 1000)
+    >>> len(_ZstdFrames(io.BytesIO(data + data), zstandard.ZstdDecompressor).read())
+    8000
+    >>> _ZstdFrames(io.BytesIO(data[:-4]), zstandard.ZstdDecompressor).read()
+    Traceback (most recent call last):
+    EOFError: Compressed file ended before the end-of-stream marker was reached
+    """
+
+    def __init__(self, src: BinaryIO, decompressor: Callable[[], Any]) -> None:
+        self._src, self._new = src, decompressor
+        self._d = decompressor().decompressobj()
+        self._out = memoryview(b"")
+        self._open_frame = False  # bytes of a frame were given and its end not seen yet
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while not self._out:
+            chunk = self._src.read(1 << 16)
+            if not chunk:
+                if self._open_frame:
+                    raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+                return 0
+            self._out = memoryview(self._feed(chunk))
+        n = min(len(b), len(self._out))
+        b[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
+
+    def _feed(self, data: bytes) -> bytes:
+        out = []
+        while data:
+            self._open_frame = True
+            try:
+                out.append(self._d.decompress(data))
+            except Exception as exc:  # zstandard.ZstdError: not zstd data, or damaged
+                raise OSError(f"the zstd data is damaged ({exc})") from None
+            data = b""
+            if self._d.eof:  # the frame is whole; what follows starts the next one
+                data = self._d.unused_data
+                self._d = self._new().decompressobj()
+                self._open_frame = False
+        return b"".join(out)
+
+
+class _Zstd(_OwnsRaw, io.BufferedReader):
+    """A zstd stream (every frame) that reports how far into the compressed file it has read."""
+
+    def __init__(self, frames: _ZstdFrames, raw: BinaryIO) -> None:
+        super().__init__(frames)
+        self._raw = raw
 
 
 def _raw_position(fh: Any) -> int:

@@ -211,6 +211,26 @@ def test_truncated_gzip(tmp_path, capsys):
     assert "Not a gzipped file" in error_lines(capsys)[0]
 
 
+@pytest.mark.parametrize("cut", [2 / 3, 1 / 3])
+def test_truncated_zstd_is_an_error_like_gzip(tmp_path, capsys, cut):
+    # zstandard's own stream reader ends early without a word at a cut: the run said
+    # "empty input" (or wrote the records before the cut) and exited 0
+    zstandard = pytest.importorskip("zstandard")
+    records = [{"id": i, "text": f"Item {i}: the council met on Tuesday."} for i in range(3000)]
+    data = zstandard.ZstdCompressor().compress(jsonl(records))
+    part = write(tmp_path / "in" / "part.jsonl.zst", data[: int(len(data) * cut)])
+    out = tmp_path / "out.jsonl"
+    assert clean(part, "-o", out) == 1
+    err = error_lines(capsys)
+    assert len(err) == 1 and "Compressed file ended before the end-of-stream marker" in err[0]
+    assert not out.exists()
+    # whole, and as two frames one after the other, every record is read
+    two = zstandard.ZstdCompressor().compress(jsonl(records[:1000]))
+    whole = write(tmp_path / "in" / "whole.jsonl.zst", two + data)
+    assert clean(whole, "-o", out) == 0
+    assert len(read_jsonl(out)) == 4000
+
+
 def test_malformed_jsonl(tmp_path, capsys):
     src = write(tmp_path / "d.jsonl", b"".join([
         jsonl([{"id": 1, "text": GOOD}]), b'{"id": 2, "text": "unterminated\n', b"\n",
