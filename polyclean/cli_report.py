@@ -173,6 +173,9 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
     if rr.read_lines and rr.not_reports == rr.read_lines:
         _err(E.NOT_REPORTS.format(path=args.report_jsonl))
         return 1
+    if rr.bad_lines:  # as a data input's damaged lines: an error, the rest used
+        _err(E.REPORT_BAD_LINES.format(path=args.report_jsonl, first=rr.bad_lines[0],
+                                       lines=plural(len(rr.bad_lines), "line is", "lines are")))
     if rr.cut_line is not None:  # as a data input's cut last line: an error, the rest used
         _err(E.REPORT_CUT.format(path=args.report_jsonl, n=rr.cut_line))
     if rr.other_schemas:
@@ -206,7 +209,7 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
     print(f"polyclean: wrote {where} ({plural(size, 'byte')}): "
           f"{plural(rr.documents, 'document')}, {plural(rr.errors, 'failed record')}",
           file=sys.stderr)
-    return 0 if rr.cut_line is None else 1
+    return 0 if rr.cut_line is None and not rr.bad_lines else 1
 
 
 def cmd_explain(args: argparse.Namespace, cfg: Config) -> int:

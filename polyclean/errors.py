@@ -377,6 +377,8 @@ class E:
     REPORT_CUT = ("{path}:line {n}: the last report is cut short (the file ends inside it: "
                   "the run that wrote it was killed, or the copy is incomplete); the page "
                   "counts it as a failed record")
+    REPORT_BAD_LINES = ("{path}:line {first}: {lines} not a per-document report (damaged "
+                        "or not JSON); the page counts them as failed records")
     COMPRESSED_CUT = "the file is cut short (the compressed data ends before its end marker)"
     NOT_REPORTS = ("{path}: no line is a per-document report (none has 'schema'); give the "
                    "file that clean --report wrote")

@@ -204,9 +204,15 @@ def test_report_command_errors(tmp_path, capsys):
                "-o", str(tmp_path / "x.html")])
     assert rc == 1 and "not a JSON object" in capsys.readouterr().err
     rc = main(["report", str(tmp_path / "r.jsonl"), "-o", str(tmp_path / "x.html")])
-    assert rc == 0
+    # a damaged line is an error, as a data input's is (it was silent, exit 0), and the
+    # page is still written, with the line among its failed records, not a crash
+    assert rc == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (f"polyclean: error: {tmp_path / 'r.jsonl'}:line 2: 1 line is not a "
+                      "per-document report (damaged or not JSON); the page counts them as "
+                      "failed records")
     html = (tmp_path / "x.html").read_text("utf-8")
-    assert "report line is not JSON" in html  # a bad line is an error of the page, not a crash
+    assert "report line is not JSON" in html
 
 
 def test_counting_report_objects_equals_counting_their_lines():

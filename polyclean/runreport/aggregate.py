@@ -245,6 +245,7 @@ class RunReport:
         self.read_lines = self.not_reports = 0  # of add_lines: JSON objects, those without "schema"
         self.other_schemas: dict[str, int] = {}  # of add_lines: reports of another layout
         self.cut_line: int | None = None  # of add_lines: a last line the file ends inside
+        self.bad_lines: list[int] = []  # of add_lines: other lines that are not reports
         # Per-document values wait in lists and are counted in bulk (Counter's C loop)
         # by _flush: a run adds tens of thousands of documents, and this keeps the cost
         # of a document to a few list appends.  The properties below flush first.
@@ -441,7 +442,8 @@ class RunReport:
         """Add report JSONL lines (``polyclean report``); a line that is not JSON is an
         error of kind ``"report line is not JSON"``, or, when the lines end inside it
         (no line break after it: a run killed while writing it, a copy cut short), of
-        kind ``"report line cut short"``, and :attr:`cut_line` is its number."""
+        kind ``"report line cut short"``, and :attr:`cut_line` is its number; the numbers
+        of the other lines that are not reports are in :attr:`bad_lines`."""
         for n, line in enumerate(lines, 1):
             if not line.strip():
                 continue
@@ -452,6 +454,7 @@ class RunReport:
                     self.cut_line = n
                     self.add_error(f"line {n}", "report line cut short (the file ends inside it)")
                 else:
+                    self.bad_lines.append(n)
                     self.add_error(f"line {n}", "report line is not JSON")
                 continue
             self.read_lines += 1
@@ -462,8 +465,10 @@ class RunReport:
                 self.add(report)
             elif isinstance(report, dict):
                 self.not_reports += 1
+                self.bad_lines.append(n)
                 self.add_error(f"line {n}", "not a per-document report (no 'schema')")
             else:
+                self.bad_lines.append(n)
                 self.add_error(f"line {n}", "report line is not a JSON object")
 
     # -- merging ------------------------------------------------------------------------
