@@ -279,7 +279,21 @@ def counter(line: Line) -> bool:
     >>> counter(Line.of("286,35 \u20ac")), counter(Line.of("$1,195.00")), counter(Line.of("0,00 \u20ac"))
     (False, False, True)
     """
-    return line.units <= 8 and bool(lx.NUMBER_LINE_RE.fullmatch(line.s)) and not price(line.s)
+    return (line.units <= 8 and bool(lx.NUMBER_LINE_RE.fullmatch(line.s)) and not price(line.s)
+            and not equation(line.s))
+
+
+def equation(s: str) -> bool:
+    """Numbers set equal ("2 + 2 = 4", "6 + 1 + 31 + 36 = 74"): arithmetic in the text,
+    which no counter, date or time is written with.
+
+    >>> equation("2 + 2 = 4"), equation("x = 3"), equation("12.11.2019"), equation("1.2K")
+    (True, False, False, False)
+    """
+    return "=" in s and bool(_EQUATION_RE.search(s))
+
+
+_EQUATION_RE = re.compile(r"\d\s*=\s*[-+\u2212]?\d")
 
 
 def agency_credit(line: Line) -> bool:
@@ -300,7 +314,8 @@ def date(line: Line) -> bool:
     >>> date(Line.of("2022")), date(Line.of("2022 \u20ac"))
     (True, False)
     """
-    return line.units <= 14 and is_date(line.key, line.tokens) and not price(line.s)
+    return (line.units <= 14 and is_date(line.key, line.tokens) and not price(line.s)
+            and not equation(line.s))
 
 
 def read_also(line: Line) -> bool:
