@@ -144,9 +144,72 @@ def _candidate(text: str, doc_lang: str) -> tuple[int, int] | None:
     spans = [m.span() for m in islice(_WORD_RE.finditer(plain), i, j)]
     a, b = _widen(text, spans[0][0], spans[-1][1])
     tokens = text[a:b].split()
-    if len(tokens) < INLINE_MIN_WORDS or 2 * sum(t[0].isupper() for t in tokens) > len(tokens):
-        return None  # too short, or mostly capitalised words: a name
+    if len(tokens) < INLINE_MIN_WORDS or 2 * _name_words(tokens, text[max(0, a - 80):a], text[b:b + 80]) > len(tokens):
+        return None  # too short, or mostly the words of names
     return a, b
+
+
+# Lower-case particles of family names: a name particle (Dutch tussenvoegsels, German,
+# French, Spanish, Portuguese, Italian, Scandinavian and Arabic ones) opens the run, and
+# articles may follow it: "Vincent van Gogh", "Ursula von der Leyen", "Ortega y Gasset",
+# "Abd al-Rahman ibn Khaldun".  An article alone ("der Angst des Menschen") is no particle.
+NAME_PARTICLES = frozenset(
+    "van von de del della di da das do dos du ten ter zu vom af al el bin ibn bint abu ben y".split())
+NAME_ARTICLES = frozenset("der den het de la le las los des".split())
+
+
+def _name_words(tokens: list[str], before: str, after: str) -> int:
+    """How many of ``tokens`` (a candidate run) are words of names: capitalised words,
+    and the lower-case particles between two of them ("Vincent van Gogh"; the first or
+    the last may lie outside the run: ``before`` and ``after`` are the text around it).
+    A particle after a lower-case word is a word of the sentence ("la casa de Madrid").
+
+    >>> _name_words("Vincent van Gogh and Rembrandt van der Rijn".split(), "", "")
+    7
+    >>> _name_words("Botic van de".split(), "beaten ", " Zandschulp beat him")
+    3
+    >>> _name_words("la casa de Madrid".split(), "", ""), _name_words(["van", "de"], "Botic ", " zee")
+    (1, 0)
+    >>> _name_words("zum Höhepunkt der Handlung".split(), "", "")
+    2
+    """
+    def capital(w: str) -> bool:
+        return w[0].isupper()
+
+    prev = before.rsplit(None, 1)[-1:]
+    nxt = after.split(None, 1)[:1]
+    words = prev + tokens + nxt
+    first = len(prev)
+    # from the left: the particle follows a capitalised word (through other particles),
+    # and a run of them opens with a name particle, articles only after it
+    opened = [False] * len(words)
+    state = 0  # 0: not in a name, 1: after a capitalised word, 2: after a particle
+    for k, w in enumerate(words):
+        bare = w.strip(_PUNCT)
+        if capital(w):
+            state = 1
+        elif state and bare in NAME_PARTICLES:
+            state = 2
+        elif state == 2 and bare in NAME_ARTICLES:
+            state = 2
+        else:
+            state = 0
+        opened[k] = state == 2
+    count = 0
+    state = False  # from the right: the particle leads to a capitalised word
+    for k in range(len(words) - 1, -1, -1):
+        w = words[k]
+        if capital(w):
+            state = True
+            count += first <= k < first + len(tokens)
+        elif state and opened[k]:
+            count += first <= k < first + len(tokens)
+        else:
+            state = False
+    return count
+
+
+_PUNCT = ".,;:!?()\"'\u201c\u201d"
 
 
 _LISTS: dict[str, list[tuple[str, dict]]] = {}
