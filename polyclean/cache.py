@@ -240,6 +240,115 @@ class TranslationCache:
                                 (package,)).fetchone()[0]
 
 
+    # -- keeping it small (``polyclean cache``) ------------------------------------------
+    def size(self) -> int:
+        """Bytes on disk: the database and its write-ahead log (0 when there is none)."""
+        total = 0
+        for suffix in ("", "-wal"):
+            try:
+                total += os.stat(f"{self.path}{suffix}").st_size
+            except OSError:
+                pass
+        return total
+
+    def stats(self) -> dict:
+        """Rows of each table, sentences by package, the oldest and newest row's time.
+
+        >>> import tempfile, os
+        >>> c = TranslationCache(os.path.join(tempfile.mkdtemp(), "t.sqlite3"))
+        >>> c.put_many("pkg-1.0", {"кошка": ("cat", -0.1, 0, 1)})
+        >>> st = c.stats(); st["sentences"], st["fragments"], st["packages"]
+        (1, 0, {'pkg-1.0': 1})
+        """
+        conn = self._conn()
+        with _LOCK:
+            packages = dict(conn.execute("SELECT package, COUNT(*) FROM translations_v2 "
+                                         "GROUP BY package ORDER BY package").fetchall())
+            fragments = conn.execute("SELECT COUNT(*) FROM fragments_v1").fetchone()[0]
+            span = conn.execute("SELECT MIN(c), MAX(c) FROM (SELECT created AS c FROM "
+                                "translations_v2 UNION ALL SELECT created FROM fragments_v1)"
+                                ).fetchone()
+        return {"path": str(self.path), "bytes": self.size(), "sentences": sum(packages.values()),
+                "fragments": fragments, "packages": packages, "oldest": span[0], "newest": span[1]}
+
+    def prune(self, older_than: float | None = None, max_bytes: int | None = None,
+              everything: bool = False) -> int:
+        """Delete rows: all of them, those stored more than ``older_than`` seconds ago,
+        and then the oldest until the file would hold about ``max_bytes`` (rows are
+        weighed by their text); then give the space back to the file system (VACUUM).
+        Returns the number of rows deleted.  Other processes may use the cache meanwhile:
+        a row deleted under a running job is translated again when next met.
+
+        >>> import tempfile, os
+        >>> c = TranslationCache(os.path.join(tempfile.mkdtemp(), "t.sqlite3"))
+        >>> c.put_many("pkg-1.0", {"кошка": ("cat", -0.1, 0, 1)})
+        >>> c.prune(older_than=3600), c.prune(everything=True), c.count()
+        (0, 1, 0)
+        """
+        import sqlite3
+
+        conn = self._conn()
+        tables = (("translations_v2", "length(package) + length(source) + length(result) + 32"),
+                  ("fragments_v1", "length(key) + length(source) + length(outcome) + 16"))
+
+        def delete() -> int:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                n = 0
+                cutoff = None
+                if everything:
+                    cutoff = float("inf")
+                elif older_than is not None:
+                    cutoff = time.time() - older_than
+                if cutoff is not None:
+                    for table, _ in tables:
+                        n += conn.execute(f"DELETE FROM {table} WHERE created < ?",
+                                          (cutoff,)).rowcount
+                if max_bytes is not None and not everything:
+                    n += self._trim(conn, tables, max_bytes)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+            return n
+
+        try:
+            with _LOCK:
+                removed = _retry(delete)
+                if removed:
+                    _retry(lambda: conn.execute("VACUUM"))
+                    _retry(lambda: conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
+        except sqlite3.Error as exc:
+            raise CacheError(f"pruning the translation cache {self.path} failed: {exc}") from None
+        return removed
+
+    def _trim(self, conn, tables, max_bytes: int) -> int:
+        """Delete the oldest rows so that about ``max_bytes`` of the file stays (inside
+        the caller's transaction): the rows' text, newest first, is kept up to the share
+        of it that ``max_bytes`` is of the file's present size."""
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+        used = (pages - free) * page
+        if used <= max_bytes:
+            return 0
+        union = " UNION ALL ".join(f"SELECT created, {w} FROM {t}" for t, w in tables)
+        rows = conn.execute(f"SELECT * FROM ({union}) ORDER BY 1 DESC").fetchall()
+        total = sum(w for _, w in rows)
+        budget = total * max_bytes / used
+        kept = 0
+        cutoff = None
+        for created, w in rows:
+            kept += w
+            if kept > budget:
+                cutoff = created  # this row and every older one go
+                break
+        if cutoff is None:
+            return 0
+        return sum(conn.execute(f"DELETE FROM {t} WHERE created <= ?", (cutoff,)).rowcount
+                   for t, _ in tables)
+
+
 _EXIT_HOOKED: set[int] = set()  # the processes that close their connections at exit
 
 

@@ -207,7 +207,7 @@ def _add_clean_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import cli_models, cli_report
+    from . import cli_cache, cli_models, cli_report
 
     parser = _Parser(
         prog="polyclean",
@@ -242,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_models.register(sub)
     cli_report.register(sub)
+    cli_cache.register(sub)
     return parser
 
 
@@ -535,7 +536,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)  # --help and --version write to stdout
-        if args.command == "models":
+        if args.command in ("models", "cache"):
             return int(args.func(args))
     except OSError as exc:
         return _stdout_failed(exc)
