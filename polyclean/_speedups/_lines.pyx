@@ -28,6 +28,7 @@ cdef extern from "Python.h":
     bint Py_UNICODE_ISDECIMAL(Py_UCS4 c)
     bint Py_UNICODE_ISALNUM(Py_UCS4 c)
     bint Py_UNICODE_ISSPACE(Py_UCS4 c)
+    bint Py_UNICODE_ISALPHA(Py_UCS4 c)
 
 # the constants of polyclean/boilerplate/context.py (checked by the caller's tests)
 DEF FAR = 12
@@ -363,7 +364,7 @@ cdef inline tuple _shape(str head, bint ascii):
     # neither a letter, a digit nor a space); else str.isupper and str.islower of each
     # character, re's \d (a decimal digit) and [^\w\s]|_ (\w: alphanumeric or "_")
     cdef Py_ssize_t n = len(head), k
-    cdef long upper = 0, lower = 0, digits = 0, punct = 0, seps = 0
+    cdef long upper = 0, lower = 0, digits = 0, punct = 0, seps = 0, alpha = 0
     cdef Py_UCS4 c
     for k in range(n):
         c = head[k]
@@ -371,6 +372,8 @@ cdef inline tuple _shape(str head, bint ascii):
             upper += 1
         if Py_UNICODE_ISLOWER(c):
             lower += 1
+        if not ascii and Py_UNICODE_ISALPHA(c):
+            alpha += 1
         if Py_UNICODE_ISDECIMAL(c):
             digits += 1
         if ascii:
@@ -381,6 +384,8 @@ cdef inline tuple _shape(str head, bint ascii):
                 c == 0xbb or c == 0x203a or c == 0xb7 or c == 0x2022)):
             seps += 1
     cdef long cased = upper + lower
+    if not ascii and cased and 2 * cased < alpha:
+        cased = 0  # mostly letters without case: an acronym in them is no case
     return ((<double>upper / <double>cased) if cased else -1.0, <double>digits / <double>n,
             <double>punct / <double>n, seps)
 
@@ -418,7 +423,7 @@ def line_features(str s, str key, long units, ends, running, common, ui, cover_t
         log1p(<double>len(s)), log1p(<double>units) if units else 0.0, ends, running,
         running and units >= anchor_units,
         last in ":\uff1a", last in "?\uff1f", last == "!", first.islower(), first.isdigit(),
-        bullet_re.match(s) is not None, upper, len(head) >= 4 and head.isupper(),
+        bullet_re.match(s) is not None, upper, upper >= 0 and len(head) >= 4 and head.isupper(),
         digits, punct,
         ("@" in head or "#" in head or "http" in head or "www." in head or ".com" in head
          or ".org" in head) and urlish_re.search(head) is not None,

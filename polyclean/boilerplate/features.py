@@ -50,6 +50,12 @@ def _shape(head: str) -> tuple[float, float, float, int]:
     (0.2, 0.05, 0.05, 0)
     >>> _shape("Home » Sport")[3], _shape("Home / Sport")[3], _shape("政府表示")[0]
     (1, 1, -1.0)
+
+    Case says something only in a line written mostly in letters that have it: a
+    Chinese headline holding an acronym is not an all-capitals line.
+
+    >>> _shape("威尔士国民议会议员(AM)担心")[0], _shape("Новости BBC")[0]
+    (-1.0, 0.4)
     """
     n = len(head)
     if head.isascii():
@@ -60,6 +66,8 @@ def _shape(head: str) -> tuple[float, float, float, int]:
                 len(b.translate(None, _ALNUM_SPACE_B)) / n, n - len(b.translate(None, _SEPS_B)))
     upper = sum(map(str.isupper, head))
     cased = upper + sum(map(str.islower, head))
+    if cased and 2 * cased < sum(map(str.isalpha, head)):
+        cased = 0  # mostly letters without case (Han, Arabic): an acronym in it is no case
     seps = head.count("|") + head.count(">") + head.count("/")
     for c in _SEPS_WIDE:
         seps += head.count(c)
@@ -105,7 +113,7 @@ def line_features(s: str, key: str, units: int, ends: bool, running: bool,
     return (
         math.log1p(len(s)), math.log1p(units), ends, running, running and units >= ANCHOR_UNITS,
         last in ":\uff1a", last in "?\uff1f", last == "!", first.islower(), first.isdigit(),
-        _BULLET_START_RE.match(s) is not None, upper, len(head) >= 4 and head.isupper(),
+        _BULLET_START_RE.match(s) is not None, upper, upper >= 0 and len(head) >= 4 and head.isupper(),
         digits, punct,
         ("@" in head or "#" in head or "http" in head or "www." in head or ".com" in head
          or ".org" in head) and _URLISH_RE.search(head) is not None,
