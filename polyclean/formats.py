@@ -318,10 +318,11 @@ class _ZstdFrames(io.RawIOBase):
 
     def readinto(self, b: Any) -> int:
         while not self._out:
-            chunk = self._src.read(1 << 16)
+            chunk = self._src.read(1 << 14)  # small: what one chunk gives is held at once
             if not chunk:
                 if self._open_frame:
-                    raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+                    raise EOFError("Compressed file ended before the end-of-stream marker "
+                                   "was reached")
                 return 0
             self._out = memoryview(self._feed(chunk))
         n = min(len(b), len(self._out))

@@ -113,7 +113,8 @@ def line_features(s: str, key: str, units: int, ends: bool, running: bool,
     return (
         math.log1p(len(s)), math.log1p(units), ends, running, running and units >= ANCHOR_UNITS,
         last in ":\uff1a", last in "?\uff1f", last == "!", first.islower(), first.isdigit(),
-        _BULLET_START_RE.match(s) is not None, upper, upper >= 0 and len(head) >= 4 and head.isupper(),
+        _BULLET_START_RE.match(s) is not None, upper,
+        upper >= 0 and len(head) >= 4 and head.isupper(),
         digits, punct,
         ("@" in head or "#" in head or "http" in head or "www." in head or ".com" in head
          or ".org" in head) and _URLISH_RE.search(head) is not None,

@@ -314,8 +314,10 @@ class BoilerplateRemover:
         return _keep_continuations([an[i].kind for i in present], present, found)
 
 
-def _keep_continuations(kinds: list[int], present: list[int],
-                        found: list[tuple[int, str, float | None]]) -> list[tuple[int, str, float | None]]:
+_Found = list[tuple[int, str, "float | None"]]  # (line, reason, probability) of a round
+
+
+def _keep_continuations(kinds: list[int], present: list[int], found: _Found) -> _Found:
     """``found`` without the short sentences that go on from running text.
 
     A short sentence (kind ``SENTENCE``) that follows a line of running text (an

@@ -144,7 +144,8 @@ def _candidate(text: str, doc_lang: str) -> tuple[int, int] | None:
     spans = [m.span() for m in islice(_WORD_RE.finditer(plain), i, j)]
     a, b = _widen(text, spans[0][0], spans[-1][1])
     tokens = text[a:b].split()
-    if len(tokens) < INLINE_MIN_WORDS or 2 * _name_words(tokens, text[max(0, a - 80):a], text[b:b + 80]) > len(tokens):
+    if len(tokens) < INLINE_MIN_WORDS or \
+            2 * _name_words(tokens, text[max(0, a - 80):a], text[b:b + 80]) > len(tokens):
         return None  # too short, or mostly the words of names
     return a, b
 
@@ -153,8 +154,8 @@ def _candidate(text: str, doc_lang: str) -> tuple[int, int] | None:
 # French, Spanish, Portuguese, Italian, Scandinavian and Arabic ones) opens the run, and
 # articles may follow it: "Vincent van Gogh", "Ursula von der Leyen", "Ortega y Gasset",
 # "Abd al-Rahman ibn Khaldun".  An article alone ("der Angst des Menschen") is no particle.
-NAME_PARTICLES = frozenset(
-    "van von de del della di da das do dos du ten ter zu vom af al el bin ibn bint abu ben y".split())
+NAME_PARTICLES = frozenset("van von de del della di da das do dos du ten ter zu vom af al el "
+                           "bin ibn bint abu ben y".split())
 NAME_ARTICLES = frozenset("der den het de la le las los des".split())
 
 
@@ -168,8 +169,10 @@ def _name_words(tokens: list[str], before: str, after: str) -> int:
     7
     >>> _name_words("Botic van de".split(), "beaten ", " Zandschulp beat him")
     3
-    >>> _name_words("la casa de Madrid".split(), "", ""), _name_words(["van", "de"], "Botic ", " zee")
-    (1, 0)
+    >>> _name_words("la casa de Madrid".split(), "", "")
+    1
+    >>> _name_words(["van", "de"], "Botic ", " zee")
+    0
     >>> _name_words("zum Höhepunkt der Handlung".split(), "", "")
     2
     """
