@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
-from .errors import E, ConfigError, UnknownOptionError  # noqa: F401  (re-exported)
+from .errors import E, ConfigError, ConfigTypeError, UnknownOptionError  # noqa: F401  (re-exported)
 
 #: The record formats of batch runs (``polyclean.formats`` reads and writes them).
 FORMATS = ("text", "jsonl", "csv", "tsv", "parquet")
@@ -318,7 +318,10 @@ class Config:
 
     @classmethod
     def from_toml(cls, path: str | Path, base: "Config | None" = None) -> "Config":
-        """Read options from a TOML file: top-level keys or a ``[polyclean]`` table."""
+        """Read options from a TOML file: top-level keys or a ``[polyclean]`` table.
+
+        A relative path in the file (:data:`PATH_OPTIONS`) is relative to the file's
+        folder, as it is written there; a mistake in the file names the file."""
         import tomllib
 
         try:
@@ -334,7 +337,10 @@ class Config:
                 if key.replace("-", "_") in known:
                     raise ConfigError(E.OPTION_OUTSIDE_TABLE.format(path=path, key=key))
             data = data["polyclean"]
-        return cls.from_mapping(data, base)
+        try:
+            return cls.from_mapping(_paths_beside(data, Path(path).parent), base)
+        except ConfigError as exc:
+            raise type(exc)(E.CONFIG_FILE_MISTAKE.format(path=path, why=exc)) from None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -434,3 +440,47 @@ def output_options(cfg: Config) -> dict[str, Any]:
 def _field_names() -> frozenset[str]:
     """The option names (the fields of :class:`Config`)."""
     return frozenset(f.name for f in fields(Config))
+
+
+# --- paths in a config file (trials9) ------------------------------------------------------
+#: The options that name files or folders.  Written in a TOML file, a relative one is
+#: relative to the file's folder (``-``, a standard stream, stays as it is).
+PATH_OPTIONS = frozenset({"keep_phrases", "drop_phrases", "glossary", "cache", "packages_dir",
+                          "errors", "report", "summary_json", "html_report"})
+
+
+def _paths_beside(data: Mapping[str, Any], folder: Path) -> dict[str, Any]:
+    """``data`` with the relative paths of :data:`PATH_OPTIONS` joined to ``folder``
+    (values of the wrong type are left for the type check to name).
+
+    >>> _paths_beside({"keep-phrases": ["k.txt", "/abs/k.txt"], "report": "-",
+    ...                "cache": "c.sqlite", "ascii": True}, Path("conf"))
+    {'keep-phrases': ['conf/k.txt', '/abs/k.txt'], 'report': '-', 'cache': 'conf/c.sqlite', 'ascii': True}
+    """
+    def join(value: Any) -> Any:
+        if isinstance(value, list):
+            return [join(v) for v in value]
+        if isinstance(value, str) and value and value != "-" and not Path(value).is_absolute():
+            return str(folder / value)
+        return value
+
+    return {k: join(v) if k.replace("-", "_") in PATH_OPTIONS else v for k, v in data.items()}
+
+
+def make_config(config: Any = None, options: Mapping[str, Any] | None = None) -> Config:
+    """The configuration that ``Cleaner(config, **options)`` (and the pandas, Dask and
+    Hugging Face helpers) use: ``config`` (a :class:`Config`, or None for the defaults)
+    with ``options`` applied.  Anything else given as ``config`` is refused at once, not
+    when the first document (on a Dask worker, say) meets it.
+
+    >>> make_config(None, {"ascii": True}).ascii
+    True
+    >>> make_config({"ascii": True})
+    Traceback (most recent call last):
+    ...
+    polyclean.errors.ConfigTypeError: config must be a polyclean.Config, not dict; give options as keywords (Cleaner(ascii=True)) or build one with Config.from_mapping(...)
+    """
+    if config is not None and not isinstance(config, Config):
+        raise ConfigTypeError(E.CONFIG_NOT_CONFIG.format(kind=type(config).__name__))
+    base = config or Config()
+    return base.replace(**options) if options else base

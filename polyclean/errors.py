@@ -36,6 +36,10 @@ class UnknownOptionError(ConfigError, TypeError):
     (``Cleaner(nfkc=True)``); a ``TypeError`` too, as Python's own for a bad keyword."""
 
 
+class ConfigTypeError(ConfigError, TypeError):
+    """A configuration that is not a :class:`~polyclean.config.Config` (a dict, a string)."""
+
+
 class UsageError(PolycleanError):
     """A problem with the command line itself (exit code 2)."""
 
@@ -183,6 +187,9 @@ class E:
                       "e.g. en, ru, pt-BR)")
     CONFIG_UNREADABLE = "cannot read config file {path}: {why}"
     CONFIG_NOT_TOML = "config file {path} is not valid TOML: {why}"
+    CONFIG_FILE_MISTAKE = "config file {path}: {why}"
+    CONFIG_NOT_CONFIG = ("config must be a polyclean.Config, not {kind}; give options as keywords "
+                         "(Cleaner(ascii=True)) or build one with Config.from_mapping(...)")
     HELP_HINT = "Run 'polyclean {command} --help' for the options."
     UNKNOWN_ENCODING = "--encoding {name}: unknown encoding"
     NOT_TEXT_ENCODING = "--encoding {name} is not a text encoding"
@@ -240,6 +247,8 @@ class E:
     JSON_CONSTANT = "{name} is not valid JSON (write null or a string)"
     NOT_AN_OBJECT = "not a JSON object but {kind}"
     NO_FIELD = "no field {field!r}"
+    NO_NESTED_FIELD = ("no field {field!r} (fields inside a nested object are not read; {head!r} "
+                       "holds an object; the text must be a top-level field)")
     FIELD_NOT_TEXT = "field {field!r} is {kind}, not text"
     RECORD_UNWRITABLE = "cannot write the record: {why}"
     DOCUMENT_FAILED = "document at position {i}: {why}"

@@ -413,7 +413,7 @@ def test_bad_config_values_are_refused_naming_the_field(tmp_path, capsys, toml, 
     src = write(tmp_path / "a.txt", GOOD)
     assert cli.main(["clean", str(src), "--config", str(conf)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"polyclean: error: option {field}=")
+    assert err.startswith(f"polyclean: error: config file {conf}: option {field}=")
 
 
 def test_bad_language_flags_are_refused_and_batch_options_come_from_the_config(tmp_path,
