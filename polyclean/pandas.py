@@ -12,14 +12,13 @@ from typing import Any
 
 import pandas as pd
 
-from .config import Config
+from .config import Config, make_config
 from .errors import E, ConfigError, RecordError
 from .pipeline import Cleaner
 
 
 def _config(config: Config | None, options: dict[str, Any]) -> Config:
-    base = config or Config()
-    return base.replace(**options) if options else base
+    return make_config(config, options)
 
 
 def clean_values(values: list, config: Config, batch_size: int = 256,

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from .config import Config
+from .config import Config, make_config
 from .doc import Doc, new_docs
 from .report import Report
 from .segment import Segment
@@ -75,8 +75,7 @@ class Cleaner:
     """
 
     def __init__(self, config: Config | None = None, **options: Any) -> None:
-        base = config or Config()
-        self.config = base.replace(**options) if options else base
+        self.config = make_config(config, options)
         self.stats: dict[str, int] = {}
         self.timings: dict[str, float] = {}  # seconds per stage (wall clock), this process
         self._stages: dict[type[Stage], Stage] = {}

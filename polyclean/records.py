@@ -317,12 +317,27 @@ def _extract_json(payload: bytes | str, opts: FieldOptions) -> tuple[Any, str | 
     members = scan_object(line)
     values = {key: value for key, _, _, value in members}
     if opts.text_field not in values:
-        raise RecordError(E.NO_FIELD.format(field=opts.text_field), values)
+        raise RecordError(_no_field(opts.text_field, values), values)
     value = values[opts.text_field]
     if value is not None and not isinstance(value, str):
         raise RecordError(E.FIELD_NOT_TEXT.format(field=opts.text_field,
                                                   kind=type(value).__name__), values)
     return (line, members), value
+
+
+def _no_field(name: str, values: dict[str, Any]) -> str:
+    """The message for a JSON object without the field ``name``; a dotted name whose
+    head is an object of the record says that nested fields are not reached.
+
+    >>> _no_field("a.b", {"a": {"b": "text"}, "id": 1})
+    "no field 'a.b' (fields inside a nested object are not read; 'a' holds an object; the text must be a top-level field)"
+    >>> _no_field("body", {"text": "x"})
+    "no field 'body'"
+    """
+    head = name.split(".", 1)[0]
+    if head != name and isinstance(values.get(head), dict):
+        return E.NO_NESTED_FIELD.format(field=name, head=head)
+    return E.NO_FIELD.format(field=name)
 
 
 def record_fields(fmt: str, state: Any) -> dict[str, Any]:

@@ -1,0 +1,129 @@
+"""Defects found by using polyclean as a data engineer would inside ETL jobs: the library
+API across threads and with a wrong ``config``, TOML config files read from another
+folder, and a JSONL text field named by a dotted path."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import polyclean
+from polyclean import Cleaner, Config, ConfigError, cli
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT.parent / "shared" / "data" / "cleaneval-dev" / "gold"
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    rc = cli.main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+# --- config files: paths relative to the file, mistakes naming the file ----------------------
+def test_paths_in_a_config_file_are_relative_to_the_file(tmp_path, monkeypatch, capsys):
+    """A config file kept beside its phrase list (``keep_phrases = ["keep.txt"]``) failed
+    with 'cannot read phrase file keep.txt' whenever the job ran from another folder
+    (cron, Airflow): its paths were taken from the working folder.  They are the file's,
+    as for the other tools that read a config file; a flag's path stays the working
+    folder's."""
+    conf_dir = tmp_path / "conf"
+    conf_dir.mkdir()
+    (conf_dir / "keep.txt").write_text("Subscribe\n", "utf-8")
+    conf = conf_dir / "polyclean.toml"
+    conf.write_text('[polyclean]\nkeep_phrases = ["keep.txt"]\ntranslate = false\n'
+                    'report = "logs/report.jsonl"\n', "utf-8")
+    (conf_dir / "logs").mkdir()
+    work = tmp_path / "job"
+    work.mkdir()
+    (work / "page.txt").write_text("The page has a sentence of its own.\nSubscribe\n", "utf-8")
+    monkeypatch.chdir(work)
+    rc, out, err = run(capsys, "clean", "page.txt", "--config", "../conf/polyclean.toml")
+    assert (rc, err) == (0, "")
+    assert out == "The page has a sentence of its own.\nSubscribe\n"  # the phrase is kept
+    report = json.loads((conf_dir / "logs" / "report.jsonl").read_text("utf-8"))
+    assert report["id"] == "page.txt"
+    assert not (work / "logs").exists()
+    # a flag names a path in the working folder, and wins over the file
+    (work / "mine.jsonl").touch()
+    rc, out, err = run(capsys, "clean", "page.txt", "--config", "../conf/polyclean.toml",
+                       "--report", "mine.jsonl")
+    assert rc == 0 and json.loads((work / "mine.jsonl").read_text("utf-8"))["id"] == "page.txt"
+
+
+@pytest.mark.parametrize("toml,says", [
+    ('beam_size = "2"\n', "option beam_size='2' must be a whole number"),
+    ("no_translate = true\n", "unknown option 'no_translate'; known options: "),
+])
+def test_a_mistake_in_the_config_file_names_the_file(tmp_path, capsys, toml, says):
+    """'option beam_size='2' must be a whole number' did not say whether the flag or
+    which config file held it (a job may pass several in turn)."""
+    conf = tmp_path / "job.toml"
+    conf.write_text(toml, "utf-8")
+    src = tmp_path / "a.txt"
+    src.write_text("Fine text.\n", "utf-8")
+    rc, out, err = run(capsys, "clean", src, "--config", conf, "-o", tmp_path / "o.txt")
+    assert rc == 2 and out == ""
+    assert err.startswith(f"polyclean: error: config file {conf}: {says}")
+    assert not (tmp_path / "o.txt").exists()
+    with pytest.raises(ConfigError, match=f"^config file {conf}: "):
+        Config.from_toml(conf)
+
+
+# --- the library: a config that is not a Config ---------------------------------------------
+@pytest.mark.parametrize("bad", [{"translate": False}, "translate=False"])
+def test_a_config_that_is_not_a_config_is_refused_when_given(bad):
+    """``Cleaner({"translate": False})`` was accepted and failed at the first document
+    with "'dict' object has no attribute 'repair'" (``Cleaner("...")`` likewise); in a
+    Dask graph that is on a worker, after the job was submitted.  It is refused at once,
+    saying what to give instead."""
+    with pytest.raises(polyclean.errors.ConfigTypeError,
+                       match="config must be a polyclean.Config, not "):
+        Cleaner(bad)
+    with pytest.raises(TypeError):
+        polyclean.clean("Some text.", bad)
+    pd = pytest.importorskip("pandas")
+    from polyclean.pandas import clean_series
+
+    with pytest.raises(ConfigError, match="config must be a polyclean.Config"):
+        clean_series(pd.Series(["Some text."]), config=bad)
+    db = pytest.importorskip("dask.bag")
+    from polyclean.dask import clean_bag
+
+    with pytest.raises(ConfigError, match="config must be a polyclean.Config"):
+        clean_bag(db.from_sequence(["Some text."]), config=bad)  # the graph is not computed
+
+
+# --- the library: one Cleaner shared by threads ----------------------------------------------
+def test_a_cleaner_shared_by_threads_gives_each_batch_its_own_output():
+    """The README says a Cleaner may be shared by threads: each call's output and report
+    are those of the same call alone, however the calls interleave (boilerplate is
+    learned per call, models load once under a lock)."""
+    texts = [p.read_bytes() for p in sorted(GOLD.glob("*.txt"))[:24]]  # decoded by polyclean
+    if len(texts) < 24:
+        pytest.skip("needs ../shared/data/cleaneval-dev")
+    batches = [texts[i:i + 4] for i in range(0, 24, 4)]
+    alone = [[r.report for r in Cleaner(translate=False).clean_batch(b)] for b in batches]
+    shared = Cleaner(translate=False)
+    with ThreadPoolExecutor(6) as pool:
+        together = list(pool.map(lambda b: [r.report for r in shared.clean_batch(b)],
+                                 batches * 2))
+    assert together == alone * 2
+
+
+# --- JSONL: a dotted text field ----------------------------------------------------------------
+def test_a_nested_text_field_says_nested_fields_are_not_read(tmp_path, capsys):
+    """``--text-field a.b`` on ``{"a": {"b": ...}}`` said only "no field 'a.b'", as if
+    the record had no such text; it now says that a nested field is not reached."""
+    src = tmp_path / "n.jsonl"
+    src.write_text('{"a": {"b": "Some text."}, "id": 1}\n{"a": {"b": "More."}}\n', "utf-8")
+    rc, out, err = run(capsys, "clean", src, "--text-field", "a.b", "-o", tmp_path / "o.jsonl")
+    assert rc == 1
+    assert err.splitlines()[0] == (
+        f"polyclean: error: {src}:line 1: no field 'a.b' (fields inside a nested object are "
+        "not read; 'a' holds an object; the text must be a top-level field)")
+    errors = [json.loads(x) for x in (tmp_path / "o.jsonl.errors.jsonl").read_text().splitlines()]
+    assert len(errors) == 2
