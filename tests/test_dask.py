@@ -138,7 +138,7 @@ def test_read_documents_one_element_per_document(tmp_path):
                     ("http://c.example/", "Second record here.", None)]
     assert [d["where"] for d in got if d["source"].endswith("more.jsonl")] == ["line 1", "line 2"]
     bad = [d for d in got if d.get("error") and not d.get("status")]
-    assert [(d["id"] if "id" in d else None, d["error"]) for d in bad] == [(None, "no field 'text'")]
+    assert [(d["id"] if "id" in d else None, d["error"]) for d in bad] == [("j2", "no field 'text'")]
     html = next(d for d in got if d["source"].endswith("page.html"))
     assert html["text"] == ("Home\nAn HTML page whose article has one long paragraph about the "
                             "budget of the city council and its schools.")  # all: one line per block

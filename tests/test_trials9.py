@@ -127,3 +127,23 @@ def test_a_nested_text_field_says_nested_fields_are_not_read(tmp_path, capsys):
         "not read; 'a' holds an object; the text must be a top-level field)")
     errors = [json.loads(x) for x in (tmp_path / "o.jsonl.errors.jsonl").read_text().splitlines()]
     assert len(errors) == 2
+
+
+# --- Dask: a record that cannot be read keeps its other fields -------------------------------
+def test_a_dask_record_that_cannot_be_read_keeps_its_id(tmp_path):
+    """``read_documents`` gave a JSONL record whose text is a number, or missing, as
+    ``{"source", "where", "text": None, "error"}``: its id and other fields were gone, so
+    a job could not say which of its records failed (the command line's errors file names
+    them by ``--id-field``).  They are kept, the text field aside."""
+    pytest.importorskip("dask")
+    from polyclean.dask import clean_bag, read_documents
+
+    src = tmp_path / "a.jsonl"
+    src.write_text('{"id": "a1", "text": "Fine text here."}\n{"id": "a2", "text": 12345}\n'
+                   '{"id": "a3", "body": "x"}\n', "utf-8")
+    got = clean_bag(read_documents(str(src)), translate=False,
+                    errors="null").compute(scheduler="synchronous")
+    assert [(d["id"], d["text"], d.get("error")) for d in got] == [
+        ("a1", "Fine text here.", None), ("a2", None, "field 'text' is int, not text"),
+        ("a3", None, "no field 'text'")]
+    assert got[2]["body"] == "x" and "text" in got[1] and got[1]["text"] is None

@@ -18,14 +18,14 @@ document:
 
 Every dict has ``source`` (the file), ``where`` (``""`` for a whole file, ``"line N"``,
 ``"offset N"``) and ``text`` (str, or bytes for a text file).  A record that cannot be
-read has ``text`` None and ``error`` set; a WARC record skipped on purpose (not HTML)
+read has ``text`` None and ``error`` set (and the fields that could be read: its id); a WARC record skipped on purpose (not HTML)
 also has ``status: "skipped"``.  Nothing is dropped without a dict saying so.
 
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (d / "a.jsonl").write_text('{"id": 1, "text": "Hi."}\\n\\n{"id": 2}\\n')
 >>> [(x["where"], x.get("id"), x["text"], x.get("error")) for x in iter_documents(d / "a.jsonl")]
-[('line 1', 1, 'Hi.', None), ('line 3', None, None, "no field 'text'")]
+[('line 1', 1, 'Hi.', None), ('line 3', 2, None, "no field 'text'")]
 """
 
 from __future__ import annotations
@@ -175,8 +175,9 @@ def _rows(name: str, fmt: str, extract: str, markup: str,
         except InputError as exc:  # the header: the file fails as a whole
             yield {"source": name, "where": "", "text": None, "error": str(exc)}
             return
-        except RecordError as exc:
-            yield {**doc, "text": None, "error": str(exc)}
+        except RecordError as exc:  # its other fields (an id) still name it
+            kept = {k: v for k, v in (exc.fields or {}).items() if k != text_field}
+            yield {**kept, **doc, "text": None, "error": str(exc)}
             continue
         fields.pop(text_field, None)
         if markup == "html" and text is not None:
