@@ -244,6 +244,8 @@ class E:
     UNDECODABLE = "undecodable bytes at offset {offset} (not {codec})"
     UNDECODABLE_LINE = "undecodable bytes (not {codec})"
     INVALID_JSON = "invalid JSON: {why}"
+    JSONL_CR_ONLY = ("records separated by a carriage return alone (\\r): JSON Lines ends each "
+                     "record with a line feed (\\n); convert the file first (tr '\\r' '\\n' < IN > OUT)")
     JSON_CONSTANT = "{name} is not valid JSON (write null or a string)"
     NOT_AN_OBJECT = "not a JSON object but {kind}"
     NO_FIELD = "no field {field!r}"

@@ -79,6 +79,10 @@ def scan_object(line: str) -> list[tuple[str, int, int, Any]]:
     Traceback (most recent call last):
     ...
     polyclean.errors.RecordError: invalid JSON: NaN is not valid JSON (write null or a string)
+    >>> scan_object('{"a": 1}\\r{"a": 2}\\r')
+    Traceback (most recent call last):
+    ...
+    polyclean.errors.RecordError: records separated by a carriage return alone (\\r): JSON Lines ends each record with a line feed (\\n); convert the file first (tr '\\r' '\\n' < IN > OUT)
     >>> scan_object('[1, 2]')
     Traceback (most recent call last):
     ...
@@ -113,7 +117,11 @@ def scan_object(line: str) -> list[tuple[str, int, int, Any]]:
         raise
     except ValueError as exc:  # JSONDecodeError, or a NaN/Infinity constant
         raise RecordError(E.INVALID_JSON.format(why=exc)) from None
-    if _WS.match(line, i).end() != len(line):
+    after = _WS.match(line, i).end()
+    if after != len(line):
+        before = line[:after]  # the blank run before the extra data (_SEP took part of it)
+        if "\r" in before[len(before.rstrip(" \t\n\r")):] and line[after:after + 1] == "{":
+            raise RecordError(E.JSONL_CR_ONLY)
         raise _syntax("Extra data", line, i)
     return members
 

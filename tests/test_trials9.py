@@ -147,3 +147,22 @@ def test_a_dask_record_that_cannot_be_read_keeps_its_id(tmp_path):
         ("a1", "Fine text here.", None), ("a2", None, "field 'text' is int, not text"),
         ("a3", None, "no field 'text'")]
     assert got[2]["body"] == "x" and "text" in got[1] and got[1]["text"] is None
+
+
+# --- JSONL: records ended by a carriage return alone ------------------------------------------
+def test_jsonl_with_carriage_returns_alone_says_how_to_convert_it(tmp_path, capsys):
+    """A JSONL file written with classic Mac line ends (CSV, TSV and text files with them
+    are read) failed as 'invalid JSON: Extra data: line 1 column 20', which sends the user
+    looking for broken JSON; the message says what is wrong and how to convert the file."""
+    src = tmp_path / "mac.jsonl"
+    src.write_bytes(b'{"text": "One  line."}\r{"text": "Two."}\r')
+    rc, out, err = run(capsys, "clean", src, "-o", tmp_path / "o.jsonl", "--no-translate")
+    assert rc == 1
+    assert err == (f"polyclean: error: {src}:line 1: records separated by a carriage return "
+                   "alone (\\r): JSON Lines ends each record with a line feed (\\n); convert "
+                   "the file first (tr '\\r' '\\n' < IN > OUT)\n")
+    fixed = tmp_path / "fixed.jsonl"
+    fixed.write_bytes(src.read_bytes().replace(b"\r", b"\n"))
+    rc, out, err = run(capsys, "clean", fixed, "-o", tmp_path / "f.jsonl", "--no-translate")
+    assert rc == 0 and (tmp_path / "f.jsonl").read_text() == ('{"text": "One line."}\n'
+                                                              '{"text": "Two."}\n')
