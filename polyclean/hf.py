@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .config import Config
+from .config import Config, make_config
 from .errors import E, ColumnError
 from .pipeline import Cleaner
 
@@ -86,9 +86,7 @@ def map_function(config: Config | None = None, *, text_column: str = "text",
     turns off learning recurring lines, so the output no longer depends on
     ``batch_size`` and ``num_proc``.  ``error_column=None`` leaves out the error column.
     """
-    cfg = config or Config()
-    if options:
-        cfg = cfg.replace(**options)
+    cfg = make_config(config, options)
     if not learn:
         cfg = cfg.replace(boilerplate_min_docs=NEVER)
     return CleanBatch(cfg, text_column, output_column or text_column, error_column)

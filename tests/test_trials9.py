@@ -95,6 +95,10 @@ def test_a_config_that_is_not_a_config_is_refused_when_given(bad):
 
     with pytest.raises(ConfigError, match="config must be a polyclean.Config"):
         clean_bag(db.from_sequence(["Some text."]), config=bad)  # the graph is not computed
+    from polyclean.hf import map_function
+
+    with pytest.raises(ConfigError, match="config must be a polyclean.Config"):
+        map_function(bad)  # before Dataset.map starts its processes
 
 
 # --- the library: one Cleaner shared by threads ----------------------------------------------
