@@ -47,6 +47,17 @@ class _Parser(argparse.ArgumentParser):
             return
         super()._print_message(message, file)
 
+    def error(self, message: str) -> Any:
+        """argparse's usage error, plus what to do when an "unrecognized argument" is a
+        file whose name starts with '-' (``polyclean clean -notes.txt``)."""
+        prefix = "unrecognized arguments: "
+        if message.startswith(prefix):
+            files = [a for a in message[len(prefix):].split(" ")
+                     if a.startswith("-") and a != "-" and os.path.lexists(a)]
+            if files:
+                message += " " + E.DASH_FILE.format(name=files[0])
+        super().error(message)
+
 
 def _add_config_options(p: argparse.ArgumentParser) -> None:
     """Flags that map onto :class:`Config` fields (default None = not given)."""

@@ -196,6 +196,8 @@ class E:
     FIELD_CLASH = ("{a} and {b} would both be written to the field {name!r}, one over the "
                    "other; give them different names")
     CONTRARY_FLAGS = "{a} and {b} contradict each other; give one of them"
+    DASH_FILE = ("({name} is a file: to read a file whose name starts with '-', write "
+                 "./{name} or put -- before it)")
 
     # boilerplate options and data (polyclean.boilerplate)
     BP_UNKNOWN_RULE = "unknown boilerplate rule {names}; known rules: {known}"

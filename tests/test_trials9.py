@@ -170,3 +170,25 @@ def test_jsonl_with_carriage_returns_alone_says_how_to_convert_it(tmp_path, caps
     rc, out, err = run(capsys, "clean", fixed, "-o", tmp_path / "f.jsonl", "--no-translate")
     assert rc == 0 and (tmp_path / "f.jsonl").read_text() == ('{"text": "One line."}\n'
                                                               '{"text": "Two."}\n')
+
+
+# --- a file whose name starts with '-' --------------------------------------------------------
+def test_a_file_named_like_a_flag_gets_a_hint(tmp_path, monkeypatch, capsys):
+    """``polyclean clean -notes.txt`` said only 'unrecognized arguments: -notes.txt'; when
+    such a file exists the message says how to name it (and that works)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-notes.txt").write_text("A note  here.\n", "utf-8")
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["clean", "-notes.txt"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err == ("polyclean: error: unrecognized arguments: -notes.txt (-notes.txt is a "
+                   "file: to read a file whose name starts with '-', write ./-notes.txt or "
+                   "put -- before it)")
+    for args in (["./-notes.txt"], ["--", "-notes.txt"]):
+        rc, out, err = run(capsys, "clean", "--no-translate", *args)
+        assert (rc, out, err) == (0, "A note here.\n", "")
+    with pytest.raises(SystemExit):
+        cli.main(["clean", "-nothere.txt"])
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "polyclean: error: unrecognized arguments: -nothere.txt")
