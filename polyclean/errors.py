@@ -256,6 +256,7 @@ class E:
     FIELD_NOT_TEXT = "field {field!r} is {kind}, not text"
     RECORD_UNWRITABLE = "cannot write the record: {why}"
     DOCUMENT_FAILED = "document at position {i}: {why}"
+    DOCUMENT_FAILED_AT = "document at index {label!r}: {why}"
     NO_FILES = "{paths}: no files to read"
     BAG_DOCUMENT_FAILED = "{source} {where}: {why}"
     BAD_ERRORS_CHOICE = "errors must be 'raise' or 'null', not {value!r}"

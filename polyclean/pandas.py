@@ -22,12 +22,13 @@ def _config(config: Config | None, options: dict[str, Any]) -> Config:
 
 
 def clean_values(values: list, config: Config, batch_size: int = 256,
-                 errors: str = "raise") -> list:
+                 errors: str = "raise", labels: list | None = None) -> list:
     """Clean a list of str/bytes/null values; nulls stay as they are.
 
     ``errors="raise"`` raises :class:`~polyclean.errors.RecordError` (a ``ValueError``)
     for a document that cannot be cleaned (undecodable bytes, not text);
-    ``errors="null"`` gives None for it.
+    ``errors="null"`` gives None for it.  The message names the document by its
+    position, or by its label in ``labels`` (a Series' index).
 
     >>> clean_values(["It was  fine\\u2026", None, b"So was this."],
     ...              Config(translate=False, boilerplate=False))
@@ -41,6 +42,8 @@ def clean_values(values: list, config: Config, batch_size: int = 256,
     for i, res in zip(todo, cleaner.iter_clean((values[i] for i in todo), batch_size)):
         if res.error is not None:
             if errors == "raise":
+                if labels is not None:
+                    raise RecordError(E.DOCUMENT_FAILED_AT.format(label=labels[i], why=res.error))
                 raise RecordError(E.DOCUMENT_FAILED.format(i=i, why=res.error))
             out[i] = None
         else:
@@ -69,7 +72,7 @@ def clean_series(series: pd.Series, *, config: Config | None = None, batch_size:
     ('The café was "noir".', True, [10, 20])
     """
     cfg = _config(config, options)
-    values = clean_values(series.tolist(), cfg, batch_size, errors)
+    values = clean_values(series.tolist(), cfg, batch_size, errors, series.index.tolist())
     out = pd.Series(values, index=series.index, name=series.name, dtype=object)
     if isinstance(series.dtype, pd.StringDtype):
         out = out.astype(series.dtype)

@@ -192,3 +192,26 @@ def test_a_file_named_like_a_flag_gets_a_hint(tmp_path, monkeypatch, capsys):
         cli.main(["clean", "-nothere.txt"])
     assert capsys.readouterr().err.splitlines()[-1] == (
         "polyclean: error: unrecognized arguments: -nothere.txt")
+
+
+# --- pandas / Dask: a document that cannot be cleaned is named by its index label --------------
+def test_a_failed_document_of_a_series_is_named_by_its_index(tmp_path):
+    """clean_series / clean_dataframe named a document that cannot be cleaned by its
+    position in the list it was given ('document at position 1': within a Dask
+    partition, a number nobody can look up); it is named by its index label."""
+    pd = pytest.importorskip("pandas")
+    from polyclean.errors import RecordError
+    from polyclean.pandas import clean_series
+
+    s = pd.Series(["Fine text.", 5, "More."], index=["doc-a", "doc-b", "doc-c"])
+    with pytest.raises(RecordError, match=r"^document at index 'doc-b': expected str or bytes, got int$"):
+        clean_series(s, translate=False)
+    dd = pytest.importorskip("dask.dataframe")
+    from polyclean.dask import clean_dataframe
+
+    frame = pd.DataFrame({"text": ["One.", "Two.", "Three.", "Four."], "n": [1, 2, 3, 4]},
+                         index=[10, 11, 12, 13])
+    ddf = clean_dataframe(dd.from_pandas(frame, npartitions=2), "n", output_column="out",
+                          translate=False)
+    with pytest.raises(RecordError, match=r"^document at index 12: "):
+        ddf.compute(scheduler="synchronous")
