@@ -159,7 +159,7 @@ def test_clean_series_keeps_index_name_nulls_and_dtype():
     typed = clean_series(s.astype("string"), translate=False)
     assert typed.dtype == s.astype("string").dtype
     binary = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
-    with pytest.raises(ValueError, match="position 1"):
+    with pytest.raises(ValueError, match="document at index 1: "):
         clean_series(pd.Series(["ok text", binary]), translate=False)
     assert clean_series(pd.Series(["ok text", binary]), translate=False,
                         errors="null").isna().tolist() == [False, True]
