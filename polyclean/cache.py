@@ -349,6 +349,37 @@ class TranslationCache:
                    for t, _ in tables)
 
 
+def fold_log(path: str | os.PathLike | None = None) -> None:
+    """Fold the write-ahead log into the database and remove it, once the worker
+    processes have closed their connections.  The last connection to close does that
+    itself, but when two processes close at the same moment each may see the other
+    and leave it: the rows are safe in the log, which only grows beside the file.
+    Called by the main process after its pool has stopped; a busy cache is left as it
+    is (the next run folds it).
+
+    >>> import tempfile, os
+    >>> c = TranslationCache(os.path.join(tempfile.mkdtemp(), "t.sqlite3"))
+    >>> c.put_many("pkg-1.0", {"кошка": ("cat", -0.1, 0, 1)})
+    >>> fold_log(c.path)  # this process still holds a connection: the log stays
+    >>> close_all(); fold_log(c.path); os.path.exists(f"{c.path}-wal"), c.count()
+    (False, 1)
+    """
+    import sqlite3
+
+    where = Path(path) if path else default_path()
+    wal = Path(f"{where}-wal")
+    if not wal.exists() or any(k[0] == str(where) and k[1] == os.getpid() for k in _CONNECTIONS):
+        return
+    try:
+        conn = sqlite3.connect(str(where), timeout=1.0)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            conn.close()  # the only connection: SQLite removes the log
+    except sqlite3.Error:
+        pass
+
+
 _EXIT_HOOKED: set[int] = set()  # the processes that close their connections at exit
 
 

@@ -327,6 +327,7 @@ class Pool:
 
         method = start_method()
         self.frozen = False
+        self.config = config
         if method == "fork":  # load the models once, here; the workers share them
             warm = [(0, _WARM_UP)] + ([(1, _WARM_UP_HTML)] if web else [])  # + extractors
             # (no run-report part: the warm-up text must not enter the sample's gate)
@@ -379,6 +380,10 @@ class Pool:
         self.ex.shutdown(wait=True, cancel_futures=True)
         self.watch_w.close()
         self.watch_r.close()
+        if self.config.translate and self.config.use_cache:
+            from .cache import fold_log
+
+            fold_log(self.config.cache)  # two workers closing at once may leave the log
         if self.frozen:
             gc.unfreeze()
 
