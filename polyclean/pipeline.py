@@ -20,6 +20,7 @@ from .config import Config, make_config
 from .doc import Doc, new_docs
 from .report import Report
 from .segment import Segment
+from ._counts import add_count
 from .stages import (
     AFTER_NORMALISATION, AFTER_REDETECTION, SETTLE, SETTLE_ROUNDS, Boilerplate, Detect,
     Normalize, Repair, Stage, check_order, prefix,
@@ -166,13 +167,11 @@ class Cleaner:
                     self._settle(touched)
                 elif kind is Boilerplate and touched:
                     self._redetect(touched)
-                self.timings[kind.name] = (self.timings.get(kind.name, 0.0)
-                                           + time.perf_counter() - t0)
+                add_count(self.timings, kind.name, time.perf_counter() - t0)
         finally:
             if watch is not None:
                 watch(None)
-        self.stats["documents"] = self.stats.get("documents", 0) + sum(
-            1 for d in docs if d.error is None)
+        add_count(self.stats, "documents", sum(1 for d in docs if d.error is None))
         return docs
 
     def _settle(self, docs: list[Doc]) -> None:

@@ -30,6 +30,7 @@ from bisect import bisect_right
 from typing import Any, ClassVar, Sequence
 
 from . import boilerplate as _boilerplate
+from ._counts import add_count
 from . import decode as _decode
 from . import detect as _detect
 from . import groups as _groups
@@ -59,6 +60,8 @@ SETTLE_ROUNDS = 3
 
 #: What every document has before the first stage runs.
 GIVEN = frozenset({"id", "raw", "fields", "meta"})
+
+
 
 
 class Stage:
@@ -98,7 +101,7 @@ class Stage:
 
     def count(self, key: str, n: int = 1) -> None:
         if n:
-            self.stats[key] = self.stats.get(key, 0) + n
+            add_count(self.stats, key, n)
 
     def __repr__(self) -> str:
         return f"<stage {self.name}: requires {', '.join(self.requires) or '-'}; " \

@@ -161,3 +161,31 @@ def test_clean_batch_takes_any_iterable_and_refuses_mismatched_ids():
         cleaner.clean_batch("The council met on Tuesday.")
     with pytest.raises(ConfigError, match="1 id for 2 documents"):
         cleaner.clean_batch(texts, ids=["a"])
+
+
+def test_a_cleaner_shared_by_threads_counts_every_document():
+    """The README says a shared Cleaner's stats count every thread's documents; with the
+    counter read and written apart, 8 threads counted 1,183 of 1,200 (switching threads
+    as often as the interpreter allows makes the lost updates show)."""
+    import threading
+
+    from polyclean import Cleaner
+
+    cleaner = Cleaner(translate=False)
+    cleaner.clean_batch(["Warm-up line one.", "Warm-up line two."])
+    cleaner.stats.clear()
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        def work():
+            for _ in range(300):
+                cleaner.clean_batch(["One two three."])
+
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert cleaner.stats["documents"] == 2400

@@ -46,6 +46,7 @@ from ..config import Config
 from ..errors import E, MissingModelError, PackageLoadError, TranslationError  # noqa: F401
 from . import checks, protect
 from .checks import REASONS
+from .._counts import add_count
 from .engine import Hypothesis, model_stats, run_package  # noqa: F401  (re-exported)
 from .sentences import MAX_SENTENCE_CHARS, split_sentences  # noqa: F401  (re-exported)
 
@@ -164,7 +165,7 @@ class Translator:
         return "fragment:" + hashlib.sha256(blob).hexdigest()[:32]
 
     def _count(self, key: str, n: int = 1) -> None:
-        self.stats[key] = self.stats.get(key, 0) + n
+        add_count(self.stats, key, n)
 
     # -- policy for languages without a package -----------------------------------------
     def _missing_message(self, lang: str) -> str:
