@@ -442,7 +442,7 @@ def _field_names() -> frozenset[str]:
     return frozenset(f.name for f in fields(Config))
 
 
-# --- paths in a config file (trials9) ------------------------------------------------------
+# --- paths in a config file ------------------------------------------------------------------
 #: The options that name files or folders.  Written in a TOML file, a relative one is
 #: relative to the file's folder (``-``, a standard stream, stays as it is).
 PATH_OPTIONS = frozenset({"keep_phrases", "drop_phrases", "glossary", "cache", "packages_dir",
@@ -456,12 +456,15 @@ def _paths_beside(data: Mapping[str, Any], folder: Path) -> dict[str, Any]:
     >>> _paths_beside({"keep-phrases": ["k.txt", "/abs/k.txt"], "report": "-",
     ...                "cache": "c.sqlite", "ascii": True}, Path("conf"))
     {'keep-phrases': ['conf/k.txt', '/abs/k.txt'], 'report': '-', 'cache': 'conf/c.sqlite', 'ascii': True}
+    >>> _paths_beside({"glossary": "~/g.tsv"}, Path("conf"))["glossary"] == str(Path.home() / "g.tsv")
+    True
     """
     def join(value: Any) -> Any:
         if isinstance(value, list):
             return [join(v) for v in value]
-        if isinstance(value, str) and value and value != "-" and not Path(value).is_absolute():
-            return str(folder / value)
+        if isinstance(value, str) and value and value != "-":
+            path = Path(value).expanduser()  # "~/lists/keep.txt" is the user's, not the file's
+            return str(path if path.is_absolute() else folder / path)
         return value
 
     return {k: join(v) if k.replace("-", "_") in PATH_OPTIONS else v for k, v in data.items()}
