@@ -227,7 +227,8 @@ class WarcReader(Reader):
                     nxt = None if cut is None else self._resync(cut[0] + 1)
                     if nxt is None:
                         if cut is not None:
-                            yield self._error(f"offset {cut[0]}", E.ARCHIVE_CUT.format(size=plural(cut[1], "byte")))
+                            yield self._error(f"offset {cut[0]}",
+                                              E.ARCHIVE_CUT.format(size=plural(cut[1], "byte")))
                         return
                     # a member cut within its first bytes swallowed the members after it
                     yield self._error(f"offset {cut[0]}", E.UNREADABLE_ARCHIVE.format(
