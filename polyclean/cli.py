@@ -479,7 +479,7 @@ def _detect_units(plan, cfg: Config, fh: Any) -> int:
     failed = 0
     for batch in batches(InputStream(plan.units, fields_).events(), plan.units,
                          cfg.batch_docs, cfg.batch_bytes):
-        texts, ids = [], []
+        texts: list = []
         for kind, u, x in batch.events:
             unit = plan.units[u]
             if kind == "warn" and not cfg.quiet:  # an empty input, as clean says
@@ -496,21 +496,37 @@ def _detect_units(plan, cfg: Config, fh: Any) -> int:
                     failed += 1
                     log.add(unit.name, x.where, "error", str(exc), None)
                     continue
-                if text is not None:  # the document with its fields (--id-field, HTML)
-                    doc = new_document(unit.route, state, text, location(unit, x), fields_)[0]
-                    texts.append(doc)
-                    ids.append(doc.id)
-        for res in _detect(cfg, texts, ids):
-            if res.error is not None:
+                # the document with its fields (--id-field, HTML); a null text has its
+                # line too (no language), as clean keeps the record, so lines stay in step
+                doc = new_document(unit.route, state, text, location(unit, x), fields_)[0]
+                texts.append(doc if text is not None else _no_text(doc.id))
+        found = iter(_detect(cfg, [d for d in texts if not isinstance(d, dict)],
+                             [d.id for d in texts if not isinstance(d, dict)]))
+        for res in (d if isinstance(d, dict) else next(found) for d in texts):
+            if not isinstance(res, dict) and res.error is not None:
                 failed += 1
                 _err(f"{show(str(res.report.get('id')))}: {res.error}")
                 continue
-            rep = res.report
-            fh.write(to_json({"id": rep.get("id"), "lang": rep.get("lang"),
-                              "lang_confidence": rep.get("lang_confidence"),
-                              "segments": [seg.to_dict() for seg in res.segments]}) + "\n")
+            fh.write(to_json(res if isinstance(res, dict) else _detected(res)) + "\n")
     log.repeats()
     return failed
+
+
+def _no_text(ident: str) -> dict:
+    """The line of a record whose text is null: no language, no segments.
+
+    >>> _no_text("a.jsonl:line 2")
+    {'id': 'a.jsonl:line 2', 'lang': None, 'lang_confidence': None, 'segments': []}
+    """
+    return {"id": ident, "lang": None, "lang_confidence": None, "segments": []}
+
+
+def _detected(res: Any) -> dict:
+    """The line of a detected document."""
+    rep = res.report
+    return {"id": rep.get("id"), "lang": rep.get("lang"),
+            "lang_confidence": rep.get("lang_confidence"),
+            "segments": [seg.to_dict() for seg in res.segments]}
 
 
 def _detect(cfg: Config, texts: list, ids: list) -> list:

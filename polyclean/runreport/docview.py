@@ -8,6 +8,7 @@ that the legend under the view explains.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any, Sequence
 
@@ -64,15 +65,29 @@ def html_view(report: dict[str, Any], source: str | None) -> str:
     return "".join(out)
 
 
+# What an HTML page cannot hold as text: controls HTML forbids (a NUL, an escape) and
+# lone surrogates (no UTF-8 form: the page could not be written).  Shown escaped.
+_NOT_IN_HTML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _esc(text: str) -> str:
+    r"""``text`` as HTML text, what HTML cannot hold escaped as the legend shows it.
+
+    >>> _esc("a<b \ud800\x00\tc")
+    'a&lt;b \\ud800\\x00\tc'
+    """
+    return escape(_NOT_IN_HTML.sub(lambda m: repr(m.group())[1:-1], text))
+
+
 def _cell(spans: Sequence[tuple[str, tuple[int, ...]]], changes: Sequence[dict], side: str
           ) -> str:
     parts = []
     for text, ids in spans:
         if not ids:
-            parts.append(escape(text))
+            parts.append(_esc(text))
             continue
         title = escape("\n".join(change_label(changes[i]) for i in ids))
-        shown = escape(text) if text else "<i>∅</i>"
+        shown = _esc(text) if text else "<i>∅</i>"
         parts.append(f'<span class="c {side} {_steps(ids, changes)}" title="{title}" '
                      f'data-changes="{",".join(map(str, ids))}">{shown}</span>')
     return "".join(parts)
@@ -85,8 +100,8 @@ def _change_table(changes: Sequence[dict]) -> str:
            "<th>result</th></tr></thead><tbody>"]
     for ch in changes[:500]:
         out.append(f"<tr><td>{escape(change_label(ch))}</td>"
-                   f"<td><del>{escape(str(ch.get('original', '')))}</del></td>"
-                   f"<td><ins>{escape(str(ch.get('result', '')))}</ins></td></tr>")
+                   f"<td><del>{_esc(str(ch.get('original', '')))}</del></td>"
+                   f"<td><ins>{_esc(str(ch.get('result', '')))}</ins></td></tr>")
     if len(changes) > 500:
         out.append(f"<tr><td colspan=3>… {len(changes) - 500:,} more</td></tr>")
     out.append("</tbody></table>")
@@ -122,11 +137,28 @@ def terminal_view(pieces: Sequence[Piece], changes: Sequence[dict], width: int,
     return [line.rstrip() for line in lines]
 
 
+# Characters a terminal would act on or cannot print: C0/C1 controls but the line break
+# (a NUL, an escape sequence that moves the cursor or recolours the screen, a tab that
+# shifts the columns), lone surrogates (not encodable: a JSON string may hold them) and
+# the Unicode line and paragraph separators.  The view shows them escaped, as the legend.
+_UNSHOWABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` safe to print on a terminal: controls and lone surrogates escaped.
+
+    >>> printable("a\tb\x1b[2Jc\x00\ud800 é\n")
+    'a\\tb\\x1b[2Jc\\x00\\ud800 é\n'
+    """
+    return _UNSHOWABLE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 def _marked(spans, colour: bool, source: bool) -> list[tuple[str, str]]:
     """(visible text, style) chunks: style '' plain, 'a' removed, 'b' added, 'n' number;
     a chunk "\n" breaks the line (a changed stretch keeps its line breaks, shown ⏎)."""
     out = []
     for text, ids in spans:
+        text = printable(text)
         if not ids:
             out.append((text.rstrip("\n"), ""))
             continue
