@@ -70,13 +70,18 @@ def html_view(report: dict[str, Any], source: str | None) -> str:
 _NOT_IN_HTML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+def _escaped(m: re.Match) -> str:
+    """A matched character as Python writes it in a string (``\\x00``, ``\\ud800``)."""
+    return repr(m.group())[1:-1]
+
+
 def _esc(text: str) -> str:
     r"""``text`` as HTML text, what HTML cannot hold escaped as the legend shows it.
 
     >>> _esc("a<b \ud800\x00\tc")
     'a&lt;b \\ud800\\x00\tc'
     """
-    return escape(_NOT_IN_HTML.sub(lambda m: repr(m.group())[1:-1], text))
+    return escape(_NOT_IN_HTML.sub(_escaped, text))
 
 
 def _cell(spans: Sequence[tuple[str, tuple[int, ...]]], changes: Sequence[dict], side: str
@@ -150,7 +155,7 @@ def printable(text: str) -> str:
     >>> printable("a\tb\x1b[2Jc\x00\ud800 é\n")
     'a\\tb\\x1b[2Jc\\x00\\ud800 é\n'
     """
-    return _UNSHOWABLE.sub(lambda m: repr(m.group())[1:-1], text)
+    return _UNSHOWABLE.sub(_escaped, text)
 
 
 def _marked(spans, colour: bool, source: bool) -> list[tuple[str, str]]:
