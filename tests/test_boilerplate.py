@@ -681,3 +681,19 @@ def test_ntrex_chinese_documents_keep_their_lines():
     r.learn(texts)
     taken = [c.original for t in texts for c in r.find(t) if c.reason == "classifier"]
     assert len(taken) <= 20, taken
+
+
+def test_a_page_of_copies_is_judged_in_a_few_rounds(monkeypatch):
+    """A paragraph printed 3,000 times: every copy after the first goes, found in a few
+    rounds of the repeats rule, not three lines a round (that took 23 s for 20,000
+    copies on an HTML page, growing with the square of the page)."""
+    from polyclean.boilerplate import remover
+
+    calls = []
+    real = remover._duplicates
+    monkeypatch.setattr(remover, "_duplicates", lambda *a: calls.append(1) or real(*a))
+    line = "The council met on Tuesday to discuss the budget for the city schools."
+    text = "\n".join(f"{line[:-1]} {k}." for k in range(3000)) + "\n"
+    changes = BoilerplateRemover(Config()).find(text)
+    assert len(changes) == 2999 and {c.reason for c in changes} == {"duplicate-line"}
+    assert len(calls) <= 5, len(calls)
