@@ -239,7 +239,6 @@ class TranslationCache:
             return conn.execute("SELECT COUNT(*) FROM translations_v2 WHERE package = ?",
                                 (package,)).fetchone()[0]
 
-
     # -- keeping it small (``polyclean cache``) ------------------------------------------
     def size(self) -> int:
         """Bytes on disk: the database and its write-ahead log (0 when there is none)."""
@@ -367,8 +366,9 @@ def fold_log(path: str | os.PathLike | None = None) -> None:
     import sqlite3
 
     where = Path(path) if path else default_path()
-    wal = Path(f"{where}-wal")
-    if not wal.exists() or any(k[0] == str(where) and k[1] == os.getpid() for k in _CONNECTIONS):
+    with _LOCK:
+        mine = (str(where), os.getpid()) in _CONNECTIONS
+    if mine or not Path(f"{where}-wal").exists():
         return
     try:
         conn = sqlite3.connect(str(where), timeout=1.0)

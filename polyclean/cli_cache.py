@@ -10,24 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 
+from .cli_io import positive
 from .errors import CacheError, ConfigError, plural
 from .runlog import say
-
-
-def _positive(kind: str):
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            value = -1.0
-        if not (value > 0 and math.isfinite(value)):
-            raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of {kind}")
-        return value
-    return parse
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -47,9 +35,9 @@ def register(subparsers) -> argparse.ArgumentParser:
 
     sp = sub.add_parser("prune", help="delete rows by age, down to a size, or all of them")
     sp.add_argument("--cache", metavar="PATH", help="the cache file (default: the user's)")
-    sp.add_argument("--older-than", metavar="DAYS", type=_positive("days"),
+    sp.add_argument("--older-than", metavar="DAYS", type=positive("days"),
                     help="delete rows stored more than DAYS days ago")
-    sp.add_argument("--max-mb", metavar="MB", type=_positive("megabytes"),
+    sp.add_argument("--max-mb", metavar="MB", type=positive("megabytes"),
                     help="then delete the oldest rows until the file holds about MB megabytes")
     sp.add_argument("--all", action="store_true", help="delete every row")
     sp.set_defaults(func=_guarded(cmd_prune), parser=sp)

@@ -14,6 +14,31 @@ from .errors import E, ConfigError, UsageError
 from .plan import show
 
 
+def positive(unit: str):
+    """An argparse type: a positive, finite number of ``unit`` (``--timeout`` seconds,
+    ``--older-than`` days, ``--max-mb`` megabytes); 0 made a network timeout
+    non-blocking, which then failed as 'this machine looks offline'.
+
+    >>> positive("seconds")("2.5")
+    2.5
+    >>> positive("seconds")("0")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: '0' is not a positive number of seconds
+    """
+    import argparse
+    import math
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if not (value > 0 and math.isfinite(value)):
+            raise argparse.ArgumentTypeError(E.NOT_POSITIVE.format(value=text, unit=unit))
+        return value
+    return parse
+
+
 def output_name(out: str | None) -> str | None:
     """``-o`` as the run uses it: ``.``, ``./`` or ``sub/..`` name a folder by a path
     without a name of its own, after which the errors file, the journal and the lock

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from . import models as _models
+from .cli_io import positive
 from .errors import E, plural
 
 EPILOG = """\
@@ -20,25 +21,6 @@ $XDG_DATA_HOME/argos-translate/packages), so packages installed with argospm wor
 and the other way round.  Without network, download the .argosmodel file elsewhere and
 run `polyclean models install PATH.argosmodel`.
 """
-
-
-def _seconds(text: str) -> float:
-    """A network timeout: a positive number of seconds (0 made the socket non-blocking,
-    which then failed as 'this machine looks offline').
-
-    >>> _seconds("2.5")
-    2.5
-    >>> _seconds("0")
-    Traceback (most recent call last):
-    argparse.ArgumentTypeError: '0' is not a positive number of seconds
-    """
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(E.NOT_SECONDS.format(value=text))
-    return value
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -59,7 +41,7 @@ def register(subparsers) -> argparse.ArgumentParser:
             sp.add_argument("--index", metavar="URL",
                             help="package index: URL or local path of index.json, or its "
                                  "base URL (default: ARGOS_PACKAGE_INDEX or the Argos index)")
-            sp.add_argument("--timeout", type=_seconds, default=60.0, metavar="S",
+            sp.add_argument("--timeout", type=positive("seconds"), default=60.0, metavar="S",
                             help="network timeout in seconds (default: 60)")
 
     sp = sub.add_parser("list", help="installed packages: name, from -> to, version, size, folder")

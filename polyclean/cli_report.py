@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import lzma
 import shutil
 import sys
-import zlib
 from pathlib import Path
 
 from .config import Config
@@ -112,8 +110,11 @@ def _check_page_path(args: argparse.Namespace) -> None:
             raise UsageError(E.SAME_PATH.format(flag="-o", path=args.output, other=path))
 
 
-# a file that cannot be read, or is cut short (EOFError: a compressed stream without its end)
-_READ_ERRORS = (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError, InputError)
+def _read_errors() -> tuple:
+    """What reading a report or summary raises: an input's read errors, and ours."""
+    from .formats import READ_ERRORS
+
+    return (*READ_ERRORS, InputError)
 
 
 def _why(exc: BaseException) -> str:
@@ -167,7 +168,7 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
             summary = _read_summary(path)
         what, path = "report", args.report_jsonl
         _read_reports(rr, path)
-    except _READ_ERRORS as exc:
+    except _read_errors() as exc:
         _err(E.REPORT_UNREADABLE.format(path=path, what=what, why=_why(exc)))
         return 1
     if rr.read_lines and rr.not_reports == rr.read_lines:

@@ -349,7 +349,7 @@ class E:
                                "would remove; remove it first (polyclean models remove {other})")
     HTTP_ERROR = ("cannot download {what} from {url}: the server answered ({why}); the "
                   "address or the index's link is wrong, or the file moved")
-    NOT_SECONDS = "{value!r} is not a positive number of seconds"
+    NOT_POSITIVE = "{value!r} is not a positive number of {unit}"
     INDEX_NOT_FOUND = ("the package index {url} does not exist; give --index the path of an "
                        "index.json (or of a folder that holds one), or its http(s) URL")
     INDEX_UNREADABLE = "cannot read the package index {url}: {why}"

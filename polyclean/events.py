@@ -12,18 +12,15 @@ boundaries depend on the input only (at most ``batch_docs`` records or
 
 from __future__ import annotations
 
-import gzip
-import lzma
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from .errors import E, InputError
-from .formats import READERS, FieldOptions, Record
+from .formats import READ_ERRORS, READERS, FieldOptions, Record
 from .plan import Unit, show
 
-_READ_ERRORS = (OSError, EOFError, ValueError, zlib.error, gzip.BadGzipFile, lzma.LZMAError)
+_READ_ERRORS = READ_ERRORS
 
 
 @dataclass

@@ -42,6 +42,7 @@ import io
 import lzma
 import os
 import sys
+import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator
@@ -57,6 +58,9 @@ _EXTENSIONS = {
     ".html": "html", ".htm": "html", ".xhtml": "html", ".warc": "warc", ".wet": "warc",
 }
 COMPRESSIONS = {".gz": "gz", ".zst": "zst"}
+#: What reading an input (or a report) can raise once it is open: I/O, a compressed stream
+#: cut short (EOFError) or damaged, bytes that do not decode.
+READ_ERRORS = (OSError, EOFError, ValueError, zlib.error, gzip.BadGzipFile, lzma.LZMAError)
 #: Compressions that polyclean reads (the standard library has them) but does not write.
 READ_ONLY_COMPRESSIONS = {".bz2": "bz2", ".xz": "xz", ".lzma": "xz"}
 #: Compressions known by their names that polyclean does not write.

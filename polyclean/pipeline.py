@@ -16,11 +16,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from ._counts import add_count
 from .config import Config, make_config
 from .doc import Doc, new_docs
 from .report import Report
 from .segment import Segment
-from ._counts import add_count
 from .stages import (
     AFTER_NORMALISATION, AFTER_REDETECTION, SETTLE, SETTLE_ROUNDS, Boilerplate, Detect,
     Normalize, Repair, Stage, check_order, prefix,

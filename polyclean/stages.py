@@ -30,12 +30,12 @@ from bisect import bisect_right
 from typing import Any, ClassVar, Sequence
 
 from . import boilerplate as _boilerplate
-from ._counts import add_count
 from . import decode as _decode
 from . import detect as _detect
 from . import groups as _groups
 from . import repair as _repair
 from . import translate as _translate
+from ._counts import add_count
 from .config import Config
 from .doc import Doc
 from .errors import DecodeError, PolycleanError
@@ -60,8 +60,6 @@ SETTLE_ROUNDS = 3
 
 #: What every document has before the first stage runs.
 GIVEN = frozenset({"id", "raw", "fields", "meta"})
-
-
 
 
 class Stage:
