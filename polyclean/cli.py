@@ -449,7 +449,7 @@ def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
     try:
         fh = (sys.stdout if args.output in (None, "-") else cli_io.open_text(Path(args.output)))
     except OSError as exc:
-        _err(E.DETECT_OUTPUT_FAILED.format(where=show(args.output), why=why(exc)))
+        _err(E.DETECT_OUTPUT_FAILED.format(where=show(args.output), why=why(exc, args.output)))
         return EXIT_FAILED
     try:
         failed = _detect_units(plan, cfg, fh)
@@ -458,7 +458,7 @@ def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
     except OSError as exc:
         if fh is sys.stdout or exc.filename:
             raise
-        _err(E.DETECT_OUTPUT_FAILED.format(where=show(args.output), why=why(exc)))
+        _err(E.DETECT_OUTPUT_FAILED.format(where=show(args.output), why=why(exc, args.output)))
         return EXIT_FAILED
     finally:
         if fh is not sys.stdout:

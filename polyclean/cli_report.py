@@ -204,7 +204,9 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
     try:
         size = rr.write_html(args.output, summary)
     except OSError as exc:
-        _err(f"{args.output}: cannot write the page: {(exc.strerror or str(exc)).lower()}")
+        from .runlog import why
+
+        _err(f"{args.output}: cannot write the page: {why(exc, args.output)}")
         return 1
     where = "standard output" if args.output == "-" else args.output
     print(f"polyclean: wrote {where} ({plural(size, 'byte')}): "

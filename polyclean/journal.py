@@ -94,7 +94,7 @@ class Journal:
             write_json_atomic(self.path, {"version": JOURNAL_VERSION, "fingerprint": self.fp,
                                           **data})
         except OSError as exc:
-            raise OutputError(E.JOURNAL_FAILED.format(path=self.path, why=why(exc)),
+            raise OutputError(E.JOURNAL_FAILED.format(path=self.path, why=why(exc, self.path)),
                               exc.errno) from None
 
     def remove(self) -> None:

@@ -40,14 +40,36 @@ STATUSES = ("error", "skipped")
 RUN_STATUSES = ("ok", "failed", "stopped", "interrupted")
 
 
-def why(exc: BaseException) -> str:
-    """The reason of an OS error as the other messages put it (lower case).
+def why(exc: BaseException, path: str | Path | None = None) -> str:
+    """The reason of an OS error as the other messages put it (lower case).  When
+    ``path`` (the file being written) lies under a *file*, that is the reason given
+    (``mkdir`` says "file exists" and ``open`` "not a directory", neither naming it).
 
     >>> why(OSError(28, "No space left on device"))
     'no space left on device'
+    >>> import tempfile, os
+    >>> d = tempfile.mkdtemp(); f = os.path.join(d, "a.txt"); open(f, "w").close()
+    >>> why(FileExistsError(17, "File exists"), os.path.join(f, "r.jsonl")) == f + " is not a folder"
+    True
     """
+    if path is not None and isinstance(exc, (FileExistsError, NotADirectoryError)):
+        bad = file_above(Path(path))
+        if bad is not None:
+            return f"{show(str(bad))} is not a folder"
     text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
     return text[:1].lower() + text[1:]
+
+
+def file_above(path: Path) -> Path | None:
+    """The nearest existing folder of ``path`` that is not a folder (a file), or None.
+
+    >>> file_above(Path("/no/such/place/r.jsonl")) is None
+    True
+    """
+    for up in path.parents:
+        if up.exists():
+            return None if up.is_dir() else up
+    return None
 
 
 def safe(text: str) -> str:
@@ -164,7 +186,8 @@ def write_summary_json(path: str, summary: Summary) -> None:
         else:
             write_json_atomic(Path(path), summary.to_json(), indent=1)
     except OSError as exc:
-        raise OutputError(E.SIDE_FILE_FAILED.format(path=path, what="summary", why=why(exc)),
+        raise OutputError(E.SIDE_FILE_FAILED.format(path=path, what="summary",
+                                                    why=why(exc, path)),
                           exc.errno) from None
 
 
@@ -190,7 +213,8 @@ class Lines:
             yield
         except OSError as exc:
             raise OutputError(E.SIDE_FILE_FAILED.format(path=self.path, what=self.what,
-                                                        why=why(exc)), exc.errno) from None
+                                                        why=why(exc, self.path)),
+                              exc.errno) from None
 
     def write(self, line: str) -> None:
         if self.sink:

@@ -124,7 +124,7 @@ class RunPage:
                 fh.write(len(entry).to_bytes(8, "little") + entry)
         except OSError as exc:
             raise OutputError(E.SIDE_FILE_FAILED.format(path=self.path, what="run report",
-                                                        why=why(exc)), exc.errno) from None
+                                                        why=why(exc, self.path)), exc.errno) from None
 
     def restore(self, records: int) -> None:
         """Replay the log's entries up to the journal's ``records``; drop the rest."""
@@ -166,7 +166,7 @@ class RunPage:
             self.agg.write_html(self.path, summary.to_json())
         except OSError as exc:
             raise OutputError(E.SIDE_FILE_FAILED.format(path=self.path, what="run report",
-                                                        why=why(exc)), exc.errno) from None
+                                                        why=why(exc, self.path)), exc.errno) from None
         finally:  # the journal is gone: the log cannot be resumed
             self.discard()
 
