@@ -40,3 +40,23 @@ def test_detect_and_report_pages_under_a_file_name_the_file(tmp_path):
     res = polyclean("report", "r.jsonl", "-o", "a.txt/page.html", cwd=tmp_path)
     assert res.returncode == 1
     assert "a.txt/page.html: cannot write the page: a.txt is not a folder" in res.stderr
+
+
+def test_explain_keeps_its_columns_with_wide_characters(tmp_path):
+    """``polyclean explain`` of Japanese or Korean text counted each character as one
+    terminal cell: the divider of the two columns drifted right on every line holding
+    them. Wide characters take two cells now, so the divider stays in one column."""
+    from polyclean.runreport.docview import cells
+
+    (tmp_path / "cjk.txt").write_text(
+        "日本語の文章はここにあります。これはテストです。東京は日本の首都です。\n"
+        "The minister said on Monday that talks would go on. 한국어 문장입니다 여기에.\n",
+        "utf-8")
+    res = subprocess.run([sys.executable, "-m", "polyclean", "explain", "cjk.txt",
+                          "--no-translate", "--width", "60", "--color", "never"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    view = [ln for ln in res.stdout.splitlines() if " │ " in ln]
+    assert len(view) >= 5 and any("日本" in ln for ln in view)
+    assert len({cells(ln.split(" │ ")[0]) for ln in view}) == 1
+    assert all(cells(ln.split(" │ ")[0]) <= 29 for ln in view)

@@ -9,6 +9,7 @@ that the legend under the view explains.
 from __future__ import annotations
 
 import re
+import unicodedata
 from html import escape
 from typing import Any, Sequence
 
@@ -212,10 +213,51 @@ def _fill(lines: list, cur: str, n: int, text: str, style: str, col: int, colour
             lines.append((cur, n))
             cur, n = "", 0
             room = col
-        part, text = text[:room], text[room:]
+        k, used = _fit(text, room)
+        if k == 0 and n == 0:  # a wide character in a column of one cell
+            k, used = 1, _width(text[0])
+        elif k == 0:
+            lines.append((cur, n))
+            cur, n = "", 0
+            continue
+        part, text = text[:k], text[k:]
         cur += (_STYLE[style] + part + RESET) if style and colour else part
-        n += len(part)
+        n += used
     return cur, n
+
+
+def cells(text: str) -> int:
+    """Terminal cells ``text`` takes: 2 for wide and full-width characters (Han, Kana,
+    Hangul, full-width forms), 0 for combining marks, 1 for the others.
+
+    >>> cells("abc"), cells("日本語"), cells("e\u0301")
+    (3, 6, 1)
+    """
+    if text.isascii():
+        return len(text)
+    return sum(_width(c) for c in text)
+
+
+def _width(c: str) -> int:
+    if c < "\u0300":
+        return 1
+    if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+
+
+def _fit(text: str, room: int) -> tuple[int, int]:
+    """How many characters of ``text`` fill at most ``room`` cells, and their cells."""
+    if text.isascii():
+        k = min(len(text), room)
+        return k, k
+    used = 0
+    for k, c in enumerate(text):
+        w = _width(c)
+        if used + w > room:
+            return k, used
+        used += w
+    return len(text), used
 
 
 def legend(changes: Sequence[dict], limit: int = 200) -> list[str]:
