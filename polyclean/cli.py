@@ -361,6 +361,7 @@ def run_options(plan, cfg: Config):
 def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
     from .formats import FieldOptions
     from .plan import check_paths, make_plan
+    from .runlog import file_above
     from .runner import run, stop_on_sigterm
 
     FieldOptions.from_config(cfg).check_written()
@@ -385,6 +386,12 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
     if side["--summary-json"] == side["--html-report"] == "-":
         raise UsageError(E.SAME_PATH.format(flag="--html-report", path="-",
                                             other="--summary-json (standard output)"))
+    for flag, what in (("--summary-json", "summary"), ("--html-report", "run report")):
+        bad = file_above(Path(side[flag])) if side[flag] not in (None, "-") else None
+        if bad is not None:  # written at the end: say so before cleaning, not after
+            _err(E.SIDE_FILE_FAILED.format(path=side[flag], what=what,
+                                           why=f"{show(str(bad))} is not a folder"))
+            return EXIT_FAILED
     made: list[Path] = []
     if opts.lock is not None:
         try:

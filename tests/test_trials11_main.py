@@ -17,7 +17,8 @@ def polyclean(*args, cwd: Path) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("option,what", [("--report", "report file"),
                                          ("--errors", "errors file"),
-                                         ("--summary-json", "summary file")])
+                                         ("--summary-json", "summary file"),
+                                         ("--html-report", "run report file")])
 def test_a_side_file_under_a_file_names_the_file(tmp_path, option, what):
     """``--report a.txt/r.jsonl`` (a.txt an input file) said "cannot write the report
     file: file exists", naming no file that exists; it names the file in the way."""
@@ -28,6 +29,8 @@ def test_a_side_file_under_a_file_names_the_file(tmp_path, option, what):
     assert res.stderr.strip().splitlines()[-1] == (
         f"polyclean: error: a.txt/x/side.json: cannot write the {what}: a.txt is not a folder")
     assert (tmp_path / "a.txt").read_text().startswith("The minister")  # untouched
+    # said before cleaning (the summary and the run report are written at the end)
+    assert not (tmp_path / "out.txt").exists()
 
 
 def test_detect_and_report_pages_under_a_file_name_the_file(tmp_path):
