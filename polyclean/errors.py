@@ -250,6 +250,8 @@ class E:
                      "record with a line feed (\\n); convert the file first (tr '\\r' '\\n' < IN > OUT)")
     JSON_CONSTANT = "{name} is not valid JSON (write null or a string)"
     NOT_AN_OBJECT = "not a JSON object but {kind}"
+    JSON_ARRAY_BAD = ("not a JSON array of records: item {n}: {why}; check the file, or give "
+                      "it as JSON Lines (one object a line)")
     NO_FIELD = "no field {field!r}"
     NO_NESTED_FIELD = ("no field {field!r} (fields inside a nested object are not read; {head!r} "
                        "holds an object; the text must be a top-level field)")

@@ -39,8 +39,10 @@ import bz2
 import codecs
 import gzip
 import io
+import json
 import lzma
 import os
+import re
 import sys
 import zlib
 from dataclasses import dataclass, replace
@@ -54,7 +56,7 @@ __all__ = ["FORMATS", "FieldOptions", "Record", "READERS", "detect_format", "ope
 
 _EXTENSIONS = {
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv",
-    ".parquet": "parquet", ".pq": "parquet", ".txt": "text",
+    ".json": "jsonl", ".parquet": "parquet", ".pq": "parquet", ".txt": "text",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".warc": "warc", ".wet": "warc",
 }
 COMPRESSIONS = {".gz": "gz", ".zst": "zst"}
@@ -497,15 +499,79 @@ def _read_line(readline: Any, limit: int) -> tuple[Any, int]:
 
 
 class JsonlReader(Reader):
+    """JSON Lines: one object a line.  A file named ``.json`` may instead hold one JSON
+    document: an array of objects (each a record, ``item N``) or a single object (one
+    record); it is read whole (:meth:`_json_document`)."""
+
     fmt = "jsonl"
 
     def records(self) -> Iterator[Record]:
-        limit = self.opts.max_record
+        if self.path is not None and _is_json_name(self.path.name):
+            yield from self._json_document()
+            return
         if _ascii_compatible(self.opts.encoding):
             readline = self.fh.readline  # bytes, decoded per record by a worker
         else:  # UTF-16/32: cut into lines after decoding
             self.text = self._text_stream()
             readline = self.text.readline
+        yield from self._lines(readline)
+
+    def _json_document(self) -> Iterator[Record]:
+        """The records of a ``.json`` file: the items of a top-level array, a single
+        object, or else its lines (JSON Lines named ``.json``).  Each item is passed on
+        as its source text on one line (a JSON string holds no raw line break, so the
+        breaks of a pretty-printed item are spaces between its tokens; an item whose
+        strings hold raw control characters is written out again)."""
+        self.text = self._text_stream()
+        text = self.text.read()
+        i = _JSON_WS.match(text).end()
+        if text[i:i + 1] == "[":
+            yield from self._json_items(text, i + 1)
+            return
+        if text[i:i + 1] == "{":
+            try:
+                _STRICT.decode(text)
+            except ValueError:
+                pass  # not one object: JSON Lines (whose errors say which line)
+            else:
+                self.empty = False
+                yield Record("item 1", _one_line(text[i:].rstrip()), len(text))
+                return
+        yield from self._lines(io.StringIO(text).readline)
+
+    def _json_items(self, text: str, i: int) -> Iterator[Record]:
+        """The items of the array opening before ``i``; the whole array is checked
+        first, so that a damaged one fails before any of its records is cleaned."""
+        spans = []
+        i = _JSON_WS.match(text, i).end()
+        while text[i:i + 1] != "]" or spans:
+            try:
+                _, end = _LOOSE.raw_decode(text, i)
+            except ValueError as exc:
+                raise ValueError(E.JSON_ARRAY_BAD.format(n=len(spans) + 1,
+                                                         why=_json_why(exc))) from None
+            spans.append((i, end))
+            i = _JSON_WS.match(text, end).end()
+            if text[i:i + 1] == ",":
+                i = _JSON_WS.match(text, i + 1).end()
+            elif text[i:i + 1] == "]" and not text[i + 1:].strip():
+                break
+            else:
+                raise ValueError(E.JSON_ARRAY_BAD.format(
+                    n=len(spans), why="expected ',' or the closing ']' after it"))
+        if not spans and text[i + 1:].strip():
+            raise ValueError(E.JSON_ARRAY_BAD.format(n=1, why="text after the closing ']'"))
+        self.empty = not spans
+        limit = self.opts.max_record
+        for n, (a, b) in enumerate(spans, 1):
+            if b - a > limit:
+                yield Record(f"item {n}", None, b - a,
+                             error=E.RECORD_TOO_BIG.format(what="item", limit=limit))
+            else:
+                yield Record(f"item {n}", _one_line(text[a:b]), b - a)
+
+    def _lines(self, readline: Any) -> Iterator[Record]:
+        limit = self.opts.max_record
         n = texts = 0
         while True:
             line, size = _read_line(readline, limit)
@@ -527,6 +593,42 @@ class JsonlReader(Reader):
         if getattr(self, "text", None) is not None:
             self.text.detach()
         super().close()
+
+
+_JSON_WS = re.compile(r"[ \t\n\r\ufeff]*")
+_LOOSE = json.JSONDecoder(strict=False)  # what a JSON Lines record may hold
+_STRICT = json.JSONDecoder()
+
+
+def _is_json_name(name: str) -> bool:
+    """Whether ``name`` ends in ``.json`` (before a compression suffix).
+
+    >>> _is_json_name("export.JSON.gz"), _is_json_name("a.jsonl")
+    (True, False)
+    """
+    return os.path.splitext(split_compression(name, reading=True)[0])[1].lower() == ".json"
+
+
+def _one_line(item: str) -> str:
+    r"""One JSON value's source text on one line, as JSON Lines needs it.
+
+    >>> _one_line('{\n  "a": 1,\n  "b": "x"\n}')
+    '{   "a": 1,   "b": "x" }'
+    >>> _one_line('{"a": "two\nlines"}')  # a raw line break inside a string
+    '{"a": "two\\nlines"}'
+    """
+    if "\n" not in item and "\r" not in item:
+        return item
+    try:
+        _STRICT.decode(item)
+    except ValueError:  # raw control characters inside a string: write it out again
+        return json.dumps(_LOOSE.decode(item), ensure_ascii=False)
+    return item.replace("\r", " ").replace("\n", " ")
+
+
+def _json_why(exc: ValueError) -> str:
+    msg = getattr(exc, "msg", str(exc))
+    return f"{msg[:1].lower()}{msg[1:]} (line {getattr(exc, 'lineno', '?')})"
 
 
 class ParquetReader(Reader):

@@ -59,10 +59,12 @@ def output_name(rel: str, in_fmt: str, fmt: str) -> Path:
 
     >>> [output_name(r, f, o).as_posix() for r, f, o in [("a/p.html.gz", "html", "text"),
     ...     ("CC-1.warc.gz", "warc", "jsonl"), ("CC-1.warc.wet.gz", "warc", "jsonl"),
-    ...     ("b.csv", "csv", "csv"), ("d.jsonl", "jsonl", "parquet")]]
-    ['a/p.txt', 'CC-1.jsonl', 'CC-1.wet.jsonl', 'b.csv', 'd.parquet']
+    ...     ("b.csv", "csv", "csv"), ("d.jsonl", "jsonl", "parquet"), ("e.json", "jsonl", "jsonl")]]
+    ['a/p.txt', 'CC-1.jsonl', 'CC-1.wet.jsonl', 'b.csv', 'd.parquet', 'e.jsonl']
     """
     stem = split_compression(rel, reading=True)[0]
+    if fmt == in_fmt == "jsonl" and stem.lower().endswith(".json"):
+        return Path(stem).with_suffix(".jsonl")  # a JSON array in, JSON Lines out
     if fmt == in_fmt:
         return Path(stem)
     if in_fmt == "warc":

@@ -318,7 +318,7 @@ def _extract_json(payload: bytes | str, opts: FieldOptions) -> tuple[Any, str | 
     else:  # decoded by the reader (UTF-16/32); bad bytes are lone surrogates
         line = payload
         if _undecodable([line]):
-            raise RecordError(E.UNDECODABLE_LINE.format(codec=opts.encoding))
+            raise RecordError(E.UNDECODABLE_LINE.format(codec=opts.encoding or "utf-8"))
     line = line.rstrip("\r\n")
     if line.startswith("\ufeff"):  # a byte order mark: files joined with theirs (cat a b)
         line = line[1:]

@@ -3,6 +3,7 @@ under a path whose folder is a file: the message names that file."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,63 @@ def test_explain_keeps_its_columns_with_wide_characters(tmp_path):
     assert len(view) >= 5 and any("日本" in ln for ln in view)
     assert len({cells(ln.split(" │ ")[0]) for ln in view}) == 1
     assert all(cells(ln.split(" │ ")[0]) <= 29 for ln in view)
+
+
+_ARRAY = ('[\n  {"id": 7, "score": 1E5,\n   "text": "The minister said on Monday that talks '
+          'would go on."},\n  {"id": 8, "text": "â€œWe will see,â€\x9d he said on Monday '
+          'evening after the talks."}\n]\n')
+
+
+def test_a_json_array_is_records(tmp_path):
+    """``polyclean clean export.json -o out/`` on a JSON array of records cleaned the file
+    as text: its "[", "{" and "}," lines went as boilerplate and quotes were normalised
+    inside its strings, writing broken JSON under the input's name.  Each item is a
+    record now, written as a JSONL line (``out/export.jsonl``), other values as they came."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "export.json").write_text(_ARRAY, "utf-8")
+    res = polyclean("clean", "in", "-o", "out/", "--report", "r.jsonl", "--no-translate",
+                    cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert not (tmp_path / "out" / "export.json").exists()
+    lines = (tmp_path / "out" / "export.jsonl").read_text("utf-8").splitlines()
+    recs = [json.loads(ln) for ln in lines]
+    assert [r["id"] for r in recs] == [7, 8]
+    assert '"score": 1E5' in lines[0]  # the source text of other values is kept
+    assert recs[1]["text"] == '"We will see," he said on Monday evening after the talks.'
+    ids = [json.loads(ln)["id"] for ln in (tmp_path / "r.jsonl").read_text().splitlines()]
+    assert ids == ["in/export.json:item 1", "in/export.json:item 2"]
+
+
+def test_a_single_json_object_and_json_lines_named_json(tmp_path):
+    (tmp_path / "one.json").write_text(
+        '{\n  "text": "The minister said on Monday that talks would go on.",\n  "n": 1.50\n}\n')
+    (tmp_path / "lines.json").write_text('{"text": "The minister said on Monday."}\n'
+                                         '{"text": "Talks went on for hours."}\n')
+    res = polyclean("clean", "one.json", "lines.json", "-o", "all.jsonl", "--no-translate",
+                    cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    recs = [json.loads(ln) for ln in (tmp_path / "all.jsonl").read_text().splitlines()]
+    assert [r["text"] for r in recs] == ["The minister said on Monday that talks would go on.",
+                                         "The minister said on Monday.",
+                                         "Talks went on for hours."]
+    assert recs[0]["n"] == 1.5
+
+
+def test_a_damaged_json_array_fails_before_anything_is_cleaned(tmp_path):
+    (tmp_path / "bad.json").write_text('[{"text": "The minister said on Monday."}, '
+                                       '{"text": "x"} {"text": "y"}]')
+    res = polyclean("clean", "bad.json", "-o", "out.jsonl", cwd=tmp_path)
+    assert res.returncode == 1
+    assert res.stderr.strip().splitlines()[-1] == (
+        "polyclean: error: bad.json: cannot read: not a JSON array of records: item 2: "
+        "expected ',' or the closing ']' after it; check the file, or give it as JSON Lines "
+        "(one object a line)")
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_undecodable_bytes_in_a_json_item_name_the_codec(tmp_path):
+    """An item holding bytes that are not UTF-8 said "undecodable bytes (not None)"."""
+    (tmp_path / "b.json").write_bytes(b'[{"text": "caf\xe9 au lait, the minister said."}]')
+    res = polyclean("clean", "b.json", "-o", "b.jsonl", cwd=tmp_path)
+    assert res.returncode == 1
+    assert "b.json:item 1: undecodable bytes (not utf-8)" in res.stderr
