@@ -222,6 +222,8 @@ class E:
     BAD_GLOB = ("--glob {pattern!r} must stay inside the input folder (no absolute path, "
                 "no '..')")
     BINARY = "binary data, not text: {why}"
+    NOT_TEXT_FILE = ("binary data, not text: {what} (by its first bytes); extract its text "
+                     "first")
     EMPTY_INPUT = "empty input (no text); nothing to clean"
     NEEDS_ZSTANDARD = "reading .zst needs the zstandard package: pip install 'polyclean[formats]'"
     INPUT_CHANGED = ("the input changed while it was read (size, time or file); no output is "

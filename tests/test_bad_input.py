@@ -341,7 +341,7 @@ def test_unwritable_output(tmp_path, capsys):
         "a folder); nothing was cleaned"]
     assert cli.main(["detect", str(good), "-o", str(blocker / "x.jsonl")]) == 1
     assert error_lines(capsys) == [
-        f"polyclean: error: {blocker / 'x.jsonl'}: cannot write the output: not a directory"]
+        f"polyclean: error: {blocker / 'x.jsonl'}: cannot write the output: {blocker} is not a folder"]
     # One output that cannot be written fails alone: the mirrored folder out/sub is
     # taken by a file, so in/sub/b.txt fails and the other input is written.
     write(tmp_path / "in" / "sub" / "b.txt", OTHER)

@@ -124,3 +124,28 @@ def test_undecodable_bytes_in_a_json_item_name_the_codec(tmp_path):
     res = polyclean("clean", "b.json", "-o", "b.jsonl", cwd=tmp_path)
     assert res.returncode == 1
     assert "b.json:item 1: undecodable bytes (not utf-8)" in res.stderr
+
+
+def test_documents_that_are_not_text_are_refused(tmp_path):
+    """A PDF whose streams are short, and a .docx that stores its XML unpacked, read as
+    text (the PDF as KOI8-R): ``polyclean clean report.pdf`` printed garbage and exited
+    0. Their first bytes say what they are; they are refused, the other inputs cleaned."""
+    import zipfile
+    import zlib
+
+    body = zlib.compress(b"BT (The minister said on Monday that talks would go on.) Tj ET" * 20)
+    (tmp_path / "report.pdf").write_bytes(
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length " + str(len(body)).encode()
+        + b" /Filter /FlateDecode >>\nstream\n" + body + b"\nendstream\nendobj\n%%EOF\n")
+    with zipfile.ZipFile(tmp_path / "memo.docx", "w", zipfile.ZIP_STORED) as z:
+        z.writestr("word/document.xml", "<w:p><w:t>The minister said on Monday.</w:t></w:p>" * 40)
+    (tmp_path / "note.txt").write_text("The minister said on Monday that talks would go on.\n")
+    res = polyclean("clean", "report.pdf", "memo.docx", "note.txt", "-o", "out/",
+                    "--no-translate", cwd=tmp_path)
+    assert res.returncode == 1
+    err = res.stderr
+    assert "report.pdf: binary data, not text: a PDF document (by its first bytes); extract " \
+        "its text first" in err
+    assert "memo.docx: binary data, not text: a ZIP archive (Office, EPUB, ...)" in err
+    assert not (tmp_path / "out" / "report.pdf").exists()
+    assert (tmp_path / "out" / "note.txt").read_text().startswith("The minister said")

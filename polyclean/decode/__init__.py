@@ -25,7 +25,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from ..errors import DecodeError  # noqa: F401  (re-exported)
+from ..errors import DecodeError, E  # noqa: F401  (DecodeError re-exported)
 from . import choose as _choose
 from .stats import (  # noqa: F401  (the statistics are part of this module's interface)
     CYRILLIC_CODECS, GREEK_CODECS, LATIN_CODECS, SCRIPTS, _script_of, _single_byte_candidates,
@@ -87,6 +87,39 @@ def binary_reason(data: bytes) -> str | None:
         return None
     return (f"{100 * ctrl // len(sample)}% control bytes ({sample.count(0)} NUL) "
             f"in the first {len(sample)} bytes")
+
+
+#: File signatures of formats whose bytes are never text, whatever share of them reads
+#: as text: an uncompressed PDF or a ZIP that stores its XML unpacked (an Office or EPUB
+#: file) is mostly ASCII, and a PDF's compressed streams decode as KOI8-R "text".
+_SIGNATURES = (
+    (b"%PDF-", "a PDF document"), (b"PK\x03\x04", "a ZIP archive (Office, EPUB, ...)"),
+    (b"PK\x05\x06", "an empty ZIP archive"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+                                            "an OLE2 file (old Office)"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"), (b"GIF89a", "a GIF image"), (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"), (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x7fELF", "an executable"), (b"OggS\x00", "an Ogg stream"), (b"fLaC", "a FLAC stream"),
+    (b"wOFF", "a web font"), (b"wOF2", "a web font"),
+)
+
+
+def signature(data: bytes) -> str | None:
+    r"""What ``data`` is when it starts with the signature of a format that is never text.
+
+    >>> signature(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"), signature(b"PDF files are big.")
+    ('a PDF document', None)
+    >>> signature(b"\x00\x00\x00\x18ftypmp42")
+    'an MP4/QuickTime file'
+    """
+    for magic, name in _SIGNATURES:
+        if data.startswith(magic):
+            return name
+    if data[4:8] == b"ftyp":
+        return "an MP4/QuickTime file"
+    if data[:4] == b"RIFF" and data[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        return "a RIFF file (WebP, WAV, AVI)"
+    return None
 
 
 def _text_binary_reason(text: str) -> str | None:
@@ -226,6 +259,10 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"expected bytes, got {type(data).__name__}")
     data = bytes(data)
+    what = signature(data)
+    if what is not None:  # (the control bytes, when they are the clearer reason)
+        why = binary_reason(data)
+        raise _binary_error(data, why) if why else DecodeError(E.NOT_TEXT_FILE.format(what=what))
     if encoding:
         return _decode_given(data, encoding)
     if not data:
