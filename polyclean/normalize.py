@@ -20,7 +20,8 @@ from .errors import E
 from .report import Change, apply_changes, compose
 
 # --- character classes ---------------------------------------------------------------
-# Control characters except tab and newline, zero-width and bidi formatting characters,
+# Control characters except tab and newline, zero-width and bidi formatting characters
+# (a joiner or non-joiner that shapes its neighbours stays: _joins),
 # the BOM, soft hyphens, and non-characters.  Line/paragraph separators become "\n".
 _CONTROL_CHARS = (
     "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
@@ -77,10 +78,30 @@ def _linebreaks(text: str) -> list[Change]:
     return _sub_changes(_LINEBREAK_RE, text, "\n", "line-breaks")
 
 
+def _joins(text: str, start: int, end: int) -> bool:
+    """True when the zero-width joiner or non-joiner ``text[start:end]`` (one character)
+    sits between two letters, marks or emoji outside ASCII, where it shapes what a reader
+    sees: an emoji sequence (👨‍👩‍👧), a Persian or Arabic word ("می‌خواهم"), an Indic half
+    form (क्‍ष).  Elsewhere it shapes nothing and goes with the other invisible characters.
+
+    >>> _joins("a\u200cb", 1, 2), _joins("\u0645\u06cc\u200c\u062e", 2, 3), _joins("\u06cc\u200c ", 1, 2)
+    (False, True, False)
+    """
+    if end - start != 1 or start == 0 or end == len(text):
+        return False
+    for c in (text[start - 1], text[end]):
+        if c.isascii() or unicodedata.category(c)[0] not in "LMS":
+            return False
+    return True
+
+
 def _control(text: str) -> list[Change]:
     if text.isascii() and _ASCII_CONTROL_RE.search(text) is None:
         return []
-    return _sub_changes(_CONTROL_RE, text, "", "control-characters")
+    if "\u200c" not in text and "\u200d" not in text:
+        return _sub_changes(_CONTROL_RE, text, "", "control-characters")
+    return _sub_changes(_CONTROL_RE, text, lambda m: m.group() if m.group() in "\u200c\u200d" and _joins(
+        text, m.start(), m.end()) else "", "control-characters")
 
 
 def _unicode_form(form: str) -> Callable[[str], list[Change]]:

@@ -616,11 +616,12 @@ def test_short_sentences_after_a_break_are_still_judged():
     assert [i for i, _, _ in _keep_continuations(kinds, [0, 1, 2, 3], found)] == [3]
 
 
-@pytest.mark.parametrize("side,most", [("ru", 14), ("en", 8)])
+@pytest.mark.parametrize("side,most", [("ru", 6), ("en", 4)])
 def test_wmt22_documents_keep_their_sentences(side, most):
     """WMT22's general test documents are all body text, one sentence per line: the
     classifier took 24 (Russian) and 21 (English) of their 2,016 sentences before short
-    sentences that go on from running text were kept; 10 and 5 now."""
+    sentences that go on from running text were kept; 10 and 5 then, 4 and 3 now that a line
+    of one word and a full stop ("Попробуйте.") goes on with the chain."""
     path = DATA / "wmt22-generaltest-ru-en" / "wmt22_ru_en.tsv"
     _need(path)
     import csv

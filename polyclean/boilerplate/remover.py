@@ -311,10 +311,28 @@ class BoilerplateRemover:
         if all(i in gone for i in present if an[i].kind == ANCHOR):
             # a page keeps its running text: the classifier never removes the last of it
             found = [f for f in found if an[f[0]].kind != ANCHOR]
-        return _keep_continuations([an[i].kind for i in present], present, found)
+        return _keep_continuations([_chain_kind(an[i]) for i in present], present, found)
 
 
 _Found = list[tuple[int, str, "float | None"]]  # (line, reason, probability) of a round
+
+
+def _chain_kind(a: Analysis) -> int:
+    """The kind of a line in a chain of sentences (:func:`_keep_continuations`): a
+    line of one word and a full stop is a ``FRAGMENT`` on its own ("Corp." alone is a
+    menu item), but among sentences it is an answer or an order ("No.", "Wait.",
+    "Esperé."), so there it goes on with the chain.  Keeping it out of the chain broke it:
+    the short sentences after it were all taken.
+
+    >>> from .analysis import analyse
+    >>> [_chain_kind(analyse(s)) == SENTENCE for s in ("No.", "Esperé.", "U.S.", "Menu")]
+    [True, True, False, False]
+    """
+    if a.kind == FRAGMENT:
+        s = a.s
+        if len(s) > 2 and s[-1] == "." and s[:-1].isalpha():
+            return SENTENCE
+    return a.kind
 
 
 def _keep_continuations(kinds: list[int], present: list[int], found: _Found) -> _Found:
@@ -368,7 +386,7 @@ def _duplicates(doc: _Doc, present: list[int], on: bool) -> list[tuple[int, str,
         for i in range(doc.n):
             first_copy.setdefault(an[i].key, i)
     first_seen: dict[str, int] = {}
-    recent: deque[tuple[int, str]] = deque(maxlen=3)
+    recent: deque[tuple[int, str, str]] = deque(maxlen=3)
     # a line's position among the present lines with those found here left out, as
     # the next round would number them: a run of copies goes in one pass, not three
     # lines a round (20,000 copies of a paragraph took 23 s, quadratic)
@@ -391,12 +409,12 @@ def _duplicates(doc: _Doc, present: list[int], on: bool) -> list[tuple[int, str,
             found.append((i, "duplicate-line", None))
         else:
             first_seen.setdefault(key, pos)
-            recent.append((pos, key))
+            recent.append((pos, key, a.s))
             pos += 1
     return found
 
 
-def _near_repeat(a: Analysis, recent: deque[tuple[int, str]]) -> bool:
+def _near_repeat(a: Analysis, recent: deque[tuple[int, str, str]]) -> bool:
     """A caption repeated with a credit or dateline glued on (or cut short)."""
     core = a.key
     s = a.s
@@ -404,12 +422,51 @@ def _near_repeat(a: Analysis, recent: deque[tuple[int, str]]) -> bool:
         tail = s[-120:]
         m = lx.DATELINE_SUFFIX_RE.search(tail)
         if m:
-            core = normalize_key(s[: len(s) - len(tail) + m.start()])
-    for _, prev in recent:
-        short, long_ = (core, prev) if len(core) <= len(prev) else (prev, core)
+            s = s[: len(s) - len(tail) + m.start()]
+            core = normalize_key(s)
+    for _, prev, prev_s in recent:
+        core_short = len(core) <= len(prev)
+        short, long_ = (core, prev) if core_short else (prev, core)
         if len(short) >= 20 and len(short) * 2 >= len(long_) and short in long_:
-            return True
+            # a finished sentence that the other line holds inside a longer one is
+            # another sentence ("Write it down." / "Please, write it down.")
+            if not (_within_sentence(s, prev_s) if core_short else _within_sentence(prev_s, s)):
+                return True
     return False
+
+
+_FINISHED = frozenset(".!?\u3002\uff01\uff1f\u061f\u0964\u06d4\uff0e")
+_GOES_ON = frozenset(",;\u060c\u061b\u3001\uff0c\uff1b")
+
+
+def _within_sentence(short: str, long_: str) -> bool:
+    """True when ``short``, a finished sentence (its last mark a full stop, question or
+    exclamation mark, not an ellipsis), stands in ``long_`` only as part of a longer
+    sentence: a letter, digit or comma before it ("Будь ласка, запишіть це …") or
+    after its words ("Me puse bajo el paraguas de mi amigo porque …").  Such a line is
+    another sentence, not a copy of ``short`` with a credit glued on or cut short.
+
+    >>> _within_sentence("Quelqu'un peut-il m'aider ?", "Quelqu'un peut-il m'aider, je vous prie ?")
+    True
+    >>> _within_sentence("Police at the scene.", "Police at the scene. Photo: Reuters")
+    False
+    """
+    t = short.rstrip(lx.TRAIL_CLOSERS)
+    if not t or t[-1] not in _FINISHED or t.endswith(".."):
+        return False
+    words = t.rstrip("".join(_FINISHED) + " ").casefold()
+    hay = long_.casefold()
+    at = hay.find(words)
+    if at < 0 or not words:
+        return False  # the lines differ in more than punctuation: judged as before
+    while at >= 0:
+        before = hay[:at].rstrip()
+        after = hay[at + len(words):].lstrip()
+        if not ((before and (before[-1].isalnum() or before[-1] in _GOES_ON))
+                or (after and (after[0].isalnum() or after[0] in _GOES_ON))):
+            return False  # held as a sentence of its own
+        at = hay.find(words, at + 1)
+    return True
 
 
 def _mark_foreign(doc: _Doc, foreign: Sequence[tuple[int, int]]) -> None:
