@@ -104,19 +104,29 @@ def _control(text: str) -> list[Change]:
         text, m.start(), m.end()) else "", "control-characters")
 
 
+def form_changes(text: str, form: str, step: str = "normalize") -> list[Change]:
+    """The changes that put ``text`` in the Unicode normal ``form``, one per line that
+    changes, trimmed to the part that does.
+
+    >>> [(c.step, c.original, c.result, c.reason) for c in form_changes("ok\nCafe\u0301!", "NFC", "decode")]
+    [('decode', 'e\u0301', 'é', 'NFC')]
+    """
+    if unicodedata.is_normalized(form, text):
+        return []
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        if not unicodedata.is_normalized(form, line):
+            new = unicodedata.normalize(form, line)
+            a, b, na, nb = _trim(line, new)
+            out.append(Change(step, pos + a, pos + b, line[a:b], new[na:nb], form))
+        pos += len(line) + 1
+    return out
+
+
 def _unicode_form(form: str) -> Callable[[str], list[Change]]:
     def run(text: str) -> list[Change]:
-        if unicodedata.is_normalized(form, text):
-            return []
-        out = []
-        pos = 0
-        for line in text.split("\n"):
-            if not unicodedata.is_normalized(form, line):
-                new = unicodedata.normalize(form, line)
-                a, b, na, nb = _trim(line, new)
-                out.append(Change("normalize", pos + a, pos + b, line[a:b], new[na:nb], form))
-            pos += len(line) + 1
-        return out
+        return form_changes(text, form)
 
     run.form = form  # type: ignore[attr-defined]
     return run

@@ -39,7 +39,7 @@ from ._counts import add_count
 from .config import Config
 from .doc import Doc
 from .errors import DecodeError, PolycleanError
-from .normalize import normalize_text
+from .normalize import form_changes, normalize_text
 from .report import Change
 from .segment import Segment
 
@@ -157,6 +157,13 @@ class Decode(Stage):
                 continue
             if _ENTRY_RE.search(doc.text):
                 doc.apply(entry_changes(doc.text))
+            if self.config.normalize and not doc.text.isascii():
+                # decomposed letters ("ma\u0301s") are composed before detection, which
+                # reads words: "Deberías cuidarte más." decomposed read as Hungarian.  The
+                # normaliser would compose them anyway (NFKC of NFC is NFKC).
+                composed = form_changes(doc.text, "NFC", self.name)
+                if composed:
+                    doc.apply(composed)
         return list(docs)
 
     def _decode(self, doc: Doc) -> str:

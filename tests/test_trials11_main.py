@@ -149,3 +149,27 @@ def test_documents_that_are_not_text_are_refused(tmp_path):
     assert "memo.docx: binary data, not text: a ZIP archive (Office, EPUB, ...)" in err
     assert not (tmp_path / "out" / "report.pdf").exists()
     assert (tmp_path / "out" / "note.txt").read_text().startswith("The minister said")
+
+
+def test_decomposed_text_is_detected_as_its_composed_form():
+    """Text in NFD (letters and accents apart, as macOS writes file names and some pages
+    are served) was detected before the normaliser composed it: "Deberías cuidarte más."
+    read as Hungarian, "Цей схожий на того." as Russian, so translation would have
+    taken the wrong package.  The letters are composed at the decode step, before
+    detection (a "decode: NFC" change), when normalisation is on."""
+    import unicodedata
+
+    from polyclean import Cleaner, Config
+
+    cleaner = Cleaner(Config(translate=False))
+    for s in ("Deberías cuidarte más.", "Цей схожий на того.", "Dime dónde vives.",
+              "The meeting was fine. Dime dónde vives, por favor amigo mío. We left early."):
+        nfc = cleaner.clean(s)
+        nfd = cleaner.clean(unicodedata.normalize("NFD", s))
+        assert nfd.text == nfc.text
+        assert nfd.report["lang"] == nfc.report["lang"]
+        assert nfd.report["fragments"] == nfc.report["fragments"]
+        assert [(c["step"], c["reason"]) for c in nfd.report["changes"]] == [("decode", "NFC")]
+    # without normalisation the text stays as it came
+    raw = unicodedata.normalize("NFD", "Dime dónde vives.")
+    assert Cleaner(Config(translate=False, normalize=False)).clean(raw).text == raw
