@@ -3,7 +3,13 @@ demanding new user would: huge pages, odd archives."""
 
 from __future__ import annotations
 
+import gzip
+import json
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +17,11 @@ pytest.importorskip("trafilatura")
 pytest.importorskip("resiliparse")
 pytest.importorskip("fastwarc")
 
+pytest.importorskip("warcio")
+
+from polyclean.web import WarcReader  # noqa: E402
 from polyclean.web.extract import dropped  # noqa: E402
+from webarchive import TOPICS, Archive  # noqa: E402
 
 
 def test_counting_what_extraction_dropped_is_linear_in_the_page():
@@ -30,3 +40,79 @@ def test_counting_what_extraction_dropped_is_linear_in_the_page():
     elapsed = time.perf_counter() - t0
     assert gone == [n, n + 1]
     assert elapsed < 5, f"{elapsed:.1f} s for {n:,} blocks (was 29 s)"
+
+
+# --- WARC archives --------------------------------------------------------------------------------
+def _archive(gz: bool = True) -> Archive:
+    a = Archive(gz=gz)
+    a.info()
+    for i in range(4):
+        a.request(f"http://a.example/{i}")
+        a.response(f"http://a.example/{i}",
+                   f"<html><body><article><h1>Story {i}</h1><p>{TOPICS[i]} (story {i})</p>"
+                   f"<p>{TOPICS[i + 4]}</p></article></body></html>".encode(),
+                   "text/html; charset=utf-8")
+    return a
+
+
+def _run(*args, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "polyclean", *map(str, args)], cwd=cwd,
+                          capture_output=True, env=env, timeout=300)
+
+
+def test_records_of_an_archive_compressed_as_a_whole_have_their_own_ids(tmp_path):
+    """``gzip crawl.warc`` then ``polyclean clean crawl.warc.gz --report r.jsonl``: every
+    document was named ``crawl.warc.gz:offset 4263`` (where FastWARC's buffer stood in
+    the compressed file), so the report had four lines with one id and ``polyclean
+    explain crawl.warc.gz --id ...`` of the last one showed the first page.  Each record
+    is now ``record N`` (its number in the archive), and a per-record ``.warc.gz`` keeps
+    its offsets."""
+    (tmp_path / "crawl.warc.gz").write_bytes(gzip.compress(_archive(gz=False).bytes()))
+    res = _run("clean", "crawl.warc.gz", "-o", "out.jsonl", "--report", "r.jsonl",
+               "--no-translate", "-q", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    ids = [json.loads(line)["id"] for line in (tmp_path / "r.jsonl").read_text().splitlines()]
+    assert ids == [f"crawl.warc.gz:record {n}" for n in (3, 5, 7, 9)]
+    res = _run("explain", "crawl.warc.gz", "--id", ids[-1], "--no-translate", "--color",
+               "never", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    out = res.stdout.decode()
+    assert "(story 3)" in out and "(story 0)" not in out
+
+    a = _archive()
+    (tmp_path / "per.warc.gz").write_bytes(a.bytes())
+    records, _ = _read(tmp_path / "per.warc.gz")
+    assert [r.where for r in records] == [f"offset {a.starts[f'http://a.example/{i}']}"
+                                          for i in range(4)]
+
+
+def _read(path: Path):
+    reader = WarcReader(path)
+    reader.open()
+    try:
+        return list(reader.records()), reader.counts
+    finally:
+        reader.close()
+
+
+def test_empty_gzip_members_are_no_broken_records(tmp_path):
+    """An archive with a gzip member of nothing in it (``cat a.warc.gz empty.warc.gz
+    b.warc.gz``, where ``empty.warc.gz`` is ``gzip < /dev/null``) was an error at that
+    member ("a gzip member cut short"), exit 1; alone it was "the archive ends 20 bytes
+    into a record ... cut short" where an empty ``.warc`` is an empty input."""
+    a = _archive().bytes()
+    empty = gzip.compress(b"")
+    (tmp_path / "cat.warc.gz").write_bytes(empty + a + empty + a + empty)
+    res = _run("clean", "cat.warc.gz", "-o", "out.jsonl", "--no-translate", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert b"error" not in res.stderr
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 8
+    records, counts = _read(tmp_path / "cat.warc.gz")
+    assert len(records) == 8 and counts["errors"] == 0 and counts["records"] == 18
+
+    (tmp_path / "none.warc.gz").write_bytes(empty)
+    res = _run("clean", "none.warc.gz", "-o", "none.jsonl", "--no-translate", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.decode().strip() == \
+        "polyclean: warning: none.warc.gz: empty input (no text); nothing to clean"

@@ -34,7 +34,10 @@ like any other unit:
 
 Memory is bounded by one record (at most ``max_record_bytes``) plus FastWARC's buffer:
 the archive is streamed, never read whole.  Offsets (``where`` is ``"offset N"``)
-are positions in the file as stored, compressed, as Common Crawl's indexes give them.
+are positions in the file as stored, compressed, as Common Crawl's indexes give them;
+in an archive compressed as a whole no position names one record, and ``where`` is
+``"record N"``, the record's number in the archive (see :meth:`WarcReader._where`).
+A gzip member that holds nothing is no record and no error.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ DOCUMENT_TYPES = ("response", "resource", "conversion")
 MAX_RECORD_BYTES = 64 * 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_MAGIC = b"WARC/1."
+_FRAME_MAGICS = (b"\x28\xb5\x2f\xfd", b"\x04\x22\x4d\x18")  # zstd, lz4 frames
 _SCAN_CHUNK = 1 << 20
 
 
@@ -158,6 +162,7 @@ class WarcReader(Reader):
         self.max_record_bytes = max_record_bytes
         self.counts: Counter[str] = Counter()
         self._lost = False  # the record just read was cut short (see records)
+        self._named = -1  # the last offset that named a record (see _where)
 
     # -- the Reader interface ------------------------------------------------------------
     def open(self) -> None:
@@ -224,11 +229,20 @@ class WarcReader(Reader):
                         yield out
                 else:
                     cut = self._cut_tail(offset, read)
+                    if cut is not None and (after := self._empty_members(cut[0])) > cut[0]:
+                        # gzip members of nothing (``gzip < /dev/null``, an empty
+                        # archive concatenated with others) hold no record and lose none
+                        if after >= cut[0] + cut[1]:
+                            self.empty = not self.counts["records"] and not self.counts["errors"]
+                            return
+                        fh.seek(after)
+                        continue
                     nxt = None if cut is None else self._resync(cut[0] + 1)
                     if nxt is None:
                         if cut is not None:
                             yield self._error(f"offset {cut[0]}",
                                               E.ARCHIVE_CUT.format(size=plural(cut[1], "byte")))
+                        self.empty = not self.counts["records"] and not self.counts["errors"]
                         return
                     # a member cut within its first bytes swallowed the members after it
                     yield self._error(f"offset {cut[0]}", E.UNREADABLE_ARCHIVE.format(
@@ -253,7 +267,7 @@ class WarcReader(Reader):
     def _record(self, rec: Any) -> Record | None:
         kind = str(rec.record_type)
         headers = rec.headers
-        where = f"offset {rec.stream_pos}"
+        where = self._where(rec.stream_pos)
         if headers.get("Content-Length") is None:  # of any type: a header cut short
             self._lost = True
             return self._error(where, E.MALFORMED_RECORD.format(why="no Content-Length header"))
@@ -296,6 +310,32 @@ class WarcReader(Reader):
             fields["date"], _http_charset(rec) if rec.is_http else None,
             http_type or headers.get("Content-Type"), rec.stream_pos)
         return Record(where, payload, size)
+
+    def _where(self, pos: int) -> str:
+        """The location of the record FastWARC places at ``pos``: ``offset N`` when a
+        record, its gzip member or its zstd/lz4 frame starts there, else ``record N``
+        (its number among the archive's records).  In an archive compressed as a whole
+        (``gzip crawl.warc``) FastWARC's positions are where its buffer stood in the
+        compressed file, one for many records: as offsets they named several
+        documents at once (report ids, ``explain --id``).  From a pipe a position is
+        only checked to be past the last one named."""
+        if pos > self._named and self._starts_at(pos):
+            self._named = pos
+            return f"offset {pos}"
+        return f"record {self.counts['records']}"
+
+    def _starts_at(self, pos: int) -> bool:
+        try:
+            head = os.pread(self.fh.fileno(), 4096, pos)
+        except (AttributeError, OSError, ValueError):  # a pipe
+            return True
+        if head.startswith(_GZIP_MAGIC):
+            try:
+                return zlib.decompressobj(wbits=31).decompress(head, 16).startswith(_WARC_MAGIC)
+            except zlib.error:
+                return False
+        return head.startswith(_WARC_MAGIC) or head[:4] in _FRAME_MAGICS or (
+            head[1:4] == b"\x2a\x4d\x18" and head[0] & 0xF0 == 0x50)  # zstd skippable frame
 
     @staticmethod
     def _not_a_document(rec: Any, kind: str, http_type: str | None) -> str | None:
@@ -392,6 +432,21 @@ class WarcReader(Reader):
             return None
         size = self.fh.seek(0, os.SEEK_END)
         return (end, size - end) if end < size else None
+
+    def _empty_members(self, pos: int) -> int:
+        """The offset after the whole gzip members that start at ``pos`` and hold
+        nothing once decompressed (``pos`` itself when there are none)."""
+        while True:
+            head = self._read_at(pos, 4096)
+            if not head.startswith(_GZIP_MAGIC):
+                return pos
+            d = zlib.decompressobj(wbits=31)
+            try:
+                if d.decompress(head, 1) or not d.eof:
+                    return pos
+            except zlib.error:
+                return pos
+            pos += len(head) - len(d.unused_data)
 
     def _find(self, pos: int, magic: bytes) -> int | None:
         """The first offset at or after ``pos`` where ``magic`` starts, or None."""
