@@ -6,9 +6,11 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -116,3 +118,35 @@ def test_empty_gzip_members_are_no_broken_records(tmp_path):
     assert res.returncode == 0, res.stderr
     assert res.stderr.decode().strip() == \
         "polyclean: warning: none.warc.gz: empty input (no text); nothing to clean"
+
+
+def _with_length(data: bytes, start: int, end: int, delta: int, gz: bool) -> bytes:
+    """``data`` with the WARC Content-Length of the record at ``start`` (ending at
+    ``end``) made ``delta`` bytes wrong, as a crawler that wrote the wrong length would."""
+    rec = zlib.decompress(data[start:end], 31) if gz else data[start:end]
+    n = int(re.search(rb"Content-Length: (\d+)", rec).group(1))
+    rec = rec.replace(b"Content-Length: %d" % n, b"Content-Length: %d" % (n + delta), 1)
+    return data[:start] + (gzip.compress(rec) if gz else rec) + data[end:]
+
+
+@pytest.mark.parametrize("gz", [True, False])
+@pytest.mark.parametrize("delta", [-40, 40])
+def test_a_record_with_a_wrong_content_length_is_the_error_not_the_next_one(tmp_path, gz, delta):
+    """A response whose WARC Content-Length is 40 bytes short (or long): the record
+    after it, intact, was lost and named as the error ("cannot read the archive after
+    this offset (Invalid WARC header)" at its offset), while the damaged record was
+    written as a document.  The damaged record is now the error and the next one is
+    read."""
+    a = _archive(gz=gz)
+    data = a.bytes()
+    start, end = a.starts["http://a.example/1"], a.starts["req http://a.example/2"]
+    bad = _with_length(data, start, end, delta, gz)
+    (tmp_path / "crawl.warc").write_bytes(bad)
+    records, counts = _read(tmp_path / "crawl.warc")
+    assert [r.payload.url for r in records if r.error is None] == \
+        ["http://a.example/0", "http://a.example/2", "http://a.example/3"]
+    (err,) = [r for r in records if r.error is not None]
+    after = start + len(bad) - len(data) + end - start  # where the next record starts
+    assert err.where == f"offset {start}" and err.error.startswith(
+        "the record's Content-Length says") and err.error.endswith(f"at offset {after}")
+    assert counts["documents"] == 3 and counts["errors"] == 1

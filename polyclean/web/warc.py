@@ -163,6 +163,7 @@ class WarcReader(Reader):
         self.counts: Counter[str] = Counter()
         self._lost = False  # the record just read was cut short (see records)
         self._named = -1  # the last offset that named a record (see _where)
+        self._last_where = ""  # the location of the last record met
 
     # -- the Reader interface ------------------------------------------------------------
     def open(self) -> None:
@@ -207,8 +208,12 @@ class WarcReader(Reader):
             it = iter(warc.ArchiveIterator(fh, parse_http=False, record_types=warc.WarcRecordType.any_type))
             offset = start
             read = False  # whether the record at ``offset`` was read whole
+            held: Record | None = None  # the last one, given once the next one parses
             try:
                 for rec in it:
+                    if held is not None:
+                        yield held
+                        held = None
                     offset, read = rec.stream_pos, False
                     self.counts["records"] += 1
                     self._lost = False
@@ -225,9 +230,13 @@ class WarcReader(Reader):
                                 why=out.error, resync=f"reading resumes at offset {nxt}"))
                             fh.seek(nxt)
                             break
-                    if out is not None:
+                    if out is not None and (out.error is None or is_skipped(out)):
+                        held = out
+                    elif out is not None:
                         yield out
                 else:
+                    if held is not None:
+                        yield held
                     cut = self._cut_tail(offset, read)
                     if cut is not None and (after := self._empty_members(cut[0])) > cut[0]:
                         # gzip members of nothing (``gzip < /dev/null``, an empty
@@ -249,6 +258,21 @@ class WarcReader(Reader):
                         why="a gzip member cut short", resync=f"reading resumes at offset {nxt}"))
                     fh.seek(nxt)
             except OSError as exc:
+                wrong = self._wrong_length(offset, read)
+                if wrong is not None:
+                    # the record just read does not end where its Content-Length says,
+                    # and a record starts cleanly where it does end: that record is the
+                    # broken one, not the next
+                    nxt, declared, actual = wrong
+                    if held is not None:
+                        self.counts["skipped" if is_skipped(held) else "documents"] -= 1
+                    yield self._error(held.where if held is not None else self._last_where,
+                                      E.WRONG_LENGTH.format(declared=declared, actual=actual,
+                                                            resync=nxt))
+                    fh.seek(nxt)
+                    continue
+                if held is not None:
+                    yield held
                 bad = self._broken_offset(offset, read)
                 nxt = self._resync(bad + 1)
                 where = "the end of the archive" if nxt is None else f"offset {nxt}"
@@ -267,7 +291,7 @@ class WarcReader(Reader):
     def _record(self, rec: Any) -> Record | None:
         kind = str(rec.record_type)
         headers = rec.headers
-        where = self._where(rec.stream_pos)
+        where = self._last_where = self._where(rec.stream_pos)
         if headers.get("Content-Length") is None:  # of any type: a header cut short
             self._lost = True
             return self._error(where, E.MALFORMED_RECORD.format(why="no Content-Length header"))
@@ -432,6 +456,45 @@ class WarcReader(Reader):
             return None
         size = self.fh.seek(0, os.SEEK_END)
         return (end, size - end) if end < size else None
+
+    def _wrong_length(self, offset: int, read: bool) -> tuple[int, int, int] | None:
+        """(where the next record starts, the Content-Length, the content's real length)
+        when the record read whole at ``offset`` ends elsewhere than its
+        ``Content-Length`` says (its gzip member, or the uncompressed bytes up to the
+        next record, hold more or less) and a record starts cleanly where it really
+        ends; else None."""
+        if not read or not self.fh.seekable():
+            return None
+        gz = self._gzipped(0)
+        head = bytearray()
+        if gz:
+            d = zlib.decompressobj(wbits=31)
+            pos, total = offset, 0
+            while not d.eof:
+                chunk = self._read_at(pos, _SCAN_CHUNK)
+                if not chunk:
+                    return None
+                try:
+                    out = d.decompress(chunk)
+                except zlib.error:
+                    return None
+                total += len(out)
+                if len(head) < 1 << 16:
+                    head += out[:(1 << 16) - len(head)]
+                pos += len(chunk)
+            end = pos - len(d.unused_data)
+        else:
+            end = self._find(offset + 1, _WARC_MAGIC)
+            if end is None:
+                return None
+            head += self._read_at(offset, min(end - offset, 1 << 16))
+            total = end - offset
+        i = head.find(b"\r\n\r\n")
+        m = re.search(rb"(?im)^content-length:[ \t]*(\d+)[ \t]*\r?$", head[:i + 2])
+        if i < 0 or not m or not self._starts_record(end, gz):
+            return None
+        declared, actual = int(m.group(1)), total - (i + 4) - 4
+        return (end, declared, actual) if declared != actual else None
 
     def _empty_members(self, pos: int) -> int:
         """The offset after the whole gzip members that start at ``pos`` and hold
