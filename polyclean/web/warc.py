@@ -114,17 +114,70 @@ def _http_charset(rec: Any) -> str | None:
     return label.lower() if label else None
 
 
+def _past_empty_members(data: bytes, pos: int) -> int:
+    """The offset in ``data`` after the whole gzip members at ``pos`` that hold nothing
+    once decompressed (``pos`` itself when there are none).
+
+    >>> import gzip; _past_empty_members(gzip.compress(b"") * 2 + gzip.compress(b"x"), 0)
+    40
+    """
+    while data.startswith(_GZIP_MAGIC, pos):
+        d = zlib.decompressobj(wbits=31)
+        try:
+            if d.decompress(data[pos:], 1) or not d.eof:
+                break
+        except zlib.error:
+            break
+        pos = len(data) - len(d.unused_data)
+    return pos
+
+
 class _Counted:
     """A stream that cannot seek (stdin from a pipe) with the ``tell()`` FastWARC
-    asks for: the bytes read so far."""
+    asks for: the bytes read so far.  It keeps the bytes given since the start of the
+    record being read (:meth:`forget`), to go on after gzip members of nothing, where
+    FastWARC stops as at the end of the archive (:meth:`after_empty_members`)."""
 
-    def __init__(self, raw: Any) -> None:
-        self.raw, self.pos = raw, 0
+    def __init__(self, raw: Any, pos: int = 0, first: bytes = b"") -> None:
+        self.raw, self.pos, self.first = raw, pos, first
+        self.kept, self.kept_from = bytearray(), pos
 
     def read(self, n: int = -1) -> bytes:
-        data = self.raw.read(n)
+        if self.first:
+            data, self.first = (self.first[:n], self.first[n:]) if n >= 0 else (self.first, b"")
+        else:
+            data = self.raw.read(n)
+        self.kept += data
         self.pos += len(data)
         return data
+
+    def forget(self, upto: int) -> None:
+        """Keep only the bytes from offset ``upto`` on (where the last record starts)."""
+        if upto > self.kept_from:
+            del self.kept[:upto - self.kept_from]
+            self.kept_from = upto
+
+    def after_empty_members(self, last: int | None) -> _Counted | None:
+        """The stream from the end of the gzip members of nothing that follow the
+        record at offset ``last`` (or, None, that start the bytes kept), or None when
+        none follows it."""
+        data = bytes(self.kept)
+        pos = 0
+        if last is not None:
+            if not data.startswith(_GZIP_MAGIC, last - self.kept_from):
+                return None
+            d = zlib.decompressobj(wbits=31)
+            try:
+                d.decompress(data[last - self.kept_from:])
+            except zlib.error:
+                return None
+            if not d.eof:
+                return None
+            pos = len(data) - len(d.unused_data)
+        end = _past_empty_members(data, pos)
+        if end == pos:
+            return None
+        return _Counted(self.raw, self.kept_from + end, data[end:] + self.first)
 
     def tell(self) -> int:
         return self.pos
@@ -215,6 +268,8 @@ class WarcReader(Reader):
                         yield held
                         held = None
                     offset, read = rec.stream_pos, False
+                    if isinstance(fh, _Counted):
+                        fh.forget(offset)
                     self.counts["records"] += 1
                     self._lost = False
                     out = self._record(rec)
@@ -237,6 +292,10 @@ class WarcReader(Reader):
                 else:
                     if held is not None:
                         yield held
+                    if isinstance(fh, _Counted) and (
+                            more := fh.after_empty_members(offset if read else None)):
+                        self.fh = fh = more  # a pipe: on after gzip members of nothing
+                        continue
                     cut = self._cut_tail(offset, read)
                     if cut is not None and (after := self._empty_members(cut[0])) > cut[0]:
                         # gzip members of nothing (``gzip < /dev/null``, an empty
@@ -501,15 +560,10 @@ class WarcReader(Reader):
         nothing once decompressed (``pos`` itself when there are none)."""
         while True:
             head = self._read_at(pos, 4096)
-            if not head.startswith(_GZIP_MAGIC):
+            end = _past_empty_members(head, 0)
+            if end == 0:
                 return pos
-            d = zlib.decompressobj(wbits=31)
-            try:
-                if d.decompress(head, 1) or not d.eof:
-                    return pos
-            except zlib.error:
-                return pos
-            pos += len(head) - len(d.unused_data)
+            pos += end
 
     def _find(self, pos: int, magic: bytes) -> int | None:
         """The first offset at or after ``pos`` where ``magic`` starts, or None."""
