@@ -4,6 +4,7 @@ demanding new user would: huge pages, odd archives."""
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import re
@@ -176,3 +177,26 @@ def test_a_pipe_goes_on_after_empty_gzip_members(tmp_path):
            for line in (tmp_path / "file.report.jsonl").read_text().splitlines()]
     assert [json.loads(line)["id"] for line in
             (tmp_path / "pipe.report.jsonl").read_text().splitlines()] == ids
+
+
+def test_a_damaged_gzip_body_is_named_as_such_not_a_file_to_rename(tmp_path):
+    """A response sent with ``Content-Encoding: gzip`` whose body is damaged gzip data was
+    an error telling the user to rename a file ("compressed input is read only from
+    names ending in .gz ...: rename the file"): a record of an archive cannot be
+    renamed.  The error says which coding could not be undone."""
+    from warcio.statusandheaders import StatusAndHeaders
+
+    a = _archive()
+    hh = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
+                          protocol="HTTP/1.1")
+    a._write("damaged", a.w.create_warc_record(
+        "http://a.example/damaged", "response",
+        payload=io.BytesIO(b"\x1f\x8b\x08\x00garbage-not-gzip" * 10), http_headers=hh))
+    (tmp_path / "crawl.warc.gz").write_bytes(a.bytes())
+    res = _run("clean", "crawl.warc.gz", "-o", "out.jsonl", "--no-translate", cwd=tmp_path)
+    assert res.returncode == 1
+    err = res.stderr.decode()
+    assert err == (f"polyclean: error: crawl.warc.gz:offset {a.starts['damaged']}: cannot undo "
+                   "Content-Encoding 'gzip': the body starts as such data but does not "
+                   "decompress (damaged)\n")
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 4
