@@ -200,3 +200,24 @@ def test_a_damaged_gzip_body_is_named_as_such_not_a_file_to_rename(tmp_path):
                    "Content-Encoding 'gzip': the body starts as such data but does not "
                    "decompress (damaged)\n")
     assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 4
+
+
+def test_detect_skips_records_that_are_not_html_as_clean_does(tmp_path):
+    """``polyclean detect crawl.warc.gz`` on an archive with an image and a 404 (every
+    real archive has them) printed ``polyclean: error: ...: skipped: not HTML
+    (image/png)`` and exited 1, where ``clean`` warns and exits 0 (skipped entries only
+    warn, says the exit-code table of both commands)."""
+    a = _archive()
+    a.response("http://a.example/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "image/png")
+    a.response("http://a.example/gone", b"<html><body>Not found</body></html>", "text/html",
+               "404 Not Found")
+    (tmp_path / "crawl.warc.gz").write_bytes(a.bytes())
+    res = _run("detect", "crawl.warc.gz", "-o", "langs.jsonl", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.decode().splitlines() == [
+        f"polyclean: warning: crawl.warc.gz:offset {a.starts['http://a.example/logo.png']}: "
+        "skipped: not HTML (image/png)",
+        f"polyclean: warning: crawl.warc.gz:offset {a.starts['http://a.example/gone']}: "
+        "skipped: HTTP status 404"]
+    assert [json.loads(line)["lang"] for line in
+            (tmp_path / "langs.jsonl").read_text().splitlines()] == ["en"] * 4
