@@ -167,8 +167,11 @@ class _Counted:
             if not data.startswith(_GZIP_MAGIC, last - self.kept_from):
                 return None
             d = zlib.decompressobj(wbits=31)
+            rest = data[last - self.kept_from:]
             try:
-                d.decompress(data[last - self.kept_from:])
+                while rest and not d.eof:  # a piece at a time: the output is not kept
+                    d.decompress(rest, _SCAN_CHUNK)
+                    rest = d.unconsumed_tail
             except zlib.error:
                 return None
             if not d.eof:
@@ -533,14 +536,18 @@ class WarcReader(Reader):
                 chunk = self._read_at(pos, _SCAN_CHUNK)
                 if not chunk:
                     return None
-                try:
-                    out = d.decompress(chunk)
-                except zlib.error:
-                    return None
-                total += len(out)
-                if len(head) < 1 << 16:
-                    head += out[:(1 << 16) - len(head)]
                 pos += len(chunk)
+                while chunk and not d.eof:  # a piece at a time: the output is not kept
+                    try:
+                        out = d.decompress(chunk, _SCAN_CHUNK)
+                    except zlib.error:
+                        return None
+                    total += len(out)
+                    if len(head) < 1 << 16:
+                        head += out[:(1 << 16) - len(head)]
+                    if total > self.max_record_bytes + (1 << 16):
+                        return None  # more than one record holds: not this case
+                    chunk = d.unconsumed_tail
             end = pos - len(d.unused_data)
         else:
             end = self._find(offset + 1, _WARC_MAGIC)
