@@ -492,9 +492,11 @@ def _detect_units(plan, cfg: Config, fh: Any) -> int:
             if kind == "warn" and not cfg.quiet:  # an empty input, as clean says
                 say("warning", f"{show(unit.name)}: {x}")
             if kind in ("fail", "skip") or kind == "rec" and x.error is not None:
-                failed += kind != "skip"
+                # a WARC record that is not HTML is skipped, as clean skips it (a warning)
+                skipped = kind == "skip" or kind == "rec" and x.status == "skipped"
+                failed += not skipped
                 log.add(unit.name, x.where if kind == "rec" else "",
-                        "skipped" if kind == "skip" else "error",
+                        "skipped" if skipped else "error",
                         x.error if kind == "rec" else x, None)
             elif kind == "rec":
                 try:

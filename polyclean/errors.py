@@ -373,6 +373,8 @@ class E:
     RECORD_TOO_LARGE = "record of {size} bytes is larger than max_record_bytes ({limit})"
     TRUNCATED_RECORD = "truncated record: {got} of {size} bytes"
     MALFORMED_RECORD = "malformed or truncated WARC record ({why})"
+    WRONG_LENGTH = ("the record's Content-Length says {declared:,} bytes but it holds {actual:,}; "
+                    "reading resumes at offset {resync}")
     ARCHIVE_CUT = "the archive ends {size} into a record that gives nothing: it was cut short"
     PAYLOAD_CODING = "cannot undo {header} {coding!r}: {why}"
     PAYLOAD_TOO_LARGE = "decoded HTTP body is larger than max_record_bytes ({limit})"

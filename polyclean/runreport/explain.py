@@ -23,8 +23,8 @@ from ..errors import E, DecodeError, InputError, UsageError, plural
 from .align import align
 from .docview import legend, terminal_view
 
-_WHERE = re.compile(r"^(?:line|row|offset) \d+$")
-_ID = re.compile(r"^(.*):((?:line|row|offset) \d+)$")
+_WHERE = re.compile(r"^(?:line|row|offset|record) \d+$")
+_ID = re.compile(r"^(.*):((?:line|row|offset|record) \d+)$")
 
 
 @dataclass

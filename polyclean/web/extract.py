@@ -203,7 +203,7 @@ def dropped(visible: list[str], kept_text: str) -> list[int]:
     for i, block in enumerate(visible):
         if lines[block] > 0:
             lines[block] -= 1
-            pool -= Counter(_WORD_RE.findall(block.casefold()))
+            _use(pool, Counter(_WORD_RE.findall(block.casefold())))
         else:
             rest.append(i)
     out = []
@@ -212,10 +212,26 @@ def dropped(visible: list[str], kept_text: str) -> list[int]:
         want = Counter(words)
         found = sum(min(n, pool[w]) for w, n in want.items())
         if words and found * 2 >= len(words):
-            pool -= want
+            _use(pool, want)
         else:
             out.append(i)
     return out
+
+
+def _use(pool: Counter[str], words: Counter[str]) -> None:
+    """Take ``words`` out of ``pool`` in place (none below zero), as ``pool -= words``
+    does but touching only the block's words: ``-=`` rebuilds the whole pool, which
+    made a page of N blocks cost N times its kept text (20,000 paragraphs: 18 s).
+
+    >>> pool = Counter("a a b c".split()); _use(pool, Counter("a b b d".split())); pool
+    Counter({'a': 1, 'c': 1})
+    """
+    for w, n in words.items():
+        left = pool[w] - n
+        if left > 0:
+            pool[w] = left
+        else:
+            pool.pop(w, None)
 
 
 def extract(html: str, mode: str = "main", *, url: str | None = None) -> Extracted:

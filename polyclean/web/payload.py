@@ -126,6 +126,10 @@ def _deflate(data: bytes, limit: int) -> bytes | None:
     return out if out is not None else _zlib(-15)(data, limit)
 
 
+#: The first bytes of a body in a coding (a body that starts so and gives nothing is
+#: damaged, not decoded already by the archiver).
+_MAGIC = {"gzip": b"\x1f\x8b", "x-gzip": b"\x1f\x8b", "zstd": b"\x28\xb5\x2f\xfd"}
+
 #: Each decoder gives the decoded bytes (at most ``limit + 1`` of them; what decoded
 #: before a cut), or None when ``data`` does not start in its coding.
 DECODERS: dict[str, Callable[[bytes, int], bytes | None]] = {
@@ -142,10 +146,10 @@ def http_body(body: bytes, transfer_encoding: str | None, content_encoding: str 
     """``body`` with the codings of its ``Transfer-Encoding`` and ``Content-Encoding``
     headers undone (see the module documentation); raises :class:`PayloadError`.
 
-    >>> http_body(b"abc", None, "compress", 100)
+    >>> http_body(b"\\x1f\\x8b\\x08\\x00garbage-not-gzip", None, "gzip", 100)
     Traceback (most recent call last):
     ...
-    polyclean.web.payload.PayloadError: cannot undo Content-Encoding 'compress': no decoder for it
+    polyclean.web.payload.PayloadError: cannot undo Content-Encoding 'gzip': the body starts as such data but does not decompress (damaged)
     >>> http_body(zlib.compress(b"x" * 1000), None, "deflate", 100)
     Traceback (most recent call last):
     ...
@@ -160,6 +164,10 @@ def http_body(body: bytes, transfer_encoding: str | None, content_encoding: str 
                                                        why="no decoder for it"))
         decoded = decode(body, limit)
         if decoded is None:
+            if body.startswith(_MAGIC.get(coding, b"\0\0\0\0\0")):  # not decoded already: damaged
+                raise PayloadError(E.PAYLOAD_CODING.format(
+                    header=header, coding=coding, why="the body starts as such data but does "
+                    "not decompress (damaged)"))
             continue
         if len(decoded) > limit:
             raise PayloadError(E.PAYLOAD_TOO_LARGE.format(limit=limit))

@@ -34,7 +34,10 @@ like any other unit:
 
 Memory is bounded by one record (at most ``max_record_bytes``) plus FastWARC's buffer:
 the archive is streamed, never read whole.  Offsets (``where`` is ``"offset N"``)
-are positions in the file as stored, compressed, as Common Crawl's indexes give them.
+are positions in the file as stored, compressed, as Common Crawl's indexes give them;
+in an archive compressed as a whole no position names one record, and ``where`` is
+``"record N"``, the record's number in the archive (see :meth:`WarcReader._where`).
+A gzip member that holds nothing is no record and no error.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ DOCUMENT_TYPES = ("response", "resource", "conversion")
 MAX_RECORD_BYTES = 64 * 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_MAGIC = b"WARC/1."
+_FRAME_MAGICS = (b"\x28\xb5\x2f\xfd", b"\x04\x22\x4d\x18")  # zstd, lz4 frames
 _SCAN_CHUNK = 1 << 20
 
 
@@ -110,17 +114,73 @@ def _http_charset(rec: Any) -> str | None:
     return label.lower() if label else None
 
 
+def _past_empty_members(data: bytes, pos: int) -> int:
+    """The offset in ``data`` after the whole gzip members at ``pos`` that hold nothing
+    once decompressed (``pos`` itself when there are none).
+
+    >>> import gzip; _past_empty_members(gzip.compress(b"") * 2 + gzip.compress(b"x"), 0)
+    40
+    """
+    while data.startswith(_GZIP_MAGIC, pos):
+        d = zlib.decompressobj(wbits=31)
+        try:
+            if d.decompress(data[pos:], 1) or not d.eof:
+                break
+        except zlib.error:
+            break
+        pos = len(data) - len(d.unused_data)
+    return pos
+
+
 class _Counted:
     """A stream that cannot seek (stdin from a pipe) with the ``tell()`` FastWARC
-    asks for: the bytes read so far."""
+    asks for: the bytes read so far.  It keeps the bytes given since the start of the
+    record being read (:meth:`forget`), to go on after gzip members of nothing, where
+    FastWARC stops as at the end of the archive (:meth:`after_empty_members`)."""
 
-    def __init__(self, raw: Any) -> None:
-        self.raw, self.pos = raw, 0
+    def __init__(self, raw: Any, pos: int = 0, first: bytes = b"") -> None:
+        self.raw, self.pos, self.first = raw, pos, first
+        self.kept, self.kept_from = bytearray(), pos
 
     def read(self, n: int = -1) -> bytes:
-        data = self.raw.read(n)
+        if self.first:
+            data, self.first = (self.first[:n], self.first[n:]) if n >= 0 else (self.first, b"")
+        else:
+            data = self.raw.read(n)
+        self.kept += data
         self.pos += len(data)
         return data
+
+    def forget(self, upto: int) -> None:
+        """Keep only the bytes from offset ``upto`` on (where the last record starts)."""
+        if upto > self.kept_from:
+            del self.kept[:upto - self.kept_from]
+            self.kept_from = upto
+
+    def after_empty_members(self, last: int | None) -> _Counted | None:
+        """The stream from the end of the gzip members of nothing that follow the
+        record at offset ``last`` (or, None, that start the bytes kept), or None when
+        none follows it."""
+        data = bytes(self.kept)
+        pos = 0
+        if last is not None:
+            if not data.startswith(_GZIP_MAGIC, last - self.kept_from):
+                return None
+            d = zlib.decompressobj(wbits=31)
+            rest = data[last - self.kept_from:]
+            try:
+                while rest and not d.eof:  # a piece at a time: the output is not kept
+                    d.decompress(rest, _SCAN_CHUNK)
+                    rest = d.unconsumed_tail
+            except zlib.error:
+                return None
+            if not d.eof:
+                return None
+            pos = len(data) - len(d.unused_data)
+        end = _past_empty_members(data, pos)
+        if end == pos:
+            return None
+        return _Counted(self.raw, self.kept_from + end, data[end:] + self.first)
 
     def tell(self) -> int:
         return self.pos
@@ -158,6 +218,8 @@ class WarcReader(Reader):
         self.max_record_bytes = max_record_bytes
         self.counts: Counter[str] = Counter()
         self._lost = False  # the record just read was cut short (see records)
+        self._named = -1  # the last offset that named a record (see _where)
+        self._last_where = ""  # the location of the last record met
 
     # -- the Reader interface ------------------------------------------------------------
     def open(self) -> None:
@@ -202,9 +264,15 @@ class WarcReader(Reader):
             it = iter(warc.ArchiveIterator(fh, parse_http=False, record_types=warc.WarcRecordType.any_type))
             offset = start
             read = False  # whether the record at ``offset`` was read whole
+            held: Record | None = None  # the last one, given once the next one parses
             try:
                 for rec in it:
+                    if held is not None:
+                        yield held
+                        held = None
                     offset, read = rec.stream_pos, False
+                    if isinstance(fh, _Counted):
+                        fh.forget(offset)
                     self.counts["records"] += 1
                     self._lost = False
                     out = self._record(rec)
@@ -220,21 +288,53 @@ class WarcReader(Reader):
                                 why=out.error, resync=f"reading resumes at offset {nxt}"))
                             fh.seek(nxt)
                             break
-                    if out is not None:
+                    if out is not None and (out.error is None or is_skipped(out)):
+                        held = out
+                    elif out is not None:
                         yield out
                 else:
+                    if held is not None:
+                        yield held
+                    if isinstance(fh, _Counted) and (
+                            more := fh.after_empty_members(offset if read else None)):
+                        self.fh = fh = more  # a pipe: on after gzip members of nothing
+                        continue
                     cut = self._cut_tail(offset, read)
+                    if cut is not None and (after := self._empty_members(cut[0])) > cut[0]:
+                        # gzip members of nothing (``gzip < /dev/null``, an empty
+                        # archive concatenated with others) hold no record and lose none
+                        if after >= cut[0] + cut[1]:
+                            self.empty = not self.counts["records"] and not self.counts["errors"]
+                            return
+                        fh.seek(after)
+                        continue
                     nxt = None if cut is None else self._resync(cut[0] + 1)
                     if nxt is None:
                         if cut is not None:
                             yield self._error(f"offset {cut[0]}",
                                               E.ARCHIVE_CUT.format(size=plural(cut[1], "byte")))
+                        self.empty = not self.counts["records"] and not self.counts["errors"]
                         return
                     # a member cut within its first bytes swallowed the members after it
                     yield self._error(f"offset {cut[0]}", E.UNREADABLE_ARCHIVE.format(
                         why="a gzip member cut short", resync=f"reading resumes at offset {nxt}"))
                     fh.seek(nxt)
             except OSError as exc:
+                wrong = self._wrong_length(offset, read)
+                if wrong is not None:
+                    # the record just read does not end where its Content-Length says,
+                    # and a record starts cleanly where it does end: that record is the
+                    # broken one, not the next
+                    nxt, declared, actual = wrong
+                    if held is not None:
+                        self.counts["skipped" if is_skipped(held) else "documents"] -= 1
+                    yield self._error(held.where if held is not None else self._last_where,
+                                      E.WRONG_LENGTH.format(declared=declared, actual=actual,
+                                                            resync=nxt))
+                    fh.seek(nxt)
+                    continue
+                if held is not None:
+                    yield held
                 bad = self._broken_offset(offset, read)
                 nxt = self._resync(bad + 1)
                 where = "the end of the archive" if nxt is None else f"offset {nxt}"
@@ -253,7 +353,7 @@ class WarcReader(Reader):
     def _record(self, rec: Any) -> Record | None:
         kind = str(rec.record_type)
         headers = rec.headers
-        where = f"offset {rec.stream_pos}"
+        where = self._last_where = self._where(rec.stream_pos)
         if headers.get("Content-Length") is None:  # of any type: a header cut short
             self._lost = True
             return self._error(where, E.MALFORMED_RECORD.format(why="no Content-Length header"))
@@ -296,6 +396,32 @@ class WarcReader(Reader):
             fields["date"], _http_charset(rec) if rec.is_http else None,
             http_type or headers.get("Content-Type"), rec.stream_pos)
         return Record(where, payload, size)
+
+    def _where(self, pos: int) -> str:
+        """The location of the record FastWARC places at ``pos``: ``offset N`` when a
+        record, its gzip member or its zstd/lz4 frame starts there, else ``record N``
+        (its number among the archive's records).  In an archive compressed as a whole
+        (``gzip crawl.warc``) FastWARC's positions are where its buffer stood in the
+        compressed file, one for many records: as offsets they named several
+        documents at once (report ids, ``explain --id``).  From a pipe a position is
+        only checked to be past the last one named."""
+        if pos > self._named and self._starts_at(pos):
+            self._named = pos
+            return f"offset {pos}"
+        return f"record {self.counts['records']}"
+
+    def _starts_at(self, pos: int) -> bool:
+        try:
+            head = os.pread(self.fh.fileno(), 4096, pos)
+        except (AttributeError, OSError, ValueError):  # a pipe
+            return True
+        if head.startswith(_GZIP_MAGIC):
+            try:
+                return zlib.decompressobj(wbits=31).decompress(head, 16).startswith(_WARC_MAGIC)
+            except zlib.error:
+                return False
+        return head.startswith(_WARC_MAGIC) or head[:4] in _FRAME_MAGICS or (
+            head[1:4] == b"\x2a\x4d\x18" and head[0] & 0xF0 == 0x50)  # zstd skippable frame
 
     @staticmethod
     def _not_a_document(rec: Any, kind: str, http_type: str | None) -> str | None:
@@ -392,6 +518,59 @@ class WarcReader(Reader):
             return None
         size = self.fh.seek(0, os.SEEK_END)
         return (end, size - end) if end < size else None
+
+    def _wrong_length(self, offset: int, read: bool) -> tuple[int, int, int] | None:
+        """(where the next record starts, the Content-Length, the content's real length)
+        when the record read whole at ``offset`` ends elsewhere than its
+        ``Content-Length`` says (its gzip member, or the uncompressed bytes up to the
+        next record, hold more or less) and a record starts cleanly where it really
+        ends; else None."""
+        if not read or not self.fh.seekable():
+            return None
+        gz = self._gzipped(0)
+        head = bytearray()
+        if gz:
+            d = zlib.decompressobj(wbits=31)
+            pos, total = offset, 0
+            while not d.eof:
+                chunk = self._read_at(pos, _SCAN_CHUNK)
+                if not chunk:
+                    return None
+                pos += len(chunk)
+                while chunk and not d.eof:  # a piece at a time: the output is not kept
+                    try:
+                        out = d.decompress(chunk, _SCAN_CHUNK)
+                    except zlib.error:
+                        return None
+                    total += len(out)
+                    if len(head) < 1 << 16:
+                        head += out[:(1 << 16) - len(head)]
+                    if total > self.max_record_bytes + (1 << 16):
+                        return None  # more than one record holds: not this case
+                    chunk = d.unconsumed_tail
+            end = pos - len(d.unused_data)
+        else:
+            end = self._find(offset + 1, _WARC_MAGIC)
+            if end is None:
+                return None
+            head += self._read_at(offset, min(end - offset, 1 << 16))
+            total = end - offset
+        i = head.find(b"\r\n\r\n")
+        m = re.search(rb"(?im)^content-length:[ \t]*(\d+)[ \t]*\r?$", head[:i + 2])
+        if i < 0 or not m or not self._starts_record(end, gz):
+            return None
+        declared, actual = int(m.group(1)), total - (i + 4) - 4
+        return (end, declared, actual) if declared != actual else None
+
+    def _empty_members(self, pos: int) -> int:
+        """The offset after the whole gzip members that start at ``pos`` and hold
+        nothing once decompressed (``pos`` itself when there are none)."""
+        while True:
+            head = self._read_at(pos, 4096)
+            end = _past_empty_members(head, 0)
+            if end == 0:
+                return pos
+            pos += end
 
     def _find(self, pos: int, magic: bytes) -> int | None:
         """The first offset at or after ``pos`` where ``magic`` starts, or None."""
