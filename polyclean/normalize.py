@@ -105,11 +105,12 @@ def _control(text: str) -> list[Change]:
 
 
 def form_changes(text: str, form: str, step: str = "normalize") -> list[Change]:
-    """The changes that put ``text`` in the Unicode normal ``form``, one per line that
+    r"""The changes that put ``text`` in the Unicode normal ``form``, one per line that
     changes, trimmed to the part that does.
 
-    >>> [(c.step, c.original, c.result, c.reason) for c in form_changes("ok\nCafe\u0301!", "NFC", "decode")]
-    [('decode', 'e\u0301', 'é', 'NFC')]
+    >>> [(c.step, ascii(c.original), ascii(c.result), c.reason)
+    ...  for c in form_changes("ok\nCafe\u0301!", "NFC", "decode")]
+    [('decode', "'fe\\u0301'", "'f\\xe9'", 'NFC')]
     """
     if unicodedata.is_normalized(form, text):
         return []
