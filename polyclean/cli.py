@@ -484,7 +484,8 @@ def _detect_units(plan, cfg: Config, fh: Any) -> int:
     fields_ = FieldOptions.from_config(cfg)
     log = ErrorLog(Lines(None, None, ""), None, cfg.quiet)
     failed = 0
-    for batch in batches(InputStream(plan.units, fields_).events(), plan.units,
+    hint = cfg.format == "auto" and cfg.markup == "text"
+    for batch in batches(InputStream(plan.units, fields_, html_hint=hint).events(), plan.units,
                          cfg.batch_docs, cfg.batch_bytes):
         texts: list = []
         for kind, u, x in batch.events:

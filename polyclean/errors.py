@@ -225,6 +225,8 @@ class E:
     NOT_TEXT_FILE = ("binary data, not text: {what} (by its first bytes); extract its text "
                      "first")
     EMPTY_INPUT = "empty input (no text); nothing to clean"
+    TEXT_LOOKS_HTML = ("an HTML page read as plain text (its name does not say HTML), so its "
+                       "tags stay in the output; give --format html to clean its text")
     NEEDS_ZSTANDARD = "reading .zst needs the zstandard package: pip install 'polyclean[formats]'"
     INPUT_CHANGED = ("the input changed while it was read (size, time or file); no output is "
                      "written for it; clean it again when it is complete")

@@ -43,13 +43,16 @@ class InputStream:
     ``skip`` records of that unit (they were done before a ``--resume``).  The input
     is checked for changes every ``check_every`` records and at its end.  With
     ``written``, a CSV/TSV input whose rows become records with named fields fails
-    when its header repeats a name (see :func:`repeated_column`)."""
+    when its header repeats a name (see :func:`repeated_column`).  With ``html_hint``, a
+    text input that is an HTML page (by its first bytes) gets a warning at its end."""
 
     def __init__(self, units: Sequence[Unit], fields: FieldOptions, start_unit: int = 0,
-                 skip: int = 0, check_every: int = 256, written: bool = False) -> None:
+                 skip: int = 0, check_every: int = 256, written: bool = False,
+                 html_hint: bool = False) -> None:
         self.units, self.fields = units, fields
         self.start_unit, self.skip, self.check_every = start_unit, skip, check_every
         self.written = written
+        self.html_hint = html_hint  # warn of a text input that is an HTML page
         self.reader: Any = None
         self.done_size = 0  # input bytes of finished units (for progress)
 
@@ -100,6 +103,8 @@ class InputStream:
                 return
             if reader.empty:
                 yield ("warn", u, E.EMPTY_INPUT)
+            elif self.html_hint and getattr(reader, "looks_html", False):
+                yield ("warn", u, E.TEXT_LOOKS_HTML)
             counts = getattr(reader, "counts", None)  # a WARC reader's record types
             yield ("end", u, {f"warc_{k}": v for k, v in counts.items()} if counts else None)
         except Exception as exc:

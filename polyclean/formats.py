@@ -481,7 +481,29 @@ class TextReader(Reader):
         if not data or data in _BOMS:  # nothing, or a byte order mark and nothing after it
             self.empty = True
             return
+        self.looks_html = self.fmt == "text" and looks_html(data)
         yield Record("", data, len(data))
+
+
+def looks_html(data: bytes) -> bool:
+    r"""Whether ``data`` starts as an HTML page does (a doctype or an ``<html>`` tag, after
+    a byte order mark, white space and comments).
+
+    >>> looks_html(b"\xef\xbb\xbf\n<!DOCTYPE html><html>"), looks_html(b"<!-- x -->\n<HTML lang=en><head>")
+    (True, True)
+    >>> looks_html(b"<html> is the root element of a page."), looks_html(b"Use <b> for bold.")
+    (False, False)
+    """
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    while head.startswith(b"<!--"):
+        end = head.find(b"-->")
+        if end < 0:
+            return False
+        head = head[end + 3:].lstrip()
+    if head.startswith(b"<!doctype html"):
+        return True
+    return head.startswith(b"<html") and head[5:6] in (b">", b" ", b"\n", b"\r", b"\t") \
+        and (b"<head" in head or b"<body" in head)
 
 
 def _read_line(readline: Any, limit: int) -> tuple[Any, int]:

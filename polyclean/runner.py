@@ -271,7 +271,8 @@ class _Run:
             return self._finish(t0)  # the page too
         self._side_files(state)
         inp = InputStream(self.plan.units, self.fields, self.units_done, self.unit_records,
-                          check_every=cfg.batch_docs, written=True)
+                          check_every=cfg.batch_docs, written=True,
+                          html_hint=cfg.format == "auto" and cfg.markup == "text")
         if cfg.jobs > cores() and not cfg.quiet:
             say("warning", E.MORE_JOBS_THAN_CPUS.format(jobs=cfg.jobs, cpus=cores()))
         board = None

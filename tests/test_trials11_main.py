@@ -173,3 +173,33 @@ def test_decomposed_text_is_detected_as_its_composed_form():
     # without normalisation the text stays as it came
     raw = unicodedata.normalize("NFD", "Dime dónde vives.")
     assert Cleaner(Config(translate=False, normalize=False)).clean(raw).text == raw
+
+
+_PAGE = ("<!DOCTYPE html><html><head><title>T</title></head><body><nav>Home | News</nav>"
+         "<article><p>The minister said on Monday that talks would go on for several more "
+         "weeks, officials said.</p></article></body></html>\n")
+
+
+def test_an_html_page_piped_or_named_txt_is_pointed_at_format_html(tmp_path):
+    """``curl … | polyclean clean -`` (or a page saved as .txt) was cleaned as plain
+    text, tags and all, without a word.  It still is (the name, or stdin, says text),
+    but a warning says so and what to give; ``--format html`` cleans its text."""
+    (tmp_path / "page.txt").write_text(_PAGE)
+    hint = ("an HTML page read as plain text (its name does not say HTML), so its tags stay "
+            "in the output; give --format html to clean its text")
+    res = polyclean("clean", "page.txt", "--no-translate", cwd=tmp_path)
+    assert res.returncode == 0 and f"warning: page.txt: {hint}" in res.stderr
+    res = subprocess.run([sys.executable, "-m", "polyclean", "clean", "-", "--no-translate"],
+                         input=_PAGE, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0 and f"warning: -: {hint}" in res.stderr
+    res = subprocess.run([sys.executable, "-m", "polyclean", "clean", "-", "--format", "html",
+                          "--no-translate"], input=_PAGE, cwd=tmp_path, capture_output=True,
+                         text=True, timeout=120)
+    assert "The minister said on Monday" in res.stdout and "<" not in res.stdout
+    assert "warning" not in res.stderr
+    # said as text on purpose, or text about HTML: no warning
+    res = polyclean("clean", "page.txt", "--format", "text", "--no-translate", cwd=tmp_path)
+    assert "warning" not in res.stderr
+    (tmp_path / "note.txt").write_text("<html> is the root element of a page; the minister "
+                                       "said so on Monday.\n")
+    assert "warning" not in polyclean("clean", "note.txt", "--no-translate", cwd=tmp_path).stderr
