@@ -56,6 +56,25 @@ class RunOptions:
     progress: bool = False
 
 
+def _column_names(meta: Any) -> list[str] | None:
+    """The columns of a reader's metadata: a CSV/TSV header, a Parquet schema's names
+    (the fields polyclean writes included); None for formats without columns."""
+    if isinstance(meta, list):
+        return meta
+    names = getattr(meta, "names", None)
+    return list(names) if names is not None else None
+
+
+def _columns_schema(meta: Any) -> Any:
+    """The schema of a Parquet output without rows, from its first input's metadata:
+    a Parquet schema as it is, a CSV/TSV header as text columns (CSV cells stay text)."""
+    if meta is None or not isinstance(meta, list):
+        return meta if hasattr(meta, "empty_table") else None
+    import pyarrow as pa
+
+    return pa.schema([(name, pa.string()) for name in meta])
+
+
 def run(plan: Plan, opts: RunOptions) -> Summary:
     """Clean every unit of ``plan``; returns the summary (``errors`` > 0: some record
     failed).  Raises :class:`ResumeError` when ``config.resume`` finds a journal of
@@ -391,9 +410,11 @@ class _Run:
             return TextFileSink(out.target)  # one document, one file
         if out.fmt == "parquet":
             schema = meta if first.fmt == "parquet" and len(out.units) == 1 else None
-            return ParquetSink(out.target, schema, fields.out, resume)
+            return ParquetSink(out.target, schema, fields.out, resume,
+                               None if schema is not None else _columns_schema(meta))
         if out.fmt in ("csv", "tsv") and not first.route.encoded:
-            return TableSink(out.target, out.fmt, fields.delimiter, out.compress, resume)
+            return TableSink(out.target, out.fmt, fields.delimiter, out.compress, resume,
+                             _column_names(meta))
         header = b""
         if out.fmt in ("csv", "tsv") and meta is not None:
             raw = first.fmt == "tsv" and out.fmt == "tsv"

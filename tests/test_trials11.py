@@ -1,0 +1,70 @@
+"""Defects found by using polyclean as a data engineer would inside ETL jobs: tabular
+inputs with odd shapes (a header and no rows, zero-row Parquet) converted to another
+format, and outputs that downstream readers take as one dataset."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def polyclean(*args, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "polyclean", *map(str, args)], cwd=cwd,
+                          capture_output=True, env=env, timeout=120)
+
+
+def test_a_header_only_csv_converted_to_parquet_keeps_its_columns(tmp_path):
+    """A folder of CSV parts, one of them a header with no rows (an export of an empty
+    day), cleaned into Parquet parts: the empty part had the single column ``text``, so
+    ``pandas.read_parquet("out/")``, which takes the first part's schema, dropped the
+    ``id`` column of every part without a word.  The empty part has the header's
+    columns (text, as CSV cells are) and the folder reads as one table."""
+    src = tmp_path / "parts"
+    src.mkdir()
+    (src / "part-0.csv").write_text("id,text\n", "utf-8")
+    (src / "part-1.csv").write_text("id,text\n1,Hello there.\n2,Second row.\n", "utf-8")
+    res = polyclean("clean", "parts", "-o", "out/", "--output-format", "parquet",
+                    "--no-translate", "--lang-field", "lang", "-j", "1", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    empty = pq.read_table(tmp_path / "out" / "part-0.parquet")
+    full = pq.read_table(tmp_path / "out" / "part-1.parquet")
+    assert empty.num_rows == 0
+    assert empty.column_names == full.column_names == ["id", "text", "lang"]
+    assert empty.schema.equals(full.schema)
+    pd = pytest.importorskip("pandas")
+    both = pd.read_parquet(tmp_path / "out")
+    assert list(both.columns) == ["id", "text", "lang"]
+    assert both["id"].tolist() == ["1", "2"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_a_zero_row_parquet_converted_to_csv_keeps_its_header(tmp_path, fmt):
+    """A Parquet file of zero rows cleaned to CSV or TSV gave a file of 0 bytes, which
+    ``pandas.read_csv`` refuses (``No columns to parse from file``) and a loader
+    expecting the columns cannot take; the same input to Parquet kept its schema.  The
+    output is the header line."""
+    table = pa.table({"id": pa.array([], pa.string()), "text": pa.array([], pa.string()),
+                      "n": pa.array([], pa.int64())})
+    pq.write_table(table, tmp_path / "zero.parquet")
+    sep = "," if fmt == "csv" else "\t"
+    res = polyclean("clean", "zero.parquet", "-o", f"zero.{fmt}", "--no-translate",
+                    "--status-field", "status", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / f"zero.{fmt}").read_text("utf-8") == sep.join(
+        ["id", "text", "n", "status"]) + "\n"
+    # the same, two inputs into one output (the columns of the first)
+    pq.write_table(table, tmp_path / "zero2.parquet")
+    res = polyclean("clean", "zero.parquet", "zero2.parquet", "-o", f"both.{fmt}",
+                    "--no-translate", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / f"both.{fmt}").read_text("utf-8") == sep.join(["id", "text", "n"]) + "\n"
