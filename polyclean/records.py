@@ -33,6 +33,7 @@ import datetime
 import decimal
 import io
 import json
+import math
 import re
 from dataclasses import dataclass
 from json.decoder import scanstring
@@ -155,17 +156,35 @@ def to_json(obj: Any) -> str:
     """JSON text that can always be written as UTF-8: non-ASCII characters as they
     are, unless a string holds a lone surrogate (valid in JSON, e.g. ``"\\ud800"``,
     but not in UTF-8): then everything non-ASCII is escaped, losslessly.  Values JSON
-    lacks (dates, decimals, bytes from Parquet) are written as text.
+    lacks (dates, decimals, bytes from Parquet) are written as text; a float that is
+    NaN or infinite (a Parquet cell) is null, as JSON has no such number.
 
     >>> to_json({"a": "caf\\u00e9"}), to_json({"a": "\\ud800"})
     ('{"a": "café"}', '{"a": "\\\\ud800"}')
+    >>> to_json({"a": float("nan"), "b": [float("-inf"), 1.5]})
+    '{"a": null, "b": [null, 1.5]}'
     """
-    text = json.dumps(obj, ensure_ascii=False, default=_plain)
+    try:
+        text = json.dumps(obj, ensure_ascii=False, default=_plain, allow_nan=False)
+    except ValueError:  # NaN or an infinity: not JSON (polyclean refuses it as input)
+        obj = _finite(obj)
+        text = json.dumps(obj, ensure_ascii=False, default=_plain)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         text = json.dumps(obj, default=_plain)
     return text
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float (at any depth) replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _plain(value: Any) -> Any:

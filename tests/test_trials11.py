@@ -68,3 +68,29 @@ def test_a_zero_row_parquet_converted_to_csv_keeps_its_header(tmp_path, fmt):
                     "--no-translate", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert (tmp_path / f"both.{fmt}").read_text("utf-8") == sep.join(["id", "text", "n"]) + "\n"
+
+
+def test_nan_and_infinity_from_parquet_are_written_as_json_null(tmp_path):
+    """A Parquet float column holding NaN or an infinity (pyarrow, Spark and pandas all
+    write them) cleaned to JSONL gave ``"score": NaN`` and ``Infinity``: not JSON, so
+    jq, Spark's reader and polyclean itself (``invalid JSON: NaN is not valid JSON``)
+    refused the lines it had written.  They are null, as pandas' ``to_json`` writes
+    them; the output reads back, and cleans again without an error."""
+    import json
+
+    table = pa.table({"id": ["a", "b", "c"], "text": ["First one.", "Second one.", "Third."],
+                      "score": [float("nan"), float("inf"), 1.5],
+                      "vec": pa.array([[float("-inf"), 2.0], [], None])})
+    pq.write_table(table, tmp_path / "scored.parquet")
+    res = polyclean("clean", "scored.parquet", "-o", "scored.jsonl", "--no-translate",
+                    cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    lines = (tmp_path / "scored.jsonl").read_text("utf-8").splitlines()
+    rows = [json.loads(line, parse_constant=lambda c: pytest.fail(f"{c} in {line}"))
+            for line in lines]
+    assert [(r["id"], r["score"], r["vec"]) for r in rows] == [
+        ("a", None, [None, 2.0]), ("b", None, []), ("c", 1.5, None)]
+    res = polyclean("clean", "scored.jsonl", "-o", "again.jsonl", "--no-translate",
+                    cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert len((tmp_path / "again.jsonl").read_text("utf-8").splitlines()) == 3
