@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .config import Config
-from .errors import E, Interrupted, OutputError, StopRun, plural
+from .errors import E, InputError, Interrupted, OutputError, StopRun, plural
 from .events import Batch, InputStream, batches, location, total_size
-from .formats import FieldOptions, Record, excerpt
+from .formats import READ_ERRORS, READERS, FieldOptions, Record, excerpt
 from .journal import Journal, OutputLock, fingerprint
 from .plan import Plan, Unit, show
 from .records import render_row, table_line
@@ -410,6 +410,8 @@ class _Run:
             return TextFileSink(out.target)  # one document, one file
         if out.fmt == "parquet":
             schema = meta if first.fmt == "parquet" and len(out.units) == 1 else None
+            if len(out.units) > 1 and hasattr(meta, "empty_table"):
+                schema = self._shared_schema(out)
             return ParquetSink(out.target, schema, fields.out, resume,
                                None if schema is not None else _columns_schema(meta))
         if out.fmt in ("csv", "tsv") and not first.route.encoded:
@@ -420,6 +422,33 @@ class _Run:
             raw = first.fmt == "tsv" and out.fmt == "tsv"
             header = table_line(meta, out.fmt, fields.delimiter, raw=raw).encode("utf-8")
         return StreamSink(out.target, header, out.compress, out.headers, resume)
+
+    def _shared_schema(self, out: Any) -> Any:
+        """The schema of every Parquet input of ``out`` when they all have one (the
+        parts of one table merged into one file keep their types, as one part does);
+        None when an input is not Parquet or the schemas differ.  An input that cannot
+        be opened is left out: it fails as a whole and gives no rows."""
+        shared = None
+        for u in out.units:
+            unit = self.plan.units[u]
+            if unit.fmt != "parquet":
+                return None
+            if unit.problem is not None:
+                continue
+            reader = READERS["parquet"](unit.path, self.fields)
+            try:
+                schema = reader.open()
+            except (InputError, *READ_ERRORS):
+                continue
+            finally:
+                reader.close()
+            if schema is None:  # a file of 0 bytes
+                continue
+            if shared is None:
+                shared = schema
+            elif not schema.equals(shared, check_metadata=False):
+                return None
+        return shared
 
     def _output_io(self, o: int, fn: Any, *args: Any) -> Any:
         """``fn(*args)`` on output ``o``; a failure fails that output's input alone

@@ -94,3 +94,41 @@ def test_nan_and_infinity_from_parquet_are_written_as_json_null(tmp_path):
                     cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert len((tmp_path / "again.jsonl").read_text("utf-8").splitlines()) == 3
+
+
+def test_parquet_parts_of_one_schema_merged_into_one_file_keep_their_types(tmp_path):
+    """Compacting the parts of one table (``part-0.parquet part-1.parquet -o
+    all.parquet``) re-inferred every column from its Python values, where one part in
+    gives exactly its schema: a uint64 column became text, a map a list of lists,
+    timestamps in ms became us, a dictionary column plain text, decimals lost their
+    precision.  Parts that share one schema keep it; parts that differ are still
+    unified as before."""
+    import datetime
+    import decimal
+
+    schema = pa.schema([
+        ("id", pa.string()), ("text", pa.string()), ("hits", pa.uint64()),
+        ("seen", pa.timestamp("ms", tz="UTC")), ("tags", pa.map_(pa.string(), pa.string())),
+        ("site", pa.dictionary(pa.int32(), pa.string())), ("price", pa.decimal128(12, 2)),
+    ])
+    for part in range(2):
+        rows = [{"id": f"{part}-{i}", "text": f"Sentence number {i} of part {part}.",
+                 "hits": 2 ** 64 - 1 - i, "seen": datetime.datetime(2024, 1, 1, i),
+                 "tags": [("k", "v")], "site": "example.org",
+                 "price": decimal.Decimal("1.50")} for i in range(3)]
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), tmp_path / f"part-{part}.parquet")
+    res = polyclean("clean", "part-0.parquet", "part-1.parquet", "-o", "all.parquet",
+                    "--no-translate", "-j", "1", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    merged = pq.read_table(tmp_path / "all.parquet")
+    assert merged.schema.equals(schema, check_metadata=False), merged.schema
+    assert merged.column("id").to_pylist() == [f"{p}-{i}" for p in range(2) for i in range(3)]
+    assert merged.column("hits").to_pylist()[:2] == [2 ** 64 - 1, 2 ** 64 - 2]
+    # parts of two schemas: unified as before (the columns of both)
+    pq.write_table(pa.table({"id": ["x"], "text": ["Another sentence here."]}),
+                   tmp_path / "part-2.parquet")
+    res = polyclean("clean", "part-0.parquet", "part-2.parquet", "-o", "mixed.parquet",
+                    "--no-translate", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    mixed = pq.read_table(tmp_path / "mixed.parquet")
+    assert mixed.num_rows == 4 and mixed.column_names[:3] == ["id", "text", "hits"]
