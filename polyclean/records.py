@@ -343,12 +343,13 @@ def _extract_json(payload: bytes | str, opts: FieldOptions) -> tuple[Any, str | 
         line = line[1:]
     members = scan_object(line)
     values = {key: value for key, _, _, value in members}
-    if opts.text_field not in values:
-        raise RecordError(_no_field(opts.text_field, values), values)
-    value = values[opts.text_field]
-    if value is not None and not isinstance(value, str):
-        raise RecordError(E.FIELD_NOT_TEXT.format(field=opts.text_field,
-                                                  kind=type(value).__name__), values)
+    value = values.get(opts.text_field)
+    if opts.text_field not in values or (value is not None and not isinstance(value, str)):
+        err = RecordError(_no_field(opts.text_field, values) if opts.text_field not in values
+                          else E.FIELD_NOT_TEXT.format(field=opts.text_field,
+                                                       kind=type(value).__name__), values)
+        err.state = (line, members)  # an object: written with --status-field all the same
+        raise err
     return (line, members), value
 
 

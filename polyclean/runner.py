@@ -37,7 +37,7 @@ from .records import render_row, table_line
 from .runlog import ErrorLog, Lines, Progress, Summary, say, why
 from .sinks import (ParquetSink, Sink, StreamSink, TableSink, TextFileSink, is_work_file,
                     make_folders, partial_path, remove_path, sweep, work_stem)
-from .workers import add_stats, cores, error_report, record_id, results
+from .workers import add_stats, cores, error_report, outcome_fields, record_id, results
 
 # Out of space: every later write would fail too, so the run stops (resumably).
 _NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
@@ -535,6 +535,15 @@ class _Run:
             else:  # a Parquet row the reader refused still has its id
                 row = rec.keep if isinstance(rec.keep, dict) else {}
                 self._error(unit, rec, rec.error, rec.raw, record_id(row, self.fields.id_field))
+                o = unit.output
+                if row and self.fields.status_field and o in self.sinks and o not in self.dead:
+                    # written all the same (text null, status the error), as a row that
+                    # fails to clean is
+                    result = render_row(unit.route, row, None, None, self.fields,
+                                        outcome_fields(self.fields, None, rec.error))
+                    n = self._output_io(o, self.sinks[o].write, result,
+                                        show(location(unit, rec)))
+                    s.bytes_out += n or 0
             return
         result, err, line, own, empty = out
         if line is not None:

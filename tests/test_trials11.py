@@ -132,3 +132,47 @@ def test_parquet_parts_of_one_schema_merged_into_one_file_keep_their_types(tmp_p
     assert res.returncode == 0, res.stderr
     mixed = pq.read_table(tmp_path / "mixed.parquet")
     assert mixed.num_rows == 4 and mixed.column_names[:3] == ["id", "text", "hits"]
+
+
+@pytest.mark.parametrize("src_fmt,out_fmt", [("jsonl", "jsonl"), ("jsonl", "parquet"),
+                                              ("jsonl", "csv"), ("parquet", "parquet"),
+                                              ("parquet", "jsonl")])
+def test_with_a_status_field_a_record_whose_text_is_not_text_is_written(tmp_path, src_fmt,
+                                                                         out_fmt):
+    """``--status-field`` promises that a record that fails is written too (its text
+    null, its status the error), so an ETL job keeps every row and filters on the
+    status.  A JSON object whose text field was missing or a number, and a Parquet row
+    whose text cell was not text, were only in the errors file: 4 records in, 2 out."""
+    import json
+
+    if src_fmt == "jsonl":
+        (tmp_path / "in.jsonl").write_text(
+            '{"id": "a", "text": "First sentence here."}\n{"id": "b", "text": 5}\n'
+            '{"id": "c"}\n{"id": "d", "text": "Last sentence here."}\n', "utf-8")
+    else:
+        pq.write_table(pa.table({"id": ["a", "b", "c", "d"],
+                                 "text": [["First sentence here."], [], None,
+                                          ["Last sentence here."]]}), tmp_path / "in.parquet")
+    res = polyclean("clean", f"in.{src_fmt}", "-o", f"out.{out_fmt}", "--no-translate",
+                    "--status-field", "status", "-j", "1", cwd=tmp_path)
+    assert res.returncode == 1  # records failed: exit 1, and they are in the errors file
+    out = tmp_path / f"out.{out_fmt}"
+    if out_fmt == "parquet":
+        rows = pq.read_table(out).to_pylist()
+    elif out_fmt == "csv":
+        import csv
+        rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    else:
+        rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    got = [(r["id"], r["status"]) for r in rows]
+    if src_fmt == "jsonl":
+        assert got == [("a", "ok"), ("b", "field 'text' is int, not text"),
+                       ("c", "no field 'text'"), ("d", "ok")]
+    else:  # a list cell fails; a null one is a null text, written as it is
+        assert [i for i, _ in got] == ["a", "b", "c", "d"]
+        assert [s for _, s in got] == ["field 'text' is list, not text"] * 2 + ["ok"] + [
+            "field 'text' is list, not text"]
+    failed = [r for r in rows if r["status"] not in ("ok",)]
+    assert all(r.get("text") in (None, "") for r in failed)
+    errors = (tmp_path / f"out.{out_fmt}.errors.jsonl").read_text("utf-8").splitlines()
+    assert len(errors) == len(failed)
