@@ -70,6 +70,20 @@ def _syntax(msg: str, line: str, pos: int) -> RecordError:
     return RecordError(E.INVALID_JSON.format(why=json.JSONDecodeError(msg, line, pos)))
 
 
+def json_kind(value: Any) -> str:
+    """What a JSON value is, in JSON's words (a message says ``null``, not ``NoneType``).
+
+    >>> [json_kind(v) for v in (None, True, 1, 2.5, "x", [1], {})]
+    ['null', 'true', 'a number', 'a number', 'a string', 'an array', 'an object']
+    """
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {str: "a string", list: "an array", dict: "an object"}.get(type(value),
+                                                                   type(value).__name__)
+
+
 def scan_object(line: str) -> list[tuple[str, int, int, Any]]:
     """``(key, start, end, value)`` of each member of the JSON object on ``line``, with
     the offsets of the value's source text (so untouched values are kept as they came).
@@ -87,13 +101,13 @@ def scan_object(line: str) -> list[tuple[str, int, int, Any]]:
     >>> scan_object('[1, 2]')
     Traceback (most recent call last):
     ...
-    polyclean.errors.RecordError: not a JSON object but list
+    polyclean.errors.RecordError: not a JSON object but an array
     """
     i = _WS.match(line).end()
     try:
         if line[i:i + 1] != "{":
             value = _DECODER.decode(line)
-            raise RecordError(E.NOT_AN_OBJECT.format(kind=type(value).__name__))
+            raise RecordError(E.NOT_AN_OBJECT.format(kind=json_kind(value)))
         members: list[tuple[str, int, int, Any]] = []
         i = _WS.match(line, i + 1).end()
         if line[i:i + 1] == "}":

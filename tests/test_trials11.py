@@ -176,3 +176,17 @@ def test_with_a_status_field_a_record_whose_text_is_not_text_is_written(tmp_path
     assert all(r.get("text") in (None, "") for r in failed)
     errors = (tmp_path / f"out.{out_fmt}.errors.jsonl").read_text("utf-8").splitlines()
     assert len(errors) == len(failed)
+
+
+def test_a_jsonl_line_that_is_no_object_is_named_in_json_words(tmp_path):
+    """A JSONL line holding ``null``, a string or an array was refused with Python's
+    type names: ``not a JSON object but NoneType`` / ``but str`` / ``but list``."""
+    (tmp_path / "in.jsonl").write_text('{"text": "A sentence."}\nnull\n"just text"\n[1, 2]\n'
+                                       '42\ntrue\n', "utf-8")
+    res = polyclean("clean", "in.jsonl", "-o", "out.jsonl", "--no-translate", cwd=tmp_path)
+    assert res.returncode == 1
+    err = res.stderr.decode("utf-8")
+    for n, kind in ((2, "null"), (3, "a string"), (4, "an array"), (5, "a number"),
+                    (6, "true")):
+        assert f"in.jsonl:line {n}: not a JSON object but {kind}\n" in err
+    assert "NoneType" not in err and " str\n" not in err
