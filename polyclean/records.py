@@ -35,6 +35,7 @@ import io
 import json
 import math
 import re
+import uuid
 from dataclasses import dataclass
 from json.decoder import scanstring
 from typing import Any
@@ -170,7 +171,7 @@ def to_json(obj: Any) -> str:
     """JSON text that can always be written as UTF-8: non-ASCII characters as they
     are, unless a string holds a lone surrogate (valid in JSON, e.g. ``"\\ud800"``,
     but not in UTF-8): then everything non-ASCII is escaped, losslessly.  Values JSON
-    lacks (dates, decimals, bytes from Parquet) are written as text; a float that is
+    lacks (dates, decimals, UUIDs, bytes from Parquet) are written as text; a float that is
     NaN or infinite (a Parquet cell) is null, as JSON has no such number.
 
     >>> to_json({"a": "caf\\u00e9"}), to_json({"a": "\\ud800"})
@@ -206,7 +207,7 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
-    if isinstance(value, (decimal.Decimal, datetime.timedelta)):
+    if isinstance(value, (decimal.Decimal, datetime.timedelta, uuid.UUID)):
         return str(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 

@@ -546,6 +546,17 @@ class _Run:
                     s.bytes_out += n or 0
             return
         result, err, line, own, empty = out
+        if unit.fmt == "parquet" and result is not None:
+            cleaned, report, extra = result
+            try:
+                result = render_row(unit.route, rec.keep, cleaned, report, self.fields, extra)
+            except Exception as exc:  # a cell of a type no output format can hold
+                why = E.RECORD_UNWRITABLE.format(why=f"{type(exc).__name__}: {exc}")
+                if err is None:
+                    err = why
+                    if line is not None:
+                        line = error_report(location(unit, rec) if own is None else own, why)
+                result = empty = None
         if line is not None:
             self.report.write(line)
         if empty is not None:  # written, but the user should know it is empty
@@ -561,9 +572,6 @@ class _Run:
         o = unit.output
         if o in self.dead or o not in self.sinks:
             return
-        if unit.fmt == "parquet":
-            cleaned, report, extra = result
-            result = render_row(unit.route, rec.keep, cleaned, report, self.fields, extra)
         n = self._output_io(o, self.sinks[o].write, result, show(location(unit, rec)))
         s.bytes_out += n or 0
 

@@ -190,3 +190,55 @@ def test_a_jsonl_line_that_is_no_object_is_named_in_json_words(tmp_path):
                     (6, "true")):
         assert f"in.jsonl:line {n}: not a JSON object but {kind}\n" in err
     assert "NoneType" not in err and " str\n" not in err
+
+
+@pytest.mark.parametrize("out_fmt", ["jsonl", "csv"])
+def test_a_parquet_uuid_column_converts_and_an_unwritable_cell_is_an_error_record(
+        tmp_path, out_fmt, monkeypatch, capsys):
+    """A Parquet file with a UUID column (pyarrow's ``arrow.uuid`` type, read back as
+    Python ``UUID`` objects) cleaned to JSONL or CSV ended the run with a traceback
+    (``TypeError: UUID is not JSON serialisable``), leaving partial files.  A UUID is
+    written as its canonical text; a cell of a type no text format can hold is an
+    error record naming the row (exit 1), and the other rows are written."""
+    import json
+    import uuid
+
+    from polyclean import cli
+
+    ids = [uuid.UUID(int=i) for i in (1, 2)]
+    table = pa.table({"id": ["a", "b"], "text": ["One sentence.", "Two sentences."],
+                      "u": pa.array([u.bytes for u in ids], pa.uuid())})
+    pq.write_table(table, tmp_path / "ids.parquet")
+    res = polyclean("clean", "ids.parquet", "-o", f"ids.{out_fmt}", "--no-translate",
+                    cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    text = (tmp_path / f"ids.{out_fmt}").read_text("utf-8")
+    assert str(ids[0]) in text and str(ids[1]) in text
+
+    class Odd:  # a value no output format knows (an extension type's own scalar)
+        pass
+
+    class Rows:  # the batches the reader gets: row "b" holds such a value in column "u"
+        def __init__(self, batch):
+            self.rows = [{**row, "u": Odd() if row["id"] == "b" else row["u"]}
+                         for row in batch.to_pylist()]
+
+        def to_pylist(self):
+            return self.rows
+
+    iter_batches = pq.ParquetFile.iter_batches
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches",
+                        lambda self, **kw: map(Rows, iter_batches(self, **kw)))
+    out, report = tmp_path / f"odd.{out_fmt}", tmp_path / "report.jsonl"
+    rc = cli.main(["clean", str(tmp_path / "ids.parquet"), "-o", str(out), "--no-translate",
+                   "-j", "1", "--report", str(report)])
+    err = capsys.readouterr().err
+    assert rc == 1, err
+    assert "Traceback" not in err
+    assert "ids.parquet:row 2: cannot write the record: TypeError: Odd" in err
+    assert "One sentence." in out.read_text("utf-8") and "Two sentences" not in out.read_text(
+        "utf-8")
+    lines = [json.loads(x) for x in report.read_text("utf-8").splitlines()]
+    assert [x.get("status") for x in lines] == [None, "error"]
+    errors = (tmp_path / f"odd.{out_fmt}.errors.jsonl").read_text("utf-8").splitlines()
+    assert len(errors) == 1 and json.loads(errors[0])["row"] == 2
