@@ -205,8 +205,11 @@ def _finite(value: Any) -> Any:
 def _plain(value: Any) -> Any:
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
+    if isinstance(value, bytes):  # text when it is UTF-8; never replacement characters
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            raise RecordError(E.NESTED_BYTES_NOT_TEXT.format(n=len(value))) from None
     if isinstance(value, (decimal.Decimal, datetime.timedelta, uuid.UUID)):
         return str(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
@@ -530,6 +533,13 @@ def render_row(route: Route, row: dict, cleaned: str | None, report: dict | None
         merged.update(extra)
     if route.out_fmt == "parquet":
         return merged
+    for key, value in merged.items():
+        if isinstance(value, bytes) and route.out_fmt != "text":
+            try:
+                value.decode("utf-8")
+            except UnicodeDecodeError:
+                raise RecordError(E.BYTES_NOT_TEXT.format(
+                    column=key, n=len(value), fmt=route.out_fmt.upper())) from None
     if route.out_fmt == "jsonl":
         return (to_json(merged) + "\n").encode("utf-8")
     if route.out_fmt == "text":

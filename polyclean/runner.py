@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .config import Config
-from .errors import E, InputError, Interrupted, OutputError, StopRun, plural
+from .errors import E, InputError, Interrupted, OutputError, RecordError, StopRun, plural
 from .events import Batch, InputStream, batches, location, total_size
 from .formats import READ_ERRORS, READERS, FieldOptions, Record, excerpt
 from .journal import Journal, OutputLock, fingerprint
@@ -551,7 +551,8 @@ class _Run:
             try:
                 result = render_row(unit.route, rec.keep, cleaned, report, self.fields, extra)
             except Exception as exc:  # a cell of a type no output format can hold
-                why = E.RECORD_UNWRITABLE.format(why=f"{type(exc).__name__}: {exc}")
+                why = E.RECORD_UNWRITABLE.format(why=exc if isinstance(exc, RecordError)
+                                                 else f"{type(exc).__name__}: {exc}")
                 if err is None:
                     err = why
                     if line is not None:

@@ -242,3 +242,34 @@ def test_a_parquet_uuid_column_converts_and_an_unwritable_cell_is_an_error_recor
     assert [x.get("status") for x in lines] == [None, "error"]
     errors = (tmp_path / f"odd.{out_fmt}.errors.jsonl").read_text("utf-8").splitlines()
     assert len(errors) == 1 and json.loads(errors[0])["row"] == 2
+
+
+@pytest.mark.parametrize("out_fmt", ["jsonl", "csv"])
+def test_a_binary_cell_that_is_not_utf8_is_an_error_not_replacement_characters(
+        tmp_path, out_fmt):
+    """A Parquet column of bytes kept beside the text (the page as fetched, in cp1251)
+    cleaned to JSONL or CSV was decoded as UTF-8 with every bad byte replaced by U+FFFD:
+    the Cyrillic came out as "\ufffd\ufffd\ufffd", with exit 0 and no word.  Bytes that
+    are UTF-8 are still written as text; others make that row an error record naming
+    the column, and Parquet output keeps them as they are."""
+    import json
+
+    raw = "Привет, мир".encode("cp1251")
+    table = pa.table({"id": ["a", "b"], "text": ["One sentence.", "Two sentences."],
+                      "raw": pa.array(["plain ascii".encode(), raw], pa.binary())})
+    pq.write_table(table, tmp_path / "pages.parquet")
+    res = polyclean("clean", "pages.parquet", "-o", f"out.{out_fmt}", "--no-translate",
+                    cwd=tmp_path)
+    assert res.returncode == 1
+    err = res.stderr.decode("utf-8")
+    assert ("pages.parquet:row 2: cannot write the record: column 'raw' holds bytes that "
+            "are not UTF-8 text") in err
+    out = (tmp_path / f"out.{out_fmt}").read_text("utf-8")
+    assert "\ufffd" not in out
+    assert "plain ascii" in out and "One sentence." in out and "Two sentences" not in out
+    errors = (tmp_path / f"out.{out_fmt}.errors.jsonl").read_text("utf-8").splitlines()
+    assert [json.loads(e)["row"] for e in errors] == [2]
+    res = polyclean("clean", "pages.parquet", "-o", "out.parquet", "--no-translate",
+                    cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert pq.read_table(tmp_path / "out.parquet").column("raw").to_pylist()[1] == raw
