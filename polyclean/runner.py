@@ -68,11 +68,11 @@ def _column_names(meta: Any) -> list[str] | None:
 def _columns_schema(meta: Any) -> Any:
     """The schema of a Parquet output without rows, from its first input's metadata:
     a Parquet schema as it is, a CSV/TSV header as text columns (CSV cells stay text)."""
-    if meta is None or not isinstance(meta, list):
-        return meta if hasattr(meta, "empty_table") else None
-    import pyarrow as pa
+    if isinstance(meta, list):
+        import pyarrow as pa
 
-    return pa.schema([(name, pa.string()) for name in meta])
+        return pa.schema([(name, pa.string()) for name in meta])
+    return meta if hasattr(meta, "empty_table") else None
 
 
 def run(plan: Plan, opts: RunOptions) -> Summary:
@@ -538,9 +538,12 @@ class _Run:
                 o = unit.output
                 if row and self.fields.status_field and o in self.sinks and o not in self.dead:
                     # written all the same (text null, status the error), as a row that
-                    # fails to clean is
-                    result = render_row(unit.route, row, None, None, self.fields,
-                                        outcome_fields(self.fields, None, rec.error))
+                    # fails to clean is, unless a cell of it cannot be written either
+                    try:
+                        result = render_row(unit.route, row, None, None, self.fields,
+                                            outcome_fields(self.fields, None, rec.error))
+                    except Exception:  # (the row is in the errors file already)
+                        return
                     n = self._output_io(o, self.sinks[o].write, result,
                                         show(location(unit, rec)))
                     s.bytes_out += n or 0
