@@ -261,6 +261,10 @@ class E:
                        "holds an object; the text must be a top-level field)")
     FIELD_NOT_TEXT = "field {field!r} is {kind}, not text"
     RECORD_UNWRITABLE = "cannot write the record: {why}"
+    BYTES_NOT_TEXT = ("column {column!r} holds bytes that are not UTF-8 text ({n:,} bytes), "
+                      "which {fmt} cannot hold; write Parquet (-o OUT.parquet) or leave the "
+                      "column out")
+    NESTED_BYTES_NOT_TEXT = "bytes that are not UTF-8 text ({n:,} bytes) inside a value"
     DOCUMENT_FAILED = "document at position {i}: {why}"
     DOCUMENT_FAILED_AT = "document at index {label!r}: {why}"
     NO_FILES = "{paths}: no files to read"

@@ -33,7 +33,9 @@ import datetime
 import decimal
 import io
 import json
+import math
 import re
+import uuid
 from dataclasses import dataclass
 from json.decoder import scanstring
 from typing import Any
@@ -69,6 +71,20 @@ def _syntax(msg: str, line: str, pos: int) -> RecordError:
     return RecordError(E.INVALID_JSON.format(why=json.JSONDecodeError(msg, line, pos)))
 
 
+def json_kind(value: Any) -> str:
+    """What a JSON value is, in JSON's words (a message says ``null``, not ``NoneType``).
+
+    >>> [json_kind(v) for v in (None, True, 1, 2.5, "x", [1], {})]
+    ['null', 'true', 'a number', 'a number', 'a string', 'an array', 'an object']
+    """
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {str: "a string", list: "an array", dict: "an object"}.get(type(value),
+                                                                   type(value).__name__)
+
+
 def scan_object(line: str) -> list[tuple[str, int, int, Any]]:
     """``(key, start, end, value)`` of each member of the JSON object on ``line``, with
     the offsets of the value's source text (so untouched values are kept as they came).
@@ -86,13 +102,13 @@ def scan_object(line: str) -> list[tuple[str, int, int, Any]]:
     >>> scan_object('[1, 2]')
     Traceback (most recent call last):
     ...
-    polyclean.errors.RecordError: not a JSON object but list
+    polyclean.errors.RecordError: not a JSON object but an array
     """
     i = _WS.match(line).end()
     try:
         if line[i:i + 1] != "{":
             value = _DECODER.decode(line)
-            raise RecordError(E.NOT_AN_OBJECT.format(kind=type(value).__name__))
+            raise RecordError(E.NOT_AN_OBJECT.format(kind=json_kind(value)))
         members: list[tuple[str, int, int, Any]] = []
         i = _WS.match(line, i + 1).end()
         if line[i:i + 1] == "}":
@@ -155,12 +171,19 @@ def to_json(obj: Any) -> str:
     """JSON text that can always be written as UTF-8: non-ASCII characters as they
     are, unless a string holds a lone surrogate (valid in JSON, e.g. ``"\\ud800"``,
     but not in UTF-8): then everything non-ASCII is escaped, losslessly.  Values JSON
-    lacks (dates, decimals, bytes from Parquet) are written as text.
+    lacks (dates, decimals, UUIDs, bytes from Parquet) are written as text; a float that is
+    NaN or infinite (a Parquet cell) is null, as JSON has no such number.
 
     >>> to_json({"a": "caf\\u00e9"}), to_json({"a": "\\ud800"})
     ('{"a": "café"}', '{"a": "\\\\ud800"}')
+    >>> to_json({"a": float("nan"), "b": [float("-inf"), 1.5]})
+    '{"a": null, "b": [null, 1.5]}'
     """
-    text = json.dumps(obj, ensure_ascii=False, default=_plain)
+    try:
+        text = json.dumps(obj, ensure_ascii=False, default=_plain, allow_nan=False)
+    except ValueError:  # NaN or an infinity: not JSON (polyclean refuses it as input)
+        obj = _finite(obj)
+        text = json.dumps(obj, ensure_ascii=False, default=_plain)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -168,12 +191,26 @@ def to_json(obj: Any) -> str:
     return text
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float (at any depth) replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    if isinstance(value, (decimal.Decimal, datetime.timedelta)):
+    if isinstance(value, bytes):  # text when it is UTF-8; never replacement characters
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            raise RecordError(E.NESTED_BYTES_NOT_TEXT.format(n=len(value))) from None
+    if isinstance(value, (decimal.Decimal, datetime.timedelta, uuid.UUID)):
         return str(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
@@ -324,12 +361,13 @@ def _extract_json(payload: bytes | str, opts: FieldOptions) -> tuple[Any, str | 
         line = line[1:]
     members = scan_object(line)
     values = {key: value for key, _, _, value in members}
-    if opts.text_field not in values:
-        raise RecordError(_no_field(opts.text_field, values), values)
-    value = values[opts.text_field]
-    if value is not None and not isinstance(value, str):
-        raise RecordError(E.FIELD_NOT_TEXT.format(field=opts.text_field,
-                                                  kind=type(value).__name__), values)
+    value = values.get(opts.text_field)
+    if opts.text_field not in values or (value is not None and not isinstance(value, str)):
+        err = RecordError(_no_field(opts.text_field, values) if opts.text_field not in values
+                          else E.FIELD_NOT_TEXT.format(field=opts.text_field,
+                                                       kind=type(value).__name__), values)
+        err.state = (line, members)  # an object: written with --status-field all the same
+        raise err
     return (line, members), value
 
 
@@ -495,6 +533,13 @@ def render_row(route: Route, row: dict, cleaned: str | None, report: dict | None
         merged.update(extra)
     if route.out_fmt == "parquet":
         return merged
+    for key, value in merged.items():
+        if isinstance(value, bytes) and route.out_fmt != "text":
+            try:
+                value.decode("utf-8")
+            except UnicodeDecodeError:
+                raise RecordError(E.BYTES_NOT_TEXT.format(
+                    column=key, n=len(value), fmt=route.out_fmt.upper())) from None
     if route.out_fmt == "jsonl":
         return (to_json(merged) + "\n").encode("utf-8")
     if route.out_fmt == "text":

@@ -28,16 +28,16 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .config import Config
-from .errors import E, Interrupted, OutputError, StopRun, plural
+from .errors import E, InputError, Interrupted, OutputError, RecordError, StopRun, plural
 from .events import Batch, InputStream, batches, location, total_size
-from .formats import FieldOptions, Record, excerpt
+from .formats import READ_ERRORS, READERS, FieldOptions, Record, excerpt
 from .journal import Journal, OutputLock, fingerprint
 from .plan import Plan, Unit, show
 from .records import render_row, table_line
 from .runlog import ErrorLog, Lines, Progress, Summary, say, why
 from .sinks import (ParquetSink, Sink, StreamSink, TableSink, TextFileSink, is_work_file,
                     make_folders, partial_path, remove_path, sweep, work_stem)
-from .workers import add_stats, cores, error_report, record_id, results
+from .workers import add_stats, cores, error_report, outcome_fields, record_id, results
 
 # Out of space: every later write would fail too, so the run stops (resumably).
 _NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
@@ -54,6 +54,25 @@ class RunOptions:
     journal: Path | None = None  # None: no journal (stdout output)
     lock: Path | None = None  # the output to lock (None: none)
     progress: bool = False
+
+
+def _column_names(meta: Any) -> list[str] | None:
+    """The columns of a reader's metadata: a CSV/TSV header, a Parquet schema's names
+    (the fields polyclean writes included); None for formats without columns."""
+    if isinstance(meta, list):
+        return meta
+    names = getattr(meta, "names", None)
+    return list(names) if names is not None else None
+
+
+def _columns_schema(meta: Any) -> Any:
+    """The schema of a Parquet output without rows, from its first input's metadata:
+    a Parquet schema as it is, a CSV/TSV header as text columns (CSV cells stay text)."""
+    if isinstance(meta, list):
+        import pyarrow as pa
+
+        return pa.schema([(name, pa.string()) for name in meta])
+    return meta if hasattr(meta, "empty_table") else None
 
 
 def run(plan: Plan, opts: RunOptions) -> Summary:
@@ -392,14 +411,45 @@ class _Run:
             return TextFileSink(out.target)  # one document, one file
         if out.fmt == "parquet":
             schema = meta if first.fmt == "parquet" and len(out.units) == 1 else None
-            return ParquetSink(out.target, schema, fields.out, resume)
+            if len(out.units) > 1 and hasattr(meta, "empty_table"):
+                schema = self._shared_schema(out)
+            return ParquetSink(out.target, schema, fields.out, resume,
+                               None if schema is not None else _columns_schema(meta))
         if out.fmt in ("csv", "tsv") and not first.route.encoded:
-            return TableSink(out.target, out.fmt, fields.delimiter, out.compress, resume)
+            return TableSink(out.target, out.fmt, fields.delimiter, out.compress, resume,
+                             _column_names(meta))
         header = b""
         if out.fmt in ("csv", "tsv") and meta is not None:
             raw = first.fmt == "tsv" and out.fmt == "tsv"
             header = table_line(meta, out.fmt, fields.delimiter, raw=raw).encode("utf-8")
         return StreamSink(out.target, header, out.compress, out.headers, resume)
+
+    def _shared_schema(self, out: Any) -> Any:
+        """The schema of every Parquet input of ``out`` when they all have one (the
+        parts of one table merged into one file keep their types, as one part does);
+        None when an input is not Parquet or the schemas differ.  An input that cannot
+        be opened is left out: it fails as a whole and gives no rows."""
+        shared = None
+        for u in out.units:
+            unit = self.plan.units[u]
+            if unit.fmt != "parquet":
+                return None
+            if unit.problem is not None:
+                continue
+            reader = READERS["parquet"](unit.path, self.fields)
+            try:
+                schema = reader.open()
+            except (InputError, *READ_ERRORS):
+                continue
+            finally:
+                reader.close()
+            if schema is None:  # a file of 0 bytes
+                continue
+            if shared is None:
+                shared = schema
+            elif not schema.equals(shared, check_metadata=False):
+                return None
+        return shared
 
     def _output_io(self, o: int, fn: Any, *args: Any) -> Any:
         """``fn(*args)`` on output ``o``; a failure fails that output's input alone
@@ -486,8 +536,32 @@ class _Run:
             else:  # a Parquet row the reader refused still has its id
                 row = rec.keep if isinstance(rec.keep, dict) else {}
                 self._error(unit, rec, rec.error, rec.raw, record_id(row, self.fields.id_field))
+                o = unit.output
+                if row and self.fields.status_field and o in self.sinks and o not in self.dead:
+                    # written all the same (text null, status the error), as a row that
+                    # fails to clean is, unless a cell of it cannot be written either
+                    try:
+                        result = render_row(unit.route, row, None, None, self.fields,
+                                            outcome_fields(self.fields, None, rec.error))
+                    except Exception:  # (the row is in the errors file already)
+                        return
+                    n = self._output_io(o, self.sinks[o].write, result,
+                                        show(location(unit, rec)))
+                    s.bytes_out += n or 0
             return
         result, err, line, own, empty = out
+        if unit.fmt == "parquet" and result is not None:
+            cleaned, report, extra = result
+            try:
+                result = render_row(unit.route, rec.keep, cleaned, report, self.fields, extra)
+            except Exception as exc:  # a cell of a type no output format can hold
+                why = E.RECORD_UNWRITABLE.format(why=exc if isinstance(exc, RecordError)
+                                                 else f"{type(exc).__name__}: {exc}")
+                if err is None:
+                    err = why
+                    if line is not None:
+                        line = error_report(location(unit, rec) if own is None else own, why)
+                result = empty = None
         if line is not None:
             self.report.write(line)
         if empty is not None:  # written, but the user should know it is empty
@@ -503,9 +577,6 @@ class _Run:
         o = unit.output
         if o in self.dead or o not in self.sinks:
             return
-        if unit.fmt == "parquet":
-            cleaned, report, extra = result
-            result = render_row(unit.route, rec.keep, cleaned, report, self.fields, extra)
         n = self._output_io(o, self.sinks[o].write, result, show(location(unit, rec)))
         s.bytes_out += n or 0
 

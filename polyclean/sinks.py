@@ -368,12 +368,16 @@ class TableSink(Sink):
     order of first appearance) and the rows, padded, in the output format."""
 
     def __init__(self, target: Path | None, fmt: str, delimiter: str = ",",
-                 compress: str | None = None, resume: dict | None = None) -> None:
+                 compress: str | None = None, resume: dict | None = None,
+                 header: list[str] | None = None) -> None:
         self.target, self.fmt, self.delimiter, self.compress = target, fmt, delimiter, compress
         self.special = target is None or is_special(target)
         self.work = Path(tempfile.mkdtemp(prefix="polyclean-")) if self.special else None
         self.partial = (self.work / "rows") if self.work else partial_path(target)
         self.columns: list[str] = list(resume["columns"]) if resume else []
+        # the first input's columns (CSV header, Parquet schema): the header of an
+        # output without rows, which would otherwise be a file of 0 bytes
+        self.header = list(resume.get("header") or []) if resume else list(header or [])
         self.index = {c: i for i, c in enumerate(self.columns)}
         self.done = not self.special and _resumable(self.partial, target, resume)
         if not self.done:
@@ -393,7 +397,8 @@ class TableSink(Sink):
         return len(data)
 
     def state(self) -> dict:
-        return {"offset": self.fh.tell() if not self.done else 0, "columns": self.columns}
+        return {"offset": self.fh.tell() if not self.done else 0, "columns": self.columns,
+                "header": self.header}
 
     def commit(self) -> None:
         if not self.done:
@@ -411,9 +416,9 @@ class TableSink(Sink):
         merge = (self.work / "merge") if self.work else partial_path(self.target, "merge")
         frames, width = _Frames(None if self.target is None else self.compress), len(self.columns)
         with _create(merge) as out, open(self.partial, "rb") as rows:
-            if self.columns:
-                out.write(frames.feed(table_line(self.columns, self.fmt, self.delimiter)
-                                      .encode("utf-8")))
+            if self.columns or self.header:
+                out.write(frames.feed(table_line(self.columns or self.header, self.fmt,
+                                                 self.delimiter).encode("utf-8")))
             for line in rows:
                 cells = json.loads(line)
                 cells += [""] * (width - len(cells))
@@ -453,13 +458,13 @@ class ParquetSink(Sink):
     each part's types are inferred and the merge unifies them: the columns are the
     union of all parts' (in order of appearance), nulls fill a missing column, an int
     column meeting a float one becomes float, and a column whose types cannot be
-    unified is written as text.  An output without rows has the one text column
-    ``empty``."""
+    unified is written as text.  An output without rows has the schema ``fallback``
+    (the first input's columns), else the one text column ``empty``."""
 
     row_group_rows = 65_536
 
     def __init__(self, target: Path, schema: Any = None, empty: str = "text",
-                 resume: dict | None = None) -> None:
+                 resume: dict | None = None, fallback: Any = None) -> None:
         self.special = is_special(target)
         self.target, self.schema, self.empty = target, schema, empty
         self.work = Path(tempfile.mkdtemp(prefix="polyclean-")) if self.special else None
@@ -472,8 +477,8 @@ class ParquetSink(Sink):
         if resume is not None:
             self.parts = resume["parts"]
             for part in self.dir.iterdir():  # parts written after the journalled point
-                if part.name != "schema" and (not part.name.endswith(".parquet")
-                                              or int(part.stem) >= self.parts):
+                if part.name not in ("schema", "fallback") and (
+                        not part.name.endswith(".parquet") or int(part.stem) >= self.parts):
                     part.unlink()
             if self.schema is None and (self.dir / "schema").exists():
                 import pyarrow.parquet as pq
@@ -482,11 +487,12 @@ class ParquetSink(Sink):
         else:
             remove_path(self.dir)
             self.dir.mkdir(parents=True)
-            if schema is not None:
-                import pyarrow.parquet as pq
+            for name, kept in (("schema", schema), ("fallback", fallback)):
+                if kept is not None:
+                    import pyarrow.parquet as pq
 
-                pq.write_table(schema.empty_table(), self.dir / "schema.tmp")
-                os.replace(self.dir / "schema.tmp", self.dir / "schema")
+                    pq.write_table(kept.empty_table(), self.dir / f"{name}.tmp")
+                    os.replace(self.dir / f"{name}.tmp", self.dir / name)
 
     def write(self, out: Any, label: str = "") -> int:
         self.rows.append(out)
@@ -521,7 +527,9 @@ class ParquetSink(Sink):
             return
         self.commit()
         paths = [self.dir / f"{i:09d}.parquet" for i in range(self.parts)]
+        fallback = self.dir / "fallback"
         schema = (self.schema or _unify([pq.read_schema(p) for p in paths])
+                  or (pq.read_schema(fallback) if fallback.exists() else None)
                   or pa.schema([(self.empty, pa.string())]))
         merge = (self.work / "merge") if self.work else partial_path(self.target, "merge")
         with pq.ParquetWriter(merge, schema) as writer:

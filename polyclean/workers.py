@@ -132,7 +132,13 @@ def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route]
             msg = str(exc) if isinstance(exc, RecordError) else f"{type(exc).__name__}: {exc}"
             mine = record_id(getattr(exc, "fields", None) or {}, fields.id_field)
             ident = ids[i] if mine is None else mine  # a JSON object without its text
-            outs[i] = (None, msg, error_report(ident, msg) if want_report else None, mine,
+            out = None
+            if fields.status_field and getattr(exc, "state", None) is not None:
+                # a JSON object whose text is missing or not text: written, its status
+                # the error, as a record that fails to clean is
+                out = render(route, exc.state, None, None, fields,
+                             outcome_fields(fields, None, msg))
+            outs[i] = (out, msg, error_report(ident, msg) if want_report else None, mine,
                        None)
             continue
         states[i] = state

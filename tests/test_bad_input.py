@@ -241,7 +241,7 @@ def test_malformed_jsonl(tmp_path, capsys):
     err = error_lines(capsys)
     where = [l.split(": ")[2] for l in err]
     assert where == [f"{src}:line {n}" for n in (2, 4, 5, 6, 8)]  # line 3 is blank: skipped
-    assert "invalid JSON" in err[0] and "not a JSON object but list" in err[1]
+    assert "invalid JSON" in err[0] and "not a JSON object but an array" in err[1]
     assert "field 'text' is int, not text" in err[2] and "no field 'text'" in err[3]
     assert "RecursionError" in err[4]
     # Good records are written in order; null text passes through; a lone surrogate in a
