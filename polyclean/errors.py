@@ -216,6 +216,8 @@ class E:
     NO_MATCHING_FILES = "no files match {pattern!r}"
     NOT_A_REGULAR_FILE = "not a regular file ({kind}); skipped"
     WORK_FILE_SKIPPED = "a work file of polyclean (left by a killed run), not an input; skipped"
+    HIDDEN_SKIPPED = ("a hidden {kind} (its name starts with '.'), not read; skipped (give it "
+                      "by name, or --glob '.*', to clean it)")
     INPUT_TWICE = ("{b} is given twice (as, or inside, {a}): its records would be cleaned "
                    "and written twice; give it once")
     STDIN_TWICE = "'-' (standard input) is given {n} times; it can be read once"

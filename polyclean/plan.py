@@ -179,13 +179,17 @@ def glob_match(path: str, pattern: str) -> bool:
 def walk(root: Path, pattern: str = "*") -> Iterator[tuple[Path, tuple[str, str] | None]]:
     """``(path, problem)`` for each entry under ``root`` whose path inside it matches
     ``pattern``, sorted; ``problem`` is None for a readable regular file (or a link to
-    one), else ``(status, message)``; an unreadable folder is a problem too."""
+    one), else ``(status, message)``; an unreadable folder is a problem too.  Hidden
+    files and folders (a name starting with "."), such as the ``.crc`` files beside a
+    Spark job's Parquet parts, ``.git`` or ``.DS_Store``, are skipped (a folder as a
+    whole, not read) unless ``pattern`` asks for them ("*/.x", ".*")."""
     found: list[tuple[Path, tuple[str, str] | None]] = []
 
     def onerror(exc: OSError) -> None:
         why = (exc.strerror or str(exc)).lower()
         found.append((Path(exc.filename), ("error", E.FOLDER_UNREADABLE.format(why=why))))
 
+    hidden_ok = any(part.startswith(".") for part in pattern.split("/"))
     for folder, dirs, files in os.walk(root, onerror=onerror):
         dirs.sort()
         base = Path(folder)
@@ -193,8 +197,14 @@ def walk(root: Path, pattern: str = "*") -> Iterator[tuple[Path, tuple[str, str]
             path = base / name
             if not glob_match(path.relative_to(root).as_posix(), pattern):
                 continue
-            found.append((path, _problem(path)))
-        dirs[:] = [d for d in dirs if not os.path.islink(base / d)]
+            hidden = name.startswith(".") and not hidden_ok and not is_own_name(name)
+            found.append((path, ("skipped", E.HIDDEN_SKIPPED.format(kind="file")) if hidden
+                          else _problem(path)))
+        for d in dirs:
+            if d.startswith(".") and not hidden_ok and not os.path.islink(base / d):
+                found.append((base / d, ("skipped", E.HIDDEN_SKIPPED.format(kind="folder"))))
+        dirs[:] = [d for d in dirs if not os.path.islink(base / d)
+                   and (hidden_ok or not d.startswith("."))]
     found.sort(key=lambda item: item[0])
     return iter(found)
 

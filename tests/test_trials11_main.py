@@ -203,3 +203,29 @@ def test_an_html_page_piped_or_named_txt_is_pointed_at_format_html(tmp_path):
     (tmp_path / "note.txt").write_text("<html> is the root element of a page; the minister "
                                        "said so on Monday.\n")
     assert "warning" not in polyclean("clean", "note.txt", "--no-translate", cwd=tmp_path).stderr
+
+
+def test_hidden_files_of_a_folder_are_skipped_with_a_warning(tmp_path):
+    """A Spark job's Parquet folder holds a hidden ``.crc`` file beside each part:
+    ``polyclean clean out.parquet/ -o clean/`` read them as inputs (binary data: errors,
+    exit 1), and a ``.git`` folder inside an input folder was read file by file.  Hidden
+    files and folders are skipped with a warning (exit 0); ``--glob '.*'`` or the name
+    takes them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    src = tmp_path / "job.parquet"
+    (src / ".git" / "objects").mkdir(parents=True)
+    (src / ".git" / "objects" / "ab").write_bytes(b"x\x00\x01")
+    pq.write_table(pa.table({"id": [1], "text": ["The minister said on Monday that talks "
+                                                 "would go on."]}),
+                   src / "part-00000.snappy.parquet")
+    (src / ".part-00000.snappy.parquet.crc").write_bytes(b"crc\x00\x01\x02")
+    res = polyclean("clean", "job.parquet", "-o", "clean/", "--no-translate", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert ("job.parquet/.part-00000.snappy.parquet.crc: a hidden file (its name starts with "
+            "'.'), not read; skipped (give it by name, or --glob '.*', to clean it)") in res.stderr
+    assert "job.parquet/.git: a hidden folder" in res.stderr
+    assert "objects" not in res.stderr
+    assert sorted(p.name for p in (tmp_path / "clean").rglob("*") if p.is_file()) == [
+        "part-00000.snappy.parquet"]
