@@ -490,7 +490,7 @@ def _detect_units(plan, cfg: Config, fh: Any) -> int:
         texts: list = []
         for kind, u, x in batch.events:
             unit = plan.units[u]
-            if kind == "warn" and not cfg.quiet:  # an empty input, as clean says
+            if kind in ("warn", "note") and not cfg.quiet:  # as clean says
                 say("warning", f"{show(unit.name)}: {x}")
             if kind in ("fail", "skip") or kind == "rec" and x.error is not None:
                 # a WARC record that is not HTML is skipped, as clean skips it (a warning)

@@ -4,8 +4,9 @@ Events, in input order: ``("start", u, meta)`` when unit ``u`` opens, ``("rec", 
 record)`` for each record, ``("end", u, counts)`` when it is read to the end
 (``counts``: a WARC archive's records by type, for the summary; else None), ``("fail",
 u, message)`` when it cannot be opened or breaks part-way (its output is then taken
-back), ``("skip", u, message)`` for a unit not read on purpose (a FIFO) and ``("warn",
-u, message)`` for an empty input.  :func:`batches` cuts the stream so that the
+back), ``("skip", u, message)`` for a unit not read on purpose (a FIFO), ``("warn",
+u, message)`` for an empty input (its output is empty) and ``("note", u, message)``
+for a warning about an input that was read as usual.  :func:`batches` cuts the stream so that the
 boundaries depend on the input only (at most ``batch_docs`` records or
 ``batch_bytes`` bytes), never on timing or the number of workers.
 """
@@ -104,7 +105,7 @@ class InputStream:
             if reader.empty:
                 yield ("warn", u, E.EMPTY_INPUT)
             elif self.html_hint and getattr(reader, "looks_html", False):
-                yield ("warn", u, E.TEXT_LOOKS_HTML)
+                yield ("note", u, E.TEXT_LOOKS_HTML)
             counts = getattr(reader, "counts", None)  # a WARC reader's record types
             yield ("end", u, {f"warc_{k}": v for k, v in counts.items()} if counts else None)
         except Exception as exc:

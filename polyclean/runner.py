@@ -501,8 +501,8 @@ class _Run:
                     self.log.add(unit.name, "", "skipped", x, None)
                 if unit.output >= 0 and u == self.plan.outputs[unit.output].units[-1]:
                     completed.append(unit.output)
-            elif kind == "warn":
-                if unit.output in self.sinks:
+            elif kind in ("warn", "note"):
+                if kind == "warn" and unit.output in self.sinks:  # an empty input
                     self._output_io(unit.output, self.sinks[unit.output].empty_input)
                 if not self.cfg.quiet:
                     say("warning", f"{show(unit.name)}: {x}")

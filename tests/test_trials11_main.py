@@ -189,6 +189,9 @@ def test_an_html_page_piped_or_named_txt_is_pointed_at_format_html(tmp_path):
             "in the output; give --format html to clean its text")
     res = polyclean("clean", "page.txt", "--no-translate", cwd=tmp_path)
     assert res.returncode == 0 and f"warning: page.txt: {hint}" in res.stderr
+    assert "The minister said on Monday" in res.stdout  # cleaned as before, tags and all
+    res = polyclean("clean", "page.txt", "-o", "out/", "--no-translate", cwd=tmp_path)
+    assert "The minister said on Monday" in (tmp_path / "out" / "page.txt").read_text()
     res = subprocess.run([sys.executable, "-m", "polyclean", "clean", "-", "--no-translate"],
                          input=_PAGE, cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0 and f"warning: -: {hint}" in res.stderr
