@@ -373,6 +373,8 @@ class E:
                       "--no-cache")
     GLOSSARY_UNREADABLE = "--glossary {path}: cannot read it: {why}"
     GLOSSARY_LINE = "--glossary {path}, line {line}: {why}"
+    GLOSSARY_TWICE = ("{term!r} is already on line {line} with another translation; keep "
+                      "one of the two lines")
 
     # web inputs
     WEB_EXTRA = "{what} needs the 'web' extra: pip install 'polyclean[web]' ({why})"

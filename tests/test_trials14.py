@@ -1,0 +1,68 @@
+"""Defects found by using the translation path as a new user would (tiny hand-set Argos
+packages, ../shared/data): glossaries, --min-translation-score, `models check`,
+--missing-model fail in a batch, `models install` of a folder."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from argos_tiny import (  # noqa: F401
+    RU_EN, argos_env, build_package, build_package_dir, tiny_zips, zip_folder,
+)
+from polyclean import Cleaner, Config, cli, models
+from polyclean.errors import ConfigError, GlossaryError
+from polyclean.translate import Fragment, Translator
+from polyclean.translate.protect import Glossary
+
+
+@pytest.fixture
+def ru_en(argos_env, tiny_zips):
+    models.install_file(tiny_zips["ru-en"])
+    return argos_env
+
+
+def _one(cfg: Config, text: str, lang: str = "ru"):
+    (out,) = Translator(cfg).translate([Fragment(text, lang)])
+    return out
+
+
+def test_a_glossary_saved_with_a_byte_order_mark_applies_its_first_term(ru_en, tmp_path):
+    """A glossary saved by Windows Notepad ("UTF-8 with BOM") has U+FEFF before its first
+    term: the term read as '\\ufeffкошка', never matched, and 'кошка' came out as 'cat'
+    instead of the glossary's 'KITTY', without a word."""
+    plain, bom = tmp_path / "plain.txt", tmp_path / "bom.txt"
+    plain.write_text("кошка\tKITTY\nмолоко\tMILK\n", encoding="utf-8")
+    bom.write_bytes("\ufeffкошка\tKITTY\r\nмолоко\tMILK\r\n".encode("utf-8"))
+    assert Glossary.load(bom).entries == Glossary.load(plain).entries == {
+        "кошка": "KITTY", "молоко": "MILK"}
+    out = _one(Config(use_cache=False, glossary=str(bom)), "Собака ест мясо и кошка")
+    assert out.result == "Dog eats meat and KITTY"
+
+
+def test_a_glossary_term_given_twice_with_two_translations_is_refused(tmp_path):
+    """'кошка<TAB>KITTY' then 'кошка<TAB>PUSSY': the second line silently replaced the
+    first.  It is a usage error naming both lines; a line repeated as it is stays fine."""
+    g = tmp_path / "g.txt"
+    g.write_text("кошка\tKITTY\nмолоко\nкошка\tPUSSY\n", encoding="utf-8")
+    with pytest.raises(GlossaryError) as err:
+        Glossary.load(g)
+    assert str(err.value) == (f"--glossary {g}, line 3: 'кошка' is already on line 1 with "
+                              "another translation; keep one of the two lines")
+    g.write_text("кошка\tKITTY\nкошка\n", encoding="utf-8")  # kept vs translated: refused too
+    with pytest.raises(GlossaryError, match="line 2: 'кошка' is already on line 1"):
+        Glossary.load(g)
+    g.write_text("кошка\tKITTY\nкошка\tKITTY\nмолоко\nмолоко\n", encoding="utf-8")
+    assert Glossary.load(g).entries == {"кошка": "KITTY", "молоко": None}
+
+
+def test_a_glossary_with_a_term_twice_is_one_usage_error_in_clean(tmp_path, capsys):
+    g = tmp_path / "g.txt"
+    g.write_text("кошка\tKITTY\nкошка\tPUSSY\n", encoding="utf-8")
+    src = tmp_path / "a.txt"
+    src.write_text("The cat story. кошка любит молоко.\n", encoding="utf-8")
+    assert cli.main(["clean", str(src), "--glossary", str(g), "--no-cache"]) == 2
+    err = capsys.readouterr().err
+    assert f"--glossary {g}, line 2: 'кошка' is already on line 1" in err
+    assert "Traceback" not in err
