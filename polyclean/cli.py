@@ -102,8 +102,8 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
                    help="terms never translated ('term') or always rendered one way "
                         "('term<TAB>translation'), one a line, UTF-8")
     g.add_argument("--min-translation-score", type=float, metavar="X", default=S,
-                   help="keep the source sentence when the model's score is below X "
-                        "(default: off)")
+                   help="keep the source sentence when the model's score is below X, "
+                        "a log-probability: 0 or below, -1.5 say (default: off)")
     g.add_argument("--no-protect", dest="protect_spans", action="store_false", default=S,
                    help="let the model see URLs, e-mails, placeholders... (default: masked)")
 

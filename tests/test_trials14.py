@@ -66,3 +66,18 @@ def test_a_glossary_with_a_term_twice_is_one_usage_error_in_clean(tmp_path, caps
     err = capsys.readouterr().err
     assert f"--glossary {g}, line 2: 'кошка' is already on line 1" in err
     assert "Traceback" not in err
+
+
+def test_a_min_translation_score_above_zero_is_a_usage_error(ru_en, tmp_path, capsys):
+    """Scores are log-probabilities (0 or below).  --min-translation-score 0.5, read as
+    a probability, refused every sentence as low-score: the output kept all the Russian
+    and the run said nothing.  It is a usage error now; 0 and below still work."""
+    src = tmp_path / "a.txt"
+    src.write_text("The cat story is long and here. кошка любит молоко. The end of the "
+                   "story is here.\n", encoding="utf-8")
+    assert cli.main(["clean", str(src), "--no-cache", "--min-translation-score", "0.5"]) == 2
+    assert "option min_translation_score=0.5 must be at most 0.0" in capsys.readouterr().err
+    with pytest.raises(ConfigError):
+        Config(min_translation_score=0.5)
+    assert cli.main(["clean", str(src), "--no-cache", "--min-translation-score", "-1"]) == 0
+    assert "cat loves milk." in capsys.readouterr().out
