@@ -81,3 +81,24 @@ def test_a_min_translation_score_above_zero_is_a_usage_error(ru_en, tmp_path, ca
         Config(min_translation_score=0.5)
     assert cli.main(["clean", str(src), "--no-cache", "--min-translation-score", "-1"]) == 0
     assert "cat loves milk." in capsys.readouterr().out
+
+
+def test_models_check_says_why_a_package_that_fails_while_translating_is_passed_over(
+        argos_env, tmp_path, capsys):
+    """A package that loads but fails in CTranslate2 (here: it decodes past its 128
+    position encodings) is passed over; `clean` ends with "see 'polyclean models check
+    translate-ru_en-1.0' for why", but `models check` printed only "outcome : installed
+    package translate-ru_en-1.0 cannot be loaded (kept)" - no why.  It now fails with
+    the reason, in one line."""
+    pkg = build_package_dir(tmp_path / "b", RU_EN, behaviour="repeat")
+    models.install_file(zip_folder(pkg, tmp_path / "repeat.argosmodel"))
+    src = tmp_path / "a.txt"
+    src.write_text("The cat story is long and here. Кошка любит молоко. The end of the "
+                   "story is here.\n", encoding="utf-8")
+    assert cli.main(["clean", str(src), "--no-cache"]) == 0
+    assert "see 'polyclean models check translate-ru_en-1.0' for why" in capsys.readouterr().err
+    assert cli.main(["models", "check", "translate-ru_en-1.0"]) == 1
+    out, err = capsys.readouterr()
+    assert err.count("\n") == 1 and err.startswith("polyclean models: error: package "
+                                                   "translate-ru_en-1.0 in ")
+    assert "failed while translating: No position encodings are defined" in err

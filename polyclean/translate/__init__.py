@@ -55,6 +55,12 @@ log = logging.getLogger(__name__)
 _BROKEN: dict[str, str] = {}  # package folder -> why it cannot be used (this process)
 
 
+def broken_reason(pkg: _models.PackageInfo) -> str | None:
+    """Why ``pkg`` was passed over in this process (it could not be loaded, or failed
+    while translating), or None."""
+    return _BROKEN.get(str(pkg.path))
+
+
 @dataclass
 class Fragment:
     """A piece of a document to translate and its (detected) language."""
