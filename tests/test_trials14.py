@@ -102,3 +102,55 @@ def test_models_check_says_why_a_package_that_fails_while_translating_is_passed_
     assert err.count("\n") == 1 and err.startswith("polyclean models: error: package "
                                                    "translate-ru_en-1.0 in ")
     assert "failed while translating: No position encodings are defined" in err
+
+
+EN_BODY = [
+    "There is consternation among some AMs at a suggestion their title should change to MWPs.",
+    "It has arisen because of plans to change the name of the assembly to the Welsh Parliament.",
+    "AMs across the political spectrum are worried it could invite ridicule.",
+    "One Labour AM said his group was concerned it rhymes with Twp and Pwp.",
+    "For readers outside of Wales: In Welsh twp means daft and pwp means poo.",
+    "A Plaid AM said the group as a whole was not happy and has suggested alternatives.",
+]
+FURNITURE = "The committee will publish its final report on the matter next spring, officials said."
+RU_LINE = "Из русской литературы 19 века мы предпочитали Данилевского и Волконского."
+
+
+def test_missing_model_fail_fails_only_its_documents_and_keeps_the_batch(tmp_path):
+    """--missing-model fail with one Russian fragment in a batch of English pages: the
+    batch was cleaned again document by document, so the other pages lost the batch's
+    boilerplate learning and kept the line recurring on every page (their output
+    differed from the same run with --missing-model keep).  Now the document with no
+    package fails alone and every other output is the one --missing-model keep gives."""
+    empty = tmp_path / "no-packages"
+    empty.mkdir()
+    texts = [f"{EN_BODY[i]}\n\n{FURNITURE}\n\n{EN_BODY[(i + 1) % 6]}" for i in range(6)]
+    texts[2] = f"{EN_BODY[2]}\n\n{RU_LINE}\n\n{FURNITURE}\n\n{EN_BODY[3]}"
+    src = tmp_path / "d.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts)),
+                   "utf-8")
+    common = ["clean", str(src), "--packages-dir", str(empty), "--no-cache", "-q"]
+    assert cli.main([*common, "-o", str(tmp_path / "keep.jsonl")]) == 0
+    assert cli.main([*common, "-o", str(tmp_path / "fail.jsonl"), "--missing-model", "fail"]) == 1
+    keep = [json.loads(l) for l in (tmp_path / "keep.jsonl").read_text("utf-8").splitlines()]
+    fail = [json.loads(l) for l in (tmp_path / "fail.jsonl").read_text("utf-8").splitlines()]
+    if RU_LINE not in keep[2]["text"]:
+        pytest.skip("the detector did not call the Russian line foreign")
+    # a line on every page, which only the batch's learning removes (cleaned alone, kept)
+    assert all(FURNITURE not in r["text"] for r in keep)
+    assert FURNITURE in Cleaner(translate=False).clean(texts[0]).text
+    assert fail == [r for r in keep if r["id"] != 2]
+    errors = [json.loads(l) for l in
+              (tmp_path / "fail.jsonl.errors.jsonl").read_text("utf-8").splitlines()]
+    assert [e["line"] for e in errors] == [3]
+    assert errors[0]["error"].startswith("MissingModelError: no installed Argos package "
+                                         "translates ru->en")
+    # The library: clean_batch gives the failing document an error result, as for a
+    # document that cannot be decoded; clean() raises it.
+    cleaner = Cleaner(missing_model="fail", packages_dir=str(empty), use_cache=False)
+    results = cleaner.clean_batch(texts)
+    assert [r.error is not None for r in results] == [False, False, True, False, False, False]
+    assert [r.text for r in results if r.error is None] == [r["text"] for r in fail]
+    from polyclean.translate import MissingModelError
+    with pytest.raises(MissingModelError):
+        cleaner.clean(texts[2])

@@ -188,6 +188,10 @@ class Translator:
                 "`polyclean models install PATH.argosmodel` from a file; or choose "
                 "--missing-model keep, transliterate or drop")
 
+    def missing_message(self, langs) -> str:
+        """The message of :class:`MissingModelError` for the languages ``langs``."""
+        return "; ".join(self._missing_message(lang) for lang in sorted(langs))
+
     def _unloadable(self, lang: str) -> list[_models.PackageInfo]:
         """The installed packages from ``lang`` passed over because they cannot be loaded."""
         return [p for p in self.packages() if p.from_code in _models.source_codes(lang)
@@ -243,8 +247,7 @@ class Translator:
         routes = {lang: self.route(lang) for lang in sorted(jobs)}
         missing = [lang for lang, r in routes.items() if r is None]
         if missing and cfg.missing_model == "fail":
-            raise MissingModelError(
-                "; ".join(self._missing_message(lang) for lang in missing))
+            raise MissingModelError(self.missing_message(missing))
         for lang in missing:
             for i in jobs[lang]:
                 outcomes[i] = self._missing(fragments[i], lang)
