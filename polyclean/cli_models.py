@@ -123,6 +123,8 @@ def cmd_install(args) -> int:
         path = Path(what).expanduser()
         looks_like_file = path.suffix == ".argosmodel" or path.exists() or "/" in what
         if looks_like_file:
+            if path.is_dir():
+                return _fail(E.PACKAGE_IS_FOLDER.format(path=what))
             if not path.is_file():
                 return _fail(f"{what}: no such file")
             result = _models.install_file(path, args.packages_dir, force=args.force)

@@ -357,6 +357,8 @@ class E:
                     "(or install an .argosmodel file on an offline machine)")
     PACKAGE_SKIPPED = "{why}; using {instead} instead"
     # polyclean models (polyclean.models_install)
+    PACKAGE_IS_FOLDER = ("{path}: is a folder, not a package file; give the .argosmodel file "
+                         "(a zip), or zip the folder as one top-level folder first")
     FOLDER_HOLDS_OTHER_PAIR = ("{folder} holds {other} ({pair}), which installing {new} there "
                                "would remove; remove it first (polyclean models remove {other})")
     HTTP_ERROR = ("cannot download {what} from {url}: the server answered ({why}); the "

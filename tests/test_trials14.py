@@ -154,3 +154,16 @@ def test_missing_model_fail_fails_only_its_documents_and_keeps_the_batch(tmp_pat
     from polyclean.translate import MissingModelError
     with pytest.raises(MissingModelError):
         cleaner.clean(texts[2])
+
+
+def test_models_install_of_a_package_folder_says_it_is_a_folder(argos_env, tmp_path, capsys):
+    """`polyclean models install translate-de_en-1_0/` (the unzipped package) said
+    "no such file" of a folder that is there."""
+    pkg = build_package_dir(tmp_path / "b", RU_EN)
+    assert cli.main(["models", "install", str(pkg)]) == 1
+    err = capsys.readouterr().err
+    assert err == (f"polyclean models: error: {pkg}: is a folder, not a package file; give "
+                   "the .argosmodel file (a zip), or zip the folder as one top-level folder "
+                   "first\n")
+    with pytest.raises(models.PackageError, match="is a folder"):
+        models.install_file(pkg)
