@@ -167,3 +167,18 @@ def test_models_install_of_a_package_folder_says_it_is_a_folder(argos_env, tmp_p
                    "first\n")
     with pytest.raises(models.PackageError, match="is a folder"):
         models.install_file(pkg)
+
+
+def test_a_glossary_with_no_protect_is_a_usage_error(ru_en, tmp_path, capsys):
+    """Glossary terms are protected spans, so --no-protect turned the glossary off:
+    'молоко<TAB>MILK' came out 'milk', without a word."""
+    g = tmp_path / "g.txt"
+    g.write_text("молоко\tMILK\n", encoding="utf-8")
+    src = tmp_path / "a.txt"
+    src.write_text("The cat story is long and here. Кошка любит молоко. The end of the "
+                   "story is here.\n", encoding="utf-8")
+    assert cli.main(["clean", str(src), "--no-cache", "--glossary", str(g)]) == 0
+    assert "Cat loves MILK." in capsys.readouterr().out
+    assert cli.main(["clean", str(src), "--no-cache", "--glossary", str(g), "--no-protect"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "--no-protect and --glossary contradict each other" in err
