@@ -590,6 +590,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .cache import check_file
 
             check_file(cfg.cache)  # a damaged cache: one line now, not an error per input
+        if args.command == "clean" and cfg.translate:
+            from .models import check_folder
+
+            check_folder(cfg.packages_dir)  # a file, say: one line now, not an error per input
     except (ConfigError, TypeError) as exc:
         _err(f"{exc}\n  {E.HELP_HINT.format(command=args.command)}")
         return EXIT_USAGE

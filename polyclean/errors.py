@@ -373,6 +373,8 @@ class E:
     CACHE_UNUSABLE = ("--cache {path}: cannot use it as the translation cache: {why}; "
                       "choose another file with --cache PATH, move this one aside, or "
                       "--no-cache")
+    PACKAGES_DIR_UNUSABLE = ("cannot read the packages folder {path}: {why}; give a folder with "
+                             "--packages-dir DIR, or --no-translate")
     GLOSSARY_UNREADABLE = "--glossary {path}: cannot read it: {why}"
     GLOSSARY_LINE = "--glossary {path}, line {line}: {why}"
     GLOSSARY_TWICE = ("{term!r} is already on line {line} with another translation; keep "

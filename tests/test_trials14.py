@@ -182,3 +182,24 @@ def test_a_glossary_with_no_protect_is_a_usage_error(ru_en, tmp_path, capsys):
     assert cli.main(["clean", str(src), "--no-cache", "--glossary", str(g), "--no-protect"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and "--no-protect and --glossary contradict each other" in err
+
+
+def test_a_packages_dir_that_is_a_file_is_one_usage_error(tmp_path, capsys):
+    """--packages-dir naming a file made every record fail with 'ModelsError: cannot
+    read the packages folder X: Not a directory' (100 error lines, then the run stopped
+    for too many errors).  It is one usage error before anything is read; a folder not
+    made yet is still fine (nothing installed), and --no-translate does not look."""
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    src = tmp_path / "d.jsonl"
+    src.write_text("".join(json.dumps({"text": f"{EN_BODY[i]} {RU_LINE}"}) + "\n"
+                           for i in range(6)), "utf-8")
+    out = tmp_path / "o.jsonl"
+    common = ["clean", str(src), "-o", str(out), "--no-cache"]
+    assert cli.main([*common, "--packages-dir", str(afile)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"polyclean: error: cannot read the packages folder {afile}: Not a "
+                          "directory; give a folder with --packages-dir DIR, or --no-translate\n")
+    assert not out.exists() and not (tmp_path / "o.jsonl.errors.jsonl").exists()
+    assert cli.main([*common, "--packages-dir", str(afile), "--no-translate", "-q"]) == 0
+    assert cli.main([*common, "--packages-dir", str(tmp_path / "none"), "-q"]) == 0
