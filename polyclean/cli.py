@@ -431,7 +431,7 @@ def _end_of_run(summary, cfg: Config, progress: bool) -> bool:
 
     if (cfg.summary or progress) and not cfg.quiet:
         print(summary.line(), file=sys.stderr)
-    warning = summary.untranslated_warning()
+    warning = summary.untranslated_warning(cfg.target_lang, cfg.packages_dir)
     if warning and not cfg.quiet:
         say("warning", warning)
     if cfg.summary_json:

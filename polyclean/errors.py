@@ -345,10 +345,11 @@ class E:
     REPEATED_NO_FILE = "{where}: {why} ({n:,} records in all)"
     MORE_ERRORS = "more errors: see {errors}"
     UNTRANSLATED = ("{n:,} fragment{s} left untranslated ({langs}): no installed translation "
-                    "package; see 'polyclean models list' and 'polyclean models install {first}'")
+                    "package; see 'polyclean models list{opt}' and 'polyclean models install "
+                    "{first}{opt}'")
     UNTRANSLATED_UNLOADABLE = ("{n:,} fragment{s} left untranslated ({langs}): installed "
                                "package {packages} cannot be loaded; see 'polyclean models "
-                               "check {first}' for why, then install it again")
+                               "check {first}{opt}' for why, then install it again")
 
     # translation
     NO_PACKAGE = "no installed package for {src}->{dst}"

@@ -203,3 +203,28 @@ def test_a_packages_dir_that_is_a_file_is_one_usage_error(tmp_path, capsys):
     assert not out.exists() and not (tmp_path / "o.jsonl.errors.jsonl").exists()
     assert cli.main([*common, "--packages-dir", str(afile), "--no-translate", "-q"]) == 0
     assert cli.main([*common, "--packages-dir", str(tmp_path / "none"), "-q"]) == 0
+
+
+def test_the_untranslated_warning_names_the_pair_and_the_packages_folder_of_the_run(
+        tmp_path, capsys):
+    """With --target-lang de the warning said 'polyclean models install ru', which
+    installs ru -> en; with --packages-dir X its 'polyclean models list' looked in
+    another folder.  The commands now name ru-de and the run's --packages-dir."""
+    src = tmp_path / "a.txt"
+    src.write_text(f"{EN_BODY[0]} {RU_LINE} {EN_BODY[1]}\n", encoding="utf-8")
+    empty = tmp_path / "argos"
+    empty.mkdir()
+    assert cli.main(["clean", str(src), "--no-cache", "--packages-dir", str(empty)]) == 0
+    err = capsys.readouterr().err
+    if "left untranslated (ru 1)" not in err:
+        pytest.skip("the detector did not call the Russian sentence foreign")
+    assert err.endswith(f"no installed translation package; see 'polyclean models list "
+                        f"--packages-dir {empty}' and 'polyclean models install ru "
+                        f"--packages-dir {empty}'\n")
+    de = "Die Katze trinkt Milch und der Hund frisst heute das Fleisch in der Küche."
+    src.write_text(f"{de} {RU_LINE} {de}\n", encoding="utf-8")
+    assert cli.main(["clean", str(src), "--no-cache", "--packages-dir", str(empty),
+                     "--target-lang", "de"]) == 0
+    err = capsys.readouterr().err
+    assert "left untranslated (ru 1)" in err
+    assert f"'polyclean models install ru-de --packages-dir {empty}'" in err
