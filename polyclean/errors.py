@@ -331,7 +331,9 @@ class E:
     RUN_STARTS_OVER = ("{out}: a killed run of this output had done {records}; without "
                        "--resume its work is discarded and the run starts over")
     JOURNAL_MISMATCH = ("the journal {path} belongs to other inputs or options (an input changed "
-                        "since, or a flag differs); run without --resume to start again")
+                        "since, a flag differs, a glossary or phrase file was edited, or the "
+                        "installed translation packages changed); run without --resume to "
+                        "start again")
     LOCKED = ("{out} is being written by another polyclean run ({holder}); wait for it to end "
               "or choose another -o")
     WORKER_DIED = "a worker process died (out of memory or killed)"

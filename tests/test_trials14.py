@@ -228,3 +228,49 @@ def test_the_untranslated_warning_names_the_pair_and_the_packages_folder_of_the_
     err = capsys.readouterr().err
     assert "left untranslated (ru 1)" in err
     assert f"'polyclean models install ru-de --packages-dir {empty}'" in err
+
+
+def _interrupted_run(monkeypatch, cmd: list[str]) -> None:
+    """Run ``cmd`` in this process and stop it like Ctrl-C once the first batch is
+    journalled (the partial output and the journal stay, as after a kill)."""
+    from polyclean import journal
+
+    saved = journal.Journal.save
+
+    def save_then_stop(self, data):
+        saved(self, data)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(journal.Journal, "save", save_then_stop)
+    assert cli.main(cmd) == 130
+    monkeypatch.setattr(journal.Journal, "save", saved)
+
+
+def test_resume_refuses_a_glossary_or_packages_changed_since_the_kill(
+        ru_en, tiny_zips, tmp_path, monkeypatch, capsys):
+    """The journal compared the --glossary path, not the file: a glossary edited (or a
+    package installed) between a kill and --resume gave an output translated one way up
+    to the kill and another way after it, exit 0.  Both are refused now (exit 2), as a
+    changed input is; an unchanged one resumes to the uninterrupted run's bytes."""
+    g = tmp_path / "g.txt"
+    g.write_text("молоко\tMILK\n", encoding="utf-8")
+    src = tmp_path / "d.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": f"{EN_BODY[i % 6]} Кошка любит молоко."})
+                           + "\n" for i in range(8)), "utf-8")
+    out = tmp_path / "o.jsonl"
+    cmd = ["clean", str(src), "-o", str(out), "--batch-docs", "2", "--no-cache", "-q",
+           "--glossary", str(g)]
+    _interrupted_run(monkeypatch, cmd)
+    g.write_text("молоко\tMILK!\n", encoding="utf-8")
+    assert cli.main([*cmd, "--resume"]) == 2
+    assert "belongs to other inputs or options" in capsys.readouterr().err
+    g.write_text("молоко\tMILK\n", encoding="utf-8")  # as it was: resumes
+    assert cli.main([*cmd, "--resume"]) == 0
+    resumed = out.read_bytes()
+    assert cli.main(cmd) == 0 and out.read_bytes() == resumed
+    assert resumed.count(b"Cat loves MILK.") == 8
+    # a package installed between the kill and --resume
+    _interrupted_run(monkeypatch, cmd)
+    models.install_file(tiny_zips["uk-ru"])
+    assert cli.main([*cmd, "--resume"]) == 2
+    assert "the installed translation packages changed" in capsys.readouterr().err
