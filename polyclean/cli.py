@@ -102,8 +102,8 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
                    help="terms never translated ('term') or always rendered one way "
                         "('term<TAB>translation'), one a line, UTF-8")
     g.add_argument("--min-translation-score", type=float, metavar="X", default=S,
-                   help="keep the source sentence when the model's score is below X "
-                        "(default: off)")
+                   help="keep the source sentence when the model's score is below X, "
+                        "a log-probability: 0 or below, -1.5 say (default: off)")
     g.add_argument("--no-protect", dest="protect_spans", action="store_false", default=S,
                    help="let the model see URLs, e-mails, placeholders... (default: masked)")
 
@@ -431,7 +431,7 @@ def _end_of_run(summary, cfg: Config, progress: bool) -> bool:
 
     if (cfg.summary or progress) and not cfg.quiet:
         print(summary.line(), file=sys.stderr)
-    warning = summary.untranslated_warning()
+    warning = summary.untranslated_warning(cfg.target_lang, cfg.packages_dir)
     if warning and not cfg.quiet:
         say("warning", warning)
     if cfg.summary_json:
@@ -590,6 +590,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .cache import check_file
 
             check_file(cfg.cache)  # a damaged cache: one line now, not an error per input
+        if args.command == "clean" and cfg.translate:
+            from .models import check_folder
+
+            check_folder(cfg.packages_dir)  # a file, say: one line now, not an error per input
     except (ConfigError, TypeError) as exc:
         _err(f"{exc}\n  {E.HELP_HINT.format(command=args.command)}")
         return EXIT_USAGE

@@ -183,6 +183,7 @@ _CONTRARY = [
     ("use_cache", False, "--no-cache", "cache", "--cache"),
     ("normalize", False, "--no-normalize", "unicode_form", "--nfkc"),
     ("normalize", False, "--no-normalize", "join_hyphenated", "--join-hyphenated"),
+    ("protect_spans", False, "--no-protect", "glossary", "--glossary"),
 ]
 
 

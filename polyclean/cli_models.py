@@ -123,6 +123,8 @@ def cmd_install(args) -> int:
         path = Path(what).expanduser()
         looks_like_file = path.suffix == ".argosmodel" or path.exists() or "/" in what
         if looks_like_file:
+            if path.is_dir():
+                return _fail(E.PACKAGE_IS_FOLDER.format(path=what))
             if not path.is_file():
                 return _fail(f"{what}: no such file")
             result = _models.install_file(path, args.packages_dir, force=args.force)
@@ -185,7 +187,7 @@ def cmd_check(args) -> int:
     """Load one package, translate a probe sentence, print what a user needs to know."""
     from .config import Config
     from .errors import ConfigError, TranslationError
-    from .translate import Fragment, Translator, engine
+    from .translate import Fragment, Translator, broken_reason, engine
 
     try:
         pkgs = _models.matching(args.name, args.packages_dir)
@@ -198,6 +200,8 @@ def cmd_check(args) -> int:
                                             DEFAULT_PROBE)
         tokens = loaded.tokenizer.encode(probe.split(". ")[0])
         (out,) = Translator(cfg).translate([Fragment(probe, pkg.from_code)])
+        if broken_reason(pkg):  # it loaded, then failed while translating: say why
+            return _fail(broken_reason(pkg))
     except (_models.ModelsError, TranslationError, ConfigError) as exc:
         return _fail(str(exc))
     print(f"package      : {pkg.key} ({pkg.from_code} -> {pkg.to_code}) in {pkg.path}")

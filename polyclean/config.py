@@ -155,7 +155,9 @@ class Config:
         True, "Keep URLs, e-mails, handles, hashtags, numbers with units, placeholders, "
         "inline code and glossary terms away from the model, byte for byte.")
     min_translation_score: float | None = _opt(
-        None, "Keep the source sentence when the model's score is below this (unset, None: off).")
+        None, "Keep the source sentence when the model's score is below this (unset, None: off); "
+        "scores are log-probabilities, 0 or below (-1.5, say), so a threshold above 0 would "
+        "refuse every sentence.", max=0.0)
     workers: int = _opt(
         1, "Worker processes sharing the machine (the runner sets it); threads=0 gives "
         "each its share of the cores.", min=1, output=False)

@@ -331,7 +331,9 @@ class E:
     RUN_STARTS_OVER = ("{out}: a killed run of this output had done {records}; without "
                        "--resume its work is discarded and the run starts over")
     JOURNAL_MISMATCH = ("the journal {path} belongs to other inputs or options (an input changed "
-                        "since, or a flag differs); run without --resume to start again")
+                        "since, a flag differs, a glossary or phrase file was edited, or the "
+                        "installed translation packages changed); run without --resume to "
+                        "start again")
     LOCKED = ("{out} is being written by another polyclean run ({holder}); wait for it to end "
               "or choose another -o")
     WORKER_DIED = "a worker process died (out of memory or killed)"
@@ -345,10 +347,11 @@ class E:
     REPEATED_NO_FILE = "{where}: {why} ({n:,} records in all)"
     MORE_ERRORS = "more errors: see {errors}"
     UNTRANSLATED = ("{n:,} fragment{s} left untranslated ({langs}): no installed translation "
-                    "package; see 'polyclean models list' and 'polyclean models install {first}'")
+                    "package; see 'polyclean models list{opt}' and 'polyclean models install "
+                    "{first}{opt}'")
     UNTRANSLATED_UNLOADABLE = ("{n:,} fragment{s} left untranslated ({langs}): installed "
                                "package {packages} cannot be loaded; see 'polyclean models "
-                               "check {first}' for why, then install it again")
+                               "check {first}{opt}' for why, then install it again")
 
     # translation
     NO_PACKAGE = "no installed package for {src}->{dst}"
@@ -357,6 +360,8 @@ class E:
                     "(or install an .argosmodel file on an offline machine)")
     PACKAGE_SKIPPED = "{why}; using {instead} instead"
     # polyclean models (polyclean.models_install)
+    PACKAGE_IS_FOLDER = ("{path}: is a folder, not a package file; give the .argosmodel file "
+                         "(a zip), or zip the folder as one top-level folder first")
     FOLDER_HOLDS_OTHER_PAIR = ("{folder} holds {other} ({pair}), which installing {new} there "
                                "would remove; remove it first (polyclean models remove {other})")
     HTTP_ERROR = ("cannot download {what} from {url}: the server answered ({why}); the "
@@ -371,8 +376,12 @@ class E:
     CACHE_UNUSABLE = ("--cache {path}: cannot use it as the translation cache: {why}; "
                       "choose another file with --cache PATH, move this one aside, or "
                       "--no-cache")
+    PACKAGES_DIR_UNUSABLE = ("cannot read the packages folder {path}: {why}; give a folder with "
+                             "--packages-dir DIR, or --no-translate")
     GLOSSARY_UNREADABLE = "--glossary {path}: cannot read it: {why}"
     GLOSSARY_LINE = "--glossary {path}, line {line}: {why}"
+    GLOSSARY_TWICE = ("{term!r} is already on line {line} with another translation; keep "
+                      "one of the two lines")
 
     # web inputs
     WEB_EXTRA = "{what} needs the 'web' extra: pip install 'polyclean[web]' ({why})"

@@ -43,7 +43,31 @@ def fingerprint(plan: Plan, cfg: Config, side: Sequence[Any]) -> str:
         h.update(json.dumps([str(o.target), o.fmt, o.compress, o.headers, o.units]).encode())
     h.update(json.dumps([output_options(cfg), [str(s) for s in side]], sort_keys=True,
                         default=str).encode())
+    h.update(json.dumps(_behind_options(cfg)).encode())
     return h.hexdigest()
+
+
+def _behind_options(cfg: Config) -> list[Any]:
+    """What the options name that can change the output: the contents of the glossary
+    and phrase-list files, and the installed translation packages (a file edited or a
+    package installed between a kill and ``--resume`` would change the output part-way)."""
+    files = []
+    for path in [cfg.glossary, *cfg.keep_phrases, *cfg.drop_phrases]:
+        if path:
+            try:
+                files.append([str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest()])
+            except OSError:
+                files.append([str(path), None])
+    packages: list[str] = []
+    if cfg.translate:
+        from .errors import ModelsError
+        from .models import scan
+
+        try:
+            packages = [f"{p.key}:{p.folder}" for p in scan(cfg.packages_dir, with_size=False)[0]]
+        except ModelsError:
+            pass
+    return [files, packages]
 
 
 def write_json_atomic(path: Path, data: dict, indent: int | None = None) -> None:

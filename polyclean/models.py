@@ -76,6 +76,30 @@ def packages_dir(explicit: str | os.PathLike | None = None) -> Path:
     return data / "argos-translate" / "packages"
 
 
+def check_folder(explicit: str | os.PathLike | None = None) -> None:
+    """Raise :class:`~polyclean.errors.ConfigError` now when the packages folder exists
+    but cannot be read as one (a file, say), instead of every document failing on it; a
+    folder not made yet is fine (no packages installed).
+
+    >>> import tempfile, os
+    >>> f = os.path.join(tempfile.mkdtemp(), "file")
+    >>> _ = open(f, "w").write("x")
+    >>> check_folder(f)
+    Traceback (most recent call last):
+    polyclean.errors.ConfigError: cannot read the packages folder ...: Not a directory; ...
+    >>> check_folder(os.path.join(f + "-none", "packages"))
+    """
+    from .errors import E, ConfigError
+
+    root = packages_dir(explicit)
+    try:
+        os.listdir(root)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ConfigError(E.PACKAGES_DIR_UNUSABLE.format(path=root, why=exc.strerror)) from None
+
+
 def index_url(explicit: str | None = None) -> str:
     """URL (or local path) of the package index JSON.
 

@@ -77,6 +77,8 @@ def check_archive(path: str | os.PathLike, max_size: int = MAX_UNCOMPRESSED) -> 
     """Validate an ``.argosmodel`` zip without extracting it; raise :class:`PackageError`."""
     path = Path(path)
     where = str(path)
+    if path.is_dir():
+        raise PackageError(E.PACKAGE_IS_FOLDER.format(path=where))
     if not path.is_file():
         raise PackageError(f"{where}: no such file")
     if not zipfile.is_zipfile(path):

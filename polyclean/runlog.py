@@ -19,6 +19,7 @@ Names are shown with control characters escaped, so each message is one line.
 from __future__ import annotations
 
 import contextlib
+import shlex
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -140,19 +141,30 @@ class Summary:
             text += f"; errors in {self.errors_path}"
         return text
 
-    def untranslated_warning(self) -> str | None:
-        """The end-of-run warning about fragments no package could translate."""
+    def untranslated_warning(self, target: str = "en", packages_dir: str | None = None
+                             ) -> str | None:
+        """The end-of-run warning about fragments no package could translate; its
+        commands name the pair into ``target`` and the ``packages_dir`` the run used.
+
+        >>> Summary(stats={"untranslated:ru": 2}).untranslated_warning("de", "/srv/argos")
+        "2 fragments left untranslated (ru 2): no installed translation package; see 'polyclean models list --packages-dir /srv/argos' and 'polyclean models install ru-de --packages-dir /srv/argos'"
+        """
         langs = self.untranslated()  # for want of a package (not refused by the checks)
         n = sum(langs.values())
         if not n:
             return None
         listed = ", ".join(f"{lang} {k:,}" for lang, k in langs.items())
+        opt = f" --packages-dir {_quoted(str(packages_dir))}" if packages_dir else ""
         broken = sorted(k.split(":", 1)[1] for k in self.stats if k.startswith("unloadable:"))
         if broken:  # installed, yet not usable: 'install it' would send the user astray
             return E.UNTRANSLATED_UNLOADABLE.format(n=n, s="" if n == 1 else "s", langs=listed,
-                                                    packages=", ".join(broken), first=broken[0])
+                                                    packages=", ".join(broken), first=broken[0],
+                                                    opt=opt)
         first = next(iter(langs))
-        return E.UNTRANSLATED.format(n=n, s="" if n == 1 else "s", langs=listed, first=first)
+        if target != "en":  # 'models install ru' installs ru -> en
+            first = f"{first}-{target}"
+        return E.UNTRANSLATED.format(n=n, s="" if n == 1 else "s", langs=listed, first=first,
+                                     opt=opt)
 
     def to_json(self) -> dict[str, Any]:
         """The summary as ``--summary-json`` writes it (schema ``polyclean-summary/1``)."""
@@ -165,6 +177,17 @@ class Summary:
         data["stats"] = {k: v for k, v in sorted(self.stats.items())
                          if not k.startswith(("untranslated:", "time:"))}
         return data
+
+
+def _quoted(path: str) -> str:
+    """``path`` as a shell word inside a message that quotes commands with '...'.
+
+    >>> _quoted("/srv/argos"), _quoted("my dir")
+    ('/srv/argos', '"my dir"')
+    """
+    if shlex.quote(path) == path:
+        return path
+    return '"' + "".join("\\" + c if c in '"\\$`' else c for c in path) + '"'
 
 
 def write_summary_json(path: str, summary: Summary) -> None:

@@ -388,8 +388,7 @@ class Translate(Stage):
             for doc in docs:
                 doc.note(self.name, "off")
             return []
-        outcomes = self.translator.translate(
-            [_translate.Fragment(seg.text, seg.lang or "und") for _, seg in refs]) if refs else []
+        refs, outcomes = self._translate(refs)
         per_doc: dict[int, list[Change]] = {}
         tally: dict[int, list[int]] = {}  # fragments, translated, sentences refused
         left: dict[int, dict[str, None]] = {}
@@ -421,11 +420,40 @@ class Translate(Stage):
         changed = []
         for doc in docs:
             key = id(doc)
+            if doc.error is not None:  # no package for it and --missing-model fail
+                continue
             doc.note(self.name, _translate_status(tally.get(key), left.get(key)))
             if key in per_doc:
                 doc.apply(per_doc[key])
                 changed.append(doc)
         return changed
+
+    def _translate(self, refs: list[tuple[Doc, Segment]]
+                   ) -> tuple[list[tuple[Doc, Segment]], list["_translate.Outcome"]]:
+        """Translate the fragments ``refs``.  With ``--missing-model fail``, the documents
+        with a fragment no package translates fail (error set) and the others of the
+        batch are translated: only those documents fail, and the rest of the batch is
+        cleaned as it would be without them (it used to be cleaned again document by
+        document, without the batch's boilerplate learning)."""
+        while refs:
+            try:
+                return refs, self.translator.translate(
+                    [_translate.Fragment(seg.text, seg.lang or "und") for _, seg in refs])
+            except _translate.MissingModelError:
+                tr = self.translator
+                missing: dict[int, set[str]] = {}
+                for doc, seg in refs:
+                    if tr.route(seg.lang or "und") is None:
+                        missing.setdefault(id(doc), set()).add(seg.lang or "und")
+                if not missing:
+                    raise
+                for doc, _ in refs:
+                    if id(doc) in missing and doc.error is None:
+                        exc = _translate.MissingModelError(tr.missing_message(missing[id(doc)]))
+                        doc.error = f"{type(exc).__name__}: {exc}"
+                        doc.meta["exception"] = exc
+                refs = [(doc, seg) for doc, seg in refs if id(doc) not in missing]
+        return refs, []
 
 
 def _unprotected(doc: Doc, seg: Segment, cfg: Config) -> list[Segment]:

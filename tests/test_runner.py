@@ -96,7 +96,7 @@ def test_batch_boundaries_depend_on_the_input_only(tmp_path):
 
 def test_a_failing_document_fails_alone(tmp_path):
     """A stage that raises for one document (no translation package and
-    --missing-model fail) fails that record only; the batch is retried one by one."""
+    --missing-model fail) fails that record only."""
     empty = tmp_path / "packages"
     empty.mkdir()
     src = tmp_path / "d.jsonl"

@@ -412,7 +412,7 @@ def test_lost_span_keeps_the_source_sentence(argos_env, tmp_path):
 
 def test_min_translation_score_keeps_the_source(ru_en):
     (o,) = tr(Config(use_cache=False), (SENTENCE, "ru"))
-    (low,) = tr(Config(use_cache=False, min_translation_score=o.score + 1), (SENTENCE, "ru"))
+    (low,) = tr(Config(use_cache=False, min_translation_score=o.score / 2), (SENTENCE, "ru"))
     assert low.result == SENTENCE and low.refused[0]["code"] == "low-score"
 
 

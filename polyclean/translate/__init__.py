@@ -55,6 +55,12 @@ log = logging.getLogger(__name__)
 _BROKEN: dict[str, str] = {}  # package folder -> why it cannot be used (this process)
 
 
+def broken_reason(pkg: _models.PackageInfo) -> str | None:
+    """Why ``pkg`` was passed over in this process (it could not be loaded, or failed
+    while translating), or None."""
+    return _BROKEN.get(str(pkg.path))
+
+
 @dataclass
 class Fragment:
     """A piece of a document to translate and its (detected) language."""
@@ -182,6 +188,10 @@ class Translator:
                 "`polyclean models install PATH.argosmodel` from a file; or choose "
                 "--missing-model keep, transliterate or drop")
 
+    def missing_message(self, langs) -> str:
+        """The message of :class:`MissingModelError` for the languages ``langs``."""
+        return "; ".join(self._missing_message(lang) for lang in sorted(langs))
+
     def _unloadable(self, lang: str) -> list[_models.PackageInfo]:
         """The installed packages from ``lang`` passed over because they cannot be loaded."""
         return [p for p in self.packages() if p.from_code in _models.source_codes(lang)
@@ -237,8 +247,7 @@ class Translator:
         routes = {lang: self.route(lang) for lang in sorted(jobs)}
         missing = [lang for lang, r in routes.items() if r is None]
         if missing and cfg.missing_model == "fail":
-            raise MissingModelError(
-                "; ".join(self._missing_message(lang) for lang in missing))
+            raise MissingModelError(self.missing_message(missing))
         for lang in missing:
             for i in jobs[lang]:
                 outcomes[i] = self._missing(fragments[i], lang)

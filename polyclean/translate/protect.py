@@ -11,7 +11,8 @@ once, the span did not survive and the caller keeps the source sentence.
 The glossary (``--glossary FILE``): UTF-8, one entry a line; ``term`` alone is never
 translated, ``term<TAB>translation`` is always rendered as ``translation``.  Terms
 match whole words, case-sensitively, in any source language; inflected forms do not
-match (``Газпром`` does not match ``Газпрома``).  Blank lines are ignored.
+match (``Газпром`` does not match ``Газпрома``).  Blank lines and a byte-order mark
+are ignored; a term given twice with different translations is an error.
 """
 
 from __future__ import annotations
@@ -78,11 +79,12 @@ class Glossary:
         {'Газпром': 'Gazprom', 'Polyclean': None}
         """
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            text = Path(path).read_text(encoding="utf-8-sig")  # a BOM is no part of a term
         except (OSError, UnicodeDecodeError) as exc:
             why = getattr(exc, "strerror", None) or "not UTF-8 text"
             raise GlossaryError(E.GLOSSARY_UNREADABLE.format(path=path, why=why)) from None
         entries: dict[str, str | None] = {}
+        first: dict[str, int] = {}
         for n, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
@@ -91,7 +93,12 @@ class Glossary:
             if len(fields) > 2 or not term or (len(fields) == 2 and not fields[1].strip()):
                 raise GlossaryError(E.GLOSSARY_LINE.format(
                     path=path, line=n, why="expected 'term' or 'term<TAB>translation'"))
-            entries[term] = fields[1].strip() if len(fields) == 2 else None
+            value = fields[1].strip() if len(fields) == 2 else None
+            if term in entries and entries[term] != value:
+                raise GlossaryError(E.GLOSSARY_LINE.format(
+                    path=path, line=n, why=E.GLOSSARY_TWICE.format(term=term, line=first[term])))
+            entries[term] = value
+            first.setdefault(term, n)
         return cls(entries)
 
     def find(self, text: str) -> Iterable[Span]:
