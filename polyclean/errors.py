@@ -272,6 +272,10 @@ class E:
     NO_FILES = "{paths}: no files to read"
     BAG_DOCUMENT_FAILED = "{source} {where}: {why}"
     BAD_ERRORS_CHOICE = "errors must be 'raise' or 'null', not {value!r}"
+    MAP_COLUMNS_CLASH = ("map_function: {a}={name!r} and {b}={name!r} would write one column "
+                         "(the {what} would be lost); give them different names")
+    MAP_NOT_BATCHED = ("map_function cleans batches of rows but was given one row "
+                       "({column!r} is {kind}, not a list); call Dataset.map(fn, batched=True)")
 
     # outputs (polyclean.plan, polyclean.sinks)
     OUTPUT_UNWRITABLE = "{out}: cannot write the output ({where}: {why}); nothing was cleaned"

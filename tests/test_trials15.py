@@ -1,0 +1,110 @@
+"""Defects found by using polyclean as a library inside ETL code (NumPy arrays of text,
+ids from a DataFrame, ``Dataset.map``, text extracted from PDFs and word processors):
+what a user sees."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+
+import polyclean
+from polyclean import Cleaner
+from polyclean.errors import ConfigError
+from polyclean.report import replay
+
+ROOT = Path(__file__).resolve().parent.parent
+WMT = ROOT.parent / "shared" / "data" / "wmt22-generaltest-ru-en" / "wmt22_ru_en.tsv"
+
+
+def wmt_pages(n: int = 6, per_page: int = 4) -> list[str]:
+    """English reference sentences of the WMT22 test set, ``per_page`` to a page."""
+    if not WMT.exists():
+        pytest.skip(f"shared data not found: {WMT} (expected beside the repository)")
+    with WMT.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    en = [r["en"] for r in rows[: n * per_page]]
+    return [" ".join(en[i:i + per_page]) for i in range(0, len(en), per_page)]
+
+
+def test_a_numpy_array_of_text_is_cleaned_like_a_list():
+    """``clean_batch(np.array(texts))`` (a DataFrame column's ``to_numpy()``) gives
+    ``numpy.str_`` items, a ``str`` subclass: the compiled segmenter refused them and the
+    whole batch ended in ``TypeError: Argument 'text' has incorrect type (expected str,
+    got numpy.str_)``."""
+    np = pytest.importorskip("numpy")
+    pages = wmt_pages()
+    cleaner = Cleaner(translate=False)
+    want = [r.text for r in cleaner.clean_batch(pages)]
+    got = cleaner.clean_batch(np.array(pages))
+    assert [r.error for r in got] == [None] * len(pages)
+    assert [r.text for r in got] == want
+    assert all(type(r.text) is str for r in got)
+    assert polyclean.clean(np.str_(pages[0]), translate=False) == want[0]
+    assert [s.text for s in polyclean.detect(np.str_(pages[0]))] == \
+        [s.text for s in polyclean.detect(pages[0])]
+
+
+def test_report_ids_of_numpy_and_timestamp_types_are_json():
+    """The report is "JSON-ready", but ids from ``np.arange`` or a column's
+    ``to_numpy()`` stayed ``np.int64`` and ``json.dumps(result.report)`` failed
+    (``Object of type int64 is not JSON serializable``); so did a date."""
+    np = pytest.importorskip("numpy")
+    pages = wmt_pages(3)
+    cleaner = Cleaner(translate=False)
+    results = cleaner.clean_batch(pages, ids=np.arange(10, 13))
+    reports = [json.loads(json.dumps(r.report, allow_nan=False)) for r in results]
+    assert [r["id"] for r in reports] == [10, 11, 12]
+    day = datetime.date(2024, 5, 1)
+    res = cleaner.clean(pages[0], id=day)
+    assert json.loads(json.dumps(res.report, allow_nan=False))["id"] == "2024-05-01"
+    failed = cleaner.clean_batch([5], ids=[np.int64(4)])[0]  # a failed document's record too
+    assert json.loads(json.dumps(failed.report))["id"] == 4
+    # ids JSON can hold are kept as given
+    assert [r.report["id"] for r in cleaner.clean_batch(pages[:2], ids=["a", None])] == ["a", None]
+
+
+def test_vertical_tab_and_form_feed_are_line_breaks_not_deleted():
+    """Text from a PDF (a form feed between pages) or a word processor (a vertical tab
+    for a line break) came out with the words on either side joined: the control
+    characters were removed ("...last sentence.First sentence of the next page").
+    They are line breaks, as ``str.splitlines`` and Unicode have them."""
+    pages = wmt_pages(2)
+    text = pages[0] + "\x0c" + pages[1] + "\x0bThird line of the document."
+    res = Cleaner(translate=False).clean(text)
+    assert res.text == pages[0] + "\n" + pages[1] + "\nThird line of the document."
+    assert replay(res.source, res.report) == res.text
+    assert [(c["step"], c["original"], c["result"]) for c in res.report["changes"]
+            if c["original"] in "\x0b\x0c"] == [("decode", "\x0c", "\n"), ("decode", "\x0b", "\n")]
+    assert polyclean.normalize("one\x0ctwo\x0bthree") == "one\ntwo\nthree"
+    assert polyclean.clean(res.text, translate=False) == res.text
+
+
+def test_map_function_refuses_one_row_and_clashing_columns():
+    """``Dataset.map(fn)`` without ``batched=True`` hands the function one row, whose
+    text is a str: each text was cleaned as a list of its characters and stored as such
+    without a word.  An ``error_column`` equal to the output column replaced the cleaned
+    texts with the errors (None for every good document); equal to the text column, it
+    replaced the input."""
+    import polyclean.hf
+
+    f = polyclean.hf.map_function(translate=False, output_column="clean")
+    with pytest.raises(ConfigError, match=r"batched=True"):
+        f({"text": "Hello  world"})
+    with pytest.raises(ConfigError, match=r"batched=True"):
+        f({"text": None})
+    assert f({"text": ["Hello  world", None]})["clean"] == ["Hello world", None]
+    with pytest.raises(ConfigError, match=r"output_column='polyclean_error' and "
+                                           r"error_column='polyclean_error'"):
+        polyclean.hf.map_function(translate=False, output_column="polyclean_error")
+    with pytest.raises(ConfigError, match=r"text_column='text' and error_column='text'"):
+        polyclean.hf.map_function(translate=False, output_column="clean", error_column="text")
+    with pytest.raises(ConfigError, match=r"output_column='text'"):
+        polyclean.hf.map_function(translate=False, error_column="text")
+    datasets = pytest.importorskip("datasets")
+    ds = datasets.Dataset.from_dict({"text": wmt_pages(2)})
+    with pytest.raises(ConfigError, match=r"batched=True"):
+        ds.map(polyclean.hf.map_function(translate=False, output_column="clean"))
