@@ -270,7 +270,7 @@ class E:
     DOCUMENT_FAILED = "document at position {i}: {why}"
     DOCUMENT_FAILED_AT = "document at index {label!r}: {why}"
     NO_FILES = "{paths}: no files to read"
-    BAG_DOCUMENT_FAILED = "{source} {where}: {why}"
+    BAG_DOCUMENT_FAILED = "{name}: {why}"  # name: the source and where, "a.jsonl line 3"
     BAD_ERRORS_CHOICE = "errors must be 'raise' or 'null', not {value!r}"
     MAP_COLUMNS_CLASH = ("map_function: {a}={name!r} and {b}={name!r} would write one column "
                          "(the {what} would be lost); give them different names")

@@ -108,3 +108,34 @@ def test_map_function_refuses_one_row_and_clashing_columns():
     ds = datasets.Dataset.from_dict({"text": wmt_pages(2)})
     with pytest.raises(ConfigError, match=r"batched=True"):
         ds.map(polyclean.hf.map_function(translate=False, output_column="clean"))
+
+
+def test_a_bag_of_documents_with_a_null_a_text_or_a_dict_without_text():
+    """``clean_bag`` over the dicts of ``read_documents`` after a user's ``map`` (a
+    filter that gives None, a plain text, a dict that names its text otherwise): a None
+    or a str among the dicts ended the partition with ``AttributeError: 'NoneType'
+    object has no attribute 'get'``, a dict without ``text`` passed uncleaned without a
+    word, and a dict without ``source`` failed as "None None: ..."."""
+    pytest.importorskip("dask")
+    import dask.bag as db
+
+    import polyclean.dask
+    from polyclean.errors import RecordError
+
+    pages = wmt_pages(2)
+    want = [polyclean.clean(p, translate=False) for p in pages]
+
+    def run(items, errors="null"):
+        bag = db.from_sequence(items, npartitions=1)
+        return polyclean.dask.clean_bag(bag, translate=False, errors=errors).compute(
+            scheduler="synchronous")
+
+    got = run([{"text": pages[0], "source": "a.jsonl"}, None, pages[1], {"body": "x"}])
+    assert got == [{"text": want[0], "source": "a.jsonl"}, None, want[1],
+                   {"body": "x", "text": None, "error": "no field 'text'"}]
+    with pytest.raises(RecordError, match=r"^document at position 1: no field 'text'$"):
+        run([{"text": pages[0]}, {"body": "x"}], errors="raise")
+    with pytest.raises(RecordError, match=r"^document at position 0: expected str or bytes, got int$"):
+        run([{"text": 5}], errors="raise")
+    with pytest.raises(RecordError, match=r"^a\.jsonl line 3: expected str or bytes"):
+        run([{"text": 5, "source": "a.jsonl", "where": "line 3"}], errors="raise")
