@@ -193,6 +193,8 @@ class E:
     HELP_HINT = "Run 'polyclean {command} --help' for the options."
     UNKNOWN_ENCODING = "--encoding {name}: unknown encoding"
     NOT_TEXT_ENCODING = "--encoding {name} is not a text encoding"
+    OPTION_UNKNOWN_CODEC = "option {name}={value!r} is an unknown encoding"
+    OPTION_NOT_TEXT_CODEC = "option {name}={value!r} is not a text encoding"
     FIELD_CLASH = ("{a} and {b} would both be written to the field {name!r}, one over the "
                    "other; give them different names")
     CONTRARY_FLAGS = "{a} and {b} contradict each other; give one of them"

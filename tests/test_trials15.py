@@ -139,3 +139,15 @@ def test_a_bag_of_documents_with_a_null_a_text_or_a_dict_without_text():
         run([{"text": 5}], errors="raise")
     with pytest.raises(RecordError, match=r"^a\.jsonl line 3: expected str or bytes"):
         run([{"text": 5, "source": "a.jsonl", "where": "line 3"}], errors="raise")
+
+
+def test_an_unknown_encoding_is_refused_when_the_cleaner_is_made():
+    """``Cleaner(encoding="no-such-codec")`` was accepted and every document of bytes
+    then failed on its own ("unknown encoding 'no-such-codec'", once per document); the
+    command line refused it at once.  Now the Config refuses it, as other bad values."""
+    pages = [p.encode("utf-8") for p in wmt_pages(2)]
+    with pytest.raises(ConfigError, match=r"^option encoding='no-such-codec' is an unknown encoding$"):
+        Cleaner(encoding="no-such-codec")
+    with pytest.raises(ConfigError, match=r"^option encoding='base64' is not a text encoding$"):
+        polyclean.repair(pages[0], encoding="base64")
+    assert [r.error for r in Cleaner(encoding="UTF8", translate=False).clean_batch(pages)] == [None, None]
