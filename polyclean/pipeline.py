@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from ._counts import add_count
 from .config import Config, make_config
 from .doc import Doc, new_docs
-from .report import Report
+from .report import REPORT_SCHEMA, Report
 from .segment import Segment
 from .stages import (
     AFTER_NORMALISATION, AFTER_REDETECTION, SETTLE, SETTLE_ROUNDS, Boilerplate, Detect,
@@ -63,8 +63,9 @@ class CleanResult:
 
     @classmethod
     def of(cls, doc: Doc) -> "CleanResult":
-        if doc.error is not None:
-            return cls("", record={"id": doc.id, "error": doc.error}, error=doc.error)
+        if doc.error is not None:  # the report line a batch run writes for it
+            return cls("", record={"schema": REPORT_SCHEMA, "id": doc.id, "status": "error",
+                                   "error": doc.error}, error=doc.error)
         return cls(doc.text, doc.detected, doc.report, doc.source, doc.repaired)
 
 

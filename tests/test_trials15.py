@@ -151,3 +151,20 @@ def test_an_unknown_encoding_is_refused_when_the_cleaner_is_made():
     with pytest.raises(ConfigError, match=r"^option encoding='base64' is not a text encoding$"):
         polyclean.repair(pages[0], encoding="base64")
     assert [r.error for r in Cleaner(encoding="UTF8", translate=False).clean_batch(pages)] == [None, None]
+
+
+def test_the_report_of_a_failed_document_is_a_report_line():
+    """A document the library could not clean had the report ``{"id": …, "error": …}``:
+    without the ``schema`` and ``status`` of the line a batch run writes for it (so a
+    report file written from the library was not one ``polyclean report`` reads as its
+    own), and replaying it ended in ``KeyError: 'changes'``."""
+    from polyclean.report import REPORT_SCHEMA
+
+    good, bad = Cleaner(translate=False).clean_batch([wmt_pages(1)[0], 7], ids=["a", "b"])
+    assert bad.report == {"schema": REPORT_SCHEMA, "id": "b", "status": "error",
+                          "error": "expected str or bytes, got int"}
+    assert good.report["schema"] == REPORT_SCHEMA and "status" not in good.report
+    assert replay(good.source, good.report) == good.text
+    with pytest.raises(ValueError, match=r"^document b failed, its report has no changes to "
+                                         r"replay: expected str or bytes, got int$"):
+        replay(bad.source, bad.report)
