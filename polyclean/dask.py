@@ -25,6 +25,7 @@ import pandas as pd
 from .config import Config
 from .errors import E, ColumnError, ConfigError, InputError, RecordError
 from .pandas import _config, _is_null, clean_values
+from .pipeline import check_count
 
 
 def _read_files(files: Any, extract: str, markup: str, text_field: str) -> list[dict]:
@@ -56,6 +57,8 @@ def read_documents(paths: Any, *, files_per_partition: int = 64, extract: str = 
     """
     from .web.documents import expand_paths
 
+    check_count("files_per_partition", files_per_partition)
+    Config(extract=extract, markup=markup)  # a bad mode now, not an error per document
     files = expand_paths(paths)
     if not files:
         raise InputError(E.NO_FILES.format(paths=paths))
@@ -133,6 +136,7 @@ def clean_bag(bag: db.Bag, *, config: Config | None = None, batch_size: int = 25
     """
     cfg = _config(config, options)
     _check_errors(errors)
+    check_count("batch_size", batch_size)
     return bag.map_partitions(_clean_partition, cfg, batch_size, errors)
 
 
@@ -171,6 +175,7 @@ def clean_dataframe(ddf: dd.DataFrame, column: str, *, output_column: str | None
                                              columns=", ".join(map(str, ddf.columns))))
     cfg = _config(config, options)
     _check_errors(errors)
+    check_count("batch_size", batch_size)
     output = output_column or column
     meta = ddf._meta.copy()
     dtype = meta[column].dtype

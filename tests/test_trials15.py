@@ -168,3 +168,32 @@ def test_the_report_of_a_failed_document_is_a_report_line():
     with pytest.raises(ValueError, match=r"^document b failed, its report has no changes to "
                                          r"replay: expected str or bytes, got int$"):
         replay(bad.source, bad.report)
+
+
+def test_bad_counts_and_modes_of_the_etl_helpers_are_refused_at_the_call(tmp_path):
+    """``read_documents(files_per_partition=-1)`` failed with "can't multiply sequence by
+    non-int of type 'NoneType'" (0: "range() arg 3 must not be zero"), ``extract="mian"``
+    became an error on every HTML document when the graph ran and ``markup="htm"`` was
+    ignored; ``clean_bag(batch_size=0)`` failed only on the workers and
+    ``iter_clean(batch_size="2")`` with "'<' not supported between instances of 'str'
+    and 'int'"."""
+    pytest.importorskip("dask")
+    import polyclean.dask
+
+    (tmp_path / "a.txt").write_text(wmt_pages(1)[0], "utf-8")
+    pattern = str(tmp_path / "*.txt")
+    for bad in (0, -1, "2", 1.5):
+        with pytest.raises(ConfigError, match=rf"^files_per_partition must be a whole number, "
+                                              rf"1 or more, not {bad!r}$".replace(".", r"\.")):
+            polyclean.dask.read_documents(pattern, files_per_partition=bad)
+    with pytest.raises(ConfigError, match=r"^option extract='mian' is not one of"):
+        polyclean.dask.read_documents(pattern, extract="mian")
+    with pytest.raises(ConfigError, match=r"^option markup='htm' is not one of"):
+        polyclean.dask.read_documents(pattern, markup="htm")
+    docs = polyclean.dask.read_documents(pattern)
+    with pytest.raises(ConfigError, match=r"^batch_size must be a whole number, 1 or more, not 0$"):
+        polyclean.dask.clean_bag(docs, translate=False, batch_size=0)
+    with pytest.raises(ConfigError, match=r"^batch_size must be a whole number, 1 or more, not '2'$"):
+        list(Cleaner(translate=False).iter_clean(["a"], "2"))
+    assert len(polyclean.dask.clean_bag(docs, translate=False, batch_size=1).compute(
+        scheduler="synchronous")) == 1
