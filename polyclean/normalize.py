@@ -30,6 +30,7 @@ _CONTROL_CHARS = (
     "\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
 )
 _CONTROL_RE = re.compile(f"[{_CONTROL_CHARS}]+")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _LINEBREAK_RE = re.compile("\r\n?|[\u2028\u2029\x85\x0b\x0c]")
 _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\uff07"
 _DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb\uff02"
@@ -411,6 +412,8 @@ def normalize(text: str, config: Config | None = None, **options: Any) -> str:
     'café "bon"'
     >>> normalize("Stra\\u00dfe \\u2013 \\u0416", ascii=True)
     'Strasse - Zh'
+    >>> normalize("Great \\ud83d\\ude00 day \\udc00")
+    'Great 😀 day �'
     >>> normalize("exam-\\nple", join_hyphenated=True)
     'example'
     >>> normalize(b"caf\\xc3\\xa9")
@@ -420,5 +423,9 @@ def normalize(text: str, config: Config | None = None, **options: Any) -> str:
     """
     if not isinstance(text, str):
         raise TypeError(E.NORMALIZE_TEXT.format(kind=type(text).__name__))
+    if _SURROGATE_RE.search(text):
+        # as clean() does first (decode): a surrogate pair is the character it stands for,
+        # a lone surrogate U+FFFD; removed as invisible characters, an emoji was lost
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     cfg = (config or Config()).replace(**options) if options else (config or Config())
     return normalize_text(text, cfg)[0]

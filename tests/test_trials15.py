@@ -197,3 +197,13 @@ def test_bad_counts_and_modes_of_the_etl_helpers_are_refused_at_the_call(tmp_pat
         list(Cleaner(translate=False).iter_clean(["a"], "2"))
     assert len(polyclean.dask.clean_bag(docs, translate=False, batch_size=1).compute(
         scheduler="synchronous")) == 1
+
+
+def test_normalize_keeps_an_emoji_given_as_a_surrogate_pair():
+    """``polyclean.normalize`` removed surrogate code points as invisible characters:
+    an emoji held as a surrogate pair (text from UTF-16 data or a JSON ``\\ud83d\\ude00``
+    escape read without joining them) was lost, while ``clean`` gave the emoji; a
+    lone surrogate is U+FFFD in both."""
+    text = "Great \ud83d\ude00 day, thanks \udc00 all"
+    assert polyclean.normalize(text) == "Great \U0001f600 day, thanks \ufffd all"
+    assert polyclean.normalize(text) == polyclean.clean(text, translate=False, boilerplate=False)
