@@ -274,6 +274,9 @@ class E:
     NO_FILES = "{paths}: no files to read"
     BAG_DOCUMENT_FAILED = "{name}: {why}"  # name: the source and where, "a.jsonl line 3"
     BAD_ERRORS_CHOICE = "errors must be 'raise' or 'null', not {value!r}"
+    NOT_A_SERIES = ("clean_series takes a pandas Series (a column: df[\"text\"]), not {kind}; "
+                    "Cleaner().clean_batch takes a list")
+    NOT_A_FLAG = "{name} must be True or False, not {value!r}"
     COUNT_ARGUMENT = "{name} must be a whole number, 1 or more, not {value!r}"
     REPLAY_FAILED = "document {id} failed, its report has no changes to replay: {why}"
     MAP_COLUMNS_CLASH = ("map_function: {a}={name!r} and {b}={name!r} would write one column "

@@ -90,6 +90,8 @@ def map_function(config: Config | None = None, *, text_column: str = "text",
     ``batch_size`` and ``num_proc``.  ``error_column=None`` leaves out the error column.
     """
     cfg = make_config(config, options)
+    if not isinstance(learn, bool):  # learn="no" turned learning on
+        raise ConfigError(E.NOT_A_FLAG.format(name="learn", value=learn))
     output_column = output_column or text_column
     if error_column and error_column in (output_column, text_column):
         a, what = (("output_column", "cleaned text") if error_column == output_column

@@ -207,3 +207,17 @@ def test_normalize_keeps_an_emoji_given_as_a_surrogate_pair():
     text = "Great \ud83d\ude00 day, thanks \udc00 all"
     assert polyclean.normalize(text) == "Great \U0001f600 day, thanks \ufffd all"
     assert polyclean.normalize(text) == polyclean.clean(text, translate=False, boilerplate=False)
+
+
+def test_clean_series_of_a_list_and_map_function_learn_of_a_string():
+    """``clean_series(["..."])`` (a list, an array, a DataFrame) failed with
+    "'list' object has no attribute 'tolist'"; ``map_function(learn="no")`` turned
+    learning on, the opposite of what it said."""
+    pytest.importorskip("pandas")
+    import polyclean.hf
+    import polyclean.pandas
+
+    with pytest.raises(TypeError, match=r"^clean_series takes a pandas Series .*not list; "):
+        polyclean.pandas.clean_series(wmt_pages(1), translate=False)
+    with pytest.raises(ConfigError, match=r"^learn must be True or False, not 'no'$"):
+        polyclean.hf.map_function(translate=False, learn="no")
