@@ -263,9 +263,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
         base = Config.from_toml(args.config)
     given = {f.name: getattr(args, f.name) for f in fields(Config) if hasattr(args, f.name)}
     cli_io.check_contrary(given)
-    cfg = base.replace(**given) if given else base
-    check_encoding(cfg.encoding)
-    return cfg
+    check_encoding(given.get("encoding"))  # named as the flag (the Config names the option)
+    return base.replace(**given) if given else base
 
 
 def check_encoding(name: str | None) -> None:

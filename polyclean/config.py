@@ -37,7 +37,8 @@ INPUT_FORMATS = FORMATS + ("html", "warc")
 
 
 def _opt(default: Any, doc: str, *, choices: tuple | None = None, min: float | None = None,
-         max: float | None = None, lang: bool = False, output: bool = True):
+         max: float | None = None, lang: bool = False, codec: bool = False,
+         output: bool = True):
     """A documented option.  ``choices``, ``min``/``max`` and ``lang`` (an ISO 639 /
     BCP 47 language code) are checked with the field's type when a Config is made;
     ``output=False`` marks an option that cannot change a byte of the output (``jobs``,
@@ -48,6 +49,8 @@ def _opt(default: Any, doc: str, *, choices: tuple | None = None, min: float | N
             meta[key] = value
     if lang:
         meta["lang"] = True
+    if codec:
+        meta["codec"] = True
     if not output:
         meta["output"] = False
     return field(default=default, metadata=meta)
@@ -59,7 +62,8 @@ class Config:
 
     # --- decoding and repair -------------------------------------------------------
     encoding: str | None = _opt(
-        None, "Codec for byte input; unset (None) detects it (BOM, UTF-8, then charset statistics)."
+        None, "Codec for byte input; unset (None) detects it (BOM, UTF-8, then charset statistics).",
+        codec=True,
     )
     repair: bool = _opt(True, "Repair mojibake (ftfy per line plus single-byte mix-ups).")
     repair_cyrillic: bool = _opt(
@@ -412,6 +416,28 @@ def _check_option(f: dataclasses.Field, kind: Any, value: Any) -> None:
         raise ConfigError(E.OPTION_ABOVE.format(name=f.name, value=value, limit=meta["max"]))
     if meta.get("lang") and not _is_language(value):
         raise ConfigError(E.NOT_A_LANGUAGE.format(name=f.name, value=value))
+    if meta.get("codec"):
+        _check_codec(f.name, value)
+
+
+def _check_codec(name: str, value: str) -> None:
+    """Refuse a codec Python lacks or one that does not decode bytes into text, when the
+    Config is made: ``Cleaner(encoding="no-such-codec")`` failed every document of
+    bytes, one by one, with "unknown encoding".
+
+    >>> _check_codec("encoding", "base64")
+    Traceback (most recent call last):
+    ...
+    polyclean.errors.ConfigError: option encoding='base64' is not a text encoding
+    """
+    import codecs
+
+    try:
+        info = codecs.lookup(value)
+    except LookupError:
+        raise ConfigError(E.OPTION_UNKNOWN_CODEC.format(name=name, value=value)) from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise ConfigError(E.OPTION_NOT_TEXT_CODEC.format(name=name, value=value))
 
 
 @functools.lru_cache(maxsize=256)

@@ -24,7 +24,8 @@ import pandas as pd
 
 from .config import Config
 from .errors import E, ColumnError, ConfigError, InputError, RecordError
-from .pandas import _config, clean_values
+from .pandas import _config, _is_null, clean_values
+from .pipeline import check_count
 
 
 def _read_files(files: Any, extract: str, markup: str, text_field: str) -> list[dict]:
@@ -56,6 +57,8 @@ def read_documents(paths: Any, *, files_per_partition: int = 64, extract: str = 
     """
     from .web.documents import expand_paths
 
+    check_count("files_per_partition", files_per_partition)
+    Config(extract=extract, markup=markup)  # a bad mode now, not an error per document
     files = expand_paths(paths)
     if not files:
         raise InputError(E.NO_FILES.format(paths=paths))
@@ -74,20 +77,46 @@ def _clean_partition(items: Any, config: Config, batch_size: int, errors: str) -
 def _clean_dicts(items: list, config: Config, batch_size: int, errors: str) -> list:
     """Documents from :func:`read_documents`: the ``text`` of each is cleaned (in
     batches of ``batch_size``); one that cannot be cleaned gets ``error`` (or raises,
-    with ``errors="raise"``); those that already have an ``error`` pass unchanged."""
+    with ``errors="raise"``); those that already have an ``error`` pass unchanged.  A
+    dict without a ``text`` key cannot be cleaned (it passed unchanged, not cleaned,
+    without a word); an element that is not a dict is cleaned as a text, a null passes
+    (both ended the partition with an ``AttributeError``).
+
+    >>> cfg = Config(translate=False, boilerplate=False)
+    >>> _clean_dicts([{"text": "A  b"}, None, "C  d", {"body": "x"}], cfg, 8, "null")
+    [{'text': 'A b'}, None, 'C d', {'body': 'x', 'text': None, 'error': "no field 'text'"}]
+    """
     from .pipeline import Cleaner
 
-    todo = [i for i, d in enumerate(items) if d.get("text") is not None and not d.get("error")]
     out = list(items)
+
+    def fail(i: int, why: str) -> None:
+        item = items[i]
+        if errors == "raise":
+            if isinstance(item, dict) and (item.get("source") or item.get("where")):
+                name = " ".join(str(x) for x in (item.get("source"), item.get("where")) if x)
+                raise RecordError(E.BAG_DOCUMENT_FAILED.format(name=name, why=why))
+            raise RecordError(E.DOCUMENT_FAILED.format(i=i, why=why))
+        out[i] = {**item, "text": None, "error": why} if isinstance(item, dict) else None
+
+    todo = []
+    for i, d in enumerate(items):
+        if not isinstance(d, dict):
+            if not _is_null(d):
+                todo.append(i)
+        elif "text" not in d:
+            fail(i, E.NO_FIELD.format(field="text"))
+        elif d["text"] is not None and not d.get("error"):
+            todo.append(i)
     cleaner = Cleaner(config)
-    results = cleaner.iter_clean((items[i]["text"] for i in todo), batch_size)
-    for i, res in zip(todo, results):
-        if res.error is not None and errors == "raise":
-            raise RecordError(E.BAG_DOCUMENT_FAILED.format(
-                source=items[i].get("source"), where=items[i].get("where"), why=res.error))
-        out[i] = {**items[i], "text": res.text if res.error is None else None}
+    texts = (items[i]["text"] if isinstance(items[i], dict) else items[i] for i in todo)
+    for i, res in zip(todo, cleaner.iter_clean(texts, batch_size)):
         if res.error is not None:
-            out[i]["error"] = res.error
+            fail(i, res.error)
+        elif isinstance(items[i], dict):
+            out[i] = {**items[i], "text": res.text}
+        else:
+            out[i] = res.text
     return out
 
 
@@ -107,6 +136,7 @@ def clean_bag(bag: db.Bag, *, config: Config | None = None, batch_size: int = 25
     """
     cfg = _config(config, options)
     _check_errors(errors)
+    check_count("batch_size", batch_size)
     return bag.map_partitions(_clean_partition, cfg, batch_size, errors)
 
 
@@ -145,6 +175,7 @@ def clean_dataframe(ddf: dd.DataFrame, column: str, *, output_column: str | None
                                              columns=", ".join(map(str, ddf.columns))))
     cfg = _config(config, options)
     _check_errors(errors)
+    check_count("batch_size", batch_size)
     output = output_column or column
     meta = ddf._meta.copy()
     dtype = meta[column].dtype

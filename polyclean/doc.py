@@ -23,6 +23,7 @@ fragments where they now are.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, Iterable, Sequence
@@ -209,5 +210,29 @@ def new_docs(items: Iterable[Any], ids: Iterable[Any] | None = None) -> list[Doc
         if isinstance(item, Doc):
             docs.append(item)
         else:
+            doc_id = json_id(doc_id)
             docs.append(Doc(id=doc_id, raw=item, report=Report(id=doc_id)))
     return docs
+
+
+_JSON_TYPES = (str, int, list, tuple, dict, type(None))
+
+
+def json_id(value: Any) -> Any:
+    """A document's id as the JSON report can hold it: a NumPy scalar (the items of
+    ``np.arange``, of a Series' ``to_numpy()``) as its Python value, a value JSON has no
+    type for (a ``Timestamp``, a ``date``, an object; a float that is not finite) as its
+    ``str``; anything else as given.  The report of an ``np.int64`` id failed
+    ``json.dumps``.
+
+    >>> import numpy as np, datetime
+    >>> json_id(np.int64(7)), json_id("a"), json_id(datetime.date(2024, 5, 1)), json_id(float("nan"))
+    (7, 'a', '2024-05-01', 'nan')
+    """
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, _JSON_TYPES):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    return str(value)

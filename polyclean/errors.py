@@ -193,6 +193,8 @@ class E:
     HELP_HINT = "Run 'polyclean {command} --help' for the options."
     UNKNOWN_ENCODING = "--encoding {name}: unknown encoding"
     NOT_TEXT_ENCODING = "--encoding {name} is not a text encoding"
+    OPTION_UNKNOWN_CODEC = "option {name}={value!r} is an unknown encoding"
+    OPTION_NOT_TEXT_CODEC = "option {name}={value!r} is not a text encoding"
     FIELD_CLASH = ("{a} and {b} would both be written to the field {name!r}, one over the "
                    "other; give them different names")
     CONTRARY_FLAGS = "{a} and {b} contradict each other; give one of them"
@@ -270,8 +272,17 @@ class E:
     DOCUMENT_FAILED = "document at position {i}: {why}"
     DOCUMENT_FAILED_AT = "document at index {label!r}: {why}"
     NO_FILES = "{paths}: no files to read"
-    BAG_DOCUMENT_FAILED = "{source} {where}: {why}"
+    BAG_DOCUMENT_FAILED = "{name}: {why}"  # name: the source and where, "a.jsonl line 3"
     BAD_ERRORS_CHOICE = "errors must be 'raise' or 'null', not {value!r}"
+    NOT_A_SERIES = ("clean_series takes a pandas Series (a column: df[\"text\"]), not {kind}; "
+                    "Cleaner().clean_batch takes a list")
+    NOT_A_FLAG = "{name} must be True or False, not {value!r}"
+    COUNT_ARGUMENT = "{name} must be a whole number, 1 or more, not {value!r}"
+    REPLAY_FAILED = "document {id} failed, its report has no changes to replay: {why}"
+    MAP_COLUMNS_CLASH = ("map_function: {a}={name!r} and {b}={name!r} would write one column "
+                         "(the {what} would be lost); give them different names")
+    MAP_NOT_BATCHED = ("map_function cleans batches of rows but was given one row "
+                       "({column!r} is {kind}, not a list); call Dataset.map(fn, batched=True)")
 
     # outputs (polyclean.plan, polyclean.sinks)
     OUTPUT_UNWRITABLE = "{out}: cannot write the output ({where}: {why}); nothing was cleaned"

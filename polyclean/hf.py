@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from .config import Config, make_config
-from .errors import E, ColumnError
+from .errors import E, ColumnError, ConfigError
 from .pipeline import Cleaner
 
 #: ``boilerplate_min_docs`` that no batch reaches: the recurring-line rule never fires.
@@ -62,6 +62,9 @@ class CleanBatch:
             raise ColumnError(E.NO_COLUMN.format(field=self.text_column,
                                                  columns=", ".join(batch)))
         values = batch[self.text_column]
+        if values is None or isinstance(values, (str, bytes)):  # Dataset.map without batched=True
+            raise ConfigError(E.MAP_NOT_BATCHED.format(column=self.text_column,
+                                                       kind=type(values).__name__))
         if self._cleaner is None:
             self._cleaner = Cleaner(self.config)
         todo = [i for i, v in enumerate(values) if v is not None]
@@ -87,6 +90,14 @@ def map_function(config: Config | None = None, *, text_column: str = "text",
     ``batch_size`` and ``num_proc``.  ``error_column=None`` leaves out the error column.
     """
     cfg = make_config(config, options)
+    if not isinstance(learn, bool):  # learn="no" turned learning on
+        raise ConfigError(E.NOT_A_FLAG.format(name="learn", value=learn))
+    output_column = output_column or text_column
+    if error_column and error_column in (output_column, text_column):
+        a, what = (("output_column", "cleaned text") if error_column == output_column
+                   else ("text_column", "text"))
+        raise ConfigError(E.MAP_COLUMNS_CLASH.format(a=a, b="error_column", name=error_column,
+                                                     what=what))
     if not learn:
         cfg = cfg.replace(boilerplate_min_docs=NEVER)
-    return CleanBatch(cfg, text_column, output_column or text_column, error_column)
+    return CleanBatch(cfg, text_column, output_column, error_column)

@@ -22,14 +22,16 @@ from .report import Change, apply_changes, compose
 # --- character classes ---------------------------------------------------------------
 # Control characters except tab and newline, zero-width and bidi formatting characters
 # (a joiner or non-joiner that shapes its neighbours stays: _joins),
-# the BOM, soft hyphens, and non-characters.  Line/paragraph separators become "\n".
+# the BOM, soft hyphens, and non-characters.  Line/paragraph separators, the vertical
+# tab and the form feed become "\n" (removed, they joined the words on either side).
 _CONTROL_CHARS = (
-    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+    "\x00-\x08\x0e-\x1f\x7f-\x9f"
     "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
     "\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
 )
 _CONTROL_RE = re.compile(f"[{_CONTROL_CHARS}]+")
-_LINEBREAK_RE = re.compile("\r\n?|[\u2028\u2029\x85]")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_LINEBREAK_RE = re.compile("\r\n?|[\u2028\u2029\x85\x0b\x0c]")
 _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\uff07"
 _DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb\uff02"
 _QUOTE_RE = re.compile(f"[{_SINGLE_QUOTES}{_DOUBLE_QUOTES}]")
@@ -47,7 +49,7 @@ _LINE_WS_RE = re.compile(r"^[ ]+|[ ]+$|(?<=[^ \n])[ ]{2,}", re.M)
 # what the blank-lines pass replaces (found faster by _blank_lines)
 _BLANK_RE = re.compile(r"\A\n+|\n+\Z|\n{3,}")
 _NEWLINES3_RE = re.compile("\n\n\n+")
-_ASCII_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ASCII_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _EM_CHARS = "\u2014\u2015\u2e3a\u2e3b"
 _EM_RUN_RE = re.compile(f"[{_EM_CHARS}]+")
 _OTHER_DASHES = "\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d"  # what _DASH_RE matches
@@ -73,7 +75,8 @@ def _sub_changes(
 
 # --- passes: each returns the changes it makes to its input ---------------------------
 def _linebreaks(text: str) -> list[Change]:
-    if not ("\r" in text or "\u2028" in text or "\u2029" in text or "\x85" in text):
+    if not ("\r" in text or "\u2028" in text or "\u2029" in text or "\x85" in text
+            or "\x0b" in text or "\x0c" in text):
         return []  # (plain character searches: much faster than the pattern's)
     return _sub_changes(_LINEBREAK_RE, text, "\n", "line-breaks")
 
@@ -303,7 +306,7 @@ class _Plan:
 
     def __init__(self, cfg: Config) -> None:
         needs = {
-            _linebreaks: "\r\u2028\u2029\x85",
+            _linebreaks: "\r\u2028\u2029\x85\x0b\x0c",
             _control: _CONTROL_CHARS,
             _spaces: _SPACE_CHARS,
             _quotes: _SINGLE_QUOTES + _DOUBLE_QUOTES,
@@ -409,6 +412,8 @@ def normalize(text: str, config: Config | None = None, **options: Any) -> str:
     'café "bon"'
     >>> normalize("Stra\\u00dfe \\u2013 \\u0416", ascii=True)
     'Strasse - Zh'
+    >>> normalize("Great \\ud83d\\ude00 day \\udc00")
+    'Great 😀 day �'
     >>> normalize("exam-\\nple", join_hyphenated=True)
     'example'
     >>> normalize(b"caf\\xc3\\xa9")
@@ -418,5 +423,9 @@ def normalize(text: str, config: Config | None = None, **options: Any) -> str:
     """
     if not isinstance(text, str):
         raise TypeError(E.NORMALIZE_TEXT.format(kind=type(text).__name__))
+    if _SURROGATE_RE.search(text):
+        # as clean() does first (decode): a surrogate pair is the character it stands for,
+        # a lone surrogate U+FFFD; removed as invisible characters, an emoji was lost
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     cfg = (config or Config()).replace(**options) if options else (config or Config())
     return normalize_text(text, cfg)[0]

@@ -71,6 +71,8 @@ def clean_series(series: pd.Series, *, config: Config | None = None, batch_size:
     >>> out[10], bool(out.isna()[20]), out.index.tolist()
     ('The café was "noir".', True, [10, 20])
     """
+    if not isinstance(series, pd.Series):  # (a list failed with "no attribute 'tolist'")
+        raise TypeError(E.NOT_A_SERIES.format(kind=type(series).__name__))
     cfg = _config(config, options)
     values = clean_values(series.tolist(), cfg, batch_size, errors, series.index.tolist())
     out = pd.Series(values, index=series.index, name=series.name, dtype=object)

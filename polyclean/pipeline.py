@@ -19,7 +19,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from ._counts import add_count
 from .config import Config, make_config
 from .doc import Doc, new_docs
-from .report import Report
+from .errors import E, ConfigError
+from .report import REPORT_SCHEMA, Report
 from .segment import Segment
 from .stages import (
     AFTER_NORMALISATION, AFTER_REDETECTION, SETTLE, SETTLE_ROUNDS, Boilerplate, Detect,
@@ -63,9 +64,24 @@ class CleanResult:
 
     @classmethod
     def of(cls, doc: Doc) -> "CleanResult":
-        if doc.error is not None:
-            return cls("", record={"id": doc.id, "error": doc.error}, error=doc.error)
+        if doc.error is not None:  # the report line a batch run writes for it
+            return cls("", record={"schema": REPORT_SCHEMA, "id": doc.id, "status": "error",
+                                   "error": doc.error}, error=doc.error)
         return cls(doc.text, doc.detected, doc.report, doc.source, doc.repaired)
+
+
+def check_count(name: str, value: Any) -> None:
+    """Refuse a count that is not a whole number of 1 or more (a ``batch_size`` of "2"
+    failed with "'<' not supported between instances of 'str' and 'int'", one of 1.5
+    was taken, and the Dask helpers' only when the graph ran, on a worker).
+
+    >>> check_count("batch_size", 0)
+    Traceback (most recent call last):
+    ...
+    polyclean.errors.ConfigError: batch_size must be a whole number, 1 or more, not 0
+    """
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigError(E.COUNT_ARGUMENT.format(name=name, value=value))
 
 
 class Cleaner:
@@ -235,8 +251,7 @@ class Cleaner:
         >>> [r.text for r in Cleaner(translate=False, boilerplate=False).iter_clean(docs, 1)]
         ['It was fine...', 'So was this.']
         """
-        if batch_size < 1:
-            raise ValueError("batch_size must be 1 or more")
+        check_count("batch_size", batch_size)
         batch: list[str | bytes] = []
         done = 0
         for doc in iterable:

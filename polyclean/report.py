@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from typing import Any, Callable, Iterable, Sequence
 
+from .errors import E
+
 @dataclass(slots=True)
 class Change:
     """One edit: ``text[start:end]`` (== ``original``) became ``result``."""
@@ -291,7 +293,16 @@ def replay(source: str, report: dict[str, Any]) -> str:
     """Rebuild a document's output from its decoded input and its JSON report alone.
 
     The stages' changes are applied in the order they were recorded, stage by stage.
+    The report of a document that failed has nothing to replay: ``ValueError`` with its
+    error (it was ``KeyError: 'changes'``).
+
+    >>> replay("", {"schema": 2, "id": 3, "status": "error", "error": "expected str or bytes, got int"})
+    Traceback (most recent call last):
+    ...
+    ValueError: document 3 failed, its report has no changes to replay: expected str or bytes, got int
     """
+    if "changes" not in report and report.get("status") == "error":
+        raise ValueError(E.REPLAY_FAILED.format(id=report.get("id"), why=report.get("error")))
     text = source
     step_changes: list[Change] = []
     current = None

@@ -107,14 +107,17 @@ class Stage:
 
 
 # --- decode ---------------------------------------------------------------------------------
-_ENTRY_RE = re.compile("[\ud800-\udfff\r\u2028\u2029\x00]")
+_ENTRY_RE = re.compile("[\ud800-\udfff\r\u2028\u2029\x0b\x0c\x00]")
 _ENTRY_FIX_RE = re.compile(
-    "[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]|\r\n?|[\u2028\u2029]|\x00+")
+    "[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]|\r\n?|[\u2028\u2029\x0b\x0c]|\x00+")
 
 
 def entry_changes(text: str) -> list[Change]:
     r"""What every later stage relies on, fixed first (step "decode"): line breaks
-    become "\n" (so lines are the same for boilerplate removal and the output),
+    become "\n" (so lines are the same for boilerplate removal and the output; the
+    vertical tab, a word processor's line break, and the form feed between the pages
+    of a PDF's text are line breaks too: removed as control characters, they joined
+    the words on either side),
     surrogate code points, which cannot be encoded, are resolved (a high+low pair
     becomes the character it stands for, a lone one U+FFFD), and NUL characters,
     which end strings in C tools and are never text, are removed.
@@ -127,7 +130,7 @@ def entry_changes(text: str) -> list[Change]:
         g = m.group(0)
         if g[0] == "\x00":
             out.append(Change("decode", m.start(), m.end(), g, "", "nul"))
-        elif g[0] in "\r\u2028\u2029":
+        elif g[0] in "\r\u2028\u2029\x0b\x0c":
             out.append(Change("decode", m.start(), m.end(), g, "\n", "line-breaks"))
         elif len(g) == 2:
             res = g.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
@@ -170,7 +173,9 @@ class Decode(Stage):
         raw = doc.raw
         if isinstance(raw, str):
             doc.note(self.name, "done: text input")
-            return raw
+            # a str subclass (numpy.str_, the items of a NumPy array of text) as the
+            # plain str the compiled stages take: it failed the whole batch in detection
+            return raw if type(raw) is str else str.__str__(raw)
         if isinstance(raw, (bytes, bytearray, memoryview)):
             dec = _decode.decode_bytes(bytes(raw), self.config.encoding)
             doc.report.encoding, doc.report.encoding_confidence = dec.encoding, dec.confidence
