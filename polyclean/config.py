@@ -215,7 +215,8 @@ class Config:
 
     # --- batch runs: inputs, outputs and workers (polyclean clean / detect) -----------
     format: str = _opt(
-        "auto", "Input format: auto goes by the file name (.jsonl/.ndjson, .csv, .tsv/.tab, "
+        "auto", "Input format: auto goes by the file name (.jsonl/.ndjson, .json: an array "
+        "of records or JSON Lines, .csv, .tsv/.tab, "
         ".parquet/.pq, .html/.htm/.xhtml, .warc/.wet, anything else is text; .gz, .zst, "
         ".bz2, .xz and .lzma are decompressed).", choices=("auto",) + INPUT_FORMATS,
     )
