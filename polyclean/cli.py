@@ -278,16 +278,11 @@ def check_encoding(name: str | None) -> None:
     ...
     polyclean.errors.ConfigError: --encoding hex is not a text encoding
     """
-    import codecs
+    from .config import check_codec
 
-    if name is None:
-        return
-    try:
-        info = codecs.lookup(name)
-    except LookupError:
-        raise ConfigError(E.UNKNOWN_ENCODING.format(name=name)) from None
-    if not getattr(info, "_is_text_encoding", True):
-        raise ConfigError(E.NOT_TEXT_ENCODING.format(name=name))
+    if name is not None:
+        check_codec(name, E.UNKNOWN_ENCODING.format(name=name),
+                    E.NOT_TEXT_ENCODING.format(name=name))
 
 
 def _err(msg: str) -> None:
@@ -389,7 +384,7 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
         bad = file_above(Path(side[flag])) if side[flag] not in (None, "-") else None
         if bad is not None:  # written at the end: say so before cleaning, not after
             _err(E.SIDE_FILE_FAILED.format(path=side[flag], what=what,
-                                           why=f"{show(str(bad))} is not a folder"))
+                                           why=E.NOT_A_FOLDER.format(where=show(str(bad)))))
             return EXIT_FAILED
     made: list[Path] = []
     if opts.lock is not None:
@@ -474,7 +469,7 @@ def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def _detect_units(plan, cfg: Config, fh: Any) -> int:
-    from .events import InputStream, batches, location
+    from .events import InputStream, batches, html_hint, location
     from .formats import FieldOptions
     from .records import extract, to_json
     from .runlog import ErrorLog, Lines
@@ -483,8 +478,8 @@ def _detect_units(plan, cfg: Config, fh: Any) -> int:
     fields_ = FieldOptions.from_config(cfg)
     log = ErrorLog(Lines(None, None, ""), None, cfg.quiet)
     failed = 0
-    hint = cfg.format == "auto" and cfg.markup == "text"
-    for batch in batches(InputStream(plan.units, fields_, html_hint=hint).events(), plan.units,
+    stream = InputStream(plan.units, fields_, html_hint=html_hint(cfg))
+    for batch in batches(stream.events(), plan.units,
                          cfg.batch_docs, cfg.batch_bytes):
         texts: list = []
         for kind, u, x in batch.events:

@@ -431,14 +431,22 @@ def _check_codec(name: str, value: str) -> None:
     ...
     polyclean.errors.ConfigError: option encoding='base64' is not a text encoding
     """
+    check_codec(value, E.OPTION_UNKNOWN_CODEC.format(name=name, value=value),
+                E.OPTION_NOT_TEXT_CODEC.format(name=name, value=value))
+
+
+def check_codec(value: str, unknown: str, not_text: str) -> None:
+    """Raise :class:`ConfigError` with ``unknown`` when Python has no codec ``value``,
+    with ``not_text`` when the codec does not decode bytes into text (``base64``,
+    ``rot13``): the one check of the ``encoding`` option and of ``--encoding``."""
     import codecs
 
     try:
         info = codecs.lookup(value)
     except LookupError:
-        raise ConfigError(E.OPTION_UNKNOWN_CODEC.format(name=name, value=value)) from None
+        raise ConfigError(unknown) from None
     if not getattr(info, "_is_text_encoding", True):
-        raise ConfigError(E.OPTION_NOT_TEXT_CODEC.format(name=name, value=value))
+        raise ConfigError(not_text)
 
 
 @functools.lru_cache(maxsize=256)

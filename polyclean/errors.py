@@ -287,6 +287,7 @@ class E:
     # outputs (polyclean.plan, polyclean.sinks)
     OUTPUT_UNWRITABLE = "{out}: cannot write the output ({where}: {why}); nothing was cleaned"
     OUTPUT_NOT_FOLDER = "{out}: cannot write the output ({where} is not a folder); nothing was cleaned"
+    NOT_A_FOLDER = "{where} is not a folder"  # why a file under it cannot be written
     OUTPUT_ROOT = "-o {out}: the root folder cannot be an output; choose a folder"
     OUTPUT_IS_INPUT = "output {out} would overwrite or sit inside input {name}; choose another -o"
     OUTPUT_IN_INPUT_FOLDER = ("output {out} is inside the input folder {root}; its outputs would "

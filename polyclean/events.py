@@ -34,6 +34,12 @@ class Batch:
     size: int = 0
 
 
+def html_hint(cfg: Any) -> bool:
+    """Whether a text input that is an HTML page gets a warning (``InputStream``'s
+    ``html_hint``): when its format came from its name, and text is not read as HTML."""
+    return cfg.format == "auto" and cfg.markup == "text"
+
+
 def location(unit: Unit, rec: Record | None) -> str:
     """A record's location as messages and report ids give it: ``NAME:line N``."""
     return f"{unit.name}:{rec.where}" if rec is not None and rec.where else unit.name
@@ -181,4 +187,4 @@ def batches(events: Iterator[tuple[str, int, Any]], units: Sequence[Unit],
         yield batch
 
 
-__all__ = ["Batch", "InputStream", "batches", "location", "show", "total_size"]
+__all__ = ["Batch", "InputStream", "batches", "html_hint", "location", "show", "total_size"]

@@ -556,23 +556,25 @@ class JsonlReader(Reader):
             except ValueError:
                 pass  # not one object: JSON Lines (whose errors say which line)
             else:
-                self.empty = False
-                yield Record("item 1", _one_line(text[i:].rstrip()), len(text))
+                yield Record("item 1", _one_line(text[i:].rstrip(), True), len(text))
                 return
         yield from self._lines(io.StringIO(text).readline)
 
     def _json_items(self, text: str, i: int) -> Iterator[Record]:
         """The items of the array opening before ``i``; the whole array is checked
         first, so that a damaged one fails before any of its records is cleaned."""
-        spans = []
+        spans = []  # (start, end, whether the item is strict JSON)
         i = _JSON_WS.match(text, i).end()
         while text[i:i + 1] != "]" or spans:
             try:
-                _, end = _LOOSE.raw_decode(text, i)
-            except ValueError as exc:
-                raise ValueError(E.JSON_ARRAY_BAD.format(n=len(spans) + 1,
-                                                         why=_json_why(exc))) from None
-            spans.append((i, end))
+                end, strict = _STRICT.raw_decode(text, i)[1], True
+            except ValueError:  # raw control characters in a string, as JSON Lines may hold
+                try:
+                    end, strict = _LOOSE.raw_decode(text, i)[1], False
+                except ValueError as exc:
+                    raise ValueError(E.JSON_ARRAY_BAD.format(n=len(spans) + 1,
+                                                             why=_json_why(exc))) from None
+            spans.append((i, end, strict))
             i = _JSON_WS.match(text, end).end()
             if text[i:i + 1] == ",":
                 i = _JSON_WS.match(text, i + 1).end()
@@ -585,12 +587,12 @@ class JsonlReader(Reader):
             raise ValueError(E.JSON_ARRAY_BAD.format(n=1, why="text after the closing ']'"))
         self.empty = not spans
         limit = self.opts.max_record
-        for n, (a, b) in enumerate(spans, 1):
+        for n, (a, b, strict) in enumerate(spans, 1):
             if b - a > limit:
                 yield Record(f"item {n}", None, b - a,
                              error=E.RECORD_TOO_BIG.format(what="item", limit=limit))
             else:
-                yield Record(f"item {n}", _one_line(text[a:b]), b - a)
+                yield Record(f"item {n}", _one_line(text[a:b], strict), b - a)
 
     def _lines(self, readline: Any) -> Iterator[Record]:
         limit = self.opts.max_record
@@ -631,19 +633,18 @@ def _is_json_name(name: str) -> bool:
     return os.path.splitext(split_compression(name, reading=True)[0])[1].lower() == ".json"
 
 
-def _one_line(item: str) -> str:
-    r"""One JSON value's source text on one line, as JSON Lines needs it.
+def _one_line(item: str, strict: bool) -> str:
+    r"""One JSON value's source text on one line, as JSON Lines needs it; ``strict``:
+    whether it parsed as strict JSON, whose strings hold no raw line break.
 
-    >>> _one_line('{\n  "a": 1,\n  "b": "x"\n}')
+    >>> _one_line('{\n  "a": 1,\n  "b": "x"\n}', True)
     '{   "a": 1,   "b": "x" }'
-    >>> _one_line('{"a": "two\nlines"}')  # a raw line break inside a string
+    >>> _one_line('{"a": "two\nlines"}', False)  # a raw line break inside a string
     '{"a": "two\\nlines"}'
     """
     if "\n" not in item and "\r" not in item:
         return item
-    try:
-        _STRICT.decode(item)
-    except ValueError:  # raw control characters inside a string: write it out again
+    if not strict:  # raw control characters inside a string: write it out again
         return json.dumps(_LOOSE.decode(item), ensure_ascii=False)
     return item.replace("\r", " ").replace("\n", " ")
 

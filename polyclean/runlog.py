@@ -56,7 +56,7 @@ def why(exc: BaseException, path: str | Path | None = None) -> str:
     if path is not None and isinstance(exc, (FileExistsError, NotADirectoryError)):
         bad = file_above(Path(path))
         if bad is not None:
-            return f"{show(str(bad))} is not a folder"
+            return E.NOT_A_FOLDER.format(where=show(str(bad)))
     text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
     return text[:1].lower() + text[1:]
 

@@ -29,7 +29,7 @@ from typing import Any, Iterator
 
 from .config import Config
 from .errors import E, InputError, Interrupted, OutputError, RecordError, StopRun, plural
-from .events import Batch, InputStream, batches, location, total_size
+from .events import Batch, InputStream, batches, html_hint, location, total_size
 from .formats import READ_ERRORS, READERS, FieldOptions, Record, excerpt
 from .journal import Journal, OutputLock, fingerprint
 from .plan import Plan, Unit, show
@@ -291,7 +291,7 @@ class _Run:
         self._side_files(state)
         inp = InputStream(self.plan.units, self.fields, self.units_done, self.unit_records,
                           check_every=cfg.batch_docs, written=True,
-                          html_hint=cfg.format == "auto" and cfg.markup == "text")
+                          html_hint=html_hint(cfg))
         if cfg.jobs > cores() and not cfg.quiet:
             say("warning", E.MORE_JOBS_THAN_CPUS.format(jobs=cfg.jobs, cpus=cores()))
         board = None
