@@ -114,6 +114,29 @@ def _http_charset(rec: Any) -> str | None:
     return label.lower() if label else None
 
 
+_CONTENT_LENGTH_RE = re.compile(rb"(?im)^content-length:[ \t]*(\d+)[ \t]*\r?$")
+
+
+def _content_length(head: bytes) -> tuple[int, int] | None:
+    r"""(where the block starts, the Content-Length) of the WARC header at the start of
+    ``head``, or None when the header is not all there or names no length.
+
+    >>> _content_length(b"WARC/1.0\r\nContent-Length: 12\r\n\r\nbody")
+    (32, 12)
+    """
+    i = head.find(b"\r\n\r\n")
+    m = _CONTENT_LENGTH_RE.search(head[:i + 2])
+    return (i + 4, int(m.group(1))) if i >= 0 and m else None
+
+
+def _member_holds_warc(head: bytes) -> bool:
+    """Whether the gzip member at the start of ``head`` begins with a WARC record."""
+    try:
+        return zlib.decompressobj(wbits=31).decompress(head, 16).startswith(_WARC_MAGIC)
+    except zlib.error:
+        return False
+
+
 def _past_empty_members(data: bytes, pos: int) -> int:
     """The offset in ``data`` after the whole gzip members at ``pos`` that hold nothing
     once decompressed (``pos`` itself when there are none).
@@ -416,10 +439,7 @@ class WarcReader(Reader):
         except (AttributeError, OSError, ValueError):  # a pipe
             return True
         if head.startswith(_GZIP_MAGIC):
-            try:
-                return zlib.decompressobj(wbits=31).decompress(head, 16).startswith(_WARC_MAGIC)
-            except zlib.error:
-                return False
+            return _member_holds_warc(head)
         return head.startswith(_WARC_MAGIC) or head[:4] in _FRAME_MAGICS or (
             head[1:4] == b"\x2a\x4d\x18" and head[0] & 0xF0 == 0x50)  # zstd skippable frame
 
@@ -501,10 +521,8 @@ class WarcReader(Reader):
     def _plain_end(self, pos: int) -> int | None:
         """Where the uncompressed record at ``pos`` ends, by its ``Content-Length``
         (its header, its block and the two line breaks after it), or None."""
-        head = self._read_at(pos, 1 << 16)
-        i = head.find(b"\r\n\r\n")
-        m = re.search(rb"(?im)^content-length:[ \t]*(\d+)[ \t]*\r?$", head[:i + 2])
-        return pos + i + 4 + int(m.group(1)) + 4 if i >= 0 and m else None
+        found = _content_length(self._read_at(pos, 1 << 16))
+        return pos + found[0] + found[1] + 4 if found else None
 
     def _cut_tail(self, last: int, last_was_read: bool) -> tuple[int, int] | None:
         """(offset, length) of the bytes after the last record read, when a ``.warc.gz``
@@ -555,11 +573,10 @@ class WarcReader(Reader):
                 return None
             head += self._read_at(offset, min(end - offset, 1 << 16))
             total = end - offset
-        i = head.find(b"\r\n\r\n")
-        m = re.search(rb"(?im)^content-length:[ \t]*(\d+)[ \t]*\r?$", head[:i + 2])
-        if i < 0 or not m or not self._starts_record(end, gz):
+        found = _content_length(bytes(head))
+        if not found or not self._starts_record(end, gz):
             return None
-        declared, actual = int(m.group(1)), total - (i + 4) - 4
+        declared, actual = found[1], total - found[0] - 4
         return (end, declared, actual) if declared != actual else None
 
     def _empty_members(self, pos: int) -> int:
@@ -603,10 +620,7 @@ class WarcReader(Reader):
         head = self._read_at(pos, 4096)
         if not gz:
             return pos == 0 or self._read_at(pos - 1, 1) == b"\n"
-        try:
-            return zlib.decompressobj(wbits=31).decompress(head, 16).startswith(_WARC_MAGIC)
-        except zlib.error:
-            return False
+        return _member_holds_warc(head)
 
 
 def is_warc(name: str | os.PathLike) -> bool:
