@@ -407,6 +407,9 @@ class E:
     ARCHIVE_CUT = "the archive ends {size} into a record that gives nothing: it was cut short"
     PAYLOAD_CODING = "cannot undo {header} {coding!r}: {why}"
     PAYLOAD_TOO_LARGE = "decoded HTTP body is larger than max_record_bytes ({limit})"
+    UNDECLARED_GZIP = "gzip data without a Content-Encoding header: decompressed"
+    UNDECLARED_GZIP_DAMAGED = ("the HTTP body is gzip data without a Content-Encoding header, "
+                               "and it does not decompress (damaged)")
     UNREADABLE_ARCHIVE = "cannot read the archive after this offset ({why}); {resync}"
     WARC_COMPRESSION = ("a WARC archive compressed with {tool} is not read; archives are read "
                         "plain, .gz, .zst or .lz4: recompress it, e.g. "

@@ -46,6 +46,7 @@ class WebRecord:
     http_charset: str | None = None
     content_type: str | None = None
     offset: int = 0
+    body_note: str | None = None  # what was done to the body besides its HTTP codings
 
     def fields(self) -> dict[str, Any]:
         """The record's output fields.
@@ -65,6 +66,7 @@ class WebText:
     fields: dict[str, Any] = field(default_factory=dict)
     encoding: Decoded | None = None
     extracted: Extracted | None = None
+    body_note: str | None = None  # the record's ``WebRecord.body_note``
 
     def summary(self) -> dict[str, Any]:
         """JSON-ready: the fields, the encoding and its reason, the extraction counts.
@@ -73,6 +75,8 @@ class WebText:
         'http://x.example/'
         """
         d = dict(self.fields)
+        if self.body_note:
+            d["body"] = self.body_note
         if self.encoding is not None:
             d["encoding"] = self.encoding.encoding
             d["encoding_reason"] = self.encoding.reason
@@ -107,5 +111,7 @@ def record_to_text(record: WebRecord, mode: str = "main") -> WebText:
     if record.kind == "text":
         dec = decode_bytes(record.body)
         return WebText(dec.text, record.fields(), dec, None)
-    return html_to_text(record.body, mode, http_charset=record.http_charset,
-                        url=record.url, fields=record.fields())
+    web = html_to_text(record.body, mode, http_charset=record.http_charset,
+                       url=record.url, fields=record.fields())
+    web.body_note = record.body_note
+    return web

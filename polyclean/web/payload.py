@@ -141,6 +141,31 @@ DECODERS: dict[str, Callable[[bytes, int], bytes | None]] = {
 }
 
 
+def undeclared_gzip(body: bytes, content_encoding: str | None, limit: int) -> bytes | None:
+    """``body`` decompressed when it is gzip data that no ``Content-Encoding`` names (a
+    server that sends a precompressed ``page.html.gz`` as ``text/html``, a crawler that
+    dropped the header), else None; raises :class:`PayloadError` when it starts as gzip
+    data but does not decompress, or is larger than ``limit`` decompressed.  An HTML
+    record's body is never a gzip file a user would want as such, and its text is what
+    a cleaner is for: taking the bytes as text gave "binary data, not text ...: rename
+    the file", a remedy that does not apply to a record.
+
+    >>> import gzip; undeclared_gzip(gzip.compress(b"<p>Hi</p>"), None, 100)
+    b'<p>Hi</p>'
+    >>> undeclared_gzip(b"<p>Hi</p>", None, 100) is None
+    True
+    """
+    if "gzip" in codings(content_encoding) or "x-gzip" in codings(content_encoding) \
+            or not body.startswith(b"\x1f\x8b\x08"):
+        return None
+    decoded = _zlib(31)(body, limit)
+    if decoded is None:
+        raise PayloadError(E.UNDECLARED_GZIP_DAMAGED)
+    if len(decoded) > limit:
+        raise PayloadError(E.PAYLOAD_TOO_LARGE.format(limit=limit))
+    return decoded
+
+
 def http_body(body: bytes, transfer_encoding: str | None, content_encoding: str | None,
               limit: int) -> bytes:
     """``body`` with the codings of its ``Transfer-Encoding`` and ``Content-Encoding``

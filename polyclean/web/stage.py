@@ -72,7 +72,7 @@ def markup_text(doc: Doc) -> WebText:
         if raw.kind == "text":
             return record_to_text(raw)
         dec = decode_html(raw.body, raw.http_charset)
-        return WebText(dec.text, raw.fields(), dec, None)
+        return WebText(dec.text, raw.fields(), dec, None, raw.body_note)
     if isinstance(raw, str):
         return WebText(raw, {}, None, None)
     dec = decode_html(raw, doc.meta.get("http_charset"))

@@ -56,7 +56,7 @@ from ..formats import FieldOptions, Reader, Record, check_input, split_compressi
 from ._deps import need
 from .charset import charset_from_content_type
 from .document import WebRecord
-from .payload import PayloadError, http_body
+from .payload import PayloadError, http_body, undeclared_gzip
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 DOCUMENT_TYPES = ("response", "resource", "conversion")
@@ -406,18 +406,22 @@ class WarcReader(Reader):
         body = rec.reader.read(size + 1)
         if len(body) != size:
             return self._cut_short(where, len(body), size)
+        note = None
         if rec.is_http:
+            coding = _header(rec.http_headers, "Content-Encoding")
             try:
                 body = http_body(body, _header(rec.http_headers, "Transfer-Encoding"),
-                                 _header(rec.http_headers, "Content-Encoding"),
-                                 self.max_record_bytes)
+                                 coding, self.max_record_bytes)
+                if kind != "conversion" and (
+                        plain := undeclared_gzip(body, coding, self.max_record_bytes)) is not None:
+                    body, note = plain, E.UNDECLARED_GZIP
             except PayloadError as exc:
                 return self._error(where, str(exc))
         self.counts["documents"] += 1
         payload = WebRecord(
             body, "text" if kind == "conversion" else "html", fields["url"], fields["warc_record_id"],
             fields["date"], _http_charset(rec) if rec.is_http else None,
-            http_type or headers.get("Content-Type"), rec.stream_pos)
+            http_type or headers.get("Content-Type"), rec.stream_pos, note)
         return Record(where, payload, size)
 
     def _where(self, pos: int) -> str:
@@ -500,23 +504,49 @@ class WarcReader(Reader):
     def _broken_offset(self, last: int, last_was_read: bool) -> int:
         """Where the record that could not be read starts: the end of the last record
         that was read (the end of its gzip member), or ``last`` itself when nothing
-        was read since the iterator started there."""
+        was read since the iterator started there, or when that member cannot be
+        decompressed to its end (damaged after the record's content, or holding more
+        than one record may: see :meth:`_member`), so that reading resumes at the next
+        member that starts a record."""
         if not self.fh.seekable() or not last_was_read:
             return last
         if not self._gzipped(last):
             nxt = self._find(last + 1, _WARC_MAGIC)
             return nxt if nxt is not None else self._plain_end(last) or last
+        member = self._member(last)
+        return member[0] if member is not None else last
+
+    def _member(self, pos: int) -> tuple[int, int, bytes] | None:
+        """(where it ends, its decompressed size, its first 64 KiB) of the gzip member
+        at ``pos``, decompressed a piece at a time (the output is not kept, so a gzip
+        bomb costs time, not memory, and no more than ``max_record_bytes``); None when
+        it does not decompress (damaged, cut short) or holds more than one record may:
+        ``max_record_bytes``, or the record's own ``Content-Length`` when it is larger
+        (a skipped video), and 64 KiB of header."""
         d = zlib.decompressobj(wbits=31)
-        pos = last
+        head = bytearray()
+        total = 0
+        limit = self.max_record_bytes + (1 << 16)
         while not d.eof:
             chunk = self._read_at(pos, _SCAN_CHUNK)
             if not chunk:
-                return last
-            d.decompress(chunk, 0)
+                return None
             pos += len(chunk)
-            if d.eof:
-                return pos - len(d.unused_data)
-        return last
+            while chunk and not d.eof:
+                try:
+                    out = d.decompress(chunk, _SCAN_CHUNK)
+                except zlib.error:
+                    return None
+                total += len(out)
+                if len(head) < 1 << 16:
+                    head += out[:(1 << 16) - len(head)]
+                if total > limit:
+                    found = _content_length(bytes(head))
+                    if found is None or total > found[0] + found[1] + (1 << 16):
+                        return None
+                    limit = found[0] + found[1] + (1 << 16)
+                chunk = d.unconsumed_tail
+        return pos - len(d.unused_data), total, bytes(head)
 
     def _plain_end(self, pos: int) -> int | None:
         """Where the uncompressed record at ``pos`` ends, by its ``Content-Length``
@@ -548,25 +578,11 @@ class WarcReader(Reader):
         gz = self._gzipped(0)
         head = bytearray()
         if gz:
-            d = zlib.decompressobj(wbits=31)
-            pos, total = offset, 0
-            while not d.eof:
-                chunk = self._read_at(pos, _SCAN_CHUNK)
-                if not chunk:
-                    return None
-                pos += len(chunk)
-                while chunk and not d.eof:  # a piece at a time: the output is not kept
-                    try:
-                        out = d.decompress(chunk, _SCAN_CHUNK)
-                    except zlib.error:
-                        return None
-                    total += len(out)
-                    if len(head) < 1 << 16:
-                        head += out[:(1 << 16) - len(head)]
-                    if total > self.max_record_bytes + (1 << 16):
-                        return None  # more than one record holds: not this case
-                    chunk = d.unconsumed_tail
-            end = pos - len(d.unused_data)
+            member = self._member(offset)
+            if member is None:
+                return None
+            end, total, first = member
+            head += first
         else:
             end = self._find(offset + 1, _WARC_MAGIC)
             if end is None:

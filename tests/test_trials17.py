@@ -1,0 +1,128 @@
+"""Defects found by feeding polyclean web inputs and folders as a crawler's user does:
+damaged and oversized gzip members in a WARC, gzip bodies without Content-Encoding,
+XHTML's XML declaration, ``resource`` records, empty HTTP bodies, Spark's marker files
+and ``.xml`` feeds.  Archives are written with warcio's writer (``tests/webarchive.py``)."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import random
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("trafilatura")
+pytest.importorskip("fastwarc")
+pytest.importorskip("warcio")
+
+from polyclean import cli  # noqa: E402
+from polyclean.web import WarcReader  # noqa: E402
+from webarchive import RU, Archive  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CHARDET = ROOT.parent / "shared" / "data" / "chardet-legacy-encodings" / "files"
+PAGE = (b"<html><body><p>The council met on Tuesday to discuss the new budget for the city "
+        b"and its schools.</p></body></html>")
+
+
+def clean(*args) -> int:
+    return cli.main(["clean", *map(str, args), "--no-translate", "-j", "1"])
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def read_all(path: Path, **kw):
+    reader = WarcReader(path, **kw)
+    reader.open()
+    try:
+        return list(reader.records())
+    finally:
+        reader.close()
+
+
+def _two_pages_with_a_first_member_of(path: Path, tail: bytes, damage: bool) -> int:
+    """Two HTML responses (a.example, b.example); the first record's gzip member also
+    holds ``tail`` after the record (and, with ``damage``, one byte of it flipped).
+    Returns where the second record starts."""
+    a = Archive()
+    a.response("http://a.example/", PAGE, "text/html; charset=utf-8")
+    end = len(a.bytes())
+    a.response("http://b.example/", PAGE, "text/html; charset=utf-8")
+    member = bytearray(gzip.compress(gzip.decompress(a.bytes()[:end]) + tail))
+    if damage:
+        member[len(member) // 2] ^= 0xFF
+    path.write_bytes(bytes(member) + a.bytes()[end:])
+    return len(member)
+
+
+def test_a_member_damaged_after_its_record_is_an_error_record_not_a_traceback(tmp_path, capsys):
+    """A record's gzip member damaged after the record's content: the reader raised
+    ``zlib.error: ... incorrect data check`` from ``_broken_offset`` (a traceback in
+    the library); the command line failed the whole archive ("no output is written
+    for this input"), losing both good pages."""
+    path = tmp_path / "crawl.warc.gz"
+    b_at = _two_pages_with_a_first_member_of(path, random.Random(1).randbytes(200_000), True)
+    recs = read_all(path)
+    assert [r.payload.url for r in recs if r.error is None] == \
+        ["http://a.example/", "http://b.example/"]
+    [err] = [r for r in recs if r.error]
+    assert err.error.startswith("cannot read the archive after this offset (")
+    assert err.error.endswith(f"reading resumes at offset {b_at}")
+
+    out = tmp_path / "out.jsonl"
+    assert clean(path, "-o", out, "-q") == 1
+    assert [r["url"] for r in read_jsonl(out)] == ["http://a.example/", "http://b.example/"]
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "crawl.warc.gz:offset 0: cannot read the archive" in lines[0]
+
+
+def test_a_gzip_bomb_after_a_record_is_not_decompressed_into_memory(tmp_path):
+    """64 MB of zeros after a record in its gzip member (64 KB compressed):
+    ``_broken_offset`` decompressed a whole 1 MB chunk at once (the 64 MB held in
+    memory; 300 MB took the process to 650 MB), and then lost the next record
+    ("reading resumes at the end of the archive")."""
+    path = tmp_path / "bomb.warc.gz"
+    b_at = _two_pages_with_a_first_member_of(path, bytes(64 << 20), False)
+    tracemalloc.start()
+    try:
+        recs = read_all(path, max_record_bytes=1 << 20)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 24 << 20, peak
+    assert [r.payload.url for r in recs if r.error is None] == \
+        ["http://a.example/", "http://b.example/"]
+    [err] = [r for r in recs if r.error]
+    assert err.error.endswith(f"reading resumes at offset {b_at}")
+
+
+def test_a_gzip_body_without_content_encoding_is_decompressed_and_said_so(tmp_path, capsys):
+    """A response whose body is gzip data but whose headers name no Content-Encoding
+    (a precompressed page served as text/html) failed with "binary data, not text ...
+    compressed input is read only from names ending in .gz ...: rename the file", a
+    remedy that does not apply to a record of an archive.  Its text is read; the
+    report's ``source.body`` says what was done.  Damaged gzip data is named as such."""
+    a = Archive()
+    a.response("http://gz.example/", gzip.compress(PAGE), "text/html; charset=utf-8")
+    a.response("http://bad.example/", gzip.compress(PAGE)[:12] + b"\xff" * 40, "text/html")
+    a.response("http://plain.example/", PAGE, "text/html; charset=utf-8")
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(a.bytes())
+    out, rep = tmp_path / "out.jsonl", tmp_path / "report.jsonl"
+    assert clean(path, "-o", out, "--report", rep, "-q") == 1
+    texts = {r["url"]: r["text"] for r in read_jsonl(out)}
+    assert texts["http://gz.example/"] == texts["http://plain.example/"]
+    assert texts["http://gz.example/"].startswith("The council met on Tuesday")
+    reports = read_jsonl(rep)
+    assert reports[0]["source"]["body"] == \
+        "gzip data without a Content-Encoding header: decompressed"
+    assert "body" not in reports[2]["source"]
+    err = capsys.readouterr().err
+    assert "rename" not in err
+    assert ("crawl.warc.gz:offset %d: the HTTP body is gzip data without a Content-Encoding "
+            "header, and it does not decompress (damaged)" % a.starts["http://bad.example/"]) in err
