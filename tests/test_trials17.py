@@ -126,3 +126,36 @@ def test_a_gzip_body_without_content_encoding_is_decompressed_and_said_so(tmp_pa
     assert "rename" not in err
     assert ("crawl.warc.gz:offset %d: the HTTP body is gzip data without a Content-Encoding "
             "header, and it does not decompress (damaged)" % a.starts["http://bad.example/"]) in err
+
+
+def _chardet(name: str) -> bytes:
+    path = CHARDET / name
+    if not path.exists():
+        pytest.skip(f"shared data not found: {path}")
+    return path.read_bytes()
+
+
+def test_the_charset_of_an_xml_declaration_is_reported_as_such(tmp_path):
+    """An XHTML page that declares its charset in ``<?xml ... encoding="windows-1251"?>``
+    was reported as ``declared in <meta>: cp1251 = windows-1251`` (and a feed of the
+    chardet set as ``<meta>`` too): the reason named a tag the page does not have."""
+    from polyclean.web import decode_html
+
+    feed = _chardet("windows-1251-russian/newsru.com.xml")
+    assert decode_html(feed).reason == "declared in the XML declaration: windows-1251"
+    xhtml = (f'<?xml version="1.0" encoding="windows-1251"?>\n<html xmlns="http://www.w3.org/'
+             f'1999/xhtml"><head><title>t</title></head><body><p>{RU}</p></body></html>')
+    a = Archive()
+    a.response("http://x.example/", xhtml.encode("cp1251"), "application/xhtml+xml")
+    meta = xhtml.replace("<head>", '<head><meta charset="windows-1251"/>', 1).replace(
+        "windows-1251", "utf-8", 1)  # the XML declaration is wrong, <meta> is right
+    a.response("http://y.example/", meta.encode("cp1251"), "application/xhtml+xml")
+    path, out, rep = tmp_path / "x.warc.gz", tmp_path / "out.jsonl", tmp_path / "rep.jsonl"
+    path.write_bytes(a.bytes())
+    assert clean(path, "-o", out, "--report", rep, "-q") == 0
+    assert [r["text"] for r in read_jsonl(out)] == [RU, RU]
+    reasons = [r["source"]["encoding_reason"] for r in read_jsonl(rep)]
+    assert reasons[0] == "declared in the XML declaration: windows-1251"
+    assert reasons[1].startswith("the XML declaration declares utf-8 but the bytes are not "
+                                 "utf-8 (")
+    assert "<meta>" not in reasons[0] and "<meta>" not in reasons[1].split(";")[0]
