@@ -159,3 +159,32 @@ def test_the_charset_of_an_xml_declaration_is_reported_as_such(tmp_path):
     assert reasons[1].startswith("the XML declaration declares utf-8 but the bytes are not "
                                  "utf-8 (")
     assert "<meta>" not in reasons[0] and "<meta>" not in reasons[1].split(";")[0]
+
+
+def _lingua_ru(n: int) -> str:
+    path = ROOT.parent / "shared" / "data" / "lingua-language-testdata" / "sentences" / "ru.txt"
+    if not path.exists():
+        pytest.skip(f"shared data not found: {path}")
+    return path.read_text("utf-8").splitlines()[n]
+
+
+def test_the_charset_of_a_resource_record_is_used(tmp_path):
+    """A ``resource`` record (a page archived without its HTTP exchange, as webrecorder
+    and ``wget --warc-file`` imports write them) declares its charset in its own
+    Content-Type; it was ignored, so a MacCyrillic sentence of the lingua set was read
+    by detection as windows-1251 (mojibake), with ``http_charset`` null."""
+    sentence = _lingua_ru(1)  # one capital only: detection alone takes it for windows-1251
+    page = f"<html><body><p>{sentence}</p></body></html>".encode("mac-cyrillic")
+    a = Archive()
+    a._write("r", a.w.create_warc_record("http://r.example/", "resource", payload=io.BytesIO(page),
+                                         warc_content_type="text/html; charset=x-mac-cyrillic"))
+    a.response("http://h.example/", page, "text/html; charset=x-mac-cyrillic")
+    path, out, rep = tmp_path / "r.warc.gz", tmp_path / "out.jsonl", tmp_path / "rep.jsonl"
+    path.write_bytes(a.bytes())
+    assert clean(path, "-o", out, "--report", rep, "-q") == 0
+    recs = read_jsonl(out)
+    assert [r["text"] for r in recs] == [sentence, sentence]
+    assert [r["http_charset"] for r in recs] == ["x-mac-cyrillic", "x-mac-cyrillic"]
+    reasons = [r["source"]["encoding_reason"] for r in read_jsonl(rep)]
+    assert reasons == ["declared in the record's Content-Type: x-mac-cyrillic",
+                       "declared in the HTTP header: x-mac-cyrillic"]

@@ -198,11 +198,13 @@ def _declared(data: bytes, codec: str) -> Decoded:
 
 
 def decode_html(data: bytes, http_charset: str | None = None, *,
-                content_type: str | None = None) -> Decoded:
+                content_type: str | None = None, header: str = "the HTTP header") -> Decoded:
     """Decode the bytes of an HTML page (see the module documentation).
 
     ``http_charset`` is the label from the HTTP header (or give the whole
-    ``content_type`` header value).  The result's ``reason`` says which evidence won.
+    ``content_type`` header value).  The result's ``reason`` says which evidence won;
+    ``header`` names where ``http_charset`` came from (a WARC ``resource`` record's
+    charset is its own ``Content-Type``'s).
 
     >>> page = '<meta charset="utf-8"><p>Всё хорошо, спасибо.</p>'.encode("cp1251")
     >>> d = decode_html(page); d.encoding, d.text[-27:]
@@ -218,7 +220,7 @@ def decode_html(data: bytes, http_charset: str | None = None, *,
     if http_charset is None:
         http_charset = charset_from_content_type(content_type)
     rejected: list[str] = []
-    for where, label in (("the HTTP header", http_charset), ("the page", None)):
+    for where, label in ((header, http_charset), ("the page", None)):
         if where == "the page":
             where, label = page_declaration(data) or (where, None)
         if not label:
@@ -228,7 +230,7 @@ def decode_html(data: bytes, http_charset: str | None = None, *,
             rejected.append(f"{where} declares {label!r}, not an encoding a browser reads")
             continue
         name, pyname = found
-        if where != "the HTTP header" and name.startswith("utf-16"):
+        if where != header and name.startswith("utf-16"):
             name, pyname = "utf-8", "utf-8"
         if pyname != "utf-8" and (n := _utf8_characters(data)):
             rejected.append(f"{where} declares {label} but the bytes are utf-8 ({n} multi-byte "

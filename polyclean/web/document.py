@@ -47,6 +47,9 @@ class WebRecord:
     content_type: str | None = None
     offset: int = 0
     body_note: str | None = None  # what was done to the body besides its HTTP codings
+    #: where ``http_charset`` came from, for the decoding reason: a ``resource``
+    #: record's charset is its own ``Content-Type``'s, there is no HTTP header
+    charset_from: str = "the HTTP header"
 
     def fields(self) -> dict[str, Any]:
         """The record's output fields.
@@ -86,7 +89,8 @@ class WebText:
 
 
 def html_to_text(page: bytes | str, mode: str = "main", *, http_charset: str | None = None,
-                 url: str | None = None, fields: dict[str, Any] | None = None) -> WebText:
+                 url: str | None = None, fields: dict[str, Any] | None = None,
+                 charset_from: str = "the HTTP header") -> WebText:
     """Decode (bytes) and extract one HTML page; ``mode`` is ``main`` or ``all``.
 
     Raises ``DecodeError`` (bytes that are not text), ``ExtractError`` (the extractor
@@ -94,7 +98,7 @@ def html_to_text(page: bytes | str, mode: str = "main", *, http_charset: str | N
     """
     decoded = None
     if isinstance(page, (bytes, bytearray, memoryview)):
-        decoded = decode_html(bytes(page), http_charset)
+        decoded = decode_html(bytes(page), http_charset, header=charset_from)
         page = decoded.text
     ex = extract(page, mode, url=url)
     out = dict(fields) if fields is not None else ({"url": url} if url else {})
@@ -112,6 +116,6 @@ def record_to_text(record: WebRecord, mode: str = "main") -> WebText:
         dec = decode_bytes(record.body)
         return WebText(dec.text, record.fields(), dec, None)
     web = html_to_text(record.body, mode, http_charset=record.http_charset,
-                       url=record.url, fields=record.fields())
+                       url=record.url, fields=record.fields(), charset_from=record.charset_from)
     web.body_note = record.body_note
     return web

@@ -71,7 +71,7 @@ def markup_text(doc: Doc) -> WebText:
     if isinstance(raw, WebRecord):
         if raw.kind == "text":
             return record_to_text(raw)
-        dec = decode_html(raw.body, raw.http_charset)
+        dec = decode_html(raw.body, raw.http_charset, header=raw.charset_from)
         return WebText(dec.text, raw.fields(), dec, None, raw.body_note)
     if isinstance(raw, str):
         return WebText(raw, {}, None, None)

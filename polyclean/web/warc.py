@@ -114,6 +114,16 @@ def _http_charset(rec: Any) -> str | None:
     return label.lower() if label else None
 
 
+def _record_charset(kind: str, headers: Any) -> str | None:
+    """The ``charset`` of a ``resource`` record's own ``Content-Type`` (the page is the
+    record's block, with no HTTP header around it), lower case as :func:`_http_charset`
+    gives it; it was ignored, leaving the page to detection."""
+    if kind != "resource":
+        return None
+    label = charset_from_content_type(headers.get("Content-Type"))
+    return label.lower() if label else None
+
+
 _CONTENT_LENGTH_RE = re.compile(rb"(?im)^content-length:[ \t]*(\d+)[ \t]*\r?$")
 
 
@@ -420,8 +430,9 @@ class WarcReader(Reader):
         self.counts["documents"] += 1
         payload = WebRecord(
             body, "text" if kind == "conversion" else "html", fields["url"], fields["warc_record_id"],
-            fields["date"], _http_charset(rec) if rec.is_http else None,
-            http_type or headers.get("Content-Type"), rec.stream_pos, note)
+            fields["date"], _http_charset(rec) if rec.is_http else _record_charset(kind, headers),
+            http_type or headers.get("Content-Type"), rec.stream_pos, note,
+            "the HTTP header" if rec.is_http else "the record's Content-Type")
         return Record(where, payload, size)
 
     def _where(self, pos: int) -> str:
