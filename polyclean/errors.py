@@ -420,6 +420,8 @@ class E:
     NO_MAIN_CONTENT = ("no main content found: extraction kept none of the page's visible "
                        "text; the output is empty (--extract all keeps every visible block)")
     NO_VISIBLE_TEXT = "the page has no visible text; the output is empty"
+    EMPTY_RECORD = ("the archived page is empty (the record's body holds no text, as an HTTP "
+                    "200 with Content-Length 0 does); the output is empty")
     ALL_BOILERPLATE = ("every line was removed as boilerplate; the output is empty "
                        "(--keep-boilerplate keeps them; polyclean explain shows why)")
     EMPTIED = "nothing is left after cleaning; the output is empty"

@@ -282,6 +282,12 @@ def empty_output(cleaned: str, source: str, record: Any) -> str | None:
     'no main content found: e'
     >>> empty_output("Hi", "Hi", {}), empty_output("", "", {}), empty_output("", " ", {})
     (None, None, None)
+
+    A WARC/WET record whose body holds no text (an HTTP 200 of 0 bytes) has no text to
+    lose, but an empty output record for it would say nothing of why:
+
+    >>> empty_output("", "", {"source": {"warc_record_id": "<urn:uuid:1>"}})[:26]
+    'the archived page is empty'
     """
     if cleaned.strip():
         return None
@@ -292,7 +298,7 @@ def empty_output(cleaned: str, source: str, record: Any) -> str | None:
             return E.NO_VISIBLE_TEXT
         return E.NO_MAIN_CONTENT if ex.get("mode") == "main" else E.EMPTIED
     if not source.strip():
-        return None
+        return E.EMPTY_RECORD if "warc_record_id" in (get("source") or {}) else None
     return E.ALL_BOILERPLATE if (get("counts") or {}).get("boilerplate") else E.EMPTIED
 
 

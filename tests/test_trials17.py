@@ -188,3 +188,21 @@ def test_the_charset_of_a_resource_record_is_used(tmp_path):
     reasons = [r["source"]["encoding_reason"] for r in read_jsonl(rep)]
     assert reasons == ["declared in the record's Content-Type: x-mac-cyrillic",
                        "declared in the HTTP header: x-mac-cyrillic"]
+
+
+@pytest.mark.parametrize("extract", ["main", "none"])
+def test_an_empty_http_200_body_gives_a_warning(tmp_path, capsys, extract):
+    """An HTTP 200 response of 0 bytes gave an empty output record and no word (a page
+    whose extraction kept nothing is warned of; a page with nothing was not)."""
+    a = Archive()
+    a.response("http://a.example/", PAGE, "text/html; charset=utf-8")
+    a.response("http://e.example/", b"", "text/html; charset=utf-8")
+    path, out = tmp_path / "e.warc.gz", tmp_path / "out.jsonl"
+    path.write_bytes(a.bytes())
+    assert clean(path, "-o", out, "--extract", extract, "--summary") == 0
+    assert [r["text"] == "" for r in read_jsonl(out)] == [False, True]
+    err = capsys.readouterr().err
+    assert (f"e.warc.gz:offset {a.starts['http://e.example/']}: the archived page is "
+            "empty (the record's body holds no text, as an HTTP 200 with Content-Length 0 "
+            "does); the output is empty") in err
+    assert err.count("warning:") == 1 and "1 empty (see the warnings)" in err
