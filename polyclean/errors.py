@@ -217,6 +217,8 @@ class E:
     FOLDER_UNREADABLE = "cannot read the folder: {why}"
     NO_MATCHING_FILES = "no files match {pattern!r}"
     NOT_A_REGULAR_FILE = "not a regular file ({kind}); skipped"
+    JOB_MARKER_SKIPPED = ("a Spark/Hadoop job marker ({name}), not data; skipped (give it by "
+                          "name, or --glob '_*', to clean it)")
     WORK_FILE_SKIPPED = "a work file of polyclean (left by a killed run), not an input; skipped"
     HIDDEN_SKIPPED = ("a hidden {kind} (its name starts with '.'), not read; skipped (give it "
                       "by name, or --glob '.*', to clean it)")

@@ -176,13 +176,27 @@ def glob_match(path: str, pattern: str) -> bool:
     return any(match(i, 0) for i in range(len(parts)))
 
 
+def is_job_marker(name: str) -> bool:
+    """Whether a file name is a marker that a Spark or Hadoop job leaves beside its
+    output parts (``_SUCCESS``, empty; Databricks' ``_committed_<id>`` and
+    ``_started_<id>``), which the job's readers skip as they skip hidden files.
+
+    >>> [is_job_marker(n) for n in ("_SUCCESS", "_committed_123", "_started_9", "_index.md")]
+    [True, True, True, False]
+    """
+    return name == "_SUCCESS" or name.startswith(("_committed_", "_started_"))
+
+
 def walk(root: Path, pattern: str = "*") -> Iterator[tuple[Path, tuple[str, str] | None]]:
     """``(path, problem)`` for each entry under ``root`` whose path inside it matches
     ``pattern``, sorted; ``problem`` is None for a readable regular file (or a link to
     one), else ``(status, message)``; an unreadable folder is a problem too.  Hidden
     files and folders (a name starting with "."), such as the ``.crc`` files beside a
     Spark job's Parquet parts, ``.git`` or ``.DS_Store``, are skipped (a folder as a
-    whole, not read) unless ``pattern`` asks for them ("*/.x", ".*")."""
+    whole, not read) unless ``pattern`` asks for them ("*/.x", ".*"); so are a Spark or
+    Hadoop job's marker files (:func:`is_job_marker`: ``_SUCCESS``, which was an "empty
+    input" warning and an empty file in the output tree) unless it asks for names
+    starting with "_"."""
     found: list[tuple[Path, tuple[str, str] | None]] = []
 
     def onerror(exc: OSError) -> None:
@@ -190,6 +204,7 @@ def walk(root: Path, pattern: str = "*") -> Iterator[tuple[Path, tuple[str, str]
         found.append((Path(exc.filename), ("error", E.FOLDER_UNREADABLE.format(why=why))))
 
     hidden_ok = any(part.startswith(".") for part in pattern.split("/"))
+    markers_ok = any(part.startswith("_") for part in pattern.split("/"))
     for folder, dirs, files in os.walk(root, onerror=onerror):
         dirs.sort()
         base = Path(folder)
@@ -198,7 +213,9 @@ def walk(root: Path, pattern: str = "*") -> Iterator[tuple[Path, tuple[str, str]
             if not glob_match(path.relative_to(root).as_posix(), pattern):
                 continue
             hidden = name.startswith(".") and not hidden_ok and not is_own_name(name)
+            marker = not markers_ok and is_job_marker(name)
             found.append((path, ("skipped", E.HIDDEN_SKIPPED.format(kind="file")) if hidden
+                          else ("skipped", E.JOB_MARKER_SKIPPED.format(name=name)) if marker
                           else _problem(path)))
         for d in dirs:
             if d.startswith(".") and not hidden_ok and not os.path.islink(base / d):

@@ -206,3 +206,30 @@ def test_an_empty_http_200_body_gives_a_warning(tmp_path, capsys, extract):
             "empty (the record's body holds no text, as an HTTP 200 with Content-Length 0 "
             "does); the output is empty") in err
     assert err.count("warning:") == 1 and "1 empty (see the warnings)" in err
+
+
+def test_spark_job_markers_in_a_folder_are_skipped_like_hidden_files(tmp_path, capsys):
+    """A Spark job's output folder (``df.write.json(...)``): its ``_SUCCESS`` marker (0
+    bytes) gave an "empty input" warning and an empty ``_SUCCESS`` in the output tree;
+    Databricks' ``_committed_<id>``/``_started_<id>`` (JSON of file names) were cleaned
+    as text into the tree.  They are skipped as the ``.crc`` files beside the parts
+    are, one warning each, unless ``--glob`` asks for names starting with "_"."""
+    job = tmp_path / "job"
+    job.mkdir()
+    line = json.dumps({"id": 1, "text": _lingua_ru(3)}, ensure_ascii=False)
+    (job / "part-00000-1a2b.json").write_text(line + "\n", "utf-8")
+    (job / ".part-00000-1a2b.json.crc").write_bytes(b"crc\x00\x01")
+    (job / "_SUCCESS").write_bytes(b"")
+    (job / "_committed_4711").write_text('{"added":["part-00000-1a2b.json"],"removed":[]}')
+    (job / "_started_4711").write_text("")
+    out = tmp_path / "out"
+    assert clean(job, "-o", out) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["part-00000-1a2b.jsonl"]
+    err = capsys.readouterr().err
+    assert "empty input" not in err
+    for name in ("_SUCCESS", "_committed_4711", "_started_4711"):
+        assert err.count(f"job/{name}: a Spark/Hadoop job marker ({name}), not data; skipped "
+                         "(give it by name, or --glob '_*', to clean it)") == 1
+    out2 = tmp_path / "out2"
+    assert clean(job, "-o", out2, "--glob", "_committed_*", "-q") == 0
+    assert sorted(p.name for p in out2.iterdir()) == ["_committed_4711"]
