@@ -231,6 +231,8 @@ class E:
     NOT_TEXT_FILE = ("binary data, not text: {what} (by its first bytes); extract its text "
                      "first")
     EMPTY_INPUT = "empty input (no text); nothing to clean"
+    XML_NOT_TEXT = ("{kind}, not text: cleaned as text, its markup would stay in the output; "
+                    "extract its text first, or give --format text to clean it as it is")
     TEXT_LOOKS_HTML = ("an HTML page read as plain text (its name does not say HTML), so its "
                        "tags stay in the output; give --format html to clean its text")
     NEEDS_ZSTANDARD = "reading .zst needs the zstandard package: pip install 'polyclean[formats]'"

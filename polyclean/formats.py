@@ -14,7 +14,8 @@ record's payload into the text to clean and the cleaned text into the output rec
   them: no quoting; a record is a line; a tab, newline, CR or backslash inside the text
   field is written ``\\t``, ``\\n``, ``\\r``, ``\\\\`` (linear TSV) and read back the same way.
 - ``parquet``: one record per row, read one record batch at a time through pyarrow.
-- ``html``: an HTML page (``.html``, ``.htm``, ``.xhtml``), one document per file; the
+- ``html``: an HTML page (``.html``, ``.htm``, ``.xhtml``; a ``.xml`` file that is XHTML,
+  by :func:`xml_root`, which the plan looks at), one document per file; the
   extraction stage turns it into text (:mod:`polyclean.web`).
 - ``warc``: a WARC or WET archive (``.warc``, ``.warc.gz``, ``.warc.wet.gz``), one
   document per HTML response or WET conversion record
@@ -504,6 +505,38 @@ def looks_html(data: bytes) -> bool:
         return True
     return head.startswith(b"<html") and head[5:6] in (b">", b" ", b"\n", b"\r", b"\t") \
         and (b"<head" in head or b"<body" in head)
+
+
+_XML_PROLOG = re.compile(rb"""\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^[>]*(?:\[.*?\])?\s*>)""",
+                         re.S | re.I)
+_XML_ROOT = re.compile(rb"\s*<([A-Za-z_][\w.:-]*)")
+
+
+def xml_root(data: bytes) -> str | None:
+    r"""The name of the root element of the XML document that ``data`` starts (after a
+    byte order mark, the XML declaration, comments and a doctype), lower case, or None
+    when ``data`` does not start so (plain text).
+
+    >>> xml_root(b'<?xml version="1.0" encoding="koi8-r"?> <!-- x --> <rss version="2.0">')
+    'rss'
+    >>> xml_root(b'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x.dtd"> <html xmlns="x">')
+    'html'
+    >>> xml_root(b"Dear <name>, hello"), xml_root(b"<?xml version='1.0'?>")
+    (None, None)
+    """
+    head = data[:8192]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        head = head.decode("utf-16", "ignore").encode("utf-8", "ignore")
+    pos = 3 if head.startswith(codecs.BOM_UTF8) else 0
+    while m := _XML_PROLOG.match(head, pos):
+        pos = m.end()
+    m = _XML_ROOT.match(head, pos)
+    return m.group(1).decode("ascii").lower() if m else None
+
+
+#: What an XML document is, by its root element, for the message that refuses it.
+XML_KINDS = {"rss": "an RSS feed", "feed": "an Atom feed", "rdf:rdf": "an RSS 1.0 (RDF) feed",
+             "urlset": "a sitemap", "sitemapindex": "a sitemap index"}
 
 
 def _read_line(readline: Any, limit: int) -> tuple[Any, int]:

@@ -28,7 +28,7 @@ from typing import Iterator
 
 from .config import Config
 from .errors import E, UsageError
-from .formats import detect_format, split_compression
+from .formats import XML_KINDS, detect_format, open_input, split_compression, xml_root
 from .records import Route
 from .sinks import is_own_name, is_special
 
@@ -248,8 +248,9 @@ def make_plan(inputs: list[str], out: str | None, cfg: Config) -> Plan:
     if (inputs or []).count("-") > 1:
         raise UsageError(E.STDIN_TWICE.format(n=inputs.count("-")))
     items = _items(inputs, cfg.glob)
-    units = [Unit(name, path, _input_format(path, cfg), rel, problem=problem)
-             for name, path, rel, problem in items]
+    units = [Unit(name, path, fmt, rel, problem=problem)
+             for name, path, rel, given in items
+             for fmt, problem in [_input_format_of(path, cfg, given)]]
     to_stdout = out in (None, "-")
     out_path = None if to_stdout else Path(out)
     named_fmt = None if out_path is None else detect_format(out_path.name, None)
@@ -304,6 +305,29 @@ def _input_format(path: Path | None, cfg: Config) -> str:
     if cfg.format != "auto":
         return cfg.format
     return "text" if path is None else detect_format(path.name)
+
+
+def _input_format_of(path: Path | None, cfg: Config, problem: tuple[str, str] | None
+                     ) -> tuple[str, tuple[str, str] | None]:
+    """(format, problem) of an input.  A file named ``.xml`` (format from the name) is
+    looked at: an XHTML page is read as HTML, as ``.xhtml`` is; another XML document
+    (an RSS or Atom feed, a sitemap) is refused (:data:`E.XML_NOT_TEXT`), where it
+    was cleaned as text, its tags and all; a ``.xml`` file that is not XML is text."""
+    fmt = _input_format(path, cfg)
+    if (problem is not None or path is None or cfg.format != "auto" or fmt != "text"
+            or not split_compression(path.name, reading=True)[0].lower().endswith(".xml")):
+        return fmt, problem
+    try:
+        with open_input(path) as fh:
+            root = xml_root(fh.read(8192))
+    except Exception:  # unreadable or damaged: its reader says so, as for any input
+        return fmt, problem
+    if root is None:
+        return fmt, problem
+    if root == "html" or root.endswith(":html"):
+        return "html", problem
+    kind = XML_KINDS.get(root, f"an XML document (root element <{root}>)")
+    return fmt, ("error", E.XML_NOT_TEXT.format(kind=kind))
 
 
 def _stdout_outputs(plan: Plan, live: list[int], cfg: Config) -> None:

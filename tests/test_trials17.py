@@ -233,3 +233,32 @@ def test_spark_job_markers_in_a_folder_are_skipped_like_hidden_files(tmp_path, c
     out2 = tmp_path / "out2"
     assert clean(job, "-o", out2, "--glob", "_committed_*", "-q") == 0
     assert sorted(p.name for p in out2.iterdir()) == ["_committed_4711"]
+
+
+def test_xml_feeds_are_refused_and_xhtml_named_xml_is_read_as_html(tmp_path, capsys):
+    """Feeds of the chardet set (``.xml``) were cleaned as text, their tags and all
+    (``<description>Инцидент ...</description>`` in the output, no word said).  An RSS or
+    Atom feed is refused with one line (the other inputs are cleaned, exit 1), as a PDF
+    in a folder is; an XHTML page named ``.xml`` is read as HTML, as ``.xhtml`` is;
+    ``--format text`` still cleans a feed as it is."""
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    for name, as_name in [("MacCyrillic/newsru.com.xml", "rss.xml"),
+                          ("KOI8-R/janulalife.blogspot.com.xml", "atom.xml"),
+                          ("GB2312/_chromium_gb18030_with_no_encoding_specified.html.xml",
+                           "page.xml")]:
+        (crawl / as_name).write_bytes(_chardet(name))
+    (crawl / "note.txt").write_text(_lingua_ru(5) + "\n", "utf-8")
+    out = tmp_path / "out"
+    assert clean(crawl, "-o", out) == 1
+    assert sorted(p.name for p in out.iterdir()) == ["note.txt", "page.txt"]
+    page = (out / "page.txt").read_text("utf-8")
+    assert "中国" in page and "<" not in page
+    err = capsys.readouterr().err
+    for name, kind in [("rss.xml", "an RSS feed"), ("atom.xml", "an Atom feed")]:
+        assert (f"crawl/{name}: {kind}, not text: cleaned as text, its markup would stay in "
+                "the output; extract its text first, or give --format text to clean it as "
+                "it is") in err
+    assert "page.xml" not in err
+    assert clean(crawl / "rss.xml", "--format", "text", "-o", tmp_path / "rss.txt", "-q") == 0
+    assert "<description>" in (tmp_path / "rss.txt").read_text("utf-8")
