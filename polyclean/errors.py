@@ -219,6 +219,8 @@ class E:
     NOT_A_REGULAR_FILE = "not a regular file ({kind}); skipped"
     JOB_MARKER_SKIPPED = ("a Spark/Hadoop job marker ({name}), not data; skipped (give it by "
                           "name, or --glob '_*', to clean it)")
+    FOLDER_ITEMS_SKIPPED = ("{folder}: {n} hidden or Spark/Hadoop job marker files or folders "
+                            "not read (names starting with '.', _SUCCESS); name a file to read it")
     WORK_FILE_SKIPPED = "a work file of polyclean (left by a killed run), not an input; skipped"
     HIDDEN_SKIPPED = ("a hidden {kind} (its name starts with '.'), not read; skipped (give it "
                       "by name, or --glob '.*', to clean it)")

@@ -161,3 +161,32 @@ def test_readme_dask_example_runs_as_written(tmp_path, monkeypatch, capsys):
     lines = db.read_text(str(tmp_path / "crawl" / "*.txt")).compute(scheduler="synchronous")
     assert len(lines) == 90
     assert FOOTER in clean_values([ln.strip() for ln in lines if FOOTER in ln][:1], CFG)[0]
+
+
+def test_read_documents_skips_a_spark_folders_crc_files_and_marker(tmp_path, caplog):
+    # A folder as Spark writes it: part files, a .crc checksum beside each (binary), an
+    # empty _SUCCESS marker.  The command line's folder walk skips the .crc files and
+    # the marker; read_documents read them as documents (a binary "document" and an
+    # empty one), so a Dask job over a Spark output folder got junk records.
+    pq = pytest.importorskip("pyarrow.parquet")
+    pa = pytest.importorskip("pyarrow")
+    import logging
+
+    from polyclean.dask import read_documents
+
+    out = tmp_path / "job"
+    (out / ".hidden").mkdir(parents=True)
+    (out / ".hidden" / "x.txt").write_text("Not data.")
+    for i in range(2):
+        pq.write_table(pa.table({"text": [f"Row {i} of the job's output."]}), out / f"part-{i}.parquet")
+        (out / f".part-{i}.parquet.crc").write_bytes(b"crc\x00\x01\x02\x03\xff")
+    (out / "_SUCCESS").write_bytes(b"")
+    with caplog.at_level(logging.WARNING, logger="polyclean"):
+        got = read_documents(str(out)).compute(scheduler="synchronous")
+    assert [(Path(d["source"]).name, d["text"], d.get("error")) for d in got] == [
+        ("part-0.parquet", "Row 0 of the job's output.", None),
+        ("part-1.parquet", "Row 1 of the job's output.", None)]
+    assert any("4 hidden or Spark/Hadoop job marker" in r.getMessage() for r in caplog.records)
+    # named on its own, a file is read
+    named = read_documents([str(out / "_SUCCESS")]).compute(scheduler="synchronous")
+    assert [Path(d["source"]).name for d in named] == ["_SUCCESS"]

@@ -31,6 +31,7 @@ also has ``status: "skipped"``.  Nothing is dropped without a dict saying so.
 from __future__ import annotations
 
 import glob
+import logging
 import lzma
 import os
 from pathlib import Path
@@ -43,6 +44,8 @@ from ..records import tsv_unescape
 from .document import html_to_text, record_to_text
 from .warc import WarcReader, is_skipped, is_warc
 
+log = logging.getLogger("polyclean.web")
+
 HTML_EXTENSIONS = (".html", ".htm", ".xhtml")
 ROW_FORMATS = ("jsonl", "csv", "tsv", "parquet")  # one document per record
 
@@ -50,10 +53,21 @@ ROW_FORMATS = ("jsonl", "csv", "tsv", "parquet")  # one document per record
 def expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[str]:
     """Files named by ``paths`` (a path, a glob pattern or a list of them): patterns
     expanded in sorted order, folders walked recursively (sorted), duplicates once.
+    Inside a folder, what the command line's folder walk skips is skipped here too,
+    with one ``polyclean`` log warning per folder: hidden files and folders (the
+    ``.crc`` files beside a Spark job's Parquet parts, ``.git``) and a Spark or Hadoop
+    job's markers (``_SUCCESS``); a file named on its own is always read.
 
-    >>> expand_paths([]) == []
-    True
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> for n in ("part-0.parquet", ".part-0.parquet.crc", "_SUCCESS"): _ = (d / n).write_text("x")
+    >>> [os.path.basename(p) for p in expand_paths(d)]
+    ['part-0.parquet']
+    >>> [os.path.basename(p) for p in expand_paths([d, d / "_SUCCESS"])]
+    ['part-0.parquet', '_SUCCESS']
     """
+    from ..plan import is_job_marker
+
     items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     out: dict[str, None] = {}
     for item in items:
@@ -63,10 +77,17 @@ def expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list
             raise InputError(f"{s}: no files match")
         for f in found:
             if os.path.isdir(f):
+                skipped = 0
                 for root, dirs, files in os.walk(f):
-                    dirs.sort()
+                    skipped += sum(d.startswith(".") for d in dirs)
+                    dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                     for name in sorted(files):
-                        out[os.path.join(root, name)] = None
+                        if name.startswith(".") or is_job_marker(name):
+                            skipped += 1
+                        else:
+                            out[os.path.join(root, name)] = None
+                if skipped:
+                    log.warning(E.FOLDER_ITEMS_SKIPPED.format(folder=f, n=skipped))
             else:
                 out[f] = None
     return list(out)
