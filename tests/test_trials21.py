@@ -1,0 +1,264 @@
+"""The README's promises a user relies on, run as written (trials21): its Library, ETL and
+web code blocks, what it says about pickling, logging and the messages of bad input, and
+the keys it lists for the summary JSON and the errors file."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import gzip
+import json
+import multiprocessing
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import polyclean
+from polyclean import Cleaner, cli
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text("utf-8")
+SHARED = ROOT.parent / "shared"
+KOI8_PAGE = SHARED / "data" / "chardet-legacy-encodings" / "files" / "KOI8-R" / \
+    "_chromium_KOI8-R_with_no_encoding_specified.html"
+MOJIBAKE = ("It\u00e2\u20ac\u2122s a \u00e2\u20ac\u0153test\u00e2\u20ac\ufffd of the new "
+            "cleaner \u00e2\u20ac\u201d it works well.\n"
+            "\u0417\u0430\u0433\u043e\u043b\u043e\u0432\u043e\u043a \u043e\u0442\u043a\u0440"
+            "\u044b\u0432\u0430\u0435\u043c\u043e\u0433\u043e \u043c\u0430\u0442\u0435\u0440"
+            "\u0438\u0430\u043b\u0430\nSubscribe\n")
+EN = ("The council met on Monday to discuss the budget for the coming year.\n"
+      "Members asked why the new bridge had cost twice what was planned.\n")
+
+
+def readme_block(marker: str) -> str:
+    blocks = re.findall(r"```python\n(.*?)```", README, re.S)
+    found = [b for b in blocks if marker in b]
+    assert len(found) == 1, marker
+    return found[0]
+
+
+def section(title: str) -> str:
+    return README.split(title, 1)[1].split("\n## ", 1)[0]
+
+
+# --- Library ---------------------------------------------------------------------------------
+def test_the_library_block_runs_as_written_and_gives_what_its_comments_say():
+    """Each line of the README's Library block runs; a line whose comment shows a value
+    (`polyclean.normalize("“Hi” — there…")   # '"Hi" - there...'`) gives that value."""
+    block = readme_block("cleaner.clean_batch(list_of_texts)")
+    scope = {"raw_bytes": MOJIBAKE.encode("utf-8"), "text": MOJIBAKE,
+             "text_or_bytes": MOJIBAKE.encode("utf-8"), "list_of_texts": [MOJIBAKE, EN]}
+    shown = 0
+    for line in block.splitlines():
+        code, _, comment = line.partition("  # ")
+        exec(code, scope)  # noqa: S102 - the README's own code
+        value = comment.strip()
+        if value.startswith("'"):
+            assert eval(code.strip(), scope) == ast.literal_eval(value), line  # noqa: S307
+            shown += 1
+    assert shown == 1
+    assert scope["cleaner"].config.ascii and not scope["cleaner"].config.translate
+    result = scope["result"]
+    # "detected segments (offsets into result.repaired)"
+    assert result.segments and all(result.repaired[s.start:s.end] == s.text
+                                   for s in result.segments)
+    assert set(result.report) >= {"schema", "id", "lang", "stages", "counts", "fragments",
+                                  "changes"}
+    assert result.report["id"] == "doc-1"
+    assert [r.text for r in scope["results"]] == [result.text, scope["cleaner"].clean(EN).text]
+    # decode + repair only: the quotes stay curly, the Russian line and "Subscribe" stay
+    repaired = scope["polyclean"].repair(MOJIBAKE.encode("utf-8"))
+    assert repaired == MOJIBAKE.replace(
+        "It\u00e2\u20ac\u2122s a \u00e2\u20ac\u0153test\u00e2\u20ac\ufffd of the new cleaner "
+        "\u00e2\u20ac\u201d", "It\u2019s a \u201ctest\u201d of the new cleaner \u2014")
+    assert polyclean.clean("It\u00e2\u20ac\u2122s a \u00e2\u20ac\u0153test\u00e2\u20ac\ufffd "
+                           "\u00e2\u20ac\u201d \u00d0\u2014\u00d0\u00b0\u00d0\u00b3\u00d0\u00be"
+                           "\u00d0\u00bb\u00d0\u00be\u00d0\u00b2\u00d0\u00be\u00d0\u00ba",
+                           translate=False) == "It's a \"test\" - \u0417\u0430\u0433\u043e\u043b\u043e\u0432\u043e\u043a"
+
+
+def _clean_in_worker(job):
+    cleaner, text = job
+    return cleaner.clean(text).text, dict(cleaner.stats)
+
+
+@pytest.mark.parametrize("method", ["spawn", "fork"])
+def test_a_cleaner_goes_to_pool_workers_with_spawn_and_fork(method):
+    """README: `Cleaner` pickles as its config only, so it goes to `multiprocessing.Pool`
+    workers with the `spawn` or `fork` start method; each worker cleans as this process
+    does."""
+    cleaner = Cleaner(translate=False, ascii=True)
+    want = [cleaner.clean(t).text for t in (MOJIBAKE, EN)]
+    with multiprocessing.get_context(method).Pool(2) as pool:
+        got = pool.map(_clean_in_worker, [(cleaner, MOJIBAKE), (cleaner, EN)])
+    assert [g[0] for g in got] == want
+    # the worker's copy started fresh: it counted only its own document
+    assert all(g[1]["documents"] == 1 for g in got)
+
+
+def test_deepcopy_gives_a_fresh_cleaner_and_the_library_logs_to_a_null_handler():
+    """README: `copy.deepcopy` gives a fresh `Cleaner` (its config, no counts or learned
+    state); the library logs to the `polyclean` logger and installs only a
+    `logging.NullHandler`."""
+    cleaner = Cleaner(translate=False, unicode_form="NFKC")
+    cleaner.clean(EN)
+    assert cleaner.stats["documents"] == 1
+    fresh = copy.deepcopy(cleaner)
+    assert fresh is not cleaner and fresh.config == cleaner.config and fresh.stats == {}
+    assert fresh.clean(EN).text == cleaner.clean(EN).text
+    code = ("import logging, polyclean; polyclean.clean('Subscribe\\nA sentence of text here.');"
+            "h = logging.getLogger('polyclean').handlers;"
+            "print([type(x).__name__ for x in h], logging.getLogger().handlers)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['NullHandler'] []"
+
+
+# --- ETL and Dask ----------------------------------------------------------------------------
+def test_the_etl_block_runs_as_written_keeping_the_index_and_nulls():
+    pd = pytest.importorskip("pandas")
+    block = readme_block("iter_clean(texts")
+    df = pd.DataFrame({"text": [MOJIBAKE, None, EN]}, index=["a", "b", "c"], dtype=object)
+    scope = {"texts": [MOJIBAKE, EN, "Subscribe"], "df": df}
+    exec(block, scope)  # noqa: S102
+    out = scope["df"]["text_clean"]
+    assert list(out.index) == ["a", "b", "c"]
+    assert out["b"] is None or pd.isna(out["b"])
+    assert out["a"] == Cleaner(translate=False).clean(MOJIBAKE).text
+    assert scope["result"].text == Cleaner(translate=False).clean("Subscribe").text
+
+
+def test_the_dask_dataframe_block_runs_as_written(tmp_path, monkeypatch):
+    """README (ETL and Dask): `clean_dataframe(dd.read_parquet("pages/"), "text",
+    output_column="text_en")` then `to_parquet("clean/")`."""
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("dask.dataframe")
+    pytest.importorskip("pyarrow")
+    (tmp_path / "pages").mkdir()
+    texts = [MOJIBAKE, EN, "Subscribe\n" + EN]
+    pd.DataFrame({"id": [0, 1], "text": texts[:2]}).to_parquet(tmp_path / "pages" / "part-0.parquet")
+    pd.DataFrame({"id": [2], "text": texts[2:]}).to_parquet(tmp_path / "pages" / "part-1.parquet")
+    monkeypatch.chdir(tmp_path)
+    exec(readme_block('clean_dataframe(dd.read_parquet("pages/")'), {})  # noqa: S102
+    got = pd.read_parquet(tmp_path / "clean").sort_values("id")
+    assert list(got.columns) == ["id", "text", "text_en"]
+    assert list(got["text"]) == texts
+    assert list(got["text_en"]) == [Cleaner().clean(t).text for t in texts]
+
+
+# --- HTML and WARC, the library --------------------------------------------------------------
+def test_the_web_library_block_runs_as_written(tmp_path, monkeypatch, capsys):
+    """README (HTML and WARC input): the `polyclean.web` block runs as written (it used
+    `Path` without importing it), on a KOI8-R page and an archive named as in the block."""
+    pytest.importorskip("trafilatura")
+    pytest.importorskip("fastwarc")
+    pytest.importorskip("warcio")
+    if not KOI8_PAGE.exists():
+        pytest.skip(f"shared data not found: {KOI8_PAGE}")
+    from webarchive import Archive
+
+    arc = Archive(gz=True)
+    arc.info()
+    arc.request("https://example.ru/a")
+    arc.response("https://example.ru/a", KOI8_PAGE.read_bytes(), "text/html; charset=koi8-r")
+    arc.response("https://example.ru/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(40), "image/png")
+    (tmp_path / "CC-MAIN-\u2026-00000.warc.gz").write_bytes(arc.bytes())
+    monkeypatch.chdir(tmp_path)
+    block = readme_block("WarcReader(Path(")
+    scope = {"page_bytes": KOI8_PAGE.read_bytes()}
+    exec(block, scope)  # noqa: S102
+    web = scope["web"]
+    assert web.encoding.reason == "declared in the HTTP header: koi8-r"  # as its comment says
+    assert "\u041c\u041e\u0421\u041a\u0412\u0410" in web.text  # МОСКВА, read as KOI8-R
+    assert scope["doc"].fields["url"] == "https://example.ru/a"
+    assert set(scope["doc"].fields) == {"url", "warc_record_id", "date", "http_charset"}
+    assert "skipped: not HTML (image/png)" in capsys.readouterr().out
+    counts = scope["reader"].counts
+    assert (counts["documents"], counts["skipped"], counts["type:request"]) == (1, 1, 1)
+
+
+# --- messages of bad input, word for word -----------------------------------------------------
+@pytest.mark.parametrize("toml,message,shown", [
+    ('ascii = "false"', "option ascii='false' must be true or false", None),
+    ("beam_size = 1.5", "option beam_size=1.5 must be a whole number", None),
+    ('doc_lang = "klingon"', "option doc_lang='klingon' is not a language code (ISO 639",
+     "option doc_lang='klingon' is not a language code …"),
+    ('missing_model = "x"', "option missing_model='x' is not one of: keep, transliterate, drop, fail",
+     "option missing_model='x' is not one of: …"),
+    ('beam_size = "2"', "option beam_size='2' must be a whole number",
+     "config file job.toml: option beam_size='2' must be a whole number"),
+])
+def test_the_readme_messages_of_bad_option_values(tmp_path, capsys, toml, message, shown):
+    """README (Bad input, last row; Command line): `config file FILE: option …`, exit 2."""
+    assert f"`{shown or message}`" in " ".join(README.split())
+    conf = tmp_path / "job.toml"
+    conf.write_text(toml + "\n", encoding="utf-8")
+    src = tmp_path / "a.txt"
+    src.write_text(EN, encoding="utf-8")
+    assert cli.main(["clean", str(src), "--config", str(conf)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"polyclean: error: config file {conf}: {message}")
+
+
+def test_the_readme_messages_of_broken_warc_records(tmp_path, capsys):
+    """README (Bad input): a damaged gzip member is `A.warc.gz:offset N: cannot read the
+    archive after this offset (…); reading resumes at offset M`, a record cut short
+    `truncated record: X of Y bytes`; exit 1, the other records written."""
+    pytest.importorskip("fastwarc")
+    pytest.importorskip("warcio")
+    from webarchive import Archive
+
+    arc = Archive(gz=True)
+    for i in range(3):
+        arc.response(f"https://e.example/{i}", f"<html><body><p>Page {i} tells the council's "
+                     f"story of the year, in one long sentence about bridges.</p></body></html>"
+                     .encode(), "text/html")
+    data = bytearray(arc.bytes())
+    start, after = arc.starts["https://e.example/1"], arc.starts["https://e.example/2"]
+    for k in range(start + 30, start + 50):
+        data[k] ^= 0xFF
+    path = tmp_path / "a.warc.gz"
+    path.write_bytes(bytes(data))
+    out = tmp_path / "o.jsonl"
+    assert cli.main(["clean", str(path), "-o", str(out), "--no-translate"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert re.fullmatch(rf"polyclean: error: {re.escape(str(path))}:offset {start}: cannot read "
+                        rf"the archive after this offset \(.+\); reading resumes at offset {after}",
+                        err[0]), err
+    assert [json.loads(x)["url"] for x in out.read_text().splitlines()] == [
+        "https://e.example/0", "https://e.example/2"]
+    plain = tmp_path / "cut.warc"
+    whole = gzip.decompress(arc.bytes())
+    plain.write_bytes(whole[:len(whole) - 40])
+    assert cli.main(["clean", str(plain), "-o", str(tmp_path / "c.jsonl"), "--no-translate"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert re.fullmatch(rf"polyclean: error: {re.escape(str(plain))}:offset \d+: truncated record: "
+                        r"\d+ of \d+ bytes", err[0]), err
+
+
+# --- the summary JSON and the errors file hold what the README lists -------------------------
+def test_the_summary_json_and_errors_file_keys_are_the_readme_lists(tmp_path):
+    """README (Guarantees): the keys of the summary JSON and of an errors-file entry are
+    those it lists (the summary had `reading` and `timings`, which the list left out)."""
+    guarantees = section("## Guarantees")
+    para = guarantees.split("**The summary JSON**", 1)[1].split("\n\n", 1)[0]
+    listed = para.split("Report lines", 1)[0]
+    not_keys = {"ok", "failed", "stopped", "interrupted", "warc_records", "warc_documents",
+                "warc_skipped"}  # the statuses, and counters inside `stats`
+    keys = set(re.findall(r"`(\w+)`", listed)) - not_keys
+    table = guarantees.split("**The errors file**", 1)[1].split("**The summary JSON**", 1)[0]
+    error_keys = {k for row in re.findall(r"^\| (.+?) \|", table, re.M)
+                  for k in re.findall(r"`(\w+)`", row)}
+    src = tmp_path / "d.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": EN}) + "\n{broken\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    summ = tmp_path / "s.json"
+    assert cli.main(["clean", str(src), "-o", str(out), "--summary-json", str(summ),
+                     "--no-translate", "-q"]) == 1
+    data = json.loads(summ.read_text("utf-8"))
+    assert set(data) == keys, set(data) ^ keys
+    assert {"warc_records", "warc_documents", "warc_skipped"} <= not_keys
+    errors = [json.loads(x) for x in (tmp_path / "o.jsonl.errors.jsonl").read_text().splitlines()]
+    assert errors and all(set(e) <= error_keys for e in errors)
