@@ -201,6 +201,19 @@ def written_compression(name: str, flag: str, plain: bool = False) -> str | None
     return COMPRESSIONS.get(ext)
 
 
+def strip_warc_lz4(name: str) -> str:
+    """``name`` without ``.lz4`` when it names an archive (``.warc.lz4``, ``.wet.lz4``):
+    FastWARC reads LZ4 archives, and no other input is read LZ4-compressed.
+
+    >>> strip_warc_lz4("CC-1.warc.lz4"), strip_warc_lz4("a.jsonl.lz4")
+    ('CC-1.warc', 'a.jsonl.lz4')
+    """
+    low = name.lower()
+    if low.endswith(".lz4") and low[:-4].endswith((".warc", ".wet")):
+        return name[:-4]
+    return name
+
+
 def detect_format(name: str, default: str | None = "text") -> str | None:
     """The format that a file name says (``default`` for anything unknown).
 
@@ -210,8 +223,10 @@ def detect_format(name: str, default: str | None = "text") -> str | None:
     'jsonl'
     >>> detect_format("x.out", None) is None
     True
+    >>> detect_format("CC-1.warc.lz4"), detect_format("x.jsonl.lz4")
+    ('warc', 'text')
     """
-    base = split_compression(name, reading=True)[0]
+    base = strip_warc_lz4(split_compression(name, reading=True)[0])
     return _EXTENSIONS.get(os.path.splitext(base)[1].lower(), default)
 
 

@@ -262,3 +262,46 @@ def test_the_summary_json_and_errors_file_keys_are_the_readme_lists(tmp_path):
     assert {"warc_records", "warc_documents", "warc_skipped"} <= not_keys
     errors = [json.loads(x) for x in (tmp_path / "o.jsonl.errors.jsonl").read_text().splitlines()]
     assert errors and all(set(e) <= error_keys for e in errors)
+
+
+# --- formats: a .warc.lz4 archive is read by its name ---------------------------------------
+def test_an_lz4_archive_is_read_by_its_name(tmp_path, capsys):
+    """README (Formats): a WARC archive is read plain, `.gz`, `.zst` or `.lz4`. A
+    `.warc.lz4` was read only with `--format warc`: by its name it was taken for a text
+    file (`binary data, not text: 20% control bytes`, exit 1), in `clean` and `detect`,
+    and a folder's archive was refused the same way."""
+    pytest.importorskip("fastwarc")
+    pytest.importorskip("warcio")
+    from fastwarc.stream_io import Lz4Writer
+
+    from webarchive import Archive
+
+    arc = Archive(gz=False)
+    arc.info()
+    for i in range(3):
+        arc.request(f"https://e.example/{i}")
+        arc.response(f"https://e.example/{i}", f"<html><body><p>Page {i} tells the council's "
+                     f"story of the year, in one long sentence about bridges.</p></body></html>"
+                     .encode(), "text/html")
+    plain = tmp_path / "CC-1.warc"
+    plain.write_bytes(arc.bytes())
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    lz4 = crawl / "CC-1.warc.lz4"
+    w = Lz4Writer(str(lz4))
+    w.write(arc.bytes())
+    w.close()
+    assert lz4.read_bytes()[:4] == b"\x04\x22\x4d\x18"
+    want = tmp_path / "plain.jsonl"
+    assert cli.main(["clean", str(plain), "-o", str(want), "--no-translate", "-q"]) == 0
+    assert len(want.read_text().splitlines()) == 3
+    got = tmp_path / "lz4.jsonl"
+    assert cli.main(["clean", str(lz4), "-o", str(got), "--no-translate", "-q"]) == 0
+    assert got.read_bytes() == want.read_bytes()
+    out = tmp_path / "out"
+    assert cli.main(["clean", str(crawl), "-o", f"{out}/", "--no-translate", "-q"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["CC-1.jsonl"]  # as CC-1.warc.gz gives
+    assert (out / "CC-1.jsonl").read_bytes() == want.read_bytes()
+    capsys.readouterr()
+    assert cli.main(["detect", str(lz4)]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3
