@@ -470,7 +470,8 @@ class Reader:
         return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
 
     def close(self) -> None:
-        if self.fh is not None and self.fh is not sys.stdin.buffer:
+        # stdin (no path) stays open; sys.stdin is not asked, it may be closed (<&-)
+        if self.fh is not None and self.path is not None:
             self.fh.close()
         self.fh = None
 

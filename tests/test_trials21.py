@@ -305,3 +305,24 @@ def test_an_lz4_archive_is_read_by_its_name(tmp_path, capsys):
     capsys.readouterr()
     assert cli.main(["detect", str(lz4)]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 3
+
+
+# --- a closed stdin that is not read does not matter ----------------------------------------
+@pytest.mark.parametrize("command,output", [
+    ("clean a.txt -o x.txt --no-translate <&-", "x.txt"),
+    ("clean a.jsonl -o x.csv --no-translate <&-", "x.csv"),
+    ("clean a.txt --no-translate <&-", None),
+    ("detect a.txt <&-", None),
+])
+def test_a_closed_stdin_that_is_not_read_does_not_matter(tmp_path, command, output):
+    """README (Guarantees): a standard stream closed when polyclean starts is an error
+    only when it is used. `polyclean clean a.txt -o x.txt <&-` (a job started with its
+    input closed) failed every input, 'polyclean: error: stdout: standard input is
+    closed', exit 1: closing a file reader compared its stream with sys.stdin.buffer."""
+    (tmp_path / "a.txt").write_text(EN, "utf-8")
+    (tmp_path / "a.jsonl").write_text(json.dumps({"text": EN}) + "\n", "utf-8")
+    proc = subprocess.run(f"'{sys.executable}' -m polyclean {command}", shell=True, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
+    got = proc.stdout if output is None else (tmp_path / output).read_text("utf-8")
+    assert "The council met on Monday" in got
