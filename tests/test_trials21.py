@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import csv
 import gzip
 import json
 import multiprocessing
@@ -326,3 +327,36 @@ def test_a_closed_stdin_that_is_not_read_does_not_matter(tmp_path, command, outp
     assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
     got = proc.stdout if output is None else (tmp_path / output).read_text("utf-8")
     assert "The council met on Monday" in got
+
+
+def test_clean_into_a_full_stdout_says_how_far_it_got(tmp_path):
+    """README (Guarantees): stdout on a full disk is one line and exit 1; from `clean`,
+    `stdout: cannot write: no space left on device; stopped after N records`."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    (tmp_path / "a.jsonl").write_text((json.dumps({"text": EN}) + "\n") * 3, "utf-8")
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run([sys.executable, "-m", "polyclean", "clean", "a.jsonl",
+                               "--no-translate"], cwd=tmp_path, stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=300)
+    assert proc.returncode == 1
+    assert re.fullmatch(r"polyclean: error: stdout: cannot write: no space left on device; "
+                        r"stopped after \d+ records?\n", proc.stderr), proc.stderr
+
+
+def test_records_to_csv_and_tsv_keep_columns_numbers_and_nulls_as_the_readme_says(tmp_path):
+    """README (Formats): to CSV/TSV from records the columns are every key met, in order
+    of appearance; nested values are JSON text, null an empty cell, JSONL numbers keep
+    their source text."""
+    src = tmp_path / "r.jsonl"
+    src.write_text('{"id": 1, "text": "First line of text here.", "n": 1.50}\n'
+                   '{"text": "Second \u2014 one.", "meta": {"a": [1,2]}, "id": null, '
+                   '"x": 12345678901234567890}\n', "utf-8")
+    for ext, sep in ((".csv", ","), (".tsv", "\t")):
+        out = tmp_path / f"o{ext}"
+        assert cli.main(["clean", str(src), "-o", str(out), "-q"]) == 0
+        lines = out.read_text("utf-8").splitlines()
+        rows = list(csv.reader(lines)) if ext == ".csv" else [ln.split(sep) for ln in lines]
+        assert rows == [["id", "text", "n", "meta", "x"],
+                        ["1", "First line of text here.", "1.50", "", ""],
+                        ["", "Second - one.", "", '{"a": [1, 2]}', "12345678901234567890"]]
