@@ -360,3 +360,45 @@ def test_records_to_csv_and_tsv_keep_columns_numbers_and_nulls_as_the_readme_say
         assert rows == [["id", "text", "n", "meta", "x"],
                         ["1", "First line of text here.", "1.50", "", ""],
                         ["", "Second - one.", "", '{"a": [1, 2]}', "12345678901234567890"]]
+
+
+@pytest.mark.parametrize("codec", ["lz4", "zst"])
+def test_a_broken_lz4_or_zstd_archive_stops_at_the_break_with_one_error(tmp_path, capsys, codec):
+    """README (Known limits): only gzip-per-record and uncompressed archives resync after
+    a broken record; a broken `.warc.zst`/`.lz4` stops at the break (one error record).
+    An LZ4 archive cut short gave three errors: after the break the reader looked for
+    `WARC/1.` in the compressed bytes, found it as a literal, and read garbage as
+    records ('no Content-Length header', 'Invalid WARC header')."""
+    pytest.importorskip("fastwarc")
+    pytest.importorskip("warcio")
+    from webarchive import Archive
+
+    arc = Archive(gz=False)
+    arc.info()
+    for i in range(12):  # records over 64 KiB apart: LZ4 writes each `WARC/1.0` as a literal
+        arc.response(f"https://e.example/{i}", (f"<html><body><p>Page {i} tells the council's "
+                     f"story of the year.</p>" + "".join(
+                         f"<p>Paragraph {j} of page {i} is about bridge number {i * j}.</p>"
+                         for j in range(1500)) + "</body></html>").encode(), "text/html")
+    data = arc.bytes()
+    path = tmp_path / f"a.warc.{codec}"
+    if codec == "lz4":
+        from fastwarc.stream_io import Lz4Writer
+
+        w = Lz4Writer(str(path))
+        w.write(data)
+        w.close()
+    else:
+        zstandard = pytest.importorskip("zstandard")
+        path.write_bytes(zstandard.ZstdCompressor().compress(data))
+    whole = path.read_bytes()
+    assert whole.count(b"WARC/1.") > (4 if codec == "lz4" else -1)
+    path.write_bytes(whole[: len(whole) * 2 // 3])
+    out = tmp_path / "o.jsonl"
+    assert cli.main(["clean", str(path), "-o", str(out), "--no-translate", "-q"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].endswith("reading resumes at the end of the archive"), err
+    errors = (tmp_path / "o.jsonl.errors.jsonl").read_text("utf-8").splitlines()
+    assert len(errors) == 1
+    kept = [json.loads(x)["url"] for x in out.read_text("utf-8").splitlines()]
+    assert kept == [f"https://e.example/{i}" for i in range(len(kept))]  # those before the break
