@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import polyclean
+from argos_tiny import argos_env, tiny_zips  # noqa: F401
 from polyclean import Cleaner, cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -402,3 +403,30 @@ def test_a_broken_lz4_or_zstd_archive_stops_at_the_break_with_one_error(tmp_path
     assert len(errors) == 1
     kept = [json.loads(x)["url"] for x in out.read_text("utf-8").splitlines()]
     assert kept == [f"https://e.example/{i}" for i in range(len(kept))]  # those before the break
+
+
+# --- the order of the stages: boilerplate before translation, --ascii after it ---------------
+
+def test_boilerplate_is_never_translated_and_ascii_comes_after_translation(argos_env, tiny_zips):
+    """README (What each stage does): boilerplate runs before translation, so boilerplate
+    is never translated; normalisation (and `--ascii`) never runs before detection and
+    translation, so a Russian fragment is translated rather than transliterated."""
+    from polyclean import models, translate
+
+    models.install_file(tiny_zips["ru-en"])
+    text = ("The council met on Tuesday to discuss the new budget for the city.\n"
+            "\u041a\u043e\u0448\u043a\u0430 \u043b\u044e\u0431\u0438\u0442 \u043c\u043e\u043b\u043e"
+            "\u043a\u043e \u0438 \u0441\u043e\u0431\u0430\u043a\u0430 \u0435\u0441\u0442 \u043c"
+            "\u044f\u0441\u043e \u0441\u0435\u0433\u043e\u0434\u043d\u044f\n"
+            "Several members asked for more money for schools and public libraries.\n"
+            "\u041f\u043e\u0434\u043f\u0438\u0441\u0430\u0442\u044c\u0441\u044f\n")  # Подписаться
+    before = translate.model_stats()["sentences_translated"]
+    res = Cleaner(ascii=True, cache=str(argos_env.cache)).clean(text)
+    assert res.text == ("The council met on Tuesday to discuss the new budget for the city.\n"
+                        "Cat loves milk and dog eats meat today\n"
+                        "Several members asked for more money for schools and public libraries.")
+    assert translate.model_stats()["sentences_translated"] - before == 1  # not the UI line
+    steps = [(c["step"], c.get("reason")) for c in res.report["changes"]
+             if c["step"] in ("boilerplate", "translate")]
+    assert steps == [("boilerplate", "ui-phrase"),
+                     ("translate", "translated ru->en with translate-ru_en-1.0")]
