@@ -430,3 +430,49 @@ def test_boilerplate_is_never_translated_and_ascii_comes_after_translation(argos
              if c["step"] in ("boilerplate", "translate")]
     assert steps == [("boilerplate", "ui-phrase"),
                      ("translate", "translated ru->en with translate-ru_en-1.0")]
+
+
+def test_the_functions_stay_functions_once_the_stage_modules_are_imported():
+    """README (Library, note): `polyclean.detect`, `polyclean.repair` and
+    `polyclean.normalize` are functions; the stage modules of the same names are
+    imported as `from polyclean.detect import …` (importing a submodule binds its name
+    on the package, which would have replaced the function)."""
+    code = ("import polyclean\n"
+            "from polyclean.detect import detect_document\n"
+            "from polyclean.repair import repair_line\n"
+            "import polyclean.normalize, polyclean.repair, polyclean.detect\n"
+            "print(polyclean.normalize('\\u201cHi\\u201d \\u2014 there\\u2026'))\n"
+            "print(polyclean.repair('Caf\\u00c3\\u00a9'))\n"
+            "print([s.lang for s in polyclean.detect('The council met on Monday to talk.')])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ['"Hi" - there...', "Caf\u00e9", "['en']"]
+
+
+def test_the_option_tables_name_config_fields_with_their_defaults():
+    """README (Command line, Batch runs): each table row's config field is a field of
+    `polyclean.Config`, and a default written as a value (`en`, `keep`, 2, 256, 64 MiB)
+    is that field's default."""
+    from polyclean.config import Config
+
+    fields = {name: default for name, default, _doc in Config.describe()}
+    checked = 0
+    for title, nfield in (("## Command line", 2), ("## Batch runs", 1)):
+        for row in re.findall(r"^\|(.*)\|$", section(title), re.M):
+            cells = [c.strip() for c in row.split("|")]
+            if len(cells) < nfield + 3 or not cells[nfield].startswith("`"):
+                continue
+            names = re.findall(r"`(\w+)`", cells[nfield])
+            assert names and all(n in fields for n in names), row
+            default = cells[nfield + 1]
+            value = fields[names[0]]
+            if "OUT" in default:  # a name made from -o's
+                continue
+            if m := re.fullmatch(r"`([^`]+)`", default):
+                assert str(value) == m.group(1), row
+            elif m := re.match(r"(\d+)( MiB)?\b", default):
+                assert value == int(m.group(1)) * (1 << 20 if m.group(2) else 1), row
+            else:
+                continue
+            checked += 1
+    assert checked >= 15
