@@ -476,3 +476,23 @@ def test_the_option_tables_name_config_fields_with_their_defaults():
                 continue
             checked += 1
     assert checked >= 15
+
+
+def test_explain_id_with_an_id_field_takes_the_records_own_id_before_its_number(tmp_path, capsys):
+    """README (Run report): `explain --id` takes a location, a record number, or the
+    record's own id with `--id-field NAME`. With numeric ids from 0 (a DataFrame's
+    index), `--id-field id --id 3` explained the third record, whose id was 2; the
+    record of id 3 comes first now, the record number when no record has that id."""
+    src = tmp_path / "d.jsonl"
+    rows = [{"id": i, "body": f"Record number {i + 1} says the council met on day {i}."}
+            for i in range(5)] + [{"id": "z", "body": "The last record has its own name."}]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    common = ["explain", str(src), "--text-field", "body", "--no-translate", "--color", "never"]
+    for args, header, says in (
+            (["--id-field", "id", "--id", "3"], "polyclean explain: 3", "day 3."),
+            (["--id", "3"], f"polyclean explain: {src}:line 3", "day 2."),
+            (["--id-field", "id", "--id", "6"], "polyclean explain: z", "own name"),
+            (["--id-field", "id", "--id", "line 3"], "polyclean explain: 2", "day 2.")):
+        assert cli.main(common + args) == 0
+        out = capsys.readouterr().out
+        assert out.splitlines()[0] == header and says in out, (args, out)
