@@ -496,3 +496,15 @@ def test_explain_id_with_an_id_field_takes_the_records_own_id_before_its_number(
         assert cli.main(common + args) == 0
         out = capsys.readouterr().out
         assert out.splitlines()[0] == header and says in out, (args, out)
+
+
+def test_a_text_field_given_twice_in_a_jsonl_object_has_its_last_occurrence_cleaned(tmp_path):
+    """README (Known limits, Formats): JSONL to JSONL keeps each line; a text field that
+    occurs twice in one object has its last occurrence cleaned (the first stays)."""
+    src = tmp_path / "d.jsonl"
+    src.write_text('{"text": "First \u201cone\u201d.", "id": 1, "text": "Second \u201ctwo\u201d."}\n',
+                   "utf-8")
+    out = tmp_path / "o.jsonl"
+    assert cli.main(["clean", str(src), "-o", str(out), "-q"]) == 0
+    assert out.read_text("utf-8") == ('{"text": "First \u201cone\u201d.", "id": 1, '
+                                      '"text": "Second \\"two\\"."}\n')
