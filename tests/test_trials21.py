@@ -508,3 +508,16 @@ def test_a_text_field_given_twice_in_a_jsonl_object_has_its_last_occurrence_clea
     assert cli.main(["clean", str(src), "-o", str(out), "-q"]) == 0
     assert out.read_text("utf-8") == ('{"text": "First \u201cone\u201d.", "id": 1, '
                                       '"text": "Second \\"two\\"."}\n')
+
+
+def test_read_documents_of_a_url_says_it_reads_local_paths_only():
+    """README (Known limits): `read_documents` reads local paths only. Given
+    `s3://bucket/crawl/*` it said 'no files match', as if the bucket were empty."""
+    pytest.importorskip("dask.bag")
+    from polyclean.dask import read_documents
+    from polyclean.errors import InputError
+
+    for url in ("s3://bucket/crawl/*", "https://example.org/dump.jsonl"):
+        with pytest.raises(InputError, match=rf"^{re.escape(url)}: a URL; read_documents reads "
+                                             r"local paths only \("):
+            read_documents(url)

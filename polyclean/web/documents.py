@@ -33,6 +33,7 @@ from __future__ import annotations
 import glob
 import lzma
 import os
+import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -47,20 +48,29 @@ HTML_EXTENSIONS = (".html", ".htm", ".xhtml")
 ROW_FORMATS = ("jsonl", "csv", "tsv", "parquet")  # one document per record
 
 
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")  # s3://, gs://, hdfs://, https://, file://
+
+
 def expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[str]:
     """Files named by ``paths`` (a path, a glob pattern or a list of them): patterns
     expanded in sorted order, folders walked recursively (sorted), duplicates once.
 
     >>> expand_paths([]) == []
     True
+    >>> expand_paths("s3://bucket/crawl/*")
+    Traceback (most recent call last):
+    ...
+    polyclean.errors.InputError: s3://bucket/crawl/*: a URL; read_documents reads local paths only (copy the files to a local folder first, or read them with Dask and clean_bag)
     """
     items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     out: dict[str, None] = {}
     for item in items:
         s = os.fspath(item)
+        if _URL.match(s):  # it said "no files match", as if the bucket were empty
+            raise InputError(E.NOT_A_LOCAL_PATH.format(path=s))
         found = sorted(glob.glob(s, recursive=True)) if glob.has_magic(s) else [s]
         if not found:
-            raise InputError(f"{s}: no files match")
+            raise InputError(E.NO_FILES_MATCH.format(path=s))
         for f in found:
             if os.path.isdir(f):
                 for root, dirs, files in os.walk(f):
