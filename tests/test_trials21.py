@@ -521,3 +521,24 @@ def test_read_documents_of_a_url_says_it_reads_local_paths_only():
         with pytest.raises(InputError, match=rf"^{re.escape(url)}: a URL; read_documents reads "
                                              r"local paths only \("):
             read_documents(url)
+
+
+def test_the_charset_labels_the_readme_names():
+    """README (HTML and WARC input, Charset): `ascii` means windows-1252, `shift_jis`
+    windows-31J (NEC's ① is in it, not in Shift_JIS proper), and "replacement" labels
+    (iso-2022-kr is one) are ignored: detection reads the page."""
+    pytest.importorskip("w3lib")
+    pytest.importorskip("webencodings")
+    from polyclean.web.charset import decode_html
+
+    d = decode_html(b"<p>\x93x\x94</p>", "ascii")
+    assert (d.text, d.encoding) == ("<p>\u201cx\u201d</p>", "cp1252")
+    ja = "<p>\u30c6\u30b9\u30c8\u2460</p>"
+    assert decode_html(ja.encode("cp932"), "shift_jis").text == ja
+    ru = ("<p>\u041f\u0440\u0438\u0432\u0435\u0442, \u043a\u0430\u043a \u0434\u0435\u043b\u0430 "
+          "\u0443 \u0442\u0435\u0431\u044f \u0441\u0435\u0433\u043e\u0434\u043d\u044f</p>")
+    for page, header in ((ru.encode("cp1251"), "replacement"),
+                         (b'<meta charset="iso-2022-kr">' + ru.encode("cp1251"), None)):
+        d = decode_html(page, header)
+        assert d.text.endswith(ru) and d.encoding == "cp1251"
+        assert "'replacement', not an encoding a browser reads; detected" in d.reason
