@@ -594,7 +594,10 @@ class JsonlReader(Reader):
             i = _JSON_WS.match(text, end).end()
             if text[i:i + 1] == ",":
                 i = _JSON_WS.match(text, i + 1).end()
-            elif text[i:i + 1] == "]" and not text[i + 1:].strip():
+            elif text[i:i + 1] == "]":
+                if text[i + 1:].strip():  # it said "expected ',' or the closing ']'"
+                    raise ValueError(E.JSON_ARRAY_BAD.format(
+                        n=len(spans), why="text after the closing ']'"))
                 break
             else:
                 raise ValueError(E.JSON_ARRAY_BAD.format(

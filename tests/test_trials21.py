@@ -569,3 +569,23 @@ def test_the_run_pages_lines_removed_equal_the_summarys_on_hard_wrapped_text(tmp
     shown = dict(re.findall(r"data-count='lines_removed' data-from=(\w+)>([^<]*)<", html))
     assert shown == {"summary": f"{removed:,}", "reports": f"{removed:,}"}
     assert "class=differ" not in html
+
+
+@pytest.mark.parametrize("content,says", [
+    ('[{"text": "First good sentence here."}] trailing\n', "item 1: text after the closing ']'"),
+    ('[{"text": "First good sentence here."}, {"text": "x"} {"text": "y"}]',
+     "item 2: expected ',' or the closing ']' after it"),
+])
+def test_a_damaged_json_array_names_what_broke_it(tmp_path, capsys, content, says):
+    """README (Formats, JSON): a damaged array (a missing comma, text after the closing
+    `]`) fails with the item it broke at, before anything is cleaned. Text after the
+    closing `]` of a one-item array was 'expected ',' or the closing ']' after it',
+    which is there."""
+    src = tmp_path / "export.json"
+    src.write_text(content, "utf-8")
+    out = tmp_path / "o.jsonl"
+    assert cli.main(["clean", str(src), "-o", str(out), "--no-translate"]) == 1
+    assert capsys.readouterr().err == (f"polyclean: error: {src}: cannot read: not a JSON array "
+                                       f"of records: {says}; check the file, or give it as JSON "
+                                       "Lines (one object a line)\n")
+    assert not out.exists()
