@@ -589,3 +589,20 @@ def test_a_damaged_json_array_names_what_broke_it(tmp_path, capsys, content, say
                                        f"of records: {says}; check the file, or give it as JSON "
                                        "Lines (one object a line)\n")
     assert not out.exists()
+
+
+def test_the_readme_toml_example_and_flags_winning_over_it(tmp_path, capsys):
+    """README (Command line): the `[polyclean]` TOML block as written sets its options
+    (`-` or `_` in names); flags win over the file."""
+    toml = re.findall(r"```toml\n(.*?)```", section("## Command line"), re.S)
+    assert len(toml) == 1
+    conf = tmp_path / "job.toml"
+    conf.write_text(toml[0], "utf-8")
+    src = tmp_path / "page.txt"
+    src.write_text(MOJIBAKE, "utf-8")
+    args = ["clean", str(src), "--config", str(conf), "-q", "--packages-dir", str(tmp_path / "none")]
+    assert cli.main(args) == 0
+    assert capsys.readouterr().out == ("It's a \"test\" of the new cleaner - it works well.\n"
+                                       "Zagolovok otkryvaemogo materiala\n")  # ascii, transliterate
+    assert cli.main(args + ["--missing-model", "drop"]) == 0
+    assert capsys.readouterr().out == "It's a \"test\" of the new cleaner - it works well.\n"
