@@ -70,6 +70,12 @@ def test_the_library_block_runs_as_written_and_gives_what_its_comments_say():
     assert set(result.report) >= {"schema", "id", "lang", "stages", "counts", "fragments",
                                   "changes"}
     assert result.report["id"] == "doc-1"
+    # The report: fragments' offsets are into the text detection read; replay rebuilds it
+    from polyclean.report import replay
+
+    frags = result.report["fragments"]
+    assert frags and all(result.repaired[f["start"]:f["end"]] == f["text"] for f in frags)
+    assert replay(result.source, result.report) == result.text
     assert [r.text for r in scope["results"]] == [result.text, scope["cleaner"].clean(EN).text]
     # decode + repair only: the quotes stay curly, the Russian line and "Subscribe" stay
     repaired = scope["polyclean"].repair(MOJIBAKE.encode("utf-8"))
