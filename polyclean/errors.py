@@ -278,6 +278,9 @@ class E:
     DOCUMENT_FAILED = "document at position {i}: {why}"
     DOCUMENT_FAILED_AT = "document at index {label!r}: {why}"
     NO_FILES = "{paths}: no files to read"
+    NO_FILES_MATCH = "{path}: no files match"
+    NOT_A_LOCAL_PATH = ("{path}: a URL; read_documents reads local paths only (copy the files "
+                        "to a local folder first, or read them with Dask and clean_bag)")
     BAG_DOCUMENT_FAILED = "{name}: {why}"  # name: the source and where, "a.jsonl line 3"
     BAD_ERRORS_CHOICE = "errors must be 'raise' or 'null', not {value!r}"
     NOT_A_SERIES = ("clean_series takes a pandas Series (a column: df[\"text\"]), not {kind}; "

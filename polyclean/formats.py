@@ -202,6 +202,19 @@ def written_compression(name: str, flag: str, plain: bool = False) -> str | None
     return COMPRESSIONS.get(ext)
 
 
+def strip_warc_lz4(name: str) -> str:
+    """``name`` without ``.lz4`` when it names an archive (``.warc.lz4``, ``.wet.lz4``):
+    FastWARC reads LZ4 archives, and no other input is read LZ4-compressed.
+
+    >>> strip_warc_lz4("CC-1.warc.lz4"), strip_warc_lz4("a.jsonl.lz4")
+    ('CC-1.warc', 'a.jsonl.lz4')
+    """
+    low = name.lower()
+    if low.endswith(".lz4") and low[:-4].endswith((".warc", ".wet")):
+        return name[:-4]
+    return name
+
+
 def detect_format(name: str, default: str | None = "text") -> str | None:
     """The format that a file name says (``default`` for anything unknown).
 
@@ -211,8 +224,10 @@ def detect_format(name: str, default: str | None = "text") -> str | None:
     'jsonl'
     >>> detect_format("x.out", None) is None
     True
+    >>> detect_format("CC-1.warc.lz4"), detect_format("x.jsonl.lz4")
+    ('warc', 'text')
     """
-    base = split_compression(name, reading=True)[0]
+    base = strip_warc_lz4(split_compression(name, reading=True)[0])
     return _EXTENSIONS.get(os.path.splitext(base)[1].lower(), default)
 
 
@@ -456,7 +471,8 @@ class Reader:
         return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
 
     def close(self) -> None:
-        if self.fh is not None and self.fh is not sys.stdin.buffer:
+        # stdin (no path) stays open; sys.stdin is not asked, it may be closed (<&-)
+        if self.fh is not None and self.path is not None:
             self.fh.close()
         self.fh = None
 
@@ -611,7 +627,10 @@ class JsonlReader(Reader):
             i = _JSON_WS.match(text, end).end()
             if text[i:i + 1] == ",":
                 i = _JSON_WS.match(text, i + 1).end()
-            elif text[i:i + 1] == "]" and not text[i + 1:].strip():
+            elif text[i:i + 1] == "]":
+                if text[i + 1:].strip():  # it said "expected ',' or the closing ']'"
+                    raise ValueError(E.JSON_ARRAY_BAD.format(
+                        n=len(spans), why="text after the closing ']'"))
                 break
             else:
                 raise ValueError(E.JSON_ARRAY_BAD.format(

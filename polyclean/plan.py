@@ -28,7 +28,8 @@ from typing import Iterator
 
 from .config import Config
 from .errors import E, UsageError
-from .formats import XML_KINDS, detect_format, open_input, split_compression, xml_root
+from .formats import (XML_KINDS, detect_format, open_input, split_compression, strip_warc_lz4,
+                      xml_root)
 from .records import Route
 from .sinks import is_own_name, is_special
 
@@ -59,10 +60,13 @@ def output_name(rel: str, in_fmt: str, fmt: str) -> Path:
 
     >>> [output_name(r, f, o).as_posix() for r, f, o in [("a/p.html.gz", "html", "text"),
     ...     ("CC-1.warc.gz", "warc", "jsonl"), ("CC-1.warc.wet.gz", "warc", "jsonl"),
-    ...     ("b.csv", "csv", "csv"), ("d.jsonl", "jsonl", "parquet"), ("e.json", "jsonl", "jsonl")]]
-    ['a/p.txt', 'CC-1.jsonl', 'CC-1.wet.jsonl', 'b.csv', 'd.parquet', 'e.jsonl']
+    ...     ("b.csv", "csv", "csv"), ("d.jsonl", "jsonl", "parquet"), ("e.json", "jsonl", "jsonl"),
+    ...     ("CC-2.warc.lz4", "warc", "jsonl")]]
+    ['a/p.txt', 'CC-1.jsonl', 'CC-1.wet.jsonl', 'b.csv', 'd.parquet', 'e.jsonl', 'CC-2.jsonl']
     """
     stem = split_compression(rel, reading=True)[0]
+    if in_fmt == "warc":
+        stem = strip_warc_lz4(stem)
     if fmt == in_fmt == "jsonl" and stem.lower().endswith(".json"):
         return Path(stem).with_suffix(".jsonl")  # a JSON array in, JSON Lines out
     if fmt == in_fmt:

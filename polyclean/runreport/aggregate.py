@@ -384,15 +384,18 @@ class RunReport:
         self.__dict__.update(state)
 
     def _removed(self, reason: str, original: str, n: int = 1) -> None:
-        """Count a removed text ``n`` times: each of its lines, by rule."""
+        """Count a removed text ``n`` times: one removed line by rule, as the stage and
+        the run summary count it (a hard-wrapped paragraph judged as one line is one;
+        counted by its lines, the page's total disagreed with the summary's), and each
+        of its lines in the most-removed-lines summary."""
         rule = reason.split(" (", 1)[0]  # "(after normalisation)" is the same rule
         top, rules = self._top_lines, self._line_rules
+        self._lines_removed += n
+        _bump(self._removed_by_rule, rule, n)
         for line in original.splitlines() if "\n" in original[:-1] else (original,):
             line = line.strip()
             if not line:
                 continue
-            self._lines_removed += n
-            _bump(self._removed_by_rule, rule, n)
             key = line[:LINE_CHARS]
             top.add(key, n)
             if key in top.counts:

@@ -83,13 +83,24 @@ def find_document(path: Path, fmt: str, want: str | None, opts: Any) -> Any:
         if m and not _WHERE.match(target):
             target = m.group(2)
     number = int(target) if target is not None and target.isdigit() else None
+    # with --id-field, a record whose own id is ``want`` wins over the record numbered
+    # ``want`` (``--id 3`` gave the third record, whose id was 2, before the one of id 3)
+    by_number: tuple[Any, Any, Any] | None = None
     for n, (where, doc, error) in enumerate(iter_documents(path, fmt, opts), 1):
         own = doc is not None and doc.report.location is not None and str(doc.id) == want
+        if number == n and opts.id_field and not own:
+            by_number = (where, doc, error)
+            continue
         if target is None or own or number == n or where == target or (
                 where is None and target in (str(path), path.name)):
             if error is not None:
                 raise InputError(f"{path}: {where}: {error}")
             return doc
+    if by_number is not None:
+        where, doc, error = by_number
+        if error is not None:
+            raise InputError(f"{path}: {where}: {error}")
+        return doc
     if target is None:  # no record at all: nothing to explain
         raise InputError(E.EXPLAIN_EMPTY.format(path=path))
     raise UsageError(E.EXPLAIN_NO_RECORD.format(path=path, id=want))

@@ -34,6 +34,7 @@ import glob
 import logging
 import lzma
 import os
+import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -50,11 +51,14 @@ HTML_EXTENSIONS = (".html", ".htm", ".xhtml")
 ROW_FORMATS = ("jsonl", "csv", "tsv", "parquet")  # one document per record
 
 
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")  # s3://, gs://, hdfs://, https://, file://
+
+
 def expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[str]:
     """Files named by ``paths`` (a path, a glob pattern or a list of them): patterns
     expanded in sorted order, folders walked recursively (sorted), duplicates once.
     Inside a folder, what the command line's folder walk skips is skipped here too,
-    with one ``polyclean`` log warning per folder: hidden files and folders (the
+    with one ``polyclean.web`` log warning per folder: hidden files and folders (the
     ``.crc`` files beside a Spark job's Parquet parts, ``.git``) and a Spark or Hadoop
     job's markers (``_SUCCESS``); a file named on its own is always read.
 
@@ -65,6 +69,10 @@ def expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list
     ['part-0.parquet']
     >>> [os.path.basename(p) for p in expand_paths([d, d / "_SUCCESS"])]
     ['part-0.parquet', '_SUCCESS']
+    >>> expand_paths("s3://bucket/crawl/*")
+    Traceback (most recent call last):
+    ...
+    polyclean.errors.InputError: s3://bucket/crawl/*: a URL; read_documents reads local paths only (copy the files to a local folder first, or read them with Dask and clean_bag)
     """
     from ..plan import is_job_marker
 
@@ -72,9 +80,11 @@ def expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list
     out: dict[str, None] = {}
     for item in items:
         s = os.fspath(item)
+        if _URL.match(s):  # it said "no files match", as if the bucket were empty
+            raise InputError(E.NOT_A_LOCAL_PATH.format(path=s))
         found = sorted(glob.glob(s, recursive=True)) if glob.has_magic(s) else [s]
         if not found:
-            raise InputError(f"{s}: no files match")
+            raise InputError(E.NO_FILES_MATCH.format(path=s))
         for f in found:
             if os.path.isdir(f):
                 skipped = 0

@@ -519,7 +519,7 @@ class WarcReader(Reader):
         decompressed to its end (damaged after the record's content, or holding more
         than one record may: see :meth:`_member`), so that reading resumes at the next
         member that starts a record."""
-        if not self.fh.seekable() or not last_was_read:
+        if not self.fh.seekable() or not last_was_read or self._framed():
             return last
         if not self._gzipped(last):
             nxt = self._find(last + 1, _WARC_MAGIC)
@@ -629,9 +629,17 @@ class WarcReader(Reader):
                 return None
             pos += _SCAN_CHUNK
 
+    def _framed(self) -> bool:
+        """Whether the archive is zstd or LZ4 frames (``.warc.zst``, ``.warc.lz4``), whose
+        stored bytes hold no record header to go on from: ``WARC/1.`` found in them is
+        a literal inside the compressed data (an LZ4 archive cut short gave three
+        errors for one break, two of them garbage read as records)."""
+        head = self._read_at(0, 4)
+        return head in _FRAME_MAGICS or (head[1:4] == b"\x2a\x4d\x18" and head[0] & 0xF0 == 0x50)
+
     def _resync(self, pos: int) -> int | None:
         """The offset of the next readable record at or after ``pos`` (None: none)."""
-        if not self.fh.seekable():
+        if not self.fh.seekable() or self._framed():
             return None
         gz = self._gzipped(0)
         magic = _GZIP_MAGIC if gz else _WARC_MAGIC
