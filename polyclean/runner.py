@@ -36,7 +36,7 @@ from .plan import Plan, Unit, show
 from .records import render_row, table_line
 from .runlog import ErrorLog, Lines, Progress, Summary, say, why
 from .sinks import (ParquetSink, Sink, StreamSink, TableSink, TextFileSink, is_work_file,
-                    make_folders, partial_path, remove_path, sweep, work_stem)
+                    make_folders, partial_path, remove_path, sweep, sync_all, work_stem)
 from .workers import add_stats, cores, error_report, outcome_fields, record_id, results
 
 # Out of space: every later write would fail too, so the run stops (resumably).
@@ -344,6 +344,7 @@ class _Run:
         """Write one batch, make it a resume point, put completed outputs in place."""
         completed = self._write_batch(batch, outs)
         add_stats(self.sum.stats, stats)
+        sync_all(list(self.sinks.values()))
         for o, sink in list(self.sinks.items()):
             self._output_io(o, sink.commit)
         self.log.lines.commit()

@@ -27,7 +27,7 @@ import sys
 import tempfile
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from .errors import E, ResumeError
 from .records import table_line, to_json
@@ -340,26 +340,66 @@ class StreamSink(Sink):
 
 
 class TextFileSink(Sink):
-    """One text document to one file of a mirrored tree, put in place at once."""
+    """One text document to one file of a mirrored tree: written to its partial file,
+    then synced and put in place when the batch is committed (before the journal counts
+    it), so that the files of a batch are synced together (:func:`sync_all`)."""
 
     def __init__(self, target: Path) -> None:
         self.target = target
+        self.pending: Path | None = None  # written, not yet in place
+        self.synced = False
 
     def write(self, out: Any, label: str = "") -> int:
         data = out.encode("utf-8")
         partial = partial_path(self.target)
         with _create(partial) as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(partial, self.target)
+        self.pending, self.synced = partial, False
         return len(data)
+
+    def sync(self) -> None:
+        """Flush the written file to the disk (once)."""
+        if self.pending is not None and not self.synced:
+            fd = os.open(self.pending, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            self.synced = True
+
+    def commit(self) -> None:
+        if self.pending is not None:
+            self.sync()
+            os.replace(self.pending, self.target)
+            self.pending = None
 
     def empty_input(self) -> None:
         self.write("")  # an empty input has an empty output
 
     def abort(self) -> None:
         partial_path(self.target).unlink(missing_ok=True)
+
+
+def sync_all(sinks: Sequence[Sink]) -> None:
+    """Sync the files written by ``sinks`` (those of a mirrored tree's batch) at once,
+    from a few threads: one ``fsync`` after another cost about 4 ms a file on ext4 (a
+    tree of 20,000 small files spent 80 of its 90 s in them), while the file system
+    commits concurrent ones together.  A failure is left for the sink's own ``commit``,
+    which syncs again and raises it for that output alone."""
+    todo = [s for s in sinks if isinstance(s, TextFileSink) and s.pending is not None
+            and not s.synced]
+    if len(todo) < 2:
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(sink: TextFileSink) -> None:
+        try:
+            sink.sync()
+        except OSError:
+            pass
+
+    with ThreadPoolExecutor(min(16, len(todo))) as pool:
+        list(pool.map(one, todo))
 
 
 class TableSink(Sink):

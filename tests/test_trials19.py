@@ -1,0 +1,68 @@
+"""Defects found by running polyclean at scale and under interruption as a data engineer
+would (many small files, big record files, kill -9 and --resume), on ../shared/data."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+from polyclean import cli
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def _english(n: int) -> list[str]:
+    rows = (DATA / "wmt22-generaltest-ru-en" / "wmt22_ru_en.tsv").read_text("utf-8")
+    return [r.split("\t")[5] for r in rows.splitlines()[1:n + 1]]
+
+
+def test_a_tree_of_small_files_syncs_them_together_not_one_after_another(tmp_path, monkeypatch):
+    """A mirrored tree of 20,000 small text files took 88 s, 80 of them in one fsync
+    after another (about 4 ms each on ext4), where 2,000 records in one file take 2 s.
+    The files of a batch are now synced concurrently, each before it is put in place,
+    and the output is the same."""
+    src = tmp_path / "crawl"
+    for i, line in enumerate(_english(60)):
+        p = src / f"d{i % 3}" / f"page{i:02d}.txt"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(line + "\n", "utf-8")
+    synced: set[str] = set()
+    state = {"now": 0, "most": 0}
+    lock = threading.Lock()
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def slow_fsync(fd: int) -> None:  # a disk where each sync takes 10 ms
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+        time.sleep(0.01)
+        real_fsync(fd)
+        with lock:
+            state["now"] -= 1
+            synced.add(os.path.realpath(f"/proc/self/fd/{fd}"))
+
+    placed: list[tuple[str, bool]] = []
+
+    def replace(a, b, *args, **kw):
+        placed.append((str(b), os.path.realpath(a) in synced))
+        return real_replace(a, b, *args, **kw)
+
+    monkeypatch.setattr(os, "fsync", slow_fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    out = tmp_path / "out"
+    assert cli.main(["clean", str(src), "-o", str(out) + "/", "-j", "1", "--no-translate",
+                     "-q", "--batch-docs", "30"]) == 0
+    monkeypatch.undo()
+    pages = sorted(out.rglob("*.txt"))
+    assert len(pages) == 60
+    texts = [p for p, ok in placed if p.endswith(".txt")]
+    assert len(texts) == 60 and all(ok for p, ok in placed if p.endswith(".txt")), \
+        "every file is synced before it is put in place"
+    assert state["most"] > 1, "the files of a batch are synced together"
+    for p in pages[::20]:  # the same bytes as one document alone
+        one = tmp_path / "one" / p.name
+        assert cli.main(["clean", str(src / p.relative_to(out)), "-o", str(one),
+                         "--no-translate", "-q"]) == 0
+        assert one.read_bytes() == p.read_bytes()
