@@ -31,7 +31,7 @@ from .config import Config
 from .errors import E, InputError, Interrupted, OutputError, RecordError, StopRun, plural
 from .events import Batch, InputStream, batches, html_hint, location, total_size
 from .formats import READ_ERRORS, READERS, FieldOptions, Record, excerpt
-from .journal import Journal, OutputLock, fingerprint
+from .journal import Journal, OutputLock, run_facts
 from .plan import Plan, Unit, show
 from .records import render_row, table_line
 from .runlog import ErrorLog, Lines, Progress, Summary, say, why
@@ -200,8 +200,9 @@ class _Run:
                            inputs=len(plan.units), outputs=len(plan.outputs),
                            reading={"text_field": cfg.text_field, "encoding": cfg.encoding,
                                     "extract": cfg.extract, "markup": cfg.markup})
-        self.journal = Journal(opts.journal, fingerprint(plan, self.cfg, [
-            opts.errors, opts.report, self.cfg.html_report]) if opts.journal else "")
+        self.journal = Journal(opts.journal, *run_facts(plan, self.cfg, [
+            opts.errors, opts.report, self.cfg.html_report])) if opts.journal else \
+            Journal(None, "")
         self.sinks: dict[int, Sink] = {}
         self.marks: dict[int, Any] = {}  # unit -> its output's point before it
         self.dead: set[int] = set()  # outputs that could not be written

@@ -4,6 +4,7 @@ would (many small files, big record files, kill -9 and --resume), on ../shared/d
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -66,3 +67,67 @@ def test_a_tree_of_small_files_syncs_them_together_not_one_after_another(tmp_pat
         assert cli.main(["clean", str(src / p.relative_to(out)), "-o", str(one),
                          "--no-translate", "-q"]) == 0
         assert one.read_bytes() == p.read_bytes()
+
+
+def _stopped_after_one_batch(monkeypatch, args: list[str]) -> None:
+    """Run ``clean ARGS`` and stop it like Ctrl-C after its first batch (journal kept)."""
+    from polyclean import runner
+
+    real = runner._Run._batch
+    seen = []
+
+    def batch(self, *a, **kw):
+        if seen:
+            raise KeyboardInterrupt
+        seen.append(1)
+        return real(self, *a, **kw)
+
+    monkeypatch.setattr(runner._Run, "_batch", batch)
+    assert cli.main(args) == 130
+    monkeypatch.undo()
+
+
+def test_a_refused_resume_names_what_differs(tmp_path, monkeypatch, capsys):
+    """A --resume whose options or inputs differ from the killed run's was refused with
+    'belongs to other inputs or options (an input changed since, a flag differs, a
+    glossary or phrase file was edited, or the installed translation packages
+    changed)': which one, among a config file's twenty options and a folder of inputs,
+    the user had to guess.  The refusal now names it."""
+    import json
+
+    src = tmp_path / "in.jsonl"
+    lines = [json.dumps({"id": i, "text": t}) for i, t in enumerate(_english(40))]
+    src.write_text("\n".join(lines) + "\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    args = ["clean", str(src), "-o", str(out), "--report", str(tmp_path / "r.jsonl"),
+            "--no-translate", "--batch-docs", "10", "-j", "1", "-q"]
+    _stopped_after_one_batch(monkeypatch, args)
+    capsys.readouterr()
+
+    def refused(*extra: str) -> str:
+        assert cli.main(args + ["--resume", *extra]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "belongs to other inputs or options: " in err
+        return err
+
+    assert "option ascii was false in the killed run, true now" in refused("--ascii")
+    assert "option batch_docs was 10 in the killed run, 7 now" in refused("--batch-docs", "7")
+    assert '--html-report was unset in the killed run, "' in refused(
+        "--html-report", str(tmp_path / "p.html"))
+    kept = src.read_bytes()
+    src.write_bytes(kept + b'{"id": 99, "text": "One more."}\n')
+    assert f"{src} changed since the killed run" in refused()
+    src.write_bytes(kept)
+    os.utime(src, ns=(src.stat().st_atime_ns, src.stat().st_mtime_ns + 10**9))
+    assert f"{src} changed since the killed run" in refused()
+    # nothing was touched: continued from a journal of the same inputs, every byte is
+    # the uninterrupted run's
+    shutil.rmtree(tmp_path / "ref", ignore_errors=True)
+    (tmp_path / "ref").mkdir()
+    ref = tmp_path / "ref" / "out.jsonl"
+    assert cli.main(args[:3] + [str(ref), "--report", str(tmp_path / "ref" / "r.jsonl")]
+                    + args[6:]) == 0
+    _stopped_after_one_batch(monkeypatch, args)
+    assert cli.main(args + ["--resume"]) == 0
+    assert out.read_bytes() == ref.read_bytes()
+    assert (tmp_path / "r.jsonl").read_bytes() == (tmp_path / "ref" / "r.jsonl").read_bytes()
