@@ -232,7 +232,8 @@ class _Run:
         for k in ("records", "errors", "skipped", "bytes_in", "bytes_out"):
             setattr(s, k, state[k])
         s.stats = dict(state["stats"])
-        s.resumed_at = s.records
+        s.resumed_at, s.resumed_bytes_in = s.records, s.bytes_in
+        s.resumed_documents = s.documents
         self.units_done, self.unit_records = state["units_done"], state["unit_records"]
         self.dead = set(state["dead"])
         self.streak = state["streak"]
@@ -300,7 +301,8 @@ class _Run:
             from .phases import Board
 
             board = Board(max(cfg.jobs or cores(), 1))
-        progress = Progress(opts.progress, total_size(self.plan.units), board)
+        progress = Progress(opts.progress, total_size(self.plan.units), board,
+                            (s.resumed_at, s.resumed_bytes_in))
         eager = any(u.fmt == "parquet" for u in self.plan.units) or any(
             o.fmt == "parquet" for o in self.plan.outputs)
         web = cfg.markup == "html" or any(u.fmt in ("html", "warc") for u in self.plan.units)

@@ -131,3 +131,49 @@ def test_a_refused_resume_names_what_differs(tmp_path, monkeypatch, capsys):
     assert cli.main(args + ["--resume"]) == 0
     assert out.read_bytes() == ref.read_bytes()
     assert (tmp_path / "r.jsonl").read_bytes() == (tmp_path / "ref" / "r.jsonl").read_bytes()
+
+
+def test_a_resumed_run_reports_its_own_speed(tmp_path, monkeypatch, capsys):
+    """A run killed after 2,000 of 3,000 records and resumed said '3,000 documents, ...
+    1.60 s (1,874 docs/s, 1.12 MB/s); resumed after 2,000 records': the killed run's
+    documents were counted in the speed of a run that cleaned 1,000 (625 docs/s); the
+    progress line's ETA counted the input read again up to the resume point as progress
+    (0:00:00 left at 70 %).  Speeds and ETA are now this run's."""
+    import io
+    import json
+    import re
+
+    from polyclean.runlog import Progress
+
+    src = tmp_path / "in.jsonl"
+    lines = [json.dumps({"id": i, "text": t}) for i, t in enumerate(_english(60))]
+    src.write_text("\n".join(lines) + "\n", "utf-8")
+    out, summary = tmp_path / "out.jsonl", tmp_path / "s.json"
+    args = ["clean", str(src), "-o", str(out), "--no-translate", "--batch-docs", "40",
+            "-j", "1", "--summary-json", str(summary), "--html-report",
+            str(tmp_path / "p.html")]
+    _stopped_after_one_batch(monkeypatch, args + ["-q"])
+    capsys.readouterr()
+    assert cli.main(args + ["--resume", "--summary"]) == 0
+    line = [x for x in capsys.readouterr().err.splitlines() if "docs/s" in x][0]
+    s = json.loads(summary.read_text())
+    assert (s["documents"], s["resumed_at"], s["resumed_documents"]) == (60, 40, 40)
+    rate = float(re.search(r"\(([\d,]+) docs/s", line)[1].replace(",", ""))
+    assert abs(rate - 20 / s["seconds"]) <= 1 + 0.01 * rate, (line, s["seconds"])
+    page = (tmp_path / "p.html").read_text()
+    shown = re.search(r"documents per second</th><td>([\d,]+)", page)[1]
+    assert abs(float(shown.replace(",", "")) - 20 / s["seconds"]) <= 1 + 0.01 * rate, shown
+    # the progress line: 2,000 records done by the killed run; the input is read again
+    # up to 70 % in the first second, then 20 % more in two seconds
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    now = [0.0]
+    monkeypatch.setattr("polyclean.runlog.time.monotonic", lambda: now[0])
+    bar = Progress(True, 1000, None, (2000, 700_000))
+    now[0] = 1.0
+    bar.update(2100, 735_000, 700, force=True)
+    now[0] = 3.0
+    bar.update(2300, 805_000, 900, force=True)
+    last = err.getvalue().split("\r")[-1]
+    assert "  300 records" not in last and " 2,300 records  100 docs/s  0.04 MB/s" in last, last
+    assert "ETA 0:00:01" in last, last  # 10 % left at 10 % a second
