@@ -331,8 +331,25 @@ class _Run:
             self._interrupted()
         finally:
             progress.close()
+        self._empty_outputs()
         self._save({}, finished=True)
         return self._finish(t0)
+
+    def _empty_outputs(self) -> None:
+        """The output file of a run whose every input was skipped (a folder of hidden
+        files, FIFOs, links to folders) is written empty, as an empty input's is: it was
+        not made at all, and the next step of a pipeline found no file after exit 0."""
+        if any(u.problem is None or u.problem[0] != "skipped" for u in self.plan.units):
+            return  # (an input that failed: exit 1, and no output is made)
+        for o, out in enumerate(self.plan.outputs):
+            if out.units or out.target is None or out.root is not None or o in self.dead:
+                continue
+            try:
+                sink = self._output(o, None, None)
+                sink.finalize()
+            except OSError as exc:
+                raise OutputError(E.WRITE_FAILED.format(where=show(str(out.target)),
+                                                        why=why(exc)), exc.errno) from None
 
     def _side_files(self, state: dict | None, complete: bool = False) -> None:
         def resume(key: str) -> dict | None:
@@ -410,6 +427,13 @@ class _Run:
                 make_folders(out.root, out.target.parent)
             else:
                 out.target.parent.mkdir(parents=True, exist_ok=True)
+        if not out.units:  # every input was skipped: an empty output, as of an empty input
+            if out.fmt == "parquet":
+                return ParquetSink(out.target, None, fields.out, resume)
+            if out.fmt in ("csv", "tsv"):
+                return TableSink(out.target, out.fmt, fields.delimiter, out.compress, resume,
+                                 None)
+            return StreamSink(out.target, b"", out.compress, out.headers, resume)
         first = self.plan.units[out.units[0]]
         if out.fmt == "text" and out.root is not None and first.fmt in ("text", "html"):
             return TextFileSink(out.target)  # one document, one file

@@ -177,3 +177,31 @@ def test_a_resumed_run_reports_its_own_speed(tmp_path, monkeypatch, capsys):
     last = err.getvalue().split("\r")[-1]
     assert "  300 records" not in last and " 2,300 records  100 docs/s  0.04 MB/s" in last, last
     assert "ETA 0:00:01" in last, last  # 10 % left at 10 % a second
+
+
+def test_a_folder_whose_files_are_all_skipped_gives_an_empty_output(tmp_path, capsys):
+    """A folder holding only what a run skips (hidden files, a FIFO) cleaned into one
+    file exited 0 with a warning per file, but made no output file at all: the next
+    step of a pipeline found nothing where an empty input gives an empty output.  The
+    output is now written empty; a folder with no file at all still fails (exit 1, no
+    output), as a --glob that matches nothing does."""
+    import pyarrow.parquet as pq
+
+    src = tmp_path / "crawl"
+    (src / "sub").mkdir(parents=True)
+    (src / ".draft.txt").write_text(_english(1)[0], "utf-8")
+    os.mkfifo(src / "sub" / "pipe")
+    for name in ("all.jsonl", "all.csv", "all.jsonl.gz", "all.parquet"):
+        out = tmp_path / name
+        assert cli.main(["clean", str(src), "-o", str(out), "-q"]) == 0
+        assert out.is_file(), name
+        errors = (tmp_path / f"{name}.errors.jsonl").read_text().splitlines()
+        assert len(errors) == 2 and all('"skipped"' in e for e in errors)
+    assert (tmp_path / "all.jsonl").read_bytes() == b""
+    import gzip
+    assert gzip.decompress((tmp_path / "all.jsonl.gz").read_bytes()) == b""
+    assert pq.read_table(tmp_path / "all.parquet").num_rows == 0
+    (tmp_path / "none").mkdir()
+    assert cli.main(["clean", str(tmp_path / "none"), "-o", str(tmp_path / "n.jsonl"),
+                     "-q"]) == 1
+    assert not (tmp_path / "n.jsonl").exists()
