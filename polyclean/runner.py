@@ -364,12 +364,13 @@ class _Run:
         """Write one batch, make it a resume point, put completed outputs in place."""
         completed = self._write_batch(batch, outs)
         add_stats(self.sum.stats, stats)
-        sync_all(list(self.sinks.values()))
+        sync_all([s for s in self.sinks.values() if isinstance(s, TextFileSink)])
         for o, sink in list(self.sinks.items()):
             self._output_io(o, sink.commit)
         self.log.lines.commit()
         self.report.commit()
         self._save({o: self.sinks[o].state() for o in completed if o in self.sinks})
+        sync_all([self.sinks[o] for o in completed if o in self.sinks])
         for o in completed:
             sink = self.sinks.pop(o, None)
             if sink is not None:

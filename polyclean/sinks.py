@@ -222,6 +222,14 @@ class Sink:
     def finalize(self) -> None:
         """The output is complete: put it in place (idempotent after a kill)."""
 
+    def wants_sync(self) -> bool:
+        """Whether :meth:`sync` has a file to flush to the disk."""
+        return False
+
+    def sync(self) -> None:
+        """Flush what was written to the disk, the slow part of putting a file in place,
+        which :func:`sync_all` runs for the outputs of a batch at once."""
+
     def abort(self) -> None:
         """The output failed: remove what was written."""
 
@@ -267,7 +275,7 @@ class StreamSink(Sink):
         self.direct = target is None or is_special(target)
         self.frames = _Frames(None if target is None else compress,
                               bool(resume and resume["offset"]))
-        self.done = False
+        self.done = self.synced = False
         if self.direct:
             self.fh: Any = sys.stdout.buffer if target is None else open(target, "wb")
             self.pos = 0
@@ -307,17 +315,28 @@ class StreamSink(Sink):
         _truncate(self.fh, mark["offset"])
         self.pos = mark["offset"]
 
+    def wants_sync(self) -> bool:
+        return not (self.done or self.direct or self.synced)
+
+    def sync(self) -> None:
+        if not self.wants_sync():
+            return
+        tail = self.frames.end(last=True)  # b"" when the frame is closed already
+        self.fh.write(tail)
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.synced = True
+
     def finalize(self) -> None:
         if self.done:
             return
-        tail = self.frames.end(last=True)
-        self.fh.write(tail)
-        self.fh.flush()
         if self.direct:
+            self.fh.write(self.frames.end(last=True))
+            self.fh.flush()
             if self.target is not None:
                 self.fh.close()
             return
-        os.fsync(self.fh.fileno())
+        self.sync()
         self.fh.close()
         os.replace(self.partial, self.target)
         self.done = True
@@ -357,9 +376,11 @@ class TextFileSink(Sink):
         self.pending, self.synced = partial, False
         return len(data)
 
+    def wants_sync(self) -> bool:
+        return self.pending is not None and not self.synced
+
     def sync(self) -> None:
-        """Flush the written file to the disk (once)."""
-        if self.pending is not None and not self.synced:
+        if self.wants_sync():
             fd = os.open(self.pending, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
             try:
                 os.fsync(fd)
@@ -381,18 +402,17 @@ class TextFileSink(Sink):
 
 
 def sync_all(sinks: Sequence[Sink]) -> None:
-    """Sync the files written by ``sinks`` (those of a mirrored tree's batch) at once,
-    from a few threads: one ``fsync`` after another cost about 4 ms a file on ext4 (a
-    tree of 20,000 small files spent 80 of its 90 s in them), while the file system
-    commits concurrent ones together.  A failure is left for the sink's own ``commit``,
-    which syncs again and raises it for that output alone."""
-    todo = [s for s in sinks if isinstance(s, TextFileSink) and s.pending is not None
-            and not s.synced]
+    """Sync the files of ``sinks`` (a mirrored tree's outputs written or completed in a
+    batch) at once, from a few threads: one ``fsync`` after another cost about 4 ms a
+    file on ext4 (a tree of 20,000 small files spent 80 of its 90 s in them), while the
+    file system commits concurrent ones together.  A failure is left for the sink's own
+    ``commit`` or ``finalize``, which syncs again and raises it for that output alone."""
+    todo = [s for s in sinks if s.wants_sync()]
     if len(todo) < 2:
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    def one(sink: TextFileSink) -> None:
+    def one(sink: Sink) -> None:
         try:
             sink.sync()
         except OSError:

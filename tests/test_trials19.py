@@ -9,6 +9,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from polyclean import cli
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -19,16 +21,24 @@ def _english(n: int) -> list[str]:
     return [r.split("\t")[5] for r in rows.splitlines()[1:n + 1]]
 
 
-def test_a_tree_of_small_files_syncs_them_together_not_one_after_another(tmp_path, monkeypatch):
+@pytest.mark.parametrize("suffix", [".txt", ".jsonl", ".jsonl.gz"])
+def test_a_tree_of_small_files_syncs_them_together_not_one_after_another(
+        tmp_path, monkeypatch, suffix):
     """A mirrored tree of 20,000 small text files took 88 s, 80 of them in one fsync
-    after another (about 4 ms each on ext4), where 2,000 records in one file take 2 s.
-    The files of a batch are now synced concurrently, each before it is put in place,
-    and the output is the same."""
+    after another (about 4 ms each on ext4), where 2,000 records in one file take 2 s
+    (a tree of 2,000 one-line JSONL files: 9.3 s, now 5.2).  The files of a batch are
+    now synced concurrently, each before it is put in place, and the output is the
+    same."""
+    import gzip
+    import json
+
     src = tmp_path / "crawl"
     for i, line in enumerate(_english(60)):
-        p = src / f"d{i % 3}" / f"page{i:02d}.txt"
+        p = src / f"d{i % 3}" / f"page{i:02d}{suffix}"
         p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(line + "\n", "utf-8")
+        data = (line if suffix == ".txt" else json.dumps({"text": line})) + "\n"
+        p.write_bytes(gzip.compress(data.encode()) if suffix.endswith(".gz") else data.encode())
+    name = suffix.removesuffix(".gz")
     synced: set[str] = set()
     state = {"now": 0, "most": 0}
     lock = threading.Lock()
@@ -56,15 +66,16 @@ def test_a_tree_of_small_files_syncs_them_together_not_one_after_another(tmp_pat
     assert cli.main(["clean", str(src), "-o", str(out) + "/", "-j", "1", "--no-translate",
                      "-q", "--batch-docs", "30"]) == 0
     monkeypatch.undo()
-    pages = sorted(out.rglob("*.txt"))
+    pages = sorted(out.rglob("*" + name))
     assert len(pages) == 60
-    texts = [p for p, ok in placed if p.endswith(".txt")]
-    assert len(texts) == 60 and all(ok for p, ok in placed if p.endswith(".txt")), \
+    texts = [p for p, ok in placed if p.endswith(name)]
+    assert len(texts) == 60 and all(ok for p, ok in placed if p.endswith(name)), \
         "every file is synced before it is put in place"
     assert state["most"] > 1, "the files of a batch are synced together"
     for p in pages[::20]:  # the same bytes as one document alone
         one = tmp_path / "one" / p.name
-        assert cli.main(["clean", str(src / p.relative_to(out)), "-o", str(one),
+        given = src / p.relative_to(out).with_name(p.name.removesuffix(name) + suffix)
+        assert cli.main(["clean", str(given), "-o", str(one),
                          "--no-translate", "-q"]) == 0
         assert one.read_bytes() == p.read_bytes()
 
