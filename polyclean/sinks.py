@@ -440,6 +440,7 @@ class TableSink(Sink):
         self.header = list(resume.get("header") or []) if resume else list(header or [])
         self.index = {c: i for i, c in enumerate(self.columns)}
         self.done = not self.special and _resumable(self.partial, target, resume)
+        self.merged: Path | None = None  # the complete output, synced, not yet in place
         if not self.done:
             self.fh = _work_file(self.partial, resume)
 
@@ -469,8 +470,12 @@ class TableSink(Sink):
         del self.columns[len(mark["columns"]):]
         self.index = {c: i for i, c in enumerate(self.columns)}
 
-    def finalize(self) -> None:
-        if self.done:
+    def wants_sync(self) -> bool:
+        return not self.done and self.merged is None
+
+    def sync(self) -> None:
+        """Write the output (header, then the rows) to its merge file, on the disk."""
+        if not self.wants_sync():
             return
         self.fh.close()
         merge = (self.work / "merge") if self.work else partial_path(self.target, "merge")
@@ -487,6 +492,13 @@ class TableSink(Sink):
             out.write(frames.end(last=True))
             out.flush()
             os.fsync(out.fileno())
+        self.merged = merge
+
+    def finalize(self) -> None:
+        if self.done:
+            return
+        self.sync()
+        merge = self.merged
         if self.target is None:
             with open(merge, "rb") as src:
                 shutil.copyfileobj(src, sys.stdout.buffer)
