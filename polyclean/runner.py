@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .config import Config
-from .errors import E, InputError, Interrupted, OutputError, RecordError, StopRun, plural
+from .errors import (E, InputError, Interrupted, OutputError, RecordError, ResumeError, StopRun,
+                     plural)
 from .events import Batch, InputStream, batches, html_hint, location, total_size
 from .formats import READ_ERRORS, READERS, FieldOptions, Record, excerpt
 from .journal import Journal, OutputLock, run_facts
@@ -207,6 +208,7 @@ class _Run:
         self.marks: dict[int, Any] = {}  # unit -> its output's point before it
         self.dead: set[int] = set()  # outputs that could not be written
         self.units_done = self.unit_records = 0
+        self.placed = 0  # outputs put in place in the batches before the last journal
         self.resume: dict[str, Any] = {}  # output -> journalled state, taken when it opens
         self.streak: list | None = [None, 0]  # the first records' one error, while they all fail
         self.report = Lines(None, None, "")
@@ -239,10 +241,27 @@ class _Run:
         self.streak = state["streak"]
         self.resume = dict(state["open"])
         self.marks = {int(u): m for u, m in state["marks"].items()}
+        self.placed = state.get("placed", 0)
+        self._check_placed(state)
         for o, st in state["pending"].items():
             self._output(int(o), None, {**st, "complete": True}).finalize()
         self.page.restore(state["records"])
         return state
+
+    def _check_placed(self, state: dict) -> None:
+        """The outputs the killed run had put in place must still be there: a mirrored
+        tree deleted (or files taken from it) before ``--resume`` gave a tree without
+        them, and exit 0 when nothing else failed."""
+        if not self.placed:
+            return
+        pending = {int(o) for o in state["pending"]}
+        there = sum(1 for o, out in enumerate(self.plan.outputs)
+                    if out.target is not None and out.units and out.units[-1] < self.units_done
+                    and o not in pending and o not in self.dead
+                    and os.path.lexists(out.target))
+        if there < self.placed:
+            raise ResumeError(E.RESUME_OUTPUTS_GONE.format(
+                out=show(str(self.plan.out)), n=self.placed - there, of=self.placed))
 
     def _save(self, pending: dict[int, dict], finished: bool = False) -> None:
         s = self.sum
@@ -255,6 +274,7 @@ class _Run:
             "open": {str(o): sink.state() for o, sink in self.sinks.items()},
             "pending": {str(o): st for o, st in pending.items()},
             "marks": {str(u): m for u, m in self.marks.items() if u >= self.units_done},
+            "placed": self.placed,
             "errors_state": self.log.lines.state(), "report_state": self.report.state(),
         })
 
@@ -375,6 +395,7 @@ class _Run:
             sink = self.sinks.pop(o, None)
             if sink is not None:
                 self._output_io(o, sink.finalize)
+                self.placed += o not in self.dead
 
     def _finish(self, t0: float) -> Summary:
         s = self.sum

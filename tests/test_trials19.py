@@ -82,15 +82,16 @@ def test_a_tree_of_small_files_syncs_them_together_not_one_after_another(
         assert one.read_bytes() == p.read_bytes()
 
 
-def _stopped_after_one_batch(monkeypatch, args: list[str]) -> None:
-    """Run ``clean ARGS`` and stop it like Ctrl-C after its first batch (journal kept)."""
+def _stopped_after_one_batch(monkeypatch, args: list[str], batches: int = 1) -> None:
+    """Run ``clean ARGS`` and stop it like Ctrl-C after its first ``batches`` batches
+    (journal kept)."""
     from polyclean import runner
 
     real = runner._Run._batch
     seen = []
 
     def batch(self, *a, **kw):
-        if seen:
+        if len(seen) == batches:
             raise KeyboardInterrupt
         seen.append(1)
         return real(self, *a, **kw)
@@ -218,3 +219,35 @@ def test_a_folder_whose_files_are_all_skipped_gives_an_empty_output(tmp_path, ca
     assert cli.main(["clean", str(tmp_path / "none"), "-o", str(tmp_path / "n.jsonl"),
                      "-q"]) == 1
     assert not (tmp_path / "n.jsonl").exists()
+
+
+def test_resume_refuses_when_the_files_the_killed_run_wrote_are_gone(tmp_path, monkeypatch,
+                                                                      capsys):
+    """A mirrored tree deleted (rm -rf out/) or moved between a kill and --resume: the
+    resumed run wrote the files the killed run had not reached, left out the 150 it had
+    written, and failed one file ('cannot write the output out/d1/f651.txt: no such
+    file or directory') without a word about the others.  It is now refused."""
+    src = tmp_path / "crawl"
+    for i, line in enumerate(_english(60)):
+        p = src / f"d{i % 3}" / f"page{i:02d}.txt"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(line + "\n", "utf-8")
+    out = tmp_path / "out"
+    args = ["clean", str(src), "-o", str(out) + "/", "-j", "1", "--no-translate", "-q",
+            "--batch-docs", "10"]
+    _stopped_after_one_batch(monkeypatch, args, batches=3)
+    capsys.readouterr()
+    shutil.move(out, tmp_path / "moved")
+    assert cli.main(args + ["--resume"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "20 of the 20 output files the killed run had written " \
+        "are gone; run without --resume to start again" in err, err
+    shutil.move(tmp_path / "moved", out)
+    one = sorted(out.rglob("*.txt"))[0]
+    kept = one.read_bytes()
+    one.unlink()
+    assert cli.main(args + ["--resume"]) == 2
+    assert "1 of the 20 output files" in capsys.readouterr().err
+    one.write_bytes(kept)
+    assert cli.main(args + ["--resume"]) == 0
+    assert len(list(out.rglob("*.txt"))) == 60
