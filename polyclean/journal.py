@@ -92,9 +92,13 @@ def differences(old: Any, new: dict) -> list[str]:
                     said.append(f"the inputs differ ({'; '.join(parts)})" if parts
                                 else "the inputs are given in another order")
                 else:
-                    changed = [a[0] for a, b in zip(was, now) if a != b]
-                    said.append(f"{_few(changed)} changed since the killed run (size or "
-                                f"modification time)")
+                    gone = [a[0] for a, b in zip(was, now) if a != b and b[1] is None]
+                    changed = [a[0] for a, b in zip(was, now) if a != b and b[1] is not None]
+                    if gone:
+                        said.append(f"{_few(gone)} cannot be found now")
+                    if changed:
+                        said.append(f"{_few(changed)} changed since the killed run (size or "
+                                    f"modification time)")
             else:
                 said.append("an input changed since the killed run, or the inputs differ")
         for key in sorted(set(old.get("options", {})) | set(new["options"])):

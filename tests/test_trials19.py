@@ -134,6 +134,9 @@ def test_a_refused_resume_names_what_differs(tmp_path, monkeypatch, capsys):
     src.write_bytes(kept)
     os.utime(src, ns=(src.stat().st_atime_ns, src.stat().st_mtime_ns + 10**9))
     assert f"{src} changed since the killed run" in refused()
+    src.rename(tmp_path / "moved.jsonl")
+    assert f"{src} cannot be found now" in refused()
+    (tmp_path / "moved.jsonl").rename(src)
     # nothing was touched: continued from a journal of the same inputs, every byte is
     # the uninterrupted run's
     shutil.rmtree(tmp_path / "ref", ignore_errors=True)
