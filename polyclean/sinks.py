@@ -400,6 +400,14 @@ class TextFileSink(Sink):
     def abort(self) -> None:
         partial_path(self.target).unlink(missing_ok=True)
 
+    def close(self) -> None:
+        # a document not yet committed is in no journal: a resumed run writes it again
+        if self.pending is not None:
+            try:
+                self.pending.unlink(missing_ok=True)
+            except OSError:
+                pass
+
 
 def sync_all(sinks: Sequence[Sink]) -> None:
     """Sync the files of ``sinks`` (a mirrored tree's outputs written or completed in a

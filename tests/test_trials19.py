@@ -254,3 +254,35 @@ def test_resume_refuses_when_the_files_the_killed_run_wrote_are_gone(tmp_path, m
     one.write_bytes(kept)
     assert cli.main(args + ["--resume"]) == 0
     assert len(list(out.rglob("*.txt"))) == 60
+
+
+def test_ctrl_c_in_a_tree_leaves_no_half_batch_of_hidden_files(tmp_path, monkeypatch):
+    """The files of a mirrored tree wait in hidden partial files until their batch is
+    synced and put in place; Ctrl-C part-way through a batch removes them (no journal
+    counts them, --resume writes them again) and --resume gives the uninterrupted
+    tree."""
+    from polyclean import sinks
+
+    src = tmp_path / "crawl"
+    for i, line in enumerate(_english(40)):
+        (src / f"d{i % 2}").mkdir(parents=True, exist_ok=True)
+        (src / f"d{i % 2}" / f"p{i:02d}.txt").write_text(line + "\n", "utf-8")
+    args = ["clean", str(src), "-j", "1", "--no-translate", "-q", "--batch-docs", "10"]
+    ref, out = tmp_path / "ref", tmp_path / "out"
+    assert cli.main(args + ["-o", str(ref) + "/"]) == 0
+    real, seen = sinks.TextFileSink.write, []
+
+    def write(self, *a, **kw):
+        seen.append(1)
+        if len(seen) == 15:
+            raise KeyboardInterrupt
+        return real(self, *a, **kw)
+
+    monkeypatch.setattr(sinks.TextFileSink, "write", write)
+    assert cli.main(args + ["-o", str(out) + "/"]) == 130
+    monkeypatch.undo()
+    assert len(list(out.rglob("*.txt"))) == 10
+    assert not [p for p in out.rglob(".*")], "no hidden work file in the tree"
+    assert cli.main(args + ["-o", str(out) + "/", "--resume"]) == 0
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*")} == \
+        {p.relative_to(ref): p.read_bytes() for p in ref.rglob("*")}
