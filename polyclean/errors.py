@@ -355,6 +355,11 @@ class E:
                         "since, a flag differs, a glossary or phrase file was edited, or the "
                         "installed translation packages changed); run without --resume to "
                         "start again")
+    RESUME_OUTPUTS_GONE = ("{out}: {n:,} of the {of:,} output files the killed run had "
+                           "written are gone; run without --resume to start again")
+    JOURNAL_DIFFERS = ("the journal {path} belongs to other inputs or options: {what}; repeat "
+                       "the killed run's command with --resume, or run without --resume to "
+                       "start again")
     LOCKED = ("{out} is being written by another polyclean run ({holder}); wait for it to end "
               "or choose another -o")
     WORKER_DIED = "a worker process died (out of memory or killed)"

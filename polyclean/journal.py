@@ -33,18 +33,106 @@ JOURNAL_VERSION = 2
 def fingerprint(plan: Plan, cfg: Config, side: Sequence[Any]) -> str:
     """What a journal must match to be resumed: the inputs (name, size, mtime), the
     outputs, the options that can change a byte of the output, and the side files."""
+    return run_facts(plan, cfg, side)[0]
+
+
+#: Inputs whose name, size and time a journal lists one by one (to name the one that
+#: changed); a run of more keeps one digest of them.
+FACTS_INPUTS = 1000
+
+
+def run_facts(plan: Plan, cfg: Config, side: Sequence[Any]) -> tuple[str, dict]:
+    """The fingerprint (see :func:`fingerprint`) and what it covers in a form the
+    journal keeps, so that a refused ``--resume`` can name what differs
+    (:func:`differences`)."""
     h = hashlib.sha256()
+    stats = []
     for u in plan.units:
         st = u.path.stat() if u.path is not None and u.path.exists() else None
-        h.update(json.dumps([u.name, str(u.path), u.fmt, u.rel, u.output, u.problem,
-                             st.st_size if st else None, st.st_mtime_ns if st else None]
-                            ).encode())
+        fact = [u.name, str(u.path), u.fmt, u.rel, u.output, u.problem,
+                st.st_size if st else None, st.st_mtime_ns if st else None]
+        h.update(json.dumps(fact).encode())
+        stats.append([u.name, *fact[6:]])
+    outs = hashlib.sha256()
     for o in plan.outputs:
-        h.update(json.dumps([str(o.target), o.fmt, o.compress, o.headers, o.units]).encode())
-    h.update(json.dumps([output_options(cfg), [str(s) for s in side]], sort_keys=True,
+        line = json.dumps([str(o.target), o.fmt, o.compress, o.headers, o.units]).encode()
+        h.update(line)
+        outs.update(line)
+    options = output_options(cfg)
+    h.update(json.dumps([options, [str(s) for s in side]], sort_keys=True,
                         default=str).encode())
-    h.update(json.dumps(_behind_options(cfg)).encode())
-    return h.hexdigest()
+    behind = _behind_options(cfg)
+    h.update(json.dumps(behind).encode())
+    facts = {"options": json.loads(json.dumps(options, default=str)),
+             "side": [None if s is None else str(s) for s in side], "outputs": outs.hexdigest(), "behind": behind,
+             "inputs": stats if len(stats) <= FACTS_INPUTS else
+             hashlib.sha256(json.dumps(stats).encode()).hexdigest()}
+    return h.hexdigest(), facts
+
+
+_SIDE = ("--errors", "--report", "--html-report")
+
+
+def differences(old: Any, new: dict) -> list[str]:
+    """What differs between the facts of the killed run (``old``, from its journal) and
+    of this one, in words; empty when the journal does not say (an older journal)."""
+    if not isinstance(old, dict):
+        return []
+    said: list[str] = []
+    try:
+        was, now = old.get("inputs"), new["inputs"]
+        if was != now:
+            if isinstance(was, list) and isinstance(now, list):
+                names_was, names_now = [i[0] for i in was], [i[0] for i in now]
+                if names_was != names_now:
+                    gone = [n for n in names_was if n not in names_now]
+                    added = [n for n in names_now if n not in names_was]
+                    parts = [f"{what}: {_few(names)}" for what, names in
+                             (("not given now", gone), ("new", added)) if names]
+                    said.append(f"the inputs differ ({'; '.join(parts)})" if parts
+                                else "the inputs are given in another order")
+                else:
+                    gone = [a[0] for a, b in zip(was, now) if a != b and b[1] is None]
+                    changed = [a[0] for a, b in zip(was, now) if a != b and b[1] is not None]
+                    if gone:
+                        said.append(f"{_few(gone)} cannot be found now")
+                    if changed:
+                        said.append(f"{_few(changed)} changed since the killed run (size or "
+                                    f"modification time)")
+            else:
+                said.append("an input changed since the killed run, or the inputs differ")
+        for key in sorted(set(old.get("options", {})) | set(new["options"])):
+            if key in ("errors", "report"):  # named as paths below
+                continue
+            a, b = old.get("options", {}).get(key, "(unset)"), new["options"].get(key, "(unset)")
+            if a != b:
+                said.append(f"option {key} was {_value(a)} in the killed run, {_value(b)} now")
+        for flag, a, b in zip(_SIDE, old.get("side", []), new["side"]):
+            if a != b:
+                said.append(f"{flag} was {_value(a)} in the killed run, {_value(b)} now")
+        if old.get("outputs") != new["outputs"] and not said:
+            said.append("the outputs differ")
+        files_was, packages_was = old.get("behind", [[], []])
+        files_now, packages_now = new["behind"]
+        for a, b in zip(files_was, files_now):
+            if a != b and a[0] == b[0]:
+                said.append(f"{a[0]} was edited since the killed run")
+        if packages_was != packages_now:
+            said.append("the installed translation packages changed")
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        return []
+    return said
+
+
+def _few(names: list[str], most: int = 3) -> str:
+    from .runlog import show
+
+    shown = ", ".join(show(n) for n in names[:most])
+    return shown + (f" and {len(names) - most:,} more" if len(names) > most else "")
+
+
+def _value(v: Any) -> str:
+    return "unset" if v is None else json.dumps(v, ensure_ascii=False)
 
 
 def _behind_options(cfg: Config) -> list[Any]:
@@ -86,8 +174,8 @@ def write_json_atomic(path: Path, data: dict, indent: int | None = None) -> None
 class Journal:
     """The journal file of one output (``path=None``: no journal, e.g. stdout)."""
 
-    def __init__(self, path: Path | None, fp: str) -> None:
-        self.path, self.fp = path, fp
+    def __init__(self, path: Path | None, fp: str, facts: dict | None = None) -> None:
+        self.path, self.fp, self.facts = path, fp, facts
 
     def load(self) -> dict | None:
         """The journal of an interrupted run of the same inputs and options, or None."""
@@ -98,6 +186,10 @@ class Journal:
         except (OSError, ValueError) as exc:
             raise ResumeError(E.JOURNAL_UNREADABLE.format(path=self.path, why=exc)) from exc
         if data.get("version") != JOURNAL_VERSION or data.get("fingerprint") != self.fp:
+            said = differences(data.get("facts"), self.facts) if self.facts else []
+            if said:
+                raise ResumeError(E.JOURNAL_DIFFERS.format(path=self.path,
+                                                           what="; ".join(said)))
             raise ResumeError(E.JOURNAL_MISMATCH.format(path=self.path))
         return data
 
@@ -116,7 +208,7 @@ class Journal:
             return
         try:
             write_json_atomic(self.path, {"version": JOURNAL_VERSION, "fingerprint": self.fp,
-                                          **data})
+                                          "facts": self.facts, **data})
         except OSError as exc:
             raise OutputError(E.JOURNAL_FAILED.format(path=self.path, why=why(exc, self.path)),
                               exc.errno) from None

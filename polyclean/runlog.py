@@ -100,6 +100,8 @@ class Summary:
     seconds: float = 0.0
     errors_path: str | None = None
     resumed_at: int = 0
+    resumed_documents: int = 0  # of them documents, and their bytes in: the killed run's
+    resumed_bytes_in: int = 0
     status: str = "ok"
     inputs: int = 0
     outputs: int = 0
@@ -117,6 +119,11 @@ class Summary:
                  if k.startswith("untranslated:")}
         return dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
 
+    def rate(self) -> float:
+        """Documents per second of this run (a resumed run's seconds are its own, so the
+        documents the killed run had done are not counted in its speed)."""
+        return (self.documents - self.resumed_documents) / max(self.seconds, 1e-9)
+
     def line(self) -> str:
         """The one-line summary printed at the end of a run."""
         st, secs = self.stats, max(self.seconds, 1e-9)
@@ -133,8 +140,8 @@ class Summary:
                 f"translation cache {plural(st.get('cache_hit', 0), 'hit')} / "
                 f"{plural(st.get('cache_miss', 0), 'miss', 'misses')}, "
                 f"{plural(st.get('lines_removed', 0), 'boilerplate line')} removed, "
-                f"{self.seconds:.2f} s ({self.documents / secs:,.0f} docs/s, "
-                f"{self.bytes_in / secs / 1e6:.2f} MB/s)")
+                f"{self.seconds:.2f} s ({self.rate():,.0f} docs/s, "
+                f"{(self.bytes_in - self.resumed_bytes_in) / secs / 1e6:.2f} MB/s)")
         if self.resumed_at:
             text += f"; resumed after {plural(self.resumed_at, 'record')}"
         if self.errors_path and (self.errors or self.skipped):
@@ -338,10 +345,16 @@ class Progress:
     written and, from a :class:`~polyclean.phases.Board`, the phase of the batches in
     work (``learning boilerplate``, ``translating ×2``)."""
 
-    def __init__(self, enabled: bool, total: int, board: Any = None) -> None:
+    def __init__(self, enabled: bool, total: int, board: Any = None,
+                 resumed: tuple[int, int] = (0, 0)) -> None:
         self.enabled, self.total, self.board = enabled, total, board
         self.start = self.last = time.monotonic()
-        self.numbers: tuple[int, int, int] = (0, 0, 0)
+        self.numbers: tuple[int, int, int] = (*resumed, 0)
+        # A resumed run: the records and bytes the killed run had done are not this
+        # run's speed, and the input it reads again quickly up to where it stopped is not
+        # its progress; the ETA counts from the first batch shown.
+        self.resumed = resumed
+        self.since: tuple[float, int] | None = None if resumed[0] else (self.start, 0)
         self.drawn = False  # no batch shown yet
         self.name = ""
         if board is not None and enabled:
@@ -351,6 +364,8 @@ class Progress:
                force: bool = False) -> None:
         self.numbers = (records, bytes_in, position)
         self.name = name or self.name
+        if self.since is None:
+            self.since = (time.monotonic(), position)
         self.refresh(force or not self.drawn)  # the first batch is shown at once
 
     def refresh(self, force: bool = False) -> None:
@@ -363,15 +378,16 @@ class Progress:
         self.drawn = self.drawn or records > 0
         secs = max(now - self.start, 1e-6)
         eta = ""
-        if self.total and position:
-            left = max(self.total - position, 0) * secs / position
+        if self.total and self.since is not None and position > self.since[1]:
+            left = (max(self.total - position, 0) * max(now - self.since[0], 1e-6)
+                    / (position - self.since[1]))
             eta = f"  ETA {int(left) // 3600}:{int(left) % 3600 // 60:02d}:{int(left) % 60:02d}"
         pct = f"{min(100.0, 100.0 * position / self.total):5.1f}%  " if self.total else ""
         where = f"  {_tail(self.name, 40)}" if self.name else ""
         phase = self.board.describe() if self.board is not None else ""
         sys.stderr.write(f"\rpolyclean: {pct}{plural(records, 'record')}"
-                         f"  {records / secs:,.0f} docs/s"
-                         f"  {bytes_in / secs / 1e6:.2f} MB/s{eta}{where}"
+                         f"  {(records - self.resumed[0]) / secs:,.0f} docs/s"
+                         f"  {(bytes_in - self.resumed[1]) / secs / 1e6:.2f} MB/s{eta}{where}"
                          f"{'  [' + phase + ']' if phase else ''}\x1b[K")
         sys.stderr.flush()
 

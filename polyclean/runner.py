@@ -28,15 +28,16 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .config import Config
-from .errors import E, InputError, Interrupted, OutputError, RecordError, StopRun, plural
+from .errors import (E, InputError, Interrupted, OutputError, RecordError, ResumeError, StopRun,
+                     plural)
 from .events import Batch, InputStream, batches, html_hint, location, total_size
 from .formats import READ_ERRORS, READERS, FieldOptions, Record, excerpt
-from .journal import Journal, OutputLock, fingerprint
+from .journal import Journal, OutputLock, run_facts
 from .plan import Plan, Unit, show
 from .records import render_row, table_line
 from .runlog import ErrorLog, Lines, Progress, Summary, say, why
 from .sinks import (ParquetSink, Sink, StreamSink, TableSink, TextFileSink, is_work_file,
-                    make_folders, partial_path, remove_path, sweep, work_stem)
+                    make_folders, partial_path, remove_path, sweep, sync_all, work_stem)
 from .workers import add_stats, cores, error_report, outcome_fields, record_id, results
 
 # Out of space: every later write would fail too, so the run stops (resumably).
@@ -200,12 +201,14 @@ class _Run:
                            inputs=len(plan.units), outputs=len(plan.outputs),
                            reading={"text_field": cfg.text_field, "encoding": cfg.encoding,
                                     "extract": cfg.extract, "markup": cfg.markup})
-        self.journal = Journal(opts.journal, fingerprint(plan, self.cfg, [
-            opts.errors, opts.report, self.cfg.html_report]) if opts.journal else "")
+        self.journal = Journal(opts.journal, *run_facts(plan, self.cfg, [
+            opts.errors, opts.report, self.cfg.html_report])) if opts.journal else \
+            Journal(None, "")
         self.sinks: dict[int, Sink] = {}
         self.marks: dict[int, Any] = {}  # unit -> its output's point before it
         self.dead: set[int] = set()  # outputs that could not be written
         self.units_done = self.unit_records = 0
+        self.placed = 0  # outputs put in place in the batches before the last journal
         self.resume: dict[str, Any] = {}  # output -> journalled state, taken when it opens
         self.streak: list | None = [None, 0]  # the first records' one error, while they all fail
         self.report = Lines(None, None, "")
@@ -231,16 +234,34 @@ class _Run:
         for k in ("records", "errors", "skipped", "bytes_in", "bytes_out"):
             setattr(s, k, state[k])
         s.stats = dict(state["stats"])
-        s.resumed_at = s.records
+        s.resumed_at, s.resumed_bytes_in = s.records, s.bytes_in
+        s.resumed_documents = s.documents
         self.units_done, self.unit_records = state["units_done"], state["unit_records"]
         self.dead = set(state["dead"])
         self.streak = state["streak"]
         self.resume = dict(state["open"])
         self.marks = {int(u): m for u, m in state["marks"].items()}
+        self.placed = state.get("placed", 0)
+        self._check_placed(state)
         for o, st in state["pending"].items():
             self._output(int(o), None, {**st, "complete": True}).finalize()
         self.page.restore(state["records"])
         return state
+
+    def _check_placed(self, state: dict) -> None:
+        """The outputs the killed run had put in place must still be there: a mirrored
+        tree deleted (or files taken from it) before ``--resume`` gave a tree without
+        them, and exit 0 when nothing else failed."""
+        if not self.placed:
+            return
+        pending = {int(o) for o in state["pending"]}
+        there = sum(1 for o, out in enumerate(self.plan.outputs)
+                    if out.target is not None and out.units and out.units[-1] < self.units_done
+                    and o not in pending and o not in self.dead
+                    and os.path.lexists(out.target))
+        if there < self.placed:
+            raise ResumeError(E.RESUME_OUTPUTS_GONE.format(
+                out=show(str(self.plan.out)), n=self.placed - there, of=self.placed))
 
     def _save(self, pending: dict[int, dict], finished: bool = False) -> None:
         s = self.sum
@@ -253,6 +274,7 @@ class _Run:
             "open": {str(o): sink.state() for o, sink in self.sinks.items()},
             "pending": {str(o): st for o, st in pending.items()},
             "marks": {str(u): m for u, m in self.marks.items() if u >= self.units_done},
+            "placed": self.placed,
             "errors_state": self.log.lines.state(), "report_state": self.report.state(),
         })
 
@@ -299,7 +321,8 @@ class _Run:
             from .phases import Board
 
             board = Board(max(cfg.jobs or cores(), 1))
-        progress = Progress(opts.progress, total_size(self.plan.units), board)
+        progress = Progress(opts.progress, total_size(self.plan.units), board,
+                            (s.resumed_at, s.resumed_bytes_in))
         eager = any(u.fmt == "parquet" for u in self.plan.units) or any(
             o.fmt == "parquet" for o in self.plan.outputs)
         web = cfg.markup == "html" or any(u.fmt in ("html", "warc") for u in self.plan.units)
@@ -328,8 +351,25 @@ class _Run:
             self._interrupted()
         finally:
             progress.close()
+        self._empty_outputs()
         self._save({}, finished=True)
         return self._finish(t0)
+
+    def _empty_outputs(self) -> None:
+        """The output file of a run whose every input was skipped (a folder of hidden
+        files, FIFOs, links to folders) is written empty, as an empty input's is: it was
+        not made at all, and the next step of a pipeline found no file after exit 0."""
+        if any(u.problem is None or u.problem[0] != "skipped" for u in self.plan.units):
+            return  # (an input that failed: exit 1, and no output is made)
+        for o, out in enumerate(self.plan.outputs):
+            if out.units or out.target is None or out.root is not None or o in self.dead:
+                continue
+            try:
+                sink = self._output(o, None, None)
+                sink.finalize()
+            except OSError as exc:
+                raise OutputError(E.WRITE_FAILED.format(where=show(str(out.target)),
+                                                        why=why(exc)), exc.errno) from None
 
     def _side_files(self, state: dict | None, complete: bool = False) -> None:
         def resume(key: str) -> dict | None:
@@ -344,15 +384,18 @@ class _Run:
         """Write one batch, make it a resume point, put completed outputs in place."""
         completed = self._write_batch(batch, outs)
         add_stats(self.sum.stats, stats)
+        sync_all([s for s in self.sinks.values() if isinstance(s, TextFileSink)])
         for o, sink in list(self.sinks.items()):
             self._output_io(o, sink.commit)
         self.log.lines.commit()
         self.report.commit()
         self._save({o: self.sinks[o].state() for o in completed if o in self.sinks})
+        sync_all([self.sinks[o] for o in completed if o in self.sinks])
         for o in completed:
             sink = self.sinks.pop(o, None)
             if sink is not None:
                 self._output_io(o, sink.finalize)
+                self.placed += o not in self.dead
 
     def _finish(self, t0: float) -> Summary:
         s = self.sum
@@ -406,6 +449,13 @@ class _Run:
                 make_folders(out.root, out.target.parent)
             else:
                 out.target.parent.mkdir(parents=True, exist_ok=True)
+        if not out.units:  # every input was skipped: an empty output, as of an empty input
+            if out.fmt == "parquet":
+                return ParquetSink(out.target, None, fields.out, resume)
+            if out.fmt in ("csv", "tsv"):
+                return TableSink(out.target, out.fmt, fields.delimiter, out.compress, resume,
+                                 None)
+            return StreamSink(out.target, b"", out.compress, out.headers, resume)
         first = self.plan.units[out.units[0]]
         if out.fmt == "text" and out.root is not None and first.fmt in ("text", "html"):
             return TextFileSink(out.target)  # one document, one file

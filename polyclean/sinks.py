@@ -27,7 +27,7 @@ import sys
 import tempfile
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from .errors import E, ResumeError
 from .records import table_line, to_json
@@ -222,6 +222,14 @@ class Sink:
     def finalize(self) -> None:
         """The output is complete: put it in place (idempotent after a kill)."""
 
+    def wants_sync(self) -> bool:
+        """Whether :meth:`sync` has a file to flush to the disk."""
+        return False
+
+    def sync(self) -> None:
+        """Flush what was written to the disk, the slow part of putting a file in place,
+        which :func:`sync_all` runs for the outputs of a batch at once."""
+
     def abort(self) -> None:
         """The output failed: remove what was written."""
 
@@ -267,7 +275,7 @@ class StreamSink(Sink):
         self.direct = target is None or is_special(target)
         self.frames = _Frames(None if target is None else compress,
                               bool(resume and resume["offset"]))
-        self.done = False
+        self.done = self.synced = False
         if self.direct:
             self.fh: Any = sys.stdout.buffer if target is None else open(target, "wb")
             self.pos = 0
@@ -307,17 +315,28 @@ class StreamSink(Sink):
         _truncate(self.fh, mark["offset"])
         self.pos = mark["offset"]
 
+    def wants_sync(self) -> bool:
+        return not (self.done or self.direct or self.synced)
+
+    def sync(self) -> None:
+        if not self.wants_sync():
+            return
+        tail = self.frames.end(last=True)  # b"" when the frame is closed already
+        self.fh.write(tail)
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.synced = True
+
     def finalize(self) -> None:
         if self.done:
             return
-        tail = self.frames.end(last=True)
-        self.fh.write(tail)
-        self.fh.flush()
         if self.direct:
+            self.fh.write(self.frames.end(last=True))
+            self.fh.flush()
             if self.target is not None:
                 self.fh.close()
             return
-        os.fsync(self.fh.fileno())
+        self.sync()
         self.fh.close()
         os.replace(self.partial, self.target)
         self.done = True
@@ -340,26 +359,75 @@ class StreamSink(Sink):
 
 
 class TextFileSink(Sink):
-    """One text document to one file of a mirrored tree, put in place at once."""
+    """One text document to one file of a mirrored tree: written to its partial file,
+    then synced and put in place when the batch is committed (before the journal counts
+    it), so that the files of a batch are synced together (:func:`sync_all`)."""
 
     def __init__(self, target: Path) -> None:
         self.target = target
+        self.pending: Path | None = None  # written, not yet in place
+        self.synced = False
 
     def write(self, out: Any, label: str = "") -> int:
         data = out.encode("utf-8")
         partial = partial_path(self.target)
         with _create(partial) as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(partial, self.target)
+        self.pending, self.synced = partial, False
         return len(data)
+
+    def wants_sync(self) -> bool:
+        return self.pending is not None and not self.synced
+
+    def sync(self) -> None:
+        if self.wants_sync():
+            fd = os.open(self.pending, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            self.synced = True
+
+    def commit(self) -> None:
+        if self.pending is not None:
+            self.sync()
+            os.replace(self.pending, self.target)
+            self.pending = None
 
     def empty_input(self) -> None:
         self.write("")  # an empty input has an empty output
 
     def abort(self) -> None:
         partial_path(self.target).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        # a document not yet committed is in no journal: a resumed run writes it again
+        if self.pending is not None:
+            try:
+                self.pending.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+
+def sync_all(sinks: Sequence[Sink]) -> None:
+    """Sync the files of ``sinks`` (a mirrored tree's outputs written or completed in a
+    batch) at once, from a few threads: one ``fsync`` after another cost about 4 ms a
+    file on ext4 (a tree of 20,000 small files spent 80 of its 90 s in them), while the
+    file system commits concurrent ones together.  A failure is left for the sink's own
+    ``commit`` or ``finalize``, which syncs again and raises it for that output alone."""
+    todo = [s for s in sinks if s.wants_sync()]
+    if len(todo) < 2:
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(sink: Sink) -> None:
+        try:
+            sink.sync()
+        except OSError:
+            pass
+
+    with ThreadPoolExecutor(min(16, len(todo))) as pool:
+        list(pool.map(one, todo))
 
 
 class TableSink(Sink):
@@ -380,6 +448,7 @@ class TableSink(Sink):
         self.header = list(resume.get("header") or []) if resume else list(header or [])
         self.index = {c: i for i, c in enumerate(self.columns)}
         self.done = not self.special and _resumable(self.partial, target, resume)
+        self.merged: Path | None = None  # the complete output, synced, not yet in place
         if not self.done:
             self.fh = _work_file(self.partial, resume)
 
@@ -409,8 +478,12 @@ class TableSink(Sink):
         del self.columns[len(mark["columns"]):]
         self.index = {c: i for i, c in enumerate(self.columns)}
 
-    def finalize(self) -> None:
-        if self.done:
+    def wants_sync(self) -> bool:
+        return not self.done and self.merged is None
+
+    def sync(self) -> None:
+        """Write the output (header, then the rows) to its merge file, on the disk."""
+        if not self.wants_sync():
             return
         self.fh.close()
         merge = (self.work / "merge") if self.work else partial_path(self.target, "merge")
@@ -427,6 +500,13 @@ class TableSink(Sink):
             out.write(frames.end(last=True))
             out.flush()
             os.fsync(out.fileno())
+        self.merged = merge
+
+    def finalize(self) -> None:
+        if self.done:
+            return
+        self.sync()
+        merge = self.merged
         if self.target is None:
             with open(merge, "rb") as src:
                 shutil.copyfileobj(src, sys.stdout.buffer)

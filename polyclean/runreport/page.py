@@ -168,8 +168,10 @@ def _totals(rr: RunReport, summary: dict[str, Any]) -> str:
     for label, value in (("bytes in", s["bytes_in"]), ("bytes out", s["bytes_out"]),
                          ("seconds", secs)):
         out.append(f"<tr><th>{label}</th><td>{_num(value)}</td></tr>")
-    if secs and s["documents"]:
-        out.append(f"<tr><th>documents per second</th><td>{s['documents'] / secs:,.0f}</td></tr>")
+    before = summary.get("resumed_documents")  # done by the killed run of a resumed one
+    done = (s["documents"] or 0) - (before if isinstance(before, int) else 0)
+    if secs and done:
+        out.append(f"<tr><th>documents per second</th><td>{done / secs:,.0f}</td></tr>")
     out.append("</tbody></table>")
     if differ:
         out.append("<p class=note>A difference between the two columns means some report "
