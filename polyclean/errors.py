@@ -269,6 +269,9 @@ class E:
                       "which {fmt} cannot hold; write Parquet (-o OUT.parquet) or leave the "
                       "column out")
     NESTED_BYTES_NOT_TEXT = "bytes that are not UTF-8 text ({n:,} bytes) inside a value"
+    SURROGATE_NOT_TEXT = ("field {field} holds a lone surrogate ({char}: valid in JSON, but no "
+                          "character of UTF-8 text), which {fmt} cannot hold; write JSONL "
+                          "(-o OUT.jsonl) or leave the field out")
     DOCUMENT_FAILED = "document at position {i}: {why}"
     DOCUMENT_FAILED_AT = "document at index {label!r}: {why}"
     NO_FILES = "{paths}: no files to read"

@@ -19,6 +19,7 @@ Names are shown with control characters escaped, so each message is one line.
 from __future__ import annotations
 
 import contextlib
+import errno
 import shlex
 import sys
 import time
@@ -267,7 +268,18 @@ class Lines:
             else:
                 self.sink.abort()
                 if not self.sink.direct:  # a stale file of an earlier run
-                    self.path.unlink(missing_ok=True)
+                    _unlink_stale(self.path)
+
+
+def _unlink_stale(path: Path) -> None:
+    """Remove ``path`` if it is there; a name too long to exist (``-o`` a folder of 250
+    bytes: its ``.errors.jsonl`` beside it) is not there, and not an error of a run
+    that had nothing to write into it (it stopped such a run with exit 1)."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
 
 
 class ErrorLog:

@@ -519,7 +519,9 @@ class RunReport:
 
         from .page import render
 
-        data = render(self, summary or {}).encode("utf-8")
+        # a name that is not UTF-8 (a lone surrogate, as Python reads its bytes) is
+        # written as its escape: "\\udce9", a JSON escape inside the page's data
+        data = render(self, summary or {}).encode("utf-8", "backslashreplace")
         if path == "-":
             sys.stdout.buffer.write(data)
             sys.stdout.flush()

@@ -1,0 +1,172 @@
+"""Defects found by using polyclean at the operating-system level: odd file names
+(bytes that are not UTF-8, very long names), the locale's encoding of stdout,
+signals, permissions and full disks: what a user sees."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from polyclean import cli
+
+pq = pytest.importorskip("pyarrow.parquet")
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SAMPLE = SHARED / "samples" / "sputnik-truss-2022-09-06.txt"
+WMT = SHARED / "data" / "wmt22-generaltest-ru-en" / "wmt22_ru_en.tsv"
+NOT_UTF8 = b"caf\xe9.txt"  # a Latin-1 file name, as an old archive unpacks it
+
+
+def need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"shared data not found: {path} (expected beside the repository)")
+    return path
+
+
+def run(*args) -> int:
+    return cli.main([*map(str, args)])
+
+
+def run_cli(args, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
+    """The command in its own process (stdout as the locale makes it), bytes out."""
+    full = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.run([sys.executable, "-m", "polyclean", *map(str, args)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full,
+                          timeout=300, **kw)
+
+
+def wmt_rows(n: int) -> list[dict]:
+    with need(WMT).open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return rows[:n]
+
+
+def folder_with_a_latin1_name(tmp_path: Path) -> Path:
+    """A folder of two real pages, one named in bytes that are not UTF-8."""
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    page = need(SAMPLE).read_bytes()
+    with open(os.path.join(os.fsencode(folder), NOT_UTF8), "wb") as fh:
+        fh.write(page)
+    (folder / "plain.txt").write_bytes(page)
+    return folder
+
+
+@pytest.mark.parametrize("name", ["out.csv", "out.tsv", "out.parquet"])
+def test_a_file_name_that_is_not_utf8_converts_to_csv_tsv_and_parquet(tmp_path, capsys, name):
+    """A folder holding ``caf\\xe9.txt`` written to CSV, TSV or Parquet stopped with a
+    traceback (``UnicodeEncodeError: ... surrogates not allowed``) and wrote nothing;
+    JSONL holds the name as the JSON escape ``"caf\\udce9.txt"``.  The ``path`` cell is
+    now that escape as text, as messages and ``==>`` headers show the name."""
+    folder = folder_with_a_latin1_name(tmp_path)
+    out = tmp_path / name
+    assert run("clean", folder, "-o", out, "--no-translate", "-q") == 0
+    assert "Traceback" not in capsys.readouterr().err
+    if name.endswith(".parquet"):
+        paths = pq.read_table(out).column("path").to_pylist()
+    elif name.endswith(".csv"):
+        paths = [r["path"] for r in csv.DictReader(io.StringIO(out.read_text("utf-8")))]
+    else:  # linear TSV: a backslash is written \\
+        paths = [line.split("\t")[0] for line in out.read_text("utf-8").splitlines()[1:]]
+        paths = [p.replace("\\\\", "\\") for p in paths]
+    assert paths == ["caf\\udce9.txt", "plain.txt"]
+    # JSONL keeps the exact bytes, as before
+    assert run("clean", folder, "-o", tmp_path / "o.jsonl", "--no-translate", "-q") == 0
+    first = json.loads((tmp_path / "o.jsonl").read_text("utf-8").splitlines()[0])
+    assert os.fsencode(first["path"]) == NOT_UTF8
+
+
+@pytest.mark.parametrize("name", ["out.csv", "out.tsv", "out.parquet"])
+def test_a_lone_surrogate_in_a_jsonl_field_fails_that_record_not_the_run(tmp_path, capsys, name):
+    """``{"note": "caf\\udce9"}`` is valid JSON, but a lone surrogate is no UTF-8 text:
+    converting such a record to CSV, TSV or Parquet stopped the whole run with a
+    traceback.  Now that record is an error (exit 1, one line, the errors file) and
+    the others are written."""
+    rows = wmt_rows(3)
+    src = tmp_path / "d.jsonl"
+    lines = [json.dumps({"id": i, "text": r["en"], "note": "ok"}) for i, r in enumerate(rows)]
+    lines[1] = lines[1].replace('"ok"', '"caf\\udce9"')
+    src.write_text("\n".join(lines) + "\n", "utf-8")
+    out = tmp_path / name
+    assert run("clean", src, "-o", out, "--no-translate", "-q") == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.count("\n") == 1 and "d.jsonl:line 2: cannot write the record: field 'note' " \
+        "holds a lone surrogate (\\udce9" in err and "write JSONL" in err
+    if name.endswith(".parquet"):
+        ids = pq.read_table(out).column("id").to_pylist()
+    else:
+        delim = "\t" if name.endswith(".tsv") else ","
+        ids = [int(r["id"]) for r in csv.DictReader(io.StringIO(out.read_text("utf-8")),
+                                                     delimiter=delim)]
+    assert ids == [0, 2]
+    errors = [json.loads(x) for x in Path(f"{out}.errors.jsonl").read_text("utf-8").splitlines()]
+    assert [(e["line"], e["status"]) for e in errors] == [(2, "error")]
+
+
+def test_the_run_report_of_a_file_name_that_is_not_utf8(tmp_path, capsys):
+    """``--html-report`` over such a folder stopped at the end of the run with a
+    traceback (no page, no summary JSON), and so did ``polyclean report`` on its
+    report file; the page now shows the name escaped."""
+    folder = folder_with_a_latin1_name(tmp_path)
+    page, summary, report = tmp_path / "run.html", tmp_path / "s.json", tmp_path / "r.jsonl"
+    assert run("clean", folder, "-o", tmp_path / "out", "--no-translate", "-q",
+               "--html-report", page, "--summary-json", summary, "--report", report) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    html = page.read_bytes().decode("utf-8")  # valid UTF-8
+    assert "crawl/caf\\udce9.txt" in html
+    assert json.loads(summary.read_text("utf-8"))["documents"] == 2
+    assert run("report", report, "-o", tmp_path / "again.html") == 0
+    assert "crawl/caf\\udce9.txt" in (tmp_path / "again.html").read_text("utf-8")
+
+
+LOCALES = {"latin-1": {"PYTHONIOENCODING": "latin-1"},
+           "C without UTF-8 mode": {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"},
+           "utf-8 strict": {"PYTHONIOENCODING": "utf-8"}}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_detect_and_explain_write_utf8_whatever_the_locale(tmp_path, locale):
+    """``polyclean detect x.jsonl`` and ``polyclean explain`` to stdout stopped with a
+    traceback (``UnicodeEncodeError: 'latin-1' codec can't encode ...``) under a
+    locale whose codec lacks a character of the text (Cyrillic under Latin-1, anything
+    beyond ASCII under ``LC_ALL=C`` without UTF-8 mode); ``clean`` wrote UTF-8 there.
+    Now every command writes the same UTF-8 bytes whatever the locale."""
+    rows = wmt_rows(4)
+    src = tmp_path / "d.jsonl"
+    src.write_text("".join(json.dumps({"text": r["ru"] + "\n" + r["en"]},
+                                      ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    folder = folder_with_a_latin1_name(tmp_path)
+    odd = os.fsdecode(os.path.join(os.fsencode(folder), NOT_UTF8))
+    for args in (["detect", src], ["explain", src, "--id", "line 2"],
+                 ["explain", odd, "--no-translate"]):
+        want = run_cli(args, {"PYTHONIOENCODING": "utf-8:surrogateescape"})
+        got = run_cli(args, LOCALES[locale])
+        assert (got.returncode, want.returncode) == (0, 0), got.stderr.decode()
+        assert b"Traceback" not in got.stderr
+        assert got.stdout.decode("utf-8").splitlines()[1:] == \
+            want.stdout.decode("utf-8").splitlines()[1:]
+    # the name is one line, escaped as messages show it
+    assert got.stdout.decode("utf-8").splitlines()[0] == \
+        f"polyclean explain: {folder}/caf\\udce9.txt"
+
+
+def test_an_output_folder_with_a_long_name_and_no_errors_exits_0(tmp_path, capsys):
+    """``-o`` a folder named in 250 bytes (a legal name): the output was written, but the
+    run ended with exit 1, ``cannot write the errors file: file name too long``, though
+    no record failed (removing a stale ``NAME.errors.jsonl`` beside it failed)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "page.txt").write_bytes(need(SAMPLE).read_bytes())
+    out = tmp_path / ("b" * 250)
+    assert run("clean", src, "-o", out, "--no-translate", "-q") == 0
+    assert capsys.readouterr().err == ""
+    assert (out / "page.txt").read_text("utf-8").startswith("Russia")
