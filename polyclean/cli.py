@@ -447,8 +447,15 @@ def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
     cli_io.check_compression(args.output, {}, {})
     plan = make_plan(args.inputs, None, cfg.replace(output_format="jsonl"))
     check_paths(plan, {"-o": args.output})  # opening it would truncate an input
+    from .sinks import is_special, whole_work_file
+
+    # written through a work file renamed into place at the end: a full disk or a
+    # Ctrl-C left a file cut short under the name (an earlier complete one lost)
+    target = None if args.output in (None, "-") else Path(args.output)
+    work = None if target is None or is_special(target) else \
+        whole_work_file(target)
     try:
-        fh = (sys.stdout if args.output in (None, "-") else cli_io.open_text(Path(args.output)))
+        fh = sys.stdout if target is None else cli_io.open_text(work or target, target)
     except OSError as exc:
         _err(E.DETECT_OUTPUT_FAILED.format(where=show(args.output), why=why(exc, args.output)))
         return EXIT_FAILED
@@ -456,6 +463,9 @@ def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
         failed = _detect_units(plan, cfg, fh)
         if fh is not sys.stdout:
             fh.close()  # a full disk shows here: name the file, not stdout
+            if work is not None:
+                os.replace(work, target)
+                work = None
     except OSError as exc:
         if fh is sys.stdout or exc.filename:
             raise
@@ -465,6 +475,9 @@ def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
         if fh is not sys.stdout:
             with contextlib.suppress(OSError):
                 fh.close()
+        if work is not None:
+            with contextlib.suppress(OSError):
+                work.unlink()
     return EXIT_FAILED if failed else EXIT_OK
 
 

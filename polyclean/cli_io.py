@@ -107,15 +107,21 @@ def check_own_names(plan, side: dict[str, str | None]) -> None:
             raise UsageError(E.OWN_NAME.format(flag=flag, path=show(str(path))))
 
 
-def open_text(path: Path) -> Any:
-    """A text file to write, gzip or zstd compressed as its name says (``d.jsonl.gz``)."""
+def open_text(path: Path, like: Path | None = None) -> Any:
+    """A text file to write, gzip or zstd compressed as its name (or the name of
+    ``like``, the file it is the work file of) says (``d.jsonl.gz``)."""
     from .formats import COMPRESSIONS
 
-    kind = COMPRESSIONS.get(path.suffix.lower())
+    like = like or path
+    kind = COMPRESSIONS.get(like.suffix.lower())
     if kind == "gz":
         import gzip
+        import io
 
-        return gzip.open(path, "wt", encoding="utf-8")
+        raw = open(path, "wb")
+        packed = gzip.GzipFile(filename=like.name, mode="wb", fileobj=raw)  # its name inside
+        packed.myfileobj = raw  # closed with it, as gzip.open(path) does
+        return io.TextIOWrapper(packed, encoding="utf-8")
     if kind == "zst":
         import io
 

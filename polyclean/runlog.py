@@ -197,18 +197,15 @@ def write_summary_json(path: str, summary: Summary) -> None:
     standard output."""
     import json
 
-    from .journal import write_json_atomic
-    from .sinks import is_special
+    from .sinks import write_whole
 
     try:
+        text = json.dumps(summary.to_json(), indent=1) + "\n"
         if path == "-":  # standard output
-            sys.stdout.write(json.dumps(summary.to_json(), indent=1) + "\n")
+            sys.stdout.write(text)
             sys.stdout.flush()
-        elif is_special(Path(path)):
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps(summary.to_json(), indent=1) + "\n")
         else:
-            write_json_atomic(Path(path), summary.to_json(), indent=1)
+            write_whole(Path(path), text.encode("utf-8"))
     except OSError as exc:
         raise OutputError(E.SIDE_FILE_FAILED.format(path=path, what="summary",
                                                     why=why(exc, path)),

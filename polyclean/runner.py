@@ -269,8 +269,9 @@ class _Run:
             keep.update(self.page.files())
         if self.plan.folder and self.plan.out.is_dir():
             sweep(self.plan.out, keep)
-        for target in [self.plan.out] + [Path(p) for p in (self.opts.errors, self.opts.report)
-                                         if p not in (None, "-")]:
+        for target in [self.plan.out] + [Path(p) for p in (
+                self.opts.errors, self.opts.report, self.cfg.html_report, self.cfg.summary_json)
+                if p not in (None, "-")]:  # the page and summary: a kill while written
             if target is not None and target.parent.is_dir():
                 for p in target.parent.glob(f".{glob.escape(work_stem(target.name))}"
                                             ".polyclean-*"):
@@ -303,6 +304,7 @@ class _Run:
         eager = any(u.fmt == "parquet" for u in self.plan.units) or any(
             o.fmt == "parquet" for o in self.plan.outputs)
         web = cfg.markup == "html" or any(u.fmt in ("html", "warc") for u in self.plan.units)
+        stream = None
         try:
             stream = results(batches(inp.events(), self.plan.units, cfg.batch_docs,
                                      cfg.batch_bytes), cfg.jobs or cores(), cfg, self.fields,
@@ -327,7 +329,9 @@ class _Run:
             self._close()
             self._interrupted()
         finally:
-            progress.close()
+            if stream is not None:  # its workers stopped here, in this thread: left to
+                stream.close()  # the garbage collector, the pool was closed from its
+            progress.close()  # own manager thread ("cannot join current thread")
         self._save({}, finished=True)
         return self._finish(t0)
 
@@ -375,11 +379,22 @@ class _Run:
         self.sum.status = "stopped"
 
     def _close(self) -> None:
-        """Stop, keeping the partial files and the last journal for ``--resume``."""
+        """Stop, keeping the partial files and the last journal for ``--resume``; a
+        run stopped before its first journal (Ctrl-C, SIGTERM or a full disk during
+        its first batch) has nothing to resume, and its work files go (they were left
+        behind, hidden, with no journal that would ever use or remove them)."""
         for sink in self.sinks.values():
             sink.close()
         self.log.lines.close()
         self.report.close()
+        if self.opts.journal is not None and self.opts.journal.exists():
+            return
+        for sink in [*self.sinks.values(), self.log.lines.sink, self.report.sink]:
+            if sink is not None:
+                with contextlib.suppress(OSError):
+                    sink.abort()
+        with contextlib.suppress(OSError):
+            self.page.discard()
 
     def _stopped_message(self, msg: str, err: int | None) -> str:
         n = self.sum.records

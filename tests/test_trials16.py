@@ -170,3 +170,109 @@ def test_an_output_folder_with_a_long_name_and_no_errors_exits_0(tmp_path, capsy
     assert run("clean", src, "-o", out, "--no-translate", "-q") == 0
     assert capsys.readouterr().err == ""
     assert (out / "page.txt").read_text("utf-8").startswith("Russia")
+
+
+def _file_size_limit(limit: int):
+    import resource
+
+    def apply():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def wmt_jsonl(path: Path, n: int = 600) -> Path:
+    path.write_text("".join(json.dumps({"id": i, "text": r["en"]}) + "\n"
+                            for i, r in enumerate(wmt_rows(n))), "utf-8")
+    return path
+
+
+def work_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if ".polyclean-" in p.name)
+
+
+def lingua_jsonl(path: Path, docs: int = 1500) -> Path:
+    """Documents of three sentences in different languages (lingua's test sentences)."""
+    import random
+
+    folder = need(SHARED / "data" / "lingua-language-testdata" / "sentences")
+    lines = [line.strip() for f in sorted(folder.iterdir())
+             for line in f.read_text("utf-8").splitlines()]
+    random.Random(1).shuffle(lines)
+    path.write_text("".join(json.dumps({"n": i, "text": "\n".join(lines[i:i + 3])},
+                                       ensure_ascii=False) + "\n"
+                            for i in range(0, 3 * docs, 3)), "utf-8")
+    return path
+
+
+def test_a_full_disk_with_two_workers_is_one_line_and_resumes(tmp_path):
+    """With ``-j 2``, a full disk (here ``ulimit -f``) stopped the run with its one line,
+    then ``Exception ignored in: <generator object results>`` and a traceback ending
+    in ``RuntimeError: cannot join current thread``: the pool was closed by the
+    garbage collector from the pool's own thread."""
+    src = lingua_jsonl(tmp_path / "mixed.jsonl")
+    args = ["clean", src, "-o", tmp_path / "o.jsonl", "--no-translate", "-j", "2",
+            "--report", tmp_path / "r.jsonl"]
+    proc = run_cli(args, preexec_fn=_file_size_limit(500_000))
+    err = proc.stderr.decode()
+    assert proc.returncode == 1
+    assert err.count("\n") == 1 and "file too large; stopped after" in err and "--resume" in err
+    assert run_cli(args + ["--resume"]).returncode == 0
+    (tmp_path / "ref").mkdir()
+    ref = ["clean", src, "-o", tmp_path / "ref" / "o.jsonl", "--no-translate", "-j", "1",
+           "--report", tmp_path / "ref" / "r.jsonl"]
+    assert run_cli(ref).returncode == 0
+    for name in ("o.jsonl", "r.jsonl"):
+        assert (tmp_path / name).read_bytes() == (tmp_path / "ref" / name).read_bytes()
+    assert work_files(tmp_path) == []
+
+
+def test_a_run_stopped_before_its_first_journal_leaves_no_work_files(tmp_path):
+    """A run stopped in its first batch (a full disk, Ctrl-C or SIGTERM before anything
+    was journalled) has nothing ``--resume`` could continue, and says so (no hint); but
+    it left its hidden partial output, errors and report files behind for good, taking
+    the room a full disk lacks."""
+    src = wmt_jsonl(tmp_path / "wmt.jsonl")
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ["clean", src, "-o", out / "o.jsonl", "--no-translate", "-j", "1",
+            "--batch-docs", "50", "--report", out / "r.jsonl"]
+    proc = run_cli(args, preexec_fn=_file_size_limit(3_000))
+    err = proc.stderr.decode()
+    assert proc.returncode == 1 and err.count("\n") == 1 and "--resume" not in err
+    assert work_files(out) == []
+
+
+def test_files_written_whole_are_never_left_cut_short(tmp_path):
+    """The run summary was written through ``NAME.tmp``: a user's own ``s.json.tmp`` was
+    overwritten and renamed away.  ``detect -o``, ``polyclean report -o`` and
+    ``--html-report`` wrote straight into their file: on a full disk an earlier
+    complete file was replaced by a cut one (exit 1).  Now each goes through a hidden
+    work file and a rename: the earlier file stays as it was."""
+    src = wmt_jsonl(tmp_path / "wmt.jsonl", 200)
+    notes = tmp_path / "s.json.tmp"
+    notes.write_text("my notes\n")
+    assert run("clean", src, "-o", tmp_path / "o.jsonl", "--no-translate", "-q",
+               "--summary-json", tmp_path / "s.json", "--report", tmp_path / "r.jsonl") == 0
+    assert notes.read_text() == "my notes\n"
+    assert json.loads((tmp_path / "s.json").read_text())["documents"] == 200
+    old = b"an earlier complete file\n"
+    cases = {"det.jsonl": ["detect", src, "-o", tmp_path / "det.jsonl"],
+             "det.jsonl.gz": ["detect", src, "-o", tmp_path / "det.jsonl.gz"],
+             "page.html": ["report", tmp_path / "r.jsonl", "-o", tmp_path / "page.html"],
+             "run.html": ["clean", src, "-o", tmp_path / "o2.jsonl", "--no-translate", "-q",
+                          "--html-report", tmp_path / "run.html"]}
+    for name, args in cases.items():
+        (tmp_path / name).write_bytes(old)
+        proc = run_cli(args, preexec_fn=_file_size_limit(8_000))
+        assert proc.returncode == 1, (name, proc.stderr)
+        assert (tmp_path / name).read_bytes() == old, name
+        assert not [p for p in work_files(tmp_path) if name in p], name
+    # with room, the same commands write the whole file (detect: as to stdout)
+    for name, args in cases.items():
+        assert run_cli(args).returncode == 0, name
+    whole = run_cli(["detect", src]).stdout
+    assert (tmp_path / "det.jsonl").read_bytes() == whole
+    import gzip
+    assert gzip.decompress((tmp_path / "det.jsonl.gz").read_bytes()) == whole
+    assert (tmp_path / "page.html").read_bytes().rstrip().endswith(b"</html>")
+    assert work_files(tmp_path) == []

@@ -526,6 +526,9 @@ class RunReport:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
             return len(data)
-        with open(path, "wb") as fh:
-            fh.write(data)
+        from pathlib import Path
+
+        from ..sinks import write_whole
+
+        write_whole(Path(path), data)  # a full disk leaves the last page, not a cut one
         return len(data)
