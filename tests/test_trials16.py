@@ -276,3 +276,30 @@ def test_files_written_whole_are_never_left_cut_short(tmp_path):
     assert gzip.decompress((tmp_path / "det.jsonl.gz").read_bytes()) == whole
     assert (tmp_path / "page.html").read_bytes().rstrip().endswith(b"</html>")
     assert work_files(tmp_path) == []
+
+
+def test_an_output_that_is_a_hard_link_to_the_input_leaves_the_input_whole(tmp_path, capsys):
+    """``detect a.jsonl -o b.jsonl`` where ``b.jsonl`` is a hard link to ``a.jsonl`` (a
+    backup made with ``cp -l``; the paths differ, so no check saw one file): opening the
+    output truncated the input before it was read, which was then an empty input
+    (exit 0 with a warning) and the data was gone.  The same with ``--html-report`` on
+    an input.  Outputs are now renamed into place: the name is the new file, the input
+    keeps its data (``report -o`` refused such a page, and still does)."""
+    src = wmt_jsonl(tmp_path / "a.jsonl", 20)
+    data = src.read_bytes()
+    os.link(src, tmp_path / "b.jsonl")
+    assert run("detect", src, "-o", tmp_path / "b.jsonl") == 0
+    assert src.read_bytes() == data
+    assert len((tmp_path / "b.jsonl").read_text("utf-8").splitlines()) == 20
+    report = tmp_path / "r.jsonl"
+    assert run("clean", src, "-o", tmp_path / "o.jsonl", "--no-translate", "-q",
+               "--report", report) == 0
+    reports = report.read_bytes()
+    os.link(report, tmp_path / "page.html")  # refused, as it was: the same file
+    assert run("report", report, "-o", tmp_path / "page.html") == 2
+    assert report.read_bytes() == reports
+    os.link(src, tmp_path / "run.html")
+    assert run("clean", src, "-o", tmp_path / "o2.jsonl", "--no-translate", "-q",
+               "--html-report", tmp_path / "run.html") == 0
+    assert src.read_bytes() == data
+    assert b"<html" in (tmp_path / "run.html").read_bytes()
