@@ -290,6 +290,10 @@ class E:
     # outputs (polyclean.plan, polyclean.sinks)
     OUTPUT_UNWRITABLE = "{out}: cannot write the output ({where}: {why}); nothing was cleaned"
     OUTPUT_NOT_FOLDER = "{out}: cannot write the output ({where} is not a folder); nothing was cleaned"
+    OUTPUT_BESIDE_UNWRITABLE = ("{out}: cannot write beside the output folder ({where}: {why}): a "
+                                "run keeps its lock and its journal for --resume there; write "
+                                "into a folder inside it (-o {inner}) or one whose parent can be "
+                                "written; nothing was cleaned")
     NOT_A_FOLDER = "{where} is not a folder"  # why a file under it cannot be written
     OUTPUT_ROOT = "-o {out}: the root folder cannot be an output; choose a folder"
     OUTPUT_IS_INPUT = "output {out} would overwrite or sit inside input {name}; choose another -o"

@@ -84,8 +84,14 @@ def run(plan: Plan, opts: RunOptions) -> Summary:
     try:
         lock = OutputLock(opts.lock).acquire() if opts.lock is not None else None
     except OSError as exc:  # a folder that takes no new files (/proc, a read-only mount)
+        where = opts.lock.parent
+        if plan.folder and opts.lock.is_dir() and os.access(opts.lock, os.W_OK | os.X_OK):
+            # -o /out in a container, writable, under a / that is not: the folder was fine
+            raise OutputError(E.OUTPUT_BESIDE_UNWRITABLE.format(
+                out=show(str(opts.lock)), where=show(str(where)), why=why(exc),
+                inner=show(str(opts.lock / "cleaned")))) from None
         raise OutputError(E.OUTPUT_UNWRITABLE.format(
-            out=show(str(opts.lock)), where=show(str(opts.lock.parent)), why=why(exc))) from None
+            out=show(str(opts.lock)), where=show(str(where)), why=why(exc))) from None
     try:
         return _Run(plan, opts, lock).go()
     finally:

@@ -303,3 +303,55 @@ def test_an_output_that_is_a_hard_link_to_the_input_leaves_the_input_whole(tmp_p
                "--html-report", tmp_path / "run.html") == 0
     assert src.read_bytes() == data
     assert b"<html" in (tmp_path / "run.html").read_bytes()
+
+
+def _without_dac_override() -> list[str]:
+    """A prefix that runs a command as this user without the power to ignore file
+    permissions (root keeps its uid, which can run this checkout's Python, but loses
+    CAP_DAC_OVERRIDE), or skips the test."""
+    import shutil
+
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv(1): cannot drop privileges")
+    caps = "-dac_override,-dac_read_search"
+    prefix = [setpriv, "--bounding-set", caps, "--inh-caps", caps]
+    probe = subprocess.run(prefix + ["test", "-w", "/proc/1/environ"], capture_output=True)
+    if probe.returncode == 0 or probe.stderr:
+        pytest.skip(f"setpriv cannot drop CAP_DAC_OVERRIDE here: {probe.stderr!r}")
+    return prefix
+
+
+def test_an_output_folder_whose_parent_cannot_be_written_says_what_to_do(tmp_path):
+    """``-o /out`` (a writable volume mounted under a ``/`` the user cannot write, as in
+    a container) or ``-o .`` in such a folder: the run refused with ``/out: cannot write
+    the output (/: permission denied)``, about a folder that can be written.  The lock
+    and journal live beside the output; the message now says so and names a folder
+    inside it, which works."""
+    prefix = _without_dac_override()
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "page.txt").write_bytes(need(SAMPLE).read_bytes())
+    mount = tmp_path / "mount"
+    out = mount / "out"
+    out.mkdir(parents=True)
+    mount.chmod(0o555)
+    try:
+        cmd = prefix + [sys.executable, "-m", "polyclean", "clean", str(src), "--no-translate",
+                        "-q", "-o"]
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        proc = subprocess.run(cmd + [str(out)], capture_output=True, text=True, env=env)
+        assert proc.returncode == 1
+        assert proc.stderr == (f"polyclean: error: {out}: cannot write beside the output folder "
+                               f"({mount}: permission denied): a run keeps its lock and its "
+                               f"journal for --resume there; write into a folder inside it "
+                               f"(-o {out}/cleaned) or one whose parent can be written; "
+                               "nothing was cleaned\n")
+        proc = subprocess.run(cmd + [str(out / "cleaned")], capture_output=True, text=True,
+                              env=env)
+        assert proc.returncode == 0, proc.stderr
+        assert (out / "cleaned" / "page.txt").exists()
+    finally:
+        mount.chmod(0o755)
