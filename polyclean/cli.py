@@ -47,15 +47,31 @@ class _Parser(argparse.ArgumentParser):
             return
         super()._print_message(message, file)
 
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self._given = list(sys.argv[1:] if args is None else args)  # for error()
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> Any:
         """argparse's usage error, plus what to do when an "unrecognized argument" is a
-        file whose name starts with '-' (``polyclean clean -notes.txt``)."""
+        file whose name starts with '-' (``polyclean clean -notes.txt``), or when an
+        option's value is such a name (``-o -x.jsonl`` said only "expected one
+        argument")."""
         prefix = "unrecognized arguments: "
         if message.startswith(prefix):
             files = [a for a in message[len(prefix):].split(" ")
                      if a.startswith("-") and a != "-" and os.path.lexists(a)]
             if files:
                 message += " " + E.DASH_FILE.format(name=files[0])
+        elif message.endswith(": expected one argument") and message.startswith("argument "):
+            flags = message[len("argument "):-len(": expected one argument")].split("/")
+            given = getattr(self, "_given", [])
+            for i, arg in enumerate(given[:-1]):
+                value = given[i + 1]
+                if arg in flags and value.startswith("-") and value != "-" \
+                        and value not in self._option_string_actions:
+                    long = max(flags, key=len)
+                    message += " " + E.DASH_VALUE.format(flag=long, value=value)
+                    break
         super().error(message)
 
 

@@ -200,6 +200,7 @@ class E:
     CONTRARY_FLAGS = "{a} and {b} contradict each other; give one of them"
     DASH_FILE = ("({name} is a file: to read a file whose name starts with '-', write "
                  "./{name} or put -- before it)")
+    DASH_VALUE = "(to give {flag} a value that starts with '-', write {flag}={value})"
 
     # boilerplate options and data (polyclean.boilerplate)
     BP_UNKNOWN_RULE = "unknown boilerplate rule {names}; known rules: {known}"

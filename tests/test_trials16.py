@@ -355,3 +355,24 @@ def test_an_output_folder_whose_parent_cannot_be_written_says_what_to_do(tmp_pat
         assert (out / "cleaned" / "page.txt").exists()
     finally:
         mount.chmod(0o755)
+
+
+@pytest.mark.parametrize("flags", [["-o", "-x.jsonl"], ["--report", "-r.jsonl"],
+                                   ["--output", "-x.jsonl"]])
+def test_an_option_value_that_starts_with_a_dash_says_how_to_give_it(tmp_path, capsys, flags,
+                                                                     monkeypatch):
+    """``-o -x.jsonl`` printed 35 lines of usage ending in ``argument -o/--output:
+    expected one argument``, as if no value had been given; an input named so already
+    had its hint.  The last line now says to write ``--output=-x.jsonl``, which works."""
+    src = wmt_jsonl(tmp_path / "d.jsonl", 3)
+    with pytest.raises(SystemExit) as exc:
+        run("clean", src, "-q", "--no-translate", *flags)
+    assert exc.value.code == 2
+    flag = "--report" if flags[0] == "--report" else "--output"
+    assert capsys.readouterr().err.splitlines()[-1].endswith(
+        f": expected one argument (to give {flag} a value that starts with '-', "
+        f"write {flag}={flags[1]})")
+    monkeypatch.chdir(tmp_path)
+    if flag == "--output":
+        assert run("clean", src, "-q", "--no-translate", f"--output={flags[1]}") == 0
+        assert len((tmp_path / flags[1]).read_text("utf-8").splitlines()) == 3
