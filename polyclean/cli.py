@@ -483,8 +483,8 @@ def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
                 os.replace(work, target)
                 work = None
     except OSError as exc:
-        if fh is sys.stdout or exc.filename:
-            raise
+        if fh is sys.stdout or exc.filename or isinstance(exc, BrokenPipeError):
+            raise  # (-o /dev/stdout | head: a reader that goes away, as clean -o takes it)
         _err(E.DETECT_OUTPUT_FAILED.format(where=show(args.output), why=why(exc, args.output)))
         return EXIT_FAILED
     finally:

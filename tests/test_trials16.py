@@ -376,3 +376,21 @@ def test_an_option_value_that_starts_with_a_dash_says_how_to_give_it(tmp_path, c
     if flag == "--output":
         assert run("clean", src, "-q", "--no-translate", f"--output={flags[1]}") == 0
         assert len((tmp_path / flags[1]).read_text("utf-8").splitlines()) == 3
+
+
+def test_detect_into_dev_stdout_whose_reader_goes_away_is_no_error(tmp_path):
+    """``polyclean detect big.jsonl -o /dev/stdout | head -1`` ended with ``error:
+    /dev/stdout: cannot write the output: broken pipe``, exit 1, where ``clean -o
+    /dev/stdout | head -1`` (and ``detect`` without ``-o``) exit 0: a reader that goes
+    away is not an error."""
+    src = lingua_jsonl(tmp_path / "mixed.jsonl", 1500)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for command in (["detect", src], ["clean", src, "--no-translate", "-q"]):
+        proc = subprocess.Popen([sys.executable, "-m", "polyclean", *map(str, command),
+                                 "-o", "/dev/stdout"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=env)
+        assert json.loads(proc.stdout.readline())
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=300) == 0, (command[0], err)
+        assert err == "", (command[0], err)
