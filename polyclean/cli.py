@@ -471,6 +471,8 @@ def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
     work = None if target is None or is_special(target) else \
         whole_work_file(target)
     try:
+        if work is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)  # as clean -o makes its folder
         fh = sys.stdout if target is None else cli_io.open_text(work or target, target)
     except OSError as exc:
         _err(E.DETECT_OUTPUT_FAILED.format(where=show(args.output), why=why(exc, args.output)))

@@ -145,6 +145,7 @@ class RunPage:
         entry = pickle.dumps((records, self.todo), protocol=pickle.HIGHEST_PROTOCOL)
         self.todo = []
         try:
+            self.state.parent.mkdir(parents=True, exist_ok=True)  # as --report's folder
             with open(self.state, "ab") as fh:
                 fh.write(len(entry).to_bytes(8, "little") + entry)
         except OSError as exc:

@@ -143,6 +143,7 @@ def write_whole(path: Path, data: bytes) -> None:
         with open(path, "wb") as fh:
             fh.write(data)
         return
+    path.parent.mkdir(parents=True, exist_ok=True)  # made as -o's and --report's are
     with atomic_file(path) as fh:
         fh.write(data)
 

@@ -394,3 +394,23 @@ def test_detect_into_dev_stdout_whose_reader_goes_away_is_no_error(tmp_path):
         err = proc.stderr.read().decode()
         assert proc.wait(timeout=300) == 0, (command[0], err)
         assert err == "", (command[0], err)
+
+
+def test_side_files_into_a_folder_not_made_yet_are_written_as_the_report_is(tmp_path, capsys):
+    """``-o``, ``--report`` and ``--errors`` make their folder; ``--summary-json
+    runs/s.json`` failed only at the end of the run (exit 1 after all the work),
+    ``--html-report runs/p.html`` stopped the run after its first batch, and
+    ``detect -o`` and ``report -o`` failed: ``no such file or directory``."""
+    src = wmt_jsonl(tmp_path / "d.jsonl", 30)
+    runs = tmp_path / "runs"
+    assert run("clean", src, "-o", runs / "a" / "o.jsonl", "--no-translate", "-q",
+               "--report", runs / "b" / "r.jsonl", "--summary-json", runs / "c" / "s.json",
+               "--html-report", runs / "d" / "p.html", "--batch-docs", "10") == 0
+    assert capsys.readouterr().err == ""
+    assert json.loads((runs / "c" / "s.json").read_text())["documents"] == 30
+    assert (runs / "d" / "p.html").read_bytes().rstrip().endswith(b"</html>")
+    assert run("detect", src, "-o", runs / "e" / "d.jsonl") == 0
+    assert len((runs / "e" / "d.jsonl").read_text("utf-8").splitlines()) == 30
+    assert run("report", runs / "b" / "r.jsonl", "-o", runs / "f" / "p.html") == 0
+    assert (runs / "f" / "p.html").exists()
+    assert work_files(runs) == [] and not list(runs.rglob(".*polyclean*"))
