@@ -356,7 +356,7 @@ class _Run:
         completed = self._write_batch(batch, outs)
         add_stats(self.sum.stats, stats)
         for o, sink in list(self.sinks.items()):
-            self._output_io(o, sink.commit)
+            self.sum.bytes_out += self._output_io(o, sink.commit) or 0  # Parquet's parts
         self.log.lines.commit()
         self.report.commit()
         self._save({o: self.sinks[o].state() for o in completed if o in self.sinks})

@@ -553,17 +553,19 @@ class ParquetSink(Sink):
     def state(self) -> dict:
         return {"parts": self.parts}
 
-    def commit(self) -> None:
+    def commit(self) -> int | None:
         if not self.rows or self.done:
-            return
+            return None
         import pyarrow.parquet as pq
 
         table = _table(self.rows, self.schema)
         tmp = self.dir / f"{self.parts:09d}.tmp"
         pq.write_table(table, tmp)
+        size = tmp.stat().st_size
         os.replace(tmp, self.dir / f"{self.parts:09d}.parquet")
         self.parts += 1
         self.rows = []
+        return size  # the bytes written (write() cannot know them: "0 bytes out")
 
     def rollback(self, mark: Any) -> None:
         self.rows = []

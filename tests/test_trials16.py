@@ -414,3 +414,14 @@ def test_side_files_into_a_folder_not_made_yet_are_written_as_the_report_is(tmp_
     assert run("report", runs / "b" / "r.jsonl", "-o", runs / "f" / "p.html") == 0
     assert (runs / "f" / "p.html").exists()
     assert work_files(runs) == [] and not list(runs.rglob(".*polyclean*"))
+
+
+def test_a_parquet_output_counts_its_bytes_out(tmp_path):
+    """``--summary`` said ``0 bytes out`` (and the summary JSON ``"bytes_out": 0``) for a
+    Parquet output: its rows are written in parts, not record by record."""
+    src = wmt_jsonl(tmp_path / "d.jsonl", 60)
+    out, summary = tmp_path / "o.parquet", tmp_path / "s.json"
+    assert run("clean", src, "-o", out, "--no-translate", "-q", "--batch-docs", "20",
+               "--summary-json", summary) == 0
+    written = json.loads(summary.read_text())["bytes_out"]
+    assert out.stat().st_size * 0.5 < written < out.stat().st_size * 4
