@@ -47,15 +47,31 @@ class _Parser(argparse.ArgumentParser):
             return
         super()._print_message(message, file)
 
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self._given = list(sys.argv[1:] if args is None else args)  # for error()
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> Any:
         """argparse's usage error, plus what to do when an "unrecognized argument" is a
-        file whose name starts with '-' (``polyclean clean -notes.txt``)."""
+        file whose name starts with '-' (``polyclean clean -notes.txt``), or when an
+        option's value is such a name (``-o -x.jsonl`` said only "expected one
+        argument")."""
         prefix = "unrecognized arguments: "
         if message.startswith(prefix):
             files = [a for a in message[len(prefix):].split(" ")
                      if a.startswith("-") and a != "-" and os.path.lexists(a)]
             if files:
                 message += " " + E.DASH_FILE.format(name=files[0])
+        elif message.endswith(": expected one argument") and message.startswith("argument "):
+            flags = message[len("argument "):-len(": expected one argument")].split("/")
+            given = getattr(self, "_given", [])
+            for i, arg in enumerate(given[:-1]):
+                value = given[i + 1]
+                if arg in flags and value.startswith("-") and value != "-" \
+                        and value not in self._option_string_actions:
+                    long = max(flags, key=len)
+                    message += " " + E.DASH_VALUE.format(flag=long, value=value)
+                    break
         super().error(message)
 
 
@@ -447,8 +463,17 @@ def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
     cli_io.check_compression(args.output, {}, {})
     plan = make_plan(args.inputs, None, cfg.replace(output_format="jsonl"))
     check_paths(plan, {"-o": args.output})  # opening it would truncate an input
+    from .sinks import is_special, whole_work_file
+
+    # written through a work file renamed into place at the end: a full disk or a
+    # Ctrl-C left a file cut short under the name (an earlier complete one lost)
+    target = None if args.output in (None, "-") else Path(args.output)
+    work = None if target is None or is_special(target) else \
+        whole_work_file(target)
     try:
-        fh = (sys.stdout if args.output in (None, "-") else cli_io.open_text(Path(args.output)))
+        if work is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)  # as clean -o makes its folder
+        fh = sys.stdout if target is None else cli_io.open_text(work or target, target)
     except OSError as exc:
         _err(E.DETECT_OUTPUT_FAILED.format(where=show(args.output), why=why(exc, args.output)))
         return EXIT_FAILED
@@ -456,15 +481,21 @@ def cmd_detect(args: argparse.Namespace, cfg: Config) -> int:
         failed = _detect_units(plan, cfg, fh)
         if fh is not sys.stdout:
             fh.close()  # a full disk shows here: name the file, not stdout
+            if work is not None:
+                os.replace(work, target)
+                work = None
     except OSError as exc:
-        if fh is sys.stdout or exc.filename:
-            raise
+        if fh is sys.stdout or exc.filename or isinstance(exc, BrokenPipeError):
+            raise  # (-o /dev/stdout | head: a reader that goes away, as clean -o takes it)
         _err(E.DETECT_OUTPUT_FAILED.format(where=show(args.output), why=why(exc, args.output)))
         return EXIT_FAILED
     finally:
         if fh is not sys.stdout:
             with contextlib.suppress(OSError):
                 fh.close()
+        if work is not None:
+            with contextlib.suppress(OSError):
+                work.unlink()
     return EXIT_FAILED if failed else EXIT_OK
 
 

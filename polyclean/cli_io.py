@@ -107,15 +107,21 @@ def check_own_names(plan, side: dict[str, str | None]) -> None:
             raise UsageError(E.OWN_NAME.format(flag=flag, path=show(str(path))))
 
 
-def open_text(path: Path) -> Any:
-    """A text file to write, gzip or zstd compressed as its name says (``d.jsonl.gz``)."""
+def open_text(path: Path, like: Path | None = None) -> Any:
+    """A text file to write, gzip or zstd compressed as its name (or the name of
+    ``like``, the file it is the work file of) says (``d.jsonl.gz``)."""
     from .formats import COMPRESSIONS
 
-    kind = COMPRESSIONS.get(path.suffix.lower())
+    like = like or path
+    kind = COMPRESSIONS.get(like.suffix.lower())
     if kind == "gz":
         import gzip
+        import io
 
-        return gzip.open(path, "wt", encoding="utf-8")
+        raw = open(path, "wb")
+        packed = gzip.GzipFile(filename=like.name, mode="wb", fileobj=raw)  # its name inside
+        packed.myfileobj = raw  # closed with it, as gzip.open(path) does
+        return io.TextIOWrapper(packed, encoding="utf-8")
     if kind == "zst":
         import io
 
@@ -163,9 +169,16 @@ class _Closed:
 def standard_streams() -> None:
     """Closed standard streams: their numbers are held by /dev/null, so that no file
     polyclean opens takes one (a C library's message to fd 2 would land in it), and
-    the stream is a :class:`_Closed`."""
+    the stream is a :class:`_Closed`.  An open stdout writes UTF-8 whatever the locale
+    says (``LC_ALL=C``, ``PYTHONIOENCODING=latin-1``), a lone surrogate (a byte of a
+    file name that is not UTF-8) as its escape ``\\udce9``: every output of polyclean
+    is UTF-8, and ``detect`` and ``explain`` stopped with a traceback at the first
+    character the locale's codec lacks (``clean`` writes bytes, UTF-8 already)."""
     for fd, name in enumerate(("stdin", "stdout", "stderr")):
-        if getattr(sys, name) is not None:
+        stream = getattr(sys, name)
+        if name == "stdout" and stream is not None:
+            _utf8(stream)
+        if stream is not None:
             continue
         try:
             os.fstat(fd)
@@ -175,6 +188,14 @@ def standard_streams() -> None:
                 os.dup2(null, fd)
                 os.close(null)
         setattr(sys, name, _Closed(name))
+
+
+def _utf8(stream: Any) -> None:
+    """``stream`` (a text stream) in UTF-8, a lone surrogate written as its escape."""
+    try:
+        stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+    except (AttributeError, LookupError, TypeError, ValueError, OSError):
+        pass  # not a reconfigurable text stream (a test's capture, say): left as it is
 
 
 # (field, value that takes the other flag's effect away, its flag, field given, its flag):

@@ -200,6 +200,7 @@ class E:
     CONTRARY_FLAGS = "{a} and {b} contradict each other; give one of them"
     DASH_FILE = ("({name} is a file: to read a file whose name starts with '-', write "
                  "./{name} or put -- before it)")
+    DASH_VALUE = "(to give {flag} a value that starts with '-', write {flag}={value})"
 
     # boilerplate options and data (polyclean.boilerplate)
     BP_UNKNOWN_RULE = "unknown boilerplate rule {names}; known rules: {known}"
@@ -275,6 +276,9 @@ class E:
                       "which {fmt} cannot hold; write Parquet (-o OUT.parquet) or leave the "
                       "column out")
     NESTED_BYTES_NOT_TEXT = "bytes that are not UTF-8 text ({n:,} bytes) inside a value"
+    SURROGATE_NOT_TEXT = ("field {field} holds a lone surrogate ({char}: valid in JSON, but no "
+                          "character of UTF-8 text), which {fmt} cannot hold; write JSONL "
+                          "(-o OUT.jsonl) or leave the field out")
     DOCUMENT_FAILED = "document at position {i}: {why}"
     DOCUMENT_FAILED_AT = "document at index {label!r}: {why}"
     NO_FILES = "{paths}: no files to read"
@@ -296,6 +300,10 @@ class E:
     # outputs (polyclean.plan, polyclean.sinks)
     OUTPUT_UNWRITABLE = "{out}: cannot write the output ({where}: {why}); nothing was cleaned"
     OUTPUT_NOT_FOLDER = "{out}: cannot write the output ({where} is not a folder); nothing was cleaned"
+    OUTPUT_BESIDE_UNWRITABLE = ("{out}: cannot write beside the output folder ({where}: {why}): a "
+                                "run keeps its lock and its journal for --resume there; write "
+                                "into a folder inside it (-o {inner}) or one whose parent can be "
+                                "written; nothing was cleaned")
     NOT_A_FOLDER = "{where} is not a folder"  # why a file under it cannot be written
     OUTPUT_ROOT = "-o {out}: the root folder cannot be an output; choose a folder"
     OUTPUT_IS_INPUT = "output {out} would overwrite or sit inside input {name}; choose another -o"

@@ -503,6 +503,8 @@ def _finish(route: Route, pairs: list[tuple[str, Any]], cleaned: str | None,
     if extra:
         merged.update(extra)
     out_fmt = route.out_fmt
+    if out_fmt != "jsonl":  # UTF-8 only: JSON's escapes hold a lone surrogate, these do not
+        merged = _without_surrogates(merged, route)
     if out_fmt == "jsonl":
         body = ", ".join(f"{json.dumps(str(k), ensure_ascii=False)}: "
                          f"{v.text if isinstance(v, _Raw) else to_json(v)}"
@@ -512,6 +514,39 @@ def _finish(route: Route, pairs: list[tuple[str, Any]], cleaned: str | None,
         return {str(k): _parquet_value(v) for k, v in merged.items()}
     return [(str(k), v.text if isinstance(v, _Raw) and not isinstance(v.value, (list, dict))
              else cell(v.value if isinstance(v, _Raw) else v)) for k, v in merged.items()]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+DOCUMENT_INPUTS = ("text", "html")  # a file is one document: its record has a path
+
+
+def escape_surrogates(text: str) -> str:
+    r"""``text`` with each lone surrogate (a byte of a file name that is not UTF-8, as
+    Python reads it) written as its escape, ``\udce9``, as messages show it.
+
+    >>> print(escape_surrogates("caf\udce9.txt"), escape_surrogates("café.txt"))
+    caf\udce9.txt café.txt
+    """
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _without_surrogates(merged: dict[str, Any], route: Route) -> dict[str, Any]:
+    """``merged`` for an output that must be UTF-8 (CSV, TSV, Parquet): the ``path`` of
+    a file whose name is not UTF-8 is written with its bytes escaped; any other key or
+    text value holding a lone surrogate (a JSON escape such as ``"\\udce9"``) cannot be
+    written, and fails the record (it was a traceback that stopped the run)."""
+    out: dict[str, Any] = {}
+    for key, value in merged.items():
+        if key == "path" and route.fmt in DOCUMENT_INPUTS and isinstance(value, str):
+            value = escape_surrogates(value)  # polyclean's own field: the file's name
+        for text in (key, value):
+            found = _SURROGATE.search(text) if isinstance(text, str) else None
+            if found:
+                raise RecordError(E.SURROGATE_NOT_TEXT.format(
+                    field=f"'{escape_surrogates(key)}'", char=escape_surrogates(found.group()),
+                    fmt=route.out_fmt.upper()))
+        out[key] = value
+    return out
 
 
 _INT64 = range(-(1 << 63), 1 << 63)

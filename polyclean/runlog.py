@@ -19,6 +19,7 @@ Names are shown with control characters escaped, so each message is one line.
 from __future__ import annotations
 
 import contextlib
+import errno
 import shlex
 import sys
 import time
@@ -203,18 +204,15 @@ def write_summary_json(path: str, summary: Summary) -> None:
     standard output."""
     import json
 
-    from .journal import write_json_atomic
-    from .sinks import is_special
+    from .sinks import write_whole
 
     try:
+        text = json.dumps(summary.to_json(), indent=1) + "\n"
         if path == "-":  # standard output
-            sys.stdout.write(json.dumps(summary.to_json(), indent=1) + "\n")
+            sys.stdout.write(text)
             sys.stdout.flush()
-        elif is_special(Path(path)):
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps(summary.to_json(), indent=1) + "\n")
         else:
-            write_json_atomic(Path(path), summary.to_json(), indent=1)
+            write_whole(Path(path), text.encode("utf-8"))
     except OSError as exc:
         raise OutputError(E.SIDE_FILE_FAILED.format(path=path, what="summary",
                                                     why=why(exc, path)),
@@ -274,7 +272,18 @@ class Lines:
             else:
                 self.sink.abort()
                 if not self.sink.direct:  # a stale file of an earlier run
-                    self.path.unlink(missing_ok=True)
+                    _unlink_stale(self.path)
+
+
+def _unlink_stale(path: Path) -> None:
+    """Remove ``path`` if it is there; a name too long to exist (``-o`` a folder of 250
+    bytes: its ``.errors.jsonl`` beside it) is not there, and not an error of a run
+    that had nothing to write into it (it stopped such a run with exit 1)."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
 
 
 class ErrorLog:

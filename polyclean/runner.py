@@ -85,8 +85,14 @@ def run(plan: Plan, opts: RunOptions) -> Summary:
     try:
         lock = OutputLock(opts.lock).acquire() if opts.lock is not None else None
     except OSError as exc:  # a folder that takes no new files (/proc, a read-only mount)
+        where = opts.lock.parent
+        if plan.folder and opts.lock.is_dir() and os.access(opts.lock, os.W_OK | os.X_OK):
+            # -o /out in a container, writable, under a / that is not: the folder was fine
+            raise OutputError(E.OUTPUT_BESIDE_UNWRITABLE.format(
+                out=show(str(opts.lock)), where=show(str(where)), why=why(exc),
+                inner=show(str(opts.lock / "cleaned")))) from None
         raise OutputError(E.OUTPUT_UNWRITABLE.format(
-            out=show(str(opts.lock)), where=show(str(opts.lock.parent)), why=why(exc))) from None
+            out=show(str(opts.lock)), where=show(str(where)), why=why(exc))) from None
     try:
         return _Run(plan, opts, lock).go()
     finally:
@@ -140,6 +146,7 @@ class RunPage:
         entry = pickle.dumps((records, self.todo), protocol=pickle.HIGHEST_PROTOCOL)
         self.todo = []
         try:
+            self.state.parent.mkdir(parents=True, exist_ok=True)  # as --report's folder
             with open(self.state, "ab") as fh:
                 fh.write(len(entry).to_bytes(8, "little") + entry)
         except OSError as exc:
@@ -291,8 +298,9 @@ class _Run:
             keep.update(self.page.files())
         if self.plan.folder and self.plan.out.is_dir():
             sweep(self.plan.out, keep)
-        for target in [self.plan.out] + [Path(p) for p in (self.opts.errors, self.opts.report)
-                                         if p not in (None, "-")]:
+        for target in [self.plan.out] + [Path(p) for p in (
+                self.opts.errors, self.opts.report, self.cfg.html_report, self.cfg.summary_json)
+                if p not in (None, "-")]:  # the page and summary: a kill while written
             if target is not None and target.parent.is_dir():
                 for p in target.parent.glob(f".{glob.escape(work_stem(target.name))}"
                                             ".polyclean-*"):
@@ -326,6 +334,7 @@ class _Run:
         eager = any(u.fmt == "parquet" for u in self.plan.units) or any(
             o.fmt == "parquet" for o in self.plan.outputs)
         web = cfg.markup == "html" or any(u.fmt in ("html", "warc") for u in self.plan.units)
+        stream = None
         try:
             stream = results(batches(inp.events(), self.plan.units, cfg.batch_docs,
                                      cfg.batch_bytes), cfg.jobs or cores(), cfg, self.fields,
@@ -350,7 +359,9 @@ class _Run:
             self._close()
             self._interrupted()
         finally:
-            progress.close()
+            if stream is not None:  # its workers stopped here, in this thread: left to
+                stream.close()  # the garbage collector, the pool was closed from its
+            progress.close()  # own manager thread ("cannot join current thread")
         self._empty_outputs()
         self._save({}, finished=True)
         return self._finish(t0)
@@ -386,7 +397,7 @@ class _Run:
         add_stats(self.sum.stats, stats)
         sync_all([s for s in self.sinks.values() if isinstance(s, TextFileSink)])
         for o, sink in list(self.sinks.items()):
-            self._output_io(o, sink.commit)
+            self.sum.bytes_out += self._output_io(o, sink.commit) or 0  # Parquet's parts
         self.log.lines.commit()
         self.report.commit()
         self._save({o: self.sinks[o].state() for o in completed if o in self.sinks})
@@ -418,11 +429,22 @@ class _Run:
         self.sum.status = "stopped"
 
     def _close(self) -> None:
-        """Stop, keeping the partial files and the last journal for ``--resume``."""
+        """Stop, keeping the partial files and the last journal for ``--resume``; a
+        run stopped before its first journal (Ctrl-C, SIGTERM or a full disk during
+        its first batch) has nothing to resume, and its work files go (they were left
+        behind, hidden, with no journal that would ever use or remove them)."""
         for sink in self.sinks.values():
             sink.close()
         self.log.lines.close()
         self.report.close()
+        if self.opts.journal is not None and self.opts.journal.exists():
+            return
+        for sink in [*self.sinks.values(), self.log.lines.sink, self.report.sink]:
+            if sink is not None:
+                with contextlib.suppress(OSError):
+                    sink.abort()
+        with contextlib.suppress(OSError):
+            self.page.discard()
 
     def _stopped_message(self, msg: str, err: int | None) -> str:
         n = self.sum.records

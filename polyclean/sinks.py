@@ -17,6 +17,8 @@ folder (:func:`make_folders` refuses one; a link at the target itself is replace
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import hashlib
 import json
 import os
@@ -27,7 +29,7 @@ import sys
 import tempfile
 import zlib
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from .errors import E, ResumeError
 from .records import table_line, to_json
@@ -128,6 +130,56 @@ def make_folders(root: Path | None, folder: Path) -> None:
             path.mkdir()
         elif not path.is_dir():
             raise NotADirectoryError(20, "Not a directory", str(path))
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write a file that is made whole at the end of a command (the run summary, the
+    HTML run report, ``polyclean report``'s page) through a work file and a rename, so
+    that a full disk or a kill leaves the file as it was, never cut short; a device or
+    FIFO (``/dev/stdout``) is written in place.  The work file's name is polyclean's
+    (``.NAME.polyclean-tmp-PID``): ``NAME.tmp`` was a user's file, overwritten and
+    renamed away."""
+    if is_special(path):
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)  # made as -o's and --report's are
+    with atomic_file(path) as fh:
+        fh.write(data)
+
+
+def whole_work_file(path: Path) -> Path:
+    """The work file of ``path`` written whole (:func:`write_whole`, ``detect -o``);
+    those a killed command left beside it (their process is gone) are removed."""
+    for old in path.parent.glob(f".{glob.escape(work_stem(path.name))}.polyclean-tmp-*"):
+        pid = old.name.rsplit("-", 1)[1]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                old.unlink()
+        except OSError:  # alive, another user's
+            pass
+    return partial_path(path, f"tmp-{os.getpid()}")
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[Any]:
+    """A binary work file beside ``path``, renamed over it when the block ends without
+    an exception, removed when it raises (:func:`write_whole`)."""
+    tmp = whole_work_file(path)
+    try:
+        with _create(tmp) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def remove_path(path: Path) -> None:
@@ -581,17 +633,19 @@ class ParquetSink(Sink):
     def state(self) -> dict:
         return {"parts": self.parts}
 
-    def commit(self) -> None:
+    def commit(self) -> int | None:
         if not self.rows or self.done:
-            return
+            return None
         import pyarrow.parquet as pq
 
         table = _table(self.rows, self.schema)
         tmp = self.dir / f"{self.parts:09d}.tmp"
         pq.write_table(table, tmp)
+        size = tmp.stat().st_size
         os.replace(tmp, self.dir / f"{self.parts:09d}.parquet")
         self.parts += 1
         self.rows = []
+        return size  # the bytes written (write() cannot know them: "0 bytes out")
 
     def rollback(self, mark: Any) -> None:
         self.rows = []

@@ -172,7 +172,8 @@ def process_batch(config: Config, fields: FieldOptions, routes: dict[int, Route]
             out = render(route, states[i], res.text, report if fields.report_field else None,
                          fields, extra)
         except Exception as exc:  # e.g. a report field that cannot be serialised
-            msg = E.RECORD_UNWRITABLE.format(why=f"{type(exc).__name__}: {exc}")
+            msg = E.RECORD_UNWRITABLE.format(why=exc if isinstance(exc, RecordError)
+                                             else f"{type(exc).__name__}: {exc}")
             outs[i] = (None, msg, error_report(doc.id, msg) if want_report else None, own[i],
                        None)
             continue

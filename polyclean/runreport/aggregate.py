@@ -522,11 +522,16 @@ class RunReport:
 
         from .page import render
 
-        data = render(self, summary or {}).encode("utf-8")
+        # a name that is not UTF-8 (a lone surrogate, as Python reads its bytes) is
+        # written as its escape: "\\udce9", a JSON escape inside the page's data
+        data = render(self, summary or {}).encode("utf-8", "backslashreplace")
         if path == "-":
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
             return len(data)
-        with open(path, "wb") as fh:
-            fh.write(data)
+        from pathlib import Path
+
+        from ..sinks import write_whole
+
+        write_whole(Path(path), data)  # a full disk leaves the last page, not a cut one
         return len(data)

@@ -233,7 +233,9 @@ def render(ex: Explained, width: int, colour: bool) -> str:
     """The text ``polyclean explain`` prints."""
     rep = ex.report
     changes = rep.get("changes") or []
-    head = [f"polyclean explain: {ex.id}", ex.context]
+    from ..plan import show  # one line, as messages show a name ("bad\\nname.txt")
+
+    head = [f"polyclean explain: {show(str(ex.id))}", ex.context]
     facts = [f"language {rep.get('lang')}"
              + (f" ({rep['lang_confidence']:.2f})" if rep.get("lang_confidence") else "")]
     if rep.get("encoding"):
