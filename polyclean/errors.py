@@ -216,6 +216,7 @@ class E:
     PERMISSION_DENIED = "permission denied"
     FOLDER_UNREADABLE = "cannot read the folder: {why}"
     NO_MATCHING_FILES = "no files match {pattern!r}"
+    EMPTY_FOLDER = "the folder holds no files, in it or in its subfolders; nothing to clean"
     NOT_A_REGULAR_FILE = "not a regular file ({kind}); skipped"
     WORK_FILE_SKIPPED = "a work file of polyclean (left by a killed run), not an input; skipped"
     HIDDEN_SKIPPED = ("a hidden {kind} (its name starts with '.'), not read; skipped (give it "

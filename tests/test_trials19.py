@@ -218,10 +218,15 @@ def test_a_folder_whose_files_are_all_skipped_gives_an_empty_output(tmp_path, ca
     import gzip
     assert gzip.decompress((tmp_path / "all.jsonl.gz").read_bytes()) == b""
     assert pq.read_table(tmp_path / "all.parquet").num_rows == 0
-    (tmp_path / "none").mkdir()
+    (tmp_path / "none" / "sub").mkdir(parents=True)
+    capsys.readouterr()
     assert cli.main(["clean", str(tmp_path / "none"), "-o", str(tmp_path / "n.jsonl"),
                      "-q"]) == 1
     assert not (tmp_path / "n.jsonl").exists()
+    # it said "no files match '*'", a pattern the user never gave
+    assert capsys.readouterr().err == (f"polyclean: error: {tmp_path / 'none'}: the folder "
+                                       "holds no files, in it or in its subfolders; nothing "
+                                       "to clean\n")
 
 
 def test_resume_refuses_when_the_files_the_killed_run_wrote_are_gone(tmp_path, monkeypatch,
