@@ -217,6 +217,7 @@ class E:
     PERMISSION_DENIED = "permission denied"
     FOLDER_UNREADABLE = "cannot read the folder: {why}"
     NO_MATCHING_FILES = "no files match {pattern!r}"
+    EMPTY_FOLDER = "the folder holds no files, in it or in its subfolders; nothing to clean"
     NOT_A_REGULAR_FILE = "not a regular file ({kind}); skipped"
     JOB_MARKER_SKIPPED = ("a Spark/Hadoop job marker ({name}), not data; skipped (give it by "
                           "name, or --glob '_*', to clean it)")

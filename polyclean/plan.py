@@ -294,8 +294,8 @@ def _items(inputs: list[str], pattern: str) -> list[tuple]:
         elif path.is_dir():
             entries = list(walk(path, pattern))
             if not entries:
-                out.append((item, path, "", ("error", E.NO_MATCHING_FILES.format(
-                    pattern=pattern))))
+                out.append((item, path, "", ("error", E.EMPTY_FOLDER if pattern == "*"
+                                             else E.NO_MATCHING_FILES.format(pattern=pattern))))
             for f, problem in entries:
                 rel = os.path.relpath(os.path.abspath(f), root)
                 out.append((str(f), f, Path(rel).as_posix(), problem))
