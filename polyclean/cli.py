@@ -425,9 +425,10 @@ def _end_of_run(summary, cfg: Config, progress: bool) -> bool:
 
     if (cfg.summary or progress) and not cfg.quiet:
         print(summary.line(), file=sys.stderr)
-    warning = summary.untranslated_warning(cfg.target_lang, cfg.packages_dir)
-    if warning and not cfg.quiet:
-        say("warning", warning)
+    for warning in (summary.untranslated_warning(cfg.target_lang, cfg.packages_dir),
+                    summary.failed_warning(cfg.missing_model, cfg.packages_dir)):
+        if warning and not cfg.quiet:
+            say("warning", warning)
     if cfg.summary_json:
         try:
             write_summary_json(cfg.summary_json, summary)

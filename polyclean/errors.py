@@ -361,6 +361,12 @@ class E:
     UNTRANSLATED = ("{n:,} fragment{s} left untranslated ({langs}): no installed translation "
                     "package; see 'polyclean models list{opt}' and 'polyclean models install "
                     "{first}{opt}'")
+    SENTENCES_FAILED = ("{n:,} sentence{s} could not be translated ({packages}): the package "
+                        "failed on {them} ({policy}; each is in the report); see "
+                        "'polyclean models check {first}{opt}' for why")
+    SENTENCE_FAILED = ("{why}, on the sentence {sentence}; with --missing-model keep, "
+                       "transliterate or drop the document is cleaned and the sentence kept, "
+                       "transliterated or dropped")
     UNTRANSLATED_UNLOADABLE = ("{n:,} fragment{s} left untranslated ({langs}): installed "
                                "package {packages} cannot be loaded; see 'polyclean models "
                                "check {first}{opt}' for why, then install it again")

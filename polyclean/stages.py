@@ -38,7 +38,7 @@ from . import translate as _translate
 from ._counts import add_count
 from .config import Config
 from .doc import Doc
-from .errors import DecodeError, PolycleanError
+from .errors import E, DecodeError, PolycleanError
 from .normalize import form_changes, normalize_text
 from .report import Change
 from .segment import Segment
@@ -416,6 +416,14 @@ class Translate(Stage):
             for r in out.refused:
                 n[2] += 1
                 self.count(f"refused_{r['code']}")
+            failed = _translate.failed_sentences(out)
+            if failed:  # the package failed on these sentences alone: the warning names it
+                self.count(f"model_failed:{out.package}", len(failed))
+                if cfg.missing_model == "fail" and doc.error is None:
+                    exc = _translate.TranslationError(E.SENTENCE_FAILED.format(
+                        why=failed[0]["detail"], sentence=_excerpt(failed[0]["sentence"])))
+                    doc.error = f"{type(exc).__name__}: {exc}"
+                    doc.meta["exception"] = exc
             # Every fragment is recorded, an untranslated one too (result == original, so
             # the report says why it stayed as it was), and a translation that equals its
             # source: the report's counts then equal the run's.
@@ -459,6 +467,17 @@ class Translate(Stage):
                         doc.meta["exception"] = exc
                 refs = [(doc, seg) for doc, seg in refs if id(doc) not in missing]
         return refs, []
+
+
+def _excerpt(sentence: str, limit: int = 60) -> str:
+    """A sentence as an error message quotes it: its ``repr``, cut at ``limit`` characters.
+
+    >>> _excerpt("Кошка любит молоко.")
+    "'Кошка любит молоко.'"
+    >>> _excerpt("и " * 40)
+    "'и и и и и и и и и и и и и и и и и и и и и и и и и и и и и и …'"
+    """
+    return repr(sentence if len(sentence) <= limit else sentence[:limit].rstrip() + " …")
 
 
 def _unprotected(doc: Doc, seg: Segment, cfg: Config) -> list[Segment]:

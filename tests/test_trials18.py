@@ -1,0 +1,97 @@
+"""Defects of trials18: a package passed over for a whole run after failing on one
+sentence; --on-error fail with --missing-model fail; the separator controls U+001C..1E;
+polyclean.dask.read_documents options and the names of failing Dask elements."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from argos_tiny import RU_EN, argos_env, build_package, zip_folder  # noqa: F401
+from polyclean import cli, models
+
+LONG = "Кошка " + " ".join(["и"] * 30) + " молоко."  # 32 tokens: past 24 positions
+DOCS = [
+    "The cat story is long and here. Кошка любит молоко. The end of the story is here.",
+    "The cat story is long and here. " + LONG + " The end of the story is here.",
+    "The dog story is long and here. Собака ест мясо. The end of the story is here.",
+    "The cat story is long and here. Кошка пьёт воду. The end of the story is here.",
+]
+
+
+@pytest.fixture
+def short_ru_en(argos_env, tmp_path):
+    """ru -> en with 24 position encodings: a sentence of more tokens fails in
+    CTranslate2 ("No position encodings are defined for positions >= 24")."""
+    models.install_file(build_package(tmp_path / "pkg", RU_EN, max_positions=24))
+    src = tmp_path / "d.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n"
+                   for i, t in enumerate(DOCS)), "utf-8")
+    return src
+
+
+def _rows(path):
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def test_a_package_that_fails_on_one_sentence_is_used_for_every_other(short_ru_en, tmp_path,
+                                                                      capsys):
+    """One sentence longer than the package's positions made CTranslate2 fail; the
+    package was then passed over for the rest of the process: every later document kept
+    its Russian ("installed package translate-ru_en-1.0 cannot be loaded"), and -j 2 gave
+    another output than -j 1 (the worker that met the sentence lost the package, the
+    other kept it).  Now that sentence alone fails (kept, reported with its reason) and
+    the package translates everything else, whatever -j and the cache."""
+    src, outs = short_ru_en, {}
+    for name, extra in (("j1", ["-j", "1", "--no-cache"]), ("j2", ["-j", "2", "--no-cache"]),
+                        ("cold", ["-j", "1"]), ("warm", ["-j", "2"])):
+        out = tmp_path / f"{name}.jsonl"
+        assert cli.main(["clean", str(src), "-o", str(out), "--batch-docs", "1",
+                         "--report", str(tmp_path / f"{name}.report.jsonl"), *extra]) == 0
+        err = capsys.readouterr().err
+        assert ("1 sentence could not be translated (translate-ru_en-1.0): the package "
+                "failed on it (kept as it was; each is in the report); see 'polyclean "
+                "models check translate-ru_en-1.0' for why") in err, err
+        assert "cannot be loaded" not in err
+        outs[name] = (out.read_bytes(), (tmp_path / f"{name}.report.jsonl").read_bytes())
+    assert len(set(outs.values())) == 1  # -j and the cache change nothing
+    rows = _rows(tmp_path / "j1.jsonl")
+    assert [r["text"] for r in rows] == [
+        "The cat story is long and here. Cat loves milk. The end of the story is here.",
+        "The cat story is long and here. " + LONG + " The end of the story is here.",
+        "The dog story is long and here. Dog eats meat. The end of the story is here.",
+        "The cat story is long and here. Cat drinks water. The end of the story is here."]
+    report = _rows(tmp_path / "j1.report.jsonl")[1]
+    (change,) = [c for c in report["changes"] if c["step"] == "translate"]
+    (refused,) = change["refused"]
+    assert refused["code"] == "model-error" and refused["sentence"] == LONG
+    assert "failed while translating: No position encodings" in refused["detail"]
+    assert report["stages"]["translate"].startswith("partial: 0 of 1 fragments translated")
+
+
+def test_a_failed_sentence_follows_missing_model(short_ru_en, tmp_path, capsys):
+    """--missing-model applies to a sentence the package failed on: transliterate
+    transliterates it, fail fails its document alone (named, with why), and the other
+    documents are translated."""
+    src = short_ru_en
+    out = tmp_path / "t.jsonl"
+    assert cli.main(["clean", str(src), "-o", str(out), "--no-cache",
+                     "--missing-model", "transliterate"]) == 0
+    rows = _rows(out)
+    assert rows[1]["text"].startswith("The cat story is long and here. Koshka i i i")
+    assert rows[2]["text"] == ("The dog story is long and here. Dog eats meat. The end "
+                               "of the story is here.")
+    capsys.readouterr()
+    out = tmp_path / "f.jsonl"
+    assert cli.main(["clean", str(src), "-o", str(out), "--no-cache",
+                     "--missing-model", "fail"]) == 1
+    err = capsys.readouterr().err
+    assert [r["id"] for r in _rows(out)] == [0, 2, 3]
+    assert "Dog eats meat" in _rows(out)[1]["text"]
+    (line,) = _rows(tmp_path / "f.jsonl.errors.jsonl")
+    assert line["line"] == 2 and line["error"].startswith(
+        "TranslationError: package translate-ru_en-1.0 in ")
+    assert "failed while translating: No position encodings" in line["error"]
+    assert "on the sentence 'Кошка и и и" in line["error"]
+    assert f"{src.name}:line 2: TranslationError: package translate-ru_en-1.0" in err
