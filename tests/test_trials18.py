@@ -95,3 +95,44 @@ def test_a_failed_sentence_follows_missing_model(short_ru_en, tmp_path, capsys):
     assert "failed while translating: No position encodings" in line["error"]
     assert "on the sentence 'Кошка и и и" in line["error"]
     assert f"{src.name}:line 2: TranslationError: package translate-ru_en-1.0" in err
+
+
+EN_DOCS = ["The cat story is long and here. The end of the story is here.",
+           "The dog story is long and here. The end of the story is here.",
+           "Из русской литературы 19 века мы предпочитали Данилевского и Волконского.",
+           "The bird story is long and here. The end of the story is here."]
+
+
+@pytest.mark.parametrize("batch", ["1", "256"])
+def test_on_error_fail_writes_what_came_before_the_failure(tmp_path, capsys, batch):
+    """--on-error fail stopped at a record with no package (--missing-model fail) or a
+    record that cannot be read, and a single output file was removed: nothing cleaned
+    before the failure was written, while a mirrored tree and stdout kept those
+    documents.  Every output now holds what came before the failing record, whatever
+    the error and -j, and the run says it stopped."""
+    empty = tmp_path / "no-packages"
+    empty.mkdir()
+    src = tmp_path / "d.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n"
+                   for i, t in enumerate(EN_DOCS)), "utf-8")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(src.read_text("utf-8").replace(json.dumps(EN_DOCS[2], ensure_ascii=False),
+                                                  "5"), "utf-8")
+    runs = {"missing": [str(src), "--packages-dir", str(empty), "--missing-model", "fail"],
+            "unreadable": [str(bad)]}
+    for name, args in runs.items():
+        for jobs in ("1", "2"):
+            out = tmp_path / f"{name}-{jobs}.jsonl"
+            assert cli.main(["clean", *args, "-o", str(out), "--no-cache", "--on-error", "fail",
+                             "--batch-docs", batch, "-j", jobs,
+                             "--report", str(tmp_path / f"{name}-{jobs}.report")]) == 1
+            err = capsys.readouterr().err
+            assert [r["id"] for r in _rows(out)] == [0, 1], (name, err)
+            assert len(_rows(tmp_path / f"{name}-{jobs}.report")) == 3  # and line 3's error
+            assert err.splitlines()[-1] == (
+                "polyclean: error: stopped at the first record that failed (--on-error "
+                "fail): the output holds what came before it, the rest of the input was "
+                "not written (--on-error continue goes on past it)")
+            (line,) = _rows(tmp_path / f"{name}-{jobs}.jsonl.errors.jsonl")
+            assert line["line"] == 3
+            assert not list(tmp_path.glob(".*polyclean*"))
