@@ -107,9 +107,13 @@ class Stage:
 
 
 # --- decode ---------------------------------------------------------------------------------
-_ENTRY_RE = re.compile("[\ud800-\udfff\r\u2028\u2029\x0b\x0c\x00]")
+# line breaks besides "\n": what str.splitlines breaks at (but U+0085, which repair reads
+# as the cp1252 ellipsis it usually is): CR, the vertical tab, the form feed, the file,
+# group and record separators (U+001C-U+001E) and the line and paragraph separators
+_BREAKS = "\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e"
+_ENTRY_RE = re.compile(f"[\ud800-\udfff{_BREAKS}\x00]")
 _ENTRY_FIX_RE = re.compile(
-    "[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]|\r\n?|[\u2028\u2029\x0b\x0c]|\x00+")
+    f"[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]|\r\n?|[{_BREAKS}]|\x00+")
 
 
 def entry_changes(text: str) -> list[Change]:
@@ -117,7 +121,8 @@ def entry_changes(text: str) -> list[Change]:
     become "\n" (so lines are the same for boilerplate removal and the output; the
     vertical tab, a word processor's line break, and the form feed between the pages
     of a PDF's text are line breaks too: removed as control characters, they joined
-    the words on either side),
+    the words on either side; so are the file, group and record separators U+001C-U+001E,
+    which separate records of exported data: removed, "foo\x1ebar" became "foobar"),
     surrogate code points, which cannot be encoded, are resolved (a high+low pair
     becomes the character it stands for, a lone one U+FFFD), and NUL characters,
     which end strings in C tools and are never text, are removed.
@@ -130,7 +135,7 @@ def entry_changes(text: str) -> list[Change]:
         g = m.group(0)
         if g[0] == "\x00":
             out.append(Change("decode", m.start(), m.end(), g, "", "nul"))
-        elif g[0] in "\r\u2028\u2029\x0b\x0c":
+        elif g[0] in _BREAKS:
             out.append(Change("decode", m.start(), m.end(), g, "\n", "line-breaks"))
         elif len(g) == 2:
             res = g.encode("utf-16-le", "surrogatepass").decode("utf-16-le")

@@ -8,8 +8,10 @@ import json
 
 import pytest
 
+import polyclean
 from argos_tiny import RU_EN, argos_env, build_package, zip_folder  # noqa: F401
-from polyclean import cli, models
+from polyclean import Cleaner, cli, models
+from polyclean.report import replay
 
 LONG = "Кошка " + " ".join(["и"] * 30) + " молоко."  # 32 tokens: past 24 positions
 DOCS = [
@@ -136,3 +138,30 @@ def test_on_error_fail_writes_what_came_before_the_failure(tmp_path, capsys, bat
             (line,) = _rows(tmp_path / f"{name}-{jobs}.jsonl.errors.jsonl")
             assert line["line"] == 3
             assert not list(tmp_path.glob(".*polyclean*"))
+
+
+def test_file_group_and_record_separators_are_line_breaks_not_deleted(tmp_path, capsys):
+    """U+001C-U+001E (file, group and record separators, as exports and RS-separated
+    JSON carry them) were removed as control characters, which joined the words on
+    either side ("foo\\x1ebar" became "foobar").  They separate records, and
+    str.splitlines breaks lines at them: they become line breaks (a decode change, as
+    the vertical tab and the form feed), and a second clean changes nothing."""
+    text = ("The first record of the export is here.\x1eThe second record is here."
+            "\x1dThe third one.\x1cThe fourth one.")
+    res = Cleaner(translate=False).clean(text)
+    assert res.text == ("The first record of the export is here.\nThe second record is "
+                        "here.\nThe third one.\nThe fourth one.")
+    assert replay(res.source, res.report) == res.text
+    assert [(c["step"], c["original"], c["result"], c["reason"]) for c in res.report["changes"]
+            if c["original"] in "\x1c\x1d\x1e"] == [
+        ("decode", sep, "\n", "line-breaks") for sep in "\x1e\x1d\x1c"]
+    assert polyclean.clean(res.text, translate=False) == res.text
+    for x in ("foo\x1ebar", "a\x1e\x1eb", "a\x1e\nb", "x \x1d y"):
+        once = polyclean.clean(x, translate=False)
+        assert "\n" in once and polyclean.clean(once, translate=False) == once
+    assert polyclean.normalize("foo\x1ebar\x1dbaz\x1cqux") == "foo\nbar\nbaz\nqux"
+    src = tmp_path / "a.txt"
+    src.write_bytes(b"Name one of the list is here.\x1eName two of the list is here.\n")
+    assert cli.main(["clean", str(src), "--no-translate"]) == 0
+    assert capsys.readouterr().out == ("Name one of the list is here.\nName two of the list "
+                                       "is here.\n")
