@@ -271,6 +271,7 @@ class E:
     NESTED_BYTES_NOT_TEXT = "bytes that are not UTF-8 text ({n:,} bytes) inside a value"
     DOCUMENT_FAILED = "document at position {i}: {why}"
     DOCUMENT_FAILED_AT = "document at index {label!r}: {why}"
+    DOCUMENT_FAILED_ID = "document with id {id!r} (at position {i}): {why}"
     NO_FILES = "{paths}: no files to read"
     BAG_DOCUMENT_FAILED = "{name}: {why}"  # name: the source and where, "a.jsonl line 3"
     BAD_ERRORS_CHOICE = "errors must be 'raise' or 'null', not {value!r}"

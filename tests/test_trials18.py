@@ -165,3 +165,86 @@ def test_file_group_and_record_separators_are_line_breaks_not_deleted(tmp_path, 
     assert cli.main(["clean", str(src), "--no-translate"]) == 0
     assert capsys.readouterr().out == ("Name one of the list is here.\nName two of the list "
                                        "is here.\n")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two Dask worker processes (distributed's LocalCluster)."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, silence_logs=40) as c, \
+            distributed.Client(c) as client:
+        yield client
+
+
+def test_read_documents_takes_the_delimiter_and_encoding_of_the_command_line(
+        tmp_path, cluster, capsys):
+    """``polyclean.dask.read_documents`` had no delimiter or encoding: a cp1251 CSV
+    separated by ';' (as Excel writes it in much of Europe) gave one document "no column
+    'text' (columns: id;text)", a KOI8-R text file was left to detection, and
+    ``read_documents(..., delimiter=';')`` was a TypeError.  They mean what --delimiter
+    and --encoding mean, on the Dask workers, and are checked when it is called."""
+    import polyclean.dask
+    from polyclean.errors import ConfigError
+
+    rows = ["Первая строка; текст.", "Вторая строка, текст."]
+    (tmp_path / "a.csv").write_bytes(("id;text\r\n" + "".join(
+        f'{i};"{t}"\r\n' for i, t in enumerate(rows))).encode("cp1251"))
+    (tmp_path / "b.tsv").write_bytes("id\ttext\nt1\tТретья строка.\n".encode("cp1251"))
+    (tmp_path / "c.txt").write_bytes("Всё хорошо. Ещё раз.\n".encode("cp1251"))
+    (tmp_path / "d.csv").write_bytes("id\ttext\nq1\t\"Четвёртая, строка.\"\n".encode("cp1251"))
+    bag = polyclean.dask.read_documents(str(tmp_path / "[abc]*"), delimiter=";",
+                                        encoding="cp1251")
+    docs = bag.compute()  # on the cluster's workers
+    assert [(d["source"].rsplit("/", 1)[1], d["where"], d.get("id"), d["text"])
+            for d in docs] == [
+        ("a.csv", "row 1", "0", rows[0]), ("a.csv", "row 2", "1", rows[1]),
+        ("b.tsv", "row 1", "t1", "Третья строка."),
+        ("c.txt", "", None, "Всё хорошо. Ещё раз.\n")]
+    (d,) = polyclean.dask.read_documents(str(tmp_path / "d.csv"), delimiter="tab",
+                                         encoding="cp1251").compute()
+    assert (d["id"], d["text"]) == ("q1", "Четвёртая, строка.")
+    # the same documents as the command line with the same flags
+    assert cli.main(["clean", str(tmp_path / "a.csv"), "-o", str(tmp_path / "out.jsonl"),
+                     "--delimiter", ";", "--encoding", "cp1251", "--no-translate", "-q"]) == 0
+    cleaned = polyclean.dask.clean_bag(bag, translate=False).compute()
+    assert [r["text"] for r in _rows(tmp_path / "out.jsonl")] == [c["text"] for c in cleaned[:2]]
+    for bad, why in (({"delimiter": "x"}, "option delimiter='x' is not one of"),
+                     ({"encoding": "no-such"}, "option encoding='no-such' is an unknown encoding"),
+                     ({"encoding": "hex"}, "option encoding='hex' is not a text encoding")):
+        with pytest.raises(ConfigError, match=why):
+            polyclean.dask.read_documents(str(tmp_path / "a.csv"), **bad)
+    (err,) = polyclean.dask.read_documents(str(tmp_path / "c.txt"), encoding="utf-8").compute()
+    assert err["text"] is None and err["error"].startswith("invalid utf-8 bytes at offset 0")
+
+
+def test_a_failing_bag_element_is_named_by_its_position_in_the_bag_or_its_id(cluster):
+    """A Dask element that cannot be cleaned was named by its position in its
+    partition ('document at position 0' for the seventh of nine texts in three
+    partitions), a number nobody can look up.  It is named by its position in the whole
+    Bag, and a dict by its id when it has one; nothing is read twice for it."""
+    import dask.bag as db
+
+    import polyclean.dask
+    from polyclean.errors import RecordError
+
+    texts = [f"Text number {i} is here." for i in range(9)]
+    bad = list(texts)
+    bad[6] = 5
+    with pytest.raises(RecordError, match=r"^document at position 6: expected str or bytes, got int$"):
+        polyclean.dask.clean_bag(db.from_sequence(bad, npartitions=3), translate=False).compute()
+    docs = [{"id": f"doc-{i}", "text": t} for i, t in enumerate(texts)]
+    docs[7]["text"] = 5
+    with pytest.raises(RecordError, match=r"^document with id 'doc-7' \(at position 7\): "
+                                          r"expected str or bytes, got int$"):
+        polyclean.dask.clean_bag(db.from_sequence(docs, npartitions=3), translate=False).compute()
+    # unevenly filled partitions (a filter), and the elements are made once each
+    made = []
+    bag = db.from_sequence(range(20), npartitions=4).filter(lambda n: n % 3).map(
+        lambda n: (made.append(n), texts[n % 9] if n != 17 else b"\xff\xfe\x00")[1])
+    with pytest.raises(RecordError, match=r"^document at position 11: "):
+        polyclean.dask.clean_bag(bag, translate=False).compute(scheduler="synchronous")
+    assert len(made) == len([n for n in range(20) if n % 3])
+    got = polyclean.dask.clean_bag(db.from_sequence(texts, npartitions=3),
+                                   translate=False).compute()
+    assert got == [polyclean.clean(t, translate=False) for t in texts]
