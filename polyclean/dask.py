@@ -93,12 +93,14 @@ def _starts(bag: db.Bag) -> db.Bag:
     from dask import delayed
 
     lengths = bag.map_partitions(lambda part: [len(part)]).to_delayed(optimize_graph=False)
-    starts = [delayed(_first_sum)(lengths[:k]) for k in range(len(lengths))]
+    starts = [delayed([0])]
+    for k in range(1, len(lengths)):  # a chain: each start is the one before plus a length
+        starts.append(delayed(_next_start)(starts[-1], lengths[k - 1]))
     return db.from_delayed(starts)
 
 
-def _first_sum(lengths: list) -> list[int]:
-    return [sum(n[0] for n in lengths)]
+def _next_start(start: list[int], length: list[int]) -> list[int]:
+    return [start[0] + length[0]]
 
 
 def _clean_dicts(items: list, config: Config, batch_size: int, errors: str,
