@@ -405,7 +405,7 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
         summary = getattr(exc, "summary", None)
         if isinstance(exc, OutputError) and plan.out is None:
             _quiet_stdout()
-        if not isinstance(exc, StopRun):
+        if not isinstance(exc, StopRun) or getattr(exc, "keep", False):
             _err(str(exc))
         rc = (EXIT_FAILED if not isinstance(exc, Interrupted)
               else EXIT_SIGTERM if exc.signal == "SIGTERM" else EXIT_SIGINT)

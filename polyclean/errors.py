@@ -353,6 +353,9 @@ class E:
     INTERRUPTED = "{signal}; stopped after {records}"
     INTERRUPTED_BEFORE = "interrupted"
     INTERRUPTED_RESUME = "; run the same command with --resume to continue"
+    ON_ERROR_STOP = ("stopped at the first record that failed (--on-error fail): the output "
+                     "holds what came before it, the rest of the input was not written "
+                     "(--on-error continue goes on past it)")
     SAME_ERROR_STOP = ("the first {records} failed with the same error ({why}); stopped; "
                        "check the options (--text-field, --format, --encoding) or raise "
                        "--max-errors (0: never stop)")

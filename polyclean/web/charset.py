@@ -37,7 +37,6 @@ reason.
 from __future__ import annotations
 
 import codecs
-import re
 from email.message import Message
 
 from ..decode import Decoded, DecodeError, decode_bytes
@@ -113,42 +112,6 @@ def meta_charset(data: bytes) -> str | None:
     return w3lib_encoding.html_body_declared_encoding(data)
 
 
-_XML_DECL = re.compile(rb"""\A[ \t\r\n]*<\?xml[ \t\r\n][^>]{0,200}?\bencoding[ \t\r\n]*=[ \t\r\n]*"""
-                       rb"""["']([A-Za-z][A-Za-z0-9._:-]{0,39})["']""")
-
-
-def xml_charset(data: bytes) -> str | None:
-    """The label of the XML declaration that starts the page (``<?xml version="1.0"
-    encoding="windows-1251"?>``, as an XHTML page or a feed begins), as written, or None.
-
-    >>> xml_charset(b'<?xml version="1.0" encoding="KOI8-R"?>\\n<html>'), xml_charset(b"<html>")
-    ('KOI8-R', None)
-    """
-    m = _XML_DECL.match(data[:1024])
-    return m.group(1).decode("ascii") if m else None
-
-
-def page_declaration(data: bytes) -> tuple[str, str] | None:
-    """(where, label) of the encoding the page itself declares: ``"the XML
-    declaration"`` and its label as written when w3lib's answer is that declaration's
-    (it takes an XML declaration at the start of the page first), or when w3lib
-    dropped it as no WHATWG label (``MacCyrillic``, which Python reads); else
-    ``"<meta>"`` and w3lib's answer; None when the page declares nothing.
-
-    >>> page_declaration(b'<?xml version="1.0" encoding="windows-1251"?><html>')
-    ('the XML declaration', 'windows-1251')
-    >>> page_declaration(b'<html><head><meta charset="koi8-r">')
-    ('<meta>', 'koi8-r')
-    """
-    label = meta_charset(data)
-    xml = xml_charset(data)
-    if xml is not None:
-        ours, theirs = whatwg_codec(xml), whatwg_codec(label) if label else None
-        if label is None or (ours is not None and theirs is not None and ours[0] == theirs[0]):
-            return "the XML declaration", xml
-    return ("<meta>", label) if label else None
-
-
 def _utf8_characters(data: bytes) -> int:
     """The multi-byte characters of ``data`` when all of it is valid UTF-8, else 0.
     Text in another encoding is almost never valid UTF-8 once it holds a non-ASCII
@@ -218,9 +181,9 @@ def decode_html(data: bytes, http_charset: str | None = None, *,
     if http_charset is None:
         http_charset = charset_from_content_type(content_type)
     rejected: list[str] = []
-    for where, label in (("the HTTP header", http_charset), ("the page", None)):
-        if where == "the page":
-            where, label = page_declaration(data) or (where, None)
+    for where, label in (("the HTTP header", http_charset), ("<meta>", None)):
+        if where == "<meta>":
+            label = meta_charset(data)
         if not label:
             continue
         found = whatwg_codec(label)
@@ -228,7 +191,7 @@ def decode_html(data: bytes, http_charset: str | None = None, *,
             rejected.append(f"{where} declares {label!r}, not an encoding a browser reads")
             continue
         name, pyname = found
-        if where != "the HTTP header" and name.startswith("utf-16"):
+        if where == "<meta>" and name.startswith("utf-16"):
             name, pyname = "utf-8", "utf-8"
         if pyname != "utf-8" and (n := _utf8_characters(data)):
             rejected.append(f"{where} declares {label} but the bytes are utf-8 ({n} multi-byte "
