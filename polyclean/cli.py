@@ -421,7 +421,7 @@ def cmd_clean(args: argparse.Namespace, cfg: Config) -> int:
         summary = getattr(exc, "summary", None)
         if isinstance(exc, OutputError) and plan.out is None:
             _quiet_stdout()
-        if not isinstance(exc, StopRun):
+        if not isinstance(exc, StopRun) or getattr(exc, "keep", False):
             _err(str(exc))
         rc = (EXIT_FAILED if not isinstance(exc, Interrupted)
               else EXIT_SIGTERM if exc.signal == "SIGTERM" else EXIT_SIGINT)
@@ -441,9 +441,10 @@ def _end_of_run(summary, cfg: Config, progress: bool) -> bool:
 
     if (cfg.summary or progress) and not cfg.quiet:
         print(summary.line(), file=sys.stderr)
-    warning = summary.untranslated_warning(cfg.target_lang, cfg.packages_dir)
-    if warning and not cfg.quiet:
-        say("warning", warning)
+    for warning in (summary.untranslated_warning(cfg.target_lang, cfg.packages_dir),
+                    summary.failed_warning(cfg.missing_model, cfg.packages_dir)):
+        if warning and not cfg.quiet:
+            say("warning", warning)
     if cfg.summary_json:
         try:
             write_summary_json(cfg.summary_json, summary)

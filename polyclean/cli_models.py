@@ -202,6 +202,9 @@ def cmd_check(args) -> int:
         (out,) = Translator(cfg).translate([Fragment(probe, pkg.from_code)])
         if broken_reason(pkg):  # it loaded, then failed while translating: say why
             return _fail(broken_reason(pkg))
+        failed = [r for r in out.refused if r["code"] == "model-error"]
+        if failed:  # it loaded, then failed on the probe: say why
+            return _fail(failed[0]["detail"])
     except (_models.ModelsError, TranslationError, ConfigError) as exc:
         return _fail(str(exc))
     print(f"package      : {pkg.key} ({pkg.from_code} -> {pkg.to_code}) in {pkg.path}")

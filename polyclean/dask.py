@@ -28,15 +28,15 @@ from .pandas import _config, _is_null, clean_values
 from .pipeline import check_count
 
 
-def _read_files(files: Any, extract: str, markup: str, text_field: str) -> list[dict]:
+def _read_files(files: Any, options: dict[str, Any]) -> list[dict]:
     from .web.documents import iter_documents
 
-    return [doc for f in files for doc in iter_documents(f, extract=extract, markup=markup,
-                                                         text_field=text_field)]
+    return [doc for f in files for doc in iter_documents(f, **options)]
 
 
 def read_documents(paths: Any, *, files_per_partition: int = 64, extract: str = "main",
-                   markup: str = "text", text_field: str = "text") -> db.Bag:
+                   markup: str = "text", text_field: str = "text", delimiter: str = ",",
+                   encoding: str | None = None) -> db.Bag:
     """A Bag with one ``dict`` per document of the files named by ``paths`` (a path,
     a glob pattern such as ``"crawl/*"``, a folder or a list of them).
 
@@ -48,6 +48,10 @@ def read_documents(paths: Any, *, files_per_partition: int = 64, extract: str = 
     read on the workers, ``files_per_partition`` files per partition (a WARC file is
     one partition's worth by itself), in sorted order, so the partitions, and hence
     the batches that learn recurring lines together, depend only on the files.
+    ``delimiter`` and ``encoding`` are the command line's ``--delimiter`` (of CSV:
+    ``,`` ``;`` ``|`` ``:`` or ``tab``) and ``--encoding`` (the codec of JSONL, CSV,
+    TSV and text files; None: UTF-8 or a byte order mark for records, detection for
+    text files), checked as it checks them, when this is called.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -57,30 +61,58 @@ def read_documents(paths: Any, *, files_per_partition: int = 64, extract: str = 
     """
     from .web.documents import expand_paths
 
+    from .web.documents import field_options
+
     check_count("files_per_partition", files_per_partition)
-    Config(extract=extract, markup=markup)  # a bad mode now, not an error per document
+    # a bad mode, delimiter or codec now, not an error per document
+    field_options(text_field, delimiter, encoding, extract, markup)
+    options = {"extract": extract, "markup": markup, "text_field": text_field,
+               "delimiter": delimiter, "encoding": encoding}
     files = expand_paths(paths)
     if not files:
         raise InputError(E.NO_FILES.format(paths=paths))
     parts = [files[i:i + files_per_partition] for i in range(0, len(files), files_per_partition)]
     return db.from_sequence(parts, npartitions=len(parts)).map_partitions(
-        lambda chunks: _read_files([f for c in chunks for f in c], extract, markup, text_field))
+        lambda chunks: _read_files([f for c in chunks for f in c], options))
 
 
-def _clean_partition(items: Any, config: Config, batch_size: int, errors: str) -> list:
+def _clean_partition(items: Any, start: Any, config: Config, batch_size: int,
+                     errors: str) -> list:
     items = list(items)
+    start = next(iter(start), 0) if start is not None else 0
     if not any(isinstance(x, dict) for x in items):
-        return clean_values(items, config, batch_size, errors)
-    return _clean_dicts(items, config, batch_size, errors)
+        return clean_values(items, config, batch_size, errors, start=start)
+    return _clean_dicts(items, config, batch_size, errors, start)
 
 
-def _clean_dicts(items: list, config: Config, batch_size: int, errors: str) -> list:
+def _starts(bag: db.Bag) -> db.Bag:
+    """One element per partition of ``bag`` (a Bag of lists): the position in the
+    whole Bag of the partition's first element.  Partition k's start waits only for
+    the lengths of partitions 0..k-1, which share their tasks with the cleaning (the
+    keys are not renamed), so nothing is read twice."""
+    from dask import delayed
+
+    lengths = bag.map_partitions(lambda part: [len(part)]).to_delayed(optimize_graph=False)
+    starts = [delayed([0])]
+    for k in range(1, len(lengths)):  # a chain: each start is the one before plus a length
+        starts.append(delayed(_next_start)(starts[-1], lengths[k - 1]))
+    return db.from_delayed(starts)
+
+
+def _next_start(start: list[int], length: list[int]) -> list[int]:
+    return [start[0] + length[0]]
+
+
+def _clean_dicts(items: list, config: Config, batch_size: int, errors: str,
+                 start: int = 0) -> list:
     """Documents from :func:`read_documents`: the ``text`` of each is cleaned (in
     batches of ``batch_size``); one that cannot be cleaned gets ``error`` (or raises,
     with ``errors="raise"``); those that already have an ``error`` pass unchanged.  A
     dict without a ``text`` key cannot be cleaned (it passed unchanged, not cleaned,
     without a word); an element that is not a dict is cleaned as a text, a null passes
-    (both ended the partition with an ``AttributeError``).
+    (both ended the partition with an ``AttributeError``).  A failure names the document
+    by its ``source`` and ``where``, else its ``id`` and its position, else its position
+    (``start`` + its place in ``items``: its position in the whole Bag).
 
     >>> cfg = Config(translate=False, boilerplate=False)
     >>> _clean_dicts([{"text": "A  b"}, None, "C  d", {"body": "x"}], cfg, 8, "null")
@@ -96,7 +128,10 @@ def _clean_dicts(items: list, config: Config, batch_size: int, errors: str) -> l
             if isinstance(item, dict) and (item.get("source") or item.get("where")):
                 name = " ".join(str(x) for x in (item.get("source"), item.get("where")) if x)
                 raise RecordError(E.BAG_DOCUMENT_FAILED.format(name=name, why=why))
-            raise RecordError(E.DOCUMENT_FAILED.format(i=i, why=why))
+            if isinstance(item, dict) and item.get("id") is not None:
+                raise RecordError(E.DOCUMENT_FAILED_ID.format(id=item["id"], i=start + i,
+                                                              why=why))
+            raise RecordError(E.DOCUMENT_FAILED.format(i=start + i, why=why))
         out[i] = {**item, "text": None, "error": why} if isinstance(item, dict) else None
 
     todo = []
@@ -137,7 +172,12 @@ def clean_bag(bag: db.Bag, *, config: Config | None = None, batch_size: int = 25
     cfg = _config(config, options)
     _check_errors(errors)
     check_count("batch_size", batch_size)
-    return bag.map_partitions(_clean_partition, cfg, batch_size, errors)
+    if errors == "null":
+        return bag.map_partitions(_clean_partition, None, cfg, batch_size, errors)
+    # a document that fails is named by its position in the whole Bag (a position in
+    # its partition, which it was, is a number nobody can look up)
+    parts = bag.map_partitions(list)
+    return parts.map_partitions(_clean_partition, _starts(parts), cfg, batch_size, errors)
 
 
 def _check_errors(errors: str) -> None:

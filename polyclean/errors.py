@@ -282,6 +282,7 @@ class E:
                           "(-o OUT.jsonl) or leave the field out")
     DOCUMENT_FAILED = "document at position {i}: {why}"
     DOCUMENT_FAILED_AT = "document at index {label!r}: {why}"
+    DOCUMENT_FAILED_ID = "document with id {id!r} (at position {i}): {why}"
     NO_FILES = "{paths}: no files to read"
     NO_FILES_MATCH = "{path}: no files match"
     NOT_A_LOCAL_PATH = ("{path}: a URL; read_documents reads local paths only (copy the files "
@@ -375,6 +376,9 @@ class E:
     INTERRUPTED = "{signal}; stopped after {records}"
     INTERRUPTED_BEFORE = "interrupted"
     INTERRUPTED_RESUME = "; run the same command with --resume to continue"
+    ON_ERROR_STOP = ("stopped at the first record that failed (--on-error fail): the output "
+                     "holds what came before it, the rest of the input was not written "
+                     "(--on-error continue goes on past it)")
     SAME_ERROR_STOP = ("the first {records} failed with the same error ({why}); stopped; "
                        "check the options (--text-field, --format, --encoding) or raise "
                        "--max-errors (0: never stop)")
@@ -384,6 +388,12 @@ class E:
     UNTRANSLATED = ("{n:,} fragment{s} left untranslated ({langs}): no installed translation "
                     "package; see 'polyclean models list{opt}' and 'polyclean models install "
                     "{first}{opt}'")
+    SENTENCES_FAILED = ("{n:,} sentence{s} could not be translated ({packages}): the package "
+                        "failed on {them} ({policy}; each is in the report); see "
+                        "'polyclean models check {first}{opt}' for why")
+    SENTENCE_FAILED = ("{why}, on the sentence {sentence}; with --missing-model keep, "
+                       "transliterate or drop the document is cleaned and the sentence kept, "
+                       "transliterated or dropped")
     UNTRANSLATED_UNLOADABLE = ("{n:,} fragment{s} left untranslated ({langs}): installed "
                                "package {packages} cannot be loaded; see 'polyclean models "
                                "check {first}{opt}' for why, then install it again")

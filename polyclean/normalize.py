@@ -23,7 +23,8 @@ from .report import Change, apply_changes, compose
 # Control characters except tab and newline, zero-width and bidi formatting characters
 # (a joiner or non-joiner that shapes its neighbours stays: _joins),
 # the BOM, soft hyphens, and non-characters.  Line/paragraph separators, the vertical
-# tab and the form feed become "\n" (removed, they joined the words on either side).
+# tab, the form feed and the file/group/record separators U+001C-U+001E become "\n"
+# (removed, they joined the words on either side), as str.splitlines breaks at them.
 _CONTROL_CHARS = (
     "\x00-\x08\x0e-\x1f\x7f-\x9f"
     "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
@@ -31,7 +32,7 @@ _CONTROL_CHARS = (
 )
 _CONTROL_RE = re.compile(f"[{_CONTROL_CHARS}]+")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
-_LINEBREAK_RE = re.compile("\r\n?|[\u2028\u2029\x85\x0b\x0c]")
+_LINEBREAK_RE = re.compile("\r\n?|[\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e]")
 _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\uff07"
 _DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb\uff02"
 _QUOTE_RE = re.compile(f"[{_SINGLE_QUOTES}{_DOUBLE_QUOTES}]")
@@ -76,7 +77,8 @@ def _sub_changes(
 # --- passes: each returns the changes it makes to its input ---------------------------
 def _linebreaks(text: str) -> list[Change]:
     if not ("\r" in text or "\u2028" in text or "\u2029" in text or "\x85" in text
-            or "\x0b" in text or "\x0c" in text):
+            or "\x0b" in text or "\x0c" in text or "\x1c" in text or "\x1d" in text
+            or "\x1e" in text):
         return []  # (plain character searches: much faster than the pattern's)
     return _sub_changes(_LINEBREAK_RE, text, "\n", "line-breaks")
 
@@ -306,7 +308,7 @@ class _Plan:
 
     def __init__(self, cfg: Config) -> None:
         needs = {
-            _linebreaks: "\r\u2028\u2029\x85\x0b\x0c",
+            _linebreaks: "\r\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e",
             _control: _CONTROL_CHARS,
             _spaces: _SPACE_CHARS,
             _quotes: _SINGLE_QUOTES + _DOUBLE_QUOTES,

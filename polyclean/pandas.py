@@ -22,13 +22,14 @@ def _config(config: Config | None, options: dict[str, Any]) -> Config:
 
 
 def clean_values(values: list, config: Config, batch_size: int = 256,
-                 errors: str = "raise", labels: list | None = None) -> list:
+                 errors: str = "raise", labels: list | None = None, start: int = 0) -> list:
     """Clean a list of str/bytes/null values; nulls stay as they are.
 
     ``errors="raise"`` raises :class:`~polyclean.errors.RecordError` (a ``ValueError``)
     for a document that cannot be cleaned (undecodable bytes, not text);
     ``errors="null"`` gives None for it.  The message names the document by its
-    position, or by its label in ``labels`` (a Series' index).
+    position (plus ``start``: where ``values`` begin in a larger whole, a Dask Bag),
+    or by its label in ``labels`` (a Series' index).
 
     >>> clean_values(["It was  fine\\u2026", None, b"So was this."],
     ...              Config(translate=False, boilerplate=False))
@@ -44,7 +45,7 @@ def clean_values(values: list, config: Config, batch_size: int = 256,
             if errors == "raise":
                 if labels is not None:
                     raise RecordError(E.DOCUMENT_FAILED_AT.format(label=labels[i], why=res.error))
-                raise RecordError(E.DOCUMENT_FAILED.format(i=i, why=res.error))
+                raise RecordError(E.DOCUMENT_FAILED.format(i=start + i, why=res.error))
             out[i] = None
         else:
             out[i] = res.text

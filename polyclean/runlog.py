@@ -174,6 +174,29 @@ class Summary:
         return E.UNTRANSLATED.format(n=n, s="" if n == 1 else "s", langs=listed, first=first,
                                      opt=opt)
 
+    def failed_warning(self, policy: str = "keep", packages_dir: str | None = None
+                       ) -> str | None:
+        """The end-of-run warning about sentences a package failed on (each one failed
+        alone; the package was used for every other sentence).
+
+        >>> Summary(stats={"model_failed:translate-ru_en-1.0": 2}).failed_warning()
+        "2 sentences could not be translated (translate-ru_en-1.0): the package failed on them (kept as they were; each is in the report); see 'polyclean models check translate-ru_en-1.0' for why"
+        """
+        found = {k.split(":", 1)[1]: v for k, v in sorted(self.stats.items())
+                 if k.startswith("model_failed:")}
+        n = sum(found.values())
+        if not n:
+            return None
+        opt = f" --packages-dir {_quoted(str(packages_dir))}" if packages_dir else ""
+        one = n == 1
+        done = {"transliterate": "transliterated", "drop": "dropped",
+                "fail": "its document failed" if one else "their documents failed"
+                }.get(policy, "kept as it was" if one else "kept as they were")
+        first = next(iter(found)).split("+")[0]
+        return E.SENTENCES_FAILED.format(n=n, s="" if n == 1 else "s", them="it" if n == 1 else "them",
+                                         packages=", ".join(found), policy=done, first=first,
+                                         opt=opt)
+
     def to_json(self) -> dict[str, Any]:
         """The summary as ``--summary-json`` writes it (schema ``polyclean-summary/1``)."""
         data = {"schema": SUMMARY_SCHEMA, **asdict(self)}

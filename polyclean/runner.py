@@ -346,7 +346,7 @@ class _Run:
                 name = self.plan.units[batch.jobs[-1][0]].name if batch.jobs else ""
                 progress.update(s.records, s.bytes_in, inp.position(), show(name))
         except StopRun as exc:
-            self._stop()
+            self._stop(keep=getattr(exc, "keep", False))
             exc.summary = s
             raise
         except OutputError as exc:
@@ -419,11 +419,19 @@ class _Run:
         self.page.write(s)
         return s
 
-    def _stop(self) -> None:
-        """``on_error="fail"`` or ``max_errors``: nothing is put in place."""
-        for sink in self.sinks.values():
-            sink.abort()
-        self.report.finalize(keep=False)
+    def _stop(self, keep: bool = False) -> None:
+        """The run stops on purpose.  ``on_error="fail"`` (``keep``): every output holds
+        what came before the record that failed, put in place, as a mirrored tree and
+        stdout always did (a single output file used to be removed, so nothing cleaned
+        before the failure was written); the report keeps its lines.  ``max_errors``:
+        every record so far failed, and nothing is put in place."""
+        for o, sink in self.sinks.items():
+            if keep and o not in self.dead:
+                self._output_io(o, sink.commit)
+                self._output_io(o, sink.finalize)
+            else:
+                sink.abort()
+        self.report.finalize(keep=keep)
         self.log.lines.finalize(keep=True)
         self.journal.remove()
         self.sum.status = "stopped"
@@ -686,7 +694,9 @@ class _Run:
         if self.opts.report is not None and rec is not None and rec.error is not None:
             self.report.write(error_report(location(unit, rec) if own is None else own, msg))
         if self.cfg.on_error == "fail":
-            raise StopRun(msg)
+            stop = StopRun(E.ON_ERROR_STOP)
+            stop.keep = True
+            raise stop
         if rec is not None and self.streak is not None:
             if self.streak[0] != msg:
                 self.streak = [msg, 0] if self.streak[0] is None else None

@@ -38,7 +38,7 @@ from . import translate as _translate
 from ._counts import add_count
 from .config import Config
 from .doc import Doc
-from .errors import DecodeError, PolycleanError
+from .errors import E, DecodeError, PolycleanError
 from .normalize import form_changes, normalize_text
 from .report import Change
 from .segment import Segment
@@ -107,9 +107,13 @@ class Stage:
 
 
 # --- decode ---------------------------------------------------------------------------------
-_ENTRY_RE = re.compile("[\ud800-\udfff\r\u2028\u2029\x0b\x0c\x00]")
+# line breaks besides "\n": what str.splitlines breaks at (but U+0085, which repair reads
+# as the cp1252 ellipsis it usually is): CR, the vertical tab, the form feed, the file,
+# group and record separators (U+001C-U+001E) and the line and paragraph separators
+_BREAKS = "\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e"
+_ENTRY_RE = re.compile(f"[\ud800-\udfff{_BREAKS}\x00]")
 _ENTRY_FIX_RE = re.compile(
-    "[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]|\r\n?|[\u2028\u2029\x0b\x0c]|\x00+")
+    f"[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]|\r\n?|[{_BREAKS}]|\x00+")
 
 
 def entry_changes(text: str) -> list[Change]:
@@ -117,7 +121,8 @@ def entry_changes(text: str) -> list[Change]:
     become "\n" (so lines are the same for boilerplate removal and the output; the
     vertical tab, a word processor's line break, and the form feed between the pages
     of a PDF's text are line breaks too: removed as control characters, they joined
-    the words on either side),
+    the words on either side; so are the file, group and record separators U+001C-U+001E,
+    which separate records of exported data: removed, "foo\x1ebar" became "foobar"),
     surrogate code points, which cannot be encoded, are resolved (a high+low pair
     becomes the character it stands for, a lone one U+FFFD), and NUL characters,
     which end strings in C tools and are never text, are removed.
@@ -130,7 +135,7 @@ def entry_changes(text: str) -> list[Change]:
         g = m.group(0)
         if g[0] == "\x00":
             out.append(Change("decode", m.start(), m.end(), g, "", "nul"))
-        elif g[0] in "\r\u2028\u2029\x0b\x0c":
+        elif g[0] in _BREAKS:
             out.append(Change("decode", m.start(), m.end(), g, "\n", "line-breaks"))
         elif len(g) == 2:
             res = g.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
@@ -416,6 +421,14 @@ class Translate(Stage):
             for r in out.refused:
                 n[2] += 1
                 self.count(f"refused_{r['code']}")
+            failed = _translate.failed_sentences(out)
+            if failed:  # the package failed on these sentences alone: the warning names it
+                self.count(f"model_failed:{out.package}", len(failed))
+                if cfg.missing_model == "fail" and doc.error is None:
+                    exc = _translate.TranslationError(E.SENTENCE_FAILED.format(
+                        why=failed[0]["detail"], sentence=_excerpt(failed[0]["sentence"])))
+                    doc.error = f"{type(exc).__name__}: {exc}"
+                    doc.meta["exception"] = exc
             # Every fragment is recorded, an untranslated one too (result == original, so
             # the report says why it stayed as it was), and a translation that equals its
             # source: the report's counts then equal the run's.
@@ -459,6 +472,17 @@ class Translate(Stage):
                         doc.meta["exception"] = exc
                 refs = [(doc, seg) for doc, seg in refs if id(doc) not in missing]
         return refs, []
+
+
+def _excerpt(sentence: str, limit: int = 60) -> str:
+    """A sentence as an error message quotes it: its ``repr``, cut at ``limit`` characters.
+
+    >>> _excerpt("Кошка любит молоко.")
+    "'Кошка любит молоко.'"
+    >>> _excerpt("и " * 40)
+    "'и и и и и и и и и и и и и и и и и и и и и и и и и и и и и и …'"
+    """
+    return repr(sentence if len(sentence) <= limit else sentence[:limit].rstrip() + " …")
 
 
 def _unprotected(doc: Doc, seg: Segment, cfg: Config) -> list[Segment]:

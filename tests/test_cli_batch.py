@@ -146,10 +146,11 @@ def test_errors_path_and_on_error_fail(tmp_path, capsys):
     capsys.readouterr()
     out = tmp_path / "f.jsonl"
     assert clean(src, "-o", out, "--on-error", "fail") == 1
-    assert not out.exists()  # stopped: no partial output is put in place
+    # stopped at line 2: what came before it is put in place (test_trials18.py)
+    assert out.read_text("utf-8") == '{"text": "one"}\n'
     assert [json.loads(l)["line"] for l in
             (tmp_path / "f.jsonl.errors.jsonl").read_text().splitlines()] == [2]
-    assert capsys.readouterr().err.count("polyclean: error:") == 1
+    assert capsys.readouterr().err.count("polyclean: error:") == 2  # the record, the stop
     assert not list(tmp_path.glob(".*polyclean*"))
 
 

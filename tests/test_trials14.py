@@ -86,7 +86,7 @@ def test_a_min_translation_score_above_zero_is_a_usage_error(ru_en, tmp_path, ca
 def test_models_check_says_why_a_package_that_fails_while_translating_is_passed_over(
         argos_env, tmp_path, capsys):
     """A package that loads but fails in CTranslate2 (here: it decodes past its 128
-    position encodings) is passed over; `clean` ends with "see 'polyclean models check
+    position encodings) fails its sentences (test_trials18.py); `clean` ends with "see 'polyclean models check
     translate-ru_en-1.0' for why", but `models check` printed only "outcome : installed
     package translate-ru_en-1.0 cannot be loaded (kept)" - no why.  It now fails with
     the reason, in one line."""

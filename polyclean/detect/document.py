@@ -289,8 +289,29 @@ def _free_votes(segs, fast, tallies: dict[int, int], target: str
                 pending.append((weight, i, weight if could else 0.0))
     votes: dict[str, float] = {}
     for (lang, script), group in texts.items():  # counted together: the same sums
-        votes[lang] = votes.get(lang, 0.0) + letter_weight("".join(group), script)
+        votes[lang] = votes.get(lang, 0.0) + group_weight(group, script)
     return votes, pending
+
+
+def group_weight(texts: list[str], script: str) -> float:
+    """``letter_weight("".join(texts), script)``, without joining them: the texts of a
+    one-line document are the whole document, and the joined copy, its encoding and
+    its letters were three more copies of it at once (each count is one per character,
+    so the counts add up; the float is made once, as the joined text's was).
+
+    >>> t = ["Hello, world!", "Привет, мир 2022!", "我们"]
+    >>> [group_weight(t[:k], s) == letter_weight("".join(t[:k]), s)
+    ...  for k in (1, 2, 3) for s in ("Latin", "Cyrillic", "Han", "Thai")]
+    [True, True, True, True, True, True, True, True, True, True, True, True]
+    """
+    if all(t.isascii() for t in texts):
+        return float(sum(len(t.encode("ascii").translate(None, _ASCII_NONLETTERS))
+                         for t in texts))
+    weight = LETTER_WEIGHTS.get(script)
+    if weight is not None:
+        return sum(count_letters(t) for t in texts) * weight
+    return float(sum(len(t.encode("utf-8").translate(None, _ASCII_NONLETTERS).decode("utf-8"))
+                     for t in texts))
 
 
 _ASCII_NONLETTERS = bytes(c for c in range(128) if not chr(c).isalpha())

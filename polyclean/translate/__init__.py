@@ -265,8 +265,9 @@ class Translator:
             fresh = {text: self._assemble(lang, routes[lang], pieces, units, results[lang],
                                           hits[lang] if use_cache else None)
                      for text, pieces in layout.items()}
-            if use_cache:
-                self._cache_obj().put_outcomes(keys[lang], {t: _dump(o) for t, o in fresh.items()})
+            if use_cache:  # an outcome with a failed sentence is not kept: run it again
+                self._cache_obj().put_outcomes(keys[lang], {t: _dump(o) for t, o in fresh.items()
+                                                            if not failed_sentences(o)})
             for i in jobs[lang]:
                 if outcomes[i] is None:
                     outcomes[i] = _copy(fresh[fragments[i].text])
@@ -320,6 +321,8 @@ class Translator:
         current = {lang: [Hypothesis(u, 0.0, 0, 0) for u in units]
                    for lang, (units, _) in plans.items()}
         worst = {lang: [0.0] * len(units) for lang, (units, _) in plans.items()}
+        failed: dict[str, list[str | None]] = {lang: [None] * len(units)
+                                               for lang, (units, _) in plans.items()}
         hits = {lang: [True] * len(units) for lang, (units, _) in plans.items()}
         pos = {lang: 0 for lang in plans}
         while True:
@@ -346,11 +349,12 @@ class Translator:
                     src = [h.text for h in current[lang]]
                     hits[lang] = [a and hit[t] for a, t in zip(hits[lang], src)]
                     current[lang] = [done[t] for t in src]
+                    failed[lang] = [f or h.error for f, h in zip(failed[lang], current[lang])]
                     worst[lang] = [min(w, h.score) for w, h in zip(worst[lang], current[lang])]
                     pos[lang] += 1
         for lang in current:
-            current[lang] = [Hypothesis(h.text, w, h.unknown, h.tokens)
-                             for h, w in zip(current[lang], worst[lang])]
+            current[lang] = [Hypothesis(h.text, w, h.unknown, h.tokens, f)
+                             for h, w, f in zip(current[lang], worst[lang], failed[lang])]
         return current, hits
 
     def _assemble(self, lang: str, route: list[_models.PackageInfo], pieces: list[_Piece],
@@ -366,6 +370,11 @@ class Translator:
                 out.append(piece.text)
                 continue
             hyp = results[piece.unit]
+            if hyp.error:  # the package failed on this sentence: --missing-model decides
+                refused.append({"code": "model-error", "sentence": piece.text, "score": None,
+                                "detail": hyp.error})
+                out.append(self._failed_sentence(piece.text))
+                continue
             restored, lost = protect.restore(hyp.text, piece.subs)
             code = "protected-lost" if lost else checks.refusal(
                 units[piece.unit], hyp, cfg.target_lang, cfg.min_translation_score)
@@ -392,8 +401,25 @@ class Translator:
             reason = (f"kept the source: {codes} ({name})" if not scores else
                       f"{reason}; kept {len(refused)} of {len(used)} sentences as they "
                       f"were: {codes}")
+            n_failed = sum(r["code"] == "model-error" for r in refused)
+            if n_failed and cfg.missing_model in ("transliterate", "drop"):
+                reason += (f"; {n_failed} sentence{'s' if n_failed > 1 else ''} the package "
+                           f"failed on " + {"transliterate": "transliterated", "drop": "dropped"}[cfg.missing_model])
         return Outcome("".join(out), reason, bool(scores), name, cache,
                        min(scores) if scores else None, refused, protected)
+
+    def _failed_sentence(self, text: str) -> str:
+        """What becomes of a sentence the package failed on: what ``--missing-model``
+        does to a fragment no package translates (``fail`` fails its document later, in
+        the stage; until then the sentence is kept)."""
+        policy = self.config.missing_model
+        if policy == "transliterate":
+            from unidecode import unidecode
+
+            return unidecode(text)
+        if policy == "drop":
+            return ""
+        return text
 
     def _tally(self, out: Outcome) -> None:
         for r in out.refused:
@@ -417,9 +443,14 @@ class Translator:
             self._count("model_calls")
             if cache:
                 cache.put_many(key, {s: (h.text, h.score, h.unknown, h.tokens)
-                                     for s, h in fresh.items()})
+                                     for s, h in fresh.items() if h.error is None})
             done.update(fresh)
         return done, hits
+
+
+def failed_sentences(o: Outcome) -> list[dict[str, Any]]:
+    """The sentences of ``o`` that its package failed on (refusal code ``model-error``)."""
+    return [r for r in o.refused if r["code"] == "model-error"]
 
 
 def _dump(o: Outcome) -> str:

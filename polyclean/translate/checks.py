@@ -16,6 +16,11 @@ The codes (a fixed list, in the order they are tried):
                     spans and glossary terms are left out: they are stand-ins then);
 ``low-score``       the model's score is below ``--min-translation-score`` (off by
                     default: no threshold can be chosen without the real model).
+
+One more code is not a check of the output but the lack of one: ``model-error``, the
+package failed on the sentence (CTranslate2 raised an error on it alone); the sentence
+then goes as ``--missing-model`` says (kept, transliterated, dropped, or its document
+fails), and the package stays in use for every other sentence.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ REASONS = {
     "length-ratio": "the output's length is out of proportion with the source",
     "source-script": "the output is still in the source's script",
     "low-score": "the model's score is below --min-translation-score",
+    "model-error": "the package failed on this sentence",
 }
 RATIO_MIN, RATIO_MAX, RATIO_MIN_BYTES = 0.12, 4.0, 24
 _WORD = re.compile(r"\w+")

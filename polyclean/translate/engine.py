@@ -151,6 +151,7 @@ class Hypothesis:
     score: float
     unknown: int  # <unk> tokens the model produced (copied from the source after)
     tokens: int  # output tokens
+    error: str | None = None  # the package failed on this sentence: why (never cached)
 
 
 def _replace_unknowns(hyp: list[str], attention: list[list[float]], source: list[str]
@@ -191,15 +192,23 @@ def run_package(pkg: _models.PackageInfo, sentences: list[str], config: Config
 
 def _run_batch(pkg: _models.PackageInfo, loaded: Loaded, config: Config,
                batch: list[list[str]], where: list[int], out: list) -> None:
-    prefix = [[pkg.target_prefix] for _ in batch] if pkg.target_prefix else None
+    """Translate one batch into ``out``.  When CTranslate2 fails on the batch, each of
+    its sentences is run again alone, and a sentence that fails alone gets a
+    :class:`Hypothesis` with ``error`` set: one sentence the package cannot take (longer
+    than its position encodings, say) fails alone, and the package stays in use for
+    every other sentence.  A sentence's outcome is the one it has alone whichever
+    sentences shared its batch, so output never depends on ``-j`` or the cache."""
     try:
-        results = loaded.translator.translate_batch(
-            batch, target_prefix=prefix, beam_size=config.beam_size,
-            max_batch_size=config.batch_size, max_decoding_length=config.max_decoding_length,
-            length_penalty=LENGTH_PENALTY, return_scores=True, return_attention=True)
+        results = _translate_batch(pkg, loaded, config, batch)
     except RuntimeError as exc:
-        raise PackageLoadError(pkg, f"package {pkg.key} in {pkg.path} failed while "
-                                    f"translating: {str(exc).splitlines()[0]}") from None
+        if len(batch) == 1:
+            out[where[0]] = Hypothesis("", 0.0, 0, 0, error=(
+                f"package {pkg.key} in {pkg.path} failed while translating: "
+                f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"))
+            return
+        for i, src in zip(where, batch):
+            _run_batch(pkg, loaded, config, [src], [i], out)
+        return
     _STATS["batches"] += 1
     for i, src, res in zip(where, batch, results):
         hyp = list(res.hypotheses[0])
@@ -209,3 +218,12 @@ def _run_batch(pkg: _models.PackageInfo, loaded: Loaded, config: Config,
         hyp, unknown = _replace_unknowns(hyp, attention, src)
         out[i] = Hypothesis(loaded.tokenizer.decode(hyp), float(res.scores[0]), unknown,
                             len(hyp))
+
+
+def _translate_batch(pkg: _models.PackageInfo, loaded: Loaded, config: Config,
+                     batch: list[list[str]]):
+    prefix = [[pkg.target_prefix] for _ in batch] if pkg.target_prefix else None
+    return loaded.translator.translate_batch(
+        batch, target_prefix=prefix, beam_size=config.beam_size,
+        max_batch_size=config.batch_size, max_decoding_length=config.max_decoding_length,
+        length_penalty=LENGTH_PENALTY, return_scores=True, return_attention=True)

@@ -13,8 +13,16 @@ document:
 * ``.csv``, ``.tsv``, ``.parquet`` (and ``.gz``) -- one per row, through the command
   line's readers (a header naming a column twice fails the file: one value would be
   lost), the other columns as fields;
-* anything else -- the whole file is one document (bytes, decoded by the pipeline),
-  or, with ``markup="html"``, an HTML page.
+* anything else -- the whole file is one document (bytes, decoded by the pipeline;
+  with ``encoding``, text decoded with that codec here), or, with ``markup="html"``, an
+  HTML page.
+
+``delimiter`` and ``encoding`` mean what the command line's ``--delimiter`` and
+``--encoding`` do, with the same checks (:class:`~polyclean.config.Config`'s): the CSV
+delimiter (``,`` ``;`` ``|`` ``:`` or ``tab``), and the codec of JSONL/CSV/TSV files
+and of text files (None: UTF-8 for records, unless a byte order mark says otherwise,
+and detection for text files).  HTML pages and WARC records go by their charset, as in
+the command line.
 
 Every dict has ``source`` (the file), ``where`` (``""`` for a whole file, ``"line N"``,
 ``"offset N"``) and ``text`` (str, or bytes for a text file).  A record that cannot be
@@ -30,6 +38,7 @@ also has ``status: "skipped"``.  Nothing is dropped without a dict saying so.
 
 from __future__ import annotations
 
+import functools
 import glob
 import logging
 import lzma
@@ -38,7 +47,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from ..errors import E, InputError, RecordError
+from ..errors import E, DecodeError, InputError, RecordError
 from ..formats import READERS, FieldOptions, detect_format, open_input, split_compression
 from ..records import extract as field_of
 from ..records import tsv_unescape
@@ -123,20 +132,44 @@ def _kind(name: str, markup: str) -> str:
     return "html" if markup == "html" else "text"
 
 
+@functools.lru_cache(maxsize=64)
+def field_options(text_field: str = "text", delimiter: str = ",",
+                  encoding: str | None = None, extract: str = "main",
+                  markup: str = "text") -> FieldOptions:
+    """How records are read, from the options as the command line takes them, checked
+    as it checks them (a :class:`~polyclean.errors.ConfigError` for a delimiter that is
+    not one of its choices, a codec Python lacks or one that is not a text encoding).
+
+    >>> o = field_options(delimiter="tab", encoding="cp1251"); o.encoding, o.delimiter
+    ('cp1251', '\\t')
+    >>> field_options(encoding="base64")
+    Traceback (most recent call last):
+    ...
+    polyclean.errors.ConfigError: option encoding='base64' is not a text encoding
+    """
+    from ..config import Config
+
+    return FieldOptions.from_config(Config(text_field=text_field, delimiter=delimiter,
+                                           encoding=encoding, extract=extract, markup=markup))
+
+
 def iter_documents(path: str | os.PathLike, *, extract: str = "main", markup: str = "text",
-                   text_field: str = "text") -> Iterator[dict[str, Any]]:
+                   text_field: str = "text", delimiter: str = ",",
+                   encoding: str | None = None) -> Iterator[dict[str, Any]]:
     """The documents of one file (see the module documentation)."""
+    opts = field_options(text_field, delimiter, encoding, extract, markup)
     name = os.fspath(path)
     kind = _kind(name, markup)
     if kind == "warc":
         yield from _warc(name, extract)
     elif kind in ROW_FORMATS:
-        yield from _rows(name, kind, extract, markup, text_field)
+        yield from _rows(name, kind, extract, markup, opts)
     else:
-        yield _whole_file(name, kind, extract)
+        yield _whole_file(name, kind, extract, encoding)
 
 
-def _whole_file(name: str, kind: str, extract: str) -> dict[str, Any]:
+def _whole_file(name: str, kind: str, extract: str, encoding: str | None = None
+                ) -> dict[str, Any]:
     doc: dict[str, Any] = {"source": name, "where": ""}
     try:
         with open_input(Path(name)) as fh:  # decompressed as its name says
@@ -145,6 +178,13 @@ def _whole_file(name: str, kind: str, extract: str) -> dict[str, Any]:
         return {**doc, "text": None, "error": f"cannot read: {exc}"}
     if kind == "html":
         return _html(doc, data, extract)
+    if encoding:  # as the command line's decode step reads a text file with --encoding
+        from ..decode import decode_bytes
+
+        try:
+            return {**doc, "text": decode_bytes(data, encoding).text}
+        except DecodeError as exc:
+            return {**doc, "text": None, "error": str(exc)}
     return {**doc, "text": data}
 
 
@@ -191,8 +231,8 @@ def _warc(name: str, extract: str) -> Iterator[dict[str, Any]]:
 
 
 def _rows(name: str, fmt: str, extract: str, markup: str,
-          text_field: str) -> Iterator[dict[str, Any]]:
-    opts = FieldOptions(text_field=text_field)
+          opts: FieldOptions) -> Iterator[dict[str, Any]]:
+    text_field = opts.text_field
     for rec in _records(READERS[fmt](Path(name), opts), name):
         if isinstance(rec, dict):
             yield rec
