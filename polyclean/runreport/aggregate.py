@@ -242,6 +242,7 @@ class RunReport:
     def __init__(self, sketch_k: int = 1000, sample_k: int = 12) -> None:
         self.documents = 0
         self.errors = 0
+        self.input_errors = 0  # of the errors: inputs that failed as a whole (no record read)
         self.read_lines = self.not_reports = 0  # of add_lines: JSON objects, those without "schema"
         self.other_schemas: dict[str, int] = {}  # of add_lines: reports of another layout
         self.cut_line: int | None = None  # of add_lines: a last line the file ends inside
@@ -298,7 +299,8 @@ class RunReport:
         without it is shown as its list of changes)."""
         if isinstance(report, dict):
             if "error" in report and "changes" not in report:
-                self.add_error(report.get("id"), str(report["error"]))
+                self.add_error(report.get("id"), str(report["error"]),
+                               report.get("scope") != "input")
                 return
             get = report.get
             lang, encoding, stages, frags, counts, changes = (
@@ -368,7 +370,8 @@ class RunReport:
     langs = _flushed("_langs", "Documents by detected language.")
     encodings = _flushed("_encodings", "Documents by input encoding.")
     fragment_langs = _flushed("_fragment_langs",
-                              "Fragments in another language than the target, by language.")
+                              "Fragments in another language than the target or than their "
+                              "document, by language.")
     stages = _flushed("_stages", "Stage -> status word -> documents.")
     changes_by_step = _flushed("_changes_by_step", "Changes by step.")
     removed_by_rule = _flushed("_removed_by_rule", "Boilerplate: lines removed by rule.")
@@ -428,8 +431,12 @@ class RunReport:
         _bump(self.left, reason)
         return "left"
 
-    def add_error(self, doc_id: Any, message: str) -> None:
+    def add_error(self, doc_id: Any, message: str, record: bool = True) -> None:
+        """Count a failure: of a record, or (``record=False``) of an input as a whole
+        (missing, unreadable, a glob matching nothing), which is no record read."""
         self.errors += 1
+        if not record:
+            self.input_errors += 1
         kind = error_kind(message)
         if kind not in self.error_kinds and len(self.error_kinds) >= MAX_KEYS:
             kind = OTHER
@@ -476,6 +483,7 @@ class RunReport:
         """Add the counts of ``other`` (a batch's aggregate) to this one."""
         self.documents += other.documents
         self.errors += other.errors
+        self.input_errors += other.input_errors
         self._lines_removed += other.lines_removed
         self._flush()
         for name in ("langs", "encodings", "fragment_langs", "changes_by_step",

@@ -78,21 +78,43 @@ def find_document(path: Path, fmt: str, want: str | None, opts: Any) -> Any:
     help: a report id, a location, a record number or the record's own id with
     ``--id-field``); the first record when ``want`` is None."""
     target = None if want is None else want.strip()
+    other = None  # the input a report id names, when it is not ``path``
     if target is not None:
         m = _ID.match(target)
         if m and not _WHERE.match(target):
+            if not _same_input(m.group(1), path):  # it explained line 5 of any file
+                other = m.group(1)
             target = m.group(2)
     number = int(target) if target is not None and target.isdigit() else None
     for n, (where, doc, error) in enumerate(iter_documents(path, fmt, opts), 1):
         own = doc is not None and doc.report.location is not None and str(doc.id) == want
-        if target is None or own or number == n or where == target or (
-                where is None and target in (str(path), path.name)):
+        if own or other is None and (target is None or number == n or where == target or (
+                where is None and target in (str(path), path.name))):
             if error is not None:
                 raise InputError(f"{path}: {where}: {error}")
             return doc
+    if other is not None:
+        raise UsageError(E.EXPLAIN_OTHER_FILE.format(path=path, id=want, other=other,
+                                                     where=target))
     if target is None:  # no record at all: nothing to explain
         raise InputError(E.EXPLAIN_EMPTY.format(path=path))
     raise UsageError(E.EXPLAIN_NO_RECORD.format(path=path, id=want))
+
+
+def _same_input(name: str, path: Path) -> bool:
+    """Whether a report id's input ``name`` can be ``path``: the same file, or one of
+    the same name (the run may have named it from another working folder).
+
+    >>> _same_input("crawl/dump.jsonl", Path("dump.jsonl")), _same_input("a.jsonl", Path("b.jsonl"))
+    (True, False)
+    """
+    other = Path(name)
+    if other.name == path.name:
+        return True
+    try:
+        return other.samefile(path)
+    except OSError:
+        return False
 
 
 def explain(path: Path, cfg: Config, *, want: str | None = None,
