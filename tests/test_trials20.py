@@ -196,3 +196,41 @@ def test_fragments_of_a_document_detected_again_name_the_text_detection_read():
             assert text[s.start:s.end] == s.text
         moved += rep["lang"] == "ru"  # English at first, thanks to the furniture alone
     assert moved >= 6
+
+
+def test_explain_batch_reads_the_batch_as_clean_reads_it(tmp_path):
+    """``polyclean explain a.txt --batch crawl/`` ran ``clean crawl/ --format text``: the
+    format of FILE's name was given to the whole batch, so a JSONL file in the folder was
+    one document (an HTML page was not extracted), the line that recurs in 3 of the run's
+    3 documents recurred in 2 of that run's, and explain showed it kept where the run
+    removed it, saying "(2 report lines)".  The batch is read as clean reads it."""
+    import csv
+
+    with need(DATA / "wmt22-generaltest-ru-en" / "wmt22_ru_en.tsv").open(
+            encoding="utf-8", newline="") as f:
+        en = [r["en"] for _, r in zip(range(8), csv.DictReader(
+            f, delimiter="\t", quoting=csv.QUOTE_NONE))]
+    line = "Our correspondents filed this report from the regional office."
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    (crawl / "a.txt").write_text(f"{en[0]}\n{line}\n{en[1]}\n", "utf-8")
+    (crawl / "b.jsonl").write_text("".join(
+        json.dumps({"text": f"{en[i]}\n{line}\n{en[i + 1]}\n"}) + "\n" for i in (2, 4)), "utf-8")
+    rep = tmp_path / "report.jsonl"
+    res = polyclean("clean", "crawl", "-o", tmp_path / "out/", "--no-translate", "--report",
+                    rep, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()
+    (run,) = [r for r in map(json.loads, rep.read_text("utf-8").splitlines())
+              if r["id"] == "crawl/a.txt"]
+    assert any(c["original"] == line + "\n" for c in run["changes"])  # the run removed it
+    res = polyclean("explain", "crawl/a.txt", "--batch", "crawl", "--no-translate",
+                    "--width", "200", cwd=tmp_path)
+    out = res.stdout.decode()
+    assert res.returncode == 0, res.stderr.decode()
+    assert "`polyclean clean crawl` (3 report lines)" in out
+    assert "boilerplate: recurring-in-batch (3 of 3 docs): 'Our correspondents" in out
+    from polyclean.config import Config
+    from polyclean.runreport.explain import explain
+
+    ex = explain(crawl / "a.txt", Config(translate=False), batch=[str(crawl)])
+    assert ex.report["changes"] == run["changes"]

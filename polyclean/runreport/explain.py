@@ -131,6 +131,7 @@ def explain(path: Path, cfg: Config, *, want: str | None = None,
     if path.is_dir():
         raise UsageError(f"{path}: {E.IS_A_FOLDER}; name one file of it (and the folder "
                          "with --batch)")
+    given = fmt  # the batch is read as clean reads it: --format only when given
     fmt = detect_format(path.name) if fmt == "auto" else fmt
     opts = FieldOptions(text_field=text_field, encoding=cfg.encoding, id_field=cfg.id_field)
     doc = find_document(path, fmt, want, opts)
@@ -148,7 +149,10 @@ def explain(path: Path, cfg: Config, *, want: str | None = None,
     source = Cleaner(cfg).clean_batch([copy.deepcopy(doc)], [doc.id], until="decode")[0]
     if source.error is not None:
         raise InputError(f"{doc_id}: {source.error}")
-    report, records = _report_from_batch(path, location, batch, cfg, batch_docs, fmt,
+    # (the format found from FILE's name was given to the whole batch: a folder of
+    # pages and text files was read as text, its HTML not extracted, a JSONL file one
+    # document, so the report explained was not the run's)
+    report, records = _report_from_batch(path, location, batch, cfg, batch_docs, given,
                                          text_field)
     what = " ".join(batch)
     if report is None:
