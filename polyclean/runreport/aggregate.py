@@ -37,6 +37,21 @@ from typing import Any, Iterable
 from ..report import REPORT_SCHEMA
 from .sketch import HeavyHitters
 
+def rule_of(reason: str) -> str:
+    """The rule(s) of a boilerplate reason: each rule of a composed reason (two passes
+    of the stage over one line, joined with ``+``) without its particulars, once.  The
+    reason was cut at its first " (", so a line removed by "classifier (language
+    detected again)+date" counted under "classifier" alone, and one removed twice by
+    the classifier under "classifier+classifier".
+
+    >>> rule_of("recurring-in-batch (3 of 9 docs)"), rule_of("classifier (language detected again)+date")
+    ('recurring-in-batch', 'classifier+date')
+    >>> rule_of("classifier+classifier (after normalisation)+recurring-in-batch (3 of 9 docs)")
+    'classifier+recurring-in-batch'
+    """
+    return "+".join(dict.fromkeys(part.split(" (", 1)[0] for part in reason.split("+")))
+
+
 MAX_KEYS = 200  # keys per counter (languages, reasons, error kinds); the rest is "(other)"
 EXAMPLES = 3  # examples kept per kind of error
 LINE_CHARS = 300  # a removed line is counted by its first LINE_CHARS characters
@@ -388,7 +403,7 @@ class RunReport:
 
     def _removed(self, reason: str, original: str, n: int = 1) -> None:
         """Count a removed text ``n`` times: each of its lines, by rule."""
-        rule = reason.split(" (", 1)[0]  # "(after normalisation)" is the same rule
+        rule = rule_of(reason)
         top, rules = self._top_lines, self._line_rules
         for line in original.splitlines() if "\n" in original[:-1] else (original,):
             line = line.strip()

@@ -171,7 +171,10 @@ def _totals(rr: RunReport, summary: dict[str, Any]) -> str:
                          ("seconds", secs)):
         out.append(f"<tr><th>{label}</th><td>{_num(value)}</td></tr>")
     if secs and s["documents"]:
-        out.append(f"<tr><th>documents per second</th><td>{s['documents'] / secs:,.0f}</td></tr>")
+        rate = s["documents"] / secs  # (a slow run of few documents showed 0)
+        out.append(f"<tr><th>documents per second</th>"
+                   f"<td>{rate:,.0f}</td></tr>" if rate >= 10 else
+                   f"<tr><th>documents per second</th><td>{rate:.2g}</td></tr>")
     out.append("</tbody></table>")
     if differ:
         out.append("<p class=note>A difference between the two columns means some report "
