@@ -263,3 +263,22 @@ def test_lines_removed_by_two_passes_count_under_every_rule_that_removed_them(tm
     assert '"classifier+classifier"' not in body and '"copyright"' not in body
     assert '"copyright+date"' in body and '"classifier+recurring-in-batch"' in body
     assert "<th>documents per second</th><td>0.13</td>" in body
+
+
+def test_explain_never_cuts_a_change_number_across_two_rows():
+    """At some widths the view cut a change's number at the column's edge, "[" at the
+    end of one row and "3]" at the start of the next, in the output column too."""
+    from polyclean.runreport.docview import terminal_view
+
+    sentences = need(LINGUA_EN).read_text("utf-8").splitlines()[:12]
+    text = "\n".join(f"“{s}” — {i}\tSubscribe" for i, s in enumerate(sentences)) + "\n"
+    result = Cleaner(translate=False, boilerplate=False).clean(text)
+    pieces = align(result.source, result.report)
+    marked = sum(1 for p in pieces if p.changes)
+    assert marked > 30
+    for width in range(40, 161, 3):
+        lines = terminal_view(pieces, result.report["changes"], width, False)
+        col = max(8, (width - 3) // 2)
+        sides = ["\n".join(line[:col] for line in lines), "\n".join(line[col + 3:] for line in lines)]
+        for side in sides:
+            assert len(re.findall(r"\[\d+(?:,\d+)*\]", side)) == marked, width

@@ -213,6 +213,9 @@ def _fill(lines: list, cur: str, n: int, text: str, style: str, col: int, colour
           ) -> tuple[str, int]:
     """Add ``text`` to the line ``cur`` (``n`` visible characters), starting new lines
     in ``lines`` when it is full."""
+    if style == "n" and n and len(text) > col - n and len(text) <= col:
+        lines.append((cur, n))  # a change's number is not cut ("[" ... "3]")
+        cur, n = "", 0
     while text:
         room = col - n
         if room <= 0:
