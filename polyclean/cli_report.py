@@ -234,8 +234,13 @@ def cmd_explain(args: argparse.Namespace, cfg: Config) -> int:
         def named(message: str) -> str:  # stdin is "-", not the temporary file's name
             return message.replace(str(path), "-") if args.file == "-" else message
 
+        want = args.doc_id
+        if args.file == "-" and want:  # a report id names the file piped in: its place
+            from .runreport.explain import report_place
+
+            want = report_place(want)
         try:
-            ex = explain(path, cfg, want=args.doc_id, batch=args.batch,
+            ex = explain(path, cfg, want=want, batch=args.batch,
                          batch_docs=getattr(args, "batch_docs", None), fmt=args.input_format,
                          text_field=args.text_field)
         except UsageError as exc:

@@ -108,6 +108,15 @@ def test_explain_refuses_an_id_of_another_file(tmp_path):
                         cwd=tmp_path)
         assert res.returncode == 0, res.stderr.decode()
         assert sentences[4][:30] in res.stdout.decode()
+    # the file piped in is whatever the id's file is: its place is taken
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", NO_COLOR="1")
+    res = subprocess.run([sys.executable, "-m", "polyclean", "explain", "-", "--format",
+                          "jsonl", "--id", "a.jsonl:line 2", "--no-translate"], cwd=tmp_path,
+                         input=(tmp_path / "a.jsonl").read_bytes(), capture_output=True,
+                         env=env, timeout=300)
+    assert res.returncode == 0, res.stderr.decode()
+    assert "polyclean explain: -:line 2" in res.stdout.decode()
+    assert sentences[1][:30] in res.stdout.decode()
 
 
 def test_explain_and_the_page_show_bidi_overrides_escaped(tmp_path):

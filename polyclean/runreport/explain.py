@@ -101,6 +101,17 @@ def find_document(path: Path, fmt: str, want: str | None, opts: Any) -> Any:
     raise UsageError(E.EXPLAIN_NO_RECORD.format(path=path, id=want))
 
 
+def report_place(want: str) -> str:
+    """The place a report id names (``dump.jsonl:line 5`` -> ``line 5``); anything else
+    as it is.
+
+    >>> report_place("dump.jsonl:line 5"), report_place("line 5"), report_place("a1")
+    ('line 5', 'line 5', 'a1')
+    """
+    m = _ID.match(want.strip())
+    return m.group(2) if m and not _WHERE.match(want.strip()) else want
+
+
 def _same_input(name: str, path: Path) -> bool:
     """Whether a report id's input ``name`` can be ``path``: the same file, or one of
     the same name (the run may have named it from another working folder).
