@@ -210,7 +210,9 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
         return 1
     where = "standard output" if args.output == "-" else args.output
     print(f"polyclean: wrote {where} ({plural(size, 'byte')}): "
-          f"{plural(rr.documents, 'document')}, {plural(rr.errors, 'failed record')}",
+          f"{plural(rr.documents, 'document')}, "
+          f"{plural(rr.errors - rr.input_errors, 'failed record')}"
+          + (f", {plural(rr.input_errors, 'failed input')}" if rr.input_errors else ""),
           file=sys.stderr)
     return 0 if rr.cut_line is None and not rr.bad_lines else 1
 

@@ -161,6 +161,7 @@ def test_an_input_that_fails_as_a_whole_has_a_report_line_and_counts_once(tmp_pa
     again = tmp_path / "again.html"
     res = polyclean("report", rep, "--summary", summ, "-o", again, cwd=tmp_path)
     assert res.returncode == 0, res.stderr.decode()
+    assert res.stderr.decode().rstrip().endswith(": 1 document, 0 failed records, 1 failed input")
     for html in (page, again):
         body = html.read_text("utf-8")
         counts = dict(((k, f), v) for k, f, v in re.findall(
