@@ -210,7 +210,9 @@ def cmd_report(args: argparse.Namespace, cfg: Config | None = None) -> int:
         return 1
     where = "standard output" if args.output == "-" else args.output
     print(f"polyclean: wrote {where} ({plural(size, 'byte')}): "
-          f"{plural(rr.documents, 'document')}, {plural(rr.errors, 'failed record')}",
+          f"{plural(rr.documents, 'document')}, "
+          f"{plural(rr.errors - rr.input_errors, 'failed record')}"
+          + (f", {plural(rr.input_errors, 'failed input')}" if rr.input_errors else ""),
           file=sys.stderr)
     return 0 if rr.cut_line is None and not rr.bad_lines else 1
 
@@ -234,8 +236,13 @@ def cmd_explain(args: argparse.Namespace, cfg: Config) -> int:
         def named(message: str) -> str:  # stdin is "-", not the temporary file's name
             return message.replace(str(path), "-") if args.file == "-" else message
 
+        want = args.doc_id
+        if args.file == "-" and want:  # a report id names the file piped in: its place
+            from .runreport.explain import report_place
+
+            want = report_place(want)
         try:
-            ex = explain(path, cfg, want=args.doc_id, batch=args.batch,
+            ex = explain(path, cfg, want=want, batch=args.batch,
                          batch_docs=getattr(args, "batch_docs", None), fmt=args.input_format,
                          text_field=args.text_field)
         except UsageError as exc:

@@ -475,6 +475,9 @@ class E:
     EXPLAIN_EMPTY = "{path}: empty input (no text); nothing to explain"
     EXPLAIN_NO_RECORD = ("{path}: no record {id!r}; give --id as a report id (NAME:line N), "
                          "'line N', 'row N' or a record number")
+    EXPLAIN_OTHER_FILE = ("{path}: --id {id!r} names a record of {other}, not of {path}; "
+                          "give that file (polyclean explain {other} --id {where!r}) or "
+                          "'{where}' alone for this one")
     EXPLAIN_NOT_IN_BATCH = ("the run over {batch} gave no report for {id}; --batch must name "
                             "the input that {path} was cleaned with")
     EXPLAIN_MISMATCH = ("the report of {id} from the run over {batch} does not fit the "

@@ -234,7 +234,10 @@ class Cleaner:
         for doc in held:
             det = detect_document(doc.text, cfg)
             if det.lang != target:
-                self.stage(Detect).assign(doc, det)
+                # the boilerplate stage's deletions, the last group of the report
+                removed = doc.report.changes[doc._last_at:] \
+                    if doc._last_step == Boilerplate.name else ()
+                self.stage(Detect).assign(doc, det, removed)
                 moved.append(doc)
         if moved:
             Boilerplate(cfg, self.stats, suffix=AFTER_REDETECTION, learn=False,

@@ -131,11 +131,11 @@ class RunPage:
             if self.state is not None:
                 self.todo.append(("part", part))
 
-    def error(self, doc_id: Any, msg: str) -> None:
+    def error(self, doc_id: Any, msg: str, record: bool = True) -> None:
         if self.agg is not None:
-            self.agg.add_error(doc_id, msg)
+            self.agg.add_error(doc_id, msg, record)
             if self.state is not None:
-                self.todo.append(("error", doc_id, msg))
+                self.todo.append(("error", doc_id, msg, record))
 
     def save(self, records: int) -> None:
         """Append what was added since the last save, as of ``records`` records."""
@@ -172,7 +172,7 @@ class RunPage:
                 if op[0] == "part":
                     self.agg.merge(op[1])
                 else:
-                    self.agg.add_error(op[1], op[2])
+                    self.agg.add_error(*op[1:])
             pos += 8 + size
         with open(self.state, "r+b") as fh:  # later entries follow the kept ones
             fh.truncate(pos)
@@ -690,8 +690,10 @@ class _Run:
         self.log.add(unit.name, rec.where if rec is not None else "", "error", msg, raw,
                      {"id": own} if own is not None else None)
         self.page.error(own if own is not None else location(unit, rec) if rec is not None
-                        else unit.name, msg)
-        if self.opts.report is not None and rec is not None and rec.error is not None:
+                        else unit.name, msg, rec is not None)
+        if self.opts.report is not None and rec is None:  # an input that failed as a whole
+            self.report.write(error_report(unit.name, msg, scope="input"))
+        elif self.opts.report is not None and rec.error is not None:
             self.report.write(error_report(location(unit, rec) if own is None else own, msg))
         if self.cfg.on_error == "fail":
             stop = StopRun(E.ON_ERROR_STOP)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import Any, ClassVar, Sequence
 
 from . import boilerplate as _boilerplate
@@ -228,16 +228,52 @@ class Detect(Stage):
             self.assign(doc, _detect.detect_document(doc.text, self.config))
         return []
 
-    def assign(self, doc: Doc, det: _detect.DocDetection) -> None:
-        """Give ``doc`` the detection ``det`` of its current text."""
+    def assign(self, doc: Doc, det: _detect.DocDetection,
+               removed: Sequence[Change] = ()) -> None:
+        """Give ``doc`` the detection ``det`` of its current text.  ``removed``: the
+        lines taken out of ``doc.repaired`` since it was detected first (the language
+        detected again once its furniture is gone); the detected segments and the
+        report's fragments keep offsets into ``doc.repaired``, the text as it entered
+        detection (they were offsets into the text without those lines, which neither
+        the report nor ``repaired`` holds: the fragments named the wrong text)."""
         target = self.config.target_lang
-        doc.repaired = doc.text
-        doc.detected = det.segments
         doc.segments = list(det.segments)
+        found = det.segments
+        if removed:
+            found = _back_onto(det.segments, removed, doc.repaired)
+        else:
+            doc.repaired = doc.text
+        doc.detected = found
         doc.report.lang, doc.report.lang_confidence = det.lang, det.confidence
-        doc.report.fragments = [_fragment(s) for s in det.segments
+        doc.report.fragments = [_fragment(s) for s in found
                                 if s.foreign or (s.lang and s.lang not in (target, "und"))]
         doc.note(self.name, "done")
+
+
+def _back_onto(segments: Sequence[Segment], removed: Sequence[Change], text: str
+               ) -> list[Segment]:
+    """``segments`` of the text left once ``removed`` (deletions, offsets into ``text``)
+    were taken out, with offsets into ``text``: a start stands after the deletions at its
+    place, an end before them.
+
+    >>> segs = [Segment(0, 3, "abc"), Segment(4, 7, "ghi")]
+    >>> [(s.start, s.end) for s in _back_onto(segs, [Change("b", 4, 8, "def\\n", "", "r")], "abc\\ndef\\nghi")]
+    [(0, 3), (8, 11)]
+    """
+    cuts = sorted((c.start, c.end) for c in removed)
+    at: list[int] = []  # where each deletion stands in the shorter text
+    before = [0]  # characters deleted before each deletion
+    for s, e in cuts:
+        at.append(s - before[-1])
+        before.append(before[-1] + e - s)
+    out = []
+    for seg in segments:
+        start = seg.start + before[bisect_right(at, seg.start)]
+        end = seg.end + before[bisect_left(at, seg.end)]
+        if text[start:end] != seg.text:  # not expected: deletions are whole lines
+            return list(segments)
+        out.append(dataclasses.replace(seg, start=start, end=end))
+    return out
 
 
 def _fragment(seg: Segment) -> dict[str, Any]:

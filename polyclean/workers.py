@@ -194,10 +194,13 @@ def _run_report_part(results: list) -> Any:
     return part
 
 
-def error_report(doc_id: Any, error: str) -> str:
-    """The report line of a record that failed."""
-    return to_json({"schema": REPORT_SCHEMA, "id": doc_id, "status": "error",
-                    "error": error}) + "\n"
+def error_report(doc_id: Any, error: str, scope: str | None = None) -> str:
+    """The report line of a record that failed; of an input that failed as a whole (no
+    record of it read, or what was read taken back) with ``"scope": "input"``."""
+    line = {"schema": REPORT_SCHEMA, "id": doc_id, "status": "error", "error": error}
+    if scope is not None:
+        line["scope"] = scope
+    return to_json(line) + "\n"
 
 
 def _fresh(item: Any) -> Any:

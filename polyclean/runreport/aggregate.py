@@ -37,6 +37,21 @@ from typing import Any, Iterable
 from ..report import REPORT_SCHEMA
 from .sketch import HeavyHitters
 
+def rule_of(reason: str) -> str:
+    """The rule(s) of a boilerplate reason: each rule of a composed reason (two passes
+    of the stage over one line, joined with ``+``) without its particulars, once.  The
+    reason was cut at its first " (", so a line removed by "classifier (language
+    detected again)+date" counted under "classifier" alone, and one removed twice by
+    the classifier under "classifier+classifier".
+
+    >>> rule_of("recurring-in-batch (3 of 9 docs)"), rule_of("classifier (language detected again)+date")
+    ('recurring-in-batch', 'classifier+date')
+    >>> rule_of("classifier+classifier (after normalisation)+recurring-in-batch (3 of 9 docs)")
+    'classifier+recurring-in-batch'
+    """
+    return "+".join(dict.fromkeys(part.split(" (", 1)[0] for part in reason.split("+")))
+
+
 MAX_KEYS = 200  # keys per counter (languages, reasons, error kinds); the rest is "(other)"
 EXAMPLES = 3  # examples kept per kind of error
 LINE_CHARS = 300  # a removed line is counted by its first LINE_CHARS characters
@@ -242,6 +257,7 @@ class RunReport:
     def __init__(self, sketch_k: int = 1000, sample_k: int = 12) -> None:
         self.documents = 0
         self.errors = 0
+        self.input_errors = 0  # of the errors: inputs that failed as a whole (no record read)
         self.read_lines = self.not_reports = 0  # of add_lines: JSON objects, those without "schema"
         self.other_schemas: dict[str, int] = {}  # of add_lines: reports of another layout
         self.cut_line: int | None = None  # of add_lines: a last line the file ends inside
@@ -298,7 +314,8 @@ class RunReport:
         without it is shown as its list of changes)."""
         if isinstance(report, dict):
             if "error" in report and "changes" not in report:
-                self.add_error(report.get("id"), str(report["error"]))
+                self.add_error(report.get("id"), str(report["error"]),
+                               report.get("scope") != "input")
                 return
             get = report.get
             lang, encoding, stages, frags, counts, changes = (
@@ -368,7 +385,8 @@ class RunReport:
     langs = _flushed("_langs", "Documents by detected language.")
     encodings = _flushed("_encodings", "Documents by input encoding.")
     fragment_langs = _flushed("_fragment_langs",
-                              "Fragments in another language than the target, by language.")
+                              "Fragments in another language than the target or than their "
+                              "document, by language.")
     stages = _flushed("_stages", "Stage -> status word -> documents.")
     changes_by_step = _flushed("_changes_by_step", "Changes by step.")
     removed_by_rule = _flushed("_removed_by_rule", "Boilerplate: lines removed by rule.")
@@ -388,7 +406,7 @@ class RunReport:
         the run summary count it (a hard-wrapped paragraph judged as one line is one;
         counted by its lines, the page's total disagreed with the summary's), and each
         of its lines in the most-removed-lines summary."""
-        rule = reason.split(" (", 1)[0]  # "(after normalisation)" is the same rule
+        rule = rule_of(reason)
         top, rules = self._top_lines, self._line_rules
         self._lines_removed += n
         _bump(self._removed_by_rule, rule, n)
@@ -431,8 +449,12 @@ class RunReport:
         _bump(self.left, reason)
         return "left"
 
-    def add_error(self, doc_id: Any, message: str) -> None:
+    def add_error(self, doc_id: Any, message: str, record: bool = True) -> None:
+        """Count a failure: of a record, or (``record=False``) of an input as a whole
+        (missing, unreadable, a glob matching nothing), which is no record read."""
         self.errors += 1
+        if not record:
+            self.input_errors += 1
         kind = error_kind(message)
         if kind not in self.error_kinds and len(self.error_kinds) >= MAX_KEYS:
             kind = OTHER
@@ -479,6 +501,7 @@ class RunReport:
         """Add the counts of ``other`` (a batch's aggregate) to this one."""
         self.documents += other.documents
         self.errors += other.errors
+        self.input_errors += other.input_errors
         self._lines_removed += other.lines_removed
         self._flush()
         for name in ("langs", "encodings", "fragment_langs", "changes_by_step",

@@ -24,7 +24,6 @@ True
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
@@ -62,60 +61,76 @@ def _apply(pieces: list[Piece], group: list[tuple[int, dict]]) -> list[Piece]:
     """Apply one step's changes (offsets into the concatenated ``out`` of ``pieces``).
 
     Changes are applied from the last to the first, so the offsets of the pieces before
-    a change stay those of the text as it entered the step.  ``starts``/``ends`` are
-    those offsets; a piece made by this step keeps the span of the text it replaced."""
-    starts, ends, pos = [], [], 0
-    for p in pieces:
-        starts.append(pos)
-        pos += len(p.out)
-        ends.append(pos)
+    a change stay those of the text as it entered the step.  Each piece waiting on
+    ``stack`` carries those offsets (start, end); a piece made by this step keeps the
+    span of the text it replaced.  The pieces after the change being applied are done
+    with and go to ``after``: one sweep, linear in pieces plus changes (replacing list
+    slices in place took a minute over a document of 120,000 changes)."""
     ordered = sorted(group, key=lambda ic: (ic[1]["start"], ic[1]["end"]))
+    cuts = sorted({x for _, ch in ordered for x in (ch["start"], ch["end"])})
+    stack: list[tuple[Piece, int, int]] = []  # in text order; the top is the last
+    pos = k = 0
+    for p in pieces:
+        end = pos + len(p.out)
+        while k < len(cuts) and cuts[k] <= pos:
+            k += 1
+        if not p.changes and k < len(cuts) and cuts[k] < end:
+            # cut where a change starts or ends, each piece once (cutting a head off the
+            # rest for each change copied the rest each time)
+            src, at = p.src, pos
+            while k < len(cuts) and cuts[k] < end:
+                part = src[at - pos:cuts[k] - pos]
+                stack.append((Piece(part, part), at, cuts[k]))
+                at = cuts[k]
+                k += 1
+            p = Piece(src[at - pos:], src[at - pos:])
+            pos = at
+        stack.append((p, pos, end))
+        pos = end
+    after: list[Piece] = []  # the pieces after the last change applied, last first
     for idx, ch in reversed(ordered):
         a, b = ch["start"], ch["end"]
         if b > pos or a < 0 or a > b:
             raise ValueError(f"change {idx} ({ch['step']}) at {a}:{b} is outside the text")
-        lo = bisect_right(ends, a)
-        if a < b:
-            hi = bisect_left(starts, b)  # pieces lo..hi-1 overlap [a, b)
-        else:  # an insertion: only a piece strictly around it is opened
-            hi = lo + 1 if lo < len(pieces) and starts[lo] < a else lo
-        taken = pieces[lo:hi]
-        new: list[Piece] = []
-        new_starts: list[int] = []
-        new_ends: list[int] = []
-        s0 = min(starts[lo], a) if taken else a
-        e0 = max(ends[hi - 1], b) if taken else b
-        text = "".join(p.out for p in taken)
-        if taken and not taken[0].changes and starts[lo] < a:  # keep the unchanged head
-            cut = a - starts[lo]
-            head = taken[0].src[:cut]
-            new.append(Piece(head, head))
-            new_starts.append(starts[lo])
-            new_ends.append(a)
-            taken[0] = Piece(taken[0].src[cut:], taken[0].out[cut:])
+        # the pieces wholly after [a, b) (for an insertion: those from it on, but for a
+        # removed piece standing on it, which stays before it)
+        while stack and stack[-1][1] >= b and (a < b or stack[-1][2] > a):
+            after.append(stack.pop()[0])
+        taken: list[tuple[Piece, int, int]] = []
+        if a < b:  # the pieces overlapping [a, b)
+            while stack and stack[-1][2] > a:
+                taken.append(stack.pop())
+        elif stack and stack[-1][1] < a < stack[-1][2]:  # an insertion strictly inside one
+            taken.append(stack.pop())
+        taken.reverse()
+        s0 = min(taken[0][1], a) if taken else a
+        e0 = max(taken[-1][2], b) if taken else b
+        text = "".join(p.out for p, _, _ in taken)
+        head = None
+        if taken and not taken[0][0].changes and taken[0][1] < a:  # keep the unchanged head
+            first, start, end = taken[0]
+            cut = a - start
+            head = (Piece(first.src[:cut], first.src[:cut]), start, a)
+            taken[0] = (Piece(first.src[cut:], first.out[cut:]), a, end)
             text, s0 = text[cut:], a
         tail_piece = None
-        if taken and not taken[-1].changes and ends[hi - 1] > b:  # keep the unchanged tail
-            cut = ends[hi - 1] - b
-            last = taken[-1]
+        if taken and not taken[-1][0].changes and taken[-1][2] > b:  # keep the unchanged tail
+            last, start, end = taken[-1]
+            cut = end - b
             tail_piece = Piece(last.src[-cut:], last.out[-cut:])
-            taken[-1] = Piece(last.src[:-cut], last.out[:-cut])
+            taken[-1] = (Piece(last.src[:-cut], last.out[:-cut]), start, b)
             text, e0 = text[:-cut], b
         if text[a - s0:b - s0] != ch["original"]:
             raise ValueError(f"change {idx} ({ch['step']}) at {a}:{b} does not match the text")
-        ids = sorted({i for p in taken for i in p.changes} | {idx})
-        new.append(Piece("".join(p.src for p in taken),
-                         text[:a - s0] + ch["result"] + text[b - s0:], tuple(ids)))
-        new_starts.append(s0)
-        new_ends.append(e0)
+        ids = sorted({i for p, _, _ in taken for i in p.changes} | {idx})
         if tail_piece is not None:
-            new.append(tail_piece)
-            new_starts.append(b)
-            new_ends.append(ends[hi - 1])
-        pieces[lo:hi] = new
-        starts[lo:hi] = new_starts
-        ends[lo:hi] = new_ends
-    return pieces
+            after.append(tail_piece)
+        if head is not None:
+            stack.append(head)
+        stack.append((Piece("".join(p.src for p, _, _ in taken),
+                            text[:a - s0] + ch["result"] + text[b - s0:], tuple(ids)), s0, e0))
+    after.reverse()
+    return [p for p, _, _ in stack] + after
 
 
 # --- rows for a two-column view --------------------------------------------------------------

@@ -67,8 +67,11 @@ def html_view(report: dict[str, Any], source: str | None) -> str:
 
 
 # What an HTML page cannot hold as text: controls HTML forbids (a NUL, an escape) and
-# lone surrogates (no UTF-8 form: the page could not be written).  Shown escaped.
-_NOT_IN_HTML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# lone surrogates (no UTF-8 form: the page could not be written); and the bidirectional
+# embeddings, overrides and isolates, invisible, which reorder the rest of the cell
+# ("\u202e" showed the source after it backwards, and itself not at all).  Shown escaped.
+_NOT_IN_HTML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
+                          "\u202a-\u202e\u2066-\u2069]")
 
 
 def _escaped(m: re.Match) -> str:
@@ -145,16 +148,19 @@ def terminal_view(pieces: Sequence[Piece], changes: Sequence[dict], width: int,
 
 # Characters a terminal would act on or cannot print: C0/C1 controls but the line break
 # (a NUL, an escape sequence that moves the cursor or recolours the screen, a tab that
-# shifts the columns), lone surrogates (not encodable: a JSON string may hold them) and
-# the Unicode line and paragraph separators.  The view shows them escaped, as the legend.
-_UNSHOWABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+# shifts the columns), lone surrogates (not encodable: a JSON string may hold them), the
+# Unicode line and paragraph separators, and the bidirectional embeddings, overrides and
+# isolates (a terminal that orders text showed the rest of the row, the output column
+# too, backwards).  The view shows them escaped, as the legend.
+_UNSHOWABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029"
+                         "\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:
     r"""``text`` safe to print on a terminal: controls and lone surrogates escaped.
 
-    >>> printable("a\tb\x1b[2Jc\x00\ud800 é\n")
-    'a\\tb\\x1b[2Jc\\x00\\ud800 é\n'
+    >>> printable("a\tb\x1b[2Jc\x00\ud800 é\n"), printable("x\u202eevil\u202c")
+    ('a\\tb\\x1b[2Jc\\x00\\ud800 é\n', 'x\\u202eevil\\u202c')
     """
     return _UNSHOWABLE.sub(_escaped, text)
 
@@ -207,6 +213,9 @@ def _fill(lines: list, cur: str, n: int, text: str, style: str, col: int, colour
           ) -> tuple[str, int]:
     """Add ``text`` to the line ``cur`` (``n`` visible characters), starting new lines
     in ``lines`` when it is full."""
+    if style == "n" and n and len(text) > col - n and len(text) <= col:
+        lines.append((cur, n))  # a change's number is not cut ("[" ... "3]")
+        cur, n = "", 0
     while text:
         room = col - n
         if room <= 0:

@@ -78,9 +78,12 @@ def find_document(path: Path, fmt: str, want: str | None, opts: Any) -> Any:
     help: a report id, a location, a record number or the record's own id with
     ``--id-field``); the first record when ``want`` is None."""
     target = None if want is None else want.strip()
+    other = None  # the input a report id names, when it is not ``path``
     if target is not None:
         m = _ID.match(target)
         if m and not _WHERE.match(target):
+            if not _same_input(m.group(1), path):  # it explained line 5 of any file
+                other = m.group(1)
             target = m.group(2)
     number = int(target) if target is not None and target.isdigit() else None
     # with --id-field, a record whose own id is ``want`` wins over the record numbered
@@ -88,14 +91,17 @@ def find_document(path: Path, fmt: str, want: str | None, opts: Any) -> Any:
     by_number: tuple[Any, Any, Any] | None = None
     for n, (where, doc, error) in enumerate(iter_documents(path, fmt, opts), 1):
         own = doc is not None and doc.report.location is not None and str(doc.id) == want
-        if number == n and opts.id_field and not own:
+        if number == n and opts.id_field and not own and other is None:
             by_number = (where, doc, error)
             continue
-        if target is None or own or number == n or where == target or (
-                where is None and target in (str(path), path.name)):
+        if own or other is None and (target is None or number == n or where == target or (
+                where is None and target in (str(path), path.name))):
             if error is not None:
                 raise InputError(f"{path}: {where}: {error}")
             return doc
+    if other is not None:
+        raise UsageError(E.EXPLAIN_OTHER_FILE.format(path=path, id=want, other=other,
+                                                     where=target))
     if by_number is not None:
         where, doc, error = by_number
         if error is not None:
@@ -104,6 +110,33 @@ def find_document(path: Path, fmt: str, want: str | None, opts: Any) -> Any:
     if target is None:  # no record at all: nothing to explain
         raise InputError(E.EXPLAIN_EMPTY.format(path=path))
     raise UsageError(E.EXPLAIN_NO_RECORD.format(path=path, id=want))
+
+
+def report_place(want: str) -> str:
+    """The place a report id names (``dump.jsonl:line 5`` -> ``line 5``); anything else
+    as it is.
+
+    >>> report_place("dump.jsonl:line 5"), report_place("line 5"), report_place("a1")
+    ('line 5', 'line 5', 'a1')
+    """
+    m = _ID.match(want.strip())
+    return m.group(2) if m and not _WHERE.match(want.strip()) else want
+
+
+def _same_input(name: str, path: Path) -> bool:
+    """Whether a report id's input ``name`` can be ``path``: the same file, or one of
+    the same name (the run may have named it from another working folder).
+
+    >>> _same_input("crawl/dump.jsonl", Path("dump.jsonl")), _same_input("a.jsonl", Path("b.jsonl"))
+    (True, False)
+    """
+    other = Path(name)
+    if other.name == path.name:
+        return True
+    try:
+        return other.samefile(path)
+    except OSError:
+        return False
 
 
 def explain(path: Path, cfg: Config, *, want: str | None = None,
@@ -120,6 +153,7 @@ def explain(path: Path, cfg: Config, *, want: str | None = None,
     if path.is_dir():
         raise UsageError(f"{path}: {E.IS_A_FOLDER}; name one file of it (and the folder "
                          "with --batch)")
+    given = fmt  # the batch is read as clean reads it: --format only when given
     fmt = detect_format(path.name) if fmt == "auto" else fmt
     opts = FieldOptions(text_field=text_field, encoding=cfg.encoding, id_field=cfg.id_field)
     doc = find_document(path, fmt, want, opts)
@@ -137,7 +171,10 @@ def explain(path: Path, cfg: Config, *, want: str | None = None,
     source = Cleaner(cfg).clean_batch([copy.deepcopy(doc)], [doc.id], until="decode")[0]
     if source.error is not None:
         raise InputError(f"{doc_id}: {source.error}")
-    report, records = _report_from_batch(path, location, batch, cfg, batch_docs, fmt,
+    # (the format found from FILE's name was given to the whole batch: a folder of
+    # pages and text files was read as text, its HTML not extracted, a JSONL file one
+    # document, so the report explained was not the run's)
+    report, records = _report_from_batch(path, location, batch, cfg, batch_docs, given,
                                          text_field)
     what = " ".join(batch)
     if report is None:

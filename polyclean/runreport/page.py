@@ -138,7 +138,9 @@ def _totals(rr: RunReport, summary: dict[str, Any]) -> str:
     s = summary_counts(summary)
     tr = rr.translation_totals()
     rows = [
-        ("records", "records read", s["records"], rr.documents + rr.errors),
+        # an input that failed as a whole is an error but no record read (it was
+        # counted as one, and the page showed the summary and the reports disagreeing)
+        ("records", "records read", s["records"], rr.documents + rr.errors - rr.input_errors),
         ("documents", "documents cleaned", s["documents"], rr.documents),
         ("errors", "records that failed", s["errors"], rr.errors),
         ("lines_removed", "boilerplate lines removed", s["lines_removed"], rr.lines_removed),
@@ -171,7 +173,10 @@ def _totals(rr: RunReport, summary: dict[str, Any]) -> str:
     before = summary.get("resumed_documents")  # done by the killed run of a resumed one
     done = (s["documents"] or 0) - (before if isinstance(before, int) else 0)
     if secs and done:
-        out.append(f"<tr><th>documents per second</th><td>{done / secs:,.0f}</td></tr>")
+        rate = done / secs  # (a slow run of few documents showed 0)
+        out.append(f"<tr><th>documents per second</th>"
+                   f"<td>{rate:,.0f}</td></tr>" if rate >= 10 else
+                   f"<tr><th>documents per second</th><td>{rate:.2g}</td></tr>")
     out.append("</tbody></table>")
     if differ:
         out.append("<p class=note>A difference between the two columns means some report "
@@ -214,8 +219,12 @@ def _languages(rr: RunReport, charts: _Charts) -> str:
                                                    dict(rr.langs), "documents"),
                        "No documents.")
         + charts.place("fragment-langs", counter_chart(
-            "Fragments in another language than the target, by language",
-            dict(rr.fragment_langs), "fragments"), "No fragment in another language.")
+            # a report's fragments are those foreign to their document too: English
+            # lines of a Russian document (the title said "another language than the
+            # target" over a bar of the target's own)
+            "Fragments in another language than the target or than their document, "
+            "by language", dict(rr.fragment_langs), "fragments"),
+            "No fragment in another language.")
         + "</div>"
         + charts.place("stages", stacked_chart("Stage status per document", status,
                                                "documents", STATUS_ORDER), "No stages.")
