@@ -103,6 +103,10 @@ class _Piece:
     subs: list[tuple[str, protect.Span]] = field(default_factory=list)
 
 
+# what --missing-model did to a text no package translates, as the reasons say it
+_DONE = {"keep": "kept", "transliterate": "transliterated", "drop": "dropped"}
+
+
 class Translator:
     """Translates fragments of many documents into ``config.target_lang``."""
 
@@ -204,14 +208,8 @@ class Translator:
                 E.NO_PACKAGE.format(src=lang, dst=self.config.target_lang))
         unloadable = broken[0].key if broken else None
         self._count("fragments_untranslated")
-        if policy == "transliterate":
-            from unidecode import unidecode
-
-            return Outcome(unidecode(frag.text), f"{base} (transliterated)",
-                           unloadable=unloadable)
-        if policy == "drop":
-            return Outcome("", f"{base} (dropped)", unloadable=unloadable)
-        return Outcome(frag.text, f"{base} (kept)", unloadable=unloadable)
+        return Outcome(self._by_policy(frag.text), f"{base} ({_DONE.get(policy, 'kept')})",
+                       unloadable=unloadable)
 
     # -- main entry point -------------------------------------------------------------------
     def translate(self, fragments: list[Fragment]) -> list[Outcome]:
@@ -373,7 +371,7 @@ class Translator:
             if hyp.error:  # the package failed on this sentence: --missing-model decides
                 refused.append({"code": "model-error", "sentence": piece.text, "score": None,
                                 "detail": hyp.error})
-                out.append(self._failed_sentence(piece.text))
+                out.append(self._by_policy(piece.text))
                 continue
             restored, lost = protect.restore(hyp.text, piece.subs)
             code = "protected-lost" if lost else checks.refusal(
@@ -404,14 +402,14 @@ class Translator:
             n_failed = sum(r["code"] == "model-error" for r in refused)
             if n_failed and cfg.missing_model in ("transliterate", "drop"):
                 reason += (f"; {n_failed} sentence{'s' if n_failed > 1 else ''} the package "
-                           f"failed on " + {"transliterate": "transliterated", "drop": "dropped"}[cfg.missing_model])
+                           f"failed on {_DONE[cfg.missing_model]}")
         return Outcome("".join(out), reason, bool(scores), name, cache,
                        min(scores) if scores else None, refused, protected)
 
-    def _failed_sentence(self, text: str) -> str:
-        """What becomes of a sentence the package failed on: what ``--missing-model``
-        does to a fragment no package translates (``fail`` fails its document later, in
-        the stage; until then the sentence is kept)."""
+    def _by_policy(self, text: str) -> str:
+        """What ``--missing-model`` makes of a text no package translates: a fragment
+        with no package, or a sentence the package failed on (``fail`` fails its
+        document later, in the stage; until then the text is kept)."""
         policy = self.config.missing_model
         if policy == "transliterate":
             from unidecode import unidecode
