@@ -59,9 +59,7 @@ def read_documents(paths: Any, *, files_per_partition: int = 64, extract: str = 
     >>> [x["text"] for x in read_documents(str(d / "*.txt")).compute(scheduler="sync")]
     [b'Page 0.\\nLine two.', b'Page 1.\\nLine two.', b'Page 2.\\nLine two.']
     """
-    from .web.documents import expand_paths
-
-    from .web.documents import field_options
+    from .web.documents import expand_paths, field_options
 
     check_count("files_per_partition", files_per_partition)
     # a bad mode, delimiter or codec now, not an error per document
